@@ -1,0 +1,50 @@
+// Builds the layers: `main` (tsc → dist/, what the CLI needs; run by `npm ci` through prepare),
+// `preload` (one sandbox-safe CommonJS file), `renderer` (Vite → dist/renderer), or `all`.
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error(`build: ${path.basename(cmd)} ${args.join(' ')} failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+const targets = {
+  main() {
+    rmSync(path.join(root, 'dist', 'src-main'), { recursive: true, force: true });
+    rmSync(path.join(root, 'dist', 'src-shared'), { recursive: true, force: true });
+    run(bin('tsc'), ['-p', 'tsconfig.main.json']);
+  },
+  preload() {
+    // A sandboxed preload cannot require local files, so it is bundled into one script.
+    run(bin('esbuild'), [
+      'src-main/preload.ts',
+      '--bundle',
+      '--platform=node',
+      '--format=cjs',
+      '--external:electron',
+      '--outfile=dist/preload.cjs',
+      '--log-level=warning',
+    ]);
+  },
+  renderer() {
+    run(bin('vite'), ['build', '--config', 'src-renderer/vite.config.mts', '--logLevel', 'warn']);
+  },
+};
+
+const which = process.argv[2] ?? 'all';
+const order = which === 'all' ? ['main', 'preload', 'renderer'] : [which];
+for (const t of order) {
+  if (!targets[t]) {
+    console.error(`build: unknown target ${t} (main, preload, renderer, all)`);
+    process.exit(2);
+  }
+  targets[t]();
+}
