@@ -4,7 +4,10 @@ import tseslint from 'typescript-eslint';
 
 const sidesOfShared = [
   { group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-shared imports neither side.' },
-  { group: ['electron', 'react', 'react-dom', 'better-sqlite3', '@aws-sdk/*'], message: 'src-shared stays pure.' },
+  {
+    group: ['electron', 'react', 'react-dom', 'better-sqlite3', '@aws-sdk/*'],
+    message: 'src-shared stays pure.',
+  },
   {
     group: ['node:*', '!node:crypto', '!node:buffer', '!node:zlib'],
     message: 'src-shared may use node:crypto and node:buffer only.',
@@ -17,7 +20,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        project: ['./tsconfig.main.json', './tsconfig.renderer.json', './tsconfig.test.json'],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
@@ -64,7 +72,14 @@ export default tseslint.config(
   {
     files: ['**/*.mjs', '**/*.cjs', 'scripts/**', 'bin/**'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', require: 'readonly', module: 'readonly', __dirname: 'readonly', URL: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        require: 'readonly',
+        module: 'readonly',
+        __dirname: 'readonly',
+        URL: 'readonly',
+      },
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

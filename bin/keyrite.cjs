@@ -6,7 +6,9 @@ const entry = path.join(__dirname, '..', 'dist', 'src-main', 'cli', 'main.js');
 try {
   require.resolve(entry);
 } catch {
-  console.error('keyrite: the command line is not built. Run `npm ci` (or `npm run build`) in the Keyrite folder.');
+  console.error(
+    'keyrite: the command line is not built. Run `npm ci` (or `npm run build`) in the Keyrite folder.',
+  );
   process.exit(2);
 }
 require(entry)

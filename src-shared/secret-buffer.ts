@@ -74,7 +74,10 @@ export class SecretBuffer {
 }
 
 /** Runs `fn` with `secret` and disposes it afterwards, on success and on every error path. */
-export async function withSecret<T>(secret: SecretBuffer, fn: (s: SecretBuffer) => Promise<T> | T): Promise<T> {
+export async function withSecret<T>(
+  secret: SecretBuffer,
+  fn: (s: SecretBuffer) => Promise<T> | T,
+): Promise<T> {
   try {
     return await fn(secret);
   } finally {

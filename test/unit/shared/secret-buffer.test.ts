@@ -7,7 +7,10 @@ test('adopt copies the bytes and zeroes the source', () => {
   const src = Buffer.from([1, 2, 3, 4]);
   const s = SecretBuffer.adopt(src);
   assert.deepEqual([...src], [0, 0, 0, 0]);
-  assert.deepEqual(s.use((b) => [...b]), [1, 2, 3, 4]);
+  assert.deepEqual(
+    s.use((b) => [...b]),
+    [1, 2, 3, 4],
+  );
 });
 
 test('dispose zeroes the memory the secret lived in', () => {
