@@ -1,0 +1,16 @@
+import type { IpcFailure } from '../../src-shared/ipc/index.js';
+import { isKeyriteError } from '../../src-shared/errors.js';
+
+/**
+ * The only way an error leaves main: a KeyriteError keeps its code, message and hint (written for
+ * people, never containing secrets); anything else becomes a fixed INTERNAL message, because its text
+ * may name paths, library internals or worse.
+ */
+export function toFailure(error: unknown): IpcFailure {
+  if (isKeyriteError(error)) return { code: error.code, message: error.message, hint: error.hint };
+  return {
+    code: 'INTERNAL',
+    message: 'Keyrite hit an unexpected problem and stopped this action.',
+    hint: 'The audit log records what happened; try again, and report it if it repeats.',
+  };
+}

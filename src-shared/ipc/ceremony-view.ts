@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { hexDigest, identifier, isoTime, stepFacts, words } from './schemas.js';
+
+/**
+ * The renderer's picture of a ceremony: public facts only. It is built in main from the engine's
+ * state and validated against this schema on the way out, so a field the engine adds later does not
+ * reach the renderer until someone decides it should (unknown keys are stripped).
+ */
+export const role = z.enum(['administrator', 'custodian', 'witness', 'auditor']);
+
+export const participant = z.object({
+  id: identifier,
+  name: z.string().max(128),
+  role,
+  enrolled: z.boolean(),
+  publicKeyFingerprint: hexDigest.optional(),
+});
+
+export const stepStatus = z.enum(['pending', 'ready', 'running', 'done', 'failed', 'skipped']);
+
+export const witnessNote = z.object({
+  witnessId: identifier,
+  text: z.string().max(2000),
+  at: isoTime,
+});
+
+export const stepView = z.object({
+  id: identifier,
+  title: z.string().max(128),
+  description: z.string().max(1024),
+  status: stepStatus,
+  guarded: z.boolean(),
+  confirmedBy: z.array(identifier).max(64),
+  facts: stepFacts,
+  exceptions: z.array(witnessNote).max(256),
+  error: z.object({ code: z.string().max(64), message: z.string().max(512) }).optional(),
+});
+
+export const ceremonyStatus = z.enum(['no-plan', 'enrolling', 'in-progress', 'completed', 'aborted']);
+
+export const ceremonyView = z.object({
+  status: ceremonyStatus,
+  ceremonyId: identifier.optional(),
+  planDigest: hexDigest.optional(),
+  planDigestWords: words.optional(),
+  title: z.string().max(256).optional(),
+  quorum: z.object({ m: z.number().int().min(1).max(64), n: z.number().int().min(1).max(64) }).optional(),
+  participants: z.array(participant).max(64),
+  steps: z.array(stepView).max(64),
+  currentStepId: identifier.optional(),
+});
+
+export type CeremonyView = z.infer<typeof ceremonyView>;
+export type StepView = z.infer<typeof stepView>;
+export type Participant = z.infer<typeof participant>;

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { ceremonyView } from './ceremony-view.js';
+import type { EventName, OperationName } from './names.js';
+import { empty, hexDigest, identifier, isoTime, passphrase, stepFacts, words } from './schemas.js';
+
+/**
+ * The IPC contract: every operation once, with its request and response schema. main.ts registers
+ * handlers from this table, the preload exposes one method per entry, and the renderer's client is
+ * typed from it. Requests are strict (unknown keys refused); responses strip unknown keys so nothing
+ * the services add by accident crosses to the renderer.
+ */
+export interface Operation<Req extends z.ZodType, Res extends z.ZodType> {
+  request: Req;
+  response: Res;
+  /** Upper bound of the serialized request in bytes, checked before the schema is. */
+  maxRequestBytes: number;
+}
+
+function op<Req extends z.ZodType, Res extends z.ZodType>(
+  request: Req,
+  response: Res,
+  maxRequestBytes = 4096,
+): Operation<Req, Res> {
+  return { request, response, maxRequestBytes };
+}
+
+const appInfo = z.object({
+  name: z.literal('Keyrite'),
+  version: z.string().max(32),
+  stationId: z.string().max(128),
+  stationKeyFingerprint: hexDigest.optional(),
+  mode: z.enum(['online', 'offline', 'rehearsal']),
+  dataDirectory: z.string().max(4096),
+});
+
+/** Import parameters are public, but their bytes still stay in main: the renderer sees the summary. */
+const paramsSummary = z.object({
+  files: z.array(z.string().max(255)).max(8),
+  keyId: z.string().max(128).optional(),
+  algorithm: z.string().max(64).optional(),
+  wrappingKeySpec: z.string().max(32),
+  wrappingKeyFingerprint: hexDigest,
+  wrappingKeyFingerprintWords: words.optional(),
+  validTo: isoTime.optional(),
+  expired: z.boolean(),
+  hasImportToken: z.boolean(),
+});
+
+const chosen = <T extends z.ZodType>(inner: T) =>
+  z.discriminatedUnion('status', [
+    z.object({ status: z.literal('cancelled') }),
+    z.object({ status: z.literal('chosen'), value: inner }),
+  ]);
+
+const auditVerification = z.object({
+  intact: z.boolean(),
+  records: z.number().int().min(0),
+  checkpoints: z.number().int().min(0),
+  firstBad: z.object({ seq: z.number().int(), reason: z.string().max(512) }).optional(),
+});
+
+const auditSummary = z.object({
+  records: z.number().int().min(0),
+  headHash: hexDigest.optional(),
+  headWords: words.optional(),
+  lastCheckpoint: z
+    .object({
+      treeSize: z.number().int().min(0),
+      rootHash: hexDigest,
+      rootWords: words.optional(),
+      time: isoTime,
+    })
+    .optional(),
+  recent: z
+    .array(
+      z.object({
+        seq: z.number().int(),
+        time: isoTime,
+        type: z.string().max(64),
+        actor: z.string().max(128),
+      }),
+    )
+    .max(50),
+});
+
+const kmsIdentity = z.object({
+  endpoint: z.enum(['aws', 'emulator']),
+  region: z.string().max(32),
+  account: z.string().max(32),
+  arn: z.string().max(2048),
+});
+
+const stepRef = z.strictObject({ stepId: identifier });
+
+export const operations = {
+  'app.info': op(empty, appInfo),
+  // The file is chosen in main (a dialog in Electron, the test's choice in the harness): the request
+  // names no path, so a compromised renderer cannot make main read a file of its choosing.
+  'params.inspect': op(empty, chosen(paramsSummary)),
+  'audit.verify': op(empty, auditVerification),
+  'audit.summary': op(empty, auditSummary),
+  'kms.identity': op(empty, kmsIdentity),
+  'ceremony.loadPlan': op(empty, chosen(ceremonyView)),
+  'ceremony.state': op(empty, ceremonyView),
+  'ceremony.enroll': op(
+    z.strictObject({ custodianId: identifier, passphrase }),
+    z.object({ custodianId: identifier, publicKeyFingerprint: hexDigest }),
+  ),
+  'ceremony.confirm': op(
+    z.strictObject({ stepId: identifier, custodianId: identifier, passphrase }),
+    z.object({
+      stepId: identifier,
+      custodianId: identifier,
+      confirmations: z.number().int().min(0),
+      required: z.number().int().min(1),
+    }),
+  ),
+  'ceremony.runStep': op(stepRef, ceremonyView),
+  'ceremony.witnessException': op(
+    z.strictObject({ stepId: identifier, witnessId: identifier, text: z.string().min(1).max(2000) }),
+    ceremonyView,
+    8192,
+  ),
+  'ceremony.report': op(empty, z.object({ fileName: z.string().max(255), bytes: z.number().int().min(0) })),
+} satisfies Record<OperationName, Operation<z.ZodType, z.ZodType>>;
+
+export const events = {
+  'ceremony.progress': z.object({
+    stepId: identifier,
+    phase: z.string().max(64),
+    message: z.string().max(512),
+    facts: stepFacts.optional(),
+    at: isoTime,
+  }),
+  'ceremony.changed': ceremonyView,
+} satisfies Record<EventName, z.ZodType>;
+
+export type Operations = typeof operations;
+export type RequestOf<N extends OperationName> = z.input<Operations[N]['request']>;
+export type ParsedRequestOf<N extends OperationName> = z.output<Operations[N]['request']>;
+export type ResponseOf<N extends OperationName> = z.output<Operations[N]['response']>;
+export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;

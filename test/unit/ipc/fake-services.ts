@@ -1,0 +1,45 @@
+import type { KeyriteServices } from '../../../src-main/ipc/services.js';
+import { KeyriteError } from '../../../src-shared/errors.js';
+
+const view = { status: 'no-plan' as const, participants: [], steps: [] };
+
+/** Services that answer with fixed, valid values, for testing the IPC layer alone. */
+export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteServices {
+  const base: KeyriteServices = {
+    'app.info': async () => ({
+      name: 'Keyrite',
+      version: '0.1.0',
+      stationId: 'station-test',
+      mode: 'rehearsal',
+      dataDirectory: '/tmp/x',
+    }),
+    'params.inspect': async () => ({ status: 'cancelled' }),
+    'audit.verify': async () => ({ intact: true, records: 0, checkpoints: 0 }),
+    'audit.summary': async () => ({ records: 0, recent: [] }),
+    'kms.identity': async () => ({
+      endpoint: 'emulator',
+      region: 'eu-west-1',
+      account: '111122223333',
+      arn: 'arn:aws:iam::111122223333:user/t',
+    }),
+    'ceremony.loadPlan': async () => ({ status: 'cancelled' }),
+    'ceremony.state': async () => view,
+    'ceremony.enroll': async (r) => ({ custodianId: r.custodianId, publicKeyFingerprint: 'ab'.repeat(32) }),
+    'ceremony.confirm': async (r) => ({
+      stepId: r.stepId,
+      custodianId: r.custodianId,
+      confirmations: 1,
+      required: 2,
+    }),
+    'ceremony.runStep': async () => view,
+    'ceremony.witnessException': async () => view,
+    'ceremony.report': async () => {
+      throw new KeyriteError(
+        'CEREMONY_NOT_FINISHED',
+        'The ceremony has not finished.',
+        'Finish the ceremony first.',
+      );
+    },
+  };
+  return { ...base, ...overrides };
+}

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { registerHandlers, type IpcMainLike } from '../../../src-main/ipc/register-handlers.js';
+import type { SenderEventLike } from '../../../src-main/ipc/sender.js';
+import { createSenderCheck } from '../../../src-main/ipc/sender.js';
+import {
+  operationChannel,
+  operationNames,
+  operations,
+  type IpcResult,
+} from '../../../src-shared/ipc/index.js';
+import { fakeServices } from './fake-services.js';
+
+type Listener = (event: SenderEventLike, ...args: unknown[]) => Promise<unknown>;
+
+function fakeIpcMain() {
+  const handlers = new Map<string, Listener>();
+  const ipc: IpcMainLike = {
+    handle: (channel, listener) => {
+      assert.ok(!handlers.has(channel), `duplicate handler ${channel}`);
+      handlers.set(channel, listener);
+    },
+    removeHandler: (channel) => handlers.delete(channel),
+  };
+  return { ipc, handlers };
+}
+
+const trusted: SenderEventLike = {
+  senderFrame: { url: 'app://keyrite/index.html', parent: null },
+  sender: { id: 1 },
+};
+const untrusted: SenderEventLike = {
+  senderFrame: { url: 'https://evil.example/', parent: null },
+  sender: { id: 1 },
+};
+const check = createSenderCheck('app://keyrite', (id) => id === 1);
+
+/** A valid request for each operation, so refusals below are caused by the one thing changed. */
+const valid: Record<string, unknown> = {
+  'ceremony.enroll': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
+  'ceremony.confirm': { stepId: 'import', custodianId: 'alice', passphrase: 'correct horse battery staple' },
+  'ceremony.runStep': { stepId: 'import' },
+  'ceremony.witnessException': { stepId: 'import', witnessId: 'wendy', text: 'the lights flickered' },
+};
+const validRequest = (name: string) => valid[name] ?? {};
+
+async function call(
+  handlers: Map<string, Listener>,
+  name: (typeof operationNames)[number],
+  event: SenderEventLike,
+  ...args: unknown[]
+) {
+  const h = handlers.get(operationChannel(name));
+  assert.ok(h, `no handler for ${name}`);
+  return (await h(event, ...args)) as IpcResult<unknown>;
+}
+
+test('every contract operation is registered and the disposer removes them all', () => {
+  const { ipc, handlers } = fakeIpcMain();
+  const dispose = registerHandlers(ipc, fakeServices(), check);
+  assert.deepEqual([...handlers.keys()].sort(), operationNames.map(operationChannel).sort());
+  dispose();
+  assert.equal(handlers.size, 0);
+});
+
+test('a trusted sender with a valid request gets the service answer', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  registerHandlers(ipc, fakeServices(), check);
+  for (const name of operationNames) {
+    const r = await call(handlers, name, trusted, validRequest(name));
+    if (name === 'ceremony.report') {
+      assert.deepEqual(r, {
+        ok: false,
+        error: {
+          code: 'CEREMONY_NOT_FINISHED',
+          message: 'The ceremony has not finished.',
+          hint: 'Finish the ceremony first.',
+        },
+      });
+    } else {
+      assert.equal(r.ok, true, `${name}: ${JSON.stringify(r)}`);
+    }
+  }
+});
+
+test('an untrusted sender is refused for every operation and the service is never called', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  let called = 0;
+  const services = fakeServices();
+  const counting = Object.fromEntries(
+    Object.entries(services).map(([k, fn]) => [
+      k,
+      async (r: never) => ((called += 1), (fn as (x: never) => Promise<unknown>)(r)),
+    ]),
+  ) as unknown as typeof services;
+  registerHandlers(ipc, counting, check);
+  for (const name of operationNames) {
+    const r = await call(handlers, name, untrusted, validRequest(name));
+    assert.equal(r.ok, false);
+    assert.equal(!r.ok && r.error.code, 'IPC_UNTRUSTED_SENDER', name);
+  }
+  assert.equal(called, 0);
+});
+
+test('malformed and oversized requests are refused for every operation', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  registerHandlers(ipc, fakeServices(), check);
+  for (const name of operationNames) {
+    const limit = operations[name].maxRequestBytes;
+    const malformed: unknown[][] = [
+      [],
+      [null],
+      ['text'],
+      [42],
+      [[1, 2]],
+      [{ ...(validRequest(name) as object), extra: 1 }],
+      [validRequest(name), 'second'],
+      [{ toJSON: undefined, f: () => 1 }],
+    ];
+    for (const args of malformed) {
+      const r = await call(handlers, name, trusted, ...args);
+      assert.equal(r.ok, false, `${name} accepted ${JSON.stringify(args)}`);
+      assert.match(!r.ok ? r.error.code : '', /^IPC_BAD_REQUEST$/, `${name} ${JSON.stringify(args)}`);
+    }
+    const big = await call(handlers, name, trusted, {
+      ...(validRequest(name) as object),
+      pad: 'x'.repeat(limit + 1),
+    });
+    assert.equal(!big.ok && big.error.code, 'IPC_PAYLOAD_TOO_LARGE', name);
+  }
+});
+
+test('a refusal never echoes the submitted value', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  registerHandlers(ipc, fakeServices(), check);
+  const secret = 'Tr0ub4dor&3-never-echo';
+  const r = await call(handlers, 'ceremony.enroll', trusted, {
+    custodianId: 'bad id with spaces',
+    passphrase: secret,
+  });
+  assert.equal(r.ok, false);
+  assert.ok(!JSON.stringify(r).includes(secret));
+});
+
+test('unexpected errors cross as a fixed INTERNAL failure without stack or message', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  registerHandlers(
+    ipc,
+    fakeServices({
+      'app.info': async () => {
+        throw new Error('ENOENT /home/alice/.aws/credentials');
+      },
+    }),
+    check,
+  );
+  const r = await call(handlers, 'app.info', trusted, {});
+  assert.equal(r.ok, false);
+  const text = JSON.stringify(r);
+  assert.ok(!text.includes('ENOENT') && !text.includes('credentials') && !/\sat \S+ \(/.test(text), text);
+  assert.equal(!r.ok && r.error.code, 'INTERNAL');
+});
+
+test('responses are validated: unknown fields are stripped, wrong shapes refused', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  registerHandlers(
+    ipc,
+    fakeServices({
+      'kms.identity': async () =>
+        ({
+          endpoint: 'aws',
+          region: 'eu-west-1',
+          account: '1',
+          arn: 'a',
+          secretAccessKey: 'wJalrXUtnFEMI',
+        }) as never,
+      'audit.verify': async () => ({ intact: 'yes' }) as never,
+    }),
+    check,
+  );
+  const id = await call(handlers, 'kms.identity', trusted, {});
+  assert.equal(id.ok, true);
+  assert.ok(!JSON.stringify(id).includes('wJalrXUtnFEMI'));
+  const v = await call(handlers, 'audit.verify', trusted, {});
+  assert.equal(!v.ok && v.error.code, 'IPC_BAD_RESPONSE');
+});
