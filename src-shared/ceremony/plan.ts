@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { KeyriteError } from '../errors.js';
+import { canonicalDigest, type Canonical } from './canonical.js';
+
+/** KMS key specs Keyrite can import material into (KMS names, as CreateKey takes them). */
+export const PLAN_KEY_SPECS = [
+  'SYMMETRIC_DEFAULT',
+  'HMAC_224',
+  'HMAC_256',
+  'HMAC_384',
+  'HMAC_512',
+  'RSA_2048',
+  'RSA_3072',
+  'RSA_4096',
+  'ECC_NIST_P256',
+  'ECC_NIST_P384',
+  'ECC_NIST_P521',
+  'ECC_SECG_P256K1',
+] as const;
+export type PlanKeySpec = (typeof PLAN_KEY_SPECS)[number];
+
+export const PLAN_WRAPPING_ALGORITHMS = [
+  'RSAES_OAEP_SHA_256',
+  'RSAES_OAEP_SHA_1',
+  'RSAES_PKCS1_V1_5',
+  'RSA_AES_KEY_WRAP_SHA_256',
+  'RSA_AES_KEY_WRAP_SHA_1',
+] as const;
+export const PLAN_WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as const;
+
+/** Steps a plan may put under M-of-N custodian control. */
+export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant'] as const;
+export type GuardableStep = (typeof GUARDABLE_STEPS)[number];
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'ids are lowercase letters, digits, . _ - (max 40)');
+const person = z.strictObject({ id, name: z.string().min(1).max(120) });
+
+const createKey = z.strictObject({
+  alias: z.string().min(1).max(256).optional(),
+  description: z.string().max(8192).default(''),
+  tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+  keySpec: z.enum(PLAN_KEY_SPECS),
+  keyUsage: z.enum(['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC']).optional(),
+});
+const existingKey = z.strictObject({ keyId: z.string().min(1).max(2048), keySpec: z.enum(PLAN_KEY_SPECS) });
+
+const material = z.discriminatedUnion('mode', [
+  z.strictObject({ mode: z.literal('csprng') }),
+  z.strictObject({ mode: z.literal('split-knowledge') }),
+  z.strictObject({ mode: z.literal('existing-file'), file: z.string().min(1) }),
+  z.strictObject({ mode: z.literal('existing-shares'), sharesDir: z.string().min(1) }),
+]);
+
+const expiration = z.discriminatedUnion('model', [
+  z.strictObject({ model: z.literal('KEY_MATERIAL_DOES_NOT_EXPIRE') }),
+  z.strictObject({ model: z.literal('KEY_MATERIAL_EXPIRES'), validTo: z.iso.datetime({ offset: true }) }),
+]);
+
+export const planSchema = z.strictObject({
+  version: z.literal(1),
+  name: z.string().min(1).max(200),
+  target: z.strictObject({
+    provider: z.literal('aws'),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
+    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+    key: z.union([z.strictObject({ create: createKey }), z.strictObject({ existing: existingKey })]),
+  }),
+  wrapping: z.strictObject({
+    algorithm: z.enum(PLAN_WRAPPING_ALGORITHMS),
+    keySpec: z.enum(PLAN_WRAPPING_KEY_SPECS),
+  }),
+  expiration,
+  material,
+  backup: z.strictObject({ shares: z.boolean() }).default({ shares: false }),
+  participants: z.strictObject({
+    administrator: person,
+    custodians: z.array(person).min(1).max(16),
+    witnesses: z.array(person).max(16).default([]),
+    auditor: person.optional(),
+  }),
+  quorum: z.strictObject({ m: z.number().int().min(1).max(16) }),
+  guardedSteps: z.array(z.enum(GUARDABLE_STEPS)).default(['generate-material', 'backup-shares', 'import']),
+  grant: z
+    .strictObject({
+      accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+      actions: z.array(z.string().regex(/^kms:[A-Za-z*]+$/)).min(1).optional(),
+    })
+    .optional(),
+});
+
+export type CeremonyPlan = z.infer<typeof planSchema>;
+
+/** The key spec the ceremony imports into, whether the key is created or exists. */
+export function planKeySpec(plan: CeremonyPlan): PlanKeySpec {
+  return 'create' in plan.target.key ? plan.target.key.create.keySpec : plan.target.key.existing.keySpec;
+}
+
+/**
+ * Validates a parsed plan document. The digest is over the canonical form of the *validated* plan
+ * (defaults applied), so two spellings of one plan share one digest and what ran is what was reviewed.
+ */
+export function validatePlan(doc: unknown): { plan: CeremonyPlan; digest: string } {
+  const r = planSchema.safeParse(doc);
+  if (!r.success) {
+    const first = r.error.issues[0];
+    const where = first && first.path.length > 0 ? first.path.join('.') : 'plan';
+    throw new KeyriteError(
+      'PLAN_INVALID',
+      `ceremony plan is invalid at ${where}: ${first?.message ?? 'unknown problem'}`,
+      'fix the plan file and have it reviewed again; its digest will change',
+    );
+  }
+  return { plan: r.data, digest: planDigest(r.data) };
+}
+
+export function planDigest(plan: CeremonyPlan): string {
+  return canonicalDigest({ domain: 'keyrite/plan/v1', plan: plan as unknown as Canonical });
+}
