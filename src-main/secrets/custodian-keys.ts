@@ -1,0 +1,124 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  diffieHellman,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import {
+  DEFAULT_SCRYPT_COST,
+  openWithPassphrase,
+  sealWithPassphrase,
+  type PassphraseSealed,
+  type ScryptCost,
+} from './passphrase-seal.js';
+
+/**
+ * What enrollment leaves behind: two public keys and one sealed blob. Ed25519 signs confirmations;
+ * X25519 receives backup shares, so shares can be sealed to a custodian without their passphrase and
+ * opened only with it.
+ */
+export interface CustodianEnrollment {
+  custodianId: string;
+  signingPublicKey: string;
+  sharePublicKey: string;
+  sealedKeys: PassphraseSealed;
+}
+
+const aadFor = (ceremonyId: string, custodianId: string) => `keyrite/custodian-keys/v1/${ceremonyId}/${custodianId}`;
+
+function pkcs8(k: KeyObject): SecretBuffer {
+  return SecretBuffer.adopt(k.export({ format: 'der', type: 'pkcs8' }));
+}
+
+export async function enrollCustodian(
+  ceremonyId: string,
+  custodianId: string,
+  passphrase: SecretBuffer,
+  cost: ScryptCost = DEFAULT_SCRYPT_COST,
+): Promise<CustodianEnrollment> {
+  const signing = generateKeyPairSync('ed25519');
+  const box = generateKeyPairSync('x25519');
+  const a = pkcs8(signing.privateKey);
+  const b = pkcs8(box.privateKey);
+  // Length-prefixed concatenation so one scrypt derivation opens both keys.
+  const both = SecretBuffer.alloc(2 + a.length + b.length);
+  try {
+    both.use((buf) => {
+      buf.writeUInt16BE(a.length, 0);
+      a.use((x) => x.copy(buf, 2));
+      b.use((x) => x.copy(buf, 2 + a.length));
+    });
+    const sealedKeys = await sealWithPassphrase(passphrase, both, aadFor(ceremonyId, custodianId), cost);
+    return {
+      custodianId,
+      signingPublicKey: signing.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      sharePublicKey: box.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      sealedKeys,
+    };
+  } finally {
+    a.dispose();
+    b.dispose();
+    both.dispose();
+  }
+}
+
+/**
+ * A custodian's keys, unlocked for one action and then disposed. Node keeps KeyObject memory out of
+ * reach of JS, so the private keys live as KeyObjects only for the duration of the call that needs them.
+ */
+export class UnlockedCustodian {
+  readonly custodianId: string;
+  #keys: SecretBuffer | null;
+
+  constructor(custodianId: string, keys: SecretBuffer) {
+    this.custodianId = custodianId;
+    this.#keys = keys;
+  }
+
+  #part(which: 0 | 1): KeyObject {
+    if (!this.#keys) throw new Error('custodian keys used after dispose');
+    return this.#keys.use((buf) => {
+      const la = buf.readUInt16BE(0);
+      const slice = which === 0 ? buf.subarray(2, 2 + la) : buf.subarray(2 + la);
+      return createPrivateKey({ key: slice, format: 'der', type: 'pkcs8' });
+    });
+  }
+
+  /** Ed25519 signature over the bytes of a hex digest, base64. */
+  signDigest(digestHex: string): string {
+    return sign(null, Buffer.from(digestHex, 'hex'), this.#part(0)).toString('base64');
+  }
+
+  /** X25519 shared secret with a share's ephemeral public key. */
+  agree(ephemeralPublicKeySpkiB64: string): SecretBuffer {
+    const pub = createPublicKey({ key: Buffer.from(ephemeralPublicKeySpkiB64, 'base64'), format: 'der', type: 'spki' });
+    return SecretBuffer.adopt(diffieHellman({ privateKey: this.#part(1), publicKey: pub }));
+  }
+
+  dispose(): void {
+    this.#keys?.dispose();
+    this.#keys = null;
+  }
+}
+
+export async function unlockCustodian(
+  ceremonyId: string,
+  enrollment: CustodianEnrollment,
+  passphrase: SecretBuffer,
+): Promise<UnlockedCustodian> {
+  const keys = await openWithPassphrase(passphrase, enrollment.sealedKeys, aadFor(ceremonyId, enrollment.custodianId));
+  const u = new UnlockedCustodian(enrollment.custodianId, keys);
+  // The sealed blob could be swapped in the log; make sure it holds the keys whose public halves were recorded.
+  const probe = u.signDigest('00'.repeat(32));
+  const pub = createPublicKey({ key: Buffer.from(enrollment.signingPublicKey, 'base64'), format: 'der', type: 'spki' });
+  if (!verify(null, Buffer.alloc(32), pub, Buffer.from(probe, 'base64'))) {
+    u.dispose();
+    throw new KeyriteError('CUSTODIAN_KEY_MISMATCH', 'the sealed custodian key does not match the enrolled public key', 'the enrollment record is damaged; re-enroll this custodian');
+  }
+  return u;
+}
