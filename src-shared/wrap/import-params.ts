@@ -1,0 +1,324 @@
+import { Buffer } from 'node:buffer';
+import { unzipSync } from 'fflate';
+import { KeyriteError, isKeyriteError } from '../errors.js';
+import {
+  type WrappingAlgorithm,
+  type WrappingKeySpec,
+  WRAPPING_KEY_SPECS,
+  isWrappingAlgorithm,
+  isWrappingKeySpec,
+} from './specs.js';
+import { type WrappingPublicKey, parseWrappingPublicKey, strictBase64 } from './wrapping-key.js';
+
+/** What a set of import parameters says, whatever form it arrived in. */
+export interface ImportParameters {
+  /** The bare key id (uuid or mrk-…), when known. */
+  keyId?: string;
+  keyArn?: string;
+  algorithm?: WrappingAlgorithm;
+  wrappingKeySpec: WrappingKeySpec;
+  wrappingKey: WrappingPublicKey;
+  importToken?: Buffer;
+  validTo?: Date;
+  expired: boolean;
+  /** Where the parameters came from, for people: "ImportParameters.zip (console download)". */
+  source: string;
+}
+
+export interface ParamsFile {
+  name: string;
+  bytes: Uint8Array;
+}
+
+const MAX_FILE_BYTES = 1 << 20;
+const MAX_ZIP_ENTRY_BYTES = 256 * 1024;
+const MAX_ZIP_ENTRIES = 16;
+/** Console names: wrappingKey_<key id>_<timestamp>, importToken_…, README_….txt */
+const CONSOLE_NAME = /^(wrappingKey|importToken|README)_(.+)_(\d+)(\.[A-Za-z0-9]+)?$/;
+const FETCH_HINT =
+  'download new import parameters (console: Download wrapping key and import token; CLI: get-parameters-for-import)';
+
+/** Facts gathered from the files before they are merged and checked against each other. */
+interface Facts {
+  keyIds: Set<string>;
+  keyArns: Set<string>;
+  algorithms: Set<WrappingAlgorithm>;
+  specs: Set<WrappingKeySpec>;
+  validTos: Date[];
+  keys: WrappingPublicKey[];
+  tokens: Buffer[];
+  kinds: Set<string>;
+}
+
+/**
+ * Reads import parameters from the console's ImportParameters.zip, the CLI's JSON output of
+ * get-parameters-for-import, or loose files (wrapping key as DER/base64/PEM, import token as raw or
+ * base64 — recognised by "token" in its name). Several files may be given together; they must agree.
+ */
+export function parseImportParameters(files: ParamsFile[], now: Date): ImportParameters {
+  if (files.length === 0) throw invalid('no import parameter files were given');
+  const facts: Facts = {
+    keyIds: new Set(),
+    keyArns: new Set(),
+    algorithms: new Set(),
+    specs: new Set(),
+    validTos: [],
+    keys: [],
+    tokens: [],
+    kinds: new Set(),
+  };
+  for (const f of files) readFile(facts, f, 0);
+  return merge(facts, now, files.map((f) => baseName(f.name)).join(', '));
+}
+
+export function assertNotExpired(params: ImportParameters, now: Date): void {
+  if (params.validTo && params.validTo.getTime() <= now.getTime()) {
+    throw new KeyriteError(
+      'PARAMS_EXPIRED',
+      `these import parameters expired at ${params.validTo.toISOString()} (they are valid for 24 hours)`,
+      FETCH_HINT,
+    );
+  }
+}
+
+function readFile(facts: Facts, f: ParamsFile, depth: number): void {
+  const bytes = Buffer.from(f.bytes.buffer, f.bytes.byteOffset, f.bytes.byteLength);
+  const name = baseName(f.name);
+  if (bytes.length === 0) throw invalid(`${name} is empty`);
+  if (bytes.length > MAX_FILE_BYTES) throw invalid(`${name} is too large to be import parameters`);
+  if (bytes.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1'))) {
+    if (depth > 0) throw invalid(`${name} is a zip inside a zip`);
+    facts.kinds.add('console zip');
+    for (const entry of unzip(bytes, name)) readFile(facts, entry, depth + 1);
+    return;
+  }
+  const consoleName = CONSOLE_NAME.exec(name);
+  if (consoleName) {
+    const [, role, keyId] = consoleName;
+    if (keyId) addKeyId(facts, keyId);
+    if (role === 'wrappingKey') facts.keys.push(parseKey(bytes, name));
+    else if (role === 'importToken') facts.tokens.push(tokenBytes(bytes));
+    else readReadme(facts, bytes);
+    return;
+  }
+  const text =
+    bytes.subarray(0, 1).toString('latin1') === '{' ||
+    /^\s*\{/.test(bytes.subarray(0, 64).toString('latin1'));
+  if (text) {
+    facts.kinds.add('CLI JSON');
+    readJson(facts, bytes, name);
+    return;
+  }
+  if (/token/i.test(name)) {
+    facts.tokens.push(tokenBytes(bytes));
+    return;
+  }
+  if (/readme/i.test(name) && /\.txt$/i.test(name)) {
+    readReadme(facts, bytes);
+    return;
+  }
+  facts.kinds.add('key file');
+  facts.keys.push(parseKey(bytes, name));
+}
+
+function unzip(bytes: Buffer, name: string): ParamsFile[] {
+  let entries: Record<string, Uint8Array>;
+  let count = 0;
+  try {
+    entries = unzipSync(bytes, {
+      // Refuse zip bombs and odd archives before inflating anything.
+      filter: (file) => {
+        count++;
+        if (count > MAX_ZIP_ENTRIES || file.originalSize > MAX_ZIP_ENTRY_BYTES) throw new Error('too large');
+        return !file.name.endsWith('/');
+      },
+    });
+  } catch {
+    throw invalid(`${name} is not a readable ImportParameters.zip`);
+  }
+  const out: ParamsFile[] = [];
+  for (const [entryName, data] of Object.entries(entries)) {
+    if (data.length > MAX_ZIP_ENTRY_BYTES) throw invalid(`${name} holds an entry that is too large`);
+    out.push({ name: entryName, bytes: data });
+  }
+  if (out.length === 0) throw invalid(`${name} is empty`);
+  return out;
+}
+
+function readJson(facts: Facts, bytes: Buffer, name: string): void {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    throw invalid(`${name} is not valid JSON`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) {
+    throw invalid(`${name} is not the JSON output of get-parameters-for-import`);
+  }
+  const o = doc as Record<string, unknown>;
+  const field = (k: string): unknown => o[k];
+  const str = (k: string): string | undefined => {
+    const v = field(k);
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw invalid(`${name}: ${k} must be a string`);
+    return v;
+  };
+  const publicKey = str('PublicKey');
+  if (!publicKey)
+    throw invalid(`${name} has no PublicKey`, 'use the full JSON output of get-parameters-for-import');
+  facts.keys.push(parseKey(Buffer.from(publicKey, 'latin1'), `${name} PublicKey`));
+  const token = str('ImportToken');
+  if (token !== undefined) facts.tokens.push(tokenBytes(Buffer.from(token, 'latin1')));
+  const keyId = str('KeyId');
+  if (keyId !== undefined) addKeyId(facts, keyId);
+  const alg = str('WrappingAlgorithm');
+  if (alg !== undefined) {
+    if (!isWrappingAlgorithm(alg))
+      throw invalid(`${name}: unknown WrappingAlgorithm ${JSON.stringify(alg.slice(0, 40))}`);
+    facts.algorithms.add(alg);
+  }
+  const spec = str('WrappingKeySpec');
+  if (spec !== undefined) {
+    if (!isWrappingKeySpec(spec))
+      throw invalid(`${name}: unknown WrappingKeySpec ${JSON.stringify(spec.slice(0, 40))}`);
+    facts.specs.add(spec);
+  }
+  const validTo = field('ParametersValidTo');
+  if (validTo !== undefined && validTo !== null) facts.validTos.push(parseValidTo(validTo, name));
+}
+
+/** Epoch seconds (the CLI and the wire, possibly fractional) or an ISO 8601 string. */
+function parseValidTo(v: unknown, name: string): Date {
+  let d: Date | null = null;
+  if (typeof v === 'number' && Number.isFinite(v) && v > 0) d = new Date(v * 1000);
+  else if (typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v)) d = new Date(v);
+  else if (typeof v === 'string' && /^\d+(\.\d+)?$/.test(v)) d = new Date(Number(v) * 1000);
+  if (!d || Number.isNaN(d.getTime())) throw invalid(`${name}: ParametersValidTo is not a time`);
+  return d;
+}
+
+/**
+ * The console README is prose whose exact wording is not specified anywhere public; read what can be
+ * recognised without guessing: algorithm and key spec names (exact KMS spellings) and a time on a line
+ * that speaks of expiry or validity.
+ */
+function readReadme(facts: Facts, bytes: Buffer): void {
+  const text = bytes.toString('utf8');
+  const algs = new Set(
+    text.match(
+      /\b(RSAES_OAEP_SHA_256|RSAES_OAEP_SHA_1|RSAES_PKCS1_V1_5|RSA_AES_KEY_WRAP_SHA_256|RSA_AES_KEY_WRAP_SHA_1)\b/g,
+    ),
+  );
+  if (algs.size > 1) throw invalid('the README names more than one wrapping algorithm');
+  for (const a of algs) if (isWrappingAlgorithm(a)) facts.algorithms.add(a);
+  for (const s of WRAPPING_KEY_SPECS) if (new RegExp(`\\b${s}\\b`).test(text)) facts.specs.add(s);
+  for (const line of text.split(/\r?\n/).slice(0, 200)) {
+    if (!/expir|valid/i.test(line)) continue;
+    const iso = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}| ?UTC| ?GMT)?/.exec(
+      line,
+    );
+    const candidate = iso
+      ? iso[0]
+          .replace(' UTC', 'Z')
+          .replace(' GMT', 'Z')
+          .replace(/UTC|GMT/, 'Z')
+      : line.split(/:\s*/).slice(1).join(':');
+    const d = new Date(
+      iso && !/Z|[+-]\d{2}:?\d{2}$/.test(candidate)
+        ? candidate.replace(' ', 'T') + 'Z'
+        : candidate.replace(' ', 'T'),
+    );
+    if (!Number.isNaN(d.getTime()) && d.getUTCFullYear() > 2000 && d.getUTCFullYear() < 2200) {
+      facts.validTos.push(d);
+      break;
+    }
+  }
+}
+
+function parseKey(bytes: Buffer, name: string): WrappingPublicKey {
+  try {
+    return parseWrappingPublicKey(bytes);
+  } catch (e) {
+    if (isKeyriteError(e)) throw new KeyriteError(e.code, `${name}: ${e.message}`, e.hint);
+    throw e;
+  }
+}
+
+/** Import tokens are opaque; the console gives raw bytes, the CLI base64. */
+function tokenBytes(bytes: Buffer): Buffer {
+  const text = bytes.toString('latin1').trim();
+  if (/^[A-Za-z0-9+/=\s]+$/.test(text) && text.length >= 16) {
+    try {
+      return strictBase64(text);
+    } catch {
+      // Raw token bytes that happen to be printable: keep them as they are.
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+function addKeyId(facts: Facts, idOrArn: string): void {
+  const arn = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/([A-Za-z0-9-]+)$/.exec(idOrArn);
+  if (arn) {
+    facts.keyArns.add(idOrArn);
+    facts.keyIds.add(arn[1] as string);
+    return;
+  }
+  if (!/^(mrk-)?[A-Za-z0-9-]{1,128}$/.test(idOrArn))
+    throw invalid('the KeyId is neither a key id nor a key ARN');
+  facts.keyIds.add(idOrArn);
+}
+
+function merge(facts: Facts, now: Date, names: string): ImportParameters {
+  const key = facts.keys[0];
+  if (!key) throw invalid(`no wrapping key found in ${names}`, 'include the wrappingKey_… file or PublicKey');
+  if (facts.keys.some((k) => !k.spkiDer.equals(key.spkiDer))) {
+    throw inconsistent('the files hold different wrapping keys');
+  }
+  const one = <T>(set: Set<T>, what: string): T | undefined => {
+    if (set.size > 1) throw inconsistent(`the files disagree on the ${what}`);
+    return [...set][0];
+  };
+  const keyId = one(facts.keyIds, 'key id');
+  const keyArn = one(facts.keyArns, 'key ARN');
+  const algorithm = one(facts.algorithms, 'wrapping algorithm');
+  const statedSpec = one(facts.specs, 'wrapping key spec');
+  if (statedSpec && statedSpec !== key.spec) {
+    throw inconsistent(`the parameters say ${statedSpec} but the wrapping key is ${key.spec}`);
+  }
+  const token = facts.tokens[0];
+  if (token && facts.tokens.some((t) => !t.equals(token)))
+    throw inconsistent('the files hold different import tokens');
+  const validTo = facts.validTos.length
+    ? new Date(Math.min(...facts.validTos.map((d) => d.getTime())))
+    : undefined;
+  const kinds = [...facts.kinds];
+  const params: ImportParameters = {
+    wrappingKeySpec: key.spec,
+    wrappingKey: key,
+    expired: validTo !== undefined && validTo.getTime() <= now.getTime(),
+    source: `${names}${kinds.length ? ` (${kinds.join(' + ')})` : ''}`,
+  };
+  if (keyId !== undefined) params.keyId = keyId;
+  if (keyArn !== undefined) params.keyArn = keyArn;
+  if (algorithm !== undefined) params.algorithm = algorithm;
+  if (token !== undefined) params.importToken = token;
+  if (validTo !== undefined) params.validTo = validTo;
+  return params;
+}
+
+function baseName(name: string): string {
+  return name.split(/[\\/]/).pop() || name;
+}
+
+function invalid(message: string, hint = FETCH_HINT): KeyriteError {
+  return new KeyriteError('PARAMS_INVALID', message, hint);
+}
+
+function inconsistent(message: string): KeyriteError {
+  return new KeyriteError(
+    'PARAMS_INCONSISTENT',
+    message,
+    'give files from one download of import parameters only',
+  );
+}

@@ -1,0 +1,115 @@
+import { Buffer } from 'node:buffer';
+import { KeyriteError, missingCase } from '../errors.js';
+import type { SecretBuffer } from '../secret-buffer.js';
+import { DerError } from './der.js';
+import { type Pkcs8Info, readPkcs8 } from './pkcs8.js';
+import { type KeyMaterialSpec, RAW_MATERIAL_BYTES, materialKind } from './specs.js';
+
+/** Largest material accepted at all (an RSA-4096 PKCS#8 key is about 2.4 KB). */
+export const MAX_MATERIAL_BYTES = 8192;
+
+const TO_DER_HINT =
+  'asymmetric material must be an unencrypted PKCS#8 DER private key, e.g. `openssl pkcs8 -topk8 -nocrypt -outform DER -in key.pem -out key.der`';
+
+/**
+ * Checks that `material` is what `spec` says: exact lengths for symmetric and HMAC material, a
+ * well-formed PKCS#8 key of the right algorithm, size or curve for asymmetric material.
+ * Returns the structural facts of asymmetric material (never secret bytes).
+ */
+export function validateMaterial(material: SecretBuffer, spec: KeyMaterialSpec): Pkcs8Info | null {
+  const kind = materialKind(spec);
+  switch (kind) {
+    case 'symmetric':
+    case 'hmac': {
+      const want = RAW_MATERIAL_BYTES[spec as keyof typeof RAW_MATERIAL_BYTES];
+      if (material.length !== want) {
+        throw new KeyriteError(
+          'MATERIAL_SIZE',
+          `${spec} key material must be exactly ${want} bytes, but the material is ${material.length} bytes`,
+          material.length > want && material.use(looksLikeText)
+            ? 'the file looks like text (hex or base64?); key material must be raw binary bytes'
+            : `provide exactly ${want} raw bytes, or choose the key spec that matches the material`,
+        );
+      }
+      return null;
+    }
+    case 'rsa':
+    case 'ecc': {
+      const info = material.use((bytes) => readAsymmetric(bytes, spec));
+      const got = info.spec;
+      if (got !== spec) {
+        const what = info.kind === 'rsa' ? `an RSA-${info.bits} private key` : `an ${info.spec} private key`;
+        throw new KeyriteError(
+          'MATERIAL_SPEC_MISMATCH',
+          `the key spec is ${spec} but the material is ${what}`,
+          got ? `use --key-spec ${got}, or supply a ${spec} key` : `supply a ${spec} private key`,
+        );
+      }
+      return info;
+    }
+    default:
+      return missingCase(kind);
+  }
+}
+
+function readAsymmetric(bytes: Buffer, spec: KeyMaterialSpec): Pkcs8Info {
+  if (bytes.length > MAX_MATERIAL_BYTES) {
+    throw new KeyriteError(
+      'MATERIAL_SIZE',
+      `the material is ${bytes.length} bytes, more than any ${spec} private key`,
+      TO_DER_HINT,
+    );
+  }
+  if (bytes.subarray(0, 11).toString('latin1') === '-----BEGIN ') {
+    throw new KeyriteError('MATERIAL_FORMAT', 'the material is PEM text, not DER', TO_DER_HINT);
+  }
+  try {
+    return readPkcs8(bytes);
+  } catch (e) {
+    if (!(e instanceof DerError)) throw e;
+    // DerError messages are fixed strings about structure, never the bytes themselves.
+    throw new KeyriteError(
+      'MATERIAL_FORMAT',
+      `the ${spec} material is not a valid PKCS#8 key: ${e.message}`,
+      TO_DER_HINT,
+    );
+  }
+}
+
+/**
+ * Guesses the spec of material whose spec the user did not give: PKCS#8 keys name themselves; raw
+ * bytes are told apart by length, except that 32 bytes could be SYMMETRIC_DEFAULT or HMAC_256, so the
+ * caller gets `ambiguous` and should say which it assumed.
+ */
+export function detectMaterialSpec(
+  material: SecretBuffer,
+): { spec: KeyMaterialSpec; ambiguous: boolean } | null {
+  return material.use((bytes) => {
+    if (bytes.length > 64 && bytes[0] === 0x30) {
+      try {
+        const info = readPkcs8(bytes);
+        return info.spec ? { spec: info.spec, ambiguous: false } : null;
+      } catch {
+        return null;
+      }
+    }
+    switch (bytes.length) {
+      case 28:
+        return { spec: 'HMAC_224', ambiguous: false };
+      case 32:
+        return { spec: 'SYMMETRIC_DEFAULT', ambiguous: true };
+      case 48:
+        return { spec: 'HMAC_384', ambiguous: false };
+      case 64:
+        return { spec: 'HMAC_512', ambiguous: false };
+      default:
+        return null;
+    }
+  });
+}
+
+/** Printable ASCII only: hex or base64 saved where binary was expected. Reads, never copies. */
+function looksLikeText(bytes: Buffer): boolean {
+  for (const b of bytes) if (!(b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))) return false;
+  return true;
+}
