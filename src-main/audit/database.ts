@@ -1,0 +1,57 @@
+import Database from 'better-sqlite3';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { LATEST_VERSION, migrate, userVersion } from './migrations.js';
+
+function integrityCheck(db: Database.Database, path: string): void {
+  const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  if (rows.length !== 1 || rows[0]?.integrity_check !== 'ok') {
+    throw new KeyriteError(
+      'AUDIT_DB_CORRUPT',
+      `the audit database ${path} is damaged (integrity check failed)`,
+      'keep the file as evidence; verify a copy with keyrite audit verify',
+    );
+  }
+}
+
+/** Opens (creating if needed) the audit database for writing, durable on every commit. */
+export function openAuditDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    // FULL: a commit is on disk when it returns, so an acknowledged record survives power loss.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    integrityCheck(db, path);
+    migrate(db);
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}
+
+/** Opens an audit database read-only (a copy, a file on an auditor's machine): no writes, no migration. */
+export function openAuditDatabaseReadOnly(path: string): Database.Database {
+  const db = new Database(path, { readonly: true, fileMustExist: true });
+  try {
+    integrityCheck(db, path);
+    const v = userVersion(db);
+    if (v > LATEST_VERSION) {
+      throw new KeyriteError(
+        'AUDIT_DB_TOO_NEW',
+        `the audit database is at schema version ${v}, newer than this Keyrite understands (${LATEST_VERSION})`,
+        'verify it with the newer Keyrite that wrote it',
+      );
+    }
+    if (v < 1)
+      throw new KeyriteError(
+        'AUDIT_DB_EMPTY',
+        `${path} is not a Keyrite audit database (no schema)`,
+        'pass the audit.db a ceremony wrote',
+      );
+    return db;
+  } catch (e) {
+    db.close();
+    throw e;
+  }
+}

@@ -1,0 +1,114 @@
+import { accessSync, constants } from 'node:fs';
+import type Database from 'better-sqlite3';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { LogVerifier, type VerifyResult } from '../../src-shared/audit/verify-log.js';
+import { openAuditDatabaseReadOnly } from './database.js';
+import { iterateRows, readCheckpointRows, rowToRecord } from './read-log.js';
+
+export interface DatabaseVerification {
+  result: VerifyResult;
+  /** Facts an auditor should know that are not failures (e.g. append-only triggers missing). */
+  warnings: string[];
+}
+
+/** Thrown when the file cannot be read at all (missing, not SQLite, no permission): exit 2, not 1. */
+export function unreadable(path: string, cause: unknown): KeyriteError {
+  return new KeyriteError(
+    'AUDIT_DB_UNREADABLE',
+    `cannot read ${path} as an audit database`,
+    'check the path, that the file is a Keyrite audit.db and that you may read it',
+    { cause },
+  );
+}
+
+function sqliteCode(e: unknown): string {
+  const c = (e as { code?: unknown } | null)?.code;
+  return typeof c === 'string' ? c : '';
+}
+
+/**
+ * Verifies an audit database from its bytes alone, read-only: no station key, no writes, works on a copy.
+ * Corruption that SQLite itself notices is a verification failure, not an unreadable file.
+ */
+export function verifyDatabase(path: string, trustedCheckpoint?: unknown): DatabaseVerification {
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (e) {
+    throw unreadable(path, e);
+  }
+  let db: Database.Database;
+  try {
+    db = openAuditDatabaseReadOnly(path);
+  } catch (e) {
+    if (e instanceof KeyriteError && e.code === 'AUDIT_DB_CORRUPT')
+      return { result: { ok: false, firstBadSeq: 0, reason: e.message }, warnings: [] };
+    if (e instanceof KeyriteError) throw e;
+    if (sqliteCode(e).startsWith('SQLITE_CORRUPT'))
+      return { result: { ok: false, firstBadSeq: 0, reason: 'the database file is damaged' }, warnings: [] };
+    throw unreadable(path, e);
+  }
+  try {
+    return verifyOpen(db, trustedCheckpoint);
+  } catch (e) {
+    if (sqliteCode(e).startsWith('SQLITE_'))
+      return {
+        result: {
+          ok: false,
+          firstBadSeq: 0,
+          reason: `the database cannot be read to the end (${sqliteCode(e)})`,
+        },
+        warnings: [],
+      };
+    throw e;
+  } finally {
+    db.close();
+  }
+}
+
+function verifyOpen(db: Database.Database, trustedCheckpoint: unknown): DatabaseVerification {
+  const warnings: string[] = [];
+  const triggers = new Set(
+    db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[],
+  );
+  for (const t of [
+    'records_no_update',
+    'records_no_delete',
+    'checkpoints_no_update',
+    'checkpoints_no_delete',
+  ]) {
+    if (!triggers.has(t))
+      warnings.push(`append-only trigger ${t} is missing: the database was modified outside Keyrite`);
+  }
+  const hasCheckpoints =
+    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").pluck().get() !==
+    undefined;
+  const rows = hasCheckpoints
+    ? (db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id').all() as Array<{
+        id: number;
+        tree_size: number;
+        body: string;
+      }>)
+    : [];
+  const checkpoints: unknown[] = [];
+  for (const c of readCheckpointRows(rows)) {
+    if ('problem' in c)
+      return {
+        result: { ok: false, firstBadSeq: 0, reason: `checkpoint row ${c.id}: ${c.problem}` },
+        warnings,
+      };
+    checkpoints.push(c.checkpoint);
+  }
+  const verifier = new LogVerifier({
+    checkpoints,
+    ...(trustedCheckpoint !== undefined ? { trustedCheckpoint } : {}),
+  });
+  for (const row of iterateRows(db)) {
+    const r = rowToRecord(row);
+    if ('problem' in r) {
+      verifier.fail(r.seq, r.problem);
+      break;
+    }
+    if (verifier.add(r)) break;
+  }
+  return { result: verifier.finish(), warnings };
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { HASH_HEX } from './hashing.js';
+
+/*
+ * Every record type has a payload schema, checked when a record is appended and again when a log is
+ * verified. Well-known types have explicit shapes (the report reads them); the families `ceremony.`,
+ * `step.`, `kms.`, `material.`, `backup.`, `bundle.`, `params.` and `wrap.` accept any object, but the
+ * well-known field names below keep their meaning wherever they appear (a `kcv` is always 6 hex digits).
+ * Extra fields are allowed: the secret guard still inspects every one of them.
+ */
+const hex64 = z.string().regex(HASH_HEX, 'expected 64 lowercase hex digits');
+const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, 'expected base64');
+const name = z.string().min(1).max(200);
+const kcv = z.string().regex(/^[0-9A-F]{6}$/, 'a KCV is 6 upper-case hex digits');
+const stepId = z.string().min(1).max(100);
+const details = z.record(z.string(), z.unknown());
+
+export const ROLES = ['administrator', 'custodian', 'witness', 'auditor'] as const;
+
+export const payloadSchemas = {
+  'station.key': z.looseObject({
+    stationId: z.string().regex(/^[0-9a-f]{32}$/),
+    publicKey: base64,
+    algorithm: z.literal('ed25519'),
+  }),
+  'audit.checkpoint': z.looseObject({
+    treeSize: z.number().int().min(1),
+    rootHash: hex64,
+    time: z.string(),
+    stationSignature: base64,
+    cosigners: z.array(name),
+  }),
+  'ceremony.started': z.looseObject({ planDigest: hex64, title: z.string().max(500).optional() }),
+  'ceremony.closed': z.looseObject({ status: z.enum(['completed', 'aborted', 'failed']) }),
+  'participant.enrolled': z.looseObject({
+    name,
+    role: z.enum(ROLES),
+    publicKey: base64.optional(),
+    fingerprint: hex64.optional(),
+  }),
+  'step.started': z.looseObject({ stepId }),
+  'step.confirmed': z.looseObject({
+    stepId,
+    custodian: name,
+    digest: hex64,
+    signature: base64,
+    publicKey: base64.optional(),
+  }),
+  'step.completed': z.looseObject({ stepId }),
+  'step.failed': z.looseObject({ stepId, code: z.string().min(1).max(100), message: z.string().max(1000) }),
+  'material.kcv': z.looseObject({
+    kcv,
+    scope: z.enum(['material', 'component', 'combined', 'backup']),
+    holder: name.optional(),
+  }),
+  'witness.exception': z.looseObject({
+    witness: name,
+    text: z.string().min(1).max(5000),
+    stepId: stepId.optional(),
+  }),
+  intent: z.looseObject({ action: z.string().min(1).max(100), effect: z.string().min(1).max(500), details }),
+  outcome: z.looseObject({
+    intentSeq: z.number().int().min(1),
+    action: z.string().min(1).max(100),
+    ok: z.boolean(),
+    details,
+  }),
+  note: z.looseObject({ text: z.string().min(1).max(5000) }),
+} as const;
+
+export type KnownRecordType = keyof typeof payloadSchemas;
+
+const FAMILY =
+  /^(ceremony|step|kms|material|backup|bundle|params|wrap)\.[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
+
+/** Field names whose format is fixed wherever they appear in a payload. */
+const fieldFormats: Array<[RegExp, z.ZodType]> = [
+  [/^([a-z]*Kcv|kcv)$/, kcv],
+  [/^(fingerprint|[a-z]*Fingerprint|digest|planDigest|rootHash|chainHead)$/, hex64],
+  [/^(keyArn|[a-z]*Arn)$/, z.string().regex(/^arn:aws[a-z-]*:/, 'expected an ARN')],
+];
+
+function checkFieldFormats(value: unknown, path: string): string | undefined {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const p = checkFieldFormats(value[i], `${path}[${i}]`);
+      if (p) return p;
+    }
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      for (const [re, schema] of fieldFormats) {
+        if (re.test(k) && typeof v === 'string' && !schema.safeParse(v).success)
+          return `${path}.${k} has the wrong format`;
+      }
+      const p = checkFieldFormats(v, `${path}.${k}`);
+      if (p) return p;
+    }
+  }
+  return undefined;
+}
+
+export function isKnownRecordType(type: string): type is KnownRecordType {
+  return Object.prototype.hasOwnProperty.call(payloadSchemas, type);
+}
+
+/** Answers why a payload does not fit its record type, or undefined when it fits. */
+export function payloadProblem(type: string, payload: unknown): string | undefined {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+    return 'payload is not an object';
+  if (isKnownRecordType(type)) {
+    const r = payloadSchemas[type].safeParse(payload);
+    if (!r.success) {
+      const issue = r.error.issues[0];
+      return `payload does not fit ${type}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+    }
+  } else if (!FAMILY.test(type)) {
+    return `unknown record type "${type}"`;
+  }
+  return checkFieldFormats(payload, 'payload');
+}

@@ -1,0 +1,47 @@
+import { canonicalString } from './canonical-json.js';
+import { RECORD_DOMAIN, sha256 } from './hashing.js';
+import { leafHash } from './merkle.js';
+
+/** One audit record as stored and as exported. `seq` starts at 1; record 1's prevHash is ZERO_HASH. */
+export interface AuditRecord {
+  seq: number;
+  /** ISO-8601 UTC with milliseconds, e.g. 2026-11-24T02:11:52.123Z. */
+  time: string;
+  ceremonyId: string;
+  stationId: string;
+  actor: string;
+  type: string;
+  payload: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export type RecordBody = Omit<AuditRecord, 'hash'>;
+
+/** The exact bytes a record hash covers: the domain tag, then the canonical JSON of the body with v=1. */
+export function recordHashInput(body: RecordBody): Buffer {
+  const text = canonicalString({
+    v: 1,
+    seq: body.seq,
+    time: body.time,
+    ceremonyId: body.ceremonyId,
+    stationId: body.stationId,
+    actor: body.actor,
+    type: body.type,
+    payload: body.payload,
+    prevHash: body.prevHash,
+  });
+  return Buffer.concat([RECORD_DOMAIN, Buffer.from(text, 'utf8')]);
+}
+
+/** Hex SHA-256 chaining a record to its predecessor (the body includes prevHash). */
+export function computeRecordHash(body: RecordBody): string {
+  return sha256(recordHashInput(body)).toString('hex');
+}
+
+/** The record's Merkle leaf: RFC 9162 leaf hash over its 32-byte record hash, which commits to it all. */
+export function recordLeafHash(recordHashHex: string): Buffer {
+  return leafHash(Buffer.from(recordHashHex, 'hex'));
+}
+
+export const TIME_FORMAT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

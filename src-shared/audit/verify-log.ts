@@ -1,0 +1,248 @@
+import { HASH_HEX, ZERO_HASH } from './hashing.js';
+import { stationIdOf } from './keys.js';
+import { CompactRange } from './merkle.js';
+import { payloadProblem } from './payload-schemas.js';
+import { type AuditRecord, TIME_FORMAT, computeRecordHash, recordLeafHash } from './record.js';
+import { findSecretLookingField } from './secret-guard.js';
+import { type SignedCheckpoint, checkpointProblem } from './checkpoint.js';
+
+export interface VerifyOk {
+  ok: true;
+  recordCount: number;
+  rootHash: string;
+  headHash: string;
+  checkpointCount: number;
+  /** Records after the newest checkpoint: protected by the hash chain only until the next checkpoint. */
+  uncheckpointedTail: number;
+  trustedCheckpointSize?: number;
+}
+
+/** `firstBadSeq` is the first record found wrong; 0 when the problem is not tied to one record. */
+export interface VerifyFailure {
+  ok: false;
+  firstBadSeq: number;
+  reason: string;
+}
+
+export type VerifyResult = VerifyOk | VerifyFailure;
+
+interface PendingCheckpoint {
+  cp: SignedCheckpoint;
+  problem: string | undefined;
+  trusted: boolean;
+  matchedByRecord: boolean;
+}
+
+function sizeOf(cp: unknown): number | undefined {
+  const n = (cp as { treeSize?: unknown } | null)?.treeSize;
+  return typeof n === 'number' && Number.isSafeInteger(n) && n >= 1 ? n : undefined;
+}
+
+/**
+ * Verifies a log one record at a time, in stored order, in O(log n) memory for the tree: the hash chain,
+ * contiguous sequence numbers, non-decreasing time, every payload's schema and the secret guard, station
+ * identity, intent/outcome pairing, and every checkpoint (signatures, co-signers enrolled in the log,
+ * root equal to the tree at its size, matching its `audit.checkpoint` record). A trusted checkpoint held
+ * by the auditor must be a prefix of the log: this is what exposes a truncated or forked log.
+ */
+export class LogVerifier {
+  private readonly tree = new CompactRange();
+  private readonly bySize = new Map<number, PendingCheckpoint[]>();
+  private readonly all: PendingCheckpoint[] = [];
+  private readonly stations = new Map<string, string>();
+  private readonly enrolled = new Map<string, string>();
+  private readonly openIntents = new Set<number>();
+  private lastHash = ZERO_HASH;
+  private lastTime = '';
+  private failure: VerifyFailure | undefined;
+  private early: VerifyFailure | undefined;
+
+  constructor(input: { checkpoints: readonly unknown[]; trustedCheckpoint?: unknown }) {
+    const add = (cp: unknown, trusted: boolean): void => {
+      const size = sizeOf(cp);
+      const problem = checkpointProblem(cp);
+      if (size === undefined) {
+        this.early ??= {
+          ok: false,
+          firstBadSeq: 0,
+          reason: `${trusted ? 'trusted ' : ''}checkpoint is malformed: ${problem ?? 'no tree size'}`,
+        };
+        return;
+      }
+      const p: PendingCheckpoint = { cp: cp as SignedCheckpoint, problem, trusted, matchedByRecord: trusted };
+      this.all.push(p);
+      const list = this.bySize.get(size) ?? [];
+      list.push(p);
+      this.bySize.set(size, list);
+    };
+    input.checkpoints.forEach((c) => add(c, false));
+    if (input.trustedCheckpoint !== undefined) add(input.trustedCheckpoint, true);
+  }
+
+  get failed(): VerifyFailure | undefined {
+    return this.failure ?? this.early;
+  }
+
+  /** Records a problem found outside the verifier (e.g. a row that cannot be decoded). */
+  fail(seq: number, reason: string): VerifyFailure {
+    this.failure ??= { ok: false, firstBadSeq: seq, reason };
+    return this.failure;
+  }
+
+  add(r: AuditRecord): VerifyFailure | undefined {
+    if (this.failed) return this.failed;
+    const expected = this.tree.size + 1;
+    const problem = this.recordProblem(r, expected);
+    if (problem) return this.fail(problem.seq, problem.reason);
+    this.tree.append(recordLeafHash(r.hash));
+    this.lastHash = r.hash;
+    this.lastTime = r.time;
+    const cps = this.bySize.get(this.tree.size);
+    if (cps) {
+      for (const p of cps) {
+        const why = this.checkpointAtSizeProblem(p, r);
+        if (why) return this.fail(r.seq, why);
+      }
+    }
+    return undefined;
+  }
+
+  private recordProblem(r: AuditRecord, expected: number): { seq: number; reason: string } | undefined {
+    const at = (reason: string): { seq: number; reason: string } => ({ seq: r.seq, reason });
+    if (!Number.isSafeInteger(r.seq)) return { seq: expected, reason: 'sequence number is not an integer' };
+    if (r.seq > expected)
+      return {
+        seq: expected,
+        reason: `record ${expected} is missing: record ${r.seq} follows record ${expected - 1}`,
+      };
+    if (r.seq < expected)
+      return at(`record ${r.seq} appears again or out of order after record ${expected - 1}`);
+    if (typeof r.time !== 'string' || !TIME_FORMAT.test(r.time))
+      return at('time is not an ISO-8601 UTC timestamp');
+    if (typeof r.ceremonyId !== 'string' || r.ceremonyId.length > 200) return at('ceremony id is malformed');
+    if (typeof r.actor !== 'string' || r.actor.length === 0 || r.actor.length > 200)
+      return at('actor is malformed');
+    if (typeof r.type !== 'string' || r.type.length === 0) return at('type is malformed');
+    if (typeof r.prevHash !== 'string' || !HASH_HEX.test(r.prevHash))
+      return at('previous-hash field is malformed');
+    if (typeof r.hash !== 'string' || !HASH_HEX.test(r.hash)) return at('hash field is malformed');
+    if (r.prevHash !== this.lastHash)
+      return at(`chain broken: previous hash does not match record ${expected - 1}`);
+    let computed: string;
+    try {
+      computed = computeRecordHash(r);
+    } catch {
+      return at('record content cannot be encoded canonically');
+    }
+    if (computed !== r.hash) return at('record content does not match its hash (altered)');
+    if (r.time < this.lastTime) return at(`time goes backwards (${r.time} after ${this.lastTime})`);
+    const schema = payloadProblem(r.type, r.payload);
+    if (schema) return at(schema);
+    const secret = findSecretLookingField(r.payload);
+    if (secret) return at(`payload field ${secret} looks like secret material`);
+    return this.semanticProblem(r);
+  }
+
+  private semanticProblem(r: AuditRecord): { seq: number; reason: string } | undefined {
+    const at = (reason: string): { seq: number; reason: string } => ({ seq: r.seq, reason });
+    const p = r.payload;
+    if (r.type === 'station.key') {
+      const pk = p['publicKey'] as string;
+      if (stationIdOf(pk) !== p['stationId'] || r.stationId !== p['stationId'])
+        return at('station key record names a station id that does not match its key');
+      const known = this.stations.get(r.stationId);
+      if (known !== undefined && known !== pk)
+        return at('station key record changes a station key already declared');
+      this.stations.set(r.stationId, pk);
+    } else if (!this.stations.has(r.stationId)) {
+      return at(`station ${r.stationId} has not declared its key in the log`);
+    }
+    if (r.type === 'participant.enrolled' && typeof p['publicKey'] === 'string')
+      this.enrolled.set(p['name'] as string, p['publicKey']);
+    if (r.type === 'intent') this.openIntents.add(r.seq);
+    if (r.type === 'outcome') {
+      const of = p['intentSeq'] as number;
+      if (!this.openIntents.delete(of))
+        return at(`outcome refers to record ${of}, which is not an open intent`);
+    }
+    if (r.type === 'audit.checkpoint') {
+      const size = p['treeSize'] as number;
+      const match = (this.bySize.get(size) ?? []).find(
+        (c) =>
+          !c.trusted && c.cp.rootHash === p['rootHash'] && c.cp.stationSignature === p['stationSignature'],
+      );
+      if (!match)
+        return at(`the checkpoint at tree size ${size} recorded here is missing from the checkpoints table`);
+      if (size !== r.seq - 1) return at('checkpoint record does not directly follow the tree it signs');
+      match.matchedByRecord = true;
+    }
+    return undefined;
+  }
+
+  private checkpointAtSizeProblem(p: PendingCheckpoint, last: AuditRecord): string | undefined {
+    const label = p.trusted ? 'trusted checkpoint' : `checkpoint at tree size ${p.cp.treeSize}`;
+    if (p.problem) return `${label}: ${p.problem}`;
+    if (p.cp.rootHash !== this.tree.root().toString('hex')) {
+      return p.trusted
+        ? `the log does not extend the trusted checkpoint: its first ${p.cp.treeSize} records differ (forked or rewritten)`
+        : `${label} does not match the log's Merkle root (records altered, removed or reordered)`;
+    }
+    if (this.stations.get(p.cp.stationId) !== p.cp.stationPublicKey)
+      return `${label} is signed by a station whose key is not declared in the log`;
+    if (p.cp.time < last.time) return `${label} is older than the records it covers`;
+    for (const co of p.cp.cosignatures) {
+      const key = this.enrolled.get(co.signer);
+      if (key === undefined)
+        return `${label} is co-signed by ${co.signer}, who is not enrolled with a key in the log`;
+      if (key !== co.publicKey)
+        return `${label} is co-signed by ${co.signer} with a key other than the enrolled one`;
+    }
+    return undefined;
+  }
+
+  finish(): VerifyResult {
+    if (this.failed) return this.failed;
+    const n = this.tree.size;
+    for (const p of this.all) {
+      if (p.cp.treeSize > n) {
+        return this.fail(
+          n + 1,
+          p.trusted
+            ? `the log has ${n} records but the trusted checkpoint covers ${p.cp.treeSize}: records were removed or lost`
+            : `a checkpoint covers ${p.cp.treeSize} records but the log has ${n}: records were removed or lost`,
+        );
+      }
+      if (!p.matchedByRecord)
+        return this.fail(
+          p.cp.treeSize + 1,
+          `the checkpoint at tree size ${p.cp.treeSize} has no audit.checkpoint record in the log`,
+        );
+    }
+    const own = this.all.filter((p) => !p.trusted);
+    const newest = own.reduce((m, p) => Math.max(m, p.cp.treeSize), 0);
+    const trusted = this.all.find((p) => p.trusted);
+    return {
+      ok: true,
+      recordCount: n,
+      rootHash: this.tree.root().toString('hex'),
+      headHash: this.lastHash,
+      checkpointCount: own.length,
+      uncheckpointedTail: n - newest,
+      ...(trusted ? { trustedCheckpointSize: trusted.cp.treeSize } : {}),
+    };
+  }
+}
+
+/** Verifies a whole log held in memory (see LogVerifier for what is checked). */
+export function verifyLog(input: {
+  records: readonly AuditRecord[];
+  checkpoints: readonly SignedCheckpoint[];
+  trustedCheckpoint?: SignedCheckpoint;
+}): VerifyResult {
+  const v = new LogVerifier({
+    checkpoints: input.checkpoints,
+    ...(input.trustedCheckpoint ? { trustedCheckpoint: input.trustedCheckpoint } : {}),
+  });
+  for (const r of input.records) if (v.add(r)) break;
+  return v.finish();
+}
