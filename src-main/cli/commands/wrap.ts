@@ -1,11 +1,389 @@
-import type { Command } from '../io.js';
+import { randomBytes } from 'node:crypto';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  linkSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
+import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import {
+  KEY_MATERIAL_SPECS,
+  MAX_MATERIAL_BYTES,
+  WRAPPING_ALGORITHMS,
+  type KeyMaterialSpec,
+  type WrappingAlgorithm,
+  type WrappingPublicKey,
+  assertNotExpired,
+  checkValue,
+  detectMaterialSpec,
+  isKeyMaterialSpec,
+  isWrappingAlgorithm,
+  parseImportParameters,
+  parseWrappingPublicKey,
+  wrapKeyMaterial,
+} from '../../../src-shared/wrap/index.js';
+import { type CliIO, type Command, usageError } from '../io.js';
 
-// PLACEHOLDER: replaced by the real command; must not survive to a landing.
+const usage = `keyrite wrap --wrapping-key FILE --algorithm ALG --material FILE --out FILE [--key-spec SPEC] [--legacy-kcv]
+
+Encrypts key material for AWS KMS ImportKeyMaterial, replacing the openssl step of a manual import.
+
+  --wrapping-key FILE  the PublicKey of the import parameters: DER (.bin), base64 (.b64) or PEM;
+                       or the console's ImportParameters.zip or the CLI's get-parameters-for-import JSON
+  --algorithm ALG      ${WRAPPING_ALGORITHMS.join(' | ')}
+                       (may be omitted when the import parameters name it)
+  --material FILE      the plaintext key material: raw bytes (symmetric, HMAC) or PKCS#8 DER (RSA, ECC)
+  --out FILE           where to write the EncryptedKeyMaterial (never overwritten; mode 0600)
+  --key-spec SPEC      ${KEY_MATERIAL_SPECS.join(' | ')}
+                       (default: recognised from the material; 32 raw bytes are taken as SYMMETRIC_DEFAULT)
+  --legacy-kcv         also print the legacy AES-ECB key check value (symmetric material)
+
+Prints the wrapping key's SHA-256 fingerprint, the material's check value and the output size.`;
+
+/** Public files (keys, parameters) are small; anything larger is not what was meant. */
+const MAX_PUBLIC_FILE_BYTES = 1 << 20;
+
 export const command: Command = {
-  summary: '(being built)',
-  usage: 'keyrite wrap',
-  async run() {
-    throw new KeyriteError('NOT_BUILT', 'keyrite wrap is not built yet', 'see README: what works today');
+  summary: 'encrypt key material for KMS ImportKeyMaterial (all AWS wrapping algorithms)',
+  usage,
+  async run(args, io) {
+    const opts = parseFlags(args);
+    const { wrappingKey, algorithm } = loadWrappingKey(opts.wrappingKey, opts.algorithm, io);
+    assertOutputFree(opts.out);
+    const material = readSecretFile(opts.material);
+    try {
+      const spec = resolveSpec(material, opts.keySpec, io);
+      const { wrapped, warnings } = wrapKeyMaterial({ material, spec, algorithm, wrappingKey });
+      const cv = checkValue(material, spec);
+      const legacy =
+        opts.legacyKcv && spec === 'SYMMETRIC_DEFAULT'
+          ? checkValue(material, spec, { legacyEcb: true })
+          : null;
+      writeAtomically(opts.out, wrapped);
+      io.out(`wrapping key   ${wrappingKey.spec}  SHA-256 ${wrappingKey.fingerprintSha256}`);
+      io.out(`algorithm      ${algorithm}`);
+      io.out(`material       ${spec}, ${material.length} bytes`);
+      io.out(`check value    ${cv.kind} ${cv.value}  (${cv.description})`);
+      if (legacy) io.out(`legacy KCV     ${legacy.kind} ${legacy.value}  (${legacy.description})`);
+      if (opts.legacyKcv && !legacy)
+        io.err('warning: --legacy-kcv applies to SYMMETRIC_DEFAULT material only');
+      io.out(`wrote          ${opts.out} (${wrapped.length} bytes)`);
+      for (const w of warnings) io.err(`warning: ${w}`);
+      return 0;
+    } finally {
+      material.dispose();
+    }
   },
 };
+
+interface Flags {
+  wrappingKey: string;
+  algorithm: WrappingAlgorithm | undefined;
+  material: string;
+  out: string;
+  keySpec: KeyMaterialSpec | undefined;
+  legacyKcv: boolean;
+}
+
+function parseFlags(args: string[]): Flags {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        'wrapping-key': { type: 'string' },
+        algorithm: { type: 'string' },
+        material: { type: 'string' },
+        out: { type: 'string' },
+        'key-spec': { type: 'string' },
+        'legacy-kcv': { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw usageError(
+      e instanceof Error ? (e.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments',
+      usage,
+    );
+  }
+  const need = (name: 'wrapping-key' | 'material' | 'out'): string => {
+    const v = values[name];
+    if (!v) throw usageError(`--${name} is required`, usage);
+    return v;
+  };
+  const alg = values.algorithm;
+  if (alg !== undefined && !isWrappingAlgorithm(alg)) {
+    throw new KeyriteError(
+      'UNKNOWN_ALGORITHM',
+      `unknown wrapping algorithm "${alg.slice(0, 60)}"`,
+      `use one of ${WRAPPING_ALGORITHMS.join(', ')} — the one chosen when the import parameters were fetched`,
+    );
+  }
+  const spec = values['key-spec'];
+  if (spec !== undefined && !isKeyMaterialSpec(spec)) {
+    throw new KeyriteError(
+      'UNKNOWN_KEY_SPEC',
+      `unknown key spec "${spec.slice(0, 60)}"`,
+      `use one of ${KEY_MATERIAL_SPECS.join(', ')}`,
+    );
+  }
+  return {
+    wrappingKey: need('wrapping-key'),
+    algorithm: alg,
+    material: need('material'),
+    out: need('out'),
+    keySpec: spec,
+    legacyKcv: values['legacy-kcv'] ?? false,
+  };
+}
+
+/** A plain public key file, or full import parameters (zip / JSON) that may also name the algorithm. */
+function loadWrappingKey(
+  file: string,
+  given: WrappingAlgorithm | undefined,
+  io: CliIO,
+): { wrappingKey: WrappingPublicKey; algorithm: WrappingAlgorithm } {
+  const bytes = readPublicFile(file, 'wrapping key');
+  const isZip = bytes.subarray(0, 2).toString('latin1') === 'PK';
+  const isJson = /^\s*\{/.test(bytes.subarray(0, 32).toString('latin1'));
+  if (!isZip && !isJson) {
+    const wrappingKey = parseWrappingPublicKey(bytes);
+    if (!given) {
+      throw new KeyriteError(
+        'ALGORITHM_REQUIRED',
+        '--algorithm is required with a bare wrapping key',
+        `pass the wrapping algorithm chosen when the import parameters were fetched (${WRAPPING_ALGORITHMS.join(', ')})`,
+      );
+    }
+    return { wrappingKey, algorithm: given };
+  }
+  const now = new Date();
+  const params = parseImportParameters([{ name: file, bytes }], now);
+  assertNotExpired(params, now);
+  if (params.algorithm && given && params.algorithm !== given) {
+    throw new KeyriteError(
+      'ALGORITHM_MISMATCH',
+      `these import parameters were fetched for ${params.algorithm}, not ${given}`,
+      'KMS would answer InvalidCiphertextException; drop --algorithm or fetch parameters for the algorithm you want',
+    );
+  }
+  const algorithm = given ?? params.algorithm;
+  if (!algorithm) {
+    throw new KeyriteError(
+      'ALGORITHM_REQUIRED',
+      'these import parameters do not name their wrapping algorithm',
+      `pass --algorithm with the one chosen when they were fetched (${WRAPPING_ALGORITHMS.join(', ')})`,
+    );
+  }
+  if (params.keyId)
+    io.out(
+      `import params  key ${params.keyArn ?? params.keyId}, valid to ${params.validTo?.toISOString() ?? 'unknown'}`,
+    );
+  return { wrappingKey: params.wrappingKey, algorithm };
+}
+
+function resolveSpec(material: SecretBuffer, given: KeyMaterialSpec | undefined, io: CliIO): KeyMaterialSpec {
+  if (given) return given;
+  const found = detectMaterialSpec(material);
+  if (!found) {
+    throw new KeyriteError(
+      'KEY_SPEC_REQUIRED',
+      `cannot tell the key spec of ${material.length} bytes of material`,
+      `pass --key-spec (${KEY_MATERIAL_SPECS.join(', ')})`,
+    );
+  }
+  if (found.ambiguous)
+    io.err(`note: 32 bytes of material taken as ${found.spec}; pass --key-spec HMAC_256 for an HMAC key`);
+  return found.spec;
+}
+
+function fsError(e: unknown, file: string, what: string): KeyriteError {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT')
+    return new KeyriteError('FILE_NOT_FOUND', `${what} file not found: ${file}`, 'check the path');
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new KeyriteError(
+      'FILE_ACCESS',
+      `no permission to read ${what} file ${file}`,
+      'check the file permissions',
+    );
+  }
+  if (code === 'EISDIR')
+    return new KeyriteError('FILE_NOT_REGULAR', `${file} is a directory`, `give the ${what} file`);
+  return new KeyriteError(
+    'FILE_READ',
+    `cannot read ${what} file ${file} (${code ?? 'error'})`,
+    'check the path',
+  );
+}
+
+function readPublicFile(file: string, what: string): Buffer {
+  let bytes: Buffer;
+  try {
+    if (lstatSync(file).size > MAX_PUBLIC_FILE_BYTES) {
+      throw new KeyriteError(
+        'FILE_TOO_LARGE',
+        `${what} file ${file} is too large`,
+        `give the ${what} file itself`,
+      );
+    }
+    bytes = readFileSync(file);
+  } catch (e) {
+    if (e instanceof KeyriteError) throw e;
+    throw fsError(e, file, what);
+  }
+  if (bytes.length === 0)
+    throw new KeyriteError('FILE_EMPTY', `${what} file ${file} is empty`, 'check the file');
+  return bytes;
+}
+
+/**
+ * Reads secret material straight into Buffer.alloc'd memory owned by a SecretBuffer: no string, no
+ * pooled buffer, nothing left behind if reading fails half way.
+ */
+export function readSecretFile(file: string): SecretBuffer {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (e) {
+    throw fsError(e, file, 'material');
+  }
+  let secret: SecretBuffer | null = null;
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile())
+      throw new KeyriteError(
+        'FILE_NOT_REGULAR',
+        `material ${file} is not a regular file`,
+        'give the material file',
+      );
+    if (st.size === 0)
+      throw new KeyriteError('MATERIAL_SIZE', `material file ${file} is empty`, 'check the file');
+    if (st.size > MAX_MATERIAL_BYTES) {
+      throw new KeyriteError(
+        'MATERIAL_SIZE',
+        `material file ${file} is ${st.size} bytes, larger than any key KMS imports`,
+        'give raw key bytes or a PKCS#8 DER private key',
+      );
+    }
+    const s = SecretBuffer.alloc(st.size);
+    secret = s;
+    s.use((b) => {
+      let off = 0;
+      while (off < b.length) {
+        const n = readSync(fd, b, off, b.length - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      if (off !== b.length) {
+        throw new KeyriteError('FILE_READ', `material file ${file} changed while being read`, 'try again');
+      }
+    });
+    return s;
+  } catch (e) {
+    secret?.dispose();
+    if (e instanceof KeyriteError) throw e;
+    throw fsError(e, file, 'material');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function assertOutputFree(out: string): void {
+  let exists = true;
+  try {
+    lstatSync(out);
+  } catch {
+    exists = false;
+  }
+  if (exists) {
+    throw new KeyriteError(
+      'OUTPUT_EXISTS',
+      `${out} already exists`,
+      'choose a new --out file; Keyrite never overwrites',
+    );
+  }
+}
+
+/**
+ * Writes `data` to `out` so that `out` either does not exist or holds all of it: a temp file in the
+ * same directory, fsynced, then hard-linked into place (link fails if `out` appeared meanwhile, so
+ * nothing is ever overwritten). Filesystems without hard links (FAT media) fall back to rename after
+ * a fresh existence check.
+ */
+export function writeAtomically(out: string, data: Buffer): void {
+  const dir = path.dirname(path.resolve(out));
+  const tmp = path.join(dir, `.${path.basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'wx', 0o600);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new KeyriteError(
+      'OUTPUT_WRITE',
+      `cannot write in ${dir} (${code ?? 'error'})`,
+      'check that the directory exists and is writable',
+    );
+  }
+  try {
+    try {
+      let off = 0;
+      while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(tmp, out);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') {
+        throw new KeyriteError(
+          'OUTPUT_EXISTS',
+          `${out} already exists`,
+          'choose a new --out file; Keyrite never overwrites',
+        );
+      }
+      assertOutputFree(out);
+      renameSync(tmp, out);
+    }
+    syncDirectory(dir);
+  } catch (e) {
+    if (e instanceof KeyriteError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new KeyriteError(
+      'OUTPUT_WRITE',
+      `cannot write ${out} (${code ?? 'error'})`,
+      'check the disk and the directory',
+    );
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Already renamed into place, or never created: nothing to clean.
+    }
+  }
+}
+
+function syncDirectory(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Some platforms cannot fsync a directory (Windows); the file itself is already synced.
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
+}
