@@ -1,11 +1,150 @@
-import type { Command } from '../io.js';
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { canonicalString } from '../../../src-shared/audit/canonical-json.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
+import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { loadLog } from '../../audit/load-log.js';
+import { REPORT_FORMATS, type ReportFormat, renderReport } from '../../audit/report.js';
+import { verifyDatabase } from '../../audit/verify-database.js';
+import { writeNewFileAtomic } from '../../audit/write-new-file.js';
+import { type CliIO, type Command, reportError, usageError } from '../io.js';
 
-// PLACEHOLDER: replaced by the real command; must not survive to a landing.
+const usage = `keyrite audit verify DB [--checkpoint FILE]
+keyrite audit export DB --format jsonl|csv|html --out FILE
+keyrite audit checkpoint DB --out FILE
+
+  verify      checks the log from its bytes alone (read-only, no station key needed): hash chain,
+              Merkle tree, checkpoint signatures, schemas. With --checkpoint, also proves the log
+              extends a checkpoint you kept earlier. Exit 0 intact, 1 anything wrong, 2 unreadable.
+  export      writes the log as JSON lines, CSV or a self-contained HTML report (never overwrites).
+  checkpoint  writes the newest signed checkpoint, for an auditor to keep and pass to verify later.`;
+
+function readCheckpointFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KeyriteError(
+      'CHECKPOINT_UNREADABLE',
+      `cannot read checkpoint file ${file}`,
+      'pass the file written by keyrite audit checkpoint',
+      { cause: e },
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Not JSON: verification reports it as a malformed trusted checkpoint (exit 1).
+    return { malformed: true };
+  }
+}
+
+function verify(args: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { checkpoint: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [db, ...extra] = positionals;
+  if (db === undefined || extra.length > 0) throw usageError('audit verify takes one database path', usage);
+  let trusted: unknown;
+  let outcome;
+  try {
+    trusted = values.checkpoint === undefined ? undefined : readCheckpointFile(values.checkpoint);
+    outcome = verifyDatabase(db, trusted);
+  } catch (e) {
+    return reportError(io, e, 2);
+  }
+  const { result, warnings } = outcome;
+  for (const w of warnings) io.err(`keyrite: warning: ${w}`);
+  if (!result.ok) {
+    io.out(`audit log FAILED verification: ${db}`);
+    io.out(
+      result.firstBadSeq > 0
+        ? `  first bad record: ${result.firstBadSeq}`
+        : '  problem is not tied to one record',
+    );
+    io.out(`  why: ${result.reason}`);
+    return 1;
+  }
+  io.out(`audit log intact: ${db}`);
+  io.out(`  records: ${result.recordCount}, signed checkpoints: ${result.checkpointCount}`);
+  io.out(`  merkle root: ${result.rootHash}`);
+  io.out(`  root words (first 8 bytes): ${toPgpWords(result.rootHash.slice(0, 16)).join(' ')}`);
+  if (result.trustedCheckpointSize !== undefined)
+    io.out(`  extends your checkpoint at tree size ${result.trustedCheckpointSize}: yes`);
+  if (result.uncheckpointedTail > 0)
+    io.out(
+      `  note: ${result.uncheckpointedTail} record(s) after the newest checkpoint are protected by the hash chain only`,
+    );
+  return 0;
+}
+
+function exportLog(args: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { format: { type: 'string' }, out: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [db, ...extra] = positionals;
+  if (db === undefined || extra.length > 0 || !values.out || !values.format)
+    throw usageError('audit export needs DB, --format and --out', usage);
+  const format = values.format;
+  if (!(REPORT_FORMATS as readonly string[]).includes(format))
+    throw usageError(`unknown format ${format} (jsonl, csv, html)`, usage);
+  const { result } = verifyDatabase(db);
+  const log = loadLog(db);
+  const text = renderReport(
+    { source: db, generatedAt: new Date().toISOString(), ...log, verification: result },
+    format as ReportFormat,
+  );
+  writeNewFileAtomic(values.out, text);
+  io.out(`wrote ${values.out} (${log.records.length} records, ${format})`);
+  if (!result.ok)
+    io.err(`keyrite: warning: the log FAILED verification at record ${result.firstBadSeq}: ${result.reason}`);
+  return result.ok ? 0 : 1;
+}
+
+function exportCheckpoint(args: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { out: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const [db, ...extra] = positionals;
+  if (db === undefined || extra.length > 0 || !values.out)
+    throw usageError('audit checkpoint needs DB and --out', usage);
+  const { checkpoints } = loadLog(db);
+  const newest = checkpoints.reduce<(typeof checkpoints)[number] | undefined>(
+    (m, c) => (m === undefined || c.treeSize > m.treeSize ? c : m),
+    undefined,
+  );
+  if (!newest)
+    throw new KeyriteError(
+      'AUDIT_NO_CHECKPOINT',
+      'the log has no signed checkpoint yet',
+      'checkpoints are signed at each ceremony step boundary',
+    );
+  writeNewFileAtomic(values.out, canonicalString(newest) + '\n');
+  io.out(`wrote ${values.out}: tree size ${newest.treeSize}, root ${newest.rootHash}`);
+  io.out(`  root words: ${toPgpWords(newest.rootHash).join(' ')}`);
+  return 0;
+}
+
 export const command: Command = {
-  summary: '(being built)',
-  usage: 'keyrite audit',
-  async run() {
-    throw new KeyriteError('NOT_BUILT', 'keyrite audit is not built yet', 'see README: what works today');
+  summary: 'verify an audit log, export it (jsonl, csv, html) or save its newest checkpoint',
+  usage,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    switch (sub) {
+      case 'verify':
+        return verify(rest, io);
+      case 'export':
+        return exportLog(rest, io);
+      case 'checkpoint':
+        return exportCheckpoint(rest, io);
+      default:
+        return reportError(io, usageError(`unknown audit subcommand ${sub ?? '(none)'}`, usage), 2);
+    }
   },
 };

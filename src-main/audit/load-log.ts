@@ -1,0 +1,53 @@
+import type { SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
+import type { AuditRecord } from '../../src-shared/audit/record.js';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { openAuditDatabaseReadOnly } from './database.js';
+import { iterateRows, readCheckpointRows, rowToRecord } from './read-log.js';
+import { unreadable } from './verify-database.js';
+
+export interface LoadedLog {
+  records: AuditRecord[];
+  checkpoints: SignedCheckpoint[];
+}
+
+/** Reads a whole log read-only for export. Rows that cannot be decoded stop the export with a reason. */
+export function loadLog(path: string): LoadedLog {
+  let db;
+  try {
+    db = openAuditDatabaseReadOnly(path);
+  } catch (e) {
+    if (e instanceof KeyriteError) throw e;
+    throw unreadable(path, e);
+  }
+  try {
+    const records: AuditRecord[] = [];
+    for (const row of iterateRows(db)) {
+      const r = rowToRecord(row);
+      if ('problem' in r)
+        throw new KeyriteError(
+          'AUDIT_LOG_DAMAGED',
+          `audit record ${r.seq} cannot be read: ${r.problem}`,
+          'run keyrite audit verify on the database',
+        );
+      records.push(r);
+    }
+    const checkpoints: SignedCheckpoint[] = [];
+    const rows = db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id').all() as Array<{
+      id: number;
+      tree_size: number;
+      body: string;
+    }>;
+    for (const c of readCheckpointRows(rows)) {
+      if ('problem' in c)
+        throw new KeyriteError(
+          'AUDIT_LOG_DAMAGED',
+          `checkpoint ${c.id} cannot be read: ${c.problem}`,
+          'run keyrite audit verify on the database',
+        );
+      checkpoints.push(c.checkpoint as SignedCheckpoint);
+    }
+    return { records, checkpoints };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,235 @@
+import { createHash } from 'node:crypto';
+import { canonicalString } from '../../src-shared/audit/canonical-json.js';
+import { checkpointDigest, checkpointProblem } from '../../src-shared/audit/checkpoint.js';
+import { verifyEd25519 } from '../../src-shared/audit/keys.js';
+import type { AuditRecord } from '../../src-shared/audit/record.js';
+import { toPgpWords } from '../../src-shared/words/pgp-words.js';
+import type { ReportInput } from './report.js';
+
+/** Everything interpolated into the page goes through here: text and attribute values alike. */
+export function escapeHtml(value: unknown): string {
+  return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const CSS = `
+body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#111}
+h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}
+th{background:#f3f3f3}code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
+.ok{background:#e6f4ea;border:2px solid #1e7e34;padding:.75rem}.bad{background:#fdecea;border:2px solid #b00020;padding:.75rem}
+.words{font-style:italic;color:#333}.warn{color:#b00020;font-weight:bold}
+@media print{body{margin:0}}`;
+
+const code = (s: unknown): string => `<code>${escapeHtml(s)}</code>`;
+const words = (hex: string): string => `<div class="words">${escapeHtml(toPgpWords(hex).join(' '))}</div>`;
+
+function table(headers: string[], rows: string[][], empty: string): string {
+  if (rows.length === 0) return `<p>${escapeHtml(empty)}</p>`;
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+/** Walks a payload for fields by name (KCVs, fingerprints appear in many record types). */
+function fieldsNamed(
+  value: unknown,
+  re: RegExp,
+  path: string,
+  out: Array<{ path: string; value: string }>,
+): void {
+  if (Array.isArray(value)) value.forEach((v, i) => fieldsNamed(v, re, `${path}[${i}]`, out));
+  else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (re.test(k) && typeof v === 'string') out.push({ path: `${path}.${k}`, value: v });
+      else fieldsNamed(v, re, `${path}.${k}`, out);
+    }
+  }
+}
+
+const at = (r: AuditRecord): string =>
+  `${escapeHtml(r.seq)}<br><span class="mono">${escapeHtml(r.time)}</span>`;
+const str = (v: unknown): string =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
+
+function spkiFingerprint(b64: string): string {
+  return createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
+}
+
+/** A self-contained, printable report: no scripts, no external resources, everything escaped. */
+export function renderHtmlReport(input: ReportInput): string {
+  const { records, checkpoints, verification: v } = input;
+  const parts: string[] = [];
+  const verdict = v.ok
+    ? `<div class="ok"><strong>Verification passed.</strong> ${escapeHtml(v.recordCount)} records, ${escapeHtml(v.checkpointCount)} signed checkpoints.
+       Merkle root ${code(v.rootHash)}${words(v.rootHash.slice(0, 16))}
+       ${v.uncheckpointedTail > 0 ? `<p>${escapeHtml(v.uncheckpointedTail)} record(s) after the newest checkpoint are protected by the hash chain only.</p>` : ''}</div>`
+    : `<div class="bad"><strong>Verification FAILED</strong> at record ${escapeHtml(v.firstBadSeq)}: ${escapeHtml(v.reason)}.
+       Nothing below can be trusted beyond that point.</div>`;
+  parts.push(`<h1>Keyrite audit report</h1>
+<p>Source: ${code(input.source)} · generated ${escapeHtml(input.generatedAt)}</p>
+${verdict}`);
+
+  const starts = records.filter((r) => r.type === 'ceremony.started');
+  parts.push('<h2>Ceremonies</h2>');
+  parts.push(
+    table(
+      ['Record', 'Ceremony', 'Title', 'Plan digest (SHA-256)'],
+      starts.map((r) => [
+        at(r),
+        code(r.ceremonyId),
+        escapeHtml(str(r.payload['title'])),
+        code(r.payload['planDigest']) + words(str(r.payload['planDigest'])),
+      ]),
+      'No ceremony was started in this log.',
+    ),
+  );
+
+  const enrolled = records.filter((r) => r.type === 'participant.enrolled');
+  const keyOf = new Map<string, string>();
+  for (const r of enrolled)
+    if (typeof r.payload['publicKey'] === 'string') keyOf.set(str(r.payload['name']), r.payload['publicKey']);
+  parts.push('<h2>Participants</h2>');
+  parts.push(
+    table(
+      ['Record', 'Name', 'Role', 'Public key fingerprint (SHA-256 of the key)'],
+      enrolled.map((r) => {
+        const pk = str(r.payload['publicKey']);
+        const fp = pk ? spkiFingerprint(pk) : str(r.payload['fingerprint']);
+        return [
+          at(r),
+          escapeHtml(str(r.payload['name'])),
+          escapeHtml(str(r.payload['role'])),
+          fp ? code(fp) + words(fp) : '—',
+        ];
+      }),
+      'No participant enrolled in this log.',
+    ),
+  );
+
+  const confirmations = records.filter((r) => r.type === 'step.confirmed');
+  parts.push('<h2>Confirmations</h2>');
+  parts.push(
+    table(
+      ['Record', 'Step', 'Custodian', 'Digest confirmed', 'Signature'],
+      confirmations.map((r) => {
+        const digest = str(r.payload['digest']);
+        const pk = keyOf.get(str(r.payload['custodian'])) ?? str(r.payload['publicKey']);
+        const okSig = pk !== '' && verifyEd25519(pk, Buffer.from(digest, 'hex'), str(r.payload['signature']));
+        return [
+          at(r),
+          escapeHtml(str(r.payload['stepId'])),
+          escapeHtml(str(r.payload['custodian'])),
+          code(digest) + words(digest.slice(0, 16)),
+          okSig
+            ? 'verifies over the digest with the enrolled key'
+            : 'not verifiable here over the raw digest',
+        ];
+      }),
+      'No step confirmation in this log.',
+    ),
+  );
+
+  const kcvRows: string[][] = [];
+  const fpRows: string[][] = [];
+  for (const r of records) {
+    const kcvs: Array<{ path: string; value: string }> = [];
+    fieldsNamed(r.payload, /^([a-z]*Kcv|kcv)$/, 'payload', kcvs);
+    for (const k of kcvs) {
+      kcvRows.push([
+        at(r),
+        escapeHtml(r.type),
+        code(k.path),
+        `<strong class="mono">${escapeHtml(k.value)}</strong>`,
+        escapeHtml([str(r.payload['scope']), str(r.payload['holder'])].filter(Boolean).join(' · ')),
+      ]);
+    }
+    const fps: Array<{ path: string; value: string }> = [];
+    fieldsNamed(r.payload, /^(fingerprint|[a-z]*Fingerprint)$/, 'payload', fps);
+    for (const f of fps)
+      fpRows.push([at(r), escapeHtml(r.type), code(f.path), code(f.value) + words(f.value)]);
+  }
+  parts.push('<h2>Key check values</h2>');
+  parts.push(table(['Record', 'Type', 'Field', 'KCV', 'Context'], kcvRows, 'No KCV recorded.'));
+  parts.push('<h2>Fingerprints</h2>');
+  parts.push(
+    table(['Record', 'Type', 'Field', 'Fingerprint (hex and PGP words)'], fpRows, 'No fingerprint recorded.'),
+  );
+
+  parts.push('<h2>Signed checkpoints</h2>');
+  parts.push(
+    table(
+      ['Tree size', 'Time', 'Merkle root', 'Station signature', 'Co-signatures'],
+      checkpoints.map((c) => {
+        const problem = checkpointProblem(c);
+        const digest = checkpointDigest(c);
+        const cos = c.cosignatures
+          .map(
+            (s) =>
+              `${escapeHtml(s.signer)}: ${verifyEd25519(s.publicKey, digest, s.signature) && keyOf.get(s.signer) === s.publicKey ? 'valid, enrolled key' : '<span class="warn">NOT VALID</span>'}`,
+          )
+          .join('<br>');
+        return [
+          escapeHtml(c.treeSize),
+          `<span class="mono">${escapeHtml(c.time)}</span>`,
+          code(c.rootHash) + words(c.rootHash),
+          problem
+            ? `<span class="warn">${escapeHtml(problem)}</span>`
+            : `valid (station ${code(c.stationId)})`,
+          cos || '—',
+        ];
+      }),
+      'No checkpoint was signed.',
+    ),
+  );
+
+  const exceptions = records.filter((r) => r.type === 'witness.exception');
+  parts.push('<h2>Witness exceptions</h2>');
+  parts.push(
+    table(
+      ['Record', 'Witness', 'Step', 'Exception'],
+      exceptions.map((r) => [
+        at(r),
+        escapeHtml(str(r.payload['witness'])),
+        escapeHtml(str(r.payload['stepId'])),
+        escapeHtml(str(r.payload['text'])),
+      ]),
+      'No witness recorded an exception.',
+    ),
+  );
+
+  const closed = new Set(records.filter((r) => r.type === 'outcome').map((r) => r.payload['intentSeq']));
+  const open = records.filter((r) => r.type === 'intent' && !closed.has(r.seq));
+  parts.push('<h2>Intents without an outcome</h2>');
+  parts.push(
+    table(
+      ['Record', 'Action', 'Effect'],
+      open.map((r) => [at(r), escapeHtml(str(r.payload['action'])), escapeHtml(str(r.payload['effect']))]),
+      'Every intent has a recorded outcome.',
+    ),
+  );
+
+  parts.push('<h2>Timeline</h2>');
+  parts.push(
+    table(
+      ['Record', 'Ceremony', 'Actor', 'Type', 'Details'],
+      records.map((r) => [
+        at(r),
+        code(r.ceremonyId),
+        escapeHtml(r.actor),
+        escapeHtml(r.type),
+        code(canonicalString(r.payload)),
+      ]),
+      'The log is empty.',
+    ),
+  );
+
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Keyrite audit report</title><style>${CSS}</style></head>
+<body>
+${parts.join('\n')}
+</body></html>
+`;
+}
