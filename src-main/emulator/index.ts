@@ -1,0 +1,68 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmulatorState } from './emulator-state.js';
+import { createRequestHandler } from './server.js';
+import { openSqlitePersister } from './sqlite-persister.js';
+import { memoryPersister } from './state-types.js';
+
+export interface EmulatorOptions {
+  /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
+  port?: number;
+  /** SQLite file that keeps state across restarts; absent keeps everything in memory. */
+  statePath?: string;
+  /** Source of time for expiry and deletion windows; tests inject one. */
+  clock?: () => Date;
+  region?: string;
+  accountId?: string;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_EMULATOR_REGION = 'us-east-1';
+export const DEFAULT_EMULATOR_ACCOUNT = '111122223333';
+
+/** Starts the embedded AWS KMS emulator on loopback and resolves once it accepts connections. */
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const persister = opts.statePath ? openSqlitePersister(opts.statePath) : memoryPersister;
+  const state = new EmulatorState(
+    opts.region ?? DEFAULT_EMULATOR_REGION,
+    opts.accountId ?? DEFAULT_EMULATOR_ACCOUNT,
+    opts.clock ?? (() => new Date()),
+    persister,
+  );
+  const server = createServer(createRequestHandler(state));
+  // SDK clients keep connections alive; do not let an idle socket hold close() open.
+  server.keepAliveTimeout = 1000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(opts.port ?? 0, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (e) {
+    state.close();
+    throw e;
+  }
+  const port = (server.address() as AddressInfo).port;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => {
+          state.close();
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { Buffer } from 'node:buffer';
+import { createHmac, createPrivateKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { ECC_CURVES, type EmulatedKeySpec, HMAC_BYTES, materialClass, RSA_BITS } from './key-specs.js';
+import { KmsServiceError } from './kms-error.js';
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/**
+ * The key material id AWS assigns is derived from the KMS key id and the material, so the same
+ * material always gets the same id and different material a different one. Keyed by the material
+ * (HMAC), the id reveals nothing about it.
+ */
+export function materialId(keyId: string, material: Buffer): string {
+  return createHmac('sha256', material)
+    .update('keyrite-emulator/key-material-id/')
+    .update(keyId)
+    .digest('hex');
+}
+
+/** Parses asymmetric material; the caller owns the KeyObject (it holds its own copy of the key). */
+export function privateKeyOf(material: Buffer): KeyObject {
+  return createPrivateKey({ key: material, format: 'der', type: 'pkcs8' });
+}
+
+/**
+ * Checks unwrapped material against the key spec: exact length for symmetric and HMAC, a PKCS#8
+ * private key of the right type, size or curve for asymmetric keys. Material that does not fit is
+ * refused as AWS documents IncorrectKeyMaterialException: "invalid … key material".
+ */
+export function checkMaterial(spec: EmulatedKeySpec, material: Buffer): void {
+  const cls = materialClass(spec);
+  const bad = (why: string): KmsServiceError =>
+    new KmsServiceError(
+      'IncorrectKeyMaterialException',
+      `The key material is not valid for a ${spec} KMS key: ${why}.`,
+    );
+  if (cls === 'symmetric' || cls === 'hmac') {
+    const want = cls === 'symmetric' ? 32 : (HMAC_BYTES[spec] as number);
+    if (material.length !== want) throw bad(`expected ${want} bytes, got ${material.length}`);
+    return;
+  }
+  let key: KeyObject;
+  try {
+    key = privateKeyOf(material);
+  } catch {
+    throw bad('it is not a PKCS#8 DER private key');
+  }
+  const details = key.asymmetricKeyDetails ?? {};
+  if (cls === 'rsa') {
+    if (key.asymmetricKeyType !== 'rsa')
+      throw bad(`it is a ${key.asymmetricKeyType ?? 'unknown'} key, not RSA`);
+    if (details.modulusLength !== RSA_BITS[spec])
+      throw bad(`the modulus has ${details.modulusLength ?? 0} bits`);
+    return;
+  }
+  if (key.asymmetricKeyType !== 'ec') throw bad(`it is a ${key.asymmetricKeyType ?? 'unknown'} key, not ECC`);
+  if (details.namedCurve !== ECC_CURVES[spec]) throw bad(`the curve is ${details.namedCurve ?? 'unknown'}`);
+}
+
+/** Material for Origin AWS_KMS keys, generated inside the emulator as KMS would. */
+export async function generateMaterial(spec: EmulatedKeySpec): Promise<Buffer> {
+  const cls = materialClass(spec);
+  if (cls === 'symmetric') return randomBytes(32);
+  if (cls === 'hmac') return randomBytes(HMAC_BYTES[spec] as number);
+  const pair =
+    cls === 'rsa'
+      ? await generateKeyPairAsync('rsa', { modulusLength: RSA_BITS[spec] as number })
+      : await generateKeyPairAsync('ec', { namedCurve: ECC_CURVES[spec] as string });
+  const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+  const out = Buffer.alloc(der.length);
+  der.copy(out);
+  der.fill(0);
+  return out;
+}

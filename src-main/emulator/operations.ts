@@ -1,0 +1,42 @@
+import { createAlias, deleteAlias, listAliases } from './ops/aliases.js';
+import { decrypt, encrypt, generateMac, getPublicKey, signOp, verifyMac, verifyOp } from './ops/crypto.js';
+import type { Handler } from './ops/handler.js';
+import { deleteImportedKeyMaterial, getParametersForImport, importKeyMaterial } from './ops/import.js';
+import {
+  cancelKeyDeletion,
+  createKey,
+  describeKey,
+  disableKey,
+  enableKey,
+  listKeys,
+  scheduleKeyDeletion,
+} from './ops/key-lifecycle.js';
+import { getKeyPolicy, listResourceTags, putKeyPolicy, tagResource } from './ops/tags-policy.js';
+
+/** Every TrentService operation the emulator answers; anything else is UnknownOperationException. */
+export const OPERATIONS: Record<string, Handler> = {
+  CreateKey: createKey,
+  DescribeKey: describeKey,
+  ListKeys: listKeys,
+  EnableKey: enableKey,
+  DisableKey: disableKey,
+  ScheduleKeyDeletion: scheduleKeyDeletion,
+  CancelKeyDeletion: cancelKeyDeletion,
+  CreateAlias: createAlias,
+  DeleteAlias: deleteAlias,
+  ListAliases: listAliases,
+  TagResource: tagResource,
+  ListResourceTags: listResourceTags,
+  GetKeyPolicy: getKeyPolicy,
+  PutKeyPolicy: putKeyPolicy,
+  GetParametersForImport: getParametersForImport,
+  ImportKeyMaterial: importKeyMaterial,
+  DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
+  Encrypt: encrypt,
+  Decrypt: decrypt,
+  GenerateMac: generateMac,
+  VerifyMac: verifyMac,
+  Sign: signOp,
+  Verify: verifyOp,
+  GetPublicKey: getPublicKey,
+};

@@ -1,0 +1,107 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EmulatorState } from './emulator-state.js';
+import { KmsServiceError } from './kms-error.js';
+import { OPERATIONS } from './operations.js';
+import type { Body } from './request-fields.js';
+import { isStsRequest, stsResponse } from './sts.js';
+
+const MAX_BODY = 1 << 20;
+const TARGET_PREFIX = 'TrentService.';
+
+function send(
+  res: ServerResponse,
+  status: number,
+  body: string,
+  requestId: string,
+  errorType?: string,
+): void {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/x-amz-json-1.1',
+    'x-amzn-RequestId': requestId,
+    'Content-Length': String(Buffer.byteLength(body)),
+  };
+  if (errorType) headers['x-amzn-ErrorType'] = errorType;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+function sendError(res: ServerResponse, e: KmsServiceError, requestId: string): void {
+  send(res, e.status, JSON.stringify({ __type: e.type, message: e.message }), requestId, e.type);
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const b = chunk as Buffer;
+    size += b.length;
+    if (size > MAX_BODY) throw new KmsServiceError('ValidationException', 'Request body is too large.', 413);
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * One request: AWS JSON 1.1 for KMS (POST /, X-Amz-Target: TrentService.<Op>), AWS Query for STS.
+ * SigV4 signatures are accepted from any credentials without checking: the emulator is a local
+ * stand-in, bound to loopback. Requests are served one at a time so state changes never interleave.
+ */
+export function createRequestHandler(
+  state: EmulatorState,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  let queue: Promise<void> = Promise.resolve();
+  return (req, res) => {
+    queue = queue.then(() => handle(state, req, res)).catch(() => undefined);
+  };
+}
+
+async function handle(state: EmulatorState, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = randomUUID();
+  let raw: Buffer | undefined;
+  try {
+    raw = await readBody(req);
+    if (req.method !== 'POST') throw new KmsServiceError('UnknownOperationException', '', 404);
+    const text = raw.toString('utf8');
+    if (isStsRequest(req.headers['content-type'], text)) {
+      const r = stsResponse(text, state.accountId);
+      res.writeHead(r.status, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': r.requestId });
+      res.end(r.xml);
+      return;
+    }
+    const target = req.headers['x-amz-target'];
+    const op =
+      typeof target === 'string' && target.startsWith(TARGET_PREFIX)
+        ? target.slice(TARGET_PREFIX.length)
+        : undefined;
+    const handler = op === undefined ? undefined : OPERATIONS[op];
+    if (!handler) throw new KmsServiceError('UnknownOperationException', '');
+    let body: Body;
+    try {
+      const parsed: unknown = text.length === 0 ? {} : JSON.parse(text);
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
+      body = parsed as Body;
+    } catch {
+      throw new KmsServiceError(
+        'SerializationException',
+        'Start of structure or map found where not expected.',
+      );
+    }
+    state.tick();
+    const out = await handler(state, body);
+    send(res, 200, JSON.stringify(out), requestId);
+  } catch (e) {
+    if (e instanceof KmsServiceError) sendError(res, e, requestId);
+    // Anything else is a bug in the emulator: a 500 with no detail, as AWS does for internal faults.
+    else
+      sendError(
+        res,
+        new KmsServiceError('KMSInternalException', 'An internal error occurred.', 500),
+        requestId,
+      );
+  } finally {
+    // The request body may carry plaintext or wrapped material: do not leave it in memory.
+    raw?.fill(0);
+  }
+}
