@@ -94,6 +94,8 @@ const stepRef = z.strictObject({ stepId: identifier });
 
 export const operations = {
   'app.info': op(empty, appInfo),
+  // Opens (or focuses) the witness display: a second window on the witness route, public facts only.
+  'app.openWitnessDisplay': op(empty, z.object({ opened: z.boolean() })),
   // The file is chosen in main (a dialog in Electron, the test's choice in the harness): the request
   // names no path, so a compromised renderer cannot make main read a file of its choosing.
   'params.inspect': op(empty, chosen(paramsSummary)),

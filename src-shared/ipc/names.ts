@@ -5,6 +5,7 @@
  */
 export const operationNames = [
   'app.info',
+  'app.openWitnessDisplay',
   'params.inspect',
   'audit.verify',
   'audit.summary',

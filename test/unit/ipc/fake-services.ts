@@ -13,6 +13,7 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
       mode: 'rehearsal',
       dataDirectory: '/tmp/x',
     }),
+    'app.openWitnessDisplay': async () => ({ opened: true }),
     'params.inspect': async () => ({ status: 'cancelled' }),
     'audit.verify': async () => ({ intact: true, records: 0, checkpoints: 0 }),
     'audit.summary': async () => ({ records: 0, recent: [] }),

@@ -1,0 +1,25 @@
+import type { PublishEvent } from './publish-events.js';
+
+/**
+ * What the services need from whoever hosts them: Electron's main process, or the e2e harness. Each
+ * port is the one thing that differs between the two (a native dialog versus the test's chosen file).
+ */
+export type FilePurpose = 'import-parameters' | 'ceremony-plan';
+
+export interface ShellPorts {
+  version: string;
+  /** Where the station keeps its audit log, keys and ceremony files. */
+  dataDirectory: string;
+  mode: 'online' | 'offline' | 'rehearsal';
+  /** Asks the person for files (a dialog in Electron); null when they cancel. Paths stay in main. */
+  chooseFiles(purpose: FilePurpose): Promise<string[] | null>;
+  /** Asks where to save a file; null when cancelled. */
+  chooseSavePath(suggestedName: string): Promise<string | null>;
+  openWitnessDisplay(): Promise<void>;
+  publish: PublishEvent;
+  /** better-sqlite3 addon built for Electron's ABI (see shell/native-binding.ts); undefined under Node. */
+  nativeBinding?: string;
+  /** KMS endpoint override: the embedded emulator in rehearsal mode. */
+  kmsEndpoint?: string;
+  region: string;
+}

@@ -1,0 +1,53 @@
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Fact } from '../components/Fact.js';
+import { Loading } from '../components/Loading.js';
+import { useOperation } from '../ipc/use-operation.js';
+
+/** The station at a glance: who this station is, which AWS identity it would act as. */
+export function OverviewScreen() {
+  const info = useOperation((k) => k.app.info({}));
+  const identity = useOperation((k) => k.kms.identity({}));
+  return (
+    <section aria-labelledby="overview-title">
+      <h1 id="overview-title">Station</h1>
+      <div className="cards">
+        <article className="card">
+          <h2>This station</h2>
+          {info.loading ? <Loading what="station facts" /> : null}
+          {info.error ? <ErrorNotice error={info.error} /> : null}
+          {info.data ? (
+            <dl className="facts" data-testid="station-facts">
+              <Fact label="Version" value={info.data.version} />
+              <Fact label="Mode" value={info.data.mode} />
+              <Fact label="Station ID" value={info.data.stationId} />
+              <Fact label="Station key fingerprint" value={info.data.stationKeyFingerprint} />
+              <Fact label="Data directory" value={info.data.dataDirectory} />
+            </dl>
+          ) : null}
+        </article>
+        <article className="card">
+          <h2>AWS identity</h2>
+          <p className="muted">Witnesses check the account before anything is imported.</p>
+          {identity.loading ? <Loading what="the AWS identity" /> : null}
+          {identity.error ? <ErrorNotice error={identity.error} /> : null}
+          {identity.data ? (
+            <dl className="facts" data-testid="kms-identity">
+              <Fact
+                label="Endpoint"
+                value={
+                  identity.data.endpoint === 'emulator' ? 'Embedded KMS emulator (rehearsal)' : 'AWS KMS'
+                }
+              />
+              <Fact label="Account" value={identity.data.account} />
+              <Fact label="Principal" value={identity.data.arn} />
+              <Fact label="Region" value={identity.data.region} />
+            </dl>
+          ) : null}
+          <button type="button" onClick={identity.reload}>
+            Check again
+          </button>
+        </article>
+      </div>
+    </section>
+  );
+}
