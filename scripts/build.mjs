@@ -34,8 +34,9 @@ const targets = {
       '--log-level=warning',
     ]);
   },
-  renderer() {
-    run(bin('vite'), ['build', '--config', 'src-renderer/vite.config.mts', '--logLevel', 'warn']);
+  async renderer() {
+    const { buildRenderer } = await import('./build-renderer.mjs');
+    await buildRenderer();
   },
 };
 
@@ -46,5 +47,5 @@ for (const t of order) {
     console.error(`build: unknown target ${t} (main, preload, renderer, all)`);
     process.exit(2);
   }
-  targets[t]();
+  await targets[t]();
 }
