@@ -1,0 +1,124 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { composeServices } from '../../../src-main/ipc/compose-services.js';
+import { createEventPublisher } from '../../../src-main/ipc/publish-events.js';
+import { registerHandlers } from '../../../src-main/ipc/register-handlers.js';
+import { createSenderCheck } from '../../../src-main/ipc/sender.js';
+import type { FilePurpose, ShellPorts } from '../../../src-main/ipc/shell-ports.js';
+import { bundlePreloadForHarness } from './bundle-preload.js';
+import { rendererRootDefault, startHarnessServer, type HarnessServer } from './harness-server.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Harness {
+  server: HarnessServer;
+  context: BrowserContext;
+  page: Page;
+  dataDirectory: string;
+  /** The files the next "choose files" dialog returns, as a person would pick them. */
+  chooseNext(purpose: FilePurpose, files: string[] | null): void;
+  witnessDisplayRequests: number;
+  /** Opens the renderer on a route, waiting until window.keyrite is installed. */
+  open(route?: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  ports?: Partial<ShellPorts>;
+}
+
+let preloadBundle: Promise<string> | undefined;
+
+/**
+ * Starts the real services and IPC handlers under Node with a fresh data directory, serves the built
+ * renderer to a fresh Chromium profile, and installs the real preload (over the loopback shim).
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (!existsSync(CHROMIUM)) throw new Error(`e2e needs Chromium at ${CHROMIUM}: apt-get install chromium`);
+  if (!existsSync(path.join(rendererRootDefault, 'index.html'))) {
+    throw new Error(
+      'e2e needs the built renderer: run `node scripts/build.mjs renderer` (npm run test:e2e does)',
+    );
+  }
+  const dataDirectory = await mkdtemp(path.join(tmpdir(), 'keyrite-e2e-data-'));
+  const profile = await mkdtemp(path.join(tmpdir(), 'keyrite-e2e-profile-'));
+  const server = await startHarnessServer(rendererRootDefault);
+  const choices = new Map<FilePurpose, string[] | null>();
+  const state = { witnessDisplayRequests: 0 };
+
+  const ports: ShellPorts = {
+    version: '0.0.0-e2e',
+    dataDirectory,
+    mode: 'rehearsal',
+    region: 'eu-west-1',
+    publish: createEventPublisher(server.sink),
+    chooseFiles: async (purpose) => {
+      const files = choices.get(purpose) ?? null;
+      choices.delete(purpose);
+      return files;
+    },
+    chooseSavePath: async (name) => path.join(dataDirectory, name),
+    openWitnessDisplay: async () => {
+      state.witnessDisplayRequests += 1;
+    },
+    ...options.ports,
+  };
+  const { services, close: closeServices } = await composeServices(ports);
+  const disposeHandlers = registerHandlers(
+    server.ipcMain,
+    services,
+    createSenderCheck(server.origin, (id) => id === 1),
+  );
+
+  preloadBundle ??= bundlePreloadForHarness();
+  const preload = await preloadBundle;
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 860 },
+  });
+  await context.addInitScript({
+    content: `globalThis.__keyriteHarness = Object.freeze({ token: ${JSON.stringify(server.token)} });\n${preload}\ndelete globalThis.__keyriteHarness;`,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+
+  return {
+    server,
+    context,
+    page,
+    dataDirectory,
+    chooseNext: (purpose, files) => void choices.set(purpose, files),
+    get witnessDisplayRequests() {
+      return state.witnessDisplayRequests;
+    },
+    async open(route = '#/') {
+      await page.goto(`${server.origin}/index.html${route}`);
+      await page.waitForFunction(() => typeof (window as { keyrite?: unknown }).keyrite === 'object');
+      return page;
+    },
+    async close() {
+      await context.close().catch(() => undefined);
+      disposeHandlers();
+      await closeServices();
+      await server.close();
+      await rm(profile, { recursive: true, force: true });
+      await rm(dataDirectory, { recursive: true, force: true });
+    },
+  };
+}
+
+export const artifactsDir = path.resolve(__dirname, '..', 'artifacts');

@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
+
+let h: Harness;
+before(async () => {
+  mkdirSync(artifactsDir, { recursive: true });
+  h = await startHarness();
+});
+after(async () => {
+  await h.close();
+});
+
+const shot = (name: string) =>
+  h.page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+
+test('the station screen shows the station facts from main', async () => {
+  const page = await h.open('#/');
+  await page.getByTestId('station-facts').waitFor();
+  const text = await page.getByTestId('station-facts').innerText();
+  assert.match(text, /0\.0\.0-e2e/);
+  assert.match(text, /rehearsal/);
+  await shot('station');
+});
+
+test('every section is reachable from the navigation and has a heading', async () => {
+  const page = await h.open('#/');
+  for (const [link, heading, name] of [
+    ['Ceremony', 'Ceremony', 'ceremony-empty'],
+    ['Import parameters', 'Import parameters', 'params-empty'],
+    ['Audit log', 'Audit log', 'audit'],
+  ] as const) {
+    await page.getByRole('link', { name: link }).click();
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+    await page.waitForTimeout(100);
+    await shot(name);
+  }
+});
+
+test('the witness display route shows public facts only, with no forms', async () => {
+  const page = await h.open('#/witness');
+  await page.getByTestId('witness-display').waitFor();
+  assert.equal(await page.locator('form, input, textarea').count(), 0);
+  await shot('witness-idle');
+});
+
+test('the witness display is opened by main, not by the page', async () => {
+  const page = await h.open('#/');
+  const before = h.witnessDisplayRequests;
+  await page.getByRole('button', { name: 'Open witness display' }).click();
+  await page.waitForFunction(() => true);
+  for (let i = 0; i < 50 && h.witnessDisplayRequests === before; i++) await page.waitForTimeout(20);
+  assert.equal(h.witnessDisplayRequests, before + 1);
+});
