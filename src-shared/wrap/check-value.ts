@@ -1,5 +1,13 @@
 import { Buffer } from 'node:buffer';
-import { createCipheriv, createHash, createHmac, createPrivateKey, createPublicKey } from 'node:crypto';
+import {
+  createCipheriv,
+  createECDH,
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  getCurves,
+} from 'node:crypto';
 import { KeyriteError, missingCase } from '../errors.js';
 import type { SecretBuffer } from '../secret-buffer.js';
 import { TAG, encodeTlv } from './der.js';
@@ -113,8 +121,8 @@ function kcvHex(tag: Buffer): string {
  */
 function publicKeyFingerprint(material: SecretBuffer, info: Pkcs8Info | null): CheckValue {
   if (!info) throw new Error('asymmetric material without structure');
-  const embedded = info.kind === 'ecc' ? embeddedSpki(info) : null;
-  const derived = material.use(deriveSpki);
+  const embedded = info.kind === 'ecc' && info.publicPoint ? ecSpki(info.spec, info.publicPoint) : null;
+  const derived = canDerive(info) ? material.use((der) => deriveSpki(der, info)) : null;
   if (derived && embedded && !derived.equals(embedded)) {
     throw new KeyriteError(
       'MATERIAL_INCONSISTENT',
@@ -137,25 +145,52 @@ function publicKeyFingerprint(material: SecretBuffer, info: Pkcs8Info | null): C
   };
 }
 
-function deriveSpki(der: Buffer): Buffer | null {
+const CURVE_NAMES: Record<Extract<Pkcs8Info, { kind: 'ecc' }>['spec'], string> = {
+  ECC_NIST_P256: 'prime256v1',
+  ECC_NIST_P384: 'secp384r1',
+  ECC_NIST_P521: 'secp521r1',
+  ECC_SECG_P256K1: 'secp256k1',
+};
+
+/** Only a curve the crypto library lacks may fall back to the embedded key; any other failure is an error. */
+function canDerive(info: Pkcs8Info): boolean {
+  return info.kind === 'rsa' || getCurves().includes(CURVE_NAMES[info.spec]);
+}
+
+/**
+ * RSA: the public key is (n, e), stored in the private key. EC: the public point is computed from the
+ * scalar (ECDH), not read from the file, so a file carrying someone else's public key is caught.
+ */
+function deriveSpki(der: Buffer, info: Pkcs8Info): Buffer | null {
   try {
-    const priv = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-    return createPublicKey(priv).export({ type: 'spki', format: 'der' });
+    if (info.kind === 'rsa') {
+      return createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' })).export({
+        type: 'spki',
+        format: 'der',
+      });
+    }
+    const ecdh = createECDH(CURVE_NAMES[info.spec]);
+    ecdh.setPrivateKey(der.subarray(info.scalarAt.offset, info.scalarAt.offset + info.scalarAt.length));
+    return ecSpki(info.spec, ecdh.getPublicKey());
   } catch {
-    // The curve is unknown to this crypto library; the caller falls back to the embedded public key.
-    return null;
+    throw new KeyriteError(
+      'MATERIAL_FORMAT',
+      'the private key is well-formed but the crypto library rejects it',
+      'export the private key again from its source',
+    );
   }
 }
 
 const OID_EC_PUBLIC_KEY = Buffer.from('2a8648ce3d0201', 'hex');
 
-function embeddedSpki(info: Extract<Pkcs8Info, { kind: 'ecc' }>): Buffer | null {
+/** SPKI of an EC point. Exported for tests: the embedded-key fallback must match the derived key. */
+export function ecSpki(spec: Extract<Pkcs8Info, { kind: 'ecc' }>['spec'], point: Buffer): Buffer | null {
   // KMS returns uncompressed points; a compressed one would give another fingerprint.
-  if (!info.publicPoint || info.publicPoint[0] !== 4) return null;
+  if (point[0] !== 4) return null;
   const alg = encodeTlv(
     TAG.SEQUENCE,
     encodeTlv(TAG.OID, OID_EC_PUBLIC_KEY),
-    encodeTlv(TAG.OID, curveOf(info.spec).oid),
+    encodeTlv(TAG.OID, curveOf(spec).oid),
   );
-  return encodeTlv(TAG.SEQUENCE, alg, encodeTlv(TAG.BIT_STRING, Buffer.from([0]), info.publicPoint));
+  return encodeTlv(TAG.SEQUENCE, alg, encodeTlv(TAG.BIT_STRING, Buffer.from([0]), point));
 }

@@ -18,7 +18,13 @@ import type { EccMaterialSpec, RsaMaterialSpec } from './specs.js';
  */
 export type Pkcs8Info =
   | { kind: 'rsa'; spec: RsaMaterialSpec | null; bits: number }
-  | { kind: 'ecc'; spec: EccMaterialSpec; publicPoint: Buffer | null };
+  | {
+      kind: 'ecc';
+      spec: EccMaterialSpec;
+      publicPoint: Buffer | null;
+      /** Where the private scalar sits in the DER (offsets, not bytes, so no secret escapes). */
+      scalarAt: { offset: number; length: number };
+    };
 
 const OID_RSA = Buffer.from('2a864886f70d010101', 'hex');
 const OID_EC = Buffer.from('2a8648ce3d0201', 'hex');
@@ -89,7 +95,7 @@ export function readPkcs8(der: Buffer): Pkcs8Info {
     const curveOid = expect(alg[1], TAG.OID, 'named curve (explicit curve parameters are not supported)');
     const curve = CURVES.find((c) => c.oid.equals(curveOid));
     if (!curve) throw new DerError('curve is not one KMS imports');
-    return readEc(inner, curve);
+    return readEc(inner, curve, inner.byteOffset - der.byteOffset);
   }
   throw new DerError('not an RSA or EC private key');
 }
@@ -110,7 +116,7 @@ function readRsa(inner: Buffer): Pkcs8Info {
   return { kind: 'rsa', spec: RSA_SPECS[bits] ?? null, bits };
 }
 
-function readEc(inner: Buffer, curve: Curve): Pkcs8Info {
+function readEc(inner: Buffer, curve: Curve, innerOffset: number): Pkcs8Info {
   const f = children(readOnly(inner, TAG.SEQUENCE));
   if (smallInteger(expect(f[0], TAG.INTEGER, 'EC version')) !== 1)
     throw new DerError('EC private key version');
@@ -138,7 +144,8 @@ function readEc(inner: Buffer, curve: Curve): Pkcs8Info {
       throw new DerError('unexpected field in EC private key');
     }
   }
-  return { kind: 'ecc', spec: curve.spec, publicPoint };
+  const scalarAt = { offset: innerOffset + (scalar.byteOffset - inner.byteOffset), length: scalar.length };
+  return { kind: 'ecc', spec: curve.spec, publicPoint, scalarAt };
 }
 
 function fieldBytes(curve: Curve): number {

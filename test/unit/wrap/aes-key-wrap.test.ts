@@ -55,10 +55,14 @@ test('bad inputs to wrap are coded errors', () => {
 
 test('property: wrap/unwrap round-trips any plaintext', () => {
   fc.assert(
-    fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ minLength: 1, maxLength: 300 }), (k, p) => {
-      const kek = Buffer.from(k);
-      assert.deepEqual(aesKeyUnwrapPad(kek, aesKeyWrapPad(kek, Buffer.from(p))), Buffer.from(p));
-    }),
+    fc.property(
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      fc.uint8Array({ minLength: 1, maxLength: 300 }),
+      (k, p) => {
+        const kek = Buffer.from(k);
+        assert.deepEqual(aesKeyUnwrapPad(kek, aesKeyWrapPad(kek, Buffer.from(p))), Buffer.from(p));
+      },
+    ),
     { numRuns: 200 },
   );
 });
@@ -74,7 +78,10 @@ test('property: unwrap of random, truncated or bit-flipped input only ever fails
   );
   fc.assert(
     fc.property(fc.nat(good.length), fc.nat(good.length * 8 - 1), (cut, bit) => {
-      throwsCode(() => aesKeyUnwrapPad(kek, good.subarray(0, Math.min(cut, good.length - 1))), 'UNWRAP_FAILED');
+      throwsCode(
+        () => aesKeyUnwrapPad(kek, good.subarray(0, Math.min(cut, good.length - 1))),
+        'UNWRAP_FAILED',
+      );
       const flipped = Buffer.from(good);
       flipped[bit >> 3] = (flipped[bit >> 3] as number) ^ (1 << (bit & 7));
       throwsCode(() => aesKeyUnwrapPad(kek, flipped), 'UNWRAP_FAILED');

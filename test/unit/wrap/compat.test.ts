@@ -42,12 +42,18 @@ test('the algorithm × material × wrapping key table matches AWS', () => {
 });
 
 test('RSA material is told to use RSA_AES_KEY_WRAP', () => {
-  const e = throwsCode(() => assertCompatible('RSAES_OAEP_SHA_256', 'RSA_2048', 'RSA_4096'), 'WRAP_INCOMPATIBLE');
+  const e = throwsCode(
+    () => assertCompatible('RSAES_OAEP_SHA_256', 'RSA_2048', 'RSA_4096'),
+    'WRAP_INCOMPATIBLE',
+  );
   assert.match(e.hint, /RSA_AES_KEY_WRAP_SHA_256/);
 });
 
 test('P-521 under RSA_2048 with OAEP names the byte limit', () => {
-  const e = throwsCode(() => assertCompatible('RSAES_OAEP_SHA_1', 'ECC_NIST_P521', 'RSA_2048'), 'WRAP_INCOMPATIBLE');
+  const e = throwsCode(
+    () => assertCompatible('RSAES_OAEP_SHA_1', 'ECC_NIST_P521', 'RSA_2048'),
+    'WRAP_INCOMPATIBLE',
+  );
   assert.match(e.message, /at most 214 bytes/);
 });
 

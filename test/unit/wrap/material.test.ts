@@ -38,7 +38,10 @@ test('raw material of the wrong length is refused with both lengths in the messa
 });
 
 test('hex text saved where binary was expected gets a hint saying so', () => {
-  const e = throwsCode(() => validateMaterial(SecretBuffer.adopt(Buffer.from('ab'.repeat(32))), 'SYMMETRIC_DEFAULT'), 'MATERIAL_SIZE');
+  const e = throwsCode(
+    () => validateMaterial(SecretBuffer.adopt(Buffer.from('ab'.repeat(32))), 'SYMMETRIC_DEFAULT'),
+    'MATERIAL_SIZE',
+  );
   assert.match(e.hint, /text/);
 });
 
@@ -58,8 +61,14 @@ test('asymmetric material must match the declared spec', () => {
 });
 
 test('not-PKCS#8, PEM, Ed25519 and raw bytes are refused as asymmetric material', () => {
-  throwsCode(() => validateMaterial(SecretBuffer.adopt(fixture('material-ed25519.p8.der')), 'ECC_NIST_P256'), 'MATERIAL_FORMAT');
-  throwsCode(() => validateMaterial(SecretBuffer.adopt(fixture('wrapping-rsa-2048.key.pem')), 'RSA_2048'), 'MATERIAL_FORMAT');
+  throwsCode(
+    () => validateMaterial(SecretBuffer.adopt(fixture('material-ed25519.p8.der')), 'ECC_NIST_P256'),
+    'MATERIAL_FORMAT',
+  );
+  throwsCode(
+    () => validateMaterial(SecretBuffer.adopt(fixture('wrapping-rsa-2048.key.pem')), 'RSA_2048'),
+    'MATERIAL_FORMAT',
+  );
   throwsCode(() => validateMaterial(SecretBuffer.alloc(32), 'ECC_NIST_P256'), 'MATERIAL_FORMAT');
   // An EC scalar of zero or at/above the group order is not a private key.
   const p8 = fixture('material-ec-p256.p8.der');
@@ -82,15 +91,22 @@ test('detectMaterialSpec names PKCS#8 keys and raw lengths', () => {
   for (const spec of ['RSA_3072', 'ECC_NIST_P384', 'ECC_SECG_P256K1', 'HMAC_224', 'HMAC_512'] as const) {
     assert.deepEqual(detectMaterialSpec(material(spec)), { spec, ambiguous: false });
   }
-  assert.deepEqual(detectMaterialSpec(material('SYMMETRIC_DEFAULT')), { spec: 'SYMMETRIC_DEFAULT', ambiguous: true });
+  assert.deepEqual(detectMaterialSpec(material('SYMMETRIC_DEFAULT')), {
+    spec: 'SYMMETRIC_DEFAULT',
+    ambiguous: true,
+  });
   assert.equal(detectMaterialSpec(SecretBuffer.alloc(17)), null);
 });
 
 test('property: random, truncated and bit-flipped material only ever fails with a KeyriteError', () => {
   fc.assert(
-    fc.property(fc.uint8Array({ minLength: 1, maxLength: 300 }), fc.constantFrom(...KEY_MATERIAL_SPECS), (b, spec) => {
-      onlyKeyriteErrors(() => validateMaterial(SecretBuffer.adopt(Buffer.from(b)), spec));
-    }),
+    fc.property(
+      fc.uint8Array({ minLength: 1, maxLength: 300 }),
+      fc.constantFrom(...KEY_MATERIAL_SPECS),
+      (b, spec) => {
+        onlyKeyriteErrors(() => validateMaterial(SecretBuffer.adopt(Buffer.from(b)), spec));
+      },
+    ),
     { numRuns: 400 },
   );
   for (const spec of ['RSA_2048', 'ECC_NIST_P256', 'ECC_NIST_P521', 'ECC_SECG_P256K1'] as const) {

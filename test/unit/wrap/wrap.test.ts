@@ -16,7 +16,14 @@ import {
 } from '../../../src-shared/wrap/index.js';
 import { observeScratch } from '../../../src-shared/wrap/scratch.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { type WrappingPair, material, materialBytes, onlyKeyriteErrors, throwsCode, wrappingPair } from './helpers.js';
+import {
+  type WrappingPair,
+  material,
+  materialBytes,
+  onlyKeyriteErrors,
+  throwsCode,
+  wrappingPair,
+} from './helpers.js';
 
 const pairs: WrappingPair[] = WRAPPING_KEY_SPECS.map(wrappingPair);
 
@@ -45,7 +52,11 @@ test('every compatible algorithm × material × wrapping key round-trips through
           assert.equal(wrapped.length, k);
         }
         const back = unwrapKeyMaterial({ wrapped, algorithm, privateKey: pair.privateKey });
-        assert.deepEqual(back.use((b) => Buffer.from(b)), materialBytes(spec), `${algorithm} ${spec} ${pair.spec}`);
+        assert.deepEqual(
+          back.use((b) => Buffer.from(b)),
+          materialBytes(spec),
+          `${algorithm} ${spec} ${pair.spec}`,
+        );
         assert.equal(m.disposed, false, 'wrap must not dispose the caller’s material');
         back.dispose();
         m.dispose();
@@ -60,8 +71,18 @@ test('wrapping is randomised: the same material wraps differently each time', ()
   const pair = pairs[0] as WrappingPair;
   for (const algorithm of WRAPPING_ALGORITHMS) {
     const m = material('SYMMETRIC_DEFAULT');
-    const a = wrapKeyMaterial({ material: m, spec: 'SYMMETRIC_DEFAULT', algorithm, wrappingKey: pair.publicKey });
-    const b = wrapKeyMaterial({ material: m, spec: 'SYMMETRIC_DEFAULT', algorithm, wrappingKey: pair.publicKey });
+    const a = wrapKeyMaterial({
+      material: m,
+      spec: 'SYMMETRIC_DEFAULT',
+      algorithm,
+      wrappingKey: pair.publicKey,
+    });
+    const b = wrapKeyMaterial({
+      material: m,
+      spec: 'SYMMETRIC_DEFAULT',
+      algorithm,
+      wrappingKey: pair.publicKey,
+    });
     assert.notDeepEqual(a.wrapped, b.wrapped, algorithm);
   }
 });
@@ -69,7 +90,12 @@ test('wrapping is randomised: the same material wraps differently each time', ()
 test('warnings: PKCS#1 v1.5 says AWS stopped accepting it; SHA-1 prefers SHA-256; SHA-256 has none', () => {
   const pair = pairs[0] as WrappingPair;
   const w = (algorithm: WrappingAlgorithm): string[] =>
-    wrapKeyMaterial({ material: material('HMAC_256'), spec: 'HMAC_256', algorithm, wrappingKey: pair.publicKey }).warnings;
+    wrapKeyMaterial({
+      material: material('HMAC_256'),
+      spec: 'HMAC_256',
+      algorithm,
+      wrappingKey: pair.publicKey,
+    }).warnings;
   assert.deepEqual(w('RSAES_PKCS1_V1_5'), [PKCS1_WARNING]);
   assert.match(PKCS1_WARNING, /October 2023/);
   assert.equal(w('RSAES_OAEP_SHA_1').length, 1);
@@ -80,15 +106,33 @@ test('warnings: PKCS#1 v1.5 says AWS stopped accepting it; SHA-1 prefers SHA-256
 test('wrap validates before encrypting: wrong size, wrong spec, incompatible algorithm', () => {
   const wk = (pairs[0] as WrappingPair).publicKey;
   throwsCode(
-    () => wrapKeyMaterial({ material: SecretBuffer.alloc(31), spec: 'SYMMETRIC_DEFAULT', algorithm: 'RSAES_OAEP_SHA_256', wrappingKey: wk }),
+    () =>
+      wrapKeyMaterial({
+        material: SecretBuffer.alloc(31),
+        spec: 'SYMMETRIC_DEFAULT',
+        algorithm: 'RSAES_OAEP_SHA_256',
+        wrappingKey: wk,
+      }),
     'MATERIAL_SIZE',
   );
   throwsCode(
-    () => wrapKeyMaterial({ material: material('ECC_NIST_P256'), spec: 'ECC_NIST_P384', algorithm: 'RSAES_OAEP_SHA_256', wrappingKey: wk }),
+    () =>
+      wrapKeyMaterial({
+        material: material('ECC_NIST_P256'),
+        spec: 'ECC_NIST_P384',
+        algorithm: 'RSAES_OAEP_SHA_256',
+        wrappingKey: wk,
+      }),
     'MATERIAL_SPEC_MISMATCH',
   );
   throwsCode(
-    () => wrapKeyMaterial({ material: material('RSA_2048'), spec: 'RSA_2048', algorithm: 'RSAES_OAEP_SHA_256', wrappingKey: wk }),
+    () =>
+      wrapKeyMaterial({
+        material: material('RSA_2048'),
+        spec: 'RSA_2048',
+        algorithm: 'RSAES_OAEP_SHA_256',
+        wrappingKey: wk,
+      }),
     'WRAP_INCOMPATIBLE',
   );
 });
@@ -113,7 +157,11 @@ test('every temporary wrap allocates (AES key, padded copy, blocks) is zero afte
   assert.ok(seen.some((b) => b.length === 32));
   assert.ok(seen.some((b) => b.length === 144));
   assert.ok(seen.length >= 4, `saw ${seen.length} scratch buffers`);
-  for (const b of seen) assert.ok(b.every((x) => x === 0), `a ${b.length}-byte temporary was left holding data`);
+  for (const b of seen)
+    assert.ok(
+      b.every((x) => x === 0),
+      `a ${b.length}-byte temporary was left holding data`,
+    );
 });
 
 test('temporaries of a failed unwrap are zeroed too', () => {
@@ -129,11 +177,22 @@ test('temporaries of a failed unwrap are zeroed too', () => {
   const seen: Buffer[] = [];
   const stop = observeScratch((b) => seen.push(b));
   try {
-    throwsCode(() => unwrapKeyMaterial({ wrapped: tampered, algorithm: 'RSA_AES_KEY_WRAP_SHA_256', privateKey: pair.privateKey }), 'UNWRAP_FAILED');
+    throwsCode(
+      () =>
+        unwrapKeyMaterial({
+          wrapped: tampered,
+          algorithm: 'RSA_AES_KEY_WRAP_SHA_256',
+          privateKey: pair.privateKey,
+        }),
+      'UNWRAP_FAILED',
+    );
   } finally {
     stop();
   }
-  assert.ok(seen.some((b) => b.length === 32), 'the decrypted AES key passed through scratch');
+  assert.ok(
+    seen.some((b) => b.length === 32),
+    'the decrypted AES key passed through scratch',
+  );
   for (const b of seen) assert.ok(b.every((x) => x === 0));
 });
 
@@ -141,8 +200,18 @@ test('unwrap failures all look the same: wrong algorithm, wrong key, tampering, 
   const pair = pairs[0] as WrappingPair;
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const m = material('SYMMETRIC_DEFAULT');
-  const oaep = wrapKeyMaterial({ material: m, spec: 'SYMMETRIC_DEFAULT', algorithm: 'RSAES_OAEP_SHA_256', wrappingKey: pair.publicKey }).wrapped;
-  const pkcs1 = wrapKeyMaterial({ material: m, spec: 'SYMMETRIC_DEFAULT', algorithm: 'RSAES_PKCS1_V1_5', wrappingKey: pair.publicKey }).wrapped;
+  const oaep = wrapKeyMaterial({
+    material: m,
+    spec: 'SYMMETRIC_DEFAULT',
+    algorithm: 'RSAES_OAEP_SHA_256',
+    wrappingKey: pair.publicKey,
+  }).wrapped;
+  const pkcs1 = wrapKeyMaterial({
+    material: m,
+    spec: 'SYMMETRIC_DEFAULT',
+    algorithm: 'RSAES_PKCS1_V1_5',
+    wrappingKey: pair.publicKey,
+  }).wrapped;
   const cases: [Buffer, WrappingAlgorithm, typeof other][] = [
     [oaep, 'RSAES_OAEP_SHA_1', pair.privateKey],
     [oaep, 'RSAES_PKCS1_V1_5', pair.privateKey],
@@ -154,7 +223,9 @@ test('unwrap failures all look the same: wrong algorithm, wrong key, tampering, 
   ];
   const messages = new Set<string>();
   for (const [wrapped, algorithm, privateKey] of cases) {
-    messages.add(throwsCode(() => unwrapKeyMaterial({ wrapped, algorithm, privateKey }), 'UNWRAP_FAILED').message);
+    messages.add(
+      throwsCode(() => unwrapKeyMaterial({ wrapped, algorithm, privateKey }), 'UNWRAP_FAILED').message,
+    );
   }
   assert.equal(messages.size, 1);
 });
@@ -168,16 +239,30 @@ test('property: unwrap of random and bit-flipped blobs only ever fails with UNWR
     wrappingKey: pair.publicKey,
   }).wrapped;
   fc.assert(
-    fc.property(fc.uint8Array({ maxLength: 400 }), fc.constantFrom(...WRAPPING_ALGORITHMS), (b, algorithm) => {
-      onlyKeyriteErrors(() => unwrapKeyMaterial({ wrapped: b, algorithm, privateKey: pair.privateKey }).dispose());
-    }),
+    fc.property(
+      fc.uint8Array({ maxLength: 400 }),
+      fc.constantFrom(...WRAPPING_ALGORITHMS),
+      (b, algorithm) => {
+        onlyKeyriteErrors(() =>
+          unwrapKeyMaterial({ wrapped: b, algorithm, privateKey: pair.privateKey }).dispose(),
+        );
+      },
+    ),
     { numRuns: 100 },
   );
   fc.assert(
     fc.property(fc.nat(good.length * 8 - 1), (bit) => {
       const flipped = Buffer.from(good);
       flipped[bit >> 3] = (flipped[bit >> 3] as number) ^ (1 << (bit & 7));
-      throwsCode(() => unwrapKeyMaterial({ wrapped: flipped, algorithm: 'RSA_AES_KEY_WRAP_SHA_1', privateKey: pair.privateKey }), 'UNWRAP_FAILED');
+      throwsCode(
+        () =>
+          unwrapKeyMaterial({
+            wrapped: flipped,
+            algorithm: 'RSA_AES_KEY_WRAP_SHA_1',
+            privateKey: pair.privateKey,
+          }),
+        'UNWRAP_FAILED',
+      );
     }),
     { numRuns: 100 },
   );

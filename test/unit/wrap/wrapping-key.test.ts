@@ -19,7 +19,10 @@ test('every accepted form gives the same SPKI, size and fingerprint', () => {
     ['PEM RSA PUBLIC KEY', pkcs1Pem],
     ['DER PKCS#1', pkcs1],
     ['base64 (.b64, as the CLI prints it)', Buffer.from(spki.toString('base64'))],
-    ['base64 wrapped at 64 columns with CRLF', Buffer.from(spki.toString('base64').replace(/(.{64})/g, '$1\r\n') + '\r\n')],
+    [
+      'base64 wrapped at 64 columns with CRLF',
+      Buffer.from(spki.toString('base64').replace(/(.{64})/g, '$1\r\n') + '\r\n'),
+    ],
   ];
   for (const [what, bytes] of forms) {
     const k = parseWrappingPublicKey(bytes);
@@ -36,14 +39,33 @@ test('3072 and 4096-bit wrapping keys are recognised', () => {
 });
 
 test('refusals: other sizes, non-RSA keys, private keys, certificates, junk', () => {
-  assert.match(throwsCode(() => parseWrappingPublicKey(fixture('wrapping-rsa-1024.pub.pem')), 'WRAPPING_KEY_INVALID').message, /RSA-1024/);
-  assert.match(throwsCode(() => parseWrappingPublicKey(fixture('wrapping-ec-p256.pub.pem')), 'WRAPPING_KEY_INVALID').message, /not an RSA/);
-  assert.match(throwsCode(() => parseWrappingPublicKey(fixture('wrapping-rsa-2048.key.pem')), 'WRAPPING_KEY_INVALID').message, /private key/);
-  throwsCode(() => parseWrappingPublicKey(Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')), 'WRAPPING_KEY_INVALID');
+  assert.match(
+    throwsCode(() => parseWrappingPublicKey(fixture('wrapping-rsa-1024.pub.pem')), 'WRAPPING_KEY_INVALID')
+      .message,
+    /RSA-1024/,
+  );
+  assert.match(
+    throwsCode(() => parseWrappingPublicKey(fixture('wrapping-ec-p256.pub.pem')), 'WRAPPING_KEY_INVALID')
+      .message,
+    /not an RSA/,
+  );
+  assert.match(
+    throwsCode(() => parseWrappingPublicKey(fixture('wrapping-rsa-2048.key.pem')), 'WRAPPING_KEY_INVALID')
+      .message,
+    /private key/,
+  );
+  throwsCode(
+    () =>
+      parseWrappingPublicKey(Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n')),
+    'WRAPPING_KEY_INVALID',
+  );
   throwsCode(() => parseWrappingPublicKey(Buffer.alloc(0)), 'WRAPPING_KEY_INVALID');
   throwsCode(() => parseWrappingPublicKey(Buffer.from('not base64 at all!')), 'WRAPPING_KEY_INVALID');
   throwsCode(() => parseWrappingPublicKey(Buffer.concat([spki, Buffer.from([0])])), 'WRAPPING_KEY_INVALID');
-  throwsCode(() => parseWrappingPublicKey(Buffer.from(pem.toString().replace('-----END PUBLIC KEY-----', ''))), 'WRAPPING_KEY_INVALID');
+  throwsCode(
+    () => parseWrappingPublicKey(Buffer.from(pem.toString().replace('-----END PUBLIC KEY-----', ''))),
+    'WRAPPING_KEY_INVALID',
+  );
 });
 
 test('property: random bytes and random text are refused with a coded error', () => {
@@ -52,7 +74,9 @@ test('property: random bytes and random text are refused with a coded error', ()
     { numRuns: 300 },
   );
   fc.assert(
-    fc.property(fc.string({ maxLength: 400 }), (s) => onlyKeyriteErrors(() => parseWrappingPublicKey(Buffer.from(s)))),
+    fc.property(fc.string({ maxLength: 400 }), (s) =>
+      onlyKeyriteErrors(() => parseWrappingPublicKey(Buffer.from(s))),
+    ),
     { numRuns: 300 },
   );
 });
