@@ -1,11 +1,73 @@
-import type { Command } from '../io.js';
+import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
+import { startEmulator } from '../../emulator/index.js';
+import { type Command, usageError } from '../io.js';
 
-// PLACEHOLDER: replaced by the real command; must not survive to a landing.
+const usage = `keyrite emulator [--port N] [--state FILE]
+
+Runs the embedded AWS KMS emulator in the foreground on 127.0.0.1, for rehearsals with no AWS
+account. Point the AWS CLI or SDKs at it with --endpoint-url; any credentials are accepted.
+
+  --port N       TCP port to listen on (default: a free port, printed at start)
+  --state FILE   keep keys, aliases and import parameters in this SQLite file across restarts
+                 (default: memory only). The file holds emulated key material: rehearsal use only.
+
+Prints "listening on http://127.0.0.1:PORT" when ready; stops cleanly on Ctrl-C (SIGINT) or SIGTERM.`;
+
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw usageError(`--port must be a number from 0 to 65535, not "${text}"`, usage);
+  return port;
+}
+
 export const command: Command = {
-  summary: '(being built)',
-  usage: 'keyrite emulator',
-  async run() {
-    throw new KeyriteError('NOT_BUILT', 'keyrite emulator is not built yet', 'see README: what works today');
+  summary: 'run the local AWS KMS emulator for rehearsals (foreground)',
+  usage,
+  async run(args, io) {
+    let values: { port?: string; state?: string };
+    try {
+      ({ values } = parseArgs({
+        args,
+        options: { port: { type: 'string' }, state: { type: 'string' } },
+        strict: true,
+      }));
+    } catch (e) {
+      throw usageError(e instanceof Error ? e.message : 'invalid arguments', usage);
+    }
+    const port = parsePort(values.port);
+    let emulator;
+    try {
+      emulator = await startEmulator({
+        ...(port === undefined ? {} : { port }),
+        ...(values.state ? { statePath: values.state } : {}),
+      });
+    } catch (e) {
+      if (e instanceof KeyriteError) throw e;
+      const code = (e as { code?: string }).code;
+      if (code === 'EADDRINUSE') {
+        throw new KeyriteError(
+          'EMULATOR_PORT_IN_USE',
+          `port ${port ?? 0} on 127.0.0.1 is already in use`,
+          'choose another --port, or omit it to pick a free one',
+        );
+      }
+      throw e;
+    }
+    io.out(`listening on ${emulator.url}`);
+    if (values.state) io.out(`state: ${values.state}`);
+    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+      const stop = (s: NodeJS.Signals): void => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve(s);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+    await emulator.close();
+    io.out(`stopped (${signal})`);
+    return 0;
   },
 };

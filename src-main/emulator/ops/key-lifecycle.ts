@@ -1,5 +1,4 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EmulatorState } from '../emulator-state.js';
 import { keyMetadata, requireNotPendingDeletion } from '../key-metadata.js';
 import { type KeyRecord, keyState, type Tag } from '../key-record.js';
 import {

@@ -1,0 +1,249 @@
+import {
+  CreateAliasCommand,
+  type CreateAliasCommandInput,
+  CreateKeyCommand,
+  type CreateKeyCommandInput,
+  type CreateKeyCommandOutput,
+  DecryptCommand,
+  type DecryptCommandInput,
+  type DecryptCommandOutput,
+  DeleteImportedKeyMaterialCommand,
+  type DeleteImportedKeyMaterialCommandInput,
+  type DeleteImportedKeyMaterialCommandOutput,
+  DescribeKeyCommand,
+  type DescribeKeyCommandOutput,
+  EncryptCommand,
+  type EncryptCommandInput,
+  type EncryptCommandOutput,
+  GenerateMacCommand,
+  type GenerateMacCommandInput,
+  type GenerateMacCommandOutput,
+  GetKeyPolicyCommand,
+  type GetKeyPolicyCommandOutput,
+  GetParametersForImportCommand,
+  type GetParametersForImportCommandInput,
+  type GetParametersForImportCommandOutput,
+  GetPublicKeyCommand,
+  type GetPublicKeyCommandOutput,
+  ImportKeyMaterialCommand,
+  type ImportKeyMaterialCommandInput,
+  type ImportKeyMaterialCommandOutput,
+  KMSClient,
+  type KMSClientConfig,
+  ListAliasesCommand,
+  type ListAliasesCommandInput,
+  type ListAliasesCommandOutput,
+  PutKeyPolicyCommand,
+  type PutKeyPolicyCommandInput,
+  ScheduleKeyDeletionCommand,
+  type ScheduleKeyDeletionCommandInput,
+  type ScheduleKeyDeletionCommandOutput,
+  SignCommand,
+  type SignCommandInput,
+  type SignCommandOutput,
+  TagResourceCommand,
+  type TagResourceCommandInput,
+  VerifyCommand,
+  type VerifyCommandInput,
+  type VerifyCommandOutput,
+  VerifyMacCommand,
+  type VerifyMacCommandInput,
+  type VerifyMacCommandOutput,
+} from '@aws-sdk/client-kms';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { ImportGuard } from './import-guard.js';
+import { toKeyriteError } from './kms-errors.js';
+
+export interface KmsGatewayOptions {
+  region: string;
+  /** Endpoint override, e.g. the emulator's http://127.0.0.1:PORT. Absent: the regional AWS endpoint. */
+  endpoint?: string;
+  /** Shared-config profile (~/.aws/config, SSO); absent: the SDK's default provider chain. */
+  profile?: string;
+  /** Explicit credentials or a provider (AwsCredentialIdentity | AwsCredentialIdentityProvider). */
+  credentials?: KMSClientConfig['credentials'];
+  /** Total attempts per call with the SDK's standard retry mode (default 3). Imports are not retried blindly. */
+  maxAttempts?: number;
+  /** Per-request time limit in milliseconds (default 30 000). */
+  requestTimeoutMs?: number;
+}
+
+export interface CallerIdentity {
+  account: string;
+  arn: string;
+  userId: string;
+}
+
+type Out<T> = Omit<T, '$metadata'>;
+
+/** What the ceremony needs from KMS, typed, with every failure a KeyriteError. */
+export interface KmsGateway {
+  readonly region: string;
+  readonly endpoint: string | undefined;
+  callerIdentity(): Promise<CallerIdentity>;
+  createKey(input: CreateKeyCommandInput): Promise<Out<CreateKeyCommandOutput>>;
+  describeKey(keyId: string): Promise<Out<DescribeKeyCommandOutput>>;
+  listAliases(input?: ListAliasesCommandInput): Promise<Out<ListAliasesCommandOutput>>;
+  createAlias(input: CreateAliasCommandInput): Promise<void>;
+  tagResource(input: TagResourceCommandInput): Promise<void>;
+  getKeyPolicy(keyId: string): Promise<Out<GetKeyPolicyCommandOutput>>;
+  putKeyPolicy(input: PutKeyPolicyCommandInput): Promise<void>;
+  getParametersForImport(
+    input: GetParametersForImportCommandInput,
+  ): Promise<Out<GetParametersForImportCommandOutput>>;
+  /** Idempotent: see ImportGuard. Resends the identical request once if the first outcome is unknown. */
+  importKeyMaterial(input: ImportKeyMaterialCommandInput): Promise<Out<ImportKeyMaterialCommandOutput>>;
+  deleteImportedKeyMaterial(
+    input: DeleteImportedKeyMaterialCommandInput,
+  ): Promise<Out<DeleteImportedKeyMaterialCommandOutput>>;
+  scheduleKeyDeletion(input: ScheduleKeyDeletionCommandInput): Promise<Out<ScheduleKeyDeletionCommandOutput>>;
+  encrypt(input: EncryptCommandInput): Promise<Out<EncryptCommandOutput>>;
+  decrypt(input: DecryptCommandInput): Promise<Out<DecryptCommandOutput>>;
+  generateMac(input: GenerateMacCommandInput): Promise<Out<GenerateMacCommandOutput>>;
+  verifyMac(input: VerifyMacCommandInput): Promise<Out<VerifyMacCommandOutput>>;
+  sign(input: SignCommandInput): Promise<Out<SignCommandOutput>>;
+  verify(input: VerifyCommandInput): Promise<Out<VerifyCommandOutput>>;
+  getPublicKey(keyId: string): Promise<Out<GetPublicKeyCommandOutput>>;
+  close(): void;
+}
+
+/** Fixed credentials for the local emulator, which accepts any signature. */
+export const EMULATOR_CREDENTIALS: { accessKeyId: string; secretAccessKey: string } = {
+  accessKeyId: 'AKIAKEYRITEEMULATOR0',
+  secretAccessKey: 'keyrite-emulator-accepts-any-signature',
+};
+
+export function isLoopbackEndpoint(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === '127.0.0.1' || host === 'localhost' || host === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+function strip<T extends { $metadata?: unknown }>(out: T): Out<T> {
+  const { $metadata: _m, ...rest } = out;
+  return rest as Out<T>;
+}
+
+/** A failure after which the request may or may not have reached KMS. */
+function outcomeUnknown(e: unknown): boolean {
+  const err = (e ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  if (err.name === 'TimeoutError' || err.name === 'RequestTimeout') return true;
+  return (
+    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '') ||
+    /socket hang up/i.test(String((e as Error)?.message))
+  );
+}
+
+export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
+  if (!opts.region)
+    throw new KeyriteError(
+      'KMS_NO_REGION',
+      'no AWS region was given',
+      'choose the region of the target KMS key, e.g. us-east-1',
+    );
+  const endpoint = opts.endpoint;
+  // Never sign emulator traffic with real credentials: a local process has no business seeing them.
+  const credentials =
+    opts.credentials ?? (isLoopbackEndpoint(endpoint) && !opts.profile ? EMULATOR_CREDENTIALS : undefined);
+  const base = {
+    region: opts.region,
+    retryMode: 'standard' as const,
+    maxAttempts: opts.maxAttempts ?? 3,
+    requestHandler: {
+      connectionTimeout: 10_000,
+      requestTimeout: opts.requestTimeoutMs ?? 30_000,
+      throwOnRequestTimeout: true,
+    },
+    ...(endpoint ? { endpoint } : {}),
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(credentials ? { credentials } : {}),
+  };
+  const kms = new KMSClient(base);
+  // Imports go through their own client without SDK retries: the gateway decides when to resend.
+  const importClient = new KMSClient({ ...base, maxAttempts: 1 });
+  const sts = new STSClient(base);
+  const guard = new ImportGuard();
+
+  async function call<T extends { $metadata?: unknown }>(
+    operation: string,
+    run: () => Promise<T>,
+  ): Promise<Out<T>> {
+    try {
+      return strip(await run());
+    } catch (e) {
+      throw toKeyriteError(e, operation, endpoint);
+    }
+  }
+
+  return {
+    region: opts.region,
+    endpoint,
+    async callerIdentity() {
+      const r = await call('GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
+      if (!r.Account || !r.Arn || !r.UserId) {
+        throw new KeyriteError(
+          'KMS_IDENTITY_INCOMPLETE',
+          'STS returned an incomplete caller identity',
+          'retry; if it persists, check the endpoint',
+        );
+      }
+      return { account: r.Account, arn: r.Arn, userId: r.UserId };
+    },
+    createKey: (input) => call('CreateKey', () => kms.send(new CreateKeyCommand(input))),
+    describeKey: (keyId) => call('DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: keyId }))),
+    listAliases: (input = {}) => call('ListAliases', () => kms.send(new ListAliasesCommand(input))),
+    createAlias: async (input) =>
+      void (await call('CreateAlias', () => kms.send(new CreateAliasCommand(input)))),
+    tagResource: async (input) =>
+      void (await call('TagResource', () => kms.send(new TagResourceCommand(input)))),
+    getKeyPolicy: (keyId) =>
+      call('GetKeyPolicy', () => kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }))),
+    putKeyPolicy: async (input) =>
+      void (await call('PutKeyPolicy', () =>
+        kms.send(new PutKeyPolicyCommand({ PolicyName: 'default', ...input })),
+      )),
+    getParametersForImport: (input) =>
+      call('GetParametersForImport', () => kms.send(new GetParametersForImportCommand(input))),
+    async importKeyMaterial(input) {
+      if (!input.KeyId || !input.ImportToken || !input.EncryptedKeyMaterial) {
+        throw new KeyriteError(
+          'KMS_IMPORT_INCOMPLETE',
+          'an import needs the key id, the import token and the wrapped material',
+          'pass all three',
+        );
+      }
+      guard.admit(input.KeyId, input.ImportToken, input.EncryptedKeyMaterial);
+      try {
+        return strip(await importClient.send(new ImportKeyMaterialCommand(input)));
+      } catch (first) {
+        if (!outcomeUnknown(first)) throw toKeyriteError(first, 'ImportKeyMaterial', endpoint);
+        // The first attempt may have landed. Resending the identical bytes is safe (ImportGuard rule 2):
+        // KMS either imports them now or confirms the same material is already there.
+        return call('ImportKeyMaterial', () => importClient.send(new ImportKeyMaterialCommand(input)));
+      }
+    },
+    deleteImportedKeyMaterial: (input) =>
+      call('DeleteImportedKeyMaterial', () => kms.send(new DeleteImportedKeyMaterialCommand(input))),
+    scheduleKeyDeletion: (input) =>
+      call('ScheduleKeyDeletion', () => kms.send(new ScheduleKeyDeletionCommand(input))),
+    encrypt: (input) => call('Encrypt', () => kms.send(new EncryptCommand(input))),
+    decrypt: (input) => call('Decrypt', () => kms.send(new DecryptCommand(input))),
+    generateMac: (input) => call('GenerateMac', () => kms.send(new GenerateMacCommand(input))),
+    verifyMac: (input) => call('VerifyMac', () => kms.send(new VerifyMacCommand(input))),
+    sign: (input) => call('Sign', () => kms.send(new SignCommand(input))),
+    verify: (input) => call('Verify', () => kms.send(new VerifyCommand(input))),
+    getPublicKey: (keyId) => call('GetPublicKey', () => kms.send(new GetPublicKeyCommand({ KeyId: keyId }))),
+    close() {
+      kms.destroy();
+      importClient.destroy();
+      sts.destroy();
+    },
+  };
+}
