@@ -1,0 +1,20 @@
+import path from 'node:path';
+
+/** Where a ceremony keeps its files: one directory, laid out the same for rehearsals and real runs. */
+export function ceremonyPaths(dir: string) {
+  return {
+    dir,
+    auditDb: path.join(dir, 'audit.db'),
+    planJson: path.join(dir, 'plan.json'),
+    report: path.join(dir, 'report.html'),
+    handover: path.join(dir, 'handover.txt'),
+    custodian: (id: string) => path.join(dir, 'custodians', `${id}.json`),
+    sharesDir: path.join(dir, 'shares'),
+    share: (id: string) => path.join(dir, 'shares', `${id}.share.json`),
+    importDir: path.join(dir, 'import'),
+    wrappingKey: path.join(dir, 'import', 'WrappingPublicKey.der'),
+    importToken: path.join(dir, 'import', 'ImportToken.bin'),
+    wrapped: path.join(dir, 'import', 'EncryptedKeyMaterial.bin'),
+  };
+}
+export type CeremonyPaths = ReturnType<typeof ceremonyPaths>;

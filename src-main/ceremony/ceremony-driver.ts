@@ -1,0 +1,77 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import type { StepId } from '../../src-shared/ceremony/state-machine.js';
+import type { CeremonyService } from './ceremony-service.js';
+
+/** How a front end supplies people at their turn: a passphrase prompt, a share file to open. */
+export interface CeremonyPeople {
+  passphrase(custodianId: string, purpose: string): Promise<SecretBuffer>;
+  /** A line of output for the room (never secret). */
+  say(line: string): void;
+}
+
+/**
+ * Runs a ceremony to its end, asking the right people at the right step: custodians enroll, confirm
+ * guarded steps (the first M in plan order who have not yet confirmed), open their shares; witnesses
+ * sign off. The terminal command and the rehearsal share this loop; the Electron UI drives the service
+ * step by step instead.
+ */
+export async function driveCeremony(svc: CeremonyService, people: CeremonyPeople, opts: { signOff: (witnessId: string) => Promise<boolean> }): Promise<void> {
+  const plan = svc.plan;
+  const custodians = plan.participants.custodians.map((c) => c.id);
+  for (;;) {
+    const step: StepId | null = svc.nextStep;
+    if (!step) return;
+    const view = svc.view();
+    if (step === 'enroll') {
+      for (const p of view.participants) {
+        if (p.role === 'custodian' && !p.enrolled) {
+          const r = await svc.enroll(p.id, await people.passphrase(p.id, 'choose your passphrase to enroll'));
+          people.say(`  enrolled ${p.id}: key fingerprint ${r.publicKeyFingerprint.slice(0, 16)}…`);
+        }
+      }
+    }
+    if (step === 'verify-shares') {
+      for (const id of custodians) {
+        await svc.verifyShare(id, await people.passphrase(id, 'open your backup share to verify it'));
+        people.say(`  ${id}: share opens and matches its commitment`);
+      }
+    }
+    if (step === 'generate-material' && plan.material.mode === 'existing-shares') {
+      const dir = path.resolve(svc.planBase, plan.material.sharesDir);
+      const files = readdirSync(dir).filter((n) => n.endsWith('.share.json')).sort();
+      let opened = 0;
+      for (const name of files) {
+        if (opened >= plan.quorum.m) break;
+        const holder = name.replace(/\.share\.json$/, '');
+        if (!custodians.includes(holder)) continue;
+        const r = await svc.provideShare(path.join(dir, name), await people.passphrase(holder, 'open your backup share for reconstitution'));
+        people.say(`  ${r.holder} opened a share of material with check value ${r.kcv}`);
+        opened++;
+      }
+    }
+    if (step === 'close') {
+      for (const w of plan.participants.witnesses) {
+        if (!(await opts.signOff(w.id))) throw new Error(`witness ${w.id} did not sign off`);
+        svc.witnessSignOff(w.id);
+      }
+    }
+    if (svc.isGuarded(step)) {
+      const ch = svc.challenge(step);
+      people.say(`  step ${step} needs ${plan.quorum.m} custodian confirmation(s); request digest ${ch.nonce.slice(0, 8)}…`);
+      let n = svc.view().steps.find((s) => s.id === step)?.confirmedBy.length ?? 0;
+      const already = new Set(svc.view().steps.find((s) => s.id === step)?.confirmedBy ?? []);
+      for (const id of custodians) {
+        if (n >= plan.quorum.m) break;
+        if (already.has(id)) continue;
+        const r = await svc.confirm(step, id, await people.passphrase(id, `confirm step ${step}`));
+        n = r.confirmations;
+        people.say(`  ${id} confirmed (${r.confirmations}/${r.required})`);
+      }
+    }
+    await svc.runStep(step);
+    const facts = svc.facts();
+    people.say(`✓ ${step}${step === 'generate-material' && facts['kcv'] ? ` — KCV ${facts['kcv']}` : ''}`);
+  }
+}

@@ -1,0 +1,635 @@
+import { EventEmitter } from 'node:events';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import {
+  QuorumTally,
+  challengeDigest,
+  type Confirmation,
+  type ConfirmationChallenge,
+} from '../../src-shared/ceremony/confirmation.js';
+import { planKeySpec, validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { assertPlanAcceptable, type CompatibilityCheck } from '../../src-shared/ceremony/preflight.js';
+import {
+  STEPS,
+  applyEvent,
+  initialState,
+  isGuarded,
+  isStepId,
+  nextStep,
+  type CeremonyEvent,
+  type StepFacts,
+  type StepId,
+} from '../../src-shared/ceremony/state-machine.js';
+import { assertCompatible } from '../../src-shared/wrap/index.js';
+import { openAuditStore, type AuditStore } from '../audit/audit-store.js';
+import { enrollCustodian, unlockCustodian, type CustodianEnrollment } from '../secrets/custodian-keys.js';
+import { openShare, type SealedShareFile } from '../secrets/backup-shares.js';
+import { ceremonyPaths } from './ceremony-dir.js';
+import { crashPoint } from './crash-point.js';
+import { Journal } from './journal.js';
+import type { KmsPort } from './kms-port.js';
+import { reconcile } from './recovery.js';
+import type { EngineOptions, Runtime } from './runtime.js';
+import { runEnroll, runCreateKey, runImportParameters, runPreflight, words } from './steps/setup-steps.js';
+import {
+  recordedCommitments,
+  runBackupShares,
+  runGenerateMaterial,
+  runVerifyShares,
+  runWrap,
+  type ShareFileOnDisk,
+} from './steps/material-steps.js';
+import { runGrant, runHandover, runImport, runVerify } from './steps/import-steps.js';
+import { buildView, type CeremonyView } from './view.js';
+import { writeReport } from './report.js';
+
+export interface ProgressEvent {
+  stepId: StepId;
+  phase: string;
+  message: string;
+  facts?: StepFacts;
+  at: string;
+}
+
+export interface CeremonyServiceEvents {
+  progress: [ProgressEvent];
+  changed: [CeremonyView];
+}
+
+const compat = assertCompatible as unknown as CompatibilityCheck;
+const DEFAULT_TTL_MS = 15 * 60 * 1000;
+
+/**
+ * The ceremony engine as a service: UI-agnostic, typed, public facts out. Electron's IPC layer and
+ * the command line both drive it; neither sees secrets (passphrases come in as SecretBuffers and are
+ * disposed here).
+ */
+export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
+  readonly #rt: Runtime;
+  readonly #store: AuditStore;
+  #recovery: string[] = [];
+
+  private constructor(rt: Runtime, store: AuditStore) {
+    super();
+    this.#rt = rt;
+    this.#store = store;
+    const sink = progressSinks.get(rt);
+    if (sink) sink.progress = (e) => this.emit('progress', e);
+  }
+
+  /** Starts a new ceremony in an empty directory from a plan document (parsed YAML/JSON). */
+  static async create(args: { dir: string; planDoc: unknown; planBase: string; kms: KmsPort; options?: EngineOptions }): Promise<CeremonyService> {
+    const { plan, digest } = validatePlan(args.planDoc);
+    const opts = withDefaults(args.options);
+    assertPlanAcceptable(plan, opts.clock(), compat);
+    const paths = ceremonyPaths(args.dir);
+    if (existsSync(paths.auditDb))
+      throw new KeyriteError('CEREMONY_EXISTS', `a ceremony already lives in ${args.dir}`, 'reopen it, or choose an empty directory');
+    const store = openAuditStore(paths.auditDb, { clock: opts.clock });
+    try {
+      const ceremonyId = `cer-${randomBytes(6).toString('hex')}`;
+      const journal = new Journal(store, ceremonyId);
+      journal.append('ceremony.started', { planDigest: digest, title: plan.name, planDirectory: path.resolve(args.planBase) });
+      await journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(plan, null, 2) + '\n');
+      const svc = new CeremonyService(makeRuntime({ ceremonyId, plan, digest, paths, journal, kms: args.kms, opts, planBase: path.resolve(args.planBase) }), store);
+      return svc;
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  /** Reopens a ceremony from its directory and reconciles what the log says with the world. */
+  static async open(args: { dir: string; kms: KmsPort; options?: EngineOptions }): Promise<CeremonyService> {
+    const opts = withDefaults(args.options);
+    const paths = ceremonyPaths(args.dir);
+    if (!existsSync(paths.auditDb))
+      throw new KeyriteError('CEREMONY_NOT_FOUND', `no ceremony in ${args.dir}`, 'give the directory a ceremony was started in');
+    const store = openAuditStore(paths.auditDb, { clock: opts.clock });
+    try {
+      const started = store.records({ type: 'ceremony.started' }).at(-1);
+      if (!started) throw new KeyriteError('CEREMONY_NOT_FOUND', `no ceremony in ${args.dir}`, 'give the directory a ceremony was started in');
+      const { plan, digest } = validatePlan(JSON.parse(readFileSync(paths.planJson, 'utf8')));
+      if (digest !== started.payload['planDigest'])
+        throw new KeyriteError('PLAN_CHANGED', 'plan.json is not the plan this ceremony started with', 'restore the reviewed plan file; never edit a running ceremony’s plan');
+      const journal = new Journal(store, started.ceremonyId);
+      const rt = makeRuntime({
+        ceremonyId: started.ceremonyId,
+        plan,
+        digest,
+        paths,
+        journal,
+        kms: args.kms,
+        opts,
+        planBase: String(started.payload['planDirectory'] ?? args.dir),
+      });
+      const svc = new CeremonyService(rt, store);
+      svc.#replay();
+      svc.#recovery = await reconcile(rt, (ev) => svc.#apply(ev));
+      return svc;
+    } catch (e) {
+      store.close();
+      throw e;
+    }
+  }
+
+  get ceremonyId(): string {
+    return this.#rt.ceremonyId;
+  }
+  get plan(): CeremonyPlan {
+    return this.#rt.plan;
+  }
+  get planBase(): string {
+    return this.#rt.planBase;
+  }
+  get planDigest(): string {
+    return this.#rt.planDigest;
+  }
+  get planDigestWords(): string {
+    return words(this.#rt.planDigest);
+  }
+  /** What recovery found and did when the ceremony was reopened (empty for a fresh ceremony). */
+  get recoveryAccount(): readonly string[] {
+    return this.#recovery;
+  }
+  get nextStep(): StepId | null {
+    return nextStep(this.#rt.state);
+  }
+  get closed(): boolean {
+    return this.#rt.state.closed;
+  }
+  facts(): StepFacts {
+    return { ...this.#rt.state.facts };
+  }
+  auditHead() {
+    return this.#store.head();
+  }
+
+  view(): CeremonyView {
+    return buildView(this.#rt);
+  }
+
+  isGuarded(step: StepId): boolean {
+    return isGuarded(this.#rt.plan, step);
+  }
+
+  /** Enrolls a custodian; the passphrase is disposed whatever happens. */
+  async enroll(custodianId: string, passphrase: SecretBuffer): Promise<{ custodianId: string; publicKeyFingerprint: string }> {
+    const rt = this.#rt;
+    try {
+      const person = rt.plan.participants.custodians.find((c) => c.id === custodianId);
+      if (!person) throw new KeyriteError('NOT_A_CUSTODIAN', `${custodianId} is not a custodian in this plan`, 'only custodians named in the plan enroll');
+      if (rt.enrollments.has(custodianId))
+        throw new KeyriteError('ALREADY_ENROLLED', `${custodianId} is already enrolled`, 'each custodian enrolls once per ceremony');
+      if (rt.state.steps.enroll === 'done')
+        throw new KeyriteError('ENROLLMENT_CLOSED', 'enrollment is closed for this ceremony', 'enrollment happens before pre-flight');
+      const e = await enrollCustodian(rt.ceremonyId, custodianId, passphrase, rt.opts.scryptCost);
+      await rt.journal.writeFile(rt.paths.custodian(custodianId), `custodians/${custodianId}.json`, JSON.stringify(e, null, 2) + '\n');
+      const fingerprint = spkiFingerprint(e.signingPublicKey);
+      rt.journal.append(
+        'participant.enrolled',
+        {
+          name: person.name,
+          custodianId,
+          role: 'custodian',
+          publicKey: e.signingPublicKey,
+          sharePublicKey: e.sharePublicKey,
+          fingerprint,
+          scrypt: { N: e.sealedKeys.N, r: e.sealedKeys.r, p: e.sealedKeys.p },
+        },
+        custodianId,
+      );
+      rt.enrollments.set(custodianId, e);
+      this.#changed();
+      return { custodianId, publicKeyFingerprint: fingerprint };
+    } finally {
+      passphrase.dispose();
+    }
+  }
+
+  /** The confirmation request custodians sign for the next guarded step (issued once, then reused). */
+  challenge(stepId: StepId): ConfirmationChallenge {
+    const rt = this.#rt;
+    this.#assertNext(stepId);
+    if (!isGuarded(rt.plan, stepId))
+      throw new KeyriteError('STEP_NOT_GUARDED', `step ${stepId} needs no custodian confirmation`, 'run the step');
+    const now = rt.opts.clock();
+    if (rt.challenge && rt.challenge.stepId === stepId && Date.parse(rt.challenge.expiresAt) > now.getTime()) return rt.challenge;
+    const f = rt.state.facts;
+    const facts: StepFacts = pick(f, ['keyArn', 'algorithm', 'wrappingKeyFingerprint', 'kcv', 'publicKeyFingerprint', 'wrappedKeyDigest', 'validTo']);
+    facts['planDigest'] = rt.planDigest;
+    facts['keySpec'] = rt.spec;
+    const ch: ConfirmationChallenge = {
+      ceremonyId: rt.ceremonyId,
+      stepId,
+      facts,
+      chainHead: rt.journal.headHash(),
+      nonce: randomBytes(16).toString('hex'),
+      expiresAt: new Date(now.getTime() + rt.opts.confirmationTtlMs).toISOString(),
+    };
+    rt.journal.append('step.challenge', { stepId, digest: challengeDigest(ch), nonce: ch.nonce, chainHead: ch.chainHead, expiresAt: ch.expiresAt, facts });
+    rt.challenge = ch;
+    rt.tally = new QuorumTally(this.#quorumContext(ch));
+    return ch;
+  }
+
+  /** A custodian at the station: their passphrase unlocks their key, which signs the request. */
+  async confirm(stepId: StepId, custodianId: string, passphrase: SecretBuffer): Promise<{ stepId: StepId; custodianId: string; confirmations: number; required: number }> {
+    const rt = this.#rt;
+    let unlocked;
+    try {
+      const ch = this.challenge(stepId);
+      const e = rt.enrollments.get(custodianId);
+      if (!e) throw new KeyriteError('CONFIRMATION_UNKNOWN_KEY', `${custodianId} is not an enrolled custodian`, 'only enrolled custodians can confirm');
+      unlocked = await unlockCustodian(rt.ceremonyId, e, passphrase);
+      const digest = challengeDigest(ch);
+      return this.submitConfirmation({ custodianId, publicKey: e.signingPublicKey, digest, nonce: ch.nonce, signature: unlocked.signDigest(digest) });
+    } finally {
+      unlocked?.dispose();
+      passphrase.dispose();
+    }
+  }
+
+  /** A signed confirmation from anywhere (another device, a test); refused unless it may count. */
+  submitConfirmation(c: Confirmation): { stepId: StepId; custodianId: string; confirmations: number; required: number } {
+    const rt = this.#rt;
+    const step = nextStep(rt.state);
+    if (!step || !rt.challenge || !rt.tally) {
+      if (rt.usedNonces.has(c.nonce)) throw new KeyriteError('CONFIRMATION_REPLAYED', 'this confirmation was already used by a step that ran', 'ask for a fresh confirmation');
+      throw new KeyriteError('CONFIRMATION_WRONG_DIGEST', 'no confirmation request is open', 'ask the station for the current request');
+    }
+    try {
+      rt.tally.add(c);
+    } catch (e) {
+      if (e instanceof KeyriteError) rt.journal.append('step.confirmation-refused', { stepId: rt.challenge.stepId, custodian: c.custodianId, code: e.code });
+      throw e;
+    }
+    rt.journal.append('step.confirmed', { stepId: rt.challenge.stepId, custodian: c.custodianId, digest: c.digest, signature: c.signature, publicKey: c.publicKey, nonce: c.nonce }, c.custodianId);
+    this.#changed();
+    return { stepId: rt.challenge.stepId, custodianId: c.custodianId, confirmations: rt.tally.count, required: rt.plan.quorum.m };
+  }
+
+  /** A custodian opens their own backup share and it must match the commitment made at creation. */
+  async verifyShare(custodianId: string, passphrase: SecretBuffer): Promise<void> {
+    const rt = this.#rt;
+    let unlocked;
+    try {
+      const e = rt.enrollments.get(custodianId);
+      if (!e) throw new KeyriteError('NOT_A_CUSTODIAN', `${custodianId} is not an enrolled custodian`, 'only custodians hold shares');
+      const commitment = recordedCommitments(rt).get(custodianId);
+      if (!commitment) throw new KeyriteError('SHARES_NOT_CREATED', 'no backup shares have been created yet', 'run the backup-shares step first');
+      const file = JSON.parse(readFileSync(rt.paths.share(custodianId), 'utf8')) as SealedShareFile;
+      unlocked = await unlockCustodian(rt.ceremonyId, e, passphrase);
+      openShare(file, unlocked, commitment).dispose();
+      rt.shareVerified.add(custodianId);
+      rt.journal.append('backup.share-verified', { holder: custodianId, digest: commitment }, custodianId);
+      this.#changed();
+    } finally {
+      unlocked?.dispose();
+      passphrase.dispose();
+    }
+  }
+
+  /** Existing-shares mode: a custodian opens a share from an earlier ceremony for reconstitution. */
+  async provideShare(shareFile: string, passphrase: SecretBuffer): Promise<{ holder: string; kcv: string }> {
+    const rt = this.#rt;
+    let unlocked;
+    try {
+      const file = JSON.parse(readFileSync(shareFile, 'utf8')) as ShareFileOnDisk;
+      const enrollment = { custodianId: file.custodianId, ...file.holder } as CustodianEnrollment;
+      unlocked = await unlockCustodian(file.ceremonyId, enrollment, passphrase);
+      const share = openShare(file, unlocked, file.commitment);
+      rt.pendingShares.get(file.custodianId)?.dispose();
+      rt.pendingShares.set(file.custodianId, share);
+      rt.journal.append('backup.share-opened', { holder: file.custodianId, digest: file.commitment, sourceCeremony: file.ceremonyId });
+      return { holder: file.custodianId, kcv: file.materialKcv };
+    } finally {
+      unlocked?.dispose();
+      passphrase.dispose();
+    }
+  }
+
+  witnessSignOff(witnessId: string): void {
+    const rt = this.#rt;
+    const w = rt.plan.participants.witnesses.find((x) => x.id === witnessId);
+    if (!w) throw new KeyriteError('NOT_A_WITNESS', `${witnessId} is not a witness in this plan`, 'only witnesses named in the plan sign off');
+    rt.journal.append('ceremony.witness-signoff', { witness: w.name, witnessId }, witnessId);
+    rt.witnessSignoffs.add(witnessId);
+    this.#changed();
+  }
+
+  /** A witness's objection or remark, recorded and then covered by a station-signed checkpoint. */
+  witnessException(stepId: string, witnessId: string, text: string): CeremonyView {
+    const rt = this.#rt;
+    const w = rt.plan.participants.witnesses.find((x) => x.id === witnessId);
+    if (!w) throw new KeyriteError('NOT_A_WITNESS', `${witnessId} is not a witness in this plan`, 'only witnesses named in the plan record exceptions');
+    if (!isStepId(stepId)) throw new KeyriteError('STEP_UNKNOWN', `there is no step ${stepId}`, `steps: ${STEPS.join(', ')}`);
+    const clean = text.trim();
+    if (clean.length === 0 || clean.length > 2000)
+      throw new KeyriteError('EXCEPTION_TEXT', 'an exception needs 1 to 2000 characters of text', 'say what the witness saw');
+    const rec = rt.journal.append('witness.exception', { witness: w.name, witnessId, stepId, text: clean }, witnessId);
+    this.#store.checkpoint({ ceremonyId: rt.ceremonyId });
+    rt.exceptions.push({ stepId, witnessId, text: clean, at: rec.time });
+    this.#changed();
+    return this.view();
+  }
+
+  /** Runs the next step (which must be `stepId` when given). */
+  async runStep(stepId?: StepId): Promise<CeremonyView> {
+    const rt = this.#rt;
+    const step = nextStep(rt.state);
+    if (!step) throw new KeyriteError('CEREMONY_CLOSED', 'the ceremony is closed', 'start a new ceremony');
+    if (stepId && stepId !== step)
+      throw new KeyriteError('CEREMONY_OUT_OF_ORDER', `step ${stepId} cannot run now: the next step is ${step}`, 'run the steps in plan order');
+    this.#precheck(step);
+    let quorum: { nonce: string; custodians: string[] } | null = null;
+    if (isGuarded(rt.plan, step)) {
+      if (!rt.tally || !rt.challenge || rt.challenge.stepId !== step)
+        throw new KeyriteError('QUORUM_NOT_MET', `step ${step} needs ${rt.plan.quorum.m} custodian confirmation(s), has 0`, 'custodians confirm the request first');
+      if (!(Date.parse(rt.challenge.expiresAt) > rt.opts.clock().getTime()))
+        throw new KeyriteError('CONFIRMATION_EXPIRED', 'the confirmation request expired before the step ran', 'ask for a fresh confirmation request');
+      rt.tally.assertMet(rt.plan.quorum.m);
+      quorum = { nonce: rt.challenge.nonce, custodians: rt.tally.confirmations().map((c) => c.custodianId) };
+    }
+    this.#apply({ kind: 'step-started', step });
+    if (quorum) {
+      rt.journal.append('step.quorum-met', { stepId: step, nonce: quorum.nonce, custodians: quorum.custodians });
+      rt.usedNonces.add(quorum.nonce);
+      rt.confirmedBy.set(step, quorum.custodians);
+      rt.challenge = null;
+      rt.tally = null;
+    }
+    crashPoint(`start:${step}`);
+    rt.progress(step, 'started', rt.plan.name);
+    try {
+      const facts = await this.#execute(step);
+      this.#apply({ kind: 'step-completed', step, facts });
+      crashPoint(`done:${step}`);
+      rt.errors.delete(step);
+      rt.progress(step, 'completed', 'done', facts);
+    } catch (e) {
+      // Every error path zeroes what secrets the engine holds; a retry regenerates or reconstitutes.
+      this.#zeroize();
+      const err = e instanceof KeyriteError ? e : new KeyriteError('STEP_FAILED', `step ${step} failed: ${e instanceof Error ? e.message : 'unknown error'}`, 'see the audit log; reopen the ceremony to retry');
+      rt.errors.set(step, { code: err.code, message: err.message });
+      this.#apply({ kind: 'step-failed', step, reason: `${err.code}: ${err.message}` }, { code: err.code, message: err.message.slice(0, 1000) });
+      rt.progress(step, 'failed', err.message);
+      throw err;
+    }
+    return this.view();
+  }
+
+  /** Writes DIR/report.html from the audit log; returns its name and size. */
+  report(): { fileName: string; bytes: number } {
+    const bytes = writeReport(this.#rt, this.#store, this.#recovery);
+    return { fileName: path.basename(this.#rt.paths.report), bytes };
+  }
+
+  /** Releases the audit log and the KMS client; zeroes anything still held. */
+  dispose(): void {
+    this.#zeroize();
+    this.#store.close();
+    this.#rt.kms.close();
+  }
+
+  #precheck(step: StepId): void {
+    const rt = this.#rt;
+    if (step === 'verify-shares') {
+      const missing = rt.plan.participants.custodians.filter((c) => !rt.shareVerified.has(c.id));
+      if (missing.length > 0)
+        throw new KeyriteError('SHARES_NOT_VERIFIED', `${missing.length} share(s) not yet verified: ${missing.map((c) => c.id).join(', ')}`, 'each custodian opens their own share with their passphrase');
+    }
+    if (step === 'close') {
+      const missing = rt.plan.participants.witnesses.filter((w) => !rt.witnessSignoffs.has(w.id));
+      if (missing.length > 0)
+        throw new KeyriteError('WITNESS_SIGNOFF_MISSING', `${missing.length} witness(es) have not signed off: ${missing.map((w) => w.id).join(', ')}`, 'each witness signs off before the ceremony closes');
+    }
+  }
+
+  async #execute(step: StepId): Promise<StepFacts> {
+    const rt = this.#rt;
+    switch (step) {
+      case 'enroll':
+        return runEnroll(rt);
+      case 'preflight':
+        return runPreflight(rt);
+      case 'create-key':
+        return runCreateKey(rt);
+      case 'import-parameters':
+        return runImportParameters(rt);
+      case 'generate-material':
+        return runGenerateMaterial(rt);
+      case 'backup-shares':
+        return runBackupShares(rt);
+      case 'verify-shares':
+        return runVerifyShares(rt);
+      case 'wrap':
+        return runWrap(rt);
+      case 'import':
+        return runImport(rt);
+      case 'verify':
+        return runVerify(rt);
+      case 'grant':
+        return runGrant(rt);
+      case 'handover':
+        return runHandover(rt);
+      case 'close':
+        return this.#close();
+    }
+  }
+
+  async #close(): Promise<StepFacts> {
+    const rt = this.#rt;
+    this.#zeroize();
+    rt.journal.append('material.zeroized', { note: 'no key material, share or passphrase remains in memory' });
+    rt.journal.append('ceremony.closed', { status: 'completed', keyArn: rt.state.facts['keyArn'] });
+    this.#store.checkpoint({ ceremonyId: rt.ceremonyId });
+    return { note: 'closed with a signed checkpoint' };
+  }
+
+  #zeroize(): void {
+    const rt = this.#rt;
+    rt.material?.dispose();
+    rt.material = null;
+    for (const s of rt.pendingShares.values()) s.dispose();
+    rt.pendingShares.clear();
+  }
+
+  #assertNext(stepId: StepId): void {
+    const next = nextStep(this.#rt.state);
+    if (next !== stepId)
+      throw new KeyriteError('CEREMONY_OUT_OF_ORDER', `step ${stepId} is not the next step (${next ?? 'none'})`, 'confirm the step the station is showing');
+  }
+
+  #quorumContext(ch: ConfirmationChallenge) {
+    const rt = this.#rt;
+    return {
+      challenge: ch,
+      enrolled: new Map([...rt.enrollments].map(([id, e]) => [id, e.signingPublicKey])),
+      usedNonces: rt.usedNonces,
+      now: rt.opts.clock(),
+    };
+  }
+
+  /** Applies a step event to the state and records it, in that order: the log never holds an illegal move. */
+  #apply(ev: CeremonyEvent, extra: Record<string, unknown> = {}): void {
+    const rt = this.#rt;
+    const next = applyEvent(rt.state, ev);
+    switch (ev.kind) {
+      case 'step-started':
+        rt.journal.append('step.started', { stepId: ev.step });
+        break;
+      case 'step-completed':
+        rt.journal.append('step.completed', { stepId: ev.step, facts: ev.facts });
+        break;
+      case 'step-failed':
+        rt.journal.append('step.failed', { stepId: ev.step, code: String(extra['code'] ?? 'FAILED'), message: String(extra['message'] ?? ev.reason).slice(0, 1000) });
+        break;
+      case 'rewound':
+        rt.journal.append('step.rewound', { stepId: ev.to, reason: ev.reason });
+        break;
+    }
+    rt.state = next;
+    this.#changed();
+  }
+
+  /** Rebuilds state from the log: steps, facts, enrollments, quorum, share checks, witness notes. */
+  #replay(): void {
+    const rt = this.#rt;
+    let lastChallenge: ConfirmationChallenge | null = null;
+    const confirmations: Confirmation[] = [];
+    for (const r of rt.journal.records()) {
+      const p = r.payload;
+      switch (r.type) {
+        case 'step.started':
+          rt.state = applyEvent(rt.state, { kind: 'step-started', step: p['stepId'] as StepId });
+          break;
+        case 'step.completed':
+          rt.state = applyEvent(rt.state, { kind: 'step-completed', step: p['stepId'] as StepId, facts: (p['facts'] ?? {}) as StepFacts });
+          break;
+        case 'step.failed':
+          rt.state = applyEvent(rt.state, { kind: 'step-failed', step: p['stepId'] as StepId, reason: String(p['message']) });
+          rt.errors.set(p['stepId'] as StepId, { code: String(p['code']), message: String(p['message']) });
+          break;
+        case 'step.rewound':
+          rt.state = applyEvent(rt.state, { kind: 'rewound', to: p['stepId'] as StepId, reason: String(p['reason']) });
+          break;
+        case 'participant.enrolled': {
+          const id = String(p['custodianId']);
+          const e = JSON.parse(readFileSync(rt.paths.custodian(id), 'utf8')) as CustodianEnrollment;
+          if (e.signingPublicKey !== p['publicKey'])
+            throw new KeyriteError('ENROLLMENT_FILE_CHANGED', `custodians/${id}.json does not hold the enrolled key`, 'restore the file from the ceremony directory backup');
+          rt.enrollments.set(id, e);
+          break;
+        }
+        case 'step.challenge':
+          lastChallenge = {
+            ceremonyId: rt.ceremonyId,
+            stepId: p['stepId'] as StepId,
+            facts: p['facts'] as StepFacts,
+            chainHead: String(p['chainHead']),
+            nonce: String(p['nonce']),
+            expiresAt: String(p['expiresAt']),
+          };
+          confirmations.length = 0;
+          break;
+        case 'step.confirmed':
+          confirmations.push({ custodianId: String(p['custodian']), publicKey: String(p['publicKey']), digest: String(p['digest']), nonce: String(p['nonce']), signature: String(p['signature']) });
+          break;
+        case 'step.quorum-met':
+          rt.usedNonces.add(String(p['nonce']));
+          rt.confirmedBy.set(p['stepId'] as StepId, (p['custodians'] ?? []) as string[]);
+          break;
+        case 'backup.created':
+          rt.shareVerified.clear();
+          break;
+        case 'backup.share-verified':
+          rt.shareVerified.add(String(p['holder']));
+          break;
+        case 'ceremony.witness-signoff':
+          rt.witnessSignoffs.add(String(p['witnessId']));
+          break;
+        case 'witness.exception':
+          rt.exceptions.push({ stepId: String(p['stepId']), witnessId: String(p['witnessId']), text: String(p['text']), at: r.time });
+          break;
+      }
+    }
+    // An open request survives a restart: confirmations already given still count if still valid.
+    if (lastChallenge && !rt.usedNonces.has(lastChallenge.nonce) && lastChallenge.stepId === nextStep(rt.state)) {
+      rt.challenge = lastChallenge;
+      rt.tally = new QuorumTally(this.#quorumContext(lastChallenge));
+      for (const c of confirmations) {
+        try {
+          rt.tally.add(c);
+        } catch {
+          // expired or otherwise no longer valid: the custodian confirms again
+        }
+      }
+    }
+  }
+
+  #changed(): void {
+    if (this.listenerCount('changed') > 0) this.emit('changed', this.view());
+  }
+}
+
+function withDefaults(o: EngineOptions = {}): Runtime['opts'] {
+  return { ...o, clock: o.clock ?? (() => new Date()), confirmationTtlMs: o.confirmationTtlMs ?? DEFAULT_TTL_MS };
+}
+
+function pick(f: Readonly<StepFacts>, keys: string[]): StepFacts {
+  const out: StepFacts = {};
+  for (const k of keys) if (f[k] !== undefined) out[k] = f[k] as string;
+  return out;
+}
+
+export function spkiFingerprint(spkiB64: string): string {
+  return createHash('sha256').update(Buffer.from(spkiB64, 'base64')).digest('hex');
+}
+
+function makeRuntime(a: {
+  ceremonyId: string;
+  plan: CeremonyPlan;
+  digest: string;
+  paths: ReturnType<typeof ceremonyPaths>;
+  journal: Journal;
+  kms: KmsPort;
+  opts: Runtime['opts'];
+  planBase: string;
+}): Runtime {
+  const emitter: { progress?: (e: ProgressEvent) => void } = {};
+  const rt: Runtime = {
+    ceremonyId: a.ceremonyId,
+    plan: a.plan,
+    planDigest: a.digest,
+    spec: planKeySpec(a.plan),
+    paths: a.paths,
+    journal: a.journal,
+    kms: a.kms,
+    opts: a.opts,
+    planBase: a.planBase,
+    state: initialState(a.ceremonyId, a.digest, a.plan),
+    enrollments: new Map(),
+    material: null,
+    challenge: null,
+    tally: null,
+    usedNonces: new Set(),
+    shareVerified: new Set(),
+    witnessSignoffs: new Set(),
+    exceptions: [],
+    confirmedBy: new Map(),
+    errors: new Map(),
+    pendingShares: new Map(),
+    facts: () => rt.state.facts,
+    progress: (stepId, phase, message, facts) =>
+      emitter.progress?.({ stepId, phase, message, ...(facts ? { facts } : {}), at: a.opts.clock().toISOString() }),
+  };
+  progressSinks.set(rt, emitter);
+  return rt;
+}
+
+/** Lets the service route runtime progress to its listeners without the runtime knowing about events. */
+const progressSinks = new WeakMap<Runtime, { progress?: (e: ProgressEvent) => void }>();

@@ -1,0 +1,82 @@
+import type { KeyMetadata } from '@aws-sdk/client-kms';
+import { KeyriteError } from '../../src-shared/errors.js';
+import type { KmsGateway } from '../kms/kms-gateway.js';
+import type { KeyFacts, KmsPort } from './kms-port.js';
+
+function facts(m: KeyMetadata | undefined): KeyFacts {
+  if (!m?.KeyId || !m.Arn) throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', 'KMS returned key metadata without an id', 'retry; check the endpoint');
+  return {
+    keyId: m.KeyId,
+    arn: m.Arn,
+    keyState: m.KeyState ?? 'Unknown',
+    keySpec: m.KeySpec ?? 'SYMMETRIC_DEFAULT',
+    origin: m.Origin ?? 'Unknown',
+    ...(m.ExpirationModel ? { expirationModel: m.ExpirationModel } : {}),
+    ...(m.ValidTo ? { validTo: m.ValidTo } : {}),
+    ...(m.CurrentKeyMaterialId ? { keyMaterialId: m.CurrentKeyMaterialId } : {}),
+  };
+}
+
+function bytes(b: Uint8Array | undefined, what: string): Buffer {
+  if (!b) throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', `KMS returned no ${what}`, 'retry; check the endpoint');
+  return Buffer.from(b);
+}
+
+/** The engine's KMS port over the shared gateway (which already maps every failure to a KeyriteError). */
+export function kmsPortFromGateway(g: KmsGateway): KmsPort {
+  return {
+    callerIdentity: () => g.callerIdentity(),
+    async createKey(i) {
+      const r = await g.createKey({
+        KeySpec: i.keySpec as never,
+        KeyUsage: i.keyUsage as never,
+        Origin: 'EXTERNAL',
+        Description: i.description,
+        Tags: Object.entries(i.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+      });
+      return facts(r.KeyMetadata);
+    },
+    async describeKey(keyId) {
+      return facts((await g.describeKey(keyId)).KeyMetadata);
+    },
+    createAlias: (alias, keyId) => g.createAlias({ AliasName: alias, TargetKeyId: keyId }),
+    async getParametersForImport(keyId, algorithm, wrappingKeySpec) {
+      const r = await g.getParametersForImport({ KeyId: keyId, WrappingAlgorithm: algorithm as never, WrappingKeySpec: wrappingKeySpec as never });
+      if (!r.ParametersValidTo || !r.KeyId) throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', 'KMS returned import parameters without a validity', 'retry');
+      return { keyArn: r.KeyId, importToken: bytes(r.ImportToken, 'import token'), publicKey: bytes(r.PublicKey, 'wrapping key'), validTo: r.ParametersValidTo };
+    },
+    async importKeyMaterial(i) {
+      const r = await g.importKeyMaterial({
+        KeyId: i.keyId,
+        ImportToken: i.importToken,
+        EncryptedKeyMaterial: i.encryptedKeyMaterial,
+        ExpirationModel: i.expirationModel as never,
+        ...(i.validTo ? { ValidTo: i.validTo } : {}),
+      });
+      return r.KeyMaterialId ? { keyMaterialId: r.KeyMaterialId } : {};
+    },
+    async encrypt(keyId, plaintext, algorithm) {
+      const r = await g.encrypt({ KeyId: keyId, Plaintext: plaintext, ...(algorithm ? { EncryptionAlgorithm: algorithm as never } : {}) });
+      return bytes(r.CiphertextBlob, 'ciphertext');
+    },
+    async decrypt(keyId, ciphertext, algorithm) {
+      const r = await g.decrypt({ KeyId: keyId, CiphertextBlob: ciphertext, ...(algorithm ? { EncryptionAlgorithm: algorithm as never } : {}) });
+      return bytes(r.Plaintext, 'plaintext');
+    },
+    async generateMac(keyId, message, macAlgorithm) {
+      return bytes((await g.generateMac({ KeyId: keyId, Message: message, MacAlgorithm: macAlgorithm as never })).Mac, 'MAC');
+    },
+    async sign(keyId, message, signingAlgorithm) {
+      const r = await g.sign({ KeyId: keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: signingAlgorithm as never });
+      return bytes(r.Signature, 'signature');
+    },
+    async getPublicKey(keyId) {
+      return bytes((await g.getPublicKey(keyId)).PublicKey, 'public key');
+    },
+    async getKeyPolicy(keyId) {
+      return (await g.getKeyPolicy(keyId)).Policy ?? '{}';
+    },
+    putKeyPolicy: (keyId, policy) => g.putKeyPolicy({ KeyId: keyId, Policy: policy }),
+    close: () => g.close(),
+  };
+}

@@ -1,0 +1,97 @@
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import { validatePlan } from '../../src-shared/ceremony/plan.js';
+import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { createKmsGateway } from '../kms/kms-gateway.js';
+import { CeremonyService } from './ceremony-service.js';
+import { driveCeremony } from './ceremony-driver.js';
+import { kmsPortFromGateway } from './kms-port-gateway.js';
+import { RehearsalCustodians } from './rehearsal-custodians.js';
+import type { EngineOptions } from './runtime.js';
+
+export interface RehearsalOptions {
+  out: string;
+  /** A parsed plan document; absent: the built-in rehearsal plan. */
+  planDoc: unknown;
+  planBase: string;
+  /** An emulator (or other KMS) endpoint; absent: an embedded emulator for the run. */
+  endpoint?: string;
+  /** Resume the ceremony in `out` instead of starting one (after a crash). */
+  resume?: boolean;
+  /** Custodian passphrases, one per line in plan order; absent: generated and kept in memory only. */
+  passphraseLines?: Buffer;
+  engine?: EngineOptions;
+  say: (line: string) => void;
+}
+
+export interface RehearsalResult {
+  ceremonyId: string;
+  keyArn: string;
+  checkValue: string;
+  keyState: string;
+  recovery: readonly string[];
+}
+
+function assertEmptyDir(dir: string): void {
+  if (existsSync(dir) && readdirSync(dir).length > 0)
+    throw new KeyriteError('REHEARSAL_DIR_NOT_EMPTY', `${dir} is not empty`, 'give --out a new or empty directory (or --resume to continue a ceremony there)');
+}
+
+/** Runs a whole ceremony headlessly with rehearsal custodians against an emulator. */
+export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult> {
+  const { plan } = validatePlan(o.planDoc);
+  if (!o.resume) {
+    assertEmptyDir(o.out);
+    mkdirSync(o.out, { recursive: true, mode: 0o700 });
+  }
+  let emulator: RunningEmulator | undefined;
+  let svc: CeremonyService | undefined;
+  const ids = plan.participants.custodians.map((c) => c.id);
+  const people = o.passphraseLines ? RehearsalCustodians.fromLines(ids, o.passphraseLines) : RehearsalCustodians.generate(ids);
+  try {
+    const endpoint = o.endpoint ?? (emulator = await startEmulator({ region: plan.target.region, accountId: plan.target.accountId })).url;
+    const kms = kmsPortFromGateway(createKmsGateway({ region: plan.target.region, endpoint }));
+    const rehearsalComponents = async (_id: string, length: number) => SecretBuffer.adopt(randomBytes(length));
+    const engine: EngineOptions = { componentSource: rehearsalComponents, ...o.engine };
+    svc = o.resume
+      ? await CeremonyService.open({ dir: o.out, kms, options: engine })
+      : await CeremonyService.create({ dir: o.out, planDoc: o.planDoc, planBase: o.planBase, kms, options: engine });
+    o.say(`ceremony ${svc.ceremonyId}: ${plan.name}`);
+    o.say(`plan digest ${svc.planDigest}`);
+    o.say(`  (words) ${svc.planDigestWords}`);
+    for (const line of svc.recoveryAccount) o.say(`recovery: ${line}`);
+    await driveCeremony(
+      svc,
+      { passphrase: async (id) => people.passphrase(id), say: o.say },
+      { signOff: async () => true },
+    );
+    svc.report();
+    const f = svc.facts();
+    return {
+      ceremonyId: svc.ceremonyId,
+      keyArn: f['keyArn'] ?? '',
+      checkValue: f['kcv'] ?? f['publicKeyFingerprint'] ?? '',
+      keyState: f['keyState'] ?? '',
+      recovery: svc.recoveryAccount,
+    };
+  } finally {
+    people.wipe();
+    if (svc) {
+      try {
+        // Even a failed rehearsal leaves a report of how far it got.
+        svc.report();
+      } catch {
+        // the log itself is the record; a report failure must not hide the original error
+      }
+      svc.dispose();
+    }
+    await emulator?.close();
+  }
+}
+
+export function defaultPlanBase(planFile: string | undefined): string {
+  return planFile ? path.dirname(path.resolve(planFile)) : process.cwd();
+}

@@ -1,0 +1,82 @@
+import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.js';
+import { STEPS, isGuarded, nextStep, type StepFacts } from '../../src-shared/ceremony/state-machine.js';
+import { createHash } from 'node:crypto';
+import type { Runtime } from './runtime.js';
+import { STEP_TEXT } from './step-catalog.js';
+import { words } from './steps/setup-steps.js';
+
+export type { CeremonyView };
+
+/** The facts the UI contract shows; everything else stays in the log and the report. */
+const VIEW_FACTS = [
+  'keyArn',
+  'keyId',
+  'region',
+  'algorithm',
+  'keySpec',
+  'wrappingKeyFingerprint',
+  'wrappingKeyFingerprintWords',
+  'kcv',
+  'kcvWords',
+  'validTo',
+  'note',
+] as const;
+
+function viewFacts(f: StepFacts): StepView['facts'] {
+  const out: Record<string, string> = {};
+  for (const k of VIEW_FACTS) if (f[k] !== undefined) out[k] = f[k] as string;
+  if (out['kcv']) out['kcv'] = out['kcv'].toLowerCase();
+  return out;
+}
+
+/** Builds the public picture of the ceremony: no material, no shares, no sealed blobs. */
+export function buildView(rt: Runtime): CeremonyView {
+  const next = nextStep(rt.state);
+  const allFacts = rt.state.facts;
+  const completed = rt.state.closed;
+  const enrolling = rt.state.steps.enroll !== 'done';
+  const p = rt.plan.participants;
+  const participants: CeremonyView['participants'] = [
+    { id: p.administrator.id, name: p.administrator.name, role: 'administrator', enrolled: false },
+    ...p.custodians.map((c) => {
+      const e = rt.enrollments.get(c.id);
+      return {
+        id: c.id,
+        name: c.name,
+        role: 'custodian' as const,
+        enrolled: e !== undefined,
+        ...(e ? { publicKeyFingerprint: createHash('sha256').update(Buffer.from(e.signingPublicKey, 'base64')).digest('hex') } : {}),
+      };
+    }),
+    ...p.witnesses.map((w) => ({ id: w.id, name: w.name, role: 'witness' as const, enrolled: false })),
+    ...(p.auditor ? [{ id: p.auditor.id, name: p.auditor.name, role: 'auditor' as const, enrolled: false }] : []),
+  ];
+  const steps: StepView[] = STEPS.map((id) => {
+    const st = rt.state.steps[id];
+    const status = st === 'pending' && id === next ? 'ready' : st;
+    const err = rt.errors.get(id);
+    const confirmed = rt.confirmedBy.get(id) ?? (rt.challenge?.stepId === id && rt.tally ? rt.tally.confirmations().map((c) => c.custodianId) : []);
+    return {
+      id,
+      title: STEP_TEXT[id].title,
+      description: STEP_TEXT[id].description,
+      status,
+      guarded: isGuarded(rt.plan, id),
+      confirmedBy: confirmed,
+      facts: st === 'done' ? viewFacts(allFacts) : {},
+      exceptions: rt.exceptions.filter((x) => x.stepId === id).map((x) => ({ witnessId: x.witnessId, text: x.text, at: x.at })),
+      ...(err && st === 'failed' ? { error: { code: err.code.slice(0, 64), message: err.message.slice(0, 512) } } : {}),
+    };
+  });
+  return {
+    status: completed ? 'completed' : enrolling ? 'enrolling' : 'in-progress',
+    ceremonyId: rt.ceremonyId,
+    planDigest: rt.planDigest,
+    planDigestWords: words(rt.planDigest),
+    title: rt.plan.name.slice(0, 256),
+    quorum: { m: rt.plan.quorum.m, n: p.custodians.length },
+    participants,
+    steps,
+    ...(next ? { currentStepId: next } : {}),
+  };
+}
