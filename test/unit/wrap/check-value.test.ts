@@ -12,18 +12,18 @@ import { fixture, hex, material, throwsCode } from './helpers.js';
 // `openssl mac -digest SHAn … HMAC` over 32 zero bytes, `openssl pkey -pubout -outform DER | sha256sum`).
 const SEQ_KEY = hex('000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f');
 
-test('AES-CMAC KCV: first 3 bytes of CMAC(key, zero block), uppercase hex', () => {
+void test('AES-CMAC KCV: first 3 bytes of CMAC(key, zero block), uppercase hex', () => {
   const cv = checkValue(SecretBuffer.adopt(Buffer.from(SEQ_KEY)), 'SYMMETRIC_DEFAULT');
   assert.deepEqual({ kind: cv.kind, value: cv.value }, { kind: 'AES_CMAC', value: '377822' });
   assert.equal(checkValue(material('SYMMETRIC_DEFAULT'), 'SYMMETRIC_DEFAULT').value, '3A145D');
 });
 
-test('legacy AES-ECB KCV on request', () => {
+void test('legacy AES-ECB KCV on request', () => {
   const cv = checkValue(SecretBuffer.adopt(Buffer.from(SEQ_KEY)), 'SYMMETRIC_DEFAULT', { legacyEcb: true });
   assert.deepEqual({ kind: cv.kind, value: cv.value }, { kind: 'AES_ECB', value: 'F29000' });
 });
 
-test('HMAC check value: HMAC with the key’s own hash over 32 zero bytes, first 3 bytes', () => {
+void test('HMAC check value: HMAC with the key’s own hash over 32 zero bytes, first 3 bytes', () => {
   const expected: [KeyMaterialSpec, string, string][] = [
     ['HMAC_224', 'HMAC_SHA224', '75F1A9'],
     ['HMAC_256', 'HMAC_SHA256', 'D4ACB6'],
@@ -80,14 +80,14 @@ const FINGERPRINTS: [KeyMaterialSpec, string, string][] = [
   ],
 ];
 
-test('asymmetric material: SHA-256 of the public key’s DER SPKI, as openssl computes it', () => {
+void test('asymmetric material: SHA-256 of the public key’s DER SPKI, as openssl computes it', () => {
   for (const [spec, file, fp] of FINGERPRINTS) {
     const cv = checkValue(SecretBuffer.adopt(fixture(file)), spec);
     assert.deepEqual({ kind: cv.kind, value: cv.value }, { kind: 'PUBLIC_KEY_SHA256', value: fp }, file);
   }
 });
 
-test('the embedded-public-key fallback (for BoringSSL, which lacks secp256k1) gives the same fingerprint', () => {
+void test('the embedded-public-key fallback (for BoringSSL, which lacks secp256k1) gives the same fingerprint', () => {
   for (const [, file, fp] of FINGERPRINTS.filter(([s, f]) => s.startsWith('ECC') && !f.includes('nopub'))) {
     const info = readPkcs8(fixture(file));
     assert.equal(info.kind, 'ecc');
@@ -97,7 +97,7 @@ test('the embedded-public-key fallback (for BoringSSL, which lacks secp256k1) gi
   }
 });
 
-test('a private key whose embedded public key belongs to another key is refused', () => {
+void test('a private key whose embedded public key belongs to another key is refused', () => {
   // The embedded point is the last 65 bytes (04 || X || Y); put another valid P-256 point there.
   const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
     type: 'spki',
@@ -112,11 +112,11 @@ test('a private key whose embedded public key belongs to another key is refused'
   throwsCode(() => checkValue(SecretBuffer.adopt(c), 'ECC_NIST_P256'), 'MATERIAL_INCONSISTENT');
 });
 
-test('check values refuse invalid material like wrap does', () => {
+void test('check values refuse invalid material like wrap does', () => {
   throwsCode(() => checkValue(SecretBuffer.alloc(16), 'SYMMETRIC_DEFAULT'), 'MATERIAL_SIZE');
 });
 
-test('property: KCVs are 6 uppercase hex digits and never contain the key', () => {
+void test('property: KCVs are 6 uppercase hex digits and never contain the key', () => {
   fc.assert(
     fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), (k) => {
       const keyHex = Buffer.from(k).toString('hex').toUpperCase();

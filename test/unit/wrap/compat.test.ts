@@ -23,7 +23,7 @@ function allowed(alg: WrappingAlgorithm, spec: KeyMaterialSpec, wk: string): boo
   return !(spec === 'ECC_NIST_P521' && wk === 'RSA_2048');
 }
 
-test('the algorithm × material × wrapping key table matches AWS', () => {
+void test('the algorithm × material × wrapping key table matches AWS', () => {
   let refused = 0;
   for (const alg of WRAPPING_ALGORITHMS) {
     for (const spec of KEY_MATERIAL_SPECS) {
@@ -41,7 +41,7 @@ test('the algorithm × material × wrapping key table matches AWS', () => {
   assert.ok(refused > 20);
 });
 
-test('RSA material is told to use RSA_AES_KEY_WRAP', () => {
+void test('RSA material is told to use RSA_AES_KEY_WRAP', () => {
   const e = throwsCode(
     () => assertCompatible('RSAES_OAEP_SHA_256', 'RSA_2048', 'RSA_4096'),
     'WRAP_INCOMPATIBLE',
@@ -49,7 +49,7 @@ test('RSA material is told to use RSA_AES_KEY_WRAP', () => {
   assert.match(e.hint, /RSA_AES_KEY_WRAP_SHA_256/);
 });
 
-test('P-521 under RSA_2048 with OAEP names the byte limit', () => {
+void test('P-521 under RSA_2048 with OAEP names the byte limit', () => {
   const e = throwsCode(
     () => assertCompatible('RSAES_OAEP_SHA_1', 'ECC_NIST_P521', 'RSA_2048'),
     'WRAP_INCOMPATIBLE',
@@ -57,7 +57,7 @@ test('P-521 under RSA_2048 with OAEP names the byte limit', () => {
   assert.match(e.message, /at most 214 bytes/);
 });
 
-test('OAEP and PKCS#1 message limits are k - 2h - 2 and k - 11', () => {
+void test('OAEP and PKCS#1 message limits are k - 2h - 2 and k - 11', () => {
   assert.equal(rsaMessageLimit(2048, algorithmParts('RSAES_OAEP_SHA_256')), 190);
   assert.equal(rsaMessageLimit(2048, algorithmParts('RSAES_OAEP_SHA_1')), 214);
   assert.equal(rsaMessageLimit(3072, algorithmParts('RSAES_OAEP_SHA_256')), 318);
@@ -65,7 +65,7 @@ test('OAEP and PKCS#1 message limits are k - 2h - 2 and k - 11', () => {
   assert.equal(rsaMessageLimit(2048, algorithmParts('RSAES_PKCS1_V1_5')), 245);
 });
 
-test('material too long for the modulus is refused before encryption with both numbers', () => {
+void test('material too long for the modulus is refused before encryption with both numbers', () => {
   const e = throwsCode(() => assertFits('RSAES_OAEP_SHA_256', 'RSA_2048', 191), 'WRAP_INCOMPATIBLE');
   assert.match(e.message, /191 bytes.*at most 190 bytes/);
   assertFits('RSAES_OAEP_SHA_256', 'RSA_2048', 190);

@@ -10,7 +10,7 @@ import {
 } from '../../../src-shared/wrap/index.js';
 import { fixture, material, materialBytes, onlyKeyriteErrors, throwsCode } from './helpers.js';
 
-test('every spec accepts its own material', () => {
+void test('every spec accepts its own material', () => {
   for (const spec of KEY_MATERIAL_SPECS) {
     const m = material(spec);
     validateMaterial(m, spec);
@@ -18,11 +18,11 @@ test('every spec accepts its own material', () => {
   }
 });
 
-test('an EC key without its optional public key is still valid material', () => {
+void test('an EC key without its optional public key is still valid material', () => {
   validateMaterial(SecretBuffer.adopt(fixture('material-ec-p256-nopub.p8.der')), 'ECC_NIST_P256');
 });
 
-test('raw material of the wrong length is refused with both lengths in the message', () => {
+void test('raw material of the wrong length is refused with both lengths in the message', () => {
   const cases: [KeyMaterialSpec, number][] = [
     ['SYMMETRIC_DEFAULT', 16],
     ['SYMMETRIC_DEFAULT', 33],
@@ -37,7 +37,7 @@ test('raw material of the wrong length is refused with both lengths in the messa
   }
 });
 
-test('hex text saved where binary was expected gets a hint saying so', () => {
+void test('hex text saved where binary was expected gets a hint saying so', () => {
   const e = throwsCode(
     () => validateMaterial(SecretBuffer.adopt(Buffer.from('ab'.repeat(32))), 'SYMMETRIC_DEFAULT'),
     'MATERIAL_SIZE',
@@ -45,7 +45,7 @@ test('hex text saved where binary was expected gets a hint saying so', () => {
   assert.match(e.hint, /text/);
 });
 
-test('asymmetric material must match the declared spec', () => {
+void test('asymmetric material must match the declared spec', () => {
   const mismatches: [KeyMaterialSpec, KeyMaterialSpec][] = [
     ['RSA_2048', 'RSA_3072'],
     ['RSA_4096', 'RSA_2048'],
@@ -60,7 +60,7 @@ test('asymmetric material must match the declared spec', () => {
   }
 });
 
-test('not-PKCS#8, PEM, Ed25519 and raw bytes are refused as asymmetric material', () => {
+void test('not-PKCS#8, PEM, Ed25519 and raw bytes are refused as asymmetric material', () => {
   throwsCode(
     () => validateMaterial(SecretBuffer.adopt(fixture('material-ed25519.p8.der')), 'ECC_NIST_P256'),
     'MATERIAL_FORMAT',
@@ -81,13 +81,13 @@ test('not-PKCS#8, PEM, Ed25519 and raw bytes are refused as asymmetric material'
   throwsCode(() => validateMaterial(SecretBuffer.adopt(big), 'ECC_NIST_P256'), 'MATERIAL_FORMAT');
 });
 
-test('error messages never contain the material', () => {
+void test('error messages never contain the material', () => {
   const bytes = Buffer.from('SECRETSECRETSECRETSECRET1234567890abcdef');
   const e = throwsCode(() => validateMaterial(SecretBuffer.adopt(Buffer.from(bytes)), 'ECC_NIST_P256'));
   assert.doesNotMatch(`${e.message} ${e.hint}`, /SECRET|5345435245/);
 });
 
-test('detectMaterialSpec names PKCS#8 keys and raw lengths', () => {
+void test('detectMaterialSpec names PKCS#8 keys and raw lengths', () => {
   for (const spec of ['RSA_3072', 'ECC_NIST_P384', 'ECC_SECG_P256K1', 'HMAC_224', 'HMAC_512'] as const) {
     assert.deepEqual(detectMaterialSpec(material(spec)), { spec, ambiguous: false });
   }
@@ -98,7 +98,7 @@ test('detectMaterialSpec names PKCS#8 keys and raw lengths', () => {
   assert.equal(detectMaterialSpec(SecretBuffer.alloc(17)), null);
 });
 
-test('property: random, truncated and bit-flipped material only ever fails with a KeyriteError', () => {
+void test('property: random, truncated and bit-flipped material only ever fails with a KeyriteError', () => {
   fc.assert(
     fc.property(
       fc.uint8Array({ minLength: 1, maxLength: 300 }),

@@ -37,7 +37,7 @@ function compatible(alg: WrappingAlgorithm, spec: KeyMaterialSpec, pair: Wrappin
   }
 }
 
-test('every compatible algorithm × material × wrapping key round-trips through unwrap', () => {
+void test('every compatible algorithm × material × wrapping key round-trips through unwrap', () => {
   let n = 0;
   for (const pair of pairs) {
     const k = pair.publicKey.bits / 8;
@@ -67,7 +67,7 @@ test('every compatible algorithm × material × wrapping key round-trips through
   assert.ok(n > 100, `only ${n} combinations ran`);
 });
 
-test('wrapping is randomised: the same material wraps differently each time', () => {
+void test('wrapping is randomised: the same material wraps differently each time', () => {
   const pair = pairs[0] as WrappingPair;
   for (const algorithm of WRAPPING_ALGORITHMS) {
     const m = material('SYMMETRIC_DEFAULT');
@@ -87,7 +87,7 @@ test('wrapping is randomised: the same material wraps differently each time', ()
   }
 });
 
-test('warnings: PKCS#1 v1.5 says AWS stopped accepting it; SHA-1 prefers SHA-256; SHA-256 has none', () => {
+void test('warnings: PKCS#1 v1.5 says AWS stopped accepting it; SHA-1 prefers SHA-256; SHA-256 has none', () => {
   const pair = pairs[0] as WrappingPair;
   const w = (algorithm: WrappingAlgorithm): string[] =>
     wrapKeyMaterial({
@@ -103,7 +103,7 @@ test('warnings: PKCS#1 v1.5 says AWS stopped accepting it; SHA-1 prefers SHA-256
   assert.deepEqual(w('RSA_AES_KEY_WRAP_SHA_256'), []);
 });
 
-test('wrap validates before encrypting: wrong size, wrong spec, incompatible algorithm', () => {
+void test('wrap validates before encrypting: wrong size, wrong spec, incompatible algorithm', () => {
   const wk = (pairs[0] as WrappingPair).publicKey;
   throwsCode(
     () =>
@@ -137,7 +137,7 @@ test('wrap validates before encrypting: wrong size, wrong spec, incompatible alg
   );
 });
 
-test('every temporary wrap allocates (AES key, padded copy, blocks) is zero afterwards', () => {
+void test('every temporary wrap allocates (AES key, padded copy, blocks) is zero afterwards', () => {
   const seen: Buffer[] = [];
   const stop = observeScratch((b) => seen.push(b));
   try {
@@ -164,7 +164,7 @@ test('every temporary wrap allocates (AES key, padded copy, blocks) is zero afte
     );
 });
 
-test('temporaries of a failed unwrap are zeroed too', () => {
+void test('temporaries of a failed unwrap are zeroed too', () => {
   const pair = pairs[0] as WrappingPair;
   const { wrapped } = wrapKeyMaterial({
     material: material('SYMMETRIC_DEFAULT'),
@@ -196,7 +196,7 @@ test('temporaries of a failed unwrap are zeroed too', () => {
   for (const b of seen) assert.ok(b.every((x) => x === 0));
 });
 
-test('unwrap failures all look the same: wrong algorithm, wrong key, tampering, wrong length', () => {
+void test('unwrap failures all look the same: wrong algorithm, wrong key, tampering, wrong length', () => {
   const pair = pairs[0] as WrappingPair;
   const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
   const m = material('SYMMETRIC_DEFAULT');
@@ -230,7 +230,7 @@ test('unwrap failures all look the same: wrong algorithm, wrong key, tampering, 
   assert.equal(messages.size, 1);
 });
 
-test('property: unwrap of random and bit-flipped blobs only ever fails with UNWRAP_FAILED', () => {
+void test('property: unwrap of random and bit-flipped blobs only ever fails with UNWRAP_FAILED', () => {
   const pair = pairs[0] as WrappingPair;
   const good = wrapKeyMaterial({
     material: material('HMAC_384'),

@@ -12,7 +12,7 @@ const pkcs1 = key.export({ type: 'pkcs1', format: 'der' });
 const pkcs1Pem = Buffer.from(key.export({ type: 'pkcs1', format: 'pem' }));
 const fp = createHash('sha256').update(spki).digest('hex');
 
-test('every accepted form gives the same SPKI, size and fingerprint', () => {
+void test('every accepted form gives the same SPKI, size and fingerprint', () => {
   const forms: [string, Buffer][] = [
     ['DER SPKI (.bin)', spki],
     ['PEM PUBLIC KEY', pem],
@@ -33,12 +33,12 @@ test('every accepted form gives the same SPKI, size and fingerprint', () => {
   }
 });
 
-test('3072 and 4096-bit wrapping keys are recognised', () => {
+void test('3072 and 4096-bit wrapping keys are recognised', () => {
   assert.equal(parseWrappingPublicKey(fixture('wrapping-rsa-3072.pub.pem')).spec, 'RSA_3072');
   assert.equal(parseWrappingPublicKey(fixture('wrapping-rsa-4096.pub.pem')).spec, 'RSA_4096');
 });
 
-test('refusals: other sizes, non-RSA keys, private keys, certificates, junk', () => {
+void test('refusals: other sizes, non-RSA keys, private keys, certificates, junk', () => {
   assert.match(
     throwsCode(() => parseWrappingPublicKey(fixture('wrapping-rsa-1024.pub.pem')), 'WRAPPING_KEY_INVALID')
       .message,
@@ -68,7 +68,7 @@ test('refusals: other sizes, non-RSA keys, private keys, certificates, junk', ()
   );
 });
 
-test('property: random bytes and random text are refused with a coded error', () => {
+void test('property: random bytes and random text are refused with a coded error', () => {
   fc.assert(
     fc.property(fc.uint8Array({ maxLength: 600 }), (b) => onlyKeyriteErrors(() => parseWrappingPublicKey(b))),
     { numRuns: 300 },
@@ -81,7 +81,7 @@ test('property: random bytes and random text are refused with a coded error', ()
   );
 });
 
-test('property: truncated and bit-flipped DER, PEM and base64 fail with a coded error or still parse to RSA', () => {
+void test('property: truncated and bit-flipped DER, PEM and base64 fail with a coded error or still parse to RSA', () => {
   for (const form of [spki, pem, Buffer.from(spki.toString('base64'))]) {
     fc.assert(
       fc.property(fc.nat(form.length - 1), fc.nat(form.length * 8 - 1), (cut, bit) => {
