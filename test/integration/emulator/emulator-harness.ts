@@ -1,0 +1,87 @@
+// Shared set-up for tests that talk to the emulator with the real AWS SDK over HTTP.
+import assert from 'node:assert/strict';
+import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
+import {
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '../../../src-main/emulator/index.js';
+
+export const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'wrap');
+
+/** Test-only private keys (PKCS#8 DER) so tests spend no time generating RSA material. */
+export function fixtureMaterial(name: string): Buffer {
+  return readFileSync(path.join(FIXTURES, name));
+}
+
+export const MATERIAL_FILES: Record<string, string> = {
+  RSA_2048: 'material-rsa-2048.p8.der',
+  RSA_3072: 'material-rsa-3072.p8.der',
+  RSA_4096: 'material-rsa-4096.p8.der',
+  ECC_NIST_P256: 'material-ec-p256.p8.der',
+  ECC_NIST_P384: 'material-ec-p384.p8.der',
+  ECC_NIST_P521: 'material-ec-p521.p8.der',
+  ECC_SECG_P256K1: 'material-ec-secp256k1.p8.der',
+};
+
+export interface Harness {
+  emulator: RunningEmulator;
+  kms: KMSClient;
+  /** Moves the injected clock. */
+  advance(ms: number): void;
+  now(): Date;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness> {
+  let offset = 0;
+  const clock = (): Date => new Date(Date.now() + offset);
+  const emulator = await startEmulator({ clock, ...opts });
+  const kms = new KMSClient({
+    region: 'us-east-1',
+    endpoint: emulator.url,
+    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+    maxAttempts: 1,
+  });
+  return {
+    emulator,
+    kms,
+    advance: (ms) => {
+      offset += ms;
+    },
+    now: clock,
+    async close() {
+      kms.destroy();
+      await emulator.close();
+    },
+  };
+}
+
+/** OAEP-wraps `material` under a DER SubjectPublicKeyInfo, independently of the wrap module. */
+export function oaepWrap(publicKeyDer: Uint8Array, material: Buffer, hash: 'sha1' | 'sha256'): Buffer {
+  const key = createPublicKey({ key: Buffer.from(publicKeyDer), format: 'der', type: 'spki' });
+  return publicEncrypt({ key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, material);
+}
+
+export function randomMaterial(bytes = 32): Buffer {
+  return randomBytes(bytes);
+}
+
+/** Asserts that `p` rejects with the AWS exception `name`, HTTP 400 and (optionally) a message. */
+export async function rejectsWith(
+  p: Promise<unknown>,
+  name: string,
+  message?: string | RegExp,
+): Promise<void> {
+  await assert.rejects(p, (e: unknown) => {
+    const err = e as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    assert.equal(err.name, name, `expected ${name}, got ${err.name}: ${err.message}`);
+    assert.equal(err.$metadata?.httpStatusCode, 400);
+    if (typeof message === 'string') assert.equal(err.message, message);
+    else if (message) assert.match(err.message ?? '', message);
+    return true;
+  });
+}
