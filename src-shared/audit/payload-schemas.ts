@@ -75,9 +75,9 @@ const FAMILY =
 
 /** Field names whose format is fixed wherever they appear in a payload. */
 const fieldFormats: Array<[RegExp, z.ZodType]> = [
-  [/^([a-z]*Kcv|kcv)$/, kcv],
-  [/^(fingerprint|[a-z]*Fingerprint|digest|planDigest|rootHash|chainHead)$/, hex64],
-  [/^(keyArn|[a-z]*Arn)$/, z.string().regex(/^arn:aws[a-z-]*:/, 'expected an ARN')],
+  [/^([A-Za-z]*Kcv|kcv)$/, kcv],
+  [/^(fingerprint|[A-Za-z]*Fingerprint|digest|planDigest|rootHash|chainHead)$/, hex64],
+  [/^(keyArn|[A-Za-z]*Arn)$/, z.string().regex(/^arn:aws[a-z-]*:/, 'expected an ARN')],
 ];
 
 function checkFieldFormats(value: unknown, path: string): string | undefined {
