@@ -11,6 +11,7 @@ function facts(m: KeyMetadata | undefined): KeyFacts {
     keyState: m.KeyState ?? 'Unknown',
     keySpec: m.KeySpec ?? 'SYMMETRIC_DEFAULT',
     origin: m.Origin ?? 'Unknown',
+    ...(m.KeyUsage ? { keyUsage: m.KeyUsage } : {}),
     ...(m.ExpirationModel ? { expirationModel: m.ExpirationModel } : {}),
     ...(m.ValidTo ? { validTo: m.ValidTo } : {}),
     ...(m.CurrentKeyMaterialId ? { keyMaterialId: m.CurrentKeyMaterialId } : {}),

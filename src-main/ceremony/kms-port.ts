@@ -9,6 +9,7 @@ export interface KeyFacts {
   keyState: string;
   keySpec: string;
   origin: string;
+  keyUsage?: string;
   expirationModel?: string;
   validTo?: Date;
   keyMaterialId?: string;

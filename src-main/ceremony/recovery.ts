@@ -4,6 +4,7 @@ import { nextStep, type CeremonyEvent, type StepId } from '../../src-shared/cere
 import { sha256OfFile, syncDirectory } from '../media/atomic-file.js';
 import type { Runtime } from './runtime.js';
 import { listShareFiles } from './steps/material-steps.js';
+import { grantSid } from './steps/import-steps.js';
 
 /** Steps that need the plaintext material in memory, which a restart never has. */
 const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-shares', 'wrap']);
@@ -63,7 +64,7 @@ export async function reconcile(rt: Runtime, apply: (ev: CeremonyEvent, extra?: 
       }
       case 'kms.put-key-policy': {
         const keyId = rt.state.facts['keyId'] ?? '';
-        ok = (await rt.kms.getKeyPolicy(keyId)).includes(`"${d['sid']}"`);
+        ok = (await rt.kms.getKeyPolicy(keyId)).includes(`"${grantSid(d['grantee'] ?? '')}"`);
         found = ok ? 'the key policy statement is in place' : 'the key policy was not changed';
         break;
       }

@@ -94,8 +94,8 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
       if (createHash('sha256').update(spki).digest('hex') !== f['publicKeyFingerprint'])
         throw verifyFailed(k.arn, 'KMS holds a different public key than the generated private key');
       const pub = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-      const usage = 'create' in rt.plan.target.key ? rt.plan.target.key.create.keyUsage : undefined;
-      if (kind === 'rsa' && (usage ?? 'ENCRYPT_DECRYPT') === 'ENCRYPT_DECRYPT') {
+      const usage = f['keyUsage'] || 'ENCRYPT_DECRYPT';
+      if (kind === 'rsa' && usage === 'ENCRYPT_DECRYPT') {
         const probe = randomBytes(32);
         const ct = publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, probe);
         const back = await rt.kms.decrypt(keyId, ct, 'RSAES_OAEP_SHA_256');
@@ -119,13 +119,18 @@ function verifyFailed(arn: string, why: string): KeyriteError {
   return new KeyriteError('VERIFY_FAILED', `verification of ${arn} failed: ${why}`, 'do not use this key; keep the audit log and investigate');
 }
 
+/** The statement id this ceremony uses for a grant; recovery looks for it in the key policy. */
+export function grantSid(accountId: string): string {
+  return `KeyriteGrant${accountId}`;
+}
+
 const DEFAULT_GRANT_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 
 export async function runGrant(rt: Runtime): Promise<StepFacts> {
   const grant = rt.plan.grant;
   if (!grant) throw new Error('grant step without a grant');
   const keyId = keyIdOf(rt);
-  const sid = `KeyriteGrant${grant.accountId}`;
+  const sid = grantSid(grant.accountId);
   const current = JSON.parse(await rt.kms.getKeyPolicy(keyId)) as { Version?: string; Statement?: Array<Record<string, unknown>> };
   const statements = (current.Statement ?? []).filter((s) => s['Sid'] !== sid);
   statements.push({
@@ -136,7 +141,7 @@ export async function runGrant(rt: Runtime): Promise<StepFacts> {
     Resource: '*',
   });
   const policy = JSON.stringify({ Version: current.Version ?? '2012-10-17', Statement: statements }, null, 2);
-  await rt.journal.effect('kms.put-key-policy', `PutKeyPolicy granting ${grant.accountId}`, { sid, grantee: grant.accountId }, () =>
+  await rt.journal.effect('kms.put-key-policy', `PutKeyPolicy granting ${grant.accountId}`, { grantee: grant.accountId }, () =>
     rt.kms.putKeyPolicy(keyId, policy),
   );
   return { note: `account ${grant.accountId} granted ${(grant.actions ?? DEFAULT_GRANT_ACTIONS).join(' ')}` };

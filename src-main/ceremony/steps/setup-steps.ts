@@ -43,7 +43,7 @@ export async function runPreflight(rt: Runtime): Promise<StepFacts> {
         `key ${k.arn} is ${k.keyState}; this ceremony imports only into a key pending import`,
         'use a new key, or delete the imported material first if you mean to replace it',
       );
-    return { region: rt.plan.target.region, keyArn: k.arn, keyId: k.keyId, keySpec: rt.spec, note: `account ${who.account}` };
+    return { region: rt.plan.target.region, keyArn: k.arn, keyId: k.keyId, keySpec: rt.spec, keyUsage: k.keyUsage ?? '', note: `account ${who.account}` };
   }
   return { region: rt.plan.target.region, keySpec: rt.spec, note: `account ${who.account}` };
 }
@@ -66,7 +66,7 @@ export async function runCreateKey(rt: Runtime): Promise<StepFacts> {
       rt.kms.createAlias(alias, key.keyId),
     );
   }
-  return { keyArn: key.arn, keyId: key.keyId, keySpec: rt.spec, note: `key state ${key.keyState}` };
+  return { keyArn: key.arn, keyId: key.keyId, keySpec: rt.spec, keyUsage, note: `key state ${key.keyState}` };
 }
 
 export async function runImportParameters(rt: Runtime): Promise<StepFacts> {
