@@ -3,7 +3,14 @@ import assert from 'node:assert/strict';
 import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KMSClient } from '@aws-sdk/client-kms';
+import { GetParametersForImportCommand, ImportKeyMaterialCommand, KMSClient } from '@aws-sdk/client-kms';
+import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import {
+  type KeyMaterialSpec,
+  type WrappingAlgorithm,
+  parseWrappingPublicKey,
+  wrapKeyMaterial,
+} from '../../../src-shared/wrap/index.js';
 import {
   type EmulatorOptions,
   type RunningEmulator,
@@ -84,4 +91,42 @@ export async function rejectsWith(
     else if (message) assert.match(err.message ?? '', message);
     return true;
   });
+}
+
+/** Fetches parameters and imports `material` through the wrap module, as the product does. */
+export async function importWithWrapModule(
+  kms: KMSClient,
+  keyId: string,
+  spec: KeyMaterialSpec,
+  material: Buffer,
+  algorithm: WrappingAlgorithm,
+  wrappingKeySpec: 'RSA_2048' | 'RSA_3072' | 'RSA_4096' = 'RSA_2048',
+): Promise<string> {
+  const p = await kms.send(
+    new GetParametersForImportCommand({
+      KeyId: keyId,
+      WrappingAlgorithm: algorithm,
+      WrappingKeySpec: wrappingKeySpec,
+    }),
+  );
+  const secret = SecretBuffer.adopt(Buffer.from(material));
+  try {
+    const { wrapped } = wrapKeyMaterial({
+      material: secret,
+      spec,
+      algorithm,
+      wrappingKey: parseWrappingPublicKey(p.PublicKey ?? new Uint8Array()),
+    });
+    const r = await kms.send(
+      new ImportKeyMaterialCommand({
+        KeyId: keyId,
+        ImportToken: p.ImportToken,
+        EncryptedKeyMaterial: wrapped,
+        ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      }),
+    );
+    return r.KeyMaterialId ?? '';
+  } finally {
+    secret.dispose();
+  }
 }
