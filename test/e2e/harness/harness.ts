@@ -9,6 +9,7 @@ import { registerHandlers } from '../../../src-main/ipc/register-handlers.js';
 import { createSenderCheck } from '../../../src-main/ipc/sender.js';
 import type { FilePurpose, ShellPorts } from '../../../src-main/ipc/shell-ports.js';
 import { bundlePreloadForHarness } from './bundle-preload.js';
+import { applyShellPolicies } from './shell-policies.js';
 import { rendererRootDefault, startHarnessServer, type HarnessServer } from './harness-server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -31,6 +32,8 @@ export interface Harness {
   /** The files the next "choose files" dialog returns, as a person would pick them. */
   chooseNext(purpose: FilePurpose, files: string[] | null): void;
   witnessDisplayRequests: number;
+  /** What the emulated shell policies refused: navigations and window.open calls. */
+  refused: { navigations: string[]; windows: string[] };
   /** Opens the renderer on a route, waiting until window.keyrite is installed. */
   open(route?: string): Promise<Page>;
   close(): Promise<void>;
@@ -95,6 +98,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     content: `globalThis.__keyriteHarness = Object.freeze({ token: ${JSON.stringify(server.token)} });\n${preload}\ndelete globalThis.__keyriteHarness;`,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  const policy = await applyShellPolicies(context, server.origin, page);
 
   return {
     server,
@@ -102,6 +106,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     page,
     dataDirectory,
     chooseNext: (purpose, files) => void choices.set(purpose, files),
+    refused: policy.refused,
     get witnessDisplayRequests() {
       return state.witnessDisplayRequests;
     },

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import {
+  isAllowedNavigation,
+  isPermissionGranted,
+  windowOpenDecision,
+} from '../../../src-main/shell/navigation-policy.js';
+import { resolveRendererFile } from '../../../src-main/shell/renderer-files.js';
+import { secureWebPreferences } from '../../../src-main/shell/web-preferences.js';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../../src-shared/ipc/csp.js';
+
+test('navigation is allowed only to the app’s own index page', () => {
+  for (const ok of [
+    'app://keyrite/index.html',
+    'app://keyrite/',
+    'app://keyrite/index.html#/ceremony',
+    'app://keyrite/index.html?x=1',
+  ]) {
+    assert.equal(isAllowedNavigation(ok), true, ok);
+  }
+  for (const bad of [
+    'https://evil.example/',
+    'http://127.0.0.1:1234/index.html',
+    'file:///etc/passwd',
+    'app://keyrite.evil/index.html',
+    'app://evil/index.html',
+    'app://user:pw@keyrite/index.html',
+    'app://keyrite/other.html',
+    'javascript:alert(1)',
+    'data:text/html,<script>1</script>',
+    'about:blank',
+    'chrome://settings',
+    'not a url',
+    '',
+  ]) {
+    assert.equal(isAllowedNavigation(bad), false, bad);
+  }
+});
+
+test('window.open is always denied and every permission refused', () => {
+  assert.deepEqual(windowOpenDecision('app://keyrite/index.html'), { action: 'deny' });
+  assert.deepEqual(windowOpenDecision('https://example.com'), { action: 'deny' });
+  for (const p of ['media', 'notifications', 'clipboard-read', 'openExternal', 'unknown'])
+    assert.equal(isPermissionGranted(p), false);
+});
+
+test('every window gets the security checklist’s web preferences', () => {
+  const p = secureWebPreferences('/app/preload.cjs', false);
+  assert.equal(p.contextIsolation, true);
+  assert.equal(p.sandbox, true);
+  assert.equal(p.nodeIntegration, false);
+  assert.equal(p.nodeIntegrationInWorker, false);
+  assert.equal(p.nodeIntegrationInSubFrames, false);
+  assert.equal(p.webviewTag, false);
+  assert.equal(p.webSecurity, true);
+  assert.equal(p.allowRunningInsecureContent, false);
+  assert.equal(p.experimentalFeatures, false);
+  assert.equal(p.enableBlinkFeatures, '');
+  assert.equal(p.devTools, false);
+  assert.equal(secureWebPreferences('/p', true).devTools, true);
+});
+
+test('the CSP allows only our own files, no inline script, no eval, no remote origin', () => {
+  const d = Object.fromEntries(
+    CONTENT_SECURITY_POLICY.split('; ').map((x) => [x.split(' ')[0], x.split(' ').slice(1).join(' ')]),
+  );
+  assert.equal(d['default-src'], "'none'");
+  assert.equal(d['script-src'], "'self'");
+  assert.equal(d['connect-src'], "'self'");
+  assert.equal(d['frame-ancestors'], "'none'");
+  assert.equal(d['object-src'], "'none'");
+  assert.doesNotMatch(CONTENT_SECURITY_POLICY, /unsafe|https?:|\*/);
+  assert.doesNotMatch(CONTENT_SECURITY_POLICY_META, /frame-ancestors/);
+});
+
+test('renderer files resolve inside the renderer directory only', () => {
+  const root = path.resolve('/srv/renderer');
+  assert.deepEqual(resolveRendererFile(root, '/'), {
+    path: path.join(root, 'index.html'),
+    contentType: 'text/html; charset=utf-8',
+  });
+  assert.equal(
+    resolveRendererFile(root, '/assets/index-1.js')?.path,
+    path.join(root, 'assets', 'index-1.js'),
+  );
+  for (const bad of [
+    '/../secret.html',
+    '/%2e%2e/secret.js',
+    '/assets/..%2f..%2fx.js',
+    '/a%00.js',
+    '/x.exe',
+    '/%E0%A4%A',
+    '/..\\x.js',
+  ]) {
+    assert.equal(resolveRendererFile(root, bad), null, bad);
+  }
+});
