@@ -9,6 +9,7 @@ import {
   readFileSync,
   readSync,
   renameSync,
+  statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
@@ -300,6 +301,7 @@ export function readSecretFile(file: string): SecretBuffer {
   }
 }
 
+/** Checked before any secret is read, so a bad --out costs nothing; writeAtomically checks again. */
 function assertOutputFree(out: string): void {
   let exists = true;
   try {
@@ -312,6 +314,20 @@ function assertOutputFree(out: string): void {
       'OUTPUT_EXISTS',
       `${out} already exists`,
       'choose a new --out file; Keyrite never overwrites',
+    );
+  }
+  const dir = path.dirname(path.resolve(out));
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) {
+    throw new KeyriteError(
+      'OUTPUT_WRITE',
+      `cannot write ${out}: ${dir} is not a directory`,
+      'create the directory first',
     );
   }
 }
