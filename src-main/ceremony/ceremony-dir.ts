@@ -6,6 +6,8 @@ export function ceremonyPaths(dir: string) {
     dir,
     auditDb: path.join(dir, 'audit.db'),
     planJson: path.join(dir, 'plan.json'),
+    /** Station-local facts that are not for the log (paths can look like encoded bytes to its guard). */
+    meta: path.join(dir, 'ceremony.json'),
     report: path.join(dir, 'report.html'),
     handover: path.join(dir, 'handover.txt'),
     custodian: (id: string) => path.join(dir, 'custodians', `${id}.json`),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import type { CeremonyService } from './ceremony-service.js';
+import { challengeDigest } from '../../src-shared/ceremony/confirmation.js';
 
 /** How a front end supplies people at their turn: a passphrase prompt, a share file to open. */
 export interface CeremonyPeople {
@@ -59,9 +60,9 @@ export async function driveCeremony(svc: CeremonyService, people: CeremonyPeople
     }
     if (svc.isGuarded(step)) {
       const ch = svc.challenge(step);
-      people.say(`  step ${step} needs ${plan.quorum.m} custodian confirmation(s); request digest ${ch.nonce.slice(0, 8)}…`);
-      let n = svc.view().steps.find((s) => s.id === step)?.confirmedBy.length ?? 0;
-      const already = new Set(svc.view().steps.find((s) => s.id === step)?.confirmedBy ?? []);
+      people.say(`  step ${step} needs ${plan.quorum.m} custodian confirmation(s); request ${challengeDigest(ch).slice(0, 16)}…`);
+      const already = new Set(svc.pendingConfirmations());
+      let n = already.size;
       for (const id of custodians) {
         if (n >= plan.quorum.m) break;
         if (already.has(id)) continue;

@@ -92,8 +92,9 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     try {
       const ceremonyId = `cer-${randomBytes(6).toString('hex')}`;
       const journal = new Journal(store, ceremonyId);
-      journal.append('ceremony.started', { planDigest: digest, title: plan.name, planDirectory: path.resolve(args.planBase) });
+      journal.append('ceremony.started', { planDigest: digest, title: plan.name });
       await journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(plan, null, 2) + '\n');
+      await journal.writeFile(paths.meta, 'ceremony.json', JSON.stringify({ planDirectory: path.resolve(args.planBase) }, null, 2) + '\n');
       const svc = new CeremonyService(makeRuntime({ ceremonyId, plan, digest, paths, journal, kms: args.kms, opts, planBase: path.resolve(args.planBase) }), store);
       return svc;
     } catch (e) {
@@ -103,7 +104,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** Reopens a ceremony from its directory and reconciles what the log says with the world. */
-  static async open(args: { dir: string; kms: KmsPort; options?: EngineOptions }): Promise<CeremonyService> {
+  static async open(args: { dir: string; kms: KmsPort; options?: EngineOptions; planDoc?: unknown }): Promise<CeremonyService> {
     const opts = withDefaults(args.options);
     const paths = ceremonyPaths(args.dir);
     if (!existsSync(paths.auditDb))
@@ -112,10 +113,18 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     try {
       const started = store.records({ type: 'ceremony.started' }).at(-1);
       if (!started) throw new KeyriteError('CEREMONY_NOT_FOUND', `no ceremony in ${args.dir}`, 'give the directory a ceremony was started in');
+      const journal = new Journal(store, started.ceremonyId);
+      if (!existsSync(paths.planJson) && args.planDoc !== undefined) {
+        // Interrupted before plan.json was written: the reviewed plan, if it is the same, restores it.
+        const given = validatePlan(args.planDoc);
+        if (given.digest === started.payload['planDigest'])
+          await journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(given.plan, null, 2) + '\n');
+      }
+      if (!existsSync(paths.planJson))
+        throw new KeyriteError('PLAN_MISSING', 'plan.json is missing from the ceremony directory', 'pass the reviewed plan file again (--plan) to restore it');
       const { plan, digest } = validatePlan(JSON.parse(readFileSync(paths.planJson, 'utf8')));
       if (digest !== started.payload['planDigest'])
         throw new KeyriteError('PLAN_CHANGED', 'plan.json is not the plan this ceremony started with', 'restore the reviewed plan file; never edit a running ceremony’s plan');
-      const journal = new Journal(store, started.ceremonyId);
       const rt = makeRuntime({
         ceremonyId: started.ceremonyId,
         plan,
@@ -124,7 +133,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
         journal,
         kms: args.kms,
         opts,
-        planBase: String(started.payload['planDirectory'] ?? args.dir),
+        planBase: readPlanBase(paths.meta, args.dir),
       });
       const svc = new CeremonyService(rt, store);
       svc.#replay();
@@ -170,6 +179,11 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
 
   view(): CeremonyView {
     return buildView(this.#rt);
+  }
+
+  /** Custodians whose confirmation of the open request already counts. */
+  pendingConfirmations(): string[] {
+    return this.#rt.tally ? this.#rt.tally.confirmations().map((c) => c.custodianId) : [];
   }
 
   isGuarded(step: StepId): boolean {
@@ -573,6 +587,15 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
 
   #changed(): void {
     if (this.listenerCount('changed') > 0) this.emit('changed', this.view());
+  }
+}
+
+function readPlanBase(metaFile: string, fallback: string): string {
+  try {
+    const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { planDirectory?: unknown };
+    return typeof meta.planDirectory === 'string' ? meta.planDirectory : fallback;
+  } catch {
+    return fallback;
   }
 }
 

@@ -38,9 +38,11 @@ export class Journal {
     details: Record<string, unknown>,
     run: () => Promise<T> | T,
     outcome: (result: T) => Record<string, unknown> = () => ({}),
+    label?: string,
   ): Promise<T> {
     const intent = this.store.intent({ ceremonyId: this.ceremonyId, actor: STATION, type: action, effect, payload: details });
     crashPoint(`intent:${action}`);
+    if (label) crashPoint(`intent:${action}:${label}`);
     let result: T;
     try {
       result = await run();
@@ -50,6 +52,7 @@ export class Journal {
       throw e;
     }
     crashPoint(`effect:${action}`);
+    if (label) crashPoint(`effect:${action}:${label}`);
     this.store.outcome(intent.seq, { ok: true, payload: outcome(result) });
     return result;
   }
@@ -57,7 +60,7 @@ export class Journal {
   /** An atomic file write as an effect; the intent records the digest the file must have. */
   async writeFile(file: string, relName: string, data: Uint8Array | string): Promise<string> {
     const digest = sha256Of(data);
-    await this.effect('media.write-file', `write ${relName}`, { file: relName, digest }, () => writeFileAtomic(file, data));
+    await this.effect('media.write-file', `write ${relName}`, { file: relName, digest }, () => writeFileAtomic(file, data), () => ({}), relName);
     return digest;
   }
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { KeyriteError } from '../../src-shared/errors.js';
@@ -42,7 +42,10 @@ function assertEmptyDir(dir: string): void {
 
 /** Runs a whole ceremony headlessly with rehearsal custodians against an emulator. */
 export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult> {
-  const { plan } = validatePlan(o.planDoc);
+  // On resume the plan comes from the ceremony directory (the reviewed one), unless it is missing.
+  const resumedPlan = o.resume ? readResumePlan(o.out) : undefined;
+  const planDoc = resumedPlan ?? o.planDoc;
+  const { plan } = validatePlan(planDoc);
   if (!o.resume) {
     assertEmptyDir(o.out);
     mkdirSync(o.out, { recursive: true, mode: 0o700 });
@@ -57,8 +60,8 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     const rehearsalComponents = async (_id: string, length: number) => SecretBuffer.adopt(randomBytes(length));
     const engine: EngineOptions = { componentSource: rehearsalComponents, ...o.engine };
     svc = o.resume
-      ? await CeremonyService.open({ dir: o.out, kms, options: engine })
-      : await CeremonyService.create({ dir: o.out, planDoc: o.planDoc, planBase: o.planBase, kms, options: engine });
+      ? await CeremonyService.open({ dir: o.out, kms, options: engine, planDoc: o.planDoc })
+      : await CeremonyService.create({ dir: o.out, planDoc, planBase: o.planBase, kms, options: engine });
     o.say(`ceremony ${svc.ceremonyId}: ${plan.name}`);
     o.say(`plan digest ${svc.planDigest}`);
     o.say(`  (words) ${svc.planDigestWords}`);
@@ -90,6 +93,11 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     }
     await emulator?.close();
   }
+}
+
+function readResumePlan(dir: string): unknown {
+  const file = path.join(dir, 'plan.json');
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as unknown) : undefined;
 }
 
 export function defaultPlanBase(planFile: string | undefined): string {

@@ -55,7 +55,13 @@ export function buildView(rt: Runtime): CeremonyView {
     const st = rt.state.steps[id];
     const status = st === 'pending' && id === next ? 'ready' : st;
     const err = rt.errors.get(id);
-    const confirmed = rt.confirmedBy.get(id) ?? (rt.challenge?.stepId === id && rt.tally ? rt.tally.confirmations().map((c) => c.custodianId) : []);
+    // Confirmations toward the open request, else the quorum that let the step run (if it ran).
+    const confirmed =
+      rt.challenge?.stepId === id && rt.tally
+        ? rt.tally.confirmations().map((c) => c.custodianId)
+        : st === 'pending'
+          ? []
+          : (rt.confirmedBy.get(id) ?? []);
     return {
       id,
       title: STEP_TEXT[id].title,

@@ -5,6 +5,7 @@ import { type Command, usageError } from '../io.js';
 import { defaultRehearsalPlan } from '../../ceremony/default-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import { defaultPlanBase, runRehearsal } from '../../ceremony/rehearsal.js';
+import { testScryptCost } from '../../ceremony/crash-point.js';
 
 const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume]
 
@@ -49,6 +50,7 @@ export const command: Command = {
       resume: values.resume,
       ...(fd !== undefined ? { passphraseLines: readFileSync(Number(fd)) } : {}),
       say: (l) => io.out(l),
+      ...(testScryptCost() ? { engine: { scryptCost: testScryptCost() } } : {}),
     });
     io.out('');
     io.out(`key ARN:     ${result.keyArn}`);
