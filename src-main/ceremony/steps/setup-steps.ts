@@ -30,22 +30,70 @@ export async function runPreflight(rt: Runtime): Promise<StepFacts> {
       `the credentials are for account ${who.account}, the plan targets ${rt.plan.target.accountId}`,
       'switch to a profile for the planned account (AWS_PROFILE) and reopen the ceremony',
     );
-  rt.journal.append('kms.identity', { account: who.account, callerArn: who.arn, region: rt.plan.target.region });
+  rt.journal.append('kms.identity', {
+    account: who.account,
+    callerArn: who.arn,
+    region: rt.plan.target.region,
+  });
   if ('existing' in rt.plan.target.key) {
     const k = await rt.kms.describeKey(rt.plan.target.key.existing.keyId);
     if (k.origin !== 'EXTERNAL')
-      throw new KeyriteError('PREFLIGHT_NOT_EXTERNAL', `key ${k.arn} has origin ${k.origin}, not EXTERNAL`, 'import needs a key created with origin EXTERNAL');
+      throw new KeyriteError(
+        'PREFLIGHT_NOT_EXTERNAL',
+        `key ${k.arn} has origin ${k.origin}, not EXTERNAL`,
+        'import needs a key created with origin EXTERNAL',
+      );
     if (k.keySpec !== rt.spec)
-      throw new KeyriteError('PREFLIGHT_KEY_SPEC', `key ${k.arn} is ${k.keySpec}, the plan says ${rt.spec}`, 'fix the plan or choose the right key');
+      throw new KeyriteError(
+        'PREFLIGHT_KEY_SPEC',
+        `key ${k.arn} is ${k.keySpec}, the plan says ${rt.spec}`,
+        'fix the plan or choose the right key',
+      );
     if (k.keyState !== 'PendingImport')
       throw new KeyriteError(
         'PREFLIGHT_KEY_STATE',
         `key ${k.arn} is ${k.keyState}; this ceremony imports only into a key pending import`,
         'use a new key, or delete the imported material first if you mean to replace it',
       );
-    return { region: rt.plan.target.region, keyArn: k.arn, keyId: k.keyId, keySpec: rt.spec, keyUsage: k.keyUsage ?? '', note: `account ${who.account}` };
+    return {
+      region: rt.plan.target.region,
+      keyArn: k.arn,
+      keyId: k.keyId,
+      keySpec: rt.spec,
+      keyUsage: k.keyUsage ?? '',
+      note: `account ${who.account}`,
+    };
+  }
+  const alias = rt.plan.target.key.create.alias;
+  if (alias !== undefined) {
+    const holder = await aliasTarget(rt, alias);
+    if (holder && holder !== createdKey(rt)?.keyArn)
+      throw new KeyriteError(
+        'PREFLIGHT_ALIAS_EXISTS',
+        `alias ${alias} already names key ${holder}`,
+        'choose another alias in the plan (the plan will be reviewed again)',
+      );
   }
   return { region: rt.plan.target.region, keySpec: rt.spec, note: `account ${who.account}` };
+}
+
+/** The key an alias names, or null when the alias does not exist. */
+async function aliasTarget(rt: Runtime, alias: string): Promise<string | null> {
+  try {
+    return (await rt.kms.describeKey(alias)).arn;
+  } catch (e) {
+    if (e instanceof KeyriteError && e.code === 'KMS_NOT_FOUND') return null;
+    throw e;
+  }
+}
+
+/** The key an earlier, interrupted run of create-key made, if the log shows it. */
+function createdKey(rt: Runtime): { keyArn: string; keyId: string } | null {
+  const outcomes = rt.journal
+    .records('outcome')
+    .filter((r) => r.payload['action'] === 'kms.create-key' && r.payload['ok'] === true);
+  const d = outcomes.at(-1)?.payload['details'] as { keyArn?: string; keyId?: string } | undefined;
+  return d?.keyArn && d.keyId ? { keyArn: d.keyArn, keyId: d.keyId } : null;
 }
 
 export async function runCreateKey(rt: Runtime): Promise<StepFacts> {
@@ -53,14 +101,25 @@ export async function runCreateKey(rt: Runtime): Promise<StepFacts> {
   const c = rt.plan.target.key.create;
   const keyUsage = c.keyUsage ?? defaultKeyUsage(rt.spec);
   const tags = { ...c.tags, 'keyrite:ceremony': rt.ceremonyId };
-  const key = await rt.journal.effect(
-    'kms.create-key',
-    `CreateKey ${rt.spec} origin EXTERNAL`,
-    { keySpec: rt.spec, keyUsage, tagCeremony: rt.ceremonyId },
-    () => rt.kms.createKey({ keySpec: rt.spec, keyUsage, description: c.description, tags }),
-    (k) => ({ keyArn: k.arn, keyId: k.keyId }),
-  );
-  if (c.alias !== undefined) {
+  // A rerun after an interruption reuses the key the first run created, if it is still untouched.
+  const earlier = createdKey(rt);
+  const reusable = earlier ? await rt.kms.describeKey(earlier.keyId) : null;
+  const key =
+    reusable && reusable.keyState === 'PendingImport'
+      ? reusable
+      : await rt.journal.effect(
+          'kms.create-key',
+          `CreateKey ${rt.spec} origin EXTERNAL`,
+          { keySpec: rt.spec, keyUsage, tagCeremony: rt.ceremonyId },
+          () => rt.kms.createKey({ keySpec: rt.spec, keyUsage, description: c.description, tags }),
+          (k) => ({ keyArn: k.arn, keyId: k.keyId }),
+        );
+  if (reusable === key)
+    rt.journal.append('kms.key-reused', {
+      keyArn: key.arn,
+      note: 'created by the interrupted run of this step',
+    });
+  if (c.alias !== undefined && (await aliasTarget(rt, c.alias)) !== key.arn) {
     const alias = c.alias;
     await rt.journal.effect('kms.create-alias', `CreateAlias ${alias}`, { alias, keyArn: key.arn }, () =>
       rt.kms.createAlias(alias, key.keyId),
@@ -82,8 +141,16 @@ export async function runImportParameters(rt: Runtime): Promise<StepFacts> {
   );
   const wk = parseWrappingPublicKey(p.publicKey);
   if (wk.spec !== keySpec)
-    throw new KeyriteError('PARAMS_WRONG_SPEC', `KMS returned a ${wk.spec} wrapping key, the plan asked for ${keySpec}`, 'fetch the import parameters again');
-  const importTokenDigest = await rt.journal.writeFile(rt.paths.importToken, 'import/ImportToken.bin', p.importToken);
+    throw new KeyriteError(
+      'PARAMS_WRONG_SPEC',
+      `KMS returned a ${wk.spec} wrapping key, the plan asked for ${keySpec}`,
+      'fetch the import parameters again',
+    );
+  const importTokenDigest = await rt.journal.writeFile(
+    rt.paths.importToken,
+    'import/ImportToken.bin',
+    p.importToken,
+  );
   await rt.journal.writeFile(rt.paths.wrappingKey, 'import/WrappingPublicKey.der', wk.spkiDer);
   // The algorithm is bound to these parameters from here on: the wrap step uses the recorded one.
   rt.journal.append('params.fetched', {

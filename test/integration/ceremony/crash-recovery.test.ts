@@ -18,16 +18,19 @@ import { findLeaks, passphrasesFor, tempDir } from './harness.js';
 const CLI = path.join(__dirname, 'cli-entry.ts');
 let emu: RunningEmulator;
 const tmp = tempDir('crash');
-const planFile = path.join(tmp.dir, 'plan.json');
 const passphrases = passphrasesFor(3, 'crash');
 
 before(async () => {
   emu = await startEmulator();
+});
+
+/** An HMAC plan with backup shares and its own alias (aliases are account-wide in the shared emulator). */
+function writePlan(file: string, alias: string): void {
   const plan = defaultRehearsalPlan() as Record<string, any>;
   plan.name = 'Crash rehearsal: HMAC with backup shares';
-  plan.target.key.create = { keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', description: 'crash test' };
-  writeFileSync(planFile, JSON.stringify(plan));
-});
+  plan.target.key.create = { alias, keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', description: 'crash test' };
+  writeFileSync(file, JSON.stringify(plan));
+}
 after(async () => {
   await emu.close();
   tmp.cleanup();
@@ -57,6 +60,7 @@ const POINTS = [
   'start:preflight',
   'intent:kms.create-key',
   'effect:kms.create-key',
+  'effect:kms.create-alias',
   'effect:kms.get-parameters-for-import',
   'done:import-parameters',
   'start:generate-material',
@@ -72,7 +76,10 @@ const POINTS = [
 
 for (const point of POINTS) {
   test(`SIGKILL at ${point}: the resumed ceremony completes with the verified material`, async () => {
-    const dir = path.join(tmp.dir, point.replace(/[^a-z0-9]+/gi, '_'));
+    const name = point.replace(/[^a-z0-9]+/gi, '-');
+    const dir = path.join(tmp.dir, name);
+    const planFile = path.join(tmp.dir, `${name}.plan.json`);
+    writePlan(planFile, `alias/crash-${name}`);
     const args = ['rehearse', '--out', dir, '--plan', planFile, '--endpoint', emu.url, '--passphrase-fd', '3'];
     const first = await runCli(args, point);
     assert.equal(first.signal, 'SIGKILL', `the child must die at ${point}; it exited ${first.code}: ${first.err}`);
