@@ -16,6 +16,8 @@ export function secureWebPreferences(preloadPath: string, devTools: boolean) {
     allowRunningInsecureContent: false,
     experimentalFeatures: false,
     enableBlinkFeatures: '',
+    // Middle-click would otherwise open links in a new window outside setWindowOpenHandler's view.
+    disableBlinkFeatures: 'Auxclick',
     navigateOnDragDrop: false,
     spellcheck: false,
     safeDialogs: true,

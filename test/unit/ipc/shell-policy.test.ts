@@ -57,6 +57,7 @@ test('every window gets the security checklist’s web preferences', () => {
   assert.equal(p.allowRunningInsecureContent, false);
   assert.equal(p.experimentalFeatures, false);
   assert.equal(p.enableBlinkFeatures, '');
+  assert.equal(p.disableBlinkFeatures, 'Auxclick');
   assert.equal(p.devTools, false);
   assert.equal(secureWebPreferences('/p', true).devTools, true);
 });
