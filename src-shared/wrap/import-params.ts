@@ -168,7 +168,13 @@ function readJson(facts: Facts, bytes: Buffer, name: string): void {
     throw invalid(`${name} has no PublicKey`, 'use the full JSON output of get-parameters-for-import');
   facts.keys.push(parseKey(Buffer.from(publicKey, 'latin1'), `${name} PublicKey`));
   const token = str('ImportToken');
-  if (token !== undefined) facts.tokens.push(tokenBytes(Buffer.from(token, 'latin1')));
+  if (token !== undefined) {
+    try {
+      facts.tokens.push(strictBase64(token));
+    } catch {
+      throw invalid(`${name}: ImportToken is not base64`);
+    }
+  }
   const keyId = str('KeyId');
   if (keyId !== undefined) addKeyId(facts, keyId);
   const alg = str('WrappingAlgorithm');
@@ -214,25 +220,28 @@ function readReadme(facts: Facts, bytes: Buffer): void {
   for (const s of WRAPPING_KEY_SPECS) if (new RegExp(`\\b${s}\\b`).test(text)) facts.specs.add(s);
   for (const line of text.split(/\r?\n/).slice(0, 200)) {
     if (!/expir|valid/i.test(line)) continue;
-    const iso = /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2}| ?UTC| ?GMT)?/.exec(
-      line,
-    );
-    const candidate = iso
-      ? iso[0]
-          .replace(' UTC', 'Z')
-          .replace(' GMT', 'Z')
-          .replace(/UTC|GMT/, 'Z')
-      : line.split(/:\s*/).slice(1).join(':');
-    const d = new Date(
-      iso && !/Z|[+-]\d{2}:?\d{2}$/.test(candidate)
-        ? candidate.replace(' ', 'T') + 'Z'
-        : candidate.replace(' ', 'T'),
-    );
-    if (!Number.isNaN(d.getTime()) && d.getUTCFullYear() > 2000 && d.getUTCFullYear() < 2200) {
+    const d = readmeTime(line);
+    if (d) {
       facts.validTos.push(d);
       break;
     }
   }
+}
+
+const README_TIME =
+  /(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?/;
+
+/**
+ * An ISO-like time on the line ("2026-11-25T01:00:00Z", "2026-11-25 01:00:00 UTC", "… +02:00").
+ * A time without a zone is read as UTC: AWS prints UTC, and guessing the station's zone would be worse.
+ */
+function readmeTime(line: string): Date | null {
+  const m = README_TIME.exec(line);
+  if (!m) return null;
+  const zone =
+    m[3] === undefined || /^(Z|UTC|GMT)$/.test(m[3]) ? 'Z' : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  const d = new Date(`${m[1]}T${m[2]}${zone}`);
+  return Number.isNaN(d.getTime()) ? null : d;
 }
 
 function parseKey(bytes: Buffer, name: string): WrappingPublicKey {

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { KeyriteError, missingCase } from '../errors.js';
 import type { SecretBuffer } from '../secret-buffer.js';
-import { DerError } from './der.js';
+import { DerError, TAG, readTlv } from './der.js';
 import { type Pkcs8Info, readPkcs8 } from './pkcs8.js';
 import { type KeyMaterialSpec, RAW_MATERIAL_BYTES, materialKind } from './specs.js';
 
@@ -85,7 +85,8 @@ export function detectMaterialSpec(
   material: SecretBuffer,
 ): { spec: KeyMaterialSpec; ambiguous: boolean } | null {
   return material.use((bytes) => {
-    if (bytes.length > 64 && bytes[0] === 0x30) {
+    if (looksLikeDer(bytes)) {
+      // A DER key KMS does not take (Ed25519, RSA-1024, …) must not pass for raw HMAC bytes by length.
       try {
         const info = readPkcs8(bytes);
         return info.spec ? { spec: info.spec, ambiguous: false } : null;
@@ -112,4 +113,14 @@ export function detectMaterialSpec(
 function looksLikeText(bytes: Buffer): boolean {
   for (const b of bytes) if (!(b === 0x0a || b === 0x0d || (b >= 0x20 && b < 0x7f))) return false;
   return true;
+}
+
+/** One DER SEQUENCE spanning exactly the whole buffer: the shape of any PKCS#8 key. */
+function looksLikeDer(bytes: Buffer): boolean {
+  if (bytes[0] !== TAG.SEQUENCE) return false;
+  try {
+    return readTlv(bytes, 0).end === bytes.length;
+  } catch {
+    return false;
+  }
 }

@@ -70,6 +70,8 @@ void test('README times in other shapes are read as UTC', () => {
     'Expires: 2026-11-25 01:00:00 UTC',
     'valid until 2026-11-25T01:00:00Z',
     'Expiration: 2026-11-25 01:00',
+    'Valid to 2026-11-25T03:00:00+02:00',
+    'expires 2026-11-25 02:00:00 +0100',
   ]) {
     const p = parseImportParameters(
       [{ name: 'ImportParameters.zip', bytes: consoleZip(`RSAES_OAEP_SHA_1\n${line}\n`) }],
@@ -176,6 +178,7 @@ void test('malformed parameters: coded errors with a reason', () => {
     ['p.json', cliJson({ WrappingAlgorithm: 'RSA_OAEP' }), 'PARAMS_INVALID'],
     ['p.json', cliJson({ KeyId: 'alias/my key' }), 'PARAMS_INVALID'],
     ['p.json', cliJson({ PublicKey: 'AAAA' }), 'WRAPPING_KEY_INVALID'],
+    ['p.json', cliJson({ ImportToken: 'not base64!' }), 'PARAMS_INVALID'],
     ['ImportParameters.zip', Buffer.from('PK\x03\x04garbage'), 'PARAMS_INVALID'],
     ['ImportParameters.zip', zipSync({ [`importToken_${KEY_ID}_${TS}`]: token }), 'PARAMS_INVALID'],
     ['ImportParameters.zip', zipSync({ 'inner.zip': consoleZip() }), 'PARAMS_INVALID'],

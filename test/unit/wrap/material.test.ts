@@ -96,6 +96,8 @@ void test('detectMaterialSpec names PKCS#8 keys and raw lengths', () => {
     ambiguous: true,
   });
   assert.equal(detectMaterialSpec(SecretBuffer.alloc(17)), null);
+  // 48 bytes like HMAC_384, but a DER Ed25519 key: not guessed as HMAC.
+  assert.equal(detectMaterialSpec(SecretBuffer.adopt(fixture('material-ed25519.p8.der'))), null);
 });
 
 void test('property: random, truncated and bit-flipped material only ever fails with a KeyriteError', () => {
