@@ -74,8 +74,8 @@ async function ok(script: string): Promise<string> {
   return r.stdout.trim();
 }
 
-describe('AWS CLI v2 + OpenSSL against the emulator', () => {
-  test('the support article flow (RSAES_OAEP_SHA_256 with openssl pkeyutl) imports and enables the key', async () => {
+void describe('AWS CLI v2 + OpenSSL against the emulator', () => {
+  void test('the support article flow (RSAES_OAEP_SHA_256 with openssl pkeyutl) imports and enables the key', async () => {
     // Verbatim from the AWS support article, including its positional awk parsing of the JSON output.
     await ok(`
 export REGION=us-east-1
@@ -112,7 +112,7 @@ aws kms import-key-material --key-id $KEY_ID --encrypted-key-material fileb://Ag
 `);
   });
 
-  test('the documented mistake (openssl default SHA-1 with RSAES_OAEP_SHA_256 parameters) fails with InvalidCiphertextException', async () => {
+  void test('the documented mistake (openssl default SHA-1 with RSAES_OAEP_SHA_256 parameters) fails with InvalidCiphertextException', async () => {
     const r = await sh(`
 KEY_ID=\`aws kms create-key --origin EXTERNAL --query KeyMetadata.KeyId --output text\`
 echo "$KEY_ID" > mistake-key.txt
@@ -133,7 +133,7 @@ aws kms import-key-material --key-id $KEY_ID --encrypted-key-material fileb://Wr
     assert.equal(state, 'PendingImport');
   });
 
-  test('the developer-guide flow (openssl rsautl -oaep, i.e. SHA-1) works with RSAES_OAEP_SHA_1 parameters', async () => {
+  void test('the developer-guide flow (openssl rsautl -oaep, i.e. SHA-1) works with RSAES_OAEP_SHA_1 parameters', async () => {
     const state = await ok(`
 KEY_ID=\`aws kms create-key --origin EXTERNAL --query KeyMetadata.KeyId --output text\`
 aws kms get-parameters-for-import --key-id $KEY_ID --wrapping-algorithm RSAES_OAEP_SHA_1 --wrapping-key-spec RSA_2048 --query PublicKey --output text > PublicKey.b64
@@ -148,7 +148,7 @@ aws kms describe-key --key-id $KEY_ID --query '[KeyMetadata.KeyState,KeyMetadata
     assert.equal(state.replace(/\s+/g, ' '), 'Enabled KEY_MATERIAL_EXPIRES');
   });
 
-  test('RSA_AES_KEY_WRAP_SHA_256: openssl -id-aes256-wrap-pad + OAEP, RSA part first; the key then signs as the material does', async () => {
+  void test('RSA_AES_KEY_WRAP_SHA_256: openssl -id-aes256-wrap-pad + OAEP, RSA part first; the key then signs as the material does', async () => {
     writeFileSync(
       path.join(dir, 'PrivateKey.der'),
       readFileSync(path.join(FIXTURES, 'material-rsa-2048.p8.der')),
@@ -173,7 +173,7 @@ aws kms get-public-key --key-id $KEY_ID --query PublicKey --output text | base64
     assert.match(out, /same-public-key/);
   });
 
-  test('an HMAC key imported with the CLI computes the same MAC as openssl', async () => {
+  void test('an HMAC key imported with the CLI computes the same MAC as openssl', async () => {
     const out = await ok(`
 KEY_ID=\`aws kms create-key --origin EXTERNAL --key-spec HMAC_256 --key-usage GENERATE_VERIFY_MAC --query KeyMetadata.KeyId --output text\`
 aws kms get-parameters-for-import --key-id $KEY_ID --wrapping-algorithm RSAES_OAEP_SHA_256 --wrapping-key-spec RSA_3072 > h-params.json

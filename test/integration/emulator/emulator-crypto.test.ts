@@ -44,7 +44,7 @@ async function externalKey(extra: CreateKeyCommandInput = {}): Promise<{ id: str
   return { id: md?.KeyId ?? '', arn: md?.Arn ?? '' };
 }
 
-describe('Encrypt and Decrypt (symmetric)', () => {
+void describe('Encrypt and Decrypt (symmetric)', () => {
   let a: { id: string; arn: string };
   let b: { id: string; arn: string };
   before(async () => {
@@ -54,7 +54,7 @@ describe('Encrypt and Decrypt (symmetric)', () => {
     await importWithWrapModule(h.kms, b.id, 'SYMMETRIC_DEFAULT', randomMaterial(), 'RSAES_OAEP_SHA_256');
   });
 
-  test('round trip with encryption context; KeyId, alias and algorithm reported', async () => {
+  void test('round trip with encryption context; KeyId, alias and algorithm reported', async () => {
     const e = await h.kms.send(
       new EncryptCommand({
         KeyId: a.id,
@@ -75,7 +75,7 @@ describe('Encrypt and Decrypt (symmetric)', () => {
     );
   });
 
-  test('ciphertext from another key is refused: IncorrectKeyException with KeyId, InvalidCiphertextException when forged', async () => {
+  void test('ciphertext from another key is refused: IncorrectKeyException with KeyId, InvalidCiphertextException when forged', async () => {
     const e = await h.kms.send(new EncryptCommand({ KeyId: a.id, Plaintext: Buffer.from('secret') }));
     await rejectsWith(
       h.kms.send(new DecryptCommand({ CiphertextBlob: e.CiphertextBlob, KeyId: b.id })),
@@ -103,7 +103,7 @@ describe('Encrypt and Decrypt (symmetric)', () => {
     );
   });
 
-  test('wrong algorithm, wrong usage and pending import are refused', async () => {
+  void test('wrong algorithm, wrong usage and pending import are refused', async () => {
     await rejectsWith(
       h.kms.send(
         new EncryptCommand({
@@ -135,8 +135,8 @@ describe('Encrypt and Decrypt (symmetric)', () => {
   });
 });
 
-describe('Encrypt and Decrypt (imported RSA key)', () => {
-  test('OAEP under the imported key decrypts locally with the same private key, and through KMS', async () => {
+void describe('Encrypt and Decrypt (imported RSA key)', () => {
+  void test('OAEP under the imported key decrypts locally with the same private key, and through KMS', async () => {
     const material = fixtureMaterial('material-rsa-2048.p8.der');
     const k = await externalKey({ KeySpec: 'RSA_2048', KeyUsage: 'ENCRYPT_DECRYPT' });
     await importWithWrapModule(h.kms, k.id, 'RSA_2048', material, 'RSA_AES_KEY_WRAP_SHA_256');
@@ -192,8 +192,8 @@ describe('Encrypt and Decrypt (imported RSA key)', () => {
   });
 });
 
-describe('GenerateMac and VerifyMac', () => {
-  test('the MAC equals a local HMAC with the imported material, for every HMAC spec', async () => {
+void describe('GenerateMac and VerifyMac', () => {
+  void test('the MAC equals a local HMAC with the imported material, for every HMAC spec', async () => {
     for (const [spec, bytes, alg, hash] of [
       ['HMAC_224', 28, 'HMAC_SHA_224', 'sha224'],
       ['HMAC_256', 32, 'HMAC_SHA_256', 'sha256'],
@@ -220,7 +220,7 @@ describe('GenerateMac and VerifyMac', () => {
     }
   });
 
-  test('algorithm not matching the key spec, and non-HMAC keys, are InvalidKeyUsageException', async () => {
+  void test('algorithm not matching the key spec, and non-HMAC keys, are InvalidKeyUsageException', async () => {
     const k = await externalKey({ KeySpec: 'HMAC_224', KeyUsage: 'GENERATE_VERIFY_MAC' });
     await importWithWrapModule(h.kms, k.id, 'HMAC_224', randomMaterial(28), 'RSAES_OAEP_SHA_1');
     await rejectsWith(
@@ -249,7 +249,7 @@ describe('GenerateMac and VerifyMac', () => {
 // prehashed ECDSA); those cases stop after the RAW checks.
 const DIGEST_UNSUPPORTED = new Set<string>(['ECDSA_SHA_256', 'ECDSA_SHA_384', 'ECDSA_SHA_512']);
 
-describe('Sign, Verify and GetPublicKey', () => {
+void describe('Sign, Verify and GetPublicKey', () => {
   const cases = [
     ['RSA_2048', 'material-rsa-2048.p8.der', 'RSASSA_PSS_SHA_256'],
     ['RSA_2048', 'material-rsa-2048.p8.der', 'RSASSA_PKCS1_V1_5_SHA_384'],
@@ -260,7 +260,7 @@ describe('Sign, Verify and GetPublicKey', () => {
     ['ECC_SECG_P256K1', 'material-ec-secp256k1.p8.der', 'ECDSA_SHA_256'],
   ] as const;
   for (const [spec, file, alg] of cases) {
-    test(`${spec} ${alg}: signatures verify locally with the imported key's public key (RAW and DIGEST)`, async () => {
+    void test(`${spec} ${alg}: signatures verify locally with the imported key's public key (RAW and DIGEST)`, async () => {
       const material = fixtureMaterial(file);
       const k = await externalKey({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' });
       await importWithWrapModule(h.kms, k.id, spec, material, 'RSA_AES_KEY_WRAP_SHA_256', 'RSA_3072');
@@ -332,7 +332,7 @@ describe('Sign, Verify and GetPublicKey', () => {
     });
   }
 
-  test('wrong algorithm for the spec, symmetric GetPublicKey and pending import are refused', async () => {
+  void test('wrong algorithm for the spec, symmetric GetPublicKey and pending import are refused', async () => {
     const k = await externalKey({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
     await rejectsWith(
       h.kms.send(new GetPublicKeyCommand({ KeyId: k.id })),

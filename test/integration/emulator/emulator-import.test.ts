@@ -69,8 +69,8 @@ async function importSym(
   return r.KeyMaterialId ?? '';
 }
 
-describe('GetParametersForImport', () => {
-  test('returns the key ARN, a DER SPKI RSA public key of the asked size, a token and now + 24 h', async () => {
+void describe('GetParametersForImport', () => {
+  void test('returns the key ARN, a DER SPKI RSA public key of the asked size, a token and now + 24 h', async () => {
     const k = await externalKey();
     const before = h.now().getTime();
     for (const [spec, bits] of [
@@ -94,7 +94,7 @@ describe('GetParametersForImport', () => {
     }
   });
 
-  test('refuses AWS_KMS keys, aliases, pending deletion, PKCS#1 v1.5, SM2 and impossible combinations', async () => {
+  void test('refuses AWS_KMS keys, aliases, pending deletion, PKCS#1 v1.5, SM2 and impossible combinations', async () => {
     const own = (await h.kms.send(new CreateKeyCommand({}))).KeyMetadata;
     await rejectsWith(
       params(own?.KeyId ?? ''),
@@ -144,8 +144,8 @@ describe('GetParametersForImport', () => {
   });
 });
 
-describe('ImportKeyMaterial', () => {
-  test('imports, enables, reports KeyMaterialId, and the material really encrypts', async () => {
+void describe('ImportKeyMaterial', () => {
+  void test('imports, enables, reports KeyMaterialId, and the material really encrypts', async () => {
     const k = await externalKey();
     const material = randomMaterial();
     const id = await importSym(k.id, material);
@@ -162,7 +162,7 @@ describe('ImportKeyMaterial', () => {
     assert.equal(p.KeyMaterialId, id);
   });
 
-  test('ExpirationModel and ValidTo rules: default expires, ValidTo required, future, ≤ 365 days', async () => {
+  void test('ExpirationModel and ValidTo rules: default expires, ValidTo required, future, ≤ 365 days', async () => {
     const k = await externalKey();
     await rejectsWith(
       importSym(k.id, randomMaterial(), {}),
@@ -193,7 +193,7 @@ describe('ImportKeyMaterial', () => {
     assert.ok(d.KeyMetadata?.ValidTo instanceof Date);
   });
 
-  test('material with ValidTo expires on the injected clock: the key returns to PendingImport; reimport restores it', async () => {
+  void test('material with ValidTo expires on the injected clock: the key returns to PendingImport; reimport restores it', async () => {
     const k = await externalKey();
     const material = randomMaterial();
     await importSym(k.id, material, { ValidTo: new Date(h.now().getTime() + 2 * DAY) });
@@ -215,7 +215,7 @@ describe('ImportKeyMaterial', () => {
     assert.equal(Buffer.from(p.Plaintext ?? []).toString(), 'before expiry');
   });
 
-  test('import parameters expire after 24 hours: ExpiredImportTokenException', async () => {
+  void test('import parameters expire after 24 hours: ExpiredImportTokenException', async () => {
     const k = await externalKey();
     const p = await params(k.id);
     h.advance(DAY + 1000);
@@ -232,7 +232,7 @@ describe('ImportKeyMaterial', () => {
     );
   });
 
-  test('wrong hash (SHA-1 wrapped for RSAES_OAEP_SHA_256) is InvalidCiphertextException; foreign or damaged tokens are InvalidImportTokenException', async () => {
+  void test('wrong hash (SHA-1 wrapped for RSAES_OAEP_SHA_256) is InvalidCiphertextException; foreign or damaged tokens are InvalidImportTokenException', async () => {
     const k = await externalKey();
     const p = await params(k.id, 'RSAES_OAEP_SHA_256');
     await rejectsWith(
@@ -270,7 +270,7 @@ describe('ImportKeyMaterial', () => {
     );
   });
 
-  test('material of the wrong size or kind is IncorrectKeyMaterialException', async () => {
+  void test('material of the wrong size or kind is IncorrectKeyMaterialException', async () => {
     const k = await externalKey();
     await rejectsWith(importSym(k.id, randomMaterial(16)), 'IncorrectKeyMaterialException');
     const ec = await externalKey({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
@@ -293,7 +293,7 @@ describe('ImportKeyMaterial', () => {
     );
   });
 
-  test('reimport of the same material is allowed (same KeyMaterialId, new expiry); other material is refused', async () => {
+  void test('reimport of the same material is allowed (same KeyMaterialId, new expiry); other material is refused', async () => {
     const k = await externalKey();
     const material = randomMaterial();
     const id1 = await importSym(k.id, material);
@@ -320,7 +320,7 @@ describe('ImportKeyMaterial', () => {
     );
   });
 
-  test('symmetric keys stage one new material (NEW_KEY_MATERIAL); a second pending one is KMSInvalidStateException', async () => {
+  void test('symmetric keys stage one new material (NEW_KEY_MATERIAL); a second pending one is KMSInvalidStateException', async () => {
     const k = await externalKey();
     const id1 = await importSym(k.id, randomMaterial());
     const staged = await importSym(k.id, randomMaterial(), {
@@ -341,7 +341,7 @@ describe('ImportKeyMaterial', () => {
     );
   });
 
-  test('HMAC and asymmetric keys refuse ImportType/KeyMaterialId and other material', async () => {
+  void test('HMAC and asymmetric keys refuse ImportType/KeyMaterialId and other material', async () => {
     const ec = await externalKey({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
     const wrapOnce = async (
       material: Buffer,
@@ -379,8 +379,8 @@ describe('ImportKeyMaterial', () => {
   });
 });
 
-describe('DeleteImportedKeyMaterial', () => {
-  test('returns the key to PendingImport and refuses AWS_KMS keys', async () => {
+void describe('DeleteImportedKeyMaterial', () => {
+  void test('returns the key to PendingImport and refuses AWS_KMS keys', async () => {
     const k = await externalKey();
     const id = await importSym(k.id, randomMaterial());
     const r = await h.kms.send(new DeleteImportedKeyMaterialCommand({ KeyId: k.id }));
@@ -407,8 +407,8 @@ describe('DeleteImportedKeyMaterial', () => {
   });
 });
 
-describe('--state persistence', () => {
-  test('keys, imported material, aliases and outstanding parameters survive a restart', async () => {
+void describe('--state persistence', () => {
+  void test('keys, imported material, aliases and outstanding parameters survive a restart', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-emu-state-'));
     const statePath = path.join(dir, 'state.sqlite');
     try {

@@ -30,8 +30,8 @@ after(async () => {
 
 const ARN = /^arn:aws:kms:us-east-1:111122223333:key\/[0-9a-f-]{36}$/;
 
-describe('CreateKey', () => {
-  test('Origin EXTERNAL gives a disabled key pending import, without ExpirationModel', async () => {
+void describe('CreateKey', () => {
+  void test('Origin EXTERNAL gives a disabled key pending import, without ExpirationModel', async () => {
     const { KeyMetadata: md } = await h.kms.send(
       new CreateKeyCommand({ Origin: 'EXTERNAL', Description: 'byok' }),
     );
@@ -49,7 +49,7 @@ describe('CreateKey', () => {
     assert.ok(md.CreationDate instanceof Date);
   });
 
-  test('AWS_KMS origin gives an enabled key that encrypts', async () => {
+  void test('AWS_KMS origin gives an enabled key that encrypts', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({}));
     assert.equal(md?.KeyState, 'Enabled');
     assert.equal(md?.Origin, 'AWS_KMS');
@@ -57,7 +57,7 @@ describe('CreateKey', () => {
     assert.ok(e.CiphertextBlob && e.CiphertextBlob.length > 0);
   });
 
-  test('multi-Region keys have mrk- ids and a primary configuration', async () => {
+  void test('multi-Region keys have mrk- ids and a primary configuration', async () => {
     const { KeyMetadata: md } = await h.kms.send(
       new CreateKeyCommand({ Origin: 'EXTERNAL', MultiRegion: true }),
     );
@@ -69,7 +69,7 @@ describe('CreateKey', () => {
     assert.equal(d.KeyMetadata?.KeyId, md?.KeyId);
   });
 
-  test('HMAC and asymmetric specs need KeyUsage and carry their algorithm lists', async () => {
+  void test('HMAC and asymmetric specs need KeyUsage and carry their algorithm lists', async () => {
     await rejectsWith(
       h.kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', Origin: 'EXTERNAL' })),
       'ValidationException',
@@ -89,7 +89,7 @@ describe('CreateKey', () => {
     assert.deepEqual(rsa.KeyMetadata?.EncryptionAlgorithms, ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256']);
   });
 
-  test('usage that does not fit the spec, unknown enums and custom key stores are refused', async () => {
+  void test('usage that does not fit the spec, unknown enums and custom key stores are refused', async () => {
     await rejectsWith(
       h.kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'ENCRYPT_DECRYPT' })),
       'ValidationException',
@@ -114,8 +114,8 @@ describe('CreateKey', () => {
   });
 });
 
-describe('DescribeKey and ListKeys', () => {
-  test('resolves key id, key ARN, alias name and alias ARN', async () => {
+void describe('DescribeKey and ListKeys', () => {
+  void test('resolves key id, key ARN, alias name and alias ARN', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
     await h.kms.send(new CreateAliasCommand({ AliasName: 'alias/describe-me', TargetKeyId: md?.KeyId }));
     for (const id of [
@@ -129,7 +129,7 @@ describe('DescribeKey and ListKeys', () => {
     }
   });
 
-  test('unknown and malformed ids give NotFoundException with AWS messages', async () => {
+  void test('unknown and malformed ids give NotFoundException with AWS messages', async () => {
     await rejectsWith(
       h.kms.send(new DescribeKeyCommand({ KeyId: 'fake-key-id' })),
       'NotFoundException',
@@ -148,7 +148,7 @@ describe('DescribeKey and ListKeys', () => {
     );
   });
 
-  test('ListKeys pages with Limit and Marker', async () => {
+  void test('ListKeys pages with Limit and Marker', async () => {
     const all = await h.kms.send(new ListKeysCommand({}));
     assert.ok((all.Keys?.length ?? 0) >= 3);
     const first = await h.kms.send(new ListKeysCommand({ Limit: 2 }));
@@ -161,8 +161,8 @@ describe('DescribeKey and ListKeys', () => {
   });
 });
 
-describe('Enable, disable and deletion', () => {
-  test('a key pending import cannot be enabled or disabled', async () => {
+void describe('Enable, disable and deletion', () => {
+  void test('a key pending import cannot be enabled or disabled', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
     await rejectsWith(
       h.kms.send(new EnableKeyCommand({ KeyId: md?.KeyId })),
@@ -172,7 +172,7 @@ describe('Enable, disable and deletion', () => {
     await rejectsWith(h.kms.send(new DisableKeyCommand({ KeyId: md?.KeyId })), 'KMSInvalidStateException');
   });
 
-  test('disable then enable; disabled keys refuse Encrypt with DisabledException', async () => {
+  void test('disable then enable; disabled keys refuse Encrypt with DisabledException', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({}));
     await h.kms.send(new DisableKeyCommand({ KeyId: md?.KeyId }));
     assert.equal(
@@ -191,7 +191,7 @@ describe('Enable, disable and deletion', () => {
     );
   });
 
-  test('ScheduleKeyDeletion: 7–30 days, PendingDeletion, cancel leaves it disabled, window end deletes it', async () => {
+  void test('ScheduleKeyDeletion: 7–30 days, PendingDeletion, cancel leaves it disabled, window end deletes it', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
     await rejectsWith(
       h.kms.send(new ScheduleKeyDeletionCommand({ KeyId: md?.KeyId, PendingWindowInDays: 6 })),
@@ -239,8 +239,8 @@ describe('Enable, disable and deletion', () => {
   });
 });
 
-describe('Aliases', () => {
-  test('create, list (all and per key), duplicate, bad names, delete', async () => {
+void describe('Aliases', () => {
+  void test('create, list (all and per key), duplicate, bad names, delete', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
     await h.kms.send(
       new CreateAliasCommand({ AliasName: 'alias/kms_key_with_externalmaterial', TargetKeyId: md?.KeyId }),
@@ -281,8 +281,8 @@ describe('Aliases', () => {
   });
 });
 
-describe('Tags and key policy', () => {
-  test('TagResource adds and overwrites; ListResourceTags lists; reserved prefix refused', async () => {
+void describe('Tags and key policy', () => {
+  void test('TagResource adds and overwrites; ListResourceTags lists; reserved prefix refused', async () => {
     const { KeyMetadata: md } = await h.kms.send(
       new CreateKeyCommand({ Origin: 'EXTERNAL', Tags: [{ TagKey: 'team', TagValue: 'a' }] }),
     );
@@ -315,7 +315,7 @@ describe('Tags and key policy', () => {
     );
   });
 
-  test('default policy trusts the account root; PutKeyPolicy replaces it (cross-account grant)', async () => {
+  void test('default policy trusts the account root; PutKeyPolicy replaces it (cross-account grant)', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
     const p = await h.kms.send(new GetKeyPolicyCommand({ KeyId: md?.KeyId, PolicyName: 'default' }));
     assert.equal(p.PolicyName, 'default');

@@ -116,9 +116,9 @@ async function proveMaterial(keyId: string, spec: KeyMaterialSpec, material: Buf
   );
 }
 
-describe('wrap module ⇄ emulator', () => {
+void describe('wrap module ⇄ emulator', () => {
   for (const wks of WRAPPING_KEY_SPECS) {
-    test(`every algorithm × material kind under ${wks}`, async () => {
+    void test(`every algorithm × material kind under ${wks}`, async () => {
       let imported = 0;
       for (const spec of KEY_MATERIAL_SPECS) {
         for (const alg of ALGORITHMS) {
@@ -151,7 +151,7 @@ describe('wrap module ⇄ emulator', () => {
     });
   }
 
-  test('RSAES_PKCS1_V1_5 is refused for imports, as AWS does since October 2023', async () => {
+  void test('RSAES_PKCS1_V1_5 is refused for imports, as AWS does since October 2023', async () => {
     const { KeyMetadata: md } = await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }));
     await rejectsWith(
       h.kms.send(
