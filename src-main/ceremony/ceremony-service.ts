@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
@@ -88,6 +88,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     const paths = ceremonyPaths(args.dir);
     if (existsSync(paths.auditDb))
       throw new KeyriteError('CEREMONY_EXISTS', `a ceremony already lives in ${args.dir}`, 'reopen it, or choose an empty directory');
+    mkdirSync(args.dir, { recursive: true, mode: 0o700 });
     const store = openAuditStore(paths.auditDb, { clock: opts.clock });
     try {
       const ceremonyId = `cer-${randomBytes(6).toString('hex')}`;

@@ -35,7 +35,7 @@ export interface RehearsalResult {
   recovery: readonly string[];
 }
 
-function assertEmptyDir(dir: string): void {
+export function assertEmptyDir(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0)
     throw new KeyriteError('REHEARSAL_DIR_NOT_EMPTY', `${dir} is not empty`, 'give --out a new or empty directory (or --resume to continue a ceremony there)');
 }

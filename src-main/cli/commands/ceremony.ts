@@ -1,11 +1,187 @@
-import type { Command } from '../io.js';
+import { timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
+import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import { validatePlan } from '../../../src-shared/ceremony/plan.js';
+import { isStepId } from '../../../src-shared/ceremony/state-machine.js';
+import { type CliIO, type Command, usageError } from '../io.js';
+import { createKmsGateway } from '../../kms/kms-gateway.js';
+import { CeremonyService } from '../../ceremony/ceremony-service.js';
+import { driveCeremony } from '../../ceremony/ceremony-driver.js';
+import { kmsPortFromGateway } from '../../ceremony/kms-port-gateway.js';
+import { readPlanFile } from '../../ceremony/plan-file.js';
+import { RehearsalCustodians } from '../../ceremony/rehearsal-custodians.js';
+import { readAnswer, readSecretLineFromTty } from '../../ceremony/secret-line.js';
+import { testScryptCost } from '../../ceremony/crash-point.js';
+import { assertEmptyDir } from '../../ceremony/rehearsal.js';
 
-// PLACEHOLDER: replaced by the real command; must not survive to a landing.
+const usage = `keyrite ceremony run --plan FILE --out DIR [--profile P] [--endpoint URL] [--resume] [--yes]
+keyrite ceremony status --out DIR
+keyrite ceremony exception --out DIR --step STEP --witness ID --text TEXT
+
+run        runs a real ceremony in this terminal: the plan digest is shown (hex and words) for the room
+           to compare with the reviewed plan; each custodian types their passphrase at their turn
+           (no echo). Credentials come from the SDK's default chain or --profile.
+status     shows where the ceremony in DIR stands.
+exception  records a witness's exception for a step (signed into the log by the station).
+
+  --plan FILE        the reviewed ceremony plan (YAML or JSON)
+  --out DIR          the ceremony directory (audit.db, report.html, shares/, import/)
+  --profile P        AWS shared-config profile
+  --endpoint URL     a KMS endpoint override (e.g. the Keyrite emulator)
+  --resume           continue the ceremony in DIR after an interruption
+  --yes              do not ask the administrator to type the plan digest check and witnesses to sign off
+                     (for scripted runs against the emulator only)
+  --passphrase-fd N  (tests) custodian passphrases, one per line in plan order, from file descriptor N`;
+
 export const command: Command = {
-  summary: '(being built)',
-  usage: 'keyrite ceremony',
-  async run() {
-    throw new KeyriteError('NOT_BUILT', 'keyrite ceremony is not built yet', 'see README: what works today');
+  summary: 'run a real ceremony in the terminal (passphrases typed without echo)',
+  usage,
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    const { values } = parseArgs({
+      args: rest,
+      options: {
+        plan: { type: 'string' },
+        out: { type: 'string' },
+        profile: { type: 'string' },
+        endpoint: { type: 'string' },
+        resume: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        'passphrase-fd': { type: 'string' },
+        step: { type: 'string' },
+        witness: { type: 'string' },
+        text: { type: 'string' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+    if (!values.out) throw usageError('--out DIR is required', usage);
+    const out = path.resolve(values.out);
+    switch (sub) {
+      case 'run':
+        return run(io, out, values);
+      case 'status':
+      case 'exception':
+        return inspect(io, out, sub, values);
+      default:
+        throw usageError(`unknown subcommand ${sub ?? '(none)'}`, usage);
+    }
   },
 };
+
+interface RunFlags {
+  plan?: string | undefined;
+  profile?: string | undefined;
+  endpoint?: string | undefined;
+  resume?: boolean | undefined;
+  yes?: boolean | undefined;
+  'passphrase-fd'?: string | undefined;
+  step?: string | undefined;
+  witness?: string | undefined;
+  text?: string | undefined;
+}
+
+function kmsFor(region: string, v: RunFlags) {
+  return kmsPortFromGateway(
+    createKmsGateway({ region, ...(v.endpoint ? { endpoint: v.endpoint } : {}), ...(v.profile ? { profile: v.profile } : {}) }),
+  );
+}
+
+async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
+  if (!v.plan && !v.resume) throw usageError('--plan FILE is required', usage);
+  const planDoc = v.plan ? readPlanFile(v.plan) : JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
+  const { plan } = validatePlan(planDoc);
+  const fd = v['passphrase-fd'];
+  if (fd !== undefined && !/^\d+$/.test(fd)) throw usageError('--passphrase-fd takes a file descriptor number', usage);
+  const ids = plan.participants.custodians.map((c) => c.id);
+  const supplied = fd !== undefined ? RehearsalCustodians.fromLines(ids, readFileSync(Number(fd))) : null;
+  const readSecret = io.readSecretLine ?? readSecretLineFromTty;
+  if (!supplied && !io.readSecretLine && !process.stdin.isTTY)
+    throw new KeyriteError('CEREMONY_NO_TTY', 'keyrite ceremony run needs a terminal for the custodians’ passphrases', 'run it in a terminal (tests pass --passphrase-fd)');
+  if (!v.resume) assertEmptyDir(out);
+
+  const askPassphrase = async (id: string, purpose: string): Promise<SecretBuffer> => {
+    if (supplied) return supplied.passphrase(id);
+    const name = plan.participants.custodians.find((c) => c.id === id)?.name ?? id;
+    const first = await readSecret(`${name} (${id}), ${purpose}: `);
+    if (!purpose.startsWith('choose')) return SecretBuffer.adopt(first);
+    const again = await readSecret(`${name}, type it again: `);
+    try {
+      if (first.length !== again.length || !timingSafeEqual(first, again))
+        throw new KeyriteError('PASSPHRASE_MISMATCH', 'the two passphrases differ', 'enroll again and type the same passphrase twice');
+      return SecretBuffer.adopt(first);
+    } finally {
+      again.fill(0);
+      first.fill(0);
+    }
+  };
+
+  const kms = kmsFor(plan.target.region, v);
+  const svc = v.resume
+    ? await CeremonyService.open({ dir: out, kms, planDoc, options: testOptions() })
+    : await CeremonyService.create({ dir: out, planDoc, planBase: v.plan ? path.dirname(path.resolve(v.plan)) : out, kms, options: testOptions() });
+  try {
+    io.out(`ceremony ${svc.ceremonyId}: ${plan.name}`);
+    io.out(`plan digest (SHA-256): ${svc.planDigest}`);
+    io.out(`plan digest (words):   ${svc.planDigestWords}`);
+    for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
+    if (!v.yes) {
+      const answer = await readAnswer('Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ');
+      if (answer !== 'yes') throw new KeyriteError('CEREMONY_PLAN_NOT_CONFIRMED', 'the administrator did not confirm the plan digest', 'compare the digest with the reviewed plan and run again');
+    }
+    await driveCeremony(
+      svc,
+      { passphrase: askPassphrase, say: (l) => io.out(l) },
+      {
+        signOff: async (witnessId) =>
+          v.yes ? true : (await readAnswer(`Witness ${witnessId}: type "sign" to sign off the ceremony: `)) === 'sign',
+      },
+    );
+    svc.report();
+    const f = svc.facts();
+    io.out('');
+    io.out(`key ARN:     ${f['keyArn'] ?? ''}`);
+    io.out(`check value: ${f['kcv'] ?? f['publicKeyFingerprint'] ?? ''}`);
+    io.out(`key state:   ${f['keyState'] ?? ''}`);
+    io.out(`report:      ${path.join(out, 'report.html')}`);
+    return 0;
+  } finally {
+    supplied?.wipe();
+    try {
+      svc.report();
+    } catch {
+      // the log is the record; never hide the original error behind a report failure
+    }
+    svc.dispose();
+  }
+}
+
+function testOptions() {
+  const cost = testScryptCost();
+  return cost ? { scryptCost: cost } : {};
+}
+
+async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: RunFlags): Promise<number> {
+  const plan = validatePlan(JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'))).plan;
+  const svc = await CeremonyService.open({ dir: out, kms: kmsFor(plan.target.region, v) });
+  try {
+    if (sub === 'exception') {
+      if (!v.step || !v.witness || !v.text) throw usageError('exception needs --step, --witness and --text', usage);
+      if (!isStepId(v.step)) throw usageError(`unknown step ${v.step}`, usage);
+      svc.witnessException(v.step, v.witness, v.text);
+      svc.report();
+      io.out(`exception recorded for step ${v.step} and signed into the log`);
+      return 0;
+    }
+    const view = svc.view();
+    io.out(`ceremony ${view.ceremonyId} (${view.status}): ${view.title ?? ''}`);
+    for (const s of view.steps) io.out(`  ${s.status.padEnd(8)} ${s.id}${s.guarded ? ' (quorum)' : ''}${s.error ? ` — ${s.error.message}` : ''}`);
+    for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
+    return 0;
+  } finally {
+    svc.dispose();
+  }
+}

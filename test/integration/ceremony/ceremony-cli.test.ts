@@ -1,0 +1,67 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { FIXTURES, passphrasesFor, tempDir } from './harness.js';
+
+const CLI = path.join(__dirname, 'cli-entry.ts');
+let emu: RunningEmulator;
+const tmp = tempDir('ceremony-cli');
+before(async () => {
+  emu = await startEmulator();
+});
+after(async () => {
+  await emu.close();
+  tmp.cleanup();
+});
+
+function cli(args: string[], fd3?: Buffer): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      env: { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    (child.stdio[3] as NodeJS.WritableStream).on('error', () => {});
+    (child.stdio[3] as NodeJS.WritableStream).end(fd3 ?? Buffer.alloc(0));
+    child.stdin.end();
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+test('ceremony run without a terminal and without --passphrase-fd refuses clearly', async () => {
+  const r = await cli(['ceremony', 'run', '--plan', path.join(FIXTURES, 'rehearsal-symmetric.yaml'), '--out', path.join(tmp.dir, 'no-tty'), '--endpoint', emu.url]);
+  assert.equal(r.code, 1);
+  assert.match(r.err, /needs a terminal/);
+});
+
+test('ceremony run completes a ceremony; a witness exception is recorded and shown in the report', async () => {
+  const out = path.join(tmp.dir, 'run');
+  const plan = path.join(FIXTURES, 'rehearsal-symmetric.yaml');
+  const r = await cli(['ceremony', 'run', '--plan', plan, '--out', out, '--endpoint', emu.url, '--yes', '--passphrase-fd', '3'], passphrasesFor(3));
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /plan digest \(words\): +\w+/);
+  assert.match(r.out, /key state: +Enabled/);
+  const text = 'The second custodian stepped out during the wrap step <b>and came back</b>.';
+  const e = await cli(['ceremony', 'exception', '--out', out, '--step', 'wrap', '--witness', 'witness-1', '--text', text, '--endpoint', emu.url]);
+  assert.equal(e.code, 0, e.err);
+  const report = readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.match(report, /The second custodian stepped out during the wrap step (&lt;|&#60;)b(&gt;|&#62;)and came back/);
+  assert.ok(!report.includes('<b>and came back'), 'witness text is escaped');
+  assert.match(report, /exception by witness-1/);
+  const s = await cli(['ceremony', 'status', '--out', out, '--endpoint', emu.url]);
+  assert.match(s.out, /\(completed\)/);
+});
+
+test('an exception from someone who is not a witness is refused', async () => {
+  const out = path.join(tmp.dir, 'run');
+  const e = await cli(['ceremony', 'exception', '--out', out, '--step', 'wrap', '--witness', 'custodian-1', '--text', 'x', '--endpoint', emu.url]);
+  assert.equal(e.code, 1);
+  assert.match(e.err, /not a witness/);
+});
