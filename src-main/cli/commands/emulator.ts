@@ -55,9 +55,8 @@ export const command: Command = {
       }
       throw e;
     }
-    io.out(`listening on ${emulator.url}`);
-    if (values.state) io.out(`state: ${values.state}`);
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    // Handlers go in before the URL is printed: whoever reads the URL may signal at once.
+    const stopped = new Promise<NodeJS.Signals>((resolve) => {
       const stop = (s: NodeJS.Signals): void => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -66,6 +65,9 @@ export const command: Command = {
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    io.out(`listening on ${emulator.url}`);
+    if (values.state) io.out(`state: ${values.state}`);
+    const signal = await stopped;
     await emulator.close();
     io.out(`stopped (${signal})`);
     return 0;

@@ -1,0 +1,6 @@
+// Runs the keyrite CLI from the TypeScript sources, as bin/keyrite.cjs runs the built one.
+import { main } from '../../../src-main/cli/main.js';
+
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});
