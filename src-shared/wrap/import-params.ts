@@ -101,10 +101,7 @@ function readFile(facts: Facts, f: ParamsFile, depth: number): void {
     else readReadme(facts, bytes);
     return;
   }
-  const text =
-    bytes.subarray(0, 1).toString('latin1') === '{' ||
-    /^\s*\{/.test(bytes.subarray(0, 64).toString('latin1'));
-  if (text) {
+  if (/^\s*\{/.test(bytes.subarray(0, 64).toString('latin1'))) {
     facts.kinds.add('CLI JSON');
     readJson(facts, bytes, name);
     return;
