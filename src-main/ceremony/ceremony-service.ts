@@ -485,7 +485,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       challenge: ch,
       enrolled: new Map([...rt.enrollments].map(([id, e]) => [id, e.signingPublicKey])),
       usedNonces: rt.usedNonces,
-      now: rt.opts.clock(),
+      now: rt.opts.clock,
     };
   }
 

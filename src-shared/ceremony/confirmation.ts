@@ -41,7 +41,8 @@ export interface QuorumContext {
   enrolled: ReadonlyMap<string, string>;
   /** Nonces of challenges already consumed by a step that ran. */
   usedNonces: ReadonlySet<string>;
-  now: Date;
+  /** Read at each check: a request that expires while custodians confirm stops counting. */
+  now: () => Date;
 }
 
 /** Why this confirmation cannot count toward the quorum, or null when it can. */
@@ -52,7 +53,7 @@ export function refuseConfirmation(
 ): ConfirmationRefusal | null {
   if (ctx.usedNonces.has(c.nonce)) return 'CONFIRMATION_REPLAYED';
   if (c.nonce !== ctx.challenge.nonce || c.digest !== challengeDigest(ctx.challenge)) return 'CONFIRMATION_WRONG_DIGEST';
-  if (!(ctx.now.getTime() < Date.parse(ctx.challenge.expiresAt))) return 'CONFIRMATION_EXPIRED';
+  if (!(ctx.now().getTime() < Date.parse(ctx.challenge.expiresAt))) return 'CONFIRMATION_EXPIRED';
   const key = ctx.enrolled.get(c.custodianId);
   if (key === undefined || key !== c.publicKey) return 'CONFIRMATION_UNKNOWN_KEY';
   if (alreadyCounted.has(c.custodianId)) return 'CONFIRMATION_DUPLICATE';

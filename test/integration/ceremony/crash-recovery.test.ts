@@ -44,8 +44,8 @@ function runCli(args: string[], crashAt?: string): Promise<{ code: number | null
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
     const fd3 = child.stdio[3] as NodeJS.WritableStream;
     fd3.on('error', () => {});
     fd3.end(passphrases);

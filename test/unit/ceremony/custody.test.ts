@@ -26,7 +26,7 @@ test('enrollment seals keys that only the passphrase opens, and records scrypt p
   const u = await unlockCustodian('cer', e, pw('correct horse battery'));
   const ch = { ceremonyId: 'cer', stepId: 'import' as const, facts: {}, chainHead: '00', nonce: 'n', expiresAt: '2099-01-01T00:00:00Z' };
   const digest = challengeDigest(ch);
-  const t = new QuorumTally({ challenge: ch, enrolled: new Map([['alice', e.signingPublicKey]]), usedNonces: new Set(), now: new Date() });
+  const t = new QuorumTally({ challenge: ch, enrolled: new Map([['alice', e.signingPublicKey]]), usedNonces: new Set(), now: () => new Date() });
   t.add({ custodianId: 'alice', publicKey: e.signingPublicKey, digest, nonce: 'n', signature: u.signDigest(digest) });
   t.assertMet(1);
   u.dispose();

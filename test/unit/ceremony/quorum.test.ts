@@ -45,7 +45,7 @@ function ctx(over: Partial<QuorumContext> = {}): QuorumContext {
     challenge,
     enrolled: new Map([alice, bob, carol].map((c) => [c.id, c.publicKey])),
     usedNonces: new Set(),
-    now,
+    now: () => now,
     ...over,
   };
 }
@@ -82,7 +82,7 @@ test('a confirmation of a previous challenge cannot be replayed into the next on
 });
 
 test('an expired challenge is refused', () => {
-  const t = new QuorumTally(ctx({ now: new Date('2026-01-01T10:10:00Z') }));
+  const t = new QuorumTally(ctx({ now: () => new Date('2026-01-01T10:10:00Z') }));
   assert.throws(() => t.add(alice.confirm(challenge)), { code: 'CONFIRMATION_EXPIRED' });
 });
 
