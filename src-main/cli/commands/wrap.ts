@@ -256,8 +256,17 @@ function readPublicFile(file: string, what: string): Buffer {
 export function readSecretFile(file: string): SecretBuffer {
   let fd: number;
   try {
+    // Checked before open too: opening a FIFO would block until someone writes to it.
+    if (!statSync(file).isFile()) {
+      throw new KeyriteError(
+        'FILE_NOT_REGULAR',
+        `material ${file} is not a regular file`,
+        'give the material file',
+      );
+    }
     fd = openSync(file, 'r');
   } catch (e) {
+    if (e instanceof KeyriteError) throw e;
     throw fsError(e, file, 'material');
   }
   let secret: SecretBuffer | null = null;

@@ -1,6 +1,6 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -233,6 +233,15 @@ const BAD: [string, () => string[], RegExp][] = [
     'wrapping key missing',
     () => ['--wrapping-key', path.join(dir, 'nope'), '--algorithm', 'RSAES_OAEP_SHA_256', '--material', sym],
     /not found/,
+  ],
+  [
+    'material a FIFO (would block on open)',
+    () => {
+      const fifo = fresh('fifo');
+      execFileSync('mkfifo', [fifo]);
+      return ['--wrapping-key', pubPem, '--algorithm', 'RSAES_OAEP_SHA_256', '--material', fifo];
+    },
+    /not a regular file/,
   ],
   [
     'material a directory',
