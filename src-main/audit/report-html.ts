@@ -133,7 +133,7 @@ ${verdict}`);
   const fpRows: string[][] = [];
   for (const r of records) {
     const kcvs: Array<{ path: string; value: string }> = [];
-    fieldsNamed(r.payload, /^([a-z]*Kcv|kcv)$/, 'payload', kcvs);
+    fieldsNamed(r.payload, /^([A-Za-z]*Kcv|kcv)$/, 'payload', kcvs);
     for (const k of kcvs) {
       kcvRows.push([
         at(r),
@@ -144,7 +144,7 @@ ${verdict}`);
       ]);
     }
     const fps: Array<{ path: string; value: string }> = [];
-    fieldsNamed(r.payload, /^(fingerprint|[a-z]*Fingerprint)$/, 'payload', fps);
+    fieldsNamed(r.payload, /^(fingerprint|[A-Za-z]*Fingerprint)$/, 'payload', fps);
     for (const f of fps)
       fpRows.push([at(r), escapeHtml(r.type), code(f.path), code(f.value) + words(f.value)]);
   }

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
-/** SHA-256 over the concatenation of the parts. */
+/**
+ * SHA-256 over the concatenation of the parts. The one-shot crypto.hash is about twice as fast as
+ * createHash for the small inputs a Merkle tree hashes, and verification hashes millions of them.
+ */
 export function sha256(...parts: Buffer[]): Buffer {
-  const h = createHash('sha256');
-  for (const p of parts) h.update(p);
-  return h.digest();
+  return hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
 }
 
 export const HASH_HEX = /^[0-9a-f]{64}$/;

@@ -89,10 +89,11 @@ export class LogVerifier {
     return this.failure;
   }
 
-  add(r: AuditRecord): VerifyFailure | undefined {
+  /** `payloadText`: the payload's stored canonical text, if the caller has it (see recordHashInput). */
+  add(r: AuditRecord, payloadText?: string): VerifyFailure | undefined {
     if (this.failed) return this.failed;
     const expected = this.tree.size + 1;
-    const problem = this.recordProblem(r, expected);
+    const problem = this.recordProblem(r, expected, payloadText);
     if (problem) return this.fail(problem.seq, problem.reason);
     this.tree.append(recordLeafHash(r.hash));
     this.lastHash = r.hash;
@@ -107,7 +108,11 @@ export class LogVerifier {
     return undefined;
   }
 
-  private recordProblem(r: AuditRecord, expected: number): { seq: number; reason: string } | undefined {
+  private recordProblem(
+    r: AuditRecord,
+    expected: number,
+    payloadText: string | undefined,
+  ): { seq: number; reason: string } | undefined {
     const at = (reason: string): { seq: number; reason: string } => ({ seq: r.seq, reason });
     if (!Number.isSafeInteger(r.seq)) return { seq: expected, reason: 'sequence number is not an integer' };
     if (r.seq > expected)
@@ -130,7 +135,7 @@ export class LogVerifier {
       return at(`chain broken: previous hash does not match record ${expected - 1}`);
     let computed: string;
     try {
-      computed = computeRecordHash(r);
+      computed = computeRecordHash(r, payloadText);
     } catch {
       return at('record content cannot be encoded canonically');
     }

@@ -1,0 +1,227 @@
+// Audit log benchmark: verification throughput on a large log next to the cost of SHA-256 alone over the
+// same bytes, and the append rate with synchronous=FULL. KEYRITE_BENCH_RECORDS sets the log size
+// (default 1,000,000); KEYRITE_BENCH_APPENDS the number of durable appends sampled (default 3,000).
+import { createHash, generateKeyPairSync, hash, sign } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { canonicalString } from '../../src-shared/audit/canonical-json.js';
+import { checkpointDigest } from '../../src-shared/audit/checkpoint.js';
+import { ZERO_HASH } from '../../src-shared/audit/hashing.js';
+import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
+import { CompactRange } from '../../src-shared/audit/merkle.js';
+import {
+  type RecordBody,
+  computeRecordHash,
+  recordHashInput,
+  recordLeafHash,
+} from '../../src-shared/audit/record.js';
+import { openAuditStore } from '../../src-main/audit/audit-store.js';
+import { migrate } from '../../src-main/audit/migrations.js';
+import { iterateRows, rowToRecord } from '../../src-main/audit/read-log.js';
+import { verifyDatabase } from '../../src-main/audit/verify-database.js';
+import type { Figure } from './run.js';
+
+const RECORDS = Number(process.env['KEYRITE_BENCH_RECORDS'] ?? 1_000_000);
+const APPENDS = Number(process.env['KEYRITE_BENCH_APPENDS'] ?? 3_000);
+const CHECKPOINT_EVERY = 100_000;
+
+const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+
+function payloadFor(i: number): [string, Record<string, unknown>] {
+  switch (i % 4) {
+    case 0:
+      return ['step.started', { stepId: `step-${i}` }];
+    case 1:
+      return [
+        'material.kcv',
+        {
+          kcv: (i & 0xffffff).toString(16).toUpperCase().padStart(6, '0'),
+          scope: 'component',
+          holder: 'alice',
+        },
+      ];
+    case 2:
+      return [
+        'step.completed',
+        {
+          stepId: `step-${i - 2}`,
+          wrappingKeyFingerprint: createHash('sha256').update(String(i)).digest('hex'),
+        },
+      ];
+    default:
+      return ['note', { text: `Witness wendy observed step ${i} on camera 2; no exception.` }];
+  }
+}
+
+/** Writes a valid log of `n` records fast (one transaction per 20,000, no fsync): the bench's input. */
+function buildLog(file: string, n: number): void {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = OFF');
+  migrate(db);
+  const station = generateKeyPairSync('ed25519');
+  const publicKey = publicKeyToBase64(station.publicKey);
+  const stationId = stationIdOf(publicKey);
+  const insert = db.prepare('INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)');
+  const insertCp = db.prepare('INSERT INTO checkpoints (tree_size, body) VALUES (?, ?)');
+  const tree = new CompactRange();
+  let prev = ZERO_HASH;
+  let ms = Date.parse('2026-01-01T00:00:00.000Z');
+  const put = (type: string, payload: Record<string, unknown>, ceremonyId = 'bench'): void => {
+    const body: RecordBody = {
+      seq: tree.size + 1,
+      time: new Date((ms += 7)).toISOString(),
+      ceremonyId,
+      stationId,
+      actor: 'station',
+      type,
+      payload,
+      prevHash: prev,
+    };
+    const hash = computeRecordHash(body);
+    insert.run(
+      body.seq,
+      body.time,
+      ceremonyId,
+      stationId,
+      'station',
+      type,
+      canonicalString(payload),
+      prev,
+      hash,
+    );
+    tree.append(recordLeafHash(hash));
+    prev = hash;
+  };
+  const batch = db.transaction((from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      if (tree.size === 0) {
+        put('station.key', { stationId, publicKey, algorithm: 'ed25519' }, '');
+        continue;
+      }
+      if (tree.size % CHECKPOINT_EVERY === 0) {
+        const body = {
+          version: 1 as const,
+          ceremonyId: 'bench',
+          stationId,
+          treeSize: tree.size,
+          rootHash: tree.root().toString('hex'),
+          time: new Date((ms += 7)).toISOString(),
+        };
+        const stationSignature = sign(null, checkpointDigest(body), station.privateKey).toString('base64');
+        insertCp.run(
+          body.treeSize,
+          canonicalString({ ...body, stationPublicKey: publicKey, stationSignature, cosignatures: [] }),
+        );
+        put('audit.checkpoint', {
+          treeSize: body.treeSize,
+          rootHash: body.rootHash,
+          time: body.time,
+          stationSignature,
+          cosigners: [],
+        });
+        continue;
+      }
+      const [type, payload] = payloadFor(i);
+      put(type, payload);
+    }
+  });
+  for (let i = 0; i < n; i += 20_000) batch(i, Math.min(n, i + 20_000));
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.close();
+}
+
+/** SHA-256 alone over exactly the bytes verification hashes per record, batch-prepared outside the clock. */
+function sha256Alone(file: string): { seconds: number; bytes: number } {
+  const db = new Database(file, { readonly: true });
+  let total = 0;
+  let bytes = 0;
+  let batch: Buffer[] = [];
+  const flush = (): void => {
+    const t = process.hrtime.bigint();
+    for (const b of batch) hash('sha256', b, 'buffer');
+    total += seconds(t);
+    batch = [];
+  };
+  for (const row of iterateRows(db)) {
+    const r = rowToRecord(row);
+    if ('problem' in r) throw new Error(r.problem);
+    const input = recordHashInput(r);
+    bytes += input.length;
+    batch.push(input);
+    if (batch.length === 10_000) flush();
+  }
+  flush();
+  db.close();
+  return { seconds: total, bytes };
+}
+
+function appendRate(dir: string): { perSecond: number; p50: number; p99: number } {
+  const store = openAuditStore(path.join(dir, 'append.db'));
+  const times: number[] = [];
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < APPENDS; i++) {
+    const t = process.hrtime.bigint();
+    store.append({ ceremonyId: 'bench', actor: 'alice', type: 'note', payload: { text: `append ${i}` } });
+    times.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  const total = seconds(start);
+  store.close();
+  times.sort((a, b) => a - b);
+  return {
+    perSecond: APPENDS / total,
+    p50: times[Math.floor(times.length / 2)]!,
+    p99: times[Math.floor(times.length * 0.99)]!,
+  };
+}
+
+export async function run(): Promise<Figure[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-bench-audit-'));
+  try {
+    const file = path.join(dir, 'big.db');
+    let t = process.hrtime.bigint();
+    buildLog(file, RECORDS);
+    const built = seconds(t);
+
+    t = process.hrtime.bigint();
+    const { result } = verifyDatabase(file);
+    const verifySeconds = seconds(t);
+    if (!result.ok)
+      throw new Error(`bench log failed verification at ${result.firstBadSeq}: ${result.reason}`);
+
+    const sha = sha256Alone(file);
+    const append = appendRate(dir);
+    const mb = sha.bytes / 1e6;
+    return [
+      {
+        name: `log size (records, checkpoint every ${CHECKPOINT_EVERY.toLocaleString('en-US')})`,
+        value: RECORDS,
+        unit: 'records',
+        note: `${(statSync(file).size / 1e6).toFixed(0)} MB file, built in ${built.toFixed(1)} s`,
+      },
+      { name: 'bytes hashed as record content', value: mb, unit: 'MB' },
+      {
+        name: 'keyrite audit verify (read, decode, chain, tree, schemas, signatures)',
+        value: verifySeconds,
+        unit: 's',
+        note: `${Math.round(RECORDS / verifySeconds).toLocaleString('en-US')} records/s, ${(mb / verifySeconds).toFixed(1)} MB/s`,
+      },
+      {
+        name: 'SHA-256 alone over the same record bytes',
+        value: sha.seconds,
+        unit: 's',
+        note: `${(mb / sha.seconds).toFixed(1)} MB/s; verify takes ${(verifySeconds / sha.seconds).toFixed(1)}x`,
+      },
+      {
+        name: `append with synchronous=FULL (${APPENDS.toLocaleString('en-US')} sampled)`,
+        value: Math.round(append.perSecond),
+        unit: 'appends/s',
+        note: `p50 ${append.p50.toFixed(2)} ms, p99 ${append.p99.toFixed(2)} ms`,
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
