@@ -1,4 +1,4 @@
-import { lstatSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { type ParamsFile, parseImportParameters } from '../../../src-shared/wrap/index.js';
@@ -85,7 +85,10 @@ function describe(ms: number): string {
 
 function readParamsFile(file: string): ParamsFile {
   try {
-    if (lstatSync(file).size > MAX_FILE_BYTES) {
+    const st = statSync(file);
+    if (!st.isFile())
+      throw new KeyriteError('FILE_NOT_REGULAR', `${file} is not a regular file`, 'give the parameters file');
+    if (st.size > MAX_FILE_BYTES) {
       throw new KeyriteError(
         'FILE_TOO_LARGE',
         `${file} is too large to be import parameters`,

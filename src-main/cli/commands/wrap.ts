@@ -232,7 +232,10 @@ function fsError(e: unknown, file: string, what: string): KeyriteError {
 function readPublicFile(file: string, what: string): Buffer {
   let bytes: Buffer;
   try {
-    if (lstatSync(file).size > MAX_PUBLIC_FILE_BYTES) {
+    const st = statSync(file);
+    if (!st.isFile())
+      throw new KeyriteError('FILE_NOT_REGULAR', `${file} is not a regular file`, `give the ${what} file`);
+    if (st.size > MAX_PUBLIC_FILE_BYTES) {
       throw new KeyriteError(
         'FILE_TOO_LARGE',
         `${what} file ${file} is too large`,

@@ -85,6 +85,7 @@ void test('params refuses bad use and bad files with a reason and a hint', async
     [['params', 'show', zip], /unknown params subcommand/],
     [['params', 'inspect'], /at least one/],
     [['params', 'inspect', path.join(dir, 'missing')], /not found/],
+    [['params', 'inspect', dir], /not a regular file/],
     [['params', 'inspect', put('junk.bin', 'hello')], /not valid base64|not a valid RSA/],
     [['params', 'inspect', put('bad.json', '{"PublicKey": 1}')], /PublicKey must be a string/],
   ];
