@@ -1,7 +1,18 @@
+import { loadOrCreateStationKey } from '../audit/station-key.js';
+import type { EngineOptions } from '../ceremony/runtime.js';
+import { stationIdOf } from '../../src-shared/audit/keys.js';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { KeyriteServices } from './services.js';
 import type { ShellPorts } from './shell-ports.js';
 import { appService } from './services/app-service.js';
-import { notAvailable } from './services/not-available.js';
+import { auditService } from './services/audit-service.js';
+import { CeremonyHost } from './services/ceremony-host.js';
+import { ceremonyOps } from './services/ceremony-ops.js';
+import { Emulators } from './services/emulators.js';
+import { kmsService } from './services/kms-service.js';
+import { paramsService } from './services/params-service.js';
 
 /**
  * The one composition of the services behind the IPC contract, used by main.ts and by the e2e
@@ -9,20 +20,35 @@ import { notAvailable } from './services/not-available.js';
  */
 export async function composeServices(
   ports: ShellPorts,
+  engine: EngineOptions = {},
 ): Promise<{ services: KeyriteServices; close(): Promise<void> }> {
-  const services: KeyriteServices = {
-    ...appService(ports, async () => ({ stationId: 'unregistered' })),
-    'params.inspect': async () => notAvailable('Inspecting import parameters'),
-    'audit.verify': async () => notAvailable('Audit verification'),
-    'audit.summary': async () => notAvailable('The audit summary'),
-    'kms.identity': async () => notAvailable('The KMS identity check'),
-    'ceremony.loadPlan': async () => notAvailable('Loading a ceremony plan'),
-    'ceremony.state': async () => ({ status: 'no-plan', participants: [], steps: [] }),
-    'ceremony.enroll': async () => notAvailable('Custodian enrollment'),
-    'ceremony.confirm': async () => notAvailable('Custodian confirmation'),
-    'ceremony.runStep': async () => notAvailable('Running a ceremony step'),
-    'ceremony.witnessException': async () => notAvailable('Recording a witness exception'),
-    'ceremony.report': async () => notAvailable('The ceremony report'),
+  const clock = engine.clock ?? (() => new Date());
+  const emulators = new Emulators();
+  const host = new CeremonyHost(ports, emulators, engine);
+  await mkdir(ports.dataDirectory, { recursive: true, mode: 0o700 });
+
+  const station = async () => {
+    // The station's identity key, created on first run; its id is derived as the audit log derives it.
+    const key = loadOrCreateStationKey(path.join(ports.dataDirectory, 'station-ed25519.key'));
+    const spki = key.publicKey.export({ format: 'der', type: 'spki' });
+    return {
+      stationId: stationIdOf(spki.toString('base64')),
+      stationKeyFingerprint: createHash('sha256').update(spki).digest('hex'),
+    };
   };
-  return { services, close: async () => {} };
+
+  const services: KeyriteServices = {
+    ...appService(ports, station),
+    ...paramsService(ports, clock),
+    ...auditService(host),
+    ...kmsService(ports, emulators),
+    ...ceremonyOps(host),
+  };
+  return {
+    services,
+    close: async () => {
+      host.close();
+      await emulators.close();
+    },
+  };
 }

@@ -174,8 +174,8 @@ function StepCard({
     <article className="card step-card" data-testid="step-card" aria-labelledby="step-title">
       <h2 id="step-title">{step.title}</h2>
       <p>{step.description}</p>
-      <h3>What this step will do</h3>
-      <StepFacts facts={step.facts} />
+      <h3>{step.status === 'done' ? 'What this step did' : 'What this step acts on'}</h3>
+      <StepFacts facts={step.status === 'done' ? step.facts : knownFacts(view)} />
       {step.guarded && view.quorum ? (
         <QuorumStatus have={step.confirmedBy.length} need={need} of={view.quorum.n} />
       ) : null}
@@ -207,6 +207,49 @@ function StepCard({
           />
         </>
       ) : null}
+      {step.id === 'verify-shares' && step.status === 'ready' ? (
+        <>
+          <h3>Share verification</h3>
+          <p className="muted">
+            Each custodian opens their own share with their passphrase; Keyrite checks it against the
+            commitment recorded when it was written.
+          </p>
+          <PassphraseForm
+            testId="share-form"
+            custodians={view.participants.filter((p) => p.role === 'custodian' && p.enrolled)}
+            submitLabel="Open and check my share"
+            onSubmit={(custodianId, passphrase) =>
+              act(async () => {
+                const v = await unwrap(api().ceremony.verifyShare({ custodianId, passphrase }));
+                onNotice(`${custodianId}'s share opened and matches its commitment.`);
+                return v;
+              })
+            }
+          />
+        </>
+      ) : null}
+      {step.id === 'close' && step.status === 'ready' && witnesses.length > 0 ? (
+        <>
+          <h3>Witness sign-off</h3>
+          <div className="signoffs">
+            {witnesses.map((w) => (
+              <button
+                key={w.id}
+                type="button"
+                onClick={() =>
+                  void act(async () => {
+                    const v = await unwrap(api().ceremony.witnessSignOff({ witnessId: w.id }));
+                    onNotice(`${w.name} signed off.`);
+                    return v;
+                  })
+                }
+              >
+                Sign off as {w.name}
+              </button>
+            ))}
+          </div>
+        </>
+      ) : null}
       <div className="actions">
         <button
           type="button"
@@ -232,6 +275,12 @@ function StepCard({
       {witnesses.length > 0 ? <WitnessExceptionForm step={step} witnesses={witnesses} act={act} /> : null}
     </article>
   );
+}
+
+/** The facts established so far (the latest completed step's), which the next step acts on. */
+export function knownFacts(view: CeremonyView): StepView['facts'] {
+  const done = view.steps.filter((s) => s.status === 'done');
+  return done.at(-1)?.facts ?? {};
 }
 
 function WitnessExceptionForm({

@@ -117,12 +117,15 @@ export const operations = {
       required: z.number().int().min(1),
     }),
   ),
+  // A custodian proves their backup share opens and matches its commitment, without reconstruction.
+  'ceremony.verifyShare': op(z.strictObject({ custodianId: identifier, passphrase }), ceremonyView),
   'ceremony.runStep': op(stepRef, ceremonyView),
   'ceremony.witnessException': op(
     z.strictObject({ stepId: identifier, witnessId: identifier, text: z.string().min(1).max(2000) }),
     ceremonyView,
     8192,
   ),
+  'ceremony.witnessSignOff': op(z.strictObject({ witnessId: identifier }), ceremonyView),
   'ceremony.report': op(empty, z.object({ fileName: z.string().max(255), bytes: z.number().int().min(0) })),
 } satisfies Record<OperationName, Operation<z.ZodType, z.ZodType>>;
 

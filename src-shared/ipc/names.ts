@@ -14,8 +14,10 @@ export const operationNames = [
   'ceremony.state',
   'ceremony.enroll',
   'ceremony.confirm',
+  'ceremony.verifyShare',
   'ceremony.runStep',
   'ceremony.witnessException',
+  'ceremony.witnessSignOff',
   'ceremony.report',
 ] as const;
 

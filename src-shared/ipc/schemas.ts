@@ -36,8 +36,11 @@ export const wrappingAlgorithm = z.enum([
   'RSA_AES_KEY_WRAP_SHA_1',
 ]);
 
-/** Public facts about what a step does, the things custodians confirm and witnesses compare. */
-export const stepFacts = z.strictObject({
+/**
+ * Public facts about what a step does, the things custodians confirm and witnesses compare. Only
+ * these keys cross: anything else the engine knows about a step is stripped on the way out.
+ */
+export const stepFacts = z.object({
   keyArn: keyArn.optional(),
   keyId: z.string().max(128).optional(),
   region: z.string().max(32).optional(),

@@ -8,6 +8,7 @@ import { createEventPublisher } from '../../../src-main/ipc/publish-events.js';
 import { registerHandlers } from '../../../src-main/ipc/register-handlers.js';
 import { createSenderCheck } from '../../../src-main/ipc/sender.js';
 import type { FilePurpose, ShellPorts } from '../../../src-main/ipc/shell-ports.js';
+import type { EngineOptions } from '../../../src-main/ceremony/runtime.js';
 import { bundlePreloadForHarness } from './bundle-preload.js';
 import { applyShellPolicies } from './shell-policies.js';
 import { rendererRootDefault, startHarnessServer, type HarnessServer } from './harness-server.js';
@@ -32,6 +33,10 @@ export interface Harness {
   /** The files the next "choose files" dialog returns, as a person would pick them. */
   chooseNext(purpose: FilePurpose, files: string[] | null): void;
   witnessDisplayRequests: number;
+  /** Events main refused to send because they did not match the contract (should stay empty). */
+  droppedEvents: string[];
+  /** Uncaught exceptions in the page (a React crash lands here). */
+  pageErrors: string[];
   /** What the emulated shell policies refused: navigations and window.open calls. */
   refused: { navigations: string[]; windows: string[] };
   /** Opens the renderer on a route, waiting until window.keyrite is installed. */
@@ -41,6 +46,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   ports?: Partial<ShellPorts>;
+  engine?: EngineOptions;
 }
 
 let preloadBundle: Promise<string> | undefined;
@@ -61,13 +67,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const server = await startHarnessServer(rendererRootDefault);
   const choices = new Map<FilePurpose, string[] | null>();
   const state = { witnessDisplayRequests: 0 };
+  const droppedEvents: string[] = [];
 
   const ports: ShellPorts = {
     version: '0.0.0-e2e',
     dataDirectory,
     mode: 'rehearsal',
     region: 'eu-west-1',
-    publish: createEventPublisher(server.sink),
+    publish: createEventPublisher(server.sink, (name, where) => droppedEvents.push(`${name} at ${where}`)),
     chooseFiles: async (purpose) => {
       const files = choices.get(purpose) ?? null;
       choices.delete(purpose);
@@ -79,7 +86,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     ...options.ports,
   };
-  const { services, close: closeServices } = await composeServices(ports);
+  const { services, close: closeServices } = await composeServices(ports, options.engine);
   const disposeHandlers = registerHandlers(
     server.ipcMain,
     services,
@@ -99,6 +106,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const policy = await applyShellPolicies(context, server.origin, page);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
 
   return {
     server,
@@ -107,6 +116,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     dataDirectory,
     chooseNext: (purpose, files) => void choices.set(purpose, files),
     refused: policy.refused,
+    droppedEvents,
+    pageErrors,
     get witnessDisplayRequests() {
       return state.witnessDisplayRequests;
     },

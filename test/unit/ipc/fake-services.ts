@@ -32,7 +32,9 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
       confirmations: 1,
       required: 2,
     }),
+    'ceremony.verifyShare': async () => view,
     'ceremony.runStep': async () => view,
+    'ceremony.witnessSignOff': async () => view,
     'ceremony.witnessException': async () => view,
     'ceremony.report': async () => {
       throw new KeyriteError(

@@ -40,6 +40,8 @@ const valid: Record<string, unknown> = {
   'ceremony.enroll': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
   'ceremony.confirm': { stepId: 'import', custodianId: 'alice', passphrase: 'correct horse battery staple' },
   'ceremony.runStep': { stepId: 'import' },
+  'ceremony.verifyShare': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
+  'ceremony.witnessSignOff': { witnessId: 'wendy' },
   'ceremony.witnessException': { stepId: 'import', witnessId: 'wendy', text: 'the lights flickered' },
 };
 const validRequest = (name: string) => valid[name] ?? {};

@@ -1,0 +1,107 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import { validatePlan } from '../../../src-shared/ceremony/plan.js';
+import { CeremonyService } from '../../ceremony/ceremony-service.js';
+import { kmsPortFromGateway } from '../../ceremony/kms-port-gateway.js';
+import { readPlanFile } from '../../ceremony/plan-file.js';
+import type { EngineOptions } from '../../ceremony/runtime.js';
+import { createKmsGateway } from '../../kms/kms-gateway.js';
+import type { ShellPorts } from '../shell-ports.js';
+import type { Emulators } from './emulators.js';
+
+/**
+ * Holds the station's current ceremony: started from a plan the person chose, with its own directory
+ * under the data directory, its events forwarded to the windows. One ceremony at a time.
+ */
+export class CeremonyHost {
+  #current: CeremonyService | null = null;
+  #directory: string | null = null;
+
+  constructor(
+    private readonly ports: ShellPorts,
+    private readonly emulators: Emulators,
+    private readonly engine: EngineOptions,
+  ) {}
+
+  get current(): CeremonyService | null {
+    return this.#current;
+  }
+
+  /** The current ceremony's directory (its audit.db, plan.json, report.html). */
+  get directory(): string {
+    this.require();
+    return this.#directory as string;
+  }
+
+  require(): CeremonyService {
+    if (!this.#current)
+      throw new KeyriteError(
+        'NO_CEREMONY',
+        'No ceremony is loaded on this station.',
+        'Load the reviewed plan first.',
+      );
+    return this.#current;
+  }
+
+  /** Starts a ceremony from a plan file; null when the person cancelled the choice. */
+  async start(): Promise<CeremonyService | null> {
+    if (this.#current && !this.#current.closed) {
+      throw new KeyriteError(
+        'CEREMONY_IN_PROGRESS',
+        'A ceremony is already in progress on this station.',
+        'Finish it before loading another plan.',
+      );
+    }
+    const files = await this.ports.chooseFiles('ceremony-plan');
+    const file = files?.[0];
+    if (!file) return null;
+    const planDoc = readPlanFile(file);
+    const { plan } = validatePlan(planDoc);
+    const endpoint =
+      this.ports.kmsEndpoint ??
+      (this.ports.mode === 'rehearsal'
+        ? await this.emulators.urlFor(plan.target.region, plan.target.accountId)
+        : undefined);
+    const kms = kmsPortFromGateway(
+      createKmsGateway({ region: plan.target.region, ...(endpoint ? { endpoint } : {}) }),
+    );
+    const dir = path.join(
+      this.ports.dataDirectory,
+      'ceremonies',
+      new Date().toISOString().replace(/[:.]/g, '-'),
+    );
+    await mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
+    let svc: CeremonyService;
+    try {
+      svc = await CeremonyService.create({
+        dir,
+        planDoc,
+        planBase: path.dirname(path.resolve(file)),
+        kms,
+        options: this.engine,
+      });
+    } catch (e) {
+      kms.close();
+      throw e;
+    }
+    svc.on('changed', (view) => this.ports.publish('ceremony.changed', view));
+    // KCVs are hex like every digest in the contract: lower case, as the engine's view shows them.
+    svc.on('progress', (p) =>
+      this.ports.publish(
+        'ceremony.progress',
+        p.facts?.['kcv'] ? { ...p, facts: { ...p.facts, kcv: p.facts['kcv'].toLowerCase() } } : p,
+      ),
+    );
+    this.#current?.dispose();
+    this.#current = svc;
+    this.#directory = dir;
+    return svc;
+  }
+
+  close(): void {
+    this.#current?.dispose();
+    this.#current = null;
+    this.#directory = null;
+  }
+}

@@ -1,0 +1,62 @@
+import { Buffer } from 'node:buffer';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import { isStepId, type StepId } from '../../../src-shared/ceremony/state-machine.js';
+import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import type { KeyriteServices } from '../services.js';
+import type { CeremonyHost } from './ceremony-host.js';
+
+type CeremonyOps = Pick<
+  KeyriteServices,
+  | 'ceremony.loadPlan'
+  | 'ceremony.state'
+  | 'ceremony.enroll'
+  | 'ceremony.confirm'
+  | 'ceremony.verifyShare'
+  | 'ceremony.runStep'
+  | 'ceremony.witnessException'
+  | 'ceremony.witnessSignOff'
+  | 'ceremony.report'
+>;
+
+/**
+ * A passphrase arrives as a JS string (that is what an input field holds); it is turned into a
+ * SecretBuffer at once, which the engine disposes. Strings cannot be wiped, so this is the shortest
+ * life it can have in main, and it is never sent back.
+ */
+function secret(passphrase: string): SecretBuffer {
+  return SecretBuffer.adopt(Buffer.from(passphrase, 'utf8'));
+}
+
+function step(id: string): StepId {
+  if (!isStepId(id))
+    throw new KeyriteError('STEP_UNKNOWN', `There is no step ${id}.`, 'Choose a step from the timeline.');
+  return id;
+}
+
+export function ceremonyOps(host: CeremonyHost): CeremonyOps {
+  return {
+    'ceremony.loadPlan': async () => {
+      const svc = await host.start();
+      return svc ? { status: 'chosen', value: svc.view() } : { status: 'cancelled' };
+    },
+    'ceremony.state': async () => host.current?.view() ?? { status: 'no-plan', participants: [], steps: [] },
+    'ceremony.enroll': async ({ custodianId, passphrase }) =>
+      host.require().enroll(custodianId, secret(passphrase)),
+    'ceremony.confirm': async ({ stepId, custodianId, passphrase }) =>
+      host.require().confirm(step(stepId), custodianId, secret(passphrase)),
+    'ceremony.verifyShare': async ({ custodianId, passphrase }) => {
+      const svc = host.require();
+      await svc.verifyShare(custodianId, secret(passphrase));
+      return svc.view();
+    },
+    'ceremony.runStep': async ({ stepId }) => host.require().runStep(step(stepId)),
+    'ceremony.witnessException': async ({ stepId, witnessId, text }) =>
+      host.require().witnessException(stepId, witnessId, text),
+    'ceremony.witnessSignOff': async ({ witnessId }) => {
+      const svc = host.require();
+      svc.witnessSignOff(witnessId);
+      return svc.view();
+    },
+    'ceremony.report': async () => host.require().report(),
+  };
+}
