@@ -9,6 +9,8 @@ export interface DatabaseVerification {
   result: VerifyResult;
   /** Facts an auditor should know that are not failures (e.g. append-only triggers missing). */
   warnings: string[];
+  /** The stored row at the first bad sequence number, when there is one, so people can see what it was. */
+  badRecord?: { seq: number; time: string; ceremonyId: string; actor: string; type: string };
 }
 
 /** Thrown when the file cannot be read at all (missing, not SQLite, no permission): exit 2, not 1. */
@@ -111,5 +113,22 @@ function verifyOpen(db: Database.Database, trustedCheckpoint: unknown): Database
     // The stored text was just proven canonical by rowToRecord, so the verifier may hash it as is.
     if (verifier.add(r, row.payload)) break;
   }
-  return { result: verifier.finish(), warnings };
+  const result = verifier.finish();
+  if (result.ok || result.firstBadSeq < 1) return { result, warnings };
+  const row = db
+    .prepare('SELECT seq, time, ceremony_id, actor, type FROM records WHERE seq = ?')
+    .get(result.firstBadSeq) as
+    { seq: number; time: string; ceremony_id: string; actor: string; type: string } | undefined;
+  if (!row) return { result, warnings };
+  return {
+    result,
+    warnings,
+    badRecord: {
+      seq: row.seq,
+      time: String(row.time),
+      ceremonyId: String(row.ceremony_id),
+      actor: String(row.actor),
+      type: String(row.type),
+    },
+  };
 }

@@ -55,7 +55,7 @@ function verify(args: string[], io: CliIO): number {
   } catch (e) {
     return reportError(io, e, 2);
   }
-  const { result, warnings } = outcome;
+  const { result, warnings, badRecord } = outcome;
   for (const w of warnings) io.err(`keyrite: warning: ${w}`);
   if (!result.ok) {
     io.out(`audit log FAILED verification: ${db}`);
@@ -65,6 +65,12 @@ function verify(args: string[], io: CliIO): number {
         : '  problem is not tied to one record',
     );
     io.out(`  why: ${result.reason}`);
+    if (badRecord) {
+      // As stored, which may itself be the altered part; JSON quoting keeps control characters visible.
+      io.out(
+        `  as stored: time ${JSON.stringify(badRecord.time)}, ceremony ${JSON.stringify(badRecord.ceremonyId)}, actor ${JSON.stringify(badRecord.actor)}, type ${JSON.stringify(badRecord.type)}`,
+      );
+    }
     return 1;
   }
   io.out(`audit log intact: ${db}`);
