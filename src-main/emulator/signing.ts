@@ -10,6 +10,7 @@ import {
   sign,
   verify,
 } from 'node:crypto';
+import { ecdsaSignDigest, ecdsaVerifyDigest } from './ecdsa-digest.js';
 import type { SigningAlgorithm } from './key-specs.js';
 
 type Hash = 'sha256' | 'sha384' | 'sha512';
@@ -33,9 +34,15 @@ const DIGEST_INFO: Record<Hash, Buffer> = {
  * KMS signs RAW messages (hashing them itself) and DIGEST inputs (already hashed). node:crypto only
  * offers hash-then-sign, so for RSA with DIGEST the emulator builds the PKCS#1 v1.5 or PSS encoding
  * itself and applies the raw RSA operation. PSS uses a salt as long as the hash, as KMS does.
- * ECDSA over a caller's digest is not available through node:crypto and is refused (see caller).
+ * ECDSA over a caller's digest goes through ecdsa-digest.ts, which needs the PKCS#8 bytes.
  */
-export function signWith(key: KeyObject, alg: SigningAlgorithm, input: Buffer, digest: boolean): Buffer {
+export function signWith(
+  key: KeyObject,
+  pkcs8: Buffer,
+  alg: SigningAlgorithm,
+  input: Buffer,
+  digest: boolean,
+): Buffer {
   const hash = hashOf(alg);
   const pss = alg.startsWith('RSASSA_PSS');
   if (!digest) {
@@ -46,6 +53,7 @@ export function signWith(key: KeyObject, alg: SigningAlgorithm, input: Buffer, d
       saltLength: HASH_BYTES[hash],
     });
   }
+  if (alg.startsWith('ECDSA')) return ecdsaSignDigest(key, pkcs8, input);
   if (!pss)
     return privateEncrypt(
       { key, padding: constants.RSA_PKCS1_PADDING },
@@ -82,6 +90,7 @@ export function verifyWith(
         signature,
       );
     }
+    if (alg.startsWith('ECDSA')) return ecdsaVerifyDigest(pub, input, signature);
     const bits = pub.asymmetricKeyDetails?.modulusLength ?? 0;
     const k = Math.ceil(bits / 8);
     if (signature.length !== k) return false;

@@ -200,15 +200,13 @@ function signingInput(state: EmulatorState, body: Body, operation: string) {
   const digest = messageType === 'DIGEST';
   if (digest && message.length !== HASH_BYTES[hashOf(alg)])
     throw validation(`Digest is invalid length for algorithm ${alg}.`);
-  if (digest && materialClass(key.keySpec) === 'ecc') {
-    throw unsupported('The Keyrite KMS emulator signs ECDSA messages with MessageType RAW only.');
-  }
   return { key, alg, message, digest };
 }
 
 export const signOp: Handler = (state, body) => {
   const { key, alg, message, digest } = signingInput(state, body, 'Sign');
-  const signature = signWith(privateKeyOf(liveMaterial(key)), alg, message, digest);
+  const material = liveMaterial(key);
+  const signature = signWith(privateKeyOf(material), material, alg, message, digest);
   return { KeyId: key.arn, Signature: signature.toString('base64'), SigningAlgorithm: alg };
 };
 
