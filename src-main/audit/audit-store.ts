@@ -7,6 +7,7 @@ import {
   type Cosignature,
   type SignedCheckpoint,
   checkpointDigest,
+  checkpointProblem,
 } from '../../src-shared/audit/checkpoint.js';
 import { ZERO_HASH } from '../../src-shared/audit/hashing.js';
 import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
@@ -101,6 +102,11 @@ export function openAuditStore(
     `SELECT * FROM records WHERE (? IS NULL OR ceremony_id = ?) AND (? IS NULL OR type = ?) AND seq >= ?
      ORDER BY seq LIMIT ?`,
   );
+  const enrolledKey = db
+    .prepare(
+      "SELECT json_extract(payload, '$.publicKey') FROM records WHERE type = 'participant.enrolled' AND json_extract(payload, '$.name') = ? ORDER BY seq DESC LIMIT 1",
+    )
+    .pluck();
   const insertCheckpoint = db.prepare('INSERT INTO checkpoints (tree_size, body) VALUES (?, ?)');
   const checkpointRows = db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id');
 
@@ -237,6 +243,13 @@ export function openAuditStore(
         stationSignature: sign(null, digest, key.privateKey).toString('base64'),
         cosignatures,
       };
+      // A checkpoint that would fail verification later is refused now, while the custodians are present.
+      const problem = checkpointProblem(cp);
+      if (problem) throw invalid(problem);
+      for (const co of cosignatures) {
+        if (enrolledKey.get(co.signer) !== co.publicKey)
+          throw invalid(`co-signer ${co.signer} is not enrolled in the log with this key`);
+      }
       const payload = {
         treeSize: size,
         rootHash: cp.rootHash,

@@ -70,6 +70,9 @@ export const payloadSchemas = {
 
 export type KnownRecordType = keyof typeof payloadSchemas;
 
+/** The payload shape of a well-known record type, for callers that want the compiler to check them. */
+export type PayloadOf<T extends KnownRecordType> = z.input<(typeof payloadSchemas)[T]>;
+
 const FAMILY =
   /^(ceremony|step|kms|material|backup|bundle|params|wrap)\.[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 

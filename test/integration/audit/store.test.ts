@@ -258,6 +258,38 @@ void test('checkpoints are signed by the station, co-signed by custodians and re
   assert.equal(v.result.ok, true, JSON.stringify(v.result));
 });
 
+void test('a checkpoint with a bad or unenrolled co-signature is refused before anything is written', (t) => {
+  const store = openAuditStore(path.join(tempDir(t), 'a.db'));
+  const alice = custodianKey('alice');
+  const stranger = custodianKey('stranger');
+  store.append({
+    ceremonyId: 'c',
+    actor: 'admin',
+    type: 'participant.enrolled',
+    payload: { name: 'alice', role: 'custodian', publicKey: alice.publicKey },
+  });
+  const before = store.head();
+  assert.throws(
+    () => store.checkpoint({ ceremonyId: 'c', cosign: (d) => [stranger.cosign(d)] }),
+    /not enrolled/,
+  );
+  assert.throws(
+    () =>
+      store.checkpoint({
+        ceremonyId: 'c',
+        cosign: (d) => [{ ...alice.cosign(d), signature: alice.cosign(Buffer.alloc(32)).signature }],
+      }),
+    /co-signature of alice is invalid/,
+  );
+  assert.throws(
+    () => store.checkpoint({ ceremonyId: 'c', cosign: (d) => [alice.cosign(d), alice.cosign(d)] }),
+    /twice/,
+  );
+  assert.deepEqual(store.head(), before);
+  assert.deepEqual(store.checkpoints(), []);
+  store.close();
+});
+
 void test('acknowledged appends survive the writer being killed (SIGKILL)', async (t) => {
   const dir = tempDir(t);
   const db = path.join(dir, 'audit.db');
