@@ -18,7 +18,11 @@ export interface CeremonyPeople {
  * sign off. The terminal command and the rehearsal share this loop; the Electron UI drives the service
  * step by step instead.
  */
-export async function driveCeremony(svc: CeremonyService, people: CeremonyPeople, opts: { signOff: (witnessId: string) => Promise<boolean> }): Promise<void> {
+export async function driveCeremony(
+  svc: CeremonyService,
+  people: CeremonyPeople,
+  opts: { signOff: (witnessId: string) => Promise<boolean> },
+): Promise<void> {
   const plan = svc.plan;
   const custodians = plan.participants.custodians.map((c) => c.id);
   for (;;) {
@@ -41,13 +45,18 @@ export async function driveCeremony(svc: CeremonyService, people: CeremonyPeople
     }
     if (step === 'generate-material' && plan.material.mode === 'existing-shares') {
       const dir = path.resolve(svc.planBase, plan.material.sharesDir);
-      const files = readdirSync(dir).filter((n) => n.endsWith('.share.json')).sort();
+      const files = readdirSync(dir)
+        .filter((n) => n.endsWith('.share.json'))
+        .sort();
       let opened = 0;
       for (const name of files) {
         if (opened >= plan.quorum.m) break;
         const holder = name.replace(/\.share\.json$/, '');
         if (!custodians.includes(holder)) continue;
-        const r = await svc.provideShare(path.join(dir, name), await people.passphrase(holder, 'open your backup share for reconstitution'));
+        const r = await svc.provideShare(
+          path.join(dir, name),
+          await people.passphrase(holder, 'open your backup share for reconstitution'),
+        );
         people.say(`  ${r.holder} opened a share of material with check value ${r.kcv}`);
         opened++;
       }
@@ -60,7 +69,9 @@ export async function driveCeremony(svc: CeremonyService, people: CeremonyPeople
     }
     if (svc.isGuarded(step)) {
       const ch = svc.challenge(step);
-      people.say(`  step ${step} needs ${plan.quorum.m} custodian confirmation(s); request ${challengeDigest(ch).slice(0, 16)}…`);
+      people.say(
+        `  step ${step} needs ${plan.quorum.m} custodian confirmation(s); request ${challengeDigest(ch).slice(0, 16)}…`,
+      );
       const already = new Set(svc.pendingConfirmations());
       let n = already.size;
       for (const id of custodians) {

@@ -81,13 +81,23 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** Starts a new ceremony in an empty directory from a plan document (parsed YAML/JSON). */
-  static async create(args: { dir: string; planDoc: unknown; planBase: string; kms: KmsPort; options?: EngineOptions }): Promise<CeremonyService> {
+  static async create(args: {
+    dir: string;
+    planDoc: unknown;
+    planBase: string;
+    kms: KmsPort;
+    options?: EngineOptions;
+  }): Promise<CeremonyService> {
     const { plan, digest } = validatePlan(args.planDoc);
     const opts = withDefaults(args.options);
     assertPlanAcceptable(plan, opts.clock(), compat);
     const paths = ceremonyPaths(args.dir);
     if (existsSync(paths.auditDb))
-      throw new KeyriteError('CEREMONY_EXISTS', `a ceremony already lives in ${args.dir}`, 'reopen it, or choose an empty directory');
+      throw new KeyriteError(
+        'CEREMONY_EXISTS',
+        `a ceremony already lives in ${args.dir}`,
+        'reopen it, or choose an empty directory',
+      );
     mkdirSync(args.dir, { recursive: true, mode: 0o700 });
     const store = openAuditStore(paths.auditDb, { clock: opts.clock });
     try {
@@ -95,8 +105,24 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       const journal = new Journal(store, ceremonyId);
       journal.append('ceremony.started', { planDigest: digest, title: plan.name });
       await journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(plan, null, 2) + '\n');
-      await journal.writeFile(paths.meta, 'ceremony.json', JSON.stringify({ planDirectory: path.resolve(args.planBase) }, null, 2) + '\n');
-      const svc = new CeremonyService(makeRuntime({ ceremonyId, plan, digest, paths, journal, kms: args.kms, opts, planBase: path.resolve(args.planBase) }), store);
+      await journal.writeFile(
+        paths.meta,
+        'ceremony.json',
+        JSON.stringify({ planDirectory: path.resolve(args.planBase) }, null, 2) + '\n',
+      );
+      const svc = new CeremonyService(
+        makeRuntime({
+          ceremonyId,
+          plan,
+          digest,
+          paths,
+          journal,
+          kms: args.kms,
+          opts,
+          planBase: path.resolve(args.planBase),
+        }),
+        store,
+      );
       return svc;
     } catch (e) {
       store.close();
@@ -105,15 +131,29 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** Reopens a ceremony from its directory and reconciles what the log says with the world. */
-  static async open(args: { dir: string; kms: KmsPort; options?: EngineOptions; planDoc?: unknown }): Promise<CeremonyService> {
+  static async open(args: {
+    dir: string;
+    kms: KmsPort;
+    options?: EngineOptions;
+    planDoc?: unknown;
+  }): Promise<CeremonyService> {
     const opts = withDefaults(args.options);
     const paths = ceremonyPaths(args.dir);
     if (!existsSync(paths.auditDb))
-      throw new KeyriteError('CEREMONY_NOT_FOUND', `no ceremony in ${args.dir}`, 'give the directory a ceremony was started in');
+      throw new KeyriteError(
+        'CEREMONY_NOT_FOUND',
+        `no ceremony in ${args.dir}`,
+        'give the directory a ceremony was started in',
+      );
     const store = openAuditStore(paths.auditDb, { clock: opts.clock });
     try {
       const started = store.records({ type: 'ceremony.started' }).at(-1);
-      if (!started) throw new KeyriteError('CEREMONY_NOT_FOUND', `no ceremony in ${args.dir}`, 'give the directory a ceremony was started in');
+      if (!started)
+        throw new KeyriteError(
+          'CEREMONY_NOT_FOUND',
+          `no ceremony in ${args.dir}`,
+          'give the directory a ceremony was started in',
+        );
       const journal = new Journal(store, started.ceremonyId);
       if (!existsSync(paths.planJson) && args.planDoc !== undefined) {
         // Interrupted before plan.json was written: the reviewed plan, if it is the same, restores it.
@@ -122,10 +162,18 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
           await journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(given.plan, null, 2) + '\n');
       }
       if (!existsSync(paths.planJson))
-        throw new KeyriteError('PLAN_MISSING', 'plan.json is missing from the ceremony directory', 'pass the reviewed plan file again (--plan) to restore it');
+        throw new KeyriteError(
+          'PLAN_MISSING',
+          'plan.json is missing from the ceremony directory',
+          'pass the reviewed plan file again (--plan) to restore it',
+        );
       const { plan, digest } = validatePlan(JSON.parse(readFileSync(paths.planJson, 'utf8')));
       if (digest !== started.payload['planDigest'])
-        throw new KeyriteError('PLAN_CHANGED', 'plan.json is not the plan this ceremony started with', 'restore the reviewed plan file; never edit a running ceremony’s plan');
+        throw new KeyriteError(
+          'PLAN_CHANGED',
+          'plan.json is not the plan this ceremony started with',
+          'restore the reviewed plan file; never edit a running ceremony’s plan',
+        );
       const rt = makeRuntime({
         ceremonyId: started.ceremonyId,
         plan,
@@ -192,17 +240,37 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** Enrolls a custodian; the passphrase is disposed whatever happens. */
-  async enroll(custodianId: string, passphrase: SecretBuffer): Promise<{ custodianId: string; publicKeyFingerprint: string }> {
+  async enroll(
+    custodianId: string,
+    passphrase: SecretBuffer,
+  ): Promise<{ custodianId: string; publicKeyFingerprint: string }> {
     const rt = this.#rt;
     try {
       const person = rt.plan.participants.custodians.find((c) => c.id === custodianId);
-      if (!person) throw new KeyriteError('NOT_A_CUSTODIAN', `${custodianId} is not a custodian in this plan`, 'only custodians named in the plan enroll');
+      if (!person)
+        throw new KeyriteError(
+          'NOT_A_CUSTODIAN',
+          `${custodianId} is not a custodian in this plan`,
+          'only custodians named in the plan enroll',
+        );
       if (rt.enrollments.has(custodianId))
-        throw new KeyriteError('ALREADY_ENROLLED', `${custodianId} is already enrolled`, 'each custodian enrolls once per ceremony');
+        throw new KeyriteError(
+          'ALREADY_ENROLLED',
+          `${custodianId} is already enrolled`,
+          'each custodian enrolls once per ceremony',
+        );
       if (rt.state.steps.enroll === 'done')
-        throw new KeyriteError('ENROLLMENT_CLOSED', 'enrollment is closed for this ceremony', 'enrollment happens before pre-flight');
+        throw new KeyriteError(
+          'ENROLLMENT_CLOSED',
+          'enrollment is closed for this ceremony',
+          'enrollment happens before pre-flight',
+        );
       const e = await enrollCustodian(rt.ceremonyId, custodianId, passphrase, rt.opts.scryptCost);
-      await rt.journal.writeFile(rt.paths.custodian(custodianId), `custodians/${custodianId}.json`, JSON.stringify(e, null, 2) + '\n');
+      await rt.journal.writeFile(
+        rt.paths.custodian(custodianId),
+        `custodians/${custodianId}.json`,
+        JSON.stringify(e, null, 2) + '\n',
+      );
       const fingerprint = spkiFingerprint(e.signingPublicKey);
       rt.journal.append(
         'participant.enrolled',
@@ -226,15 +294,29 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** The confirmation request custodians sign for the next guarded step (issued once, then reused). */
-  challenge(stepId: StepId): ConfirmationChallenge {
+  challenge(stepId: string): ConfirmationChallenge {
     const rt = this.#rt;
+    assertStepId(stepId);
     this.#assertNext(stepId);
     if (!isGuarded(rt.plan, stepId))
-      throw new KeyriteError('STEP_NOT_GUARDED', `step ${stepId} needs no custodian confirmation`, 'run the step');
+      throw new KeyriteError(
+        'STEP_NOT_GUARDED',
+        `step ${stepId} needs no custodian confirmation`,
+        'run the step',
+      );
     const now = rt.opts.clock();
-    if (rt.challenge && rt.challenge.stepId === stepId && Date.parse(rt.challenge.expiresAt) > now.getTime()) return rt.challenge;
+    if (rt.challenge && rt.challenge.stepId === stepId && Date.parse(rt.challenge.expiresAt) > now.getTime())
+      return rt.challenge;
     const f = rt.state.facts;
-    const facts: StepFacts = pick(f, ['keyArn', 'algorithm', 'wrappingKeyFingerprint', 'kcv', 'publicKeyFingerprint', 'wrappedKeyDigest', 'validTo']);
+    const facts: StepFacts = pick(f, [
+      'keyArn',
+      'algorithm',
+      'wrappingKeyFingerprint',
+      'kcv',
+      'publicKeyFingerprint',
+      'wrappedKeyDigest',
+      'validTo',
+    ]);
     facts['planDigest'] = rt.planDigest;
     facts['keySpec'] = rt.spec;
     const ch: ConfirmationChallenge = {
@@ -245,23 +327,45 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       nonce: randomBytes(16).toString('hex'),
       expiresAt: new Date(now.getTime() + rt.opts.confirmationTtlMs).toISOString(),
     };
-    rt.journal.append('step.challenge', { stepId, digest: challengeDigest(ch), nonce: ch.nonce, chainHead: ch.chainHead, expiresAt: ch.expiresAt, facts });
+    rt.journal.append('step.challenge', {
+      stepId,
+      digest: challengeDigest(ch),
+      nonce: ch.nonce,
+      chainHead: ch.chainHead,
+      expiresAt: ch.expiresAt,
+      facts,
+    });
     rt.challenge = ch;
     rt.tally = new QuorumTally(this.#quorumContext(ch));
     return ch;
   }
 
   /** A custodian at the station: their passphrase unlocks their key, which signs the request. */
-  async confirm(stepId: StepId, custodianId: string, passphrase: SecretBuffer): Promise<{ stepId: StepId; custodianId: string; confirmations: number; required: number }> {
+  async confirm(
+    stepId: StepId,
+    custodianId: string,
+    passphrase: SecretBuffer,
+  ): Promise<{ stepId: StepId; custodianId: string; confirmations: number; required: number }> {
     const rt = this.#rt;
     let unlocked;
     try {
       const ch = this.challenge(stepId);
       const e = rt.enrollments.get(custodianId);
-      if (!e) throw new KeyriteError('CONFIRMATION_UNKNOWN_KEY', `${custodianId} is not an enrolled custodian`, 'only enrolled custodians can confirm');
+      if (!e)
+        throw new KeyriteError(
+          'CONFIRMATION_UNKNOWN_KEY',
+          `${custodianId} is not an enrolled custodian`,
+          'only enrolled custodians can confirm',
+        );
       unlocked = await unlockCustodian(rt.ceremonyId, e, passphrase);
       const digest = challengeDigest(ch);
-      return this.submitConfirmation({ custodianId, publicKey: e.signingPublicKey, digest, nonce: ch.nonce, signature: unlocked.signDigest(digest) });
+      return this.submitConfirmation({
+        custodianId,
+        publicKey: e.signingPublicKey,
+        digest,
+        nonce: ch.nonce,
+        signature: unlocked.signDigest(digest),
+      });
     } finally {
       unlocked?.dispose();
       passphrase.dispose();
@@ -269,22 +373,57 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** A signed confirmation from anywhere (another device, a test); refused unless it may count. */
-  submitConfirmation(c: Confirmation): { stepId: StepId; custodianId: string; confirmations: number; required: number } {
+  submitConfirmation(c: Confirmation): {
+    stepId: StepId;
+    custodianId: string;
+    confirmations: number;
+    required: number;
+  } {
     const rt = this.#rt;
     const step = nextStep(rt.state);
     if (!step || !rt.challenge || !rt.tally) {
-      if (rt.usedNonces.has(c.nonce)) throw new KeyriteError('CONFIRMATION_REPLAYED', 'this confirmation was already used by a step that ran', 'ask for a fresh confirmation');
-      throw new KeyriteError('CONFIRMATION_WRONG_DIGEST', 'no confirmation request is open', 'ask the station for the current request');
+      if (rt.usedNonces.has(c.nonce))
+        throw new KeyriteError(
+          'CONFIRMATION_REPLAYED',
+          'this confirmation was already used by a step that ran',
+          'ask for a fresh confirmation',
+        );
+      throw new KeyriteError(
+        'CONFIRMATION_WRONG_DIGEST',
+        'no confirmation request is open',
+        'ask the station for the current request',
+      );
     }
     try {
       rt.tally.add(c);
     } catch (e) {
-      if (e instanceof KeyriteError) rt.journal.append('step.confirmation-refused', { stepId: rt.challenge.stepId, custodian: c.custodianId, code: e.code });
+      if (e instanceof KeyriteError)
+        rt.journal.append('step.confirmation-refused', {
+          stepId: rt.challenge.stepId,
+          custodian: c.custodianId,
+          code: e.code,
+        });
       throw e;
     }
-    rt.journal.append('step.confirmed', { stepId: rt.challenge.stepId, custodian: c.custodianId, digest: c.digest, signature: c.signature, publicKey: c.publicKey, nonce: c.nonce }, c.custodianId);
+    rt.journal.append(
+      'step.confirmed',
+      {
+        stepId: rt.challenge.stepId,
+        custodian: c.custodianId,
+        digest: c.digest,
+        signature: c.signature,
+        publicKey: c.publicKey,
+        nonce: c.nonce,
+      },
+      c.custodianId,
+    );
     this.#changed();
-    return { stepId: rt.challenge.stepId, custodianId: c.custodianId, confirmations: rt.tally.count, required: rt.plan.quorum.m };
+    return {
+      stepId: rt.challenge.stepId,
+      custodianId: c.custodianId,
+      confirmations: rt.tally.count,
+      required: rt.plan.quorum.m,
+    };
   }
 
   /** A custodian opens their own backup share and it must match the commitment made at creation. */
@@ -293,9 +432,19 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     let unlocked;
     try {
       const e = rt.enrollments.get(custodianId);
-      if (!e) throw new KeyriteError('NOT_A_CUSTODIAN', `${custodianId} is not an enrolled custodian`, 'only custodians hold shares');
+      if (!e)
+        throw new KeyriteError(
+          'NOT_A_CUSTODIAN',
+          `${custodianId} is not an enrolled custodian`,
+          'only custodians hold shares',
+        );
       const commitment = recordedCommitments(rt).get(custodianId);
-      if (!commitment) throw new KeyriteError('SHARES_NOT_CREATED', 'no backup shares have been created yet', 'run the backup-shares step first');
+      if (!commitment)
+        throw new KeyriteError(
+          'SHARES_NOT_CREATED',
+          'no backup shares have been created yet',
+          'run the backup-shares step first',
+        );
       const file = JSON.parse(readFileSync(rt.paths.share(custodianId), 'utf8')) as SealedShareFile;
       unlocked = await unlockCustodian(rt.ceremonyId, e, passphrase);
       openShare(file, unlocked, commitment).dispose();
@@ -319,7 +468,11 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       const share = openShare(file, unlocked, file.commitment);
       rt.pendingShares.get(file.custodianId)?.dispose();
       rt.pendingShares.set(file.custodianId, share);
-      rt.journal.append('backup.share-opened', { holder: file.custodianId, digest: file.commitment, sourceCeremony: file.ceremonyId });
+      rt.journal.append('backup.share-opened', {
+        holder: file.custodianId,
+        digest: file.commitment,
+        sourceCeremony: file.ceremonyId,
+      });
       return { holder: file.custodianId, kcv: file.materialKcv };
     } finally {
       unlocked?.dispose();
@@ -330,7 +483,12 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   witnessSignOff(witnessId: string): void {
     const rt = this.#rt;
     const w = rt.plan.participants.witnesses.find((x) => x.id === witnessId);
-    if (!w) throw new KeyriteError('NOT_A_WITNESS', `${witnessId} is not a witness in this plan`, 'only witnesses named in the plan sign off');
+    if (!w)
+      throw new KeyriteError(
+        'NOT_A_WITNESS',
+        `${witnessId} is not a witness in this plan`,
+        'only witnesses named in the plan sign off',
+      );
     rt.journal.append('ceremony.witness-signoff', { witness: w.name, witnessId }, witnessId);
     rt.witnessSignoffs.add(witnessId);
     this.#changed();
@@ -340,12 +498,26 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   witnessException(stepId: string, witnessId: string, text: string): CeremonyView {
     const rt = this.#rt;
     const w = rt.plan.participants.witnesses.find((x) => x.id === witnessId);
-    if (!w) throw new KeyriteError('NOT_A_WITNESS', `${witnessId} is not a witness in this plan`, 'only witnesses named in the plan record exceptions');
-    if (!isStepId(stepId)) throw new KeyriteError('STEP_UNKNOWN', `there is no step ${stepId}`, `steps: ${STEPS.join(', ')}`);
+    if (!w)
+      throw new KeyriteError(
+        'NOT_A_WITNESS',
+        `${witnessId} is not a witness in this plan`,
+        'only witnesses named in the plan record exceptions',
+      );
+    if (!isStepId(stepId))
+      throw new KeyriteError('STEP_UNKNOWN', `there is no step ${stepId}`, `steps: ${STEPS.join(', ')}`);
     const clean = text.trim();
     if (clean.length === 0 || clean.length > 2000)
-      throw new KeyriteError('EXCEPTION_TEXT', 'an exception needs 1 to 2000 characters of text', 'say what the witness saw');
-    const rec = rt.journal.append('witness.exception', { witness: w.name, witnessId, stepId, text: clean }, witnessId);
+      throw new KeyriteError(
+        'EXCEPTION_TEXT',
+        'an exception needs 1 to 2000 characters of text',
+        'say what the witness saw',
+      );
+    const rec = rt.journal.append(
+      'witness.exception',
+      { witness: w.name, witnessId, stepId, text: clean },
+      witnessId,
+    );
     this.#store.checkpoint({ ceremonyId: rt.ceremonyId });
     rt.exceptions.push({ stepId, witnessId, text: clean, at: rec.time });
     this.#changed();
@@ -353,25 +525,42 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** Runs the next step (which must be `stepId` when given). */
-  async runStep(stepId?: StepId): Promise<CeremonyView> {
+  async runStep(stepId?: string): Promise<CeremonyView> {
     const rt = this.#rt;
+    if (stepId !== undefined) assertStepId(stepId);
     const step = nextStep(rt.state);
     if (!step) throw new KeyriteError('CEREMONY_CLOSED', 'the ceremony is closed', 'start a new ceremony');
     if (stepId && stepId !== step)
-      throw new KeyriteError('CEREMONY_OUT_OF_ORDER', `step ${stepId} cannot run now: the next step is ${step}`, 'run the steps in plan order');
+      throw new KeyriteError(
+        'CEREMONY_OUT_OF_ORDER',
+        `step ${stepId} cannot run now: the next step is ${step}`,
+        'run the steps in plan order',
+      );
     this.#precheck(step);
     let quorum: { nonce: string; custodians: string[] } | null = null;
     if (isGuarded(rt.plan, step)) {
       if (!rt.tally || !rt.challenge || rt.challenge.stepId !== step)
-        throw new KeyriteError('QUORUM_NOT_MET', `step ${step} needs ${rt.plan.quorum.m} custodian confirmation(s), has 0`, 'custodians confirm the request first');
+        throw new KeyriteError(
+          'QUORUM_NOT_MET',
+          `step ${step} needs ${rt.plan.quorum.m} custodian confirmation(s), has 0`,
+          'custodians confirm the request first',
+        );
       if (!(Date.parse(rt.challenge.expiresAt) > rt.opts.clock().getTime()))
-        throw new KeyriteError('CONFIRMATION_EXPIRED', 'the confirmation request expired before the step ran', 'ask for a fresh confirmation request');
+        throw new KeyriteError(
+          'CONFIRMATION_EXPIRED',
+          'the confirmation request expired before the step ran',
+          'ask for a fresh confirmation request',
+        );
       rt.tally.assertMet(rt.plan.quorum.m);
       quorum = { nonce: rt.challenge.nonce, custodians: rt.tally.confirmations().map((c) => c.custodianId) };
     }
     this.#apply({ kind: 'step-started', step });
     if (quorum) {
-      rt.journal.append('step.quorum-met', { stepId: step, nonce: quorum.nonce, custodians: quorum.custodians });
+      rt.journal.append('step.quorum-met', {
+        stepId: step,
+        nonce: quorum.nonce,
+        custodians: quorum.custodians,
+      });
       rt.usedNonces.add(quorum.nonce);
       rt.confirmedBy.set(step, quorum.custodians);
       rt.challenge = null;
@@ -388,9 +577,19 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     } catch (e) {
       // Every error path zeroes what secrets the engine holds; a retry regenerates or reconstitutes.
       this.#zeroize();
-      const err = e instanceof KeyriteError ? e : new KeyriteError('STEP_FAILED', `step ${step} failed: ${e instanceof Error ? e.message : 'unknown error'}`, 'see the audit log; reopen the ceremony to retry');
+      const err =
+        e instanceof KeyriteError
+          ? e
+          : new KeyriteError(
+              'STEP_FAILED',
+              `step ${step} failed: ${e instanceof Error ? e.message : 'unknown error'}`,
+              'see the audit log; reopen the ceremony to retry',
+            );
       rt.errors.set(step, { code: err.code, message: err.message });
-      this.#apply({ kind: 'step-failed', step, reason: `${err.code}: ${err.message}` }, { code: err.code, message: err.message.slice(0, 1000) });
+      this.#apply(
+        { kind: 'step-failed', step, reason: `${err.code}: ${err.message}` },
+        { code: err.code, message: err.message.slice(0, 1000) },
+      );
       rt.progress(step, 'failed', err.message);
       throw err;
     }
@@ -415,12 +614,20 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     if (step === 'verify-shares') {
       const missing = rt.plan.participants.custodians.filter((c) => !rt.shareVerified.has(c.id));
       if (missing.length > 0)
-        throw new KeyriteError('SHARES_NOT_VERIFIED', `${missing.length} share(s) not yet verified: ${missing.map((c) => c.id).join(', ')}`, 'each custodian opens their own share with their passphrase');
+        throw new KeyriteError(
+          'SHARES_NOT_VERIFIED',
+          `${missing.length} share(s) not yet verified: ${missing.map((c) => c.id).join(', ')}`,
+          'each custodian opens their own share with their passphrase',
+        );
     }
     if (step === 'close') {
       const missing = rt.plan.participants.witnesses.filter((w) => !rt.witnessSignoffs.has(w.id));
       if (missing.length > 0)
-        throw new KeyriteError('WITNESS_SIGNOFF_MISSING', `${missing.length} witness(es) have not signed off: ${missing.map((w) => w.id).join(', ')}`, 'each witness signs off before the ceremony closes');
+        throw new KeyriteError(
+          'WITNESS_SIGNOFF_MISSING',
+          `${missing.length} witness(es) have not signed off: ${missing.map((w) => w.id).join(', ')}`,
+          'each witness signs off before the ceremony closes',
+        );
     }
   }
 
@@ -459,7 +666,9 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   async #close(): Promise<StepFacts> {
     const rt = this.#rt;
     this.#zeroize();
-    rt.journal.append('material.zeroized', { note: 'no key material, share or passphrase remains in memory' });
+    rt.journal.append('material.zeroized', {
+      note: 'no key material, share or passphrase remains in memory',
+    });
     rt.journal.append('ceremony.closed', { status: 'completed', keyArn: rt.state.facts['keyArn'] });
     this.#store.checkpoint({ ceremonyId: rt.ceremonyId });
     return { note: 'closed with a signed checkpoint' };
@@ -476,7 +685,11 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   #assertNext(stepId: StepId): void {
     const next = nextStep(this.#rt.state);
     if (next !== stepId)
-      throw new KeyriteError('CEREMONY_OUT_OF_ORDER', `step ${stepId} is not the next step (${next ?? 'none'})`, 'confirm the step the station is showing');
+      throw new KeyriteError(
+        'CEREMONY_OUT_OF_ORDER',
+        `step ${stepId} is not the next step (${next ?? 'none'})`,
+        'confirm the step the station is showing',
+      );
   }
 
   #quorumContext(ch: ConfirmationChallenge) {
@@ -499,9 +712,14 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
         break;
       case 'step-completed':
         rt.journal.append('step.completed', { stepId: ev.step, facts: ev.facts });
+        rt.stepFacts.set(ev.step, ev.facts);
         break;
       case 'step-failed':
-        rt.journal.append('step.failed', { stepId: ev.step, code: String(extra['code'] ?? 'FAILED'), message: String(extra['message'] ?? ev.reason).slice(0, 1000) });
+        rt.journal.append('step.failed', {
+          stepId: ev.step,
+          code: String(extra['code'] ?? 'FAILED'),
+          message: String(extra['message'] ?? ev.reason).slice(0, 1000),
+        });
         break;
       case 'rewound':
         rt.journal.append('step.rewound', { stepId: ev.to, reason: ev.reason });
@@ -523,20 +741,36 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
           rt.state = applyEvent(rt.state, { kind: 'step-started', step: p['stepId'] as StepId });
           break;
         case 'step.completed':
-          rt.state = applyEvent(rt.state, { kind: 'step-completed', step: p['stepId'] as StepId, facts: (p['facts'] ?? {}) as StepFacts });
+          rt.state = applyEvent(rt.state, {
+            kind: 'step-completed',
+            step: p['stepId'] as StepId,
+            facts: (p['facts'] ?? {}) as StepFacts,
+          });
           break;
         case 'step.failed':
-          rt.state = applyEvent(rt.state, { kind: 'step-failed', step: p['stepId'] as StepId, reason: String(p['message']) });
+          rt.state = applyEvent(rt.state, {
+            kind: 'step-failed',
+            step: p['stepId'] as StepId,
+            reason: String(p['message']),
+          });
           rt.errors.set(p['stepId'] as StepId, { code: String(p['code']), message: String(p['message']) });
           break;
         case 'step.rewound':
-          rt.state = applyEvent(rt.state, { kind: 'rewound', to: p['stepId'] as StepId, reason: String(p['reason']) });
+          rt.state = applyEvent(rt.state, {
+            kind: 'rewound',
+            to: p['stepId'] as StepId,
+            reason: String(p['reason']),
+          });
           break;
         case 'participant.enrolled': {
           const id = String(p['custodianId']);
           const e = JSON.parse(readFileSync(rt.paths.custodian(id), 'utf8')) as CustodianEnrollment;
           if (e.signingPublicKey !== p['publicKey'])
-            throw new KeyriteError('ENROLLMENT_FILE_CHANGED', `custodians/${id}.json does not hold the enrolled key`, 'restore the file from the ceremony directory backup');
+            throw new KeyriteError(
+              'ENROLLMENT_FILE_CHANGED',
+              `custodians/${id}.json does not hold the enrolled key`,
+              'restore the file from the ceremony directory backup',
+            );
           rt.enrollments.set(id, e);
           break;
         }
@@ -552,7 +786,13 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
           confirmations.length = 0;
           break;
         case 'step.confirmed':
-          confirmations.push({ custodianId: String(p['custodian']), publicKey: String(p['publicKey']), digest: String(p['digest']), nonce: String(p['nonce']), signature: String(p['signature']) });
+          confirmations.push({
+            custodianId: String(p['custodian']),
+            publicKey: String(p['publicKey']),
+            digest: String(p['digest']),
+            nonce: String(p['nonce']),
+            signature: String(p['signature']),
+          });
           break;
         case 'step.quorum-met':
           rt.usedNonces.add(String(p['nonce']));
@@ -568,12 +808,21 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
           rt.witnessSignoffs.add(String(p['witnessId']));
           break;
         case 'witness.exception':
-          rt.exceptions.push({ stepId: String(p['stepId']), witnessId: String(p['witnessId']), text: String(p['text']), at: r.time });
+          rt.exceptions.push({
+            stepId: String(p['stepId']),
+            witnessId: String(p['witnessId']),
+            text: String(p['text']),
+            at: r.time,
+          });
           break;
       }
     }
     // An open request survives a restart: confirmations already given still count if still valid.
-    if (lastChallenge && !rt.usedNonces.has(lastChallenge.nonce) && lastChallenge.stepId === nextStep(rt.state)) {
+    if (
+      lastChallenge &&
+      !rt.usedNonces.has(lastChallenge.nonce) &&
+      lastChallenge.stepId === nextStep(rt.state)
+    ) {
       rt.challenge = lastChallenge;
       rt.tally = new QuorumTally(this.#quorumContext(lastChallenge));
       for (const c of confirmations) {
@@ -591,6 +840,11 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 }
 
+function assertStepId(s: string): asserts s is StepId {
+  if (!isStepId(s))
+    throw new KeyriteError('STEP_UNKNOWN', `there is no step ${s}`, `steps: ${STEPS.join(', ')}`);
+}
+
 function readPlanBase(metaFile: string, fallback: string): string {
   try {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { planDirectory?: unknown };
@@ -601,7 +855,11 @@ function readPlanBase(metaFile: string, fallback: string): string {
 }
 
 function withDefaults(o: EngineOptions = {}): Runtime['opts'] {
-  return { ...o, clock: o.clock ?? (() => new Date()), confirmationTtlMs: o.confirmationTtlMs ?? DEFAULT_TTL_MS };
+  return {
+    ...o,
+    clock: o.clock ?? (() => new Date()),
+    confirmationTtlMs: o.confirmationTtlMs ?? DEFAULT_TTL_MS,
+  };
 }
 
 function pick(f: Readonly<StepFacts>, keys: string[]): StepFacts {
@@ -646,10 +904,17 @@ function makeRuntime(a: {
     exceptions: [],
     confirmedBy: new Map(),
     errors: new Map(),
+    stepFacts: new Map(),
     pendingShares: new Map(),
     facts: () => rt.state.facts,
     progress: (stepId, phase, message, facts) =>
-      emitter.progress?.({ stepId, phase, message, ...(facts ? { facts } : {}), at: a.opts.clock().toISOString() }),
+      emitter.progress?.({
+        stepId,
+        phase,
+        message,
+        ...(facts ? { facts } : {}),
+        at: a.opts.clock().toISOString(),
+      }),
   };
   progressSinks.set(rt, emitter);
   return rt;

@@ -40,14 +40,21 @@ export class Journal {
     outcome: (result: T) => Record<string, unknown> = () => ({}),
     label?: string,
   ): Promise<T> {
-    const intent = this.store.intent({ ceremonyId: this.ceremonyId, actor: STATION, type: action, effect, payload: details });
+    const intent = this.store.intent({
+      ceremonyId: this.ceremonyId,
+      actor: STATION,
+      type: action,
+      effect,
+      payload: details,
+    });
     crashPoint(`intent:${action}`);
     if (label) crashPoint(`intent:${action}:${label}`);
     let result: T;
     try {
       result = await run();
     } catch (e) {
-      const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'ERROR';
+      const code =
+        typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'ERROR';
       this.store.outcome(intent.seq, { ok: false, payload: { code } });
       throw e;
     }
@@ -60,7 +67,14 @@ export class Journal {
   /** An atomic file write as an effect; the intent records the digest the file must have. */
   async writeFile(file: string, relName: string, data: Uint8Array | string): Promise<string> {
     const digest = sha256Of(data);
-    await this.effect('media.write-file', `write ${relName}`, { file: relName, digest }, () => writeFileAtomic(file, data), () => ({}), relName);
+    await this.effect(
+      'media.write-file',
+      `write ${relName}`,
+      { file: relName, digest },
+      () => writeFileAtomic(file, data),
+      () => ({}),
+      relName,
+    );
     return digest;
   }
 }

@@ -4,7 +4,12 @@ import type { KmsGateway } from '../kms/kms-gateway.js';
 import type { KeyFacts, KmsPort } from './kms-port.js';
 
 function facts(m: KeyMetadata | undefined): KeyFacts {
-  if (!m?.KeyId || !m.Arn) throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', 'KMS returned key metadata without an id', 'retry; check the endpoint');
+  if (!m?.KeyId || !m.Arn)
+    throw new KeyriteError(
+      'KMS_INCOMPLETE_RESPONSE',
+      'KMS returned key metadata without an id',
+      'retry; check the endpoint',
+    );
   return {
     keyId: m.KeyId,
     arn: m.Arn,
@@ -19,7 +24,8 @@ function facts(m: KeyMetadata | undefined): KeyFacts {
 }
 
 function bytes(b: Uint8Array | undefined, what: string): Buffer {
-  if (!b) throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', `KMS returned no ${what}`, 'retry; check the endpoint');
+  if (!b)
+    throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', `KMS returned no ${what}`, 'retry; check the endpoint');
   return Buffer.from(b);
 }
 
@@ -42,9 +48,23 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
     },
     createAlias: (alias, keyId) => g.createAlias({ AliasName: alias, TargetKeyId: keyId }),
     async getParametersForImport(keyId, algorithm, wrappingKeySpec) {
-      const r = await g.getParametersForImport({ KeyId: keyId, WrappingAlgorithm: algorithm as never, WrappingKeySpec: wrappingKeySpec as never });
-      if (!r.ParametersValidTo || !r.KeyId) throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', 'KMS returned import parameters without a validity', 'retry');
-      return { keyArn: r.KeyId, importToken: bytes(r.ImportToken, 'import token'), publicKey: bytes(r.PublicKey, 'wrapping key'), validTo: r.ParametersValidTo };
+      const r = await g.getParametersForImport({
+        KeyId: keyId,
+        WrappingAlgorithm: algorithm as never,
+        WrappingKeySpec: wrappingKeySpec as never,
+      });
+      if (!r.ParametersValidTo || !r.KeyId)
+        throw new KeyriteError(
+          'KMS_INCOMPLETE_RESPONSE',
+          'KMS returned import parameters without a validity',
+          'retry',
+        );
+      return {
+        keyArn: r.KeyId,
+        importToken: bytes(r.ImportToken, 'import token'),
+        publicKey: bytes(r.PublicKey, 'wrapping key'),
+        validTo: r.ParametersValidTo,
+      };
     },
     async importKeyMaterial(i) {
       const r = await g.importKeyMaterial({
@@ -57,18 +77,34 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
       return r.KeyMaterialId ? { keyMaterialId: r.KeyMaterialId } : {};
     },
     async encrypt(keyId, plaintext, algorithm) {
-      const r = await g.encrypt({ KeyId: keyId, Plaintext: plaintext, ...(algorithm ? { EncryptionAlgorithm: algorithm as never } : {}) });
+      const r = await g.encrypt({
+        KeyId: keyId,
+        Plaintext: plaintext,
+        ...(algorithm ? { EncryptionAlgorithm: algorithm as never } : {}),
+      });
       return bytes(r.CiphertextBlob, 'ciphertext');
     },
     async decrypt(keyId, ciphertext, algorithm) {
-      const r = await g.decrypt({ KeyId: keyId, CiphertextBlob: ciphertext, ...(algorithm ? { EncryptionAlgorithm: algorithm as never } : {}) });
+      const r = await g.decrypt({
+        KeyId: keyId,
+        CiphertextBlob: ciphertext,
+        ...(algorithm ? { EncryptionAlgorithm: algorithm as never } : {}),
+      });
       return bytes(r.Plaintext, 'plaintext');
     },
     async generateMac(keyId, message, macAlgorithm) {
-      return bytes((await g.generateMac({ KeyId: keyId, Message: message, MacAlgorithm: macAlgorithm as never })).Mac, 'MAC');
+      return bytes(
+        (await g.generateMac({ KeyId: keyId, Message: message, MacAlgorithm: macAlgorithm as never })).Mac,
+        'MAC',
+      );
     },
     async sign(keyId, message, signingAlgorithm) {
-      const r = await g.sign({ KeyId: keyId, Message: message, MessageType: 'RAW', SigningAlgorithm: signingAlgorithm as never });
+      const r = await g.sign({
+        KeyId: keyId,
+        Message: message,
+        MessageType: 'RAW',
+        SigningAlgorithm: signingAlgorithm as never,
+      });
       return bytes(r.Signature, 'signature');
     },
     async getPublicKey(keyId) {

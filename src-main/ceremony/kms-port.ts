@@ -32,7 +32,11 @@ export interface KmsPort {
   }): Promise<KeyFacts>;
   describeKey(keyId: string): Promise<KeyFacts>;
   createAlias(alias: string, keyId: string): Promise<void>;
-  getParametersForImport(keyId: string, algorithm: string, wrappingKeySpec: string): Promise<ImportParametersResult>;
+  getParametersForImport(
+    keyId: string,
+    algorithm: string,
+    wrappingKeySpec: string,
+  ): Promise<ImportParametersResult>;
   importKeyMaterial(input: {
     keyId: string;
     importToken: Buffer;

@@ -23,7 +23,10 @@ const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-sh
  *    never carry different material. If its import parameters expired, the ceremony rewinds to fetch
  *    new ones (and, the material being gone, to generate again) — again only while PendingImport.
  */
-export async function reconcile(rt: Runtime, apply: (ev: CeremonyEvent, extra?: Record<string, unknown>) => void): Promise<string[]> {
+export async function reconcile(
+  rt: Runtime,
+  apply: (ev: CeremonyEvent, extra?: Record<string, unknown>) => void,
+): Promise<string[]> {
   const account: string[] = [];
   const j = rt.journal;
   let importTookEffect = false;
@@ -59,7 +62,9 @@ export async function reconcile(rt: Runtime, apply: (ev: CeremonyEvent, extra?: 
         const k = await rt.kms.describeKey(d['keyArn'] ?? '');
         ok = k.keyState === 'Enabled';
         importTookEffect = ok;
-        found = ok ? `the import took effect (key ${k.keyState})` : `the import did not take effect (key ${k.keyState})`;
+        found = ok
+          ? `the import took effect (key ${k.keyState})`
+          : `the import did not take effect (key ${k.keyState})`;
         break;
       }
       case 'kms.put-key-policy': {
@@ -75,20 +80,30 @@ export async function reconcile(rt: Runtime, apply: (ev: CeremonyEvent, extra?: 
     account.push(`${action} (record ${intent.seq}): ${found}`);
   }
 
-  const running = (Object.entries(rt.state.steps) as [StepId, string][]).find(([, s]) => s === 'running')?.[0];
+  const running = (Object.entries(rt.state.steps) as [StepId, string][]).find(
+    ([, s]) => s === 'running',
+  )?.[0];
   if (running) {
     if (running === 'import' && importTookEffect) {
-      apply({ kind: 'step-completed', step: 'import', facts: { keyArn: rt.state.facts['keyArn'] ?? '', note: 'import completed (found by recovery)' } });
+      apply({
+        kind: 'step-completed',
+        step: 'import',
+        facts: { keyArn: rt.state.facts['keyArn'] ?? '', note: 'import completed (found by recovery)' },
+      });
       account.push('step import: completed — KMS shows the imported key Enabled');
     } else {
-      apply({ kind: 'step-failed', step: running, reason: 'interrupted' }, { code: 'INTERRUPTED', message: 'the station stopped during this step' });
+      apply(
+        { kind: 'step-failed', step: running, reason: 'interrupted' },
+        { code: 'INTERRUPTED', message: 'the station stopped during this step' },
+      );
       account.push(`step ${running}: interrupted; it runs again`);
     }
   }
 
   const next = nextStep(rt.state);
   if (!next) return account;
-  const idx = (s: StepId) => ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].indexOf(s);
+  const idx = (s: StepId) =>
+    ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].indexOf(s);
   const validTo = rt.state.facts['validTo'];
   const paramsExpired = validTo !== undefined && Date.parse(validTo) <= rt.opts.clock().getTime();
   const pendingImport = async () => {
@@ -99,21 +114,40 @@ export async function reconcile(rt: Runtime, apply: (ev: CeremonyEvent, extra?: 
 
   if (idx(next) >= 0 && paramsExpired) {
     if (!(await pendingImport())) {
-      account.push('the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else');
+      account.push(
+        'the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else',
+      );
       return account;
     }
     await voidShares(rt, account);
-    apply({ kind: 'rewound', to: 'import-parameters', reason: 'import parameters expired; material is gone from memory' });
-    account.push('import parameters expired: rewound to fetch new ones and generate material again (nothing was imported)');
+    apply({
+      kind: 'rewound',
+      to: 'import-parameters',
+      reason: 'import parameters expired; material is gone from memory',
+    });
+    account.push(
+      'import parameters expired: rewound to fetch new ones and generate material again (nothing was imported)',
+    );
   } else if (NEEDS_MATERIAL.has(next)) {
     if (!(await pendingImport())) {
-      account.push('the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else');
+      account.push(
+        'the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else',
+      );
       return account;
     }
     await voidShares(rt, account);
-    j.append('material.lost', { stepId: next, note: 'material was in memory only; nothing was imported (key PendingImport)' });
-    apply({ kind: 'rewound', to: 'generate-material', reason: 'material lost in a restart before it was wrapped' });
-    account.push(`material was lost before ${next}: rewound to generate material (${rt.plan.material.mode}); the key is still PendingImport`);
+    j.append('material.lost', {
+      stepId: next,
+      note: 'material was in memory only; nothing was imported (key PendingImport)',
+    });
+    apply({
+      kind: 'rewound',
+      to: 'generate-material',
+      reason: 'material lost in a restart before it was wrapped',
+    });
+    account.push(
+      `material was lost before ${next}: rewound to generate material (${rt.plan.material.mode}); the key is still PendingImport`,
+    );
   }
   return account;
 }
@@ -124,11 +158,16 @@ async function voidShares(rt: Runtime, account: string[]): Promise<void> {
   let n = 1;
   while (existsSync(path.join(rt.paths.sharesDir, `void-${n}`))) n++;
   const dest = path.join(rt.paths.sharesDir, `void-${n}`);
-  await rt.journal.effect('media.move-files', `move ${files.length} share file(s) to shares/void-${n}`, { to: `shares/void-${n}` }, () => {
-    mkdirSync(dest, { recursive: true, mode: 0o700 });
-    for (const f of files) renameSync(f, path.join(dest, path.basename(f)));
-    syncDirectory(rt.paths.sharesDir);
-  });
+  await rt.journal.effect(
+    'media.move-files',
+    `move ${files.length} share file(s) to shares/void-${n}`,
+    { to: `shares/void-${n}` },
+    () => {
+      mkdirSync(dest, { recursive: true, mode: 0o700 });
+      for (const f of files) renameSync(f, path.join(dest, path.basename(f)));
+      syncDirectory(rt.paths.sharesDir);
+    },
+  );
   rt.journal.append('backup.voided', { moved: files.length, to: `shares/void-${n}` });
   account.push(`${files.length} share file(s) of the abandoned material moved to shares/void-${n}/`);
 }

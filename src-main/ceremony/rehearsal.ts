@@ -37,7 +37,11 @@ export interface RehearsalResult {
 
 export function assertEmptyDir(dir: string): void {
   if (existsSync(dir) && readdirSync(dir).length > 0)
-    throw new KeyriteError('REHEARSAL_DIR_NOT_EMPTY', `${dir} is not empty`, 'give --out a new or empty directory (or --resume to continue a ceremony there)');
+    throw new KeyriteError(
+      'REHEARSAL_DIR_NOT_EMPTY',
+      `${dir} is not empty`,
+      'give --out a new or empty directory (or --resume to continue a ceremony there)',
+    );
 }
 
 /** Runs a whole ceremony headlessly with rehearsal custodians against an emulator. */
@@ -53,11 +57,16 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
   let emulator: RunningEmulator | undefined;
   let svc: CeremonyService | undefined;
   const ids = plan.participants.custodians.map((c) => c.id);
-  const people = o.passphraseLines ? RehearsalCustodians.fromLines(ids, o.passphraseLines) : RehearsalCustodians.generate(ids);
+  const people = o.passphraseLines
+    ? RehearsalCustodians.fromLines(ids, o.passphraseLines)
+    : RehearsalCustodians.generate(ids);
   try {
-    const endpoint = o.endpoint ?? (emulator = await startEmulator({ region: plan.target.region, accountId: plan.target.accountId })).url;
+    const endpoint =
+      o.endpoint ??
+      (emulator = await startEmulator({ region: plan.target.region, accountId: plan.target.accountId })).url;
     const kms = kmsPortFromGateway(createKmsGateway({ region: plan.target.region, endpoint }));
-    const rehearsalComponents = async (_id: string, length: number) => SecretBuffer.adopt(randomBytes(length));
+    const rehearsalComponents = async (_id: string, length: number) =>
+      SecretBuffer.adopt(randomBytes(length));
     const engine: EngineOptions = { componentSource: rehearsalComponents, ...o.engine };
     svc = o.resume
       ? await CeremonyService.open({ dir: o.out, kms, options: engine, planDoc: o.planDoc })

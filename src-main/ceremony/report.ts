@@ -11,12 +11,16 @@ import { words } from './steps/setup-steps.js';
 /** The ceremony's own summary, placed above the audit log's full, verified report. */
 function summary(rt: Runtime, recovery: readonly string[]): string {
   const f = rt.state.facts;
-  const row = (k: string, v: string | undefined) => (v ? `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>` : '');
+  const row = (k: string, v: string | undefined) =>
+    v ? `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>` : '';
   const steps = STEPS.map((s) => {
     const by = rt.confirmedBy.get(s);
     const ex = rt.exceptions.filter((x) => x.stepId === s);
     return `<tr><td>${escapeHtml(STEP_TEXT[s].title)}</td><td>${escapeHtml(rt.state.steps[s])}</td><td>${escapeHtml(by ? by.join(', ') : '')}</td><td>${ex
-      .map((x) => `<p><strong>exception by ${escapeHtml(x.witnessId)}</strong> (${escapeHtml(x.at)}): ${escapeHtml(x.text)}</p>`)
+      .map(
+        (x) =>
+          `<p><strong>exception by ${escapeHtml(x.witnessId)}</strong> (${escapeHtml(x.at)}): ${escapeHtml(x.text)}</p>`,
+      )
       .join('')}</td></tr>`;
   }).join('\n');
   return `
@@ -51,11 +55,20 @@ export function writeReport(rt: Runtime, store: AuditStore, recovery: readonly s
   const records = store.records();
   const checkpoints = store.checkpoints();
   const html = renderReport(
-    { source: rt.paths.auditDb, generatedAt: rt.opts.clock().toISOString(), records, checkpoints, verification: verifyLog({ records, checkpoints }) },
+    {
+      source: rt.paths.auditDb,
+      generatedAt: rt.opts.clock().toISOString(),
+      records,
+      checkpoints,
+      verification: verifyLog({ records, checkpoints }),
+    },
     'html',
   );
   const at = html.indexOf('</h1>');
-  const out = at >= 0 ? html.slice(0, at + 5) + summary(rt, recovery) + html.slice(at + 5) : summary(rt, recovery) + html;
+  const out =
+    at >= 0
+      ? html.slice(0, at + 5) + summary(rt, recovery) + html.slice(at + 5)
+      : summary(rt, recovery) + html;
   writeFileAtomic(rt.paths.report, out, 0o644);
   return Buffer.byteLength(out);
 }

@@ -58,6 +58,8 @@ export interface Runtime {
   exceptions: WitnessNote[];
   confirmedBy: Map<StepId, string[]>;
   errors: Map<StepId, { code: string; message: string }>;
+  /** The facts each completed step contributed, for the per-step view. */
+  stepFacts: Map<StepId, StepFacts>;
   /** Public facts gathered so far (ARNs, fingerprints, digests, KCVs). */
   facts(): StepFacts;
   progress(stepId: StepId, phase: string, message: string, facts?: StepFacts): void;

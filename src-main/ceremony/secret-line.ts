@@ -1,4 +1,5 @@
 import { KeyriteError } from '../../src-shared/errors.js';
+import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 
 const MAX = 1024;
 
@@ -31,7 +32,11 @@ export class SecretLineEditor {
         }
         if (b < 0x20) continue; // other control bytes (escape sequences' lead) are ignored
         if (this.#len >= MAX)
-          throw new KeyriteError('PASSPHRASE_TOO_LONG', `a passphrase is at most ${MAX} bytes`, 'type a shorter passphrase');
+          throw new KeyriteError(
+            'PASSPHRASE_TOO_LONG',
+            `a passphrase is at most ${MAX} bytes`,
+            'type a shorter passphrase',
+          );
         this.#buf[this.#len++] = b;
       }
       return { state: 'more' };
@@ -74,7 +79,13 @@ export function readSecretLineFromTty(prompt: string): Promise<Buffer> {
           resolve(r.line);
         } else if (r.state === 'cancel') {
           finish();
-          reject(new KeyriteError('CEREMONY_CANCELLED', 'cancelled at the passphrase prompt', 'reopen the ceremony with --resume to continue where it stopped'));
+          reject(
+            new KeyriteError(
+              'CEREMONY_CANCELLED',
+              'cancelled at the passphrase prompt',
+              'reopen the ceremony with --resume to continue where it stopped',
+            ),
+          );
         }
       } catch (e) {
         editor.wipe();
@@ -98,4 +109,52 @@ export function readAnswer(prompt: string): Promise<string> {
     process.stdin.resume();
     process.stdin.on('data', onData);
   });
+}
+
+function hexNibble(c: number): number {
+  if (c >= 0x30 && c <= 0x39) return c - 0x30;
+  if (c >= 0x61 && c <= 0x66) return c - 0x57;
+  if (c >= 0x41 && c <= 0x46) return c - 0x37;
+  return -1;
+}
+
+/**
+ * Decodes a typed hex component into secret bytes without ever making a string of it; spaces are
+ * allowed between groups. The typed buffer is wiped.
+ */
+export function decodeHexComponent(typed: Buffer, length: number): SecretBuffer {
+  const out = SecretBuffer.alloc(length);
+  try {
+    let n = 0;
+    let hi = -1;
+    out.use((o) => {
+      for (const c of typed) {
+        if (c === 0x20) continue;
+        const v = hexNibble(c);
+        if (v < 0 || n >= length)
+          throw new KeyriteError(
+            'COMPONENT_FORMAT',
+            `a component is exactly ${length * 2} hex digits`,
+            'type the component again from its form',
+          );
+        if (hi < 0) hi = v;
+        else {
+          o[n++] = (hi << 4) | v;
+          hi = -1;
+        }
+      }
+    });
+    if (n !== length || hi >= 0)
+      throw new KeyriteError(
+        'COMPONENT_FORMAT',
+        `a component is exactly ${length * 2} hex digits`,
+        'type the component again from its form',
+      );
+    return out;
+  } catch (e) {
+    out.dispose();
+    throw e;
+  } finally {
+    typed.fill(0);
+  }
 }

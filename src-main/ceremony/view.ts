@@ -32,7 +32,6 @@ function viewFacts(f: StepFacts): StepView['facts'] {
 /** Builds the public picture of the ceremony: no material, no shares, no sealed blobs. */
 export function buildView(rt: Runtime): CeremonyView {
   const next = nextStep(rt.state);
-  const allFacts = rt.state.facts;
   const completed = rt.state.closed;
   const enrolling = rt.state.steps.enroll !== 'done';
   const p = rt.plan.participants;
@@ -45,11 +44,19 @@ export function buildView(rt: Runtime): CeremonyView {
         name: c.name,
         role: 'custodian' as const,
         enrolled: e !== undefined,
-        ...(e ? { publicKeyFingerprint: createHash('sha256').update(Buffer.from(e.signingPublicKey, 'base64')).digest('hex') } : {}),
+        ...(e
+          ? {
+              publicKeyFingerprint: createHash('sha256')
+                .update(Buffer.from(e.signingPublicKey, 'base64'))
+                .digest('hex'),
+            }
+          : {}),
       };
     }),
     ...p.witnesses.map((w) => ({ id: w.id, name: w.name, role: 'witness' as const, enrolled: false })),
-    ...(p.auditor ? [{ id: p.auditor.id, name: p.auditor.name, role: 'auditor' as const, enrolled: false }] : []),
+    ...(p.auditor
+      ? [{ id: p.auditor.id, name: p.auditor.name, role: 'auditor' as const, enrolled: false }]
+      : []),
   ];
   const steps: StepView[] = STEPS.map((id) => {
     const st = rt.state.steps[id];
@@ -69,9 +76,13 @@ export function buildView(rt: Runtime): CeremonyView {
       status,
       guarded: isGuarded(rt.plan, id),
       confirmedBy: confirmed,
-      facts: st === 'done' ? viewFacts(allFacts) : {},
-      exceptions: rt.exceptions.filter((x) => x.stepId === id).map((x) => ({ witnessId: x.witnessId, text: x.text, at: x.at })),
-      ...(err && st === 'failed' ? { error: { code: err.code.slice(0, 64), message: err.message.slice(0, 512) } } : {}),
+      facts: st === 'done' ? viewFacts(rt.stepFacts.get(id) ?? {}) : {},
+      exceptions: rt.exceptions
+        .filter((x) => x.stepId === id)
+        .map((x) => ({ witnessId: x.witnessId, text: x.text, at: x.at })),
+      ...(err && st === 'failed'
+        ? { error: { code: err.code.slice(0, 64), message: err.message.slice(0, 512) } }
+        : {}),
     };
   });
   return {

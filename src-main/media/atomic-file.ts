@@ -1,4 +1,13 @@
-import { closeSync, fsyncSync, openSync, renameSync, writeSync, mkdirSync, readFileSync, existsSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  openSync,
+  renameSync,
+  writeSync,
+  mkdirSync,
+  readFileSync,
+  existsSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 

@@ -35,7 +35,8 @@ export interface ShareRecipient {
   sharePublicKey: string;
 }
 
-const aad = (ceremonyId: string, custodianId: string) => Buffer.from(`keyrite/share/v1/${ceremonyId}/${custodianId}`);
+const aad = (ceremonyId: string, custodianId: string) =>
+  Buffer.from(`keyrite/share/v1/${ceremonyId}/${custodianId}`);
 
 /**
  * The commitment binds a share to its ceremony and holder. It reveals nothing usable: the share is as
@@ -66,7 +67,11 @@ export async function createSealedShares(
       // A view, not a copy: zeroing `shares` below wipes it.
       const share = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
       const eph = generateKeyPairSync('x25519');
-      const pub = createPublicKey({ key: Buffer.from(r.sharePublicKey, 'base64'), format: 'der', type: 'spki' });
+      const pub = createPublicKey({
+        key: Buffer.from(r.sharePublicKey, 'base64'),
+        format: 'der',
+        type: 'spki',
+      });
       const shared = SecretBuffer.adopt(diffieHellman({ privateKey: eph.privateKey, publicKey: pub }));
       const key = shareKey(shared, ceremonyId, r.custodianId);
       shared.dispose();
@@ -98,9 +103,17 @@ export async function createSealedShares(
 }
 
 /** Opens the holder's own share; fails unless it authenticates and matches its recorded commitment. */
-export function openShare(file: SealedShareFile, holder: UnlockedCustodian, recordedCommitment: string): SecretBuffer {
+export function openShare(
+  file: SealedShareFile,
+  holder: UnlockedCustodian,
+  recordedCommitment: string,
+): SecretBuffer {
   if (file.custodianId !== holder.custodianId)
-    throw new KeyriteError('SHARE_WRONG_HOLDER', `this share belongs to ${file.custodianId}`, 'each custodian opens only their own share');
+    throw new KeyriteError(
+      'SHARE_WRONG_HOLDER',
+      `this share belongs to ${file.custodianId}`,
+      'each custodian opens only their own share',
+    );
   const shared = holder.agree(file.ephemeralPublicKey);
   const key = shareKey(shared, file.ceremonyId, file.custodianId);
   shared.dispose();
@@ -116,7 +129,11 @@ export function openShare(file: SealedShareFile, holder: UnlockedCustodian, reco
     d.final();
   } catch {
     out.fill(0);
-    throw new KeyriteError('SHARE_UNREADABLE', `share of ${file.custodianId} does not open`, 'the share file is damaged or sealed to someone else; use another custodian’s share');
+    throw new KeyriteError(
+      'SHARE_UNREADABLE',
+      `share of ${file.custodianId} does not open`,
+      'the share file is damaged or sealed to someone else; use another custodian’s share',
+    );
   } finally {
     key.dispose();
   }
@@ -124,7 +141,11 @@ export function openShare(file: SealedShareFile, holder: UnlockedCustodian, reco
   const commitment = share.use((s) => shareCommitment(file.ceremonyId, file.custodianId, s));
   if (commitment !== recordedCommitment || commitment !== file.commitment) {
     share.dispose();
-    throw new KeyriteError('SHARE_INCONSISTENT', `share of ${file.custodianId} does not match the commitment recorded at creation`, 'this share is not the one the ceremony created; do not rely on it');
+    throw new KeyriteError(
+      'SHARE_INCONSISTENT',
+      `share of ${file.custodianId} does not match the commitment recorded at creation`,
+      'this share is not the one the ceremony created; do not rely on it',
+    );
   }
   return share;
 }

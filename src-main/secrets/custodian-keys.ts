@@ -29,7 +29,8 @@ export interface CustodianEnrollment {
   sealedKeys: PassphraseSealed;
 }
 
-const aadFor = (ceremonyId: string, custodianId: string) => `keyrite/custodian-keys/v1/${ceremonyId}/${custodianId}`;
+const aadFor = (ceremonyId: string, custodianId: string) =>
+  `keyrite/custodian-keys/v1/${ceremonyId}/${custodianId}`;
 
 function pkcs8(k: KeyObject): SecretBuffer {
   return SecretBuffer.adopt(k.export({ format: 'der', type: 'pkcs8' }));
@@ -96,7 +97,11 @@ export class UnlockedCustodian {
 
   /** X25519 shared secret with a share's ephemeral public key. */
   agree(ephemeralPublicKeySpkiB64: string): SecretBuffer {
-    const pub = createPublicKey({ key: Buffer.from(ephemeralPublicKeySpkiB64, 'base64'), format: 'der', type: 'spki' });
+    const pub = createPublicKey({
+      key: Buffer.from(ephemeralPublicKeySpkiB64, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
     return SecretBuffer.adopt(diffieHellman({ privateKey: this.#part(1), publicKey: pub }));
   }
 
@@ -111,14 +116,26 @@ export async function unlockCustodian(
   enrollment: CustodianEnrollment,
   passphrase: SecretBuffer,
 ): Promise<UnlockedCustodian> {
-  const keys = await openWithPassphrase(passphrase, enrollment.sealedKeys, aadFor(ceremonyId, enrollment.custodianId));
+  const keys = await openWithPassphrase(
+    passphrase,
+    enrollment.sealedKeys,
+    aadFor(ceremonyId, enrollment.custodianId),
+  );
   const u = new UnlockedCustodian(enrollment.custodianId, keys);
   // The sealed blob could be swapped in the log; make sure it holds the keys whose public halves were recorded.
   const probe = u.signDigest('00'.repeat(32));
-  const pub = createPublicKey({ key: Buffer.from(enrollment.signingPublicKey, 'base64'), format: 'der', type: 'spki' });
+  const pub = createPublicKey({
+    key: Buffer.from(enrollment.signingPublicKey, 'base64'),
+    format: 'der',
+    type: 'spki',
+  });
   if (!verify(null, Buffer.alloc(32), pub, Buffer.from(probe, 'base64'))) {
     u.dispose();
-    throw new KeyriteError('CUSTODIAN_KEY_MISMATCH', 'the sealed custodian key does not match the enrolled public key', 'the enrollment record is damaged; re-enroll this custodian');
+    throw new KeyriteError(
+      'CUSTODIAN_KEY_MISMATCH',
+      'the sealed custodian key does not match the enrolled public key',
+      'the enrollment record is damaged; re-enroll this custodian',
+    );
   }
   return u;
 }

@@ -1,6 +1,11 @@
 import { createHash, createHmac, generateKeyPair, randomFillSync } from 'node:crypto';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import { HMAC_HASH, RAW_MATERIAL_BYTES, type HmacSpec, type KeyMaterialSpec } from '../../src-shared/wrap/specs.js';
+import {
+  HMAC_HASH,
+  RAW_MATERIAL_BYTES,
+  type HmacSpec,
+  type KeyMaterialSpec,
+} from '../../src-shared/wrap/specs.js';
 import { materialKind } from '../../src-shared/wrap/index.js';
 
 /** Where material comes from in CSPRNG mode; tests inject a source that reuses costly RSA keys. */
@@ -63,6 +68,8 @@ export function macProbeMessage(ceremonyId: string): Buffer {
  * recorded at generation, so verification after a crash needs no material.
  */
 export function macProbeFingerprint(material: SecretBuffer, spec: HmacSpec, ceremonyId: string): string {
-  const mac = material.use((k) => createHmac(HMAC_HASH[spec], k).update(macProbeMessage(ceremonyId)).digest());
+  const mac = material.use((k) =>
+    createHmac(HMAC_HASH[spec], k).update(macProbeMessage(ceremonyId)).digest(),
+  );
   return createHash('sha256').update(mac).digest('hex');
 }

@@ -31,7 +31,14 @@ function deriveKey(passphrase: SecretBuffer, salt: Buffer, cost: ScryptCost): Pr
   return new Promise((resolve, reject) => {
     passphrase.use((pw) =>
       scryptCb(pw, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }, (err, key) => {
-        if (err) reject(new KeyriteError('KDF_FAILED', 'the passphrase key could not be derived', 'lower memory pressure and retry'));
+        if (err)
+          reject(
+            new KeyriteError(
+              'KDF_FAILED',
+              'the passphrase key could not be derived',
+              'lower memory pressure and retry',
+            ),
+          );
         else resolve(SecretBuffer.adopt(key));
       }),
     );
@@ -46,7 +53,11 @@ export async function sealWithPassphrase(
   cost: ScryptCost = DEFAULT_SCRYPT_COST,
 ): Promise<PassphraseSealed> {
   if (passphrase.length < MIN_PASSPHRASE_BYTES)
-    throw new KeyriteError('PASSPHRASE_TOO_SHORT', `a passphrase needs at least ${MIN_PASSPHRASE_BYTES} characters`, 'choose a longer passphrase');
+    throw new KeyriteError(
+      'PASSPHRASE_TOO_SHORT',
+      `a passphrase needs at least ${MIN_PASSPHRASE_BYTES} characters`,
+      'choose a longer passphrase',
+    );
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = await deriveKey(passphrase, salt, cost);
@@ -69,7 +80,11 @@ export async function sealWithPassphrase(
 }
 
 /** Opens a sealed blob; a wrong passphrase (or a blob for another purpose) fails authentication. */
-export async function openWithPassphrase(passphrase: SecretBuffer, sealed: PassphraseSealed, aad: string): Promise<SecretBuffer> {
+export async function openWithPassphrase(
+  passphrase: SecretBuffer,
+  sealed: PassphraseSealed,
+  aad: string,
+): Promise<SecretBuffer> {
   const key = await deriveKey(passphrase, Buffer.from(sealed.salt, 'base64'), sealed);
   const ct = Buffer.from(sealed.ciphertext, 'base64');
   const out = Buffer.alloc(ct.length);
@@ -85,7 +100,11 @@ export async function openWithPassphrase(passphrase: SecretBuffer, sealed: Passp
     return SecretBuffer.adopt(out);
   } catch {
     out.fill(0);
-    throw new KeyriteError('PASSPHRASE_WRONG', 'the passphrase does not open this custodian key', 'the custodian must type their own passphrase again');
+    throw new KeyriteError(
+      'PASSPHRASE_WRONG',
+      'the passphrase does not open this custodian key',
+      'the custodian must type their own passphrase again',
+    );
   } finally {
     key.dispose();
   }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /** A JSON value with a single canonical encoding: what digests and signatures are computed over. */
-export type Canonical = string | number | boolean | null | Canonical[] | { [k: string]: Canonical | undefined };
+export type Canonical =
+  string | number | boolean | null | Canonical[] | { [k: string]: Canonical | undefined };
 
 /**
  * Sorted keys, no whitespace, undefined members dropped. Two stations (or an auditor's script) that

@@ -52,7 +52,8 @@ export function refuseConfirmation(
   alreadyCounted: ReadonlySet<string>,
 ): ConfirmationRefusal | null {
   if (ctx.usedNonces.has(c.nonce)) return 'CONFIRMATION_REPLAYED';
-  if (c.nonce !== ctx.challenge.nonce || c.digest !== challengeDigest(ctx.challenge)) return 'CONFIRMATION_WRONG_DIGEST';
+  if (c.nonce !== ctx.challenge.nonce || c.digest !== challengeDigest(ctx.challenge))
+    return 'CONFIRMATION_WRONG_DIGEST';
   if (!(ctx.now().getTime() < Date.parse(ctx.challenge.expiresAt))) return 'CONFIRMATION_EXPIRED';
   const key = ctx.enrolled.get(c.custodianId);
   if (key === undefined || key !== c.publicKey) return 'CONFIRMATION_UNKNOWN_KEY';
@@ -68,15 +69,27 @@ export function refuseConfirmation(
 }
 
 const REFUSAL_TEXT: Record<ConfirmationRefusal, [string, string]> = {
-  CONFIRMATION_REPLAYED: ['this confirmation was already used by a step that ran', 'ask for a fresh confirmation'],
+  CONFIRMATION_REPLAYED: [
+    'this confirmation was already used by a step that ran',
+    'ask for a fresh confirmation',
+  ],
   CONFIRMATION_EXPIRED: ['the confirmation request has expired', 'ask for a fresh confirmation request'],
-  CONFIRMATION_DUPLICATE: ['this custodian has already confirmed this step', 'another custodian must confirm'],
+  CONFIRMATION_DUPLICATE: [
+    'this custodian has already confirmed this step',
+    'another custodian must confirm',
+  ],
   CONFIRMATION_WRONG_DIGEST: [
     'the confirmation is for a different step, ceremony or set of facts',
     'confirm the request the station is showing now',
   ],
-  CONFIRMATION_UNKNOWN_KEY: ['the confirmation is signed by a key that is not enrolled here', 'only enrolled custodians can confirm'],
-  CONFIRMATION_BAD_SIGNATURE: ['the confirmation signature does not verify', 'the custodian must confirm again'],
+  CONFIRMATION_UNKNOWN_KEY: [
+    'the confirmation is signed by a key that is not enrolled here',
+    'only enrolled custodians can confirm',
+  ],
+  CONFIRMATION_BAD_SIGNATURE: [
+    'the confirmation signature does not verify',
+    'the custodian must confirm again',
+  ],
 };
 
 export function refusalError(code: ConfirmationRefusal, custodianId: string): KeyriteError {

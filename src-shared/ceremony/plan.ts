@@ -32,7 +32,9 @@ export const PLAN_WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as c
 export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant'] as const;
 export type GuardableStep = (typeof GUARDABLE_STEPS)[number];
 
-const id = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'ids are lowercase letters, digits, . _ - (max 40)');
+const id = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'ids are lowercase letters, digits, . _ - (max 40)');
 const person = z.strictObject({ id, name: z.string().min(1).max(120) });
 
 const createKey = z.strictObject({
@@ -83,7 +85,10 @@ export const planSchema = z.strictObject({
   grant: z
     .strictObject({
       accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-      actions: z.array(z.string().regex(/^kms:[A-Za-z*]+$/)).min(1).optional(),
+      actions: z
+        .array(z.string().regex(/^kms:[A-Za-z*]+$/))
+        .min(1)
+        .optional(),
     })
     .optional(),
 });

@@ -40,24 +40,48 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
     const { alias, keyUsage } = plan.target.key.create;
     if (alias !== undefined) {
       if (alias.startsWith('alias/aws/'))
-        refuse('PLAN_ALIAS_RESERVED', `alias ${alias} is reserved for AWS managed keys`, 'pick a name outside alias/aws/');
+        refuse(
+          'PLAN_ALIAS_RESERVED',
+          `alias ${alias} is reserved for AWS managed keys`,
+          'pick a name outside alias/aws/',
+        );
       else if (!ALIAS.test(alias))
-        refuse('PLAN_ALIAS_SYNTAX', `alias ${alias} is not a valid KMS alias`, 'start with alias/ and use letters, digits, / _ -');
+        refuse(
+          'PLAN_ALIAS_SYNTAX',
+          `alias ${alias} is not a valid KMS alias`,
+          'start with alias/ and use letters, digits, / _ -',
+        );
     }
     if (keyUsage !== undefined && !allowedKeyUsages(spec).includes(keyUsage))
-      refuse('PLAN_KEY_USAGE', `key usage ${keyUsage} is not valid for ${spec}`, `use one of ${allowedKeyUsages(spec).join(', ')}`);
+      refuse(
+        'PLAN_KEY_USAGE',
+        `key usage ${keyUsage} is not valid for ${spec}`,
+        `use one of ${allowedKeyUsages(spec).join(', ')}`,
+      );
   }
 
   if (plan.expiration.model === 'KEY_MATERIAL_EXPIRES') {
     const validTo = Date.parse(plan.expiration.validTo);
     if (!(validTo > now.getTime()))
-      refuse('PLAN_VALID_TO_PAST', `validTo ${plan.expiration.validTo} is not in the future`, 'choose a date after the ceremony');
+      refuse(
+        'PLAN_VALID_TO_PAST',
+        `validTo ${plan.expiration.validTo} is not in the future`,
+        'choose a date after the ceremony',
+      );
     else if (validTo - now.getTime() > MAX_VALID_TO_MS)
-      refuse('PLAN_VALID_TO_RANGE', `validTo ${plan.expiration.validTo} is more than 365 days ahead`, 'AWS allows at most 365 days');
+      refuse(
+        'PLAN_VALID_TO_RANGE',
+        `validTo ${plan.expiration.validTo} is more than 365 days ahead`,
+        'AWS allows at most 365 days',
+      );
   }
 
   if (m > n)
-    refuse('PLAN_QUORUM_TOO_LARGE', `quorum ${m} is larger than the ${n} custodian(s)`, 'lower M or add custodians');
+    refuse(
+      'PLAN_QUORUM_TOO_LARGE',
+      `quorum ${m} is larger than the ${n} custodian(s)`,
+      'lower M or add custodians',
+    );
 
   const ids = [
     plan.participants.administrator.id,
@@ -67,23 +91,51 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
   ];
   const dup = ids.find((x, i) => ids.indexOf(x) !== i);
   if (dup !== undefined)
-    refuse('PLAN_DUPLICATE_PARTICIPANT', `participant ${dup} appears more than once`, 'each person holds one role (separation of duties)');
+    refuse(
+      'PLAN_DUPLICATE_PARTICIPANT',
+      `participant ${dup} appears more than once`,
+      'each person holds one role (separation of duties)',
+    );
 
   if (plan.backup.shares && (m < 2 || n < 2))
-    refuse('PLAN_BACKUP_QUORUM', 'Shamir backup shares need at least 2 custodians and a quorum of at least 2', 'raise M and N, or turn off backup shares');
+    refuse(
+      'PLAN_BACKUP_QUORUM',
+      'Shamir backup shares need at least 2 custodians and a quorum of at least 2',
+      'raise M and N, or turn off backup shares',
+    );
   if (plan.material.mode === 'split-knowledge' && n < 2)
-    refuse('PLAN_SPLIT_KNOWLEDGE', 'split knowledge needs at least 2 custodians', 'add a custodian or choose csprng');
+    refuse(
+      'PLAN_SPLIT_KNOWLEDGE',
+      'split knowledge needs at least 2 custodians',
+      'add a custodian or choose csprng',
+    );
   if (plan.material.mode === 'existing-shares' && m < 2)
-    refuse('PLAN_SHARES_QUORUM', 'reconstituting from shares needs a quorum of at least 2', 'raise M to the threshold of the shares');
+    refuse(
+      'PLAN_SHARES_QUORUM',
+      'reconstituting from shares needs a quorum of at least 2',
+      'raise M to the threshold of the shares',
+    );
 
   if (plan.grant && plan.grant.accountId === plan.target.accountId)
-    refuse('PLAN_GRANT_SELF', 'the grant names the key’s own account', 'grant only another account; the owner already has access');
+    refuse(
+      'PLAN_GRANT_SELF',
+      'the grant names the key’s own account',
+      'grant only another account; the owner already has access',
+    );
   if (plan.guardedSteps.includes('grant') && !plan.grant)
-    refuse('PLAN_GUARD_UNKNOWN_STEP', 'the grant step is guarded but the plan has no grant', 'remove grant from guardedSteps');
+    refuse(
+      'PLAN_GUARD_UNKNOWN_STEP',
+      'the grant step is guarded but the plan has no grant',
+      'remove grant from guardedSteps',
+    );
 
   if (plan.material.mode === 'split-knowledge' && (keyFamily(spec) === 'rsa' || keyFamily(spec) === 'ecc'))
     // XOR of two private keys is not a private key: split knowledge works on raw symmetric bytes only.
-    refuse('PLAN_SPLIT_KNOWLEDGE_SPEC', `split knowledge cannot produce ${spec} material`, 'use csprng or existing material for asymmetric keys');
+    refuse(
+      'PLAN_SPLIT_KNOWLEDGE_SPEC',
+      `split knowledge cannot produce ${spec} material`,
+      'use csprng or existing material for asymmetric keys',
+    );
 
   return dedupe(out);
 }
@@ -99,7 +151,9 @@ export function assertPlanAcceptable(plan: CeremonyPlan, now: Date, compat: Comp
   const first = rs[0] as Refusal;
   throw new KeyriteError(
     rs.length === 1 ? first.code : 'PLAN_REFUSED',
-    rs.length === 1 ? first.message : `the plan is refused for ${rs.length} reasons: ${rs.map((r) => r.message).join('; ')}`,
+    rs.length === 1
+      ? first.message
+      : `the plan is refused for ${rs.length} reasons: ${rs.map((r) => r.message).join('; ')}`,
     first.hint,
   );
 }

@@ -55,7 +55,9 @@ export function skippedSteps(plan: CeremonyPlan): Set<StepId> {
 }
 
 export function isGuarded(plan: CeremonyPlan, step: StepId): boolean {
-  return (plan.guardedSteps as readonly string[]).includes(step) && !skippedSteps(plan).has(step as GuardableStep);
+  return (
+    (plan.guardedSteps as readonly string[]).includes(step) && !skippedSteps(plan).has(step as GuardableStep)
+  );
 }
 
 export function initialState(ceremonyId: string, planDigest: string, plan: CeremonyPlan): CeremonyState {
@@ -77,7 +79,11 @@ export function nextStep(state: CeremonyState): StepId | null {
 }
 
 function outOfOrder(message: string): KeyriteError {
-  return new KeyriteError('CEREMONY_OUT_OF_ORDER', message, 'run the steps in plan order; reopen the ceremony to see where it is');
+  return new KeyriteError(
+    'CEREMONY_OUT_OF_ORDER',
+    message,
+    'run the steps in plan order; reopen the ceremony to see where it is',
+  );
 }
 
 /** Pure transition. Throws on any event the ceremony's order does not allow. */
@@ -87,7 +93,8 @@ export function applyEvent(state: CeremonyState, ev: CeremonyEvent): CeremonySta
   switch (ev.kind) {
     case 'step-started': {
       const next = nextStep(state);
-      if (next !== ev.step) throw outOfOrder(`step ${ev.step} cannot start: the next step is ${next ?? 'none'}`);
+      if (next !== ev.step)
+        throw outOfOrder(`step ${ev.step} cannot start: the next step is ${next ?? 'none'}`);
       steps[ev.step] = 'running';
       return { ...state, steps };
     }

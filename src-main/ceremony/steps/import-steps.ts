@@ -17,13 +17,28 @@ export async function runImport(rt: Runtime): Promise<StepFacts> {
   const keyId = keyIdOf(rt);
   const f = rt.facts();
   if (f['validTo'] && Date.parse(f['validTo']) <= rt.opts.clock().getTime())
-    throw new KeyriteError('PARAMS_EXPIRED', `the import parameters expired at ${f['validTo']}`, 'reopen the ceremony: it restarts from fresh import parameters');
+    throw new KeyriteError(
+      'PARAMS_EXPIRED',
+      `the import parameters expired at ${f['validTo']}`,
+      'reopen the ceremony: it restarts from fresh import parameters',
+    );
   // Only the blob this ceremony wrapped, byte for byte: a changed file is never imported.
-  if (!fileMatches(rt.paths.wrapped, f['wrappedKeyDigest']) || !fileMatches(rt.paths.importToken, f['importTokenDigest']))
-    throw new KeyriteError('IMPORT_FILES_CHANGED', 'the wrapped material or import token on disk is not what this ceremony wrote', 'do not import; reopen the ceremony so it can account for the files');
+  if (
+    !fileMatches(rt.paths.wrapped, f['wrappedKeyDigest']) ||
+    !fileMatches(rt.paths.importToken, f['importTokenDigest'])
+  )
+    throw new KeyriteError(
+      'IMPORT_FILES_CHANGED',
+      'the wrapped material or import token on disk is not what this ceremony wrote',
+      'do not import; reopen the ceremony so it can account for the files',
+    );
   const before = await rt.kms.describeKey(keyId);
   if (before.keyState !== 'PendingImport')
-    throw new KeyriteError('IMPORT_KEY_NOT_PENDING', `key ${before.arn} is ${before.keyState}, not PendingImport`, 'someone changed the key during the ceremony; stop and investigate');
+    throw new KeyriteError(
+      'IMPORT_KEY_NOT_PENDING',
+      `key ${before.arn} is ${before.keyState}, not PendingImport`,
+      'someone changed the key during the ceremony; stop and investigate',
+    );
   const exp = rt.plan.expiration;
   const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
   // KeyMaterialId (64 hex) is public but the audit secret guard cannot tell it from key bytes, so it is
@@ -31,7 +46,12 @@ export async function runImport(rt: Runtime): Promise<StepFacts> {
   await rt.journal.effect(
     'kms.import-key-material',
     `ImportKeyMaterial ${exp.model}`,
-    { keyArn: before.arn, wrappedKeyDigest: f['wrappedKeyDigest'], importTokenDigest: f['importTokenDigest'], expirationModel: exp.model },
+    {
+      keyArn: before.arn,
+      wrappedKeyDigest: f['wrappedKeyDigest'],
+      importTokenDigest: f['importTokenDigest'],
+      expirationModel: exp.model,
+    },
     () =>
       rt.kms.importKeyMaterial({
         keyId,
@@ -66,9 +86,17 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
   const f = rt.facts();
   const k = await rt.kms.describeKey(keyId);
   if (k.keyState !== 'Enabled' || k.origin !== 'EXTERNAL')
-    throw new KeyriteError('VERIFY_KEY_STATE', `key ${k.arn} is ${k.keyState} (origin ${k.origin}) after import`, 'the import did not take effect; investigate before using the key');
+    throw new KeyriteError(
+      'VERIFY_KEY_STATE',
+      `key ${k.arn} is ${k.keyState} (origin ${k.origin}) after import`,
+      'the import did not take effect; investigate before using the key',
+    );
   if (k.expirationModel && k.expirationModel !== rt.plan.expiration.model)
-    throw new KeyriteError('VERIFY_EXPIRATION', `key ${k.arn} has expiration model ${k.expirationModel}`, 'the import used other options than the plan');
+    throw new KeyriteError(
+      'VERIFY_EXPIRATION',
+      `key ${k.arn} has expiration model ${k.expirationModel}`,
+      'the import used other options than the plan',
+    );
   const kind = materialKind(rt.spec);
   let check: string;
   switch (kind) {
@@ -76,7 +104,8 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
       const probe = randomBytes(32);
       const ct = await rt.kms.encrypt(keyId, probe);
       const back = await rt.kms.decrypt(keyId, ct);
-      if (!back.equals(probe)) throw verifyFailed(k.arn, 'the Encrypt/Decrypt round trip did not return the message');
+      if (!back.equals(probe))
+        throw verifyFailed(k.arn, 'the Encrypt/Decrypt round trip did not return the message');
       check = 'Encrypt/Decrypt round trip (symmetric: KMS cannot show a KCV)';
       break;
     }
@@ -97,15 +126,23 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
       const usage = f['keyUsage'] || 'ENCRYPT_DECRYPT';
       if (kind === 'rsa' && usage === 'ENCRYPT_DECRYPT') {
         const probe = randomBytes(32);
-        const ct = publicEncrypt({ key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, probe);
+        const ct = publicEncrypt(
+          { key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+          probe,
+        );
         const back = await rt.kms.decrypt(keyId, ct, 'RSAES_OAEP_SHA_256');
-        if (!back.equals(probe)) throw verifyFailed(k.arn, 'KMS could not decrypt a message encrypted to its public key');
+        if (!back.equals(probe))
+          throw verifyFailed(k.arn, 'KMS could not decrypt a message encrypted to its public key');
         check = 'public key matches; KMS decrypts under the private key';
       } else {
         const msg = Buffer.from(`keyrite/verify/v1/${rt.ceremonyId}`);
-        const [alg, hash] = kind === 'rsa' ? ['RSASSA_PKCS1_V1_5_SHA_256', 'sha256'] : (ECDSA_ALG[rt.spec] ?? ['ECDSA_SHA_256', 'sha256']);
+        const [alg, hash] =
+          kind === 'rsa'
+            ? ['RSASSA_PKCS1_V1_5_SHA_256', 'sha256']
+            : (ECDSA_ALG[rt.spec] ?? ['ECDSA_SHA_256', 'sha256']);
         const sig = await rt.kms.sign(keyId, msg, alg);
-        if (!verify(hash, msg, pub, sig)) throw verifyFailed(k.arn, 'a KMS signature does not verify under the generated public key');
+        if (!verify(hash, msg, pub, sig))
+          throw verifyFailed(k.arn, 'a KMS signature does not verify under the generated public key');
         check = 'public key matches; a KMS signature verifies';
       }
       break;
@@ -116,7 +153,11 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
 }
 
 function verifyFailed(arn: string, why: string): KeyriteError {
-  return new KeyriteError('VERIFY_FAILED', `verification of ${arn} failed: ${why}`, 'do not use this key; keep the audit log and investigate');
+  return new KeyriteError(
+    'VERIFY_FAILED',
+    `verification of ${arn} failed: ${why}`,
+    'do not use this key; keep the audit log and investigate',
+  );
 }
 
 /** The statement id this ceremony uses for a grant; recovery looks for it in the key policy. */
@@ -124,14 +165,23 @@ export function grantSid(accountId: string): string {
   return `KeyriteGrant${accountId}`;
 }
 
-const DEFAULT_GRANT_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+const DEFAULT_GRANT_ACTIONS = [
+  'kms:Encrypt',
+  'kms:Decrypt',
+  'kms:ReEncrypt*',
+  'kms:GenerateDataKey*',
+  'kms:DescribeKey',
+];
 
 export async function runGrant(rt: Runtime): Promise<StepFacts> {
   const grant = rt.plan.grant;
   if (!grant) throw new Error('grant step without a grant');
   const keyId = keyIdOf(rt);
   const sid = grantSid(grant.accountId);
-  const current = JSON.parse(await rt.kms.getKeyPolicy(keyId)) as { Version?: string; Statement?: Array<Record<string, unknown>> };
+  const current = JSON.parse(await rt.kms.getKeyPolicy(keyId)) as {
+    Version?: string;
+    Statement?: Array<Record<string, unknown>>;
+  };
   const statements = (current.Statement ?? []).filter((s) => s['Sid'] !== sid);
   statements.push({
     Sid: sid,
@@ -141,8 +191,11 @@ export async function runGrant(rt: Runtime): Promise<StepFacts> {
     Resource: '*',
   });
   const policy = JSON.stringify({ Version: current.Version ?? '2012-10-17', Statement: statements }, null, 2);
-  await rt.journal.effect('kms.put-key-policy', `PutKeyPolicy granting ${grant.accountId}`, { grantee: grant.accountId }, () =>
-    rt.kms.putKeyPolicy(keyId, policy),
+  await rt.journal.effect(
+    'kms.put-key-policy',
+    `PutKeyPolicy granting ${grant.accountId}`,
+    { grantee: grant.accountId },
+    () => rt.kms.putKeyPolicy(keyId, policy),
   );
   return { note: `account ${grant.accountId} granted ${(grant.actions ?? DEFAULT_GRANT_ACTIONS).join(' ')}` };
 }
@@ -158,7 +211,9 @@ export async function runHandover(rt: Runtime): Promise<StepFacts> {
     `region:        ${rt.plan.target.region}`,
     `key spec:      ${rt.spec}`,
     `key state:     ${f['keyState'] ?? ''}`,
-    f['kcv'] ? `KCV:           ${f['kcv']} (${f['kcvWords'] ?? ''})` : `public key:    SHA-256 ${f['publicKeyFingerprint'] ?? ''}`,
+    f['kcv']
+      ? `KCV:           ${f['kcv']} (${f['kcvWords'] ?? ''})`
+      : `public key:    SHA-256 ${f['publicKeyFingerprint'] ?? ''}`,
     `expiration:    ${rt.plan.expiration.model}${rt.plan.expiration.model === 'KEY_MATERIAL_EXPIRES' ? ' ' + rt.plan.expiration.validTo : ''}`,
     ...(rt.plan.grant ? [`granted to:    account ${rt.plan.grant.accountId}`] : []),
     '',

@@ -3,7 +3,13 @@ import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import type { StepFacts } from '../../../src-shared/ceremony/state-machine.js';
-import { checkValue, materialKind, parseWrappingPublicKey, validateMaterial, wrapKeyMaterial } from '../../../src-shared/wrap/index.js';
+import {
+  checkValue,
+  materialKind,
+  parseWrappingPublicKey,
+  validateMaterial,
+  wrapKeyMaterial,
+} from '../../../src-shared/wrap/index.js';
 import type { HmacSpec } from '../../../src-shared/wrap/specs.js';
 import { combineShares, createSealedShares, type SealedShareFile } from '../../secrets/backup-shares.js';
 import { csprngMaterial, macProbeFingerprint, rawMaterialLength } from '../../secrets/material-source.js';
@@ -21,7 +27,11 @@ function assertParamsFresh(rt: Runtime): void {
   const validTo = rt.facts()['validTo'];
   // Refuse before any secret exists: material made for expired parameters could never be imported.
   if (validTo && Date.parse(validTo) <= rt.opts.clock().getTime())
-    throw new KeyriteError('PARAMS_EXPIRED', `the import parameters expired at ${validTo}`, 'the ceremony will fetch new import parameters; reopen it');
+    throw new KeyriteError(
+      'PARAMS_EXPIRED',
+      `the import parameters expired at ${validTo}`,
+      'the ceremony will fetch new import parameters; reopen it',
+    );
 }
 
 async function produceMaterial(rt: Runtime): Promise<SecretBuffer> {
@@ -33,14 +43,22 @@ async function produceMaterial(rt: Runtime): Promise<SecretBuffer> {
       const length = rawMaterialLength(rt.spec);
       const source = rt.opts.componentSource;
       if (length === null || !source)
-        throw new KeyriteError('SPLIT_KNOWLEDGE_UNAVAILABLE', 'no way to collect split-knowledge components here', 'run this ceremony from a front end that collects components');
+        throw new KeyriteError(
+          'SPLIT_KNOWLEDGE_UNAVAILABLE',
+          'no way to collect split-knowledge components here',
+          'run this ceremony from a front end that collects components',
+        );
       const parts: SecretBuffer[] = [];
       try {
         for (const c of rt.plan.participants.custodians) {
           const part = await source(c.id, length);
           parts.push(part);
           if (part.length !== length)
-            throw new KeyriteError('SPLIT_KNOWLEDGE_LENGTH', `custodian ${c.id}'s component is ${part.length} bytes, not ${length}`, `enter exactly ${length} bytes`);
+            throw new KeyriteError(
+              'SPLIT_KNOWLEDGE_LENGTH',
+              `custodian ${c.id}'s component is ${part.length} bytes, not ${length}`,
+              `enter exactly ${length} bytes`,
+            );
           // Each custodian sees their own component's KCV, and only theirs; it is not logged.
           rt.opts.privateNotice?.(c.id, `component check value ${checkValue(part, rt.spec).value}`);
         }
@@ -84,9 +102,14 @@ export async function runGenerateMaterial(rt: Runtime): Promise<StepFacts> {
     if (kind === 'symmetric' || kind === 'hmac') {
       facts['kcv'] = cv.value;
       facts['kcvWords'] = words(cv.value.toLowerCase());
-      rt.journal.append('material.kcv', { kcv: cv.value, scope: rt.plan.material.mode === 'split-knowledge' ? 'combined' : 'material', method: cv.kind });
+      rt.journal.append('material.kcv', {
+        kcv: cv.value,
+        scope: rt.plan.material.mode === 'split-knowledge' ? 'combined' : 'material',
+        method: cv.kind,
+      });
     }
-    if (kind === 'hmac') facts['macFingerprint'] = macProbeFingerprint(material, rt.spec as HmacSpec, rt.ceremonyId);
+    if (kind === 'hmac')
+      facts['macFingerprint'] = macProbeFingerprint(material, rt.spec as HmacSpec, rt.ceremonyId);
     if (kind === 'rsa' || kind === 'ecc') {
       facts['publicKeyFingerprint'] = cv.value;
       facts['note'] = `public key SHA-256 ${cv.value}`;
@@ -102,7 +125,11 @@ export async function runGenerateMaterial(rt: Runtime): Promise<StepFacts> {
 
 function requireMaterial(rt: Runtime): SecretBuffer {
   if (!rt.material || rt.material.disposed)
-    throw new KeyriteError('MATERIAL_NOT_IN_MEMORY', 'the key material is no longer in memory', 'reopen the ceremony: it will account for the loss and regenerate while the key is still pending import');
+    throw new KeyriteError(
+      'MATERIAL_NOT_IN_MEMORY',
+      'the key material is no longer in memory',
+      'reopen the ceremony: it will account for the loss and regenerate while the key is still pending import',
+    );
   return rt.material;
 }
 
@@ -122,9 +149,17 @@ export async function runBackupShares(rt: Runtime): Promise<StepFacts> {
     if (!e) throw new Error('unreachable');
     const onDisk: ShareFileOnDisk = {
       ...f,
-      holder: { signingPublicKey: e.signingPublicKey, sharePublicKey: e.sharePublicKey, sealedKeys: e.sealedKeys },
+      holder: {
+        signingPublicKey: e.signingPublicKey,
+        sharePublicKey: e.sharePublicKey,
+        sealedKeys: e.sealedKeys,
+      },
     };
-    const fileDigest = await rt.journal.writeFile(rt.paths.share(f.custodianId), `shares/${f.custodianId}.share.json`, JSON.stringify(onDisk, null, 2) + '\n');
+    const fileDigest = await rt.journal.writeFile(
+      rt.paths.share(f.custodianId),
+      `shares/${f.custodianId}.share.json`,
+      JSON.stringify(onDisk, null, 2) + '\n',
+    );
     commitments.push({ holder: f.custodianId, digest: f.commitment, fileDigest });
   }
   rt.journal.append('backup.created', { threshold: rt.plan.quorum.m, total: files.length, commitments });
@@ -159,11 +194,28 @@ export async function runWrap(rt: Runtime): Promise<StepFacts> {
     const expected = rt.facts()['wrappingKeyFingerprint'];
     const wk = parseWrappingPublicKey(readFileSync(rt.paths.wrappingKey));
     if (wk.fingerprintSha256 !== expected)
-      throw new KeyriteError('WRAPPING_KEY_CHANGED', 'the wrapping key on disk is not the one fetched', 'reopen the ceremony to fetch import parameters again');
-    const { wrapped, warnings } = wrapKeyMaterial({ material, spec: rt.spec, algorithm: rt.plan.wrapping.algorithm, wrappingKey: wk });
+      throw new KeyriteError(
+        'WRAPPING_KEY_CHANGED',
+        'the wrapping key on disk is not the one fetched',
+        'reopen the ceremony to fetch import parameters again',
+      );
+    const { wrapped, warnings } = wrapKeyMaterial({
+      material,
+      spec: rt.spec,
+      algorithm: rt.plan.wrapping.algorithm,
+      wrappingKey: wk,
+    });
     for (const w of warnings) rt.progress('wrap', 'warning', w);
-    const wrappedKeyDigest = await rt.journal.writeFile(rt.paths.wrapped, 'import/EncryptedKeyMaterial.bin', wrapped);
-    rt.journal.append('wrap.done', { algorithm: rt.plan.wrapping.algorithm, wrappingKeyFingerprint: wk.fingerprintSha256, wrappedKeyDigest });
+    const wrappedKeyDigest = await rt.journal.writeFile(
+      rt.paths.wrapped,
+      'import/EncryptedKeyMaterial.bin',
+      wrapped,
+    );
+    rt.journal.append('wrap.done', {
+      algorithm: rt.plan.wrapping.algorithm,
+      wrappingKeyFingerprint: wk.fingerprintSha256,
+      wrappedKeyDigest,
+    });
     return { algorithm: rt.plan.wrapping.algorithm, wrappedKeyDigest };
   } finally {
     // The wrapped blob on disk is all the import needs: the plaintext leaves memory now.
@@ -174,7 +226,9 @@ export async function runWrap(rt: Runtime): Promise<StepFacts> {
 
 export function listShareFiles(dir: string): string[] {
   try {
-    return readdirSync(dir).filter((n) => n.endsWith('.share.json')).map((n) => path.join(dir, n));
+    return readdirSync(dir)
+      .filter((n) => n.endsWith('.share.json'))
+      .map((n) => path.join(dir, n));
   } catch {
     return [];
   }

@@ -1,4 +1,4 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -13,7 +13,7 @@ import { driveCeremony } from '../../ceremony/ceremony-driver.js';
 import { kmsPortFromGateway } from '../../ceremony/kms-port-gateway.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import { RehearsalCustodians } from '../../ceremony/rehearsal-custodians.js';
-import { readAnswer, readSecretLineFromTty } from '../../ceremony/secret-line.js';
+import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../../ceremony/secret-line.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { assertEmptyDir } from '../../ceremony/rehearsal.js';
 
@@ -86,21 +86,32 @@ interface RunFlags {
 
 function kmsFor(region: string, v: RunFlags) {
   return kmsPortFromGateway(
-    createKmsGateway({ region, ...(v.endpoint ? { endpoint: v.endpoint } : {}), ...(v.profile ? { profile: v.profile } : {}) }),
+    createKmsGateway({
+      region,
+      ...(v.endpoint ? { endpoint: v.endpoint } : {}),
+      ...(v.profile ? { profile: v.profile } : {}),
+    }),
   );
 }
 
 async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
   if (!v.plan && !v.resume) throw usageError('--plan FILE is required', usage);
-  const planDoc = v.plan ? readPlanFile(v.plan) : JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
+  const planDoc = v.plan
+    ? readPlanFile(v.plan)
+    : JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
   const { plan } = validatePlan(planDoc);
   const fd = v['passphrase-fd'];
-  if (fd !== undefined && !/^\d+$/.test(fd)) throw usageError('--passphrase-fd takes a file descriptor number', usage);
+  if (fd !== undefined && !/^\d+$/.test(fd))
+    throw usageError('--passphrase-fd takes a file descriptor number', usage);
   const ids = plan.participants.custodians.map((c) => c.id);
   const supplied = fd !== undefined ? RehearsalCustodians.fromLines(ids, readFileSync(Number(fd))) : null;
   const readSecret = io.readSecretLine ?? readSecretLineFromTty;
   if (!supplied && !io.readSecretLine && !process.stdin.isTTY)
-    throw new KeyriteError('CEREMONY_NO_TTY', 'keyrite ceremony run needs a terminal for the custodians’ passphrases', 'run it in a terminal (tests pass --passphrase-fd)');
+    throw new KeyriteError(
+      'CEREMONY_NO_TTY',
+      'keyrite ceremony run needs a terminal for the custodians’ passphrases',
+      'run it in a terminal (tests pass --passphrase-fd)',
+    );
   if (!v.resume) assertEmptyDir(out);
 
   const askPassphrase = async (id: string, purpose: string): Promise<SecretBuffer> => {
@@ -111,7 +122,11 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     const again = await readSecret(`${name}, type it again: `);
     try {
       if (first.length !== again.length || !timingSafeEqual(first, again))
-        throw new KeyriteError('PASSPHRASE_MISMATCH', 'the two passphrases differ', 'enroll again and type the same passphrase twice');
+        throw new KeyriteError(
+          'PASSPHRASE_MISMATCH',
+          'the two passphrases differ',
+          'enroll again and type the same passphrase twice',
+        );
       return SecretBuffer.adopt(first);
     } finally {
       again.fill(0);
@@ -119,25 +134,51 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     }
   };
 
+  // Split knowledge: each custodian types their component (hex, no echo); tests get random ones.
+  const componentSource = async (id: string, length: number): Promise<SecretBuffer> => {
+    if (supplied) return SecretBuffer.adopt(randomBytes(length));
+    const name = plan.participants.custodians.find((c) => c.id === id)?.name ?? id;
+    return decodeHexComponent(
+      await readSecret(`${name} (${id}), type your component (${length * 2} hex digits, not shown): `),
+      length,
+    );
+  };
+  const privateNotice = (id: string, message: string) => io.err(`[${id} only — others look away] ${message}`);
+  const options = { ...testOptions(), componentSource, privateNotice };
   const kms = kmsFor(plan.target.region, v);
   const svc = v.resume
-    ? await CeremonyService.open({ dir: out, kms, planDoc, options: testOptions() })
-    : await CeremonyService.create({ dir: out, planDoc, planBase: v.plan ? path.dirname(path.resolve(v.plan)) : out, kms, options: testOptions() });
+    ? await CeremonyService.open({ dir: out, kms, planDoc, options })
+    : await CeremonyService.create({
+        dir: out,
+        planDoc,
+        planBase: v.plan ? path.dirname(path.resolve(v.plan)) : out,
+        kms,
+        options: testOptions(),
+      });
   try {
     io.out(`ceremony ${svc.ceremonyId}: ${plan.name}`);
     io.out(`plan digest (SHA-256): ${svc.planDigest}`);
     io.out(`plan digest (words):   ${svc.planDigestWords}`);
     for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
     if (!v.yes) {
-      const answer = await readAnswer('Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ');
-      if (answer !== 'yes') throw new KeyriteError('CEREMONY_PLAN_NOT_CONFIRMED', 'the administrator did not confirm the plan digest', 'compare the digest with the reviewed plan and run again');
+      const answer = await readAnswer(
+        'Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ',
+      );
+      if (answer !== 'yes')
+        throw new KeyriteError(
+          'CEREMONY_PLAN_NOT_CONFIRMED',
+          'the administrator did not confirm the plan digest',
+          'compare the digest with the reviewed plan and run again',
+        );
     }
     await driveCeremony(
       svc,
       { passphrase: askPassphrase, say: (l) => io.out(l) },
       {
         signOff: async (witnessId) =>
-          v.yes ? true : (await readAnswer(`Witness ${witnessId}: type "sign" to sign off the ceremony: `)) === 'sign',
+          v.yes
+            ? true
+            : (await readAnswer(`Witness ${witnessId}: type "sign" to sign off the ceremony: `)) === 'sign',
       },
     );
     svc.report();
@@ -169,7 +210,8 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
   const svc = await CeremonyService.open({ dir: out, kms: kmsFor(plan.target.region, v) });
   try {
     if (sub === 'exception') {
-      if (!v.step || !v.witness || !v.text) throw usageError('exception needs --step, --witness and --text', usage);
+      if (!v.step || !v.witness || !v.text)
+        throw usageError('exception needs --step, --witness and --text', usage);
       if (!isStepId(v.step)) throw usageError(`unknown step ${v.step}`, usage);
       svc.witnessException(v.step, v.witness, v.text);
       svc.report();
@@ -178,7 +220,10 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
     }
     const view = svc.view();
     io.out(`ceremony ${view.ceremonyId} (${view.status}): ${view.title ?? ''}`);
-    for (const s of view.steps) io.out(`  ${s.status.padEnd(8)} ${s.id}${s.guarded ? ' (quorum)' : ''}${s.error ? ` — ${s.error.message}` : ''}`);
+    for (const s of view.steps)
+      io.out(
+        `  ${s.status.padEnd(8)} ${s.id}${s.guarded ? ' (quorum)' : ''}${s.error ? ` — ${s.error.message}` : ''}`,
+      );
     for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
     return 0;
   } finally {

@@ -38,9 +38,13 @@ export const command: Command = {
     });
     if (!values.out) throw usageError('--out DIR is required', usage);
     if (values.resume && !values['passphrase-fd'])
-      throw usageError('--resume needs --passphrase-fd: rehearsal passphrases are otherwise lost with the process', usage);
+      throw usageError(
+        '--resume needs --passphrase-fd: rehearsal passphrases are otherwise lost with the process',
+        usage,
+      );
     const fd = values['passphrase-fd'];
-    if (fd !== undefined && !/^\d+$/.test(fd)) throw usageError('--passphrase-fd takes a file descriptor number', usage);
+    if (fd !== undefined && !/^\d+$/.test(fd))
+      throw usageError('--passphrase-fd takes a file descriptor number', usage);
     const planDoc = values.plan ? readPlanFile(values.plan) : defaultRehearsalPlan();
     const result = await runRehearsal({
       out: path.resolve(values.out),

@@ -9,10 +9,10 @@ import { FIXTURES, passphrasesFor, tempDir } from './harness.js';
 const CLI = path.join(__dirname, 'cli-entry.ts');
 let emu: RunningEmulator;
 const tmp = tempDir('ceremony-cli');
-before(async () => {
+void before(async () => {
   emu = await startEmulator();
 });
-after(async () => {
+void after(async () => {
   await emu.close();
   tmp.cleanup();
 });
@@ -35,33 +35,74 @@ function cli(args: string[], fd3?: Buffer): Promise<{ code: number | null; out: 
   });
 }
 
-test('ceremony run without a terminal and without --passphrase-fd refuses clearly', async () => {
-  const r = await cli(['ceremony', 'run', '--plan', path.join(FIXTURES, 'rehearsal-symmetric.yaml'), '--out', path.join(tmp.dir, 'no-tty'), '--endpoint', emu.url]);
+void test('ceremony run without a terminal and without --passphrase-fd refuses clearly', async () => {
+  const r = await cli([
+    'ceremony',
+    'run',
+    '--plan',
+    path.join(FIXTURES, 'rehearsal-symmetric.yaml'),
+    '--out',
+    path.join(tmp.dir, 'no-tty'),
+    '--endpoint',
+    emu.url,
+  ]);
   assert.equal(r.code, 1);
   assert.match(r.err, /needs a terminal/);
 });
 
-test('ceremony run completes a ceremony; a witness exception is recorded and shown in the report', async () => {
+void test('ceremony run completes a ceremony; a witness exception is recorded and shown in the report', async () => {
   const out = path.join(tmp.dir, 'run');
   const plan = path.join(FIXTURES, 'rehearsal-symmetric.yaml');
-  const r = await cli(['ceremony', 'run', '--plan', plan, '--out', out, '--endpoint', emu.url, '--yes', '--passphrase-fd', '3'], passphrasesFor(3));
+  const r = await cli(
+    ['ceremony', 'run', '--plan', plan, '--out', out, '--endpoint', emu.url, '--yes', '--passphrase-fd', '3'],
+    passphrasesFor(3),
+  );
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /plan digest \(words\): +\w+/);
   assert.match(r.out, /key state: +Enabled/);
   const text = 'The second custodian stepped out during the wrap step <b>and came back</b>.';
-  const e = await cli(['ceremony', 'exception', '--out', out, '--step', 'wrap', '--witness', 'witness-1', '--text', text, '--endpoint', emu.url]);
+  const e = await cli([
+    'ceremony',
+    'exception',
+    '--out',
+    out,
+    '--step',
+    'wrap',
+    '--witness',
+    'witness-1',
+    '--text',
+    text,
+    '--endpoint',
+    emu.url,
+  ]);
   assert.equal(e.code, 0, e.err);
   const report = readFileSync(path.join(out, 'report.html'), 'utf8');
-  assert.match(report, /The second custodian stepped out during the wrap step (&lt;|&#60;)b(&gt;|&#62;)and came back/);
+  assert.match(
+    report,
+    /The second custodian stepped out during the wrap step (&lt;|&#60;)b(&gt;|&#62;)and came back/,
+  );
   assert.ok(!report.includes('<b>and came back'), 'witness text is escaped');
   assert.match(report, /exception by witness-1/);
   const s = await cli(['ceremony', 'status', '--out', out, '--endpoint', emu.url]);
   assert.match(s.out, /\(completed\)/);
 });
 
-test('an exception from someone who is not a witness is refused', async () => {
+void test('an exception from someone who is not a witness is refused', async () => {
   const out = path.join(tmp.dir, 'run');
-  const e = await cli(['ceremony', 'exception', '--out', out, '--step', 'wrap', '--witness', 'custodian-1', '--text', 'x', '--endpoint', emu.url]);
+  const e = await cli([
+    'ceremony',
+    'exception',
+    '--out',
+    out,
+    '--step',
+    'wrap',
+    '--witness',
+    'custodian-1',
+    '--text',
+    'x',
+    '--endpoint',
+    emu.url,
+  ]);
   assert.equal(e.code, 1);
   assert.match(e.err, /not a witness/);
 });

@@ -7,7 +7,7 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { findLeaks, passphrasesFor, tempDir } from './harness.js';
+import { findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness.js';
 
 /*
  * Kills a real `keyrite rehearse` child with SIGKILL at each step boundary and effect boundary, then
@@ -20,28 +20,39 @@ let emu: RunningEmulator;
 const tmp = tempDir('crash');
 const passphrases = passphrasesFor(3, 'crash');
 
-before(async () => {
+void before(async () => {
   emu = await startEmulator();
 });
 
 /** An HMAC plan with backup shares and its own alias (aliases are account-wide in the shared emulator). */
 function writePlan(file: string, alias: string): void {
-  const plan = defaultRehearsalPlan() as Record<string, any>;
-  plan.name = 'Crash rehearsal: HMAC with backup shares';
-  plan.target.key.create = { alias, keySpec: 'HMAC_256', keyUsage: 'GENERATE_VERIFY_MAC', description: 'crash test' };
+  const plan = defaultRehearsalPlan() as PlanDoc;
+  setIn(plan, 'name', 'Crash rehearsal: HMAC with backup shares');
+  setIn(plan, 'target.key.create', {
+    alias,
+    keySpec: 'HMAC_256',
+    keyUsage: 'GENERATE_VERIFY_MAC',
+    description: 'crash test',
+  });
   writeFileSync(file, JSON.stringify(plan));
 }
-after(async () => {
+void after(async () => {
   await emu.close();
   tmp.cleanup();
 });
 
-function runCli(args: string[], crashAt?: string): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
+function runCli(
+  args: string[],
+  crashAt?: string,
+): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' };
     delete env['KEYRITE_CRASH_AT'];
     if (crashAt) env['KEYRITE_CRASH_AT'] = crashAt;
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -75,15 +86,39 @@ const POINTS = [
 ];
 
 for (const point of POINTS) {
-  test(`SIGKILL at ${point}: the resumed ceremony completes with the verified material`, async () => {
+  void test(`SIGKILL at ${point}: the resumed ceremony completes with the verified material`, async () => {
     const name = point.replace(/[^a-z0-9]+/gi, '-');
     const dir = path.join(tmp.dir, name);
     const planFile = path.join(tmp.dir, `${name}.plan.json`);
     writePlan(planFile, `alias/crash-${name}`);
-    const args = ['rehearse', '--out', dir, '--plan', planFile, '--endpoint', emu.url, '--passphrase-fd', '3'];
+    const args = [
+      'rehearse',
+      '--out',
+      dir,
+      '--plan',
+      planFile,
+      '--endpoint',
+      emu.url,
+      '--passphrase-fd',
+      '3',
+    ];
     const first = await runCli(args, point);
-    assert.equal(first.signal, 'SIGKILL', `the child must die at ${point}; it exited ${first.code}: ${first.err}`);
-    assert.deepEqual(findLeaks(dir, passphrases.toString().trim().split('\n').map((l) => Buffer.from(l))), []);
+    assert.equal(
+      first.signal,
+      'SIGKILL',
+      `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
+    );
+    assert.deepEqual(
+      findLeaks(
+        dir,
+        passphrases
+          .toString()
+          .trim()
+          .split('\n')
+          .map((l) => Buffer.from(l)),
+      ),
+      [],
+    );
 
     const second = await runCli([...args, '--resume']);
     assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
@@ -91,9 +126,23 @@ for (const point of POINTS) {
 
     const log = loadLog(path.join(dir, 'audit.db'));
     assert.equal(verifyLog(log).ok, true);
-    const imports = log.records.filter((r) => r.type === 'outcome' && r.payload['action'] === 'kms.import-key-material' && r.payload['ok'] === true);
+    const imports = log.records.filter(
+      (r) =>
+        r.type === 'outcome' && r.payload['action'] === 'kms.import-key-material' && r.payload['ok'] === true,
+    );
     assert.equal(imports.length, 1, 'exactly one import took effect');
-    assert.match(String(log.records.find((r) => r.type === 'kms.verified')?.payload['check']), /GenerateMac matches/);
-    assert.equal(log.records.filter((r) => r.type === 'intent' && !log.records.some((o) => o.type === 'outcome' && o.payload['intentSeq'] === r.seq)).length, 0, 'every intent is settled');
+    assert.match(
+      String(log.records.find((r) => r.type === 'kms.verified')?.payload['check']),
+      /GenerateMac matches/,
+    );
+    assert.equal(
+      log.records.filter(
+        (r) =>
+          r.type === 'intent' &&
+          !log.records.some((o) => o.type === 'outcome' && o.payload['intentSeq'] === r.seq),
+      ).length,
+      0,
+      'every intent is settled',
+    );
   });
 }

@@ -8,14 +8,14 @@ import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { fixturePlan, passphrasesFor, rehearse, tempDir } from './harness.js';
+import { fixturePlan, passphrasesFor, rehearse, tempDir, setIn, type PlanDoc } from './harness.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('ceremonies');
-before(async () => {
+void before(async () => {
   emu = await startEmulator();
 });
-after(async () => {
+void after(async () => {
   await emu.close();
   tmp.cleanup();
 });
@@ -31,14 +31,25 @@ function assertLogIntact(dir: string): void {
 let symmetricKcv = '';
 const symmetricDir = path.join(tmp.dir, 'symmetric');
 
-test('symmetric, CSPRNG, 2-of-3 backup shares: a full rehearsal imports and verifies the key', async () => {
+void test('symmetric, CSPRNG, 2-of-3 backup shares: a full rehearsal imports and verifies the key', async () => {
   const lines: string[] = [];
-  const r = await rehearse(symmetricDir, defaultRehearsalPlan(), { endpoint: emu.url, passphrases: passphrasesFor(3), lines });
+  const r = await rehearse(symmetricDir, defaultRehearsalPlan(), {
+    endpoint: emu.url,
+    passphrases: passphrasesFor(3),
+    lines,
+  });
   assert.match(r.keyArn, /^arn:aws:kms:us-east-1:111122223333:key\//);
   assert.match(r.checkValue, /^[0-9A-F]{6}$/);
   assert.equal(r.keyState, 'Enabled');
   symmetricKcv = r.checkValue;
-  for (const f of ['audit.db', 'report.html', 'plan.json', 'handover.txt', 'shares/custodian-1.share.json', 'shares/custodian-3.share.json'])
+  for (const f of [
+    'audit.db',
+    'report.html',
+    'plan.json',
+    'handover.txt',
+    'shares/custodian-1.share.json',
+    'shares/custodian-3.share.json',
+  ])
     assert.ok(existsSync(path.join(symmetricDir, f)), f);
   const report = readFileSync(path.join(symmetricDir, 'report.html'), 'utf8');
   assert.ok(report.includes(r.keyArn) && report.includes(r.checkValue));
@@ -46,18 +57,20 @@ test('symmetric, CSPRNG, 2-of-3 backup shares: a full rehearsal imports and veri
   assertLogIntact(symmetricDir);
 });
 
-test('rehearse refuses a directory that is not empty', async () => {
-  await assert.rejects(rehearse(symmetricDir, defaultRehearsalPlan(), { endpoint: emu.url }), { code: 'REHEARSAL_DIR_NOT_EMPTY' });
+void test('rehearse refuses a directory that is not empty', async () => {
+  await assert.rejects(rehearse(symmetricDir, defaultRehearsalPlan(), { endpoint: emu.url }), {
+    code: 'REHEARSAL_DIR_NOT_EMPTY',
+  });
 });
 
-test('existing material from backup shares: a quorum reconstitutes the same key into a new KMS key', async () => {
+void test('existing material from backup shares: a quorum reconstitutes the same key into a new KMS key', async () => {
   assert.ok(symmetricKcv, 'runs after the symmetric ceremony');
-  const plan = defaultRehearsalPlan() as Record<string, any>;
-  plan.name = 'Reimport from backup shares';
-  plan.material = { mode: 'existing-shares', sharesDir: path.join(symmetricDir, 'shares') };
-  plan.backup = { shares: false };
-  plan.target.key.create.alias = 'alias/keyrite-from-shares';
-  plan.guardedSteps = ['generate-material', 'import'];
+  const plan = defaultRehearsalPlan() as PlanDoc;
+  setIn(plan, 'name', 'Reimport from backup shares');
+  setIn(plan, 'material', { mode: 'existing-shares', sharesDir: path.join(symmetricDir, 'shares') });
+  setIn(plan, 'backup', { shares: false });
+  setIn(plan, 'target.key.create.alias', 'alias/keyrite-from-shares');
+  setIn(plan, 'guardedSteps', ['generate-material', 'import']);
   const dir = path.join(tmp.dir, 'from-shares');
   const r = await rehearse(dir, plan, { endpoint: emu.url, passphrases: passphrasesFor(3) });
   assert.equal(r.checkValue, symmetricKcv, 'the reconstituted material is the backed-up material');
@@ -65,17 +78,20 @@ test('existing material from backup shares: a quorum reconstitutes the same key 
   assertLogIntact(dir);
 });
 
-test('HMAC_256 from split knowledge: each custodian sees only their component KCV; KMS MAC matches', async () => {
+void test('HMAC_256 from split knowledge: each custodian sees only their component KCV; KMS MAC matches', async () => {
   const notices: [string, string][] = [];
   const dir = path.join(tmp.dir, 'hmac');
-  const plan = fixturePlan('hmac-split-knowledge.yaml') as Record<string, any>;
-  plan.expiration.validTo = new Date(Date.now() + 30 * 86400_000).toISOString();
+  const plan = fixturePlan('hmac-split-knowledge.yaml') as PlanDoc;
+  setIn(plan, 'expiration.validTo', new Date(Date.now() + 30 * 86400_000).toISOString());
   const r = await rehearse(dir, plan, {
     endpoint: emu.url,
     engine: { privateNotice: (id, msg) => notices.push([id, msg]) },
   });
   assert.equal(r.keyState, 'Enabled');
-  assert.deepEqual(notices.map(([id]) => id), ['custodian-1', 'custodian-2']);
+  assert.deepEqual(
+    notices.map(([id]) => id),
+    ['custodian-1', 'custodian-2'],
+  );
   const log = loadLog(path.join(dir, 'audit.db'));
   const verified = log.records.find((x) => x.type === 'kms.verified');
   assert.match(String(verified?.payload['check']), /GenerateMac matches/);
@@ -87,7 +103,7 @@ test('HMAC_256 from split knowledge: each custodian sees only their component KC
   assertLogIntact(dir);
 });
 
-test('ECC P-256 signing key with RSA_AES_KEY_WRAP and a cross-account grant', async () => {
+void test('ECC P-256 signing key with RSA_AES_KEY_WRAP and a cross-account grant', async () => {
   const dir = path.join(tmp.dir, 'ecc');
   const r = await rehearse(dir, fixturePlan('ecc-sign-grant.yaml'), { endpoint: emu.url });
   assert.equal(r.keyState, 'Enabled');
@@ -103,7 +119,7 @@ test('ECC P-256 signing key with RSA_AES_KEY_WRAP and a cross-account grant', as
   assertLogIntact(dir);
 });
 
-test('RSA_2048 material from a file into an existing EXTERNAL key', async () => {
+void test('RSA_2048 material from a file into an existing EXTERNAL key', async () => {
   const g = createKmsGateway({ region: 'us-east-1', endpoint: emu.url });
   let keyId: string;
   try {
@@ -116,12 +132,15 @@ test('RSA_2048 material from a file into an existing EXTERNAL key', async () => 
   mkdirSync(base);
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   writeFileSync(path.join(base, 'rsa-2048.pk8'), privateKey.export({ format: 'der', type: 'pkcs8' }));
-  const plan = fixturePlan('rsa-existing-key.yaml') as Record<string, any>;
-  plan.target.key.existing.keyId = keyId;
+  const plan = fixturePlan('rsa-existing-key.yaml') as PlanDoc;
+  setIn(plan, 'target.key.existing.keyId', keyId);
   const dir = path.join(tmp.dir, 'rsa');
   const r = await rehearse(dir, plan, { endpoint: emu.url, planBase: base });
   assert.equal(r.keyState, 'Enabled');
   const log = loadLog(path.join(dir, 'audit.db'));
-  assert.match(String(log.records.find((x) => x.type === 'kms.verified')?.payload['check']), /signature verifies/);
+  assert.match(
+    String(log.records.find((x) => x.type === 'kms.verified')?.payload['check']),
+    /signature verifies/,
+  );
   assertLogIntact(dir);
 });

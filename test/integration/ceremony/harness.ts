@@ -7,6 +7,8 @@ import { runRehearsal, type RehearsalResult } from '../../../src-main/ceremony/r
 import type { EngineOptions } from '../../../src-main/ceremony/runtime.js';
 import { csprngMaterial, type MaterialSource } from '../../../src-main/secrets/material-source.js';
 
+export { setIn, getIn, type PlanDoc } from '../../unit/ceremony/plan-doc.js';
+
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/plans');
 /** Low scrypt cost for test speed, passed explicitly; the product default is 2^17. */
 export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
@@ -74,7 +76,8 @@ export function findLeaks(dir: string, secrets: Buffer[]): string[] {
   const hits: string[] = [];
   for (const f of filesUnder(dir)) {
     const body = readFileSync(f);
-    for (const s of secrets) for (const e of encodings(s)) if (body.includes(e)) hits.push(path.relative(dir, f));
+    for (const s of secrets)
+      for (const e of encodings(s)) if (body.includes(e)) hits.push(path.relative(dir, f));
   }
   return hits;
 }

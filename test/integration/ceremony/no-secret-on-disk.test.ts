@@ -6,14 +6,24 @@ import path from 'node:path';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { capturingSource, filesUnder, findLeaks, fixturePlan, passphrasesFor, rehearse, tempDir } from './harness.js';
+import {
+  capturingSource,
+  filesUnder,
+  findLeaks,
+  fixturePlan,
+  passphrasesFor,
+  rehearse,
+  tempDir,
+  setIn,
+  type PlanDoc,
+} from './harness.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('leaks');
-before(async () => {
+void before(async () => {
   emu = await startEmulator();
 });
-after(async () => {
+void after(async () => {
   await emu.close();
   tmp.cleanup();
 });
@@ -27,14 +37,14 @@ for (const [name, planOf] of [
   [
     'HMAC from split knowledge',
     () => {
-      const p = fixturePlan('hmac-split-knowledge.yaml') as Record<string, any>;
-      p.expiration.validTo = new Date(Date.now() + 86400_000).toISOString();
+      const p = fixturePlan('hmac-split-knowledge.yaml') as PlanDoc;
+      setIn(p, 'expiration.validTo', new Date(Date.now() + 86400_000).toISOString());
       return p;
     },
   ],
   ['ECC with backup shares', () => fixturePlan('ecc-sign-grant.yaml')],
 ] as const) {
-  test(`no secret appears in any file Keyrite wrote (${name})`, async () => {
+  void test(`no secret appears in any file Keyrite wrote (${name})`, async () => {
     const secrets: Buffer[] = [];
     const dir = path.join(tmp.dir, name.replace(/\W+/g, '-'));
     const passphrases = passphrasesFor(3, 'leak-test');
@@ -75,7 +85,7 @@ for (const [name, planOf] of [
   });
 }
 
-test('the scanner finds a planted secret (the test can fail)', () => {
+void test('the scanner finds a planted secret (the test can fail)', () => {
   const secret = randomBytes(32);
   const d = tempDir('plant');
   try {

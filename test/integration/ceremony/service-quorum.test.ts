@@ -10,7 +10,7 @@ import { kmsPortFromGateway } from '../../../src-main/ceremony/kms-port-gateway.
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { unlockCustodian } from '../../../src-main/secrets/custodian-keys.js';
 import { readFileSync } from 'node:fs';
-import { TEST_SCRYPT, secretOf, tempDir } from './harness.js';
+import { TEST_SCRYPT, secretOf, tempDir, setIn, type PlanDoc } from './harness.js';
 
 /*
  * The quorum rules end to end through the service the UI and CLI use: every refusal with a real
@@ -24,10 +24,10 @@ const clock = () => new Date(now);
 const pw = (id: string) => secretOf(Buffer.from(`passphrase-of-${id}`));
 const events: ProgressEvent[] = [];
 
-before(async () => {
+void before(async () => {
   emu = await startEmulator();
-  const plan = defaultRehearsalPlan() as Record<string, any>;
-  delete plan.target.key.create.alias;
+  const plan = defaultRehearsalPlan() as PlanDoc;
+  setIn(plan, 'target.key.create.alias', undefined);
   svc = await CeremonyService.create({
     dir: path.join(tmp.dir, 'c'),
     planDoc: plan,
@@ -37,13 +37,13 @@ before(async () => {
   });
   svc.on('progress', (e) => events.push(e));
 });
-after(async () => {
+void after(async () => {
   svc.dispose();
   await emu.close();
   tmp.cleanup();
 });
 
-test('steps refuse to run out of order, and enrollment must be complete', async () => {
+void test('steps refuse to run out of order, and enrollment must be complete', async () => {
   await assert.rejects(svc.runStep('import'), { code: 'CEREMONY_OUT_OF_ORDER' });
   await svc.enroll('custodian-1', pw('custodian-1'));
   await assert.rejects(svc.enroll('custodian-1', pw('custodian-1')), { code: 'ALREADY_ENROLLED' });
@@ -55,25 +55,45 @@ test('steps refuse to run out of order, and enrollment must be complete', async 
   assert.equal(svc.nextStep, 'generate-material');
 });
 
-test('a guarded step does not run without M distinct valid confirmations', async () => {
+void test('a guarded step does not run without M distinct valid confirmations', async () => {
   await assert.rejects(svc.runStep('generate-material'), { code: 'QUORUM_NOT_MET' });
-  await assert.rejects(svc.confirm('generate-material', 'custodian-1', pw('custodian-2')), { code: 'PASSPHRASE_WRONG' });
+  await assert.rejects(svc.confirm('generate-material', 'custodian-1', pw('custodian-2')), {
+    code: 'PASSPHRASE_WRONG',
+  });
   const r = await svc.confirm('generate-material', 'custodian-1', pw('custodian-1'));
   assert.deepEqual([r.confirmations, r.required], [1, 2]);
-  await assert.rejects(svc.confirm('generate-material', 'custodian-1', pw('custodian-1')), { code: 'CONFIRMATION_DUPLICATE' });
-  await assert.rejects(svc.confirm('generate-material', 'mallory', pw('mallory')), { code: 'CONFIRMATION_UNKNOWN_KEY' });
+  await assert.rejects(svc.confirm('generate-material', 'custodian-1', pw('custodian-1')), {
+    code: 'CONFIRMATION_DUPLICATE',
+  });
+  await assert.rejects(svc.confirm('generate-material', 'mallory', pw('mallory')), {
+    code: 'CONFIRMATION_UNKNOWN_KEY',
+  });
   await assert.rejects(svc.runStep('generate-material'), { code: 'QUORUM_NOT_MET' });
-  await assert.rejects(svc.confirm('backup-shares', 'custodian-2', pw('custodian-2')), { code: 'CEREMONY_OUT_OF_ORDER' });
+  await assert.rejects(svc.confirm('backup-shares', 'custodian-2', pw('custodian-2')), {
+    code: 'CEREMONY_OUT_OF_ORDER',
+  });
 });
 
-test('a confirmation signed over other facts is refused as the wrong digest', async () => {
+void test('a confirmation signed over other facts is refused as the wrong digest', async () => {
   const ch = svc.challenge('generate-material');
-  const enrollment = JSON.parse(readFileSync(path.join(tmp.dir, 'c', 'custodians', 'custodian-2.json'), 'utf8'));
+  const enrollment = JSON.parse(
+    readFileSync(path.join(tmp.dir, 'c', 'custodians', 'custodian-2.json'), 'utf8'),
+  );
   const u = await unlockCustodian(svc.ceremonyId, enrollment, pw('custodian-2'));
   try {
-    const forged = challengeDigest({ ...ch, facts: { ...ch.facts, keyArn: 'arn:aws:kms:us-east-1:111122223333:key/other' } });
+    const forged = challengeDigest({
+      ...ch,
+      facts: { ...ch.facts, keyArn: 'arn:aws:kms:us-east-1:111122223333:key/other' },
+    });
     assert.throws(
-      () => svc.submitConfirmation({ custodianId: 'custodian-2', publicKey: enrollment.signingPublicKey, digest: forged, nonce: ch.nonce, signature: u.signDigest(forged) }),
+      () =>
+        svc.submitConfirmation({
+          custodianId: 'custodian-2',
+          publicKey: enrollment.signingPublicKey,
+          digest: forged,
+          nonce: ch.nonce,
+          signature: u.signDigest(forged),
+        }),
       { code: 'CONFIRMATION_WRONG_DIGEST' },
     );
   } finally {
@@ -81,7 +101,7 @@ test('a confirmation signed over other facts is refused as the wrong digest', as
   }
 });
 
-test('an expired request stops counting, and a fresh request is issued', async () => {
+void test('an expired request stops counting, and a fresh request is issued', async () => {
   now += 61_000;
   await assert.rejects(svc.runStep('generate-material'), { code: 'CONFIRMATION_EXPIRED' });
   const fresh = svc.challenge('generate-material');
@@ -90,12 +110,20 @@ test('an expired request stops counting, and a fresh request is issued', async (
 });
 
 let usedConfirmation: Parameters<CeremonyService['submitConfirmation']>[0];
-test('with M confirmations the step runs; its confirmations cannot be replayed into the next step', async () => {
+void test('with M confirmations the step runs; its confirmations cannot be replayed into the next step', async () => {
   const ch = svc.challenge('generate-material');
-  const enrollment = JSON.parse(readFileSync(path.join(tmp.dir, 'c', 'custodians', 'custodian-3.json'), 'utf8'));
+  const enrollment = JSON.parse(
+    readFileSync(path.join(tmp.dir, 'c', 'custodians', 'custodian-3.json'), 'utf8'),
+  );
   const u = await unlockCustodian(svc.ceremonyId, enrollment, pw('custodian-3'));
   const digest = challengeDigest(ch);
-  usedConfirmation = { custodianId: 'custodian-3', publicKey: enrollment.signingPublicKey, digest, nonce: ch.nonce, signature: u.signDigest(digest) };
+  usedConfirmation = {
+    custodianId: 'custodian-3',
+    publicKey: enrollment.signingPublicKey,
+    digest,
+    nonce: ch.nonce,
+    signature: u.signDigest(digest),
+  };
   u.dispose();
   svc.submitConfirmation(usedConfirmation);
   await svc.confirm('generate-material', 'custodian-1', pw('custodian-1'));
@@ -107,7 +135,7 @@ test('with M confirmations the step runs; its confirmations cannot be replayed i
   assert.throws(() => svc.submitConfirmation(usedConfirmation), { code: 'CONFIRMATION_REPLAYED' });
 });
 
-test('the view is public facts only and fits the IPC contract; progress events flow', () => {
+void test('the view is public facts only and fits the IPC contract; progress events flow', () => {
   const view = svc.view();
   ceremonyView.parse(view);
   const text = JSON.stringify(view);
@@ -115,9 +143,15 @@ test('the view is public facts only and fits the IPC contract; progress events f
   assert.ok(events.some((e) => e.stepId === 'generate-material' && e.phase === 'completed'));
 });
 
-test('a witness exception appears on its step', () => {
-  const view = svc.witnessException('generate-material', 'witness-1', 'Custodian 3 read the KCV aloud before the others compared it.');
+void test('a witness exception appears on its step', () => {
+  const view = svc.witnessException(
+    'generate-material',
+    'witness-1',
+    'Custodian 3 read the KCV aloud before the others compared it.',
+  );
   const step = view.steps.find((s) => s.id === 'generate-material');
   assert.equal(step?.exceptions[0]?.witnessId, 'witness-1');
-  assert.throws(() => svc.witnessException('generate-material', 'custodian-1', 'x'), { code: 'NOT_A_WITNESS' });
+  assert.throws(() => svc.witnessException('generate-material', 'custodian-1', 'x'), {
+    code: 'NOT_A_WITNESS',
+  });
 });

@@ -12,34 +12,57 @@ import { DEFAULT_SCRYPT_COST } from '../../../src-main/secrets/passphrase-seal.j
 const cost = { N: 2 ** 10, r: 8, p: 1 };
 const pw = (s: string) => SecretBuffer.adopt(Buffer.from(s, 'utf8'));
 
-test('the default scrypt cost is strong', () => {
+void test('the default scrypt cost is strong', () => {
   assert.ok(DEFAULT_SCRYPT_COST.N >= 2 ** 17 && DEFAULT_SCRYPT_COST.r >= 8);
 });
 
-test('enrollment seals keys that only the passphrase opens, and records scrypt parameters', async () => {
+void test('enrollment seals keys that only the passphrase opens, and records scrypt parameters', async () => {
   const e = await enrollCustodian('cer', 'alice', pw('correct horse battery'), cost);
   assert.equal(e.sealedKeys.N, cost.N);
   assert.equal(e.sealedKeys.kdf, 'scrypt');
   await assert.rejects(unlockCustodian('cer', e, pw('wrong horse battery')), { code: 'PASSPHRASE_WRONG' });
   // Bound to its ceremony: the same blob does not open under another ceremony id.
-  await assert.rejects(unlockCustodian('other', e, pw('correct horse battery')), { code: 'PASSPHRASE_WRONG' });
+  await assert.rejects(unlockCustodian('other', e, pw('correct horse battery')), {
+    code: 'PASSPHRASE_WRONG',
+  });
   const u = await unlockCustodian('cer', e, pw('correct horse battery'));
-  const ch = { ceremonyId: 'cer', stepId: 'import' as const, facts: {}, chainHead: '00', nonce: 'n', expiresAt: '2099-01-01T00:00:00Z' };
+  const ch = {
+    ceremonyId: 'cer',
+    stepId: 'import' as const,
+    facts: {},
+    chainHead: '00',
+    nonce: 'n',
+    expiresAt: '2099-01-01T00:00:00Z',
+  };
   const digest = challengeDigest(ch);
-  const t = new QuorumTally({ challenge: ch, enrolled: new Map([['alice', e.signingPublicKey]]), usedNonces: new Set(), now: () => new Date() });
-  t.add({ custodianId: 'alice', publicKey: e.signingPublicKey, digest, nonce: 'n', signature: u.signDigest(digest) });
+  const t = new QuorumTally({
+    challenge: ch,
+    enrolled: new Map([['alice', e.signingPublicKey]]),
+    usedNonces: new Set(),
+    now: () => new Date(),
+  });
+  t.add({
+    custodianId: 'alice',
+    publicKey: e.signingPublicKey,
+    digest,
+    nonce: 'n',
+    signature: u.signDigest(digest),
+  });
   t.assertMet(1);
   u.dispose();
   assert.throws(() => u.signDigest(digest));
 });
 
-test('short passphrases are refused at enrollment', async () => {
+void test('short passphrases are refused at enrollment', async () => {
   await assert.rejects(enrollCustodian('cer', 'a', pw('short'), cost), { code: 'PASSPHRASE_TOO_SHORT' });
 });
 
-test('backup shares: each opens only for its holder, matches its commitment, and M of them rebuild the material', async () => {
+void test('backup shares: each opens only for its holder, matches its commitment, and M of them rebuild the material', async () => {
   const people = await Promise.all(
-    ['a', 'b', 'c'].map(async (id) => ({ id, e: await enrollCustodian('cer', id, pw(`passphrase-of-${id}`), cost) })),
+    ['a', 'b', 'c'].map(async (id) => ({
+      id,
+      e: await enrollCustodian('cer', id, pw(`passphrase-of-${id}`), cost),
+    })),
   );
   const raw = randomBytes(32);
   const expected = Buffer.from(raw);
@@ -53,15 +76,22 @@ test('backup shares: each opens only for its holder, matches its commitment, and
   );
   assert.equal(files.length, 3);
   for (const f of files) assert.ok(!JSON.stringify(f).includes(expected.toString('hex')));
-  const unlocked = await Promise.all(people.map((p) => unlockCustodian('cer', p.e, pw(`passphrase-of-${p.id}`))));
+  const unlocked = await Promise.all(
+    people.map((p) => unlockCustodian('cer', p.e, pw(`passphrase-of-${p.id}`))),
+  );
   // Wrong holder refused.
-  assert.throws(() => openShare(files[0]!, unlocked[1]!, files[0]!.commitment), { code: 'SHARE_WRONG_HOLDER' });
+  assert.throws(() => openShare(files[0]!, unlocked[1]!, files[0]!.commitment), {
+    code: 'SHARE_WRONG_HOLDER',
+  });
   // A commitment other than the recorded one is refused (the share is not the one created).
   assert.throws(() => openShare(files[0]!, unlocked[0]!, 'ff'.repeat(32)), { code: 'SHARE_INCONSISTENT' });
   // A tampered ciphertext does not open.
   const bad = { ...files[1]!, ciphertext: Buffer.from('x'.repeat(33)).toString('base64') };
   assert.throws(() => openShare(bad, unlocked[1]!, files[1]!.commitment), { code: 'SHARE_UNREADABLE' });
-  const opened = [openShare(files[0]!, unlocked[0]!, files[0]!.commitment), openShare(files[2]!, unlocked[2]!, files[2]!.commitment)];
+  const opened = [
+    openShare(files[0]!, unlocked[0]!, files[0]!.commitment),
+    openShare(files[2]!, unlocked[2]!, files[2]!.commitment),
+  ];
   const rebuilt = await combineShares(opened);
   assert.ok(rebuilt.use((b) => b.equals(expected)));
   for (const s of opened) s.dispose();
@@ -70,11 +100,14 @@ test('backup shares: each opens only for its holder, matches its commitment, and
   for (const u of unlocked) u.dispose();
 });
 
-test('split knowledge XORs components and disposes them', () => {
+void test('split knowledge XORs components and disposes them', () => {
   const a = SecretBuffer.adopt(Buffer.from([0x0f, 0xf0, 0xaa]));
   const b = SecretBuffer.adopt(Buffer.from([0xff, 0xff, 0x0f]));
   const k = combineComponents([a, b]);
-  assert.deepEqual(k.use((x) => [...x]), [0xf0, 0x0f, 0xa5]);
+  assert.deepEqual(
+    k.use((x) => [...x]),
+    [0xf0, 0x0f, 0xa5],
+  );
   assert.equal(a.disposed && b.disposed, true);
   const c = SecretBuffer.alloc(2);
   const d = SecretBuffer.alloc(3);

@@ -25,3 +25,19 @@ export function basePlanDoc(): Record<string, unknown> {
     quorum: { m: 2 },
   };
 }
+
+export type PlanDoc = Record<string, unknown>;
+
+/** Sets a dotted path in a plan document (tests bend one field at a time). */
+export function setIn(doc: PlanDoc, dotted: string, value: unknown): void {
+  const keys = dotted.split('.');
+  const last = keys.pop() as string;
+  let at = doc;
+  for (const k of keys) at = at[k] as PlanDoc;
+  if (value === undefined) delete at[last];
+  else at[last] = value;
+}
+
+export function getIn(doc: PlanDoc, dotted: string): unknown {
+  return dotted.split('.').reduce<unknown>((at, k) => (at as PlanDoc)[k], doc);
+}

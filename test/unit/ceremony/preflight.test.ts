@@ -1,24 +1,31 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
-import { assertPlanAcceptable, preflightRefusals, type CompatibilityCheck } from '../../../src-shared/ceremony/preflight.js';
+import {
+  assertPlanAcceptable,
+  preflightRefusals,
+  type CompatibilityCheck,
+} from '../../../src-shared/ceremony/preflight.js';
 import { assertCompatible } from '../../../src-shared/wrap/compat.js';
-import { basePlanDoc } from './plan-doc.js';
+import { basePlanDoc, getIn, setIn, type PlanDoc } from './plan-doc.js';
 
 const now = new Date('2026-03-01T00:00:00Z');
 const compat = assertCompatible as unknown as CompatibilityCheck;
 
-function refusalsOf(mutate: (d: Record<string, any>) => void): string[] {
-  const doc = structuredClone(basePlanDoc()) as Record<string, any>;
+function refusalsOf(mutate: (d: PlanDoc) => void): string[] {
+  const doc = structuredClone(basePlanDoc()) as PlanDoc;
   mutate(doc);
   return preflightRefusals(validatePlan(doc).plan, now, compat).map((r) => r.code);
 }
 
-test('the base plan passes pre-flight', () => {
-  assert.deepEqual(refusalsOf(() => {}), []);
+void test('the base plan passes pre-flight', () => {
+  assert.deepEqual(
+    refusalsOf(() => {}),
+    [],
+  );
 });
 
-test('the plan digest is stable across spellings and changes with any field', () => {
+void test('the plan digest is stable across spellings and changes with any field', () => {
   const a = validatePlan(basePlanDoc()).digest;
   const reordered = Object.fromEntries(Object.entries(basePlanDoc()).reverse());
   assert.equal(validatePlan(reordered).digest, a);
@@ -26,67 +33,92 @@ test('the plan digest is stable across spellings and changes with any field', ()
   assert.notEqual(validatePlan({ ...basePlanDoc(), name: 'other' }).digest, a);
 });
 
-test('schema problems are refused with the path that is wrong', () => {
-  assert.throws(() => validatePlan({ ...basePlanDoc(), quorum: { m: 0 } }), { code: 'PLAN_INVALID', message: /quorum\.m/ });
+void test('schema problems are refused with the path that is wrong', () => {
+  assert.throws(() => validatePlan({ ...basePlanDoc(), quorum: { m: 0 } }), {
+    code: 'PLAN_INVALID',
+    message: /quorum\.m/,
+  });
   assert.throws(() => validatePlan({ ...basePlanDoc(), surprise: true }), { code: 'PLAN_INVALID' });
 });
 
-const cases: [string, (d: Record<string, any>) => void, string][] = [
-  ['RSA material under direct RSA-OAEP', (d) => (d.target.key.create.keySpec = 'RSA_2048'), 'PLAN_ALGORITHM_INCOMPATIBLE'],
+const cases: [string, (d: PlanDoc) => void, string][] = [
   [
-    'P-521 under OAEP with an RSA_2048 wrapping key',
-    (d) => (d.target.key.create.keySpec = 'ECC_NIST_P521'),
+    'RSA material under direct RSA-OAEP',
+    (d) => setIn(d, 'target.key.create.keySpec', 'RSA_2048'),
     'PLAN_ALGORITHM_INCOMPATIBLE',
   ],
-  ['an alias without alias/', (d) => (d.target.key.create.alias = 'my-key'), 'PLAN_ALIAS_SYNTAX'],
-  ['an alias under alias/aws/', (d) => (d.target.key.create.alias = 'alias/aws/mine'), 'PLAN_ALIAS_RESERVED'],
-  ['a key usage the spec does not allow', (d) => (d.target.key.create.keyUsage = 'SIGN_VERIFY'), 'PLAN_KEY_USAGE'],
+  [
+    'P-521 under OAEP with an RSA_2048 wrapping key',
+    (d) => setIn(d, 'target.key.create.keySpec', 'ECC_NIST_P521'),
+    'PLAN_ALGORITHM_INCOMPATIBLE',
+  ],
+  ['an alias without alias/', (d) => setIn(d, 'target.key.create.alias', 'my-key'), 'PLAN_ALIAS_SYNTAX'],
+  [
+    'an alias under alias/aws/',
+    (d) => setIn(d, 'target.key.create.alias', 'alias/aws/mine'),
+    'PLAN_ALIAS_RESERVED',
+  ],
+  [
+    'a key usage the spec does not allow',
+    (d) => setIn(d, 'target.key.create.keyUsage', 'SIGN_VERIFY'),
+    'PLAN_KEY_USAGE',
+  ],
   [
     'validTo in the past',
-    (d) => (d.expiration = { model: 'KEY_MATERIAL_EXPIRES', validTo: '2026-02-01T00:00:00Z' }),
+    (d) => setIn(d, 'expiration', { model: 'KEY_MATERIAL_EXPIRES', validTo: '2026-02-01T00:00:00Z' }),
     'PLAN_VALID_TO_PAST',
   ],
   [
     'validTo more than 365 days ahead',
-    (d) => (d.expiration = { model: 'KEY_MATERIAL_EXPIRES', validTo: '2027-03-02T00:00:00Z' }),
+    (d) => setIn(d, 'expiration', { model: 'KEY_MATERIAL_EXPIRES', validTo: '2027-03-02T00:00:00Z' }),
     'PLAN_VALID_TO_RANGE',
   ],
-  ['a quorum larger than the custodians', (d) => (d.quorum.m = 4), 'PLAN_QUORUM_TOO_LARGE'],
+  ['a quorum larger than the custodians', (d) => setIn(d, 'quorum.m', 4), 'PLAN_QUORUM_TOO_LARGE'],
   [
     'a custodian listed twice',
-    (d) => d.participants.custodians.push({ id: 'c1', name: 'Again' }),
+    (d) => (getIn(d, 'participants.custodians') as unknown[]).push({ id: 'c1', name: 'Again' }),
     'PLAN_DUPLICATE_PARTICIPANT',
   ],
-  ['a witness who is also a custodian', (d) => (d.participants.witnesses = [{ id: 'c2', name: 'W' }]), 'PLAN_DUPLICATE_PARTICIPANT'],
-  ['backup shares with a quorum of one', (d) => (d.quorum.m = 1), 'PLAN_BACKUP_QUORUM'],
+  [
+    'a witness who is also a custodian',
+    (d) => setIn(d, 'participants.witnesses', [{ id: 'c2', name: 'W' }]),
+    'PLAN_DUPLICATE_PARTICIPANT',
+  ],
+  ['backup shares with a quorum of one', (d) => setIn(d, 'quorum.m', 1), 'PLAN_BACKUP_QUORUM'],
   [
     'split knowledge of an ECC key',
     (d) => {
-      d.target.key.create.keySpec = 'ECC_NIST_P256';
-      d.material = { mode: 'split-knowledge' };
+      setIn(d, 'target.key.create.keySpec', 'ECC_NIST_P256');
+      setIn(d, 'material', { mode: 'split-knowledge' });
     },
     'PLAN_SPLIT_KNOWLEDGE_SPEC',
   ],
-  ['a grant to the key’s own account', (d) => (d.grant = { accountId: '111122223333' }), 'PLAN_GRANT_SELF'],
-  ['a guarded grant without a grant', (d) => (d.guardedSteps = ['grant']), 'PLAN_GUARD_UNKNOWN_STEP'],
+  [
+    'a grant to the key’s own account',
+    (d) => setIn(d, 'grant', { accountId: '111122223333' }),
+    'PLAN_GRANT_SELF',
+  ],
+  ['a guarded grant without a grant', (d) => setIn(d, 'guardedSteps', ['grant']), 'PLAN_GUARD_UNKNOWN_STEP'],
 ];
 for (const [what, mutate, code] of cases) {
-  test(`pre-flight refuses ${what}`, () => {
+  void test(`pre-flight refuses ${what}`, () => {
     assert.ok(refusalsOf(mutate).includes(code), `expected ${code}, got ${refusalsOf(mutate).join(', ')}`);
   });
 }
 
-test('validTo inside the window passes', () => {
+void test('validTo inside the window passes', () => {
   assert.deepEqual(
-    refusalsOf((d) => (d.expiration = { model: 'KEY_MATERIAL_EXPIRES', validTo: '2026-12-01T00:00:00Z' })),
+    refusalsOf((d) =>
+      setIn(d, 'expiration', { model: 'KEY_MATERIAL_EXPIRES', validTo: '2026-12-01T00:00:00Z' }),
+    ),
     [],
   );
 });
 
-test('assertPlanAcceptable reports every reason at once', () => {
-  const doc = structuredClone(basePlanDoc()) as Record<string, any>;
-  doc.quorum.m = 4;
-  doc.target.key.create.alias = 'bad';
+void test('assertPlanAcceptable reports every reason at once', () => {
+  const doc = structuredClone(basePlanDoc()) as PlanDoc;
+  setIn(doc, 'quorum.m', 4);
+  setIn(doc, 'target.key.create.alias', 'bad');
   assert.throws(() => assertPlanAcceptable(validatePlan(doc).plan, now, compat), {
     code: 'PLAN_REFUSED',
     message: /2 reasons/,

@@ -34,7 +34,11 @@ const now = new Date('2026-01-01T10:00:00Z');
 const challenge: ConfirmationChallenge = {
   ceremonyId: 'cer-1',
   stepId: 'import',
-  facts: { keyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k1', kcv: 'abcdef', algorithm: 'RSAES_OAEP_SHA_256' },
+  facts: {
+    keyArn: 'arn:aws:kms:eu-west-1:111122223333:key/k1',
+    kcv: 'abcdef',
+    algorithm: 'RSAES_OAEP_SHA_256',
+  },
   chainHead: 'aa'.repeat(32),
   nonce: 'n-1',
   expiresAt: '2026-01-01T10:10:00.000Z',
@@ -50,7 +54,7 @@ function ctx(over: Partial<QuorumContext> = {}): QuorumContext {
   };
 }
 
-test('M distinct valid confirmations meet the quorum', () => {
+void test('M distinct valid confirmations meet the quorum', () => {
   const t = new QuorumTally(ctx());
   t.add(alice.confirm(challenge));
   assert.throws(() => t.assertMet(2), { code: 'QUORUM_NOT_MET' });
@@ -62,7 +66,7 @@ test('M distinct valid confirmations meet the quorum', () => {
   );
 });
 
-test('a second confirmation from the same custodian is refused and does not count', () => {
+void test('a second confirmation from the same custodian is refused and does not count', () => {
   const t = new QuorumTally(ctx());
   t.add(alice.confirm(challenge));
   assert.throws(() => t.add(alice.confirm(challenge)), { code: 'CONFIRMATION_DUPLICATE' });
@@ -70,18 +74,18 @@ test('a second confirmation from the same custodian is refused and does not coun
   assert.throws(() => t.assertMet(2), { code: 'QUORUM_NOT_MET' });
 });
 
-test('a confirmation whose nonce a step already used is refused as a replay', () => {
+void test('a confirmation whose nonce a step already used is refused as a replay', () => {
   const t = new QuorumTally(ctx({ usedNonces: new Set(['n-1']) }));
   assert.throws(() => t.add(alice.confirm(challenge)), { code: 'CONFIRMATION_REPLAYED' });
 });
 
-test('a confirmation of a previous challenge cannot be replayed into the next one', () => {
+void test('a confirmation of a previous challenge cannot be replayed into the next one', () => {
   const next = { ...challenge, nonce: 'n-2', chainHead: 'bb'.repeat(32) };
   const t = new QuorumTally(ctx({ challenge: next, usedNonces: new Set(['n-1']) }));
   assert.throws(() => t.add(alice.confirm(challenge)), { code: 'CONFIRMATION_REPLAYED' });
 });
 
-test('an expired challenge is refused', () => {
+void test('an expired challenge is refused', () => {
   const t = new QuorumTally(ctx({ now: () => new Date('2026-01-01T10:10:00Z') }));
   assert.throws(() => t.add(alice.confirm(challenge)), { code: 'CONFIRMATION_EXPIRED' });
 });
@@ -92,13 +96,13 @@ for (const [what, changed] of [
   ['other facts (a different KCV)', { ...challenge, facts: { ...challenge.facts, kcv: '000000' } }],
   ['another chain head', { ...challenge, chainHead: 'cc'.repeat(32) }],
 ] as const) {
-  test(`a confirmation signed for ${what} is refused as the wrong digest`, () => {
+  void test(`a confirmation signed for ${what} is refused as the wrong digest`, () => {
     const t = new QuorumTally(ctx());
     assert.throws(() => t.add(alice.confirm(changed)), { code: 'CONFIRMATION_WRONG_DIGEST' });
   });
 }
 
-test('a confirmation from a key that is not enrolled is refused', () => {
+void test('a confirmation from a key that is not enrolled is refused', () => {
   const t = new QuorumTally(ctx());
   assert.throws(() => t.add(mallory.confirm(challenge)), { code: 'CONFIRMATION_UNKNOWN_KEY' });
   // Mallory claiming to be alice, with her own key:
@@ -107,14 +111,16 @@ test('a confirmation from a key that is not enrolled is refused', () => {
   });
 });
 
-test('a forged signature under an enrolled key is refused', () => {
+void test('a forged signature under an enrolled key is refused', () => {
   const t = new QuorumTally(ctx());
   const forged = { ...mallory.confirm(challenge), custodianId: 'alice', publicKey: alice.publicKey };
   assert.throws(() => t.add(forged), { code: 'CONFIRMATION_BAD_SIGNATURE' });
-  assert.throws(() => t.add({ ...alice.confirm(challenge), signature: 'AAAA' }), { code: 'CONFIRMATION_BAD_SIGNATURE' });
+  assert.throws(() => t.add({ ...alice.confirm(challenge), signature: 'AAAA' }), {
+    code: 'CONFIRMATION_BAD_SIGNATURE',
+  });
 });
 
-test('refusal messages carry no signature or key bytes', () => {
+void test('refusal messages carry no signature or key bytes', () => {
   const t = new QuorumTally(ctx());
   const c = mallory.confirm(challenge);
   try {

@@ -1,12 +1,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { applyEvent, foldEvents, initialState, isGuarded, nextStep } from '../../../src-shared/ceremony/state-machine.js';
+import {
+  applyEvent,
+  foldEvents,
+  initialState,
+  isGuarded,
+  nextStep,
+} from '../../../src-shared/ceremony/state-machine.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
 import { basePlanDoc } from './plan-doc.js';
 
 const { plan, digest } = validatePlan(basePlanDoc());
 
-test('a fresh ceremony starts at enrollment and skips what the plan does not need', () => {
+void test('a fresh ceremony starts at enrollment and skips what the plan does not need', () => {
   const s = initialState('c1', digest, plan);
   assert.equal(nextStep(s), 'enroll');
   assert.equal(s.steps['grant'], 'skipped');
@@ -14,20 +20,32 @@ test('a fresh ceremony starts at enrollment and skips what the plan does not nee
   assert.equal(s.steps['backup-shares'], 'pending');
 });
 
-test('steps run only in order', () => {
+void test('steps run only in order', () => {
   const s = initialState('c1', digest, plan);
-  assert.throws(() => applyEvent(s, { kind: 'step-started', step: 'import' }), { code: 'CEREMONY_OUT_OF_ORDER' });
-  assert.throws(() => applyEvent(s, { kind: 'step-completed', step: 'enroll', facts: {} }), { code: 'CEREMONY_OUT_OF_ORDER' });
+  assert.throws(() => applyEvent(s, { kind: 'step-started', step: 'import' }), {
+    code: 'CEREMONY_OUT_OF_ORDER',
+  });
+  assert.throws(() => applyEvent(s, { kind: 'step-completed', step: 'enroll', facts: {} }), {
+    code: 'CEREMONY_OUT_OF_ORDER',
+  });
   const s1 = applyEvent(s, { kind: 'step-started', step: 'enroll' });
-  assert.throws(() => applyEvent(s1, { kind: 'step-started', step: 'preflight' }), { code: 'CEREMONY_OUT_OF_ORDER' });
+  assert.throws(() => applyEvent(s1, { kind: 'step-started', step: 'preflight' }), {
+    code: 'CEREMONY_OUT_OF_ORDER',
+  });
   const s2 = applyEvent(s1, { kind: 'step-completed', step: 'enroll', facts: { note: 'x' } });
   assert.equal(nextStep(s2), 'preflight');
   assert.equal(s2.facts['note'], 'x');
 });
 
-test('a failed step is the next step again; a rewind re-opens every later step', () => {
+void test('a failed step is the next step again; a rewind re-opens every later step', () => {
   let s = initialState('c1', digest, plan);
-  for (const step of ['enroll', 'preflight', 'create-key', 'import-parameters', 'generate-material'] as const) {
+  for (const step of [
+    'enroll',
+    'preflight',
+    'create-key',
+    'import-parameters',
+    'generate-material',
+  ] as const) {
     s = foldEvents(s, [
       { kind: 'step-started', step },
       { kind: 'step-completed', step, facts: {} },
@@ -42,9 +60,22 @@ test('a failed step is the next step again; a rewind re-opens every later step',
   assert.equal(s.steps['grant'], 'skipped');
 });
 
-test('close ends the ceremony; nothing applies after it', () => {
+void test('close ends the ceremony; nothing applies after it', () => {
   let s = initialState('c1', digest, plan);
-  for (const step of ['enroll', 'preflight', 'create-key', 'import-parameters', 'generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import', 'verify', 'handover', 'close'] as const) {
+  for (const step of [
+    'enroll',
+    'preflight',
+    'create-key',
+    'import-parameters',
+    'generate-material',
+    'backup-shares',
+    'verify-shares',
+    'wrap',
+    'import',
+    'verify',
+    'handover',
+    'close',
+  ] as const) {
     s = foldEvents(s, [
       { kind: 'step-started', step },
       { kind: 'step-completed', step, facts: {} },
@@ -52,10 +83,12 @@ test('close ends the ceremony; nothing applies after it', () => {
   }
   assert.equal(s.closed, true);
   assert.equal(nextStep(s), null);
-  assert.throws(() => applyEvent(s, { kind: 'rewound', to: 'import', reason: 'x' }), { code: 'CEREMONY_OUT_OF_ORDER' });
+  assert.throws(() => applyEvent(s, { kind: 'rewound', to: 'import', reason: 'x' }), {
+    code: 'CEREMONY_OUT_OF_ORDER',
+  });
 });
 
-test('guarded steps come from the plan, and skipped steps are never guarded', () => {
+void test('guarded steps come from the plan, and skipped steps are never guarded', () => {
   assert.equal(isGuarded(plan, 'import'), true);
   assert.equal(isGuarded(plan, 'wrap'), false);
   const noBackup = validatePlan({ ...basePlanDoc(), backup: { shares: false } }).plan;
