@@ -172,9 +172,10 @@ export function encryptionAlgorithms(spec: EmulatedKeySpec): EncryptionAlgorithm
 }
 
 /**
- * AWS's rule table for GetParametersForImport: OAEP carries everything except RSA private keys (too
- * large) and P-521 keys under a 2048-bit wrapping key; RSA_AES_KEY_WRAP carries RSA and ECC private
- * keys; PKCS#1 v1.5 is refused for new imports since 2023-10-10. Returns the reason when refused.
+ * AWS's rule table for GetParametersForImport, as the service model documents WrappingAlgorithm:
+ * RSAES_OAEP_* carries every kind of material except RSA private keys (too large), and not P-521
+ * under a 2048-bit wrapping key; RSA_AES_KEY_WRAP_* is "supported for wrapping RSA and ECC key
+ * material" only; RSAES_PKCS1_V1_5 is refused since 2023-10-10. Returns the reason when refused.
  */
 export function wrappingRefusal(
   spec: EmulatedKeySpec,
@@ -197,6 +198,9 @@ export function wrappingRefusal(
       return undefined;
     case 'RSA_AES_KEY_WRAP_SHA_1':
     case 'RSA_AES_KEY_WRAP_SHA_256':
+      if (cls === 'symmetric' || cls === 'hmac') {
+        return `The ${algorithm} wrapping algorithm is supported only for RSA and ECC key material. Use RSAES_OAEP_SHA_256 for ${spec} key material.`;
+      }
       return undefined;
   }
 }

@@ -133,6 +133,17 @@ void describe('GetParametersForImport', () => {
       'ValidationException',
       /at 'wrappingAlgorithm' failed to satisfy constraint/,
     );
+    await rejectsWith(
+      h.kms.send(
+        new GetParametersForImportCommand({
+          KeyId: k.id,
+          WrappingAlgorithm: 'RSA_AES_KEY_WRAP_SHA_256',
+          WrappingKeySpec: 'RSA_2048',
+        }),
+      ),
+      'ValidationException',
+      /supported only for RSA and ECC key material/,
+    );
     const rsa = await externalKey({ KeySpec: 'RSA_2048', KeyUsage: 'SIGN_VERIFY' });
     await rejectsWith(params(rsa.id), 'ValidationException', /cannot wrap key material for a RSA_2048/);
     const p521 = await externalKey({ KeySpec: 'ECC_NIST_P521', KeyUsage: 'SIGN_VERIFY' });
