@@ -5,7 +5,7 @@ import { OverviewScreen } from './screens/OverviewScreen.js';
 import { ParamsScreen } from './screens/ParamsScreen.js';
 import { WitnessScreen } from './screens/WitnessScreen.js';
 import { api } from './ipc/client.js';
-import iconUrl from '../assets/icon.svg';
+import { KeyriteMark } from './components/KeyriteMark.js';
 
 /** Hash routes: they never navigate the window, so the shell's navigation lock stays simple. */
 const routes = {
@@ -42,7 +42,7 @@ export function App() {
     <div className="shell">
       <header className="topbar">
         <span className="brand">
-          <img src={iconUrl} alt="" width="24" height="24" /> Keyrite
+          <KeyriteMark /> Keyrite
         </span>
         <nav aria-label="Sections">
           <ul>

@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { afterEach, beforeEach, test } from 'node:test';
 import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
 
 let h: Harness;
-before(async () => {
+// A fresh data directory and browser profile for every test.
+beforeEach(async () => {
   mkdirSync(artifactsDir, { recursive: true });
   h = await startHarness();
 });
-after(async () => {
+afterEach(async () => {
   await h.close();
 });
 
@@ -44,6 +45,16 @@ test('the witness display route shows public facts only, with no forms', async (
   await page.getByTestId('witness-display').waitFor();
   assert.equal(await page.locator('form, input, textarea').count(), 0);
   await shot('witness-idle');
+});
+
+test('the screens load every resource they ask for and raise no page error', async () => {
+  for (const route of ['#/', '#/ceremony', '#/params', '#/audit', '#/witness']) {
+    const page = await h.open(route);
+    await page.reload();
+    await page.waitForFunction(() => document.querySelector('#root')?.children.length);
+  }
+  assert.deepEqual(h.brokenResources, []);
+  assert.deepEqual(h.pageErrors, []);
 });
 
 test('the witness display is opened by main, not by the page', async () => {

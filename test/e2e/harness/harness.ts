@@ -37,6 +37,8 @@ export interface Harness {
   droppedEvents: string[];
   /** Uncaught exceptions in the page (a React crash lands here). */
   pageErrors: string[];
+  /** Responses of 400 and above the page received (a missing asset shows up here). */
+  brokenResources: string[];
   /** What the emulated shell policies refused: navigations and window.open calls. */
   refused: { navigations: string[]; windows: string[] };
   /** Opens the renderer on a route, waiting until window.keyrite is installed. */
@@ -108,6 +110,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const policy = await applyShellPolicies(context, server.origin, page);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  const brokenResources: string[] = [];
+  page.on('response', (r) => {
+    const url = new URL(r.url());
+    // Chromium asks for a favicon on its own; the app has none to serve on http.
+    if (r.status() >= 400 && url.pathname !== '/favicon.ico')
+      brokenResources.push(`${r.status()} ${url.pathname}`);
+  });
 
   return {
     server,
@@ -118,6 +127,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     refused: policy.refused,
     droppedEvents,
     pageErrors,
+    brokenResources,
     get witnessDisplayRequests() {
       return state.witnessDisplayRequests;
     },
