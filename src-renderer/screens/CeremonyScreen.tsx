@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Fact } from '../components/Fact.js';
@@ -15,6 +15,9 @@ export function CeremonyScreen() {
   const { view, error, progress, act } = useCeremony();
   const [selected, setSelected] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  // A notice is about the step it came from; it goes when the ceremony moves on.
+  const current = view?.currentStepId;
+  useEffect(() => setNotice(undefined), [current]);
 
   if (!view && !error) return <Loading what="the ceremony" />;
   const step = view?.steps.find((s) => s.id === (selected ?? view.currentStepId)) ?? view?.steps[0];

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import {
@@ -96,4 +97,21 @@ test('renderer files resolve inside the renderer directory only', () => {
   ]) {
     assert.equal(resolveRendererFile(root, bad), null, bad);
   }
+});
+
+test('no source calls shell.openExternal (checklist item 15)', () => {
+  const roots = ['src-main', 'src-shared', 'src-renderer'].map((d) =>
+    path.resolve(__dirname, '..', '..', '..', d),
+  );
+  const offenders: string[] = [];
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (/\.(ts|tsx)$/.test(e.name) && /openExternal\s*\(/.test(readFileSync(p, 'utf8')))
+        offenders.push(p);
+    }
+  };
+  roots.forEach(walk);
+  assert.deepEqual(offenders, []);
 });
