@@ -280,10 +280,12 @@ function StepCard({
   );
 }
 
-/** The facts established so far (the latest completed step's), which the next step acts on. */
+/** The facts established so far (each completed step's, later ones winning), which the next step acts on. */
 export function knownFacts(view: CeremonyView): StepView['facts'] {
-  const done = view.steps.filter((s) => s.status === 'done');
-  return done.at(-1)?.facts ?? {};
+  return Object.assign(
+    {},
+    ...view.steps.filter((s) => s.status === 'done').map((s) => s.facts),
+  ) as StepView['facts'];
 }
 
 function WitnessExceptionForm({
