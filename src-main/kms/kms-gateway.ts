@@ -93,7 +93,7 @@ export interface KmsGateway {
     input: GetParametersForImportCommandInput,
   ): Promise<Out<GetParametersForImportCommandOutput>>;
   /** Idempotent: see ImportGuard. Resends the identical request once if the first outcome is unknown. */
-  importKeyMaterial(input: ImportKeyMaterialCommandInput): Promise<Out<ImportKeyMaterialCommandOutput>>;
+  importKeyMaterial(input: ImportKeyMaterialCommandInput): Promise<ImportResult>;
   deleteImportedKeyMaterial(
     input: DeleteImportedKeyMaterialCommandInput,
   ): Promise<Out<DeleteImportedKeyMaterialCommandOutput>>;
@@ -107,6 +107,9 @@ export interface KmsGateway {
   getPublicKey(keyId: string): Promise<Out<GetPublicKeyCommandOutput>>;
   close(): void;
 }
+
+/** ImportKeyMaterial's answer, and whether the gateway had to resend after an unknown outcome. */
+export type ImportResult = Out<ImportKeyMaterialCommandOutput> & { resent: boolean };
 
 /** Fixed credentials for the local emulator, which accepts any signature. */
 export const EMULATOR_CREDENTIALS: { accessKeyId: string; secretAccessKey: string } = {
@@ -220,14 +223,39 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
         );
       }
       guard.admit(input.KeyId, input.ImportToken, input.EncryptedKeyMaterial);
+      const keyId = input.KeyId;
       try {
-        return strip(await importClient.send(new ImportKeyMaterialCommand(input)));
+        return { ...strip(await importClient.send(new ImportKeyMaterialCommand(input))), resent: false };
       } catch (first) {
         if (!outcomeUnknown(first)) throw toKeyriteError(first, 'ImportKeyMaterial', endpoint);
-        // The first attempt may have landed. Resending the identical bytes is safe (ImportGuard rule 2):
-        // KMS either imports them now or confirms the same material is already there.
-        return call('ImportKeyMaterial', () => importClient.send(new ImportKeyMaterialCommand(input)));
       }
+      // The first attempt may have landed. Look before resending: a key that is going away is not
+      // retried into. Resending the identical bytes is safe (ImportGuard rule 2): KMS either imports
+      // them now or confirms that the same material is already there.
+      const before = await call('DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: keyId })));
+      if (before.KeyMetadata?.KeyState === 'PendingDeletion') {
+        throw new KeyriteError(
+          'KMS_IMPORT_KEY_PENDING_DELETION',
+          'the import timed out and the KMS key is now pending deletion',
+          'cancel the key deletion first if this key is still wanted, then retry the import',
+        );
+      }
+      const result = await call('ImportKeyMaterial', () =>
+        importClient.send(new ImportKeyMaterialCommand(input)),
+      );
+      // For symmetric keys (without a staged rotation), the key's current material must now be ours.
+      if (input.ImportType !== 'NEW_KEY_MATERIAL' && result.KeyMaterialId) {
+        const after = await call('DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: keyId })));
+        const current = after.KeyMetadata?.CurrentKeyMaterialId;
+        if (current !== undefined && current !== result.KeyMaterialId) {
+          throw new KeyriteError(
+            'KMS_IMPORT_MATERIAL_MISMATCH',
+            'after a retried import, the key material in use is not the material this import sent',
+            'stop and inspect the key (DescribeKey, ListKeyRotations) before any further step',
+          );
+        }
+      }
+      return { ...result, resent: true };
     },
     deleteImportedKeyMaterial: (input) =>
       call('DeleteImportedKeyMaterial', () => kms.send(new DeleteImportedKeyMaterialCommand(input))),
