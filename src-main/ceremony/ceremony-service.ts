@@ -31,7 +31,7 @@ import { ceremonyPaths } from './ceremony-dir.js';
 import { crashPoint } from './crash-point.js';
 import { Journal } from './journal.js';
 import type { KmsPort } from './kms-port.js';
-import { reconcile } from './recovery.js';
+import { needsRealign, realign, reconcile } from './recovery.js';
 import type { EngineOptions, Runtime } from './runtime.js';
 import { runEnroll, runCreateKey, runImportParameters, runPreflight, words } from './steps/setup-steps.js';
 import {
@@ -528,6 +528,14 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   async runStep(stepId?: string): Promise<CeremonyView> {
     const rt = this.#rt;
     if (stepId !== undefined) assertStepId(stepId);
+    if (needsRealign(rt)) {
+      // The world moved (material zeroed by an earlier error, parameters expired): realign first, then
+      // the step order below tells the caller what must run now.
+      for (const line of await realign(rt, (ev, extra) => this.#apply(ev, extra))) {
+        this.#recovery.push(line);
+        rt.progress(nextStep(rt.state) ?? 'close', 'realigned', line);
+      }
+    }
     const step = nextStep(rt.state);
     if (!step) throw new KeyriteError('CEREMONY_CLOSED', 'the ceremony is closed', 'start a new ceremony');
     if (stepId && stepId !== step)

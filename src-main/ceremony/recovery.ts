@@ -100,6 +100,35 @@ export async function reconcile(
     }
   }
 
+  account.push(...(await realign(rt, apply)));
+  return account;
+}
+
+/** True when the next step cannot run as things stand (material gone, parameters expired). */
+export function needsRealign(rt: Runtime): boolean {
+  const next = nextStep(rt.state);
+  if (!next) return false;
+  const validTo = rt.state.facts['validTo'];
+  const paramsExpired = validTo !== undefined && Date.parse(validTo) <= rt.opts.clock().getTime();
+  const afterParams = ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].includes(
+    next,
+  );
+  return (
+    (afterParams && paramsExpired) || (NEEDS_MATERIAL.has(next) && (!rt.material || rt.material.disposed))
+  );
+}
+
+/**
+ * Rule 3 and 4 above, applied whenever the next step cannot run as things stand: after a restart,
+ * and in a running ceremony after an error zeroed the material or the import parameters expired.
+ */
+export async function realign(
+  rt: Runtime,
+  apply: (ev: CeremonyEvent, extra?: Record<string, unknown>) => void,
+): Promise<string[]> {
+  const account: string[] = [];
+  const j = rt.journal;
+  if (!needsRealign(rt)) return account;
   const next = nextStep(rt.state);
   if (!next) return account;
   const idx = (s: StepId) =>
@@ -128,7 +157,7 @@ export async function reconcile(
     account.push(
       'import parameters expired: rewound to fetch new ones and generate material again (nothing was imported)',
     );
-  } else if (NEEDS_MATERIAL.has(next)) {
+  } else if (NEEDS_MATERIAL.has(next) && (!rt.material || rt.material.disposed)) {
     if (!(await pendingImport())) {
       account.push(
         'the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else',

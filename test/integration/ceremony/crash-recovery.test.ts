@@ -1,7 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
@@ -146,3 +148,25 @@ for (const point of POINTS) {
     );
   });
 }
+
+void test('a wrapped blob changed on disk after a crash is never imported', async () => {
+  const dir = path.join(tmp.dir, 'tampered');
+  const planFile = path.join(tmp.dir, 'tampered.plan.json');
+  writePlan(planFile, 'alias/crash-tampered');
+  const args = ['rehearse', '--out', dir, '--plan', planFile, '--endpoint', emu.url, '--passphrase-fd', '3'];
+  const first = await runCli(args, 'intent:kms.import-key-material');
+  assert.equal(first.signal, 'SIGKILL');
+  const blob = path.join(dir, 'import', 'EncryptedKeyMaterial.bin');
+  writeFileSync(blob, randomBytes(readFileSync(blob).length));
+  const second = await runCli([...args, '--resume']);
+  assert.equal(second.code, 1);
+  assert.match(second.err, /not what this ceremony wrote/);
+  const keyArn = loadLog(path.join(dir, 'audit.db')).records.find((r) => r.type === 'params.fetched')
+    ?.payload['keyArn'];
+  const g = createKmsGateway({ region: 'us-east-1', endpoint: emu.url });
+  try {
+    assert.equal((await g.describeKey(String(keyArn))).KeyMetadata?.KeyState, 'PendingImport');
+  } finally {
+    g.close();
+  }
+});
