@@ -28,6 +28,11 @@ const APPENDS = Number(process.env['KEYRITE_BENCH_APPENDS'] ?? 3_000);
 const CHECKPOINT_EVERY = 100_000;
 
 const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+/** CPU seconds (user + system) since `start`: steadier than wall time on a machine shared with other work. */
+const cpuSeconds = (start: NodeJS.CpuUsage): number => {
+  const d = process.cpuUsage(start);
+  return (d.user + d.system) / 1e6;
+};
 
 function payloadFor(i: number): [string, Record<string, unknown>] {
   switch (i % 4) {
@@ -134,15 +139,18 @@ function buildLog(file: string, n: number): void {
 }
 
 /** SHA-256 alone over exactly the bytes verification hashes per record, batch-prepared outside the clock. */
-function sha256Alone(file: string): { seconds: number; bytes: number } {
+function sha256Alone(file: string): { seconds: number; cpu: number; bytes: number } {
   const db = new Database(file, { readonly: true });
   let total = 0;
+  let cpu = 0;
   let bytes = 0;
   let batch: Buffer[] = [];
   const flush = (): void => {
     const t = process.hrtime.bigint();
+    const c = process.cpuUsage();
     for (const b of batch) hash('sha256', b, 'buffer');
     total += seconds(t);
+    cpu += cpuSeconds(c);
     batch = [];
   };
   for (const row of iterateRows(db)) {
@@ -155,7 +163,7 @@ function sha256Alone(file: string): { seconds: number; bytes: number } {
   }
   flush();
   db.close();
-  return { seconds: total, bytes };
+  return { seconds: total, cpu, bytes };
 }
 
 function appendRate(dir: string): { perSecond: number; p50: number; p99: number } {
@@ -186,8 +194,10 @@ export async function run(): Promise<Figure[]> {
     const built = seconds(t);
 
     t = process.hrtime.bigint();
+    const cpu = process.cpuUsage();
     const { result } = verifyDatabase(file);
     const verifySeconds = seconds(t);
+    const verifyCpu = cpuSeconds(cpu);
     if (!result.ok)
       throw new Error(`bench log failed verification at ${result.firstBadSeq}: ${result.reason}`);
 
@@ -206,13 +216,13 @@ export async function run(): Promise<Figure[]> {
         name: 'keyrite audit verify (read, decode, chain, tree, schemas, signatures)',
         value: verifySeconds,
         unit: 's',
-        note: `${Math.round(RECORDS / verifySeconds).toLocaleString('en-US')} records/s, ${(mb / verifySeconds).toFixed(1)} MB/s`,
+        note: `${Math.round(RECORDS / verifySeconds).toLocaleString('en-US')} records/s, ${(mb / verifySeconds).toFixed(1)} MB/s; ${verifyCpu.toFixed(1)} s CPU`,
       },
       {
         name: 'SHA-256 alone over the same record bytes',
         value: sha.seconds,
         unit: 's',
-        note: `${(mb / sha.seconds).toFixed(1)} MB/s; verify takes ${(verifySeconds / sha.seconds).toFixed(1)}x`,
+        note: `${(mb / sha.seconds).toFixed(1)} MB/s; ${sha.cpu.toFixed(1)} s CPU; verify takes ${(verifySeconds / sha.seconds).toFixed(1)}x wall, ${(verifyCpu / sha.cpu).toFixed(1)}x CPU`,
       },
       {
         name: `append with synchronous=FULL (${APPENDS.toLocaleString('en-US')} sampled)`,
