@@ -32,7 +32,13 @@ export function loadLog(path: string): LoadedLog {
       records.push(r);
     }
     const checkpoints: SignedCheckpoint[] = [];
-    const rows = db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id').all() as Array<{
+    // A database at schema version 1 predates the checkpoints table.
+    const hasCheckpoints =
+      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !==
+      undefined;
+    const rows = (
+      hasCheckpoints ? db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id').all() : []
+    ) as Array<{
       id: number;
       tree_size: number;
       body: string;
