@@ -274,6 +274,25 @@ void describe('KMS gateway', () => {
     }
   });
 
+  void test('real AWS with no credentials anywhere fails before any call as KMS_NO_CREDENTIALS', async () => {
+    const saved = { ...process.env };
+    for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+    Object.assign(process.env, {
+      AWS_CONFIG_FILE: '/nonexistent/keyrite-test-config',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/keyrite-test-credentials',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    });
+    const real = createKmsGateway({ region: 'us-east-1', maxAttempts: 1 });
+    try {
+      const e = await rejectsCode(real.callerIdentity(), 'KMS_NO_CREDENTIALS');
+      assert.match(e.hint, /sso login|aws configure/);
+    } finally {
+      real.close();
+      for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
+      Object.assign(process.env, saved);
+    }
+  });
+
   void test('a request that outlives requestTimeoutMs fails as KMS_TIMEOUT', async () => {
     const stall = createServer(() => undefined);
     await new Promise<void>((resolve) => stall.listen(0, '127.0.0.1', resolve));
