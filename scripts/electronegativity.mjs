@@ -72,7 +72,7 @@ async function readSarifWhenWritten(file) {
     try {
       return JSON.parse(readFileSync(file, 'utf8'));
     } catch {
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => globalThis.setTimeout(r, 50));
     }
   }
   throw new Error(`electronegativity wrote no readable SARIF at ${file}`);

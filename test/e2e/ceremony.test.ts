@@ -70,7 +70,7 @@ async function submitPassphrase(form: string, custodianId: string) {
   await f.getByRole('button').click();
 }
 
-test('a full rehearsal ceremony runs through the UI, and no secret crosses IPC', async () => {
+void test('a full rehearsal ceremony runs through the UI, and no secret crosses IPC', async () => {
   const planFile = path.join(h.dataDirectory, 'plan.json');
   writeFileSync(planFile, JSON.stringify(defaultRehearsalPlan(), null, 2));
   const page = await h.open('#/ceremony');

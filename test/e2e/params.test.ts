@@ -37,7 +37,7 @@ function cliParams(validTo: Date): { file: string; fingerprint: string; raw: str
   return { file, fingerprint: createHash('sha256').update(spki).digest('hex'), raw };
 }
 
-test('import parameters chosen in main are summarised, never sent as bytes', async () => {
+void test('import parameters chosen in main are summarised, never sent as bytes', async () => {
   const { file, fingerprint, raw } = cliParams(new Date(Date.now() + 23 * 3600 * 1000));
   const page = await h.open('#/params');
   h.chooseNext('import-parameters', [file]);
@@ -56,7 +56,7 @@ test('import parameters chosen in main are summarised, never sent as bytes', asy
   for (const r of raw) assert.ok(!responses[0]!.includes(r), 'no raw parameter bytes in the reply');
 });
 
-test('expired import parameters are flagged', async () => {
+void test('expired import parameters are flagged', async () => {
   const { file } = cliParams(new Date(Date.now() - 3600 * 1000));
   const page = await h.open('#/params');
   h.chooseNext('import-parameters', [file]);
@@ -65,7 +65,7 @@ test('expired import parameters are flagged', async () => {
   await page.screenshot({ path: path.join(artifactsDir, 'params-expired.png'), fullPage: true });
 });
 
-test('a cancelled choice changes nothing, and a bad file shows a coded error with a hint', async () => {
+void test('a cancelled choice changes nothing, and a bad file shows a coded error with a hint', async () => {
   const page = await h.open('#/params');
   h.chooseNext('import-parameters', null);
   await page.getByRole('button', { name: 'Choose files…' }).click();

@@ -17,7 +17,7 @@ afterEach(async () => {
 const shot = (name: string) =>
   h.page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
 
-test('the station screen shows the station facts from main', async () => {
+void test('the station screen shows the station facts from main', async () => {
   const page = await h.open('#/');
   await page.getByTestId('station-facts').waitFor();
   const text = await page.getByTestId('station-facts').innerText();
@@ -26,7 +26,7 @@ test('the station screen shows the station facts from main', async () => {
   await shot('station');
 });
 
-test('every section is reachable from the navigation and has a heading', async () => {
+void test('every section is reachable from the navigation and has a heading', async () => {
   const page = await h.open('#/');
   for (const [link, heading, name] of [
     ['Ceremony', 'Ceremony', 'ceremony-empty'],
@@ -40,14 +40,14 @@ test('every section is reachable from the navigation and has a heading', async (
   }
 });
 
-test('the witness display route shows public facts only, with no forms', async () => {
+void test('the witness display route shows public facts only, with no forms', async () => {
   const page = await h.open('#/witness');
   await page.getByTestId('witness-display').waitFor();
   assert.equal(await page.locator('form, input, textarea').count(), 0);
   await shot('witness-idle');
 });
 
-test('the screens load every resource they ask for and raise no page error', async () => {
+void test('the screens load every resource they ask for and raise no page error', async () => {
   for (const route of ['#/', '#/ceremony', '#/params', '#/audit', '#/witness']) {
     const page = await h.open(route);
     await page.reload();
@@ -57,7 +57,7 @@ test('the screens load every resource they ask for and raise no page error', asy
   assert.deepEqual(h.pageErrors, []);
 });
 
-test('the witness display is opened by main, not by the page', async () => {
+void test('the witness display is opened by main, not by the page', async () => {
   const page = await h.open('#/');
   const before = h.witnessDisplayRequests;
   await page.getByRole('button', { name: 'Open witness display' }).click();

@@ -28,7 +28,7 @@ function callInPage(frame: { evaluate: Harness['page']['evaluate'] }, name: stri
   ) as Promise<IpcResult<unknown>>;
 }
 
-test('window.keyrite exposes the contract grouped by domain and nothing else', async () => {
+void test('window.keyrite exposes the contract grouped by domain and nothing else', async () => {
   const page = await h.open();
   const shape = await page.evaluate(() => {
     const k = (window as unknown as { keyrite: Record<string, Record<string, unknown>> }).keyrite;
@@ -52,7 +52,7 @@ test('window.keyrite exposes the contract grouped by domain and nothing else', a
   );
 });
 
-test('a page of a foreign origin holding the same bridge is refused for every operation', async () => {
+void test('a page of a foreign origin holding the same bridge is refused for every operation', async () => {
   const page = h.page;
   await page.goto(`${h.server.foreignOrigin}/__test/foreign.html`).catch(() => undefined);
   h.server.servePage('/__test/foreign.html', '<!doctype html><title>foreign</title><p>not Keyrite</p>');
@@ -65,7 +65,7 @@ test('a page of a foreign origin holding the same bridge is refused for every op
   }
 });
 
-test('a subframe on the app origin is refused: only the top frame is trusted', async () => {
+void test('a subframe on the app origin is refused: only the top frame is trusted', async () => {
   h.server.servePage('/__test/child.html', '<!doctype html><p>child</p>');
   h.server.servePage('/__test/host.html', '<!doctype html><iframe src="/__test/child.html"></iframe>');
   await h.page.goto(`${h.server.origin}/__test/host.html`);
@@ -78,7 +78,7 @@ test('a subframe on the app origin is refused: only the top frame is trusted', a
   assert.equal(top.ok, true, 'the same origin in the top frame is trusted');
 });
 
-test('the loopback transport refuses calls without the per-run token', async () => {
+void test('the loopback transport refuses calls without the per-run token', async () => {
   const res = await fetch(`${h.server.origin}/__keyrite/ipc/${encodeURIComponent('keyrite:op:app.info')}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', origin: h.server.origin, 'x-keyrite-frame': 'top' },
@@ -97,7 +97,7 @@ test('the loopback transport refuses calls without the per-run token', async () 
   assert.equal(wrong.status, 403);
 });
 
-test('malformed and oversized requests are refused for every operation, from the real page', async () => {
+void test('malformed and oversized requests are refused for every operation, from the real page', async () => {
   const page = await h.open();
   for (const name of operationNames) {
     for (const args of [[], [null], ['x'], [7], [[]], [{ unexpected: true }]]) {
@@ -113,7 +113,7 @@ test('malformed and oversized requests are refused for every operation, from the
   }
 });
 
-test('the renderer is served with the strict CSP and Chromium enforces it', async () => {
+void test('the renderer is served with the strict CSP and Chromium enforces it', async () => {
   const res = await fetch(`${h.server.origin}/index.html`);
   assert.equal(res.headers.get('content-security-policy'), CONTENT_SECURITY_POLICY);
   // eval cannot be probed from page.evaluate (DevTools-injected code is exempt from CSP), so the
@@ -141,7 +141,7 @@ test('the renderer is served with the strict CSP and Chromium enforces it', asyn
   assert.ok(outcome.violations.includes('connect-src'), JSON.stringify(outcome.violations));
 });
 
-test('navigation away from the app and window.open are refused by the shell policy', async () => {
+void test('navigation away from the app and window.open are refused by the shell policy', async () => {
   const page = await h.open();
   const appUrl = page.url();
   for (const to of ['https://evil.example/phish', `${h.server.foreignOrigin}/index.html`]) {

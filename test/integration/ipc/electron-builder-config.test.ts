@@ -20,11 +20,11 @@ const quiet = { isEnabled: false, add() {} };
 const config = () =>
   parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown>;
 
-test('electron-builder.yml is valid by electron-builder’s own schema', async () => {
+void test('electron-builder.yml is valid by electron-builder’s own schema', async () => {
   await loadValidator()(config(), quiet);
 });
 
-test('the validator rejects what it should (so the test above can fail)', async () => {
+void test('the validator rejects what it should (so the test above can fail)', async () => {
   await assert.rejects(
     loadValidator()({ ...config(), electronFuses: { runAsNode: 'no', bogusFuse: true } }, quiet),
     /Invalid configuration/,
@@ -32,7 +32,7 @@ test('the validator rejects what it should (so the test above can fail)', async 
   await assert.rejects(loadValidator()({ ...config(), appIdd: 'typo' }, quiet), /Invalid configuration/);
 });
 
-test('the packaging settings issue 6 asks for are the ones configured', () => {
+void test('the packaging settings issue 6 asks for are the ones configured', () => {
   const c = config() as {
     appId: string;
     asar: boolean;
@@ -66,7 +66,7 @@ test('the packaging settings issue 6 asks for are the ones configured', () => {
   assert.ok(!c.files.some((f) => /^(test|src-)/.test(f)), 'no sources or tests included');
 });
 
-test('the icons are real PNGs of the sizes their names say', () => {
+void test('the icons are real PNGs of the sizes their names say', () => {
   for (const s of [16, 32, 48, 64, 128, 256, 512]) {
     const png = readFileSync(path.join(root, 'assets', 'icons', `${s}x${s}.png`));
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

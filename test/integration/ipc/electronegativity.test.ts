@@ -38,7 +38,7 @@ const scanner = () => import(path.join(root, 'scripts', 'electronegativity.mjs')
 const work = mkdtempSync(path.join(tmpdir(), 'keyrite-en-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-test('electronegativity finds no HIGH or MEDIUM issue outside the reviewed allowlist', async () => {
+void test('electronegativity finds no HIGH or MEDIUM issue outside the reviewed allowlist', async () => {
   const s = await scanner();
   const stage = s.stageSources(root, CONTENT_SECURITY_POLICY_META);
   try {
@@ -61,14 +61,14 @@ test('electronegativity finds no HIGH or MEDIUM issue outside the reviewed allow
   }
 });
 
-test('the allowlist’s claims hold: windows.ts takes its webPreferences from secureWebPreferences', () => {
+void test('the allowlist’s claims hold: windows.ts takes its webPreferences from secureWebPreferences', () => {
   const windows = readFileSync(path.join(root, 'src-main', 'shell', 'windows.ts'), 'utf8');
   assert.match(windows, /webPreferences: secureWebPreferences\(/);
   const harden = readFileSync(path.join(root, 'src-main', 'shell', 'harden.ts'), 'utf8');
   assert.match(harden, /setWindowOpenHandler\(/);
 });
 
-test('the scan does fail on an insecure window (so the test above can fail)', async () => {
+void test('the scan does fail on an insecure window (so the test above can fail)', async () => {
   const s = await scanner();
   const bad = path.join(work, 'bad');
   mkdirSync(bad, { recursive: true });
@@ -98,7 +98,7 @@ test('the scan does fail on an insecure window (so the test above can fail)', as
     assert.ok(rules.has(r), `${r} in ${[...rules].join(', ')}`);
 });
 
-test('allowlist entries without a reason are rejected', async () => {
+void test('allowlist entries without a reason are rejected', async () => {
   const s = await scanner();
   const file = path.join(work, 'allow.json');
   writeFileSync(file, JSON.stringify([{ rule: 'X', file: '*', reason: 'ok' }]));

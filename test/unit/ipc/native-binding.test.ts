@@ -10,7 +10,7 @@ import { isKeyriteError } from '../../../src-shared/errors.js';
 
 const root = path.resolve('/proj');
 
-test('under plain Node better-sqlite3 uses its own build (no override)', () => {
+void test('under plain Node better-sqlite3 uses its own build (no override)', () => {
   assert.equal(
     selectNativeBinding({
       electronVersion: undefined,
@@ -22,7 +22,7 @@ test('under plain Node better-sqlite3 uses its own build (no override)', () => {
   );
 });
 
-test('in a packaged app the module was rebuilt in place by electron-builder (no override)', () => {
+void test('in a packaged app the module was rebuilt in place by electron-builder (no override)', () => {
   assert.equal(
     selectNativeBinding({
       electronVersion: '45.4.1',
@@ -34,7 +34,7 @@ test('in a packaged app the module was rebuilt in place by electron-builder (no 
   );
 });
 
-test('under Electron in development the per-version build under .native is chosen', () => {
+void test('under Electron in development the per-version build under .native is chosen', () => {
   const expected = path.join(root, '.native', 'electron', '45.4.1', ADDON_RELATIVE_PATH);
   const seen: string[] = [];
   const got = selectNativeBinding({
@@ -48,7 +48,7 @@ test('under Electron in development the per-version build under .native is chose
   assert.equal(electronNativeDir(root, '45.4.1'), path.join(root, '.native', 'electron', '45.4.1'));
 });
 
-test('a missing Electron build is a coded error that says how to make it', () => {
+void test('a missing Electron build is a coded error that says how to make it', () => {
   assert.throws(
     () =>
       selectNativeBinding({

@@ -36,7 +36,7 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-test('builds for Electron’s version into .native, leaving the Node build alone, then skips', () => {
+void test('builds for Electron’s version into .native, leaving the Node build alone, then skips', () => {
   fakeProject(0);
   const first = run();
   assert.equal(first.status, 0, first.stderr);
@@ -62,7 +62,7 @@ test('builds for Electron’s version into .native, leaving the Node build alone
   assert.match(second.stdout, /already built for Electron 45\.4\.1/);
 });
 
-test('rebuilds when better-sqlite3’s version changed', () => {
+void test('rebuilds when better-sqlite3’s version changed', () => {
   fakeProject(0);
   assert.equal(run().status, 0);
   writeFileSync(
@@ -74,7 +74,7 @@ test('rebuilds when better-sqlite3’s version changed', () => {
   assert.match(again.stdout, /building better-sqlite3 12\.10\.0/);
 });
 
-test('a failed build exits non-zero with a clear reason and leaves nothing half-built', () => {
+void test('a failed build exits non-zero with a clear reason and leaves nothing half-built', () => {
   fakeProject(1);
   const r = run();
   assert.equal(r.status, 1);

@@ -57,7 +57,7 @@ async function call(
   return (await h(event, ...args)) as IpcResult<unknown>;
 }
 
-test('every contract operation is registered and the disposer removes them all', () => {
+void test('every contract operation is registered and the disposer removes them all', () => {
   const { ipc, handlers } = fakeIpcMain();
   const dispose = registerHandlers(ipc, fakeServices(), check);
   assert.deepEqual([...handlers.keys()].sort(), operationNames.map(operationChannel).sort());
@@ -65,7 +65,7 @@ test('every contract operation is registered and the disposer removes them all',
   assert.equal(handlers.size, 0);
 });
 
-test('a trusted sender with a valid request gets the service answer', async () => {
+void test('a trusted sender with a valid request gets the service answer', async () => {
   const { ipc, handlers } = fakeIpcMain();
   registerHandlers(ipc, fakeServices(), check);
   for (const name of operationNames) {
@@ -85,7 +85,7 @@ test('a trusted sender with a valid request gets the service answer', async () =
   }
 });
 
-test('an untrusted sender is refused for every operation and the service is never called', async () => {
+void test('an untrusted sender is refused for every operation and the service is never called', async () => {
   const { ipc, handlers } = fakeIpcMain();
   let called = 0;
   const services = fakeServices();
@@ -104,7 +104,7 @@ test('an untrusted sender is refused for every operation and the service is neve
   assert.equal(called, 0);
 });
 
-test('malformed and oversized requests are refused for every operation', async () => {
+void test('malformed and oversized requests are refused for every operation', async () => {
   const { ipc, handlers } = fakeIpcMain();
   registerHandlers(ipc, fakeServices(), check);
   for (const name of operationNames) {
@@ -132,7 +132,7 @@ test('malformed and oversized requests are refused for every operation', async (
   }
 });
 
-test('a refusal never echoes the submitted value', async () => {
+void test('a refusal never echoes the submitted value', async () => {
   const { ipc, handlers } = fakeIpcMain();
   registerHandlers(ipc, fakeServices(), check);
   const secret = 'Tr0ub4dor&3-never-echo';
@@ -144,7 +144,7 @@ test('a refusal never echoes the submitted value', async () => {
   assert.ok(!JSON.stringify(r).includes(secret));
 });
 
-test('unexpected errors cross as a fixed INTERNAL failure without stack or message', async () => {
+void test('unexpected errors cross as a fixed INTERNAL failure without stack or message', async () => {
   const { ipc, handlers } = fakeIpcMain();
   registerHandlers(
     ipc,
@@ -162,7 +162,7 @@ test('unexpected errors cross as a fixed INTERNAL failure without stack or messa
   assert.equal(!r.ok && r.error.code, 'INTERNAL');
 });
 
-test('responses are validated: unknown fields are stripped, wrong shapes refused', async () => {
+void test('responses are validated: unknown fields are stripped, wrong shapes refused', async () => {
   const { ipc, handlers } = fakeIpcMain();
   registerHandlers(
     ipc,

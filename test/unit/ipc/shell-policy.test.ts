@@ -11,7 +11,7 @@ import { resolveRendererFile } from '../../../src-main/shell/renderer-files.js';
 import { secureWebPreferences } from '../../../src-main/shell/web-preferences.js';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../../src-shared/ipc/csp.js';
 
-test('navigation is allowed only to the app’s own index page', () => {
+void test('navigation is allowed only to the app’s own index page', () => {
   for (const ok of [
     'app://keyrite/index.html',
     'app://keyrite/',
@@ -39,14 +39,14 @@ test('navigation is allowed only to the app’s own index page', () => {
   }
 });
 
-test('window.open is always denied and every permission refused', () => {
+void test('window.open is always denied and every permission refused', () => {
   assert.deepEqual(windowOpenDecision('app://keyrite/index.html'), { action: 'deny' });
   assert.deepEqual(windowOpenDecision('https://example.com'), { action: 'deny' });
   for (const p of ['media', 'notifications', 'clipboard-read', 'openExternal', 'unknown'])
     assert.equal(isPermissionGranted(p), false);
 });
 
-test('every window gets the security checklist’s web preferences', () => {
+void test('every window gets the security checklist’s web preferences', () => {
   const p = secureWebPreferences('/app/preload.cjs', false);
   assert.equal(p.contextIsolation, true);
   assert.equal(p.sandbox, true);
@@ -63,7 +63,7 @@ test('every window gets the security checklist’s web preferences', () => {
   assert.equal(secureWebPreferences('/p', true).devTools, true);
 });
 
-test('the CSP allows only our own files, no inline script, no eval, no remote origin', () => {
+void test('the CSP allows only our own files, no inline script, no eval, no remote origin', () => {
   const d = Object.fromEntries(
     CONTENT_SECURITY_POLICY.split('; ').map((x) => [x.split(' ')[0], x.split(' ').slice(1).join(' ')]),
   );
@@ -76,7 +76,7 @@ test('the CSP allows only our own files, no inline script, no eval, no remote or
   assert.doesNotMatch(CONTENT_SECURITY_POLICY_META, /frame-ancestors/);
 });
 
-test('renderer files resolve inside the renderer directory only', () => {
+void test('renderer files resolve inside the renderer directory only', () => {
   const root = path.resolve('/srv/renderer');
   assert.deepEqual(resolveRendererFile(root, '/'), {
     path: path.join(root, 'index.html'),
@@ -99,7 +99,7 @@ test('renderer files resolve inside the renderer directory only', () => {
   }
 });
 
-test('no source calls shell.openExternal (checklist item 15)', () => {
+void test('no source calls shell.openExternal (checklist item 15)', () => {
   const roots = ['src-main', 'src-shared', 'src-renderer'].map((d) =>
     path.resolve(__dirname, '..', '..', '..', d),
   );
