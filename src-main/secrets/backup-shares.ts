@@ -60,7 +60,14 @@ export async function createSealedShares(
   recipients: readonly ShareRecipient[],
   threshold: number,
 ): Promise<SealedShareFile[]> {
-  const shares = await material.useAsync((m) => split(new Uint8Array(m), recipients.length, threshold));
+  // split() takes a Uint8Array; the copy is wiped as soon as the shares exist.
+  const copy = material.use((m) => new Uint8Array(m));
+  let shares: Uint8Array[];
+  try {
+    shares = await split(copy, recipients.length, threshold);
+  } finally {
+    copy.fill(0);
+  }
   try {
     return recipients.map((r, i) => {
       const raw = shares[i] as Uint8Array;

@@ -1,4 +1,4 @@
-import { after, before, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -67,87 +67,98 @@ function runCli(
   });
 }
 
+/** Every step boundary (start:STEP) and the effect boundaries around each kind of external effect. */
 const POINTS = [
   'intent:media.write-file:plan.json',
   'effect:media.write-file:custodians/custodian-2.json',
+  'start:enroll',
   'start:preflight',
-  'intent:kms.create-key',
+  'start:create-key',
   'effect:kms.create-key',
   'effect:kms.create-alias',
+  'start:import-parameters',
   'effect:kms.get-parameters-for-import',
-  'done:import-parameters',
   'start:generate-material',
   'done:generate-material',
+  'start:backup-shares',
   'intent:media.write-file:shares/custodian-2.share.json',
-  'done:verify-shares',
+  'start:verify-shares',
+  'start:wrap',
   'effect:media.write-file:import/EncryptedKeyMaterial.bin',
+  'start:import',
   'intent:kms.import-key-material',
   'effect:kms.import-key-material',
   'start:verify',
+  'start:handover',
   'start:close',
 ];
 
-for (const point of POINTS) {
-  void test(`SIGKILL at ${point}: the resumed ceremony completes with the verified material`, async () => {
-    const name = point.replace(/[^a-z0-9]+/gi, '-');
-    const dir = path.join(tmp.dir, name);
-    const planFile = path.join(tmp.dir, `${name}.plan.json`);
-    writePlan(planFile, `alias/crash-${name}`);
-    const args = [
-      'rehearse',
-      '--out',
-      dir,
-      '--plan',
-      planFile,
-      '--endpoint',
-      emu.url,
-      '--passphrase-fd',
-      '3',
-    ];
-    const first = await runCli(args, point);
-    assert.equal(
-      first.signal,
-      'SIGKILL',
-      `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
-    );
-    assert.deepEqual(
-      findLeaks(
+// Two children at a time: each is a separate process, so this uses both cores without sharing state.
+void describe('SIGKILL at each boundary, then resume', { concurrency: 2 }, () => {
+  for (const point of POINTS) {
+    void test(`SIGKILL at ${point}: the resumed ceremony completes with the verified material`, async () => {
+      const name = point.replace(/[^a-z0-9]+/gi, '-');
+      const dir = path.join(tmp.dir, name);
+      const planFile = path.join(tmp.dir, `${name}.plan.json`);
+      writePlan(planFile, `alias/crash-${name}`);
+      const args = [
+        'rehearse',
+        '--out',
         dir,
-        passphrases
-          .toString()
-          .trim()
-          .split('\n')
-          .map((l) => Buffer.from(l)),
-      ),
-      [],
-    );
+        '--plan',
+        planFile,
+        '--endpoint',
+        emu.url,
+        '--passphrase-fd',
+        '3',
+      ];
+      const first = await runCli(args, point);
+      assert.equal(
+        first.signal,
+        'SIGKILL',
+        `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
+      );
+      assert.deepEqual(
+        findLeaks(
+          dir,
+          passphrases
+            .toString()
+            .trim()
+            .split('\n')
+            .map((l) => Buffer.from(l)),
+        ),
+        [],
+      );
 
-    const second = await runCli([...args, '--resume']);
-    assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
-    assert.match(second.out, /key state: {3}Enabled/);
+      const second = await runCli([...args, '--resume']);
+      assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
+      assert.match(second.out, /key state: {3}Enabled/);
 
-    const log = loadLog(path.join(dir, 'audit.db'));
-    assert.equal(verifyLog(log).ok, true);
-    const imports = log.records.filter(
-      (r) =>
-        r.type === 'outcome' && r.payload['action'] === 'kms.import-key-material' && r.payload['ok'] === true,
-    );
-    assert.equal(imports.length, 1, 'exactly one import took effect');
-    assert.match(
-      String(log.records.find((r) => r.type === 'kms.verified')?.payload['check']),
-      /GenerateMac matches/,
-    );
-    assert.equal(
-      log.records.filter(
+      const log = loadLog(path.join(dir, 'audit.db'));
+      assert.equal(verifyLog(log).ok, true);
+      const imports = log.records.filter(
         (r) =>
-          r.type === 'intent' &&
-          !log.records.some((o) => o.type === 'outcome' && o.payload['intentSeq'] === r.seq),
-      ).length,
-      0,
-      'every intent is settled',
-    );
-  });
-}
+          r.type === 'outcome' &&
+          r.payload['action'] === 'kms.import-key-material' &&
+          r.payload['ok'] === true,
+      );
+      assert.equal(imports.length, 1, 'exactly one import took effect');
+      assert.match(
+        String(log.records.find((r) => r.type === 'kms.verified')?.payload['check']),
+        /GenerateMac matches/,
+      );
+      assert.equal(
+        log.records.filter(
+          (r) =>
+            r.type === 'intent' &&
+            !log.records.some((o) => o.type === 'outcome' && o.payload['intentSeq'] === r.seq),
+        ).length,
+        0,
+        'every intent is settled',
+      );
+    });
+  }
+});
 
 void test('a wrapped blob changed on disk after a crash is never imported', async () => {
   const dir = path.join(tmp.dir, 'tampered');
