@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { startEmulator } from '../../emulator/index.js';
+import { DEFAULT_EMULATOR_ACCOUNT, DEFAULT_EMULATOR_REGION, startEmulator } from '../../emulator/index.js';
 import { type Command, usageError } from '../io.js';
 
-const usage = `keyrite emulator [--port N] [--state FILE]
+const usage = `keyrite emulator [--port N] [--state FILE] [--region REGION] [--account ID]
 
 Runs the embedded AWS KMS emulator in the foreground on 127.0.0.1, for rehearsals with no AWS
 account. Point the AWS CLI or SDKs at it with --endpoint-url; any credentials are accepted.
@@ -11,6 +11,8 @@ account. Point the AWS CLI or SDKs at it with --endpoint-url; any credentials ar
   --port N       TCP port to listen on (default: a free port, printed at start)
   --state FILE   keep keys, aliases and import parameters in this SQLite file across restarts
                  (default: memory only). The file holds emulated key material: rehearsal use only.
+  --region REGION  the region in the ARNs it hands out (default us-east-1); use the rehearsed plan's region
+  --account ID     the 12-digit account it pretends to be (default 111122223333)
 
 Prints "listening on http://127.0.0.1:PORT" when ready; stops cleanly on Ctrl-C (SIGINT) or SIGTERM.`;
 
@@ -26,22 +28,35 @@ export const command: Command = {
   summary: 'run the local AWS KMS emulator for rehearsals (foreground)',
   usage,
   async run(args, io) {
-    let values: { port?: string; state?: string };
+    let values: { port?: string; state?: string; region?: string; account?: string };
     try {
       ({ values } = parseArgs({
         args,
-        options: { port: { type: 'string' }, state: { type: 'string' } },
+        options: {
+          port: { type: 'string' },
+          state: { type: 'string' },
+          region: { type: 'string' },
+          account: { type: 'string' },
+        },
         strict: true,
       }));
     } catch (e) {
       throw usageError(e instanceof Error ? e.message : 'invalid arguments', usage);
     }
     const port = parsePort(values.port);
+    if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) {
+      throw usageError(`--region must look like us-east-1, not "${values.region}"`, usage);
+    }
+    if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
+      throw usageError(`--account must be 12 digits, not "${values.account}"`, usage);
+    }
     let emulator;
     try {
       emulator = await startEmulator({
         ...(port === undefined ? {} : { port }),
         ...(values.state ? { statePath: values.state } : {}),
+        ...(values.region ? { region: values.region } : {}),
+        ...(values.account ? { accountId: values.account } : {}),
       });
     } catch (e) {
       if (e instanceof KeyriteError) throw e;
@@ -66,6 +81,9 @@ export const command: Command = {
       process.on('SIGTERM', stop);
     });
     io.out(`listening on ${emulator.url}`);
+    io.out(
+      `region ${values.region ?? DEFAULT_EMULATOR_REGION}, account ${values.account ?? DEFAULT_EMULATOR_ACCOUNT}`,
+    );
     if (values.state) io.out(`state: ${values.state}`);
     const signal = await stopped;
     await emulator.close();

@@ -103,8 +103,24 @@ void describe('keyrite emulator', () => {
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
-    const fixed = await startCli(['--port', String(port)]);
+    const fixed = await startCli([
+      '--port',
+      String(port),
+      '--region',
+      'eu-west-1',
+      '--account',
+      '444455556666',
+    ]);
     assert.equal(fixed.url, `http://127.0.0.1:${port}`);
+    const kms = new KMSClient({
+      region: 'eu-west-1',
+      endpoint: fixed.url,
+      credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+      maxAttempts: 1,
+    });
+    const key = await kms.send(new CreateKeyCommand({}));
+    kms.destroy();
+    assert.match(key.KeyMetadata?.Arn ?? '', /^arn:aws:kms:eu-west-1:444455556666:key\//);
     fixed.child.kill('SIGTERM');
     assert.equal((await fixed.exited).code, 0);
 
