@@ -43,7 +43,7 @@ import {
   type ShareFileOnDisk,
 } from './steps/material-steps.js';
 import { runGrant, runHandover, runImport, runVerify } from './steps/import-steps.js';
-import { buildView, type CeremonyView } from './view.js';
+import { buildView, viewFacts, type CeremonyView } from './view.js';
 import { writeReport } from './report.js';
 
 export interface ProgressEvent {
@@ -915,12 +915,13 @@ function makeRuntime(a: {
     stepFacts: new Map(),
     pendingShares: new Map(),
     facts: () => rt.state.facts,
+    // Progress carries only the facts the UI contract knows, so a listener can forward it as is.
     progress: (stepId, phase, message, facts) =>
       emitter.progress?.({
         stepId,
         phase,
-        message,
-        ...(facts ? { facts } : {}),
+        message: message.slice(0, 512),
+        ...(facts ? { facts: viewFacts(facts) } : {}),
         at: a.opts.clock().toISOString(),
       }),
   };

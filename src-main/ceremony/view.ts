@@ -22,7 +22,8 @@ const VIEW_FACTS = [
   'note',
 ] as const;
 
-function viewFacts(f: StepFacts): StepView['facts'] {
+/** The subset of facts the UI contract carries (KCV in lower case, as every hex value there). */
+export function viewFacts(f: StepFacts): StepView['facts'] {
   const out: Record<string, string> = {};
   for (const k of VIEW_FACTS) if (f[k] !== undefined) out[k] = f[k] as string;
   if (out['kcv']) out['kcv'] = out['kcv'].toLowerCase();

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { ceremonyView } from '../../../src-shared/ipc/ceremony-view.js';
+import { events as ipcEvents } from '../../../src-shared/ipc/contract.js';
 import { challengeDigest } from '../../../src-shared/ceremony/confirmation.js';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
@@ -141,6 +142,7 @@ void test('the view is public facts only and fits the IPC contract; progress eve
   const text = JSON.stringify(view);
   assert.ok(!text.includes('sealedKeys') && !text.includes('ciphertext'));
   assert.ok(events.some((e) => e.stepId === 'generate-material' && e.phase === 'completed'));
+  for (const e of events) ipcEvents['ceremony.progress'].parse(e);
 });
 
 void test('a witness exception appears on its step', () => {
