@@ -23,10 +23,26 @@ export class ImportGuard {
     return slash >= 0 ? keyId.slice(slash + 5) : keyId;
   }
 
+  static digestOf(wrapped: Uint8Array): string {
+    return createHash('sha256').update(wrapped).digest('hex');
+  }
+
+  static slotOf(keyId: string, importToken: Uint8Array): string {
+    return `${ImportGuard.keyOf(keyId)}|${createHash('sha256').update(importToken).digest('hex')}`;
+  }
+
+  /**
+   * Re-arms the guard after a restart from what the caller recorded durably (e.g. the audit intent
+   * written before the import: key, import token and ImportGuard.digestOf(wrapped)).
+   */
+  remember(keyId: string, importToken: Uint8Array, wrappedDigestHex: string): void {
+    this.#sent.set(ImportGuard.slotOf(keyId, importToken), wrappedDigestHex);
+  }
+
   /** Records the attempt, or throws if a different ciphertext was already sent for this key and token. */
   admit(keyId: string, importToken: Uint8Array, wrapped: Uint8Array): void {
-    const slot = `${ImportGuard.keyOf(keyId)}|${createHash('sha256').update(importToken).digest('hex')}`;
-    const digest = createHash('sha256').update(wrapped).digest('hex');
+    const slot = ImportGuard.slotOf(keyId, importToken);
+    const digest = ImportGuard.digestOf(wrapped);
     const before = this.#sent.get(slot);
     if (before !== undefined && before !== digest) {
       throw new KeyriteError(

@@ -67,6 +67,8 @@ export interface KmsGatewayOptions {
   maxAttempts?: number;
   /** Per-request time limit in milliseconds (default 30 000). */
   requestTimeoutMs?: number;
+  /** Share or pre-arm the import guard (e.g. from the audit log after a restart); default: a fresh one. */
+  importGuard?: ImportGuard;
 }
 
 export interface CallerIdentity {
@@ -172,7 +174,7 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
   // Imports go through their own client without SDK retries: the gateway decides when to resend.
   const importClient = new KMSClient({ ...base, maxAttempts: 1 });
   const sts = new STSClient(base);
-  const guard = new ImportGuard();
+  const guard = opts.importGuard ?? new ImportGuard();
 
   async function call<T extends { $metadata?: unknown }>(
     operation: string,

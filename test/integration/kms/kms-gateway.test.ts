@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../src-main/emulator/index.js';
 import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gateway.js';
+import { ImportGuard } from '../../../src-main/kms/import-guard.js';
 import { kmsErrorCode } from '../../../src-main/kms/kms-errors.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
 
@@ -234,6 +235,43 @@ void describe('KMS gateway', () => {
       EncryptedKeyMaterial: ok,
     });
     assert.equal(r2.KeyMaterialId, r1.KeyMaterialId);
+  });
+
+  void test('a guard re-armed from a durable record refuses other material after a restart', async () => {
+    const created = await kms.createKey({ Origin: 'EXTERNAL' });
+    const keyId = created.KeyMetadata?.KeyId ?? '';
+    const params = await kms.getParametersForImport({
+      KeyId: keyId,
+      WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      WrappingKeySpec: 'RSA_2048',
+    });
+    const first = oaep(params.PublicKey, randomBytes(32), 'sha256');
+    const guard = new ImportGuard();
+    guard.remember(keyId, params.ImportToken ?? new Uint8Array(), ImportGuard.digestOf(first));
+    const restarted = createKmsGateway({
+      region: 'us-east-1',
+      endpoint: emulator.url,
+      maxAttempts: 1,
+      importGuard: guard,
+    });
+    try {
+      const base = {
+        KeyId: keyId,
+        ImportToken: params.ImportToken,
+        ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      } as const;
+      await rejectsCode(
+        restarted.importKeyMaterial({
+          ...base,
+          EncryptedKeyMaterial: oaep(params.PublicKey, randomBytes(32), 'sha256'),
+        }),
+        'KMS_IMPORT_DIFFERENT_MATERIAL',
+      );
+      const ok = await restarted.importKeyMaterial({ ...base, EncryptedKeyMaterial: first });
+      assert.match(ok.KeyMaterialId ?? '', /^[0-9a-f]{64}$/);
+    } finally {
+      restarted.close();
+    }
   });
 
   void test('a lost ImportKeyMaterial response is retried with the same bytes and lands exactly once', async () => {
