@@ -87,7 +87,12 @@ ${verdict}`);
   const enrolled = records.filter((r) => r.type === 'participant.enrolled');
   const keyOf = new Map<string, string>();
   for (const r of enrolled)
-    if (typeof r.payload['publicKey'] === 'string') keyOf.set(str(r.payload['name']), r.payload['publicKey']);
+    if (typeof r.payload['publicKey'] === 'string') {
+      // Confirmations may name a custodian by display name or by id; both lead to the enrolled key.
+      keyOf.set(str(r.payload['name']), r.payload['publicKey']);
+      if (typeof r.payload['custodianId'] === 'string')
+        keyOf.set(r.payload['custodianId'], r.payload['publicKey']);
+    }
   parts.push('<h2>Participants</h2>');
   parts.push(
     table(
@@ -113,16 +118,19 @@ ${verdict}`);
       ['Record', 'Step', 'Custodian', 'Digest confirmed', 'Signature'],
       confirmations.map((r) => {
         const digest = str(r.payload['digest']);
-        const pk = keyOf.get(str(r.payload['custodian'])) ?? str(r.payload['publicKey']);
+        const enrolledKey = keyOf.get(str(r.payload['custodian']));
+        const pk = enrolledKey ?? str(r.payload['publicKey']);
         const okSig = pk !== '' && verifyEd25519(pk, Buffer.from(digest, 'hex'), str(r.payload['signature']));
         return [
           at(r),
           escapeHtml(str(r.payload['stepId'])),
           escapeHtml(str(r.payload['custodian'])),
           code(digest) + words(digest.slice(0, 16)),
-          okSig
-            ? 'verifies over the digest with the enrolled key'
-            : 'not verifiable here over the raw digest',
+          !okSig
+            ? 'not verifiable here over the raw digest'
+            : enrolledKey !== undefined
+              ? 'verifies over the digest with the enrolled key'
+              : '<span class="warn">verifies only with the key in the record: custodian not enrolled</span>',
         ];
       }),
       'No step confirmation in this log.',

@@ -9,7 +9,7 @@ import type { AuditRecord } from '../../../src-shared/audit/record.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { cli, tempDir, writeCeremony } from './fixture.js';
+import { cli, custodianKey, tempDir, writeCeremony } from './fixture.js';
 
 function hostileLog(dir: string): string {
   const db = path.join(dir, 'audit.db');
@@ -27,6 +27,24 @@ function hostileLog(dir: string): string {
     type: 'witness.exception',
     payload: { witness: 'wendy', text: '</td></tr><script>alert(2)</script>' },
   });
+  const carol = custodianKey('carol');
+  const dave = custodianKey('dave');
+  store.append({
+    ceremonyId: 'cer-1',
+    actor: 'admin',
+    type: 'participant.enrolled',
+    payload: { name: 'carol', role: 'custodian', publicKey: carol.publicKey },
+  });
+  const digest = 'ee'.repeat(32);
+  for (const c of [carol, dave]) {
+    const { signature, publicKey } = c.cosign(Buffer.from(digest, 'hex'));
+    store.append({
+      ceremonyId: 'cer-1',
+      actor: c.name,
+      type: 'step.confirmed',
+      payload: { stepId: 'import', custodian: c.name, digest, signature, publicKey },
+    });
+  }
   store.checkpoint({ ceremonyId: 'cer-1' });
   store.close();
   return db;
@@ -63,6 +81,8 @@ void test('the HTML report is readable, self-contained and escapes everything', 
     'checkpoint roots are shown as PGP words',
   );
   assert.match(html, /valid, enrolled key/);
+  assert.match(html, /carol<\/td><td><code>e{64}<\/code>.*verifies over the digest with the enrolled key/s);
+  assert.match(html, /custodian not enrolled/);
   assert.match(html, /Seal on bag 5 was re-taped/);
   // Self-contained and inert: no script, no external resource, nothing injected survives unescaped.
   assert.doesNotMatch(html, /<script/i);
