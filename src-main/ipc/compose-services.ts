@@ -23,9 +23,11 @@ export async function composeServices(
   engine: EngineOptions = {},
 ): Promise<{ services: KeyriteServices; close(): Promise<void> }> {
   const clock = engine.clock ?? (() => new Date());
-  const emulators = new Emulators();
-  const host = new CeremonyHost(ports, emulators, engine);
   await mkdir(ports.dataDirectory, { recursive: true, mode: 0o700 });
+  // Rehearsal keys persist beside the ceremonies, so a reopened rehearsal finds its key again.
+  const emulators = new Emulators(ports.dataDirectory);
+  const host = new CeremonyHost(ports, emulators, engine);
+  await host.resumeLatest();
 
   const station = async () => {
     // The station's identity key, created on first run; its id is derived as the audit log derives it.

@@ -31,6 +31,16 @@ export function CeremonyScreen() {
           {notice}
         </p>
       ) : null}
+      {view?.recovery && view.recovery.length > 0 ? (
+        <div className="notice notice-info" role="status" data-testid="recovery">
+          <p className="notice-message">Reopened after a restart. What Keyrite found and did:</p>
+          <ul>
+            {view.recovery.map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       {!view || view.status === 'no-plan' ? (
         <article className="card">
           <h2>Load the reviewed plan</h2>

@@ -48,6 +48,8 @@ export const ceremonyView = z.object({
   participants: z.array(participant).max(64),
   steps: z.array(stepView).max(64),
   currentStepId: identifier.optional(),
+  /** What reopening the ceremony found and did after a restart or crash, for people to read. */
+  recovery: z.array(z.string().max(512)).max(32).optional(),
 });
 
 export type CeremonyView = z.infer<typeof ceremonyView>;

@@ -1,3 +1,4 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
@@ -6,6 +7,7 @@ import { CeremonyService } from '../../ceremony/ceremony-service.js';
 import { kmsPortFromGateway } from '../../ceremony/kms-port-gateway.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import type { EngineOptions } from '../../ceremony/runtime.js';
+import type { KmsPort } from '../../ceremony/kms-port.js';
 import { createKmsGateway } from '../../kms/kms-gateway.js';
 import type { ShellPorts } from '../shell-ports.js';
 import type { Emulators } from './emulators.js';
@@ -17,6 +19,7 @@ import type { Emulators } from './emulators.js';
 export class CeremonyHost {
   #current: CeremonyService | null = null;
   #directory: string | null = null;
+  #notes: string[] = [];
 
   constructor(
     private readonly ports: ShellPorts,
@@ -44,6 +47,39 @@ export class CeremonyHost {
     return this.#current;
   }
 
+  /** What reopening found (the engine's recovery account), or why the last ceremony could not be reopened. */
+  get notes(): readonly string[] {
+    return this.#current ? this.#current.recoveryAccount : this.#notes;
+  }
+
+  /**
+   * After a restart or crash: reopens the newest ceremony directory, and the engine reconciles its log
+   * with the world (files, DescribeKey) before anything else can happen. A failure is reported, not
+   * thrown, so the app still starts and the person sees why.
+   */
+  async resumeLatest(): Promise<void> {
+    const root = path.join(this.ports.dataDirectory, 'ceremonies');
+    const dirs = existsSync(root)
+      ? readdirSync(root, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && existsSync(path.join(root, d.name, 'audit.db')))
+          .map((d) => d.name)
+          .sort()
+      : [];
+    const latest = dirs.at(-1);
+    if (!latest) return;
+    const dir = path.join(root, latest);
+    let kms: KmsPort | undefined;
+    try {
+      const { plan } = validatePlan(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
+      kms = await this.#kms(plan.target.region, plan.target.accountId);
+      this.#adopt(await CeremonyService.open({ dir, kms, options: this.engine }), dir);
+    } catch (e) {
+      kms?.close();
+      const why = e instanceof KeyriteError ? `${e.code}: ${e.message}` : 'an unexpected error';
+      this.#notes = [`The ceremony in ${latest} could not be reopened (${why}).`.slice(0, 512)];
+    }
+  }
+
   /** Starts a ceremony from a plan file; null when the person cancelled the choice. */
   async start(): Promise<CeremonyService | null> {
     if (this.#current && !this.#current.closed) {
@@ -58,14 +94,7 @@ export class CeremonyHost {
     if (!file) return null;
     const planDoc = readPlanFile(file);
     const { plan } = validatePlan(planDoc);
-    const endpoint =
-      this.ports.kmsEndpoint ??
-      (this.ports.mode === 'rehearsal'
-        ? await this.emulators.urlFor(plan.target.region, plan.target.accountId)
-        : undefined);
-    const kms = kmsPortFromGateway(
-      createKmsGateway({ region: plan.target.region, ...(endpoint ? { endpoint } : {}) }),
-    );
+    const kms = await this.#kms(plan.target.region, plan.target.accountId);
     const dir = path.join(
       this.ports.dataDirectory,
       'ceremonies',
@@ -85,7 +114,21 @@ export class CeremonyHost {
       kms.close();
       throw e;
     }
-    svc.on('changed', (view) => this.ports.publish('ceremony.changed', view));
+    this.#adopt(svc, dir);
+    return svc;
+  }
+
+  async #kms(region: string, accountId: string): Promise<KmsPort> {
+    const endpoint =
+      this.ports.kmsEndpoint ??
+      (this.ports.mode === 'rehearsal' ? await this.emulators.urlFor(region, accountId) : undefined);
+    return kmsPortFromGateway(createKmsGateway({ region, ...(endpoint ? { endpoint } : {}) }));
+  }
+
+  #adopt(svc: CeremonyService, dir: string): void {
+    svc.on('changed', (view) =>
+      this.ports.publish('ceremony.changed', { ...view, recovery: [...svc.recoveryAccount] }),
+    );
     // KCVs are hex like every digest in the contract: lower case, as the engine's view shows them.
     svc.on('progress', (p) =>
       this.ports.publish(
@@ -96,7 +139,7 @@ export class CeremonyHost {
     this.#current?.dispose();
     this.#current = svc;
     this.#directory = dir;
-    return svc;
+    this.#notes = [];
   }
 
   close(): void {

@@ -39,7 +39,11 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
       const svc = await host.start();
       return svc ? { status: 'chosen', value: svc.view() } : { status: 'cancelled' };
     },
-    'ceremony.state': async () => host.current?.view() ?? { status: 'no-plan', participants: [], steps: [] },
+    'ceremony.state': async () => {
+      const recovery = [...host.notes];
+      const view = host.current?.view() ?? { status: 'no-plan' as const, participants: [], steps: [] };
+      return recovery.length > 0 ? { ...view, recovery } : view;
+    },
     'ceremony.enroll': async ({ custodianId, passphrase }) =>
       host.require().enroll(custodianId, secret(passphrase)),
     'ceremony.confirm': async ({ stepId, custodianId, passphrase }) =>

@@ -49,6 +49,8 @@ export interface Harness {
 export interface HarnessOptions {
   ports?: Partial<ShellPorts>;
   engine?: EngineOptions;
+  /** Reuse a data directory (a restart of the app); the caller then owns and removes it. */
+  dataDirectory?: string;
 }
 
 let preloadBundle: Promise<string> | undefined;
@@ -64,7 +66,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       'e2e needs the built renderer: run `node scripts/build.mjs renderer` (npm run test:e2e does)',
     );
   }
-  const dataDirectory = await mkdtemp(path.join(tmpdir(), 'keyrite-e2e-data-'));
+  const ownsData = options.dataDirectory === undefined;
+  const dataDirectory = options.dataDirectory ?? (await mkdtemp(path.join(tmpdir(), 'keyrite-e2e-data-')));
   const profile = await mkdtemp(path.join(tmpdir(), 'keyrite-e2e-profile-'));
   const server = await startHarnessServer(rendererRootDefault);
   const choices = new Map<FilePurpose, string[] | null>();
@@ -142,7 +145,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await closeServices();
       await server.close();
       await rm(profile, { recursive: true, force: true });
-      await rm(dataDirectory, { recursive: true, force: true });
+      if (ownsData) await rm(dataDirectory, { recursive: true, force: true });
     },
   };
 }
