@@ -106,7 +106,7 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
       const back = await rt.kms.decrypt(keyId, ct);
       if (!back.equals(probe))
         throw verifyFailed(k.arn, 'the Encrypt/Decrypt round trip did not return the message');
-      check = 'Encrypt/Decrypt round trip (symmetric: KMS cannot show a KCV)';
+      check = `Encrypt/Decrypt round trip${k.keyMaterialId ? ', current key material id reported' : ''} (symmetric: KMS cannot show a KCV)`;
       break;
     }
     case 'hmac': {

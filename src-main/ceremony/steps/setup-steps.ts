@@ -1,3 +1,5 @@
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
 import type { StepFacts } from '../../../src-shared/ceremony/state-machine.js';
@@ -35,6 +37,7 @@ export async function runPreflight(rt: Runtime): Promise<StepFacts> {
     callerArn: who.arn,
     region: rt.plan.target.region,
   });
+  assertMaterialSourceReady(rt);
   if ('existing' in rt.plan.target.key) {
     const k = await rt.kms.describeKey(rt.plan.target.key.existing.keyId);
     if (k.origin !== 'EXTERNAL')
@@ -75,6 +78,30 @@ export async function runPreflight(rt: Runtime): Promise<StepFacts> {
       );
   }
   return { region: rt.plan.target.region, keySpec: rt.spec, note: `account ${who.account}` };
+}
+
+/** Existing material must be reachable before a key is created for it. */
+function assertMaterialSourceReady(rt: Runtime): void {
+  const m = rt.plan.material;
+  if (m.mode === 'existing-file') {
+    const file = path.resolve(rt.planBase, m.file);
+    if (!existsSync(file) || !statSync(file).isFile())
+      throw new KeyriteError(
+        'PREFLIGHT_MATERIAL_FILE',
+        `the key material file ${file} does not exist`,
+        'attach the medium that holds it, or fix the path in the plan',
+      );
+  }
+  if (m.mode === 'existing-shares') {
+    const dir = path.resolve(rt.planBase, m.sharesDir);
+    const n = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.share.json')).length : 0;
+    if (n < rt.plan.quorum.m)
+      throw new KeyriteError(
+        'PREFLIGHT_SHARES',
+        `${dir} holds ${n} share file(s); the quorum needs ${rt.plan.quorum.m}`,
+        'bring the custodians’ share media',
+      );
+  }
 }
 
 /** The key an alias names, or null when the alias does not exist. */

@@ -114,3 +114,25 @@ void test('expired import parameters are refused before any material exists, and
     svc.dispose();
   }
 });
+
+void test('pre-flight refuses a missing material file before any key is created', async () => {
+  const plan = defaultRehearsalPlan() as PlanDoc;
+  setIn(plan, 'target.key.create.alias', undefined);
+  setIn(plan, 'participants.witnesses', []);
+  setIn(plan, 'material', { mode: 'existing-file', file: 'no-such-key.bin' });
+  const svc = await CeremonyService.create({
+    dir: path.join(tmp.dir, 'no-file'),
+    planDoc: plan,
+    planBase: tmp.dir,
+    kms: kmsPortFromGateway(createKmsGateway({ region: 'us-east-1', endpoint: emu.url })),
+    options: { scryptCost: TEST_SCRYPT, clock },
+  });
+  try {
+    for (const id of ['custodian-1', 'custodian-2', 'custodian-3']) await svc.enroll(id, pw(id));
+    await svc.runStep('enroll');
+    await assert.rejects(svc.runStep('preflight'), { code: 'PREFLIGHT_MATERIAL_FILE' });
+    assert.equal(svc.facts()['keyArn'], undefined);
+  } finally {
+    svc.dispose();
+  }
+});
