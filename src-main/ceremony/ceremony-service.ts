@@ -562,8 +562,9 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       rt.tally.assertMet(rt.plan.quorum.m);
       quorum = { nonce: rt.challenge.nonce, custodians: rt.tally.confirmations().map((c) => c.custodianId) };
     }
-    this.#apply({ kind: 'step-started', step });
     if (quorum) {
+      // The nonce is spent before the step starts: if the station dies right after, the confirmations
+      // cannot be reused for a second run of the step; custodians confirm again.
       rt.journal.append('step.quorum-met', {
         stepId: step,
         nonce: quorum.nonce,
@@ -574,6 +575,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       rt.challenge = null;
       rt.tally = null;
     }
+    this.#apply({ kind: 'step-started', step });
     crashPoint(`start:${step}`);
     rt.progress(step, 'started', rt.plan.name);
     try {
