@@ -15,7 +15,12 @@ function integrityCheck(db: Database.Database, path: string): void {
 
 /** Opens (creating if needed) the audit database for writing, durable on every commit. */
 export function openAuditDatabase(path: string): Database.Database {
-  const db = new Database(path);
+  let db: Database.Database;
+  try {
+    db = new Database(path);
+  } catch (e) {
+    throw notOpenable(path, e);
+  }
   try {
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when it returns, so an acknowledged record survives power loss.
@@ -26,8 +31,17 @@ export function openAuditDatabase(path: string): Database.Database {
     return db;
   } catch (e) {
     db.close();
-    throw e;
+    throw e instanceof KeyriteError ? e : notOpenable(path, e);
   }
+}
+
+function notOpenable(path: string, cause: unknown): KeyriteError {
+  return new KeyriteError(
+    'AUDIT_DB_UNREADABLE',
+    `cannot open ${path} as an audit database`,
+    'check the path is a Keyrite audit.db (or a new file) in a directory you may write',
+    { cause },
+  );
 }
 
 /** Opens an audit database read-only (a copy, a file on an auditor's machine): no writes, no migration. */

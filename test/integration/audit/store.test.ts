@@ -102,7 +102,7 @@ void test('the store opens with WAL, synchronous=FULL and foreign keys, and chec
   db.close();
   const junk = path.join(dir, 'junk.db');
   writeFileSync(junk, Buffer.alloc(8192, 7));
-  assert.throws(() => openAuditDatabase(junk));
+  assert.throws(() => openAuditDatabase(junk), { code: 'AUDIT_DB_UNREADABLE' });
 });
 
 void test('append and read back across a reopen; the station key is created 0600 and declared once', (t) => {
