@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.js';
+import { ComponentEntry, PrivateCheckValue } from '../components/ComponentEntry.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Fact } from '../components/Fact.js';
 import { Loading } from '../components/Loading.js';
@@ -15,6 +16,7 @@ export function CeremonyScreen() {
   const { view, error, progress, act } = useCeremony();
   const [selected, setSelected] = useState<string>();
   const [notice, setNotice] = useState<string>();
+  const [privateKcv, setPrivateKcv] = useState<{ custodianId: string; checkValue: string }>();
   // A notice is about the step it came from; it goes when the ceremony moves on.
   const current = view?.currentStepId;
   useEffect(() => setNotice(undefined), [current]);
@@ -57,6 +59,20 @@ export function CeremonyScreen() {
           <PlanHeader view={view} />
           {view.status === 'enrolling' ? (
             <Enrollment view={view} onEnrolled={(m) => setNotice(m)} act={act} />
+          ) : null}
+          {privateKcv ? (
+            <PrivateCheckValue {...privateKcv} onHide={() => setPrivateKcv(undefined)} />
+          ) : view.awaitingComponent ? (
+            <ComponentEntry
+              key={view.awaitingComponent.custodianId}
+              custodianId={view.awaitingComponent.custodianId}
+              name={
+                view.participants.find((p) => p.id === view.awaitingComponent?.custodianId)?.name ??
+                view.awaitingComponent.custodianId
+              }
+              bytes={view.awaitingComponent.bytes}
+              onEntered={setPrivateKcv}
+            />
           ) : null}
           <div className="ceremony-layout">
             <Timeline steps={view.steps} selected={step?.id} onSelect={setSelected} />

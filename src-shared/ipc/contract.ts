@@ -117,6 +117,20 @@ export const operations = {
       required: z.number().int().min(1),
     }),
   ),
+  // Split knowledge: a custodian types their component (hex) at the station when the engine asks for
+  // it. Like a passphrase it goes renderer → main only; the reply carries the component's check value,
+  // which that custodian alone compares with their record.
+  'ceremony.enterComponent': op(
+    z.strictObject({
+      custodianId: identifier,
+      component: z
+        .string()
+        .min(2)
+        .max(128)
+        .regex(/^[0-9a-fA-F]+$/, 'hex digits'),
+    }),
+    z.object({ custodianId: identifier, checkValue: z.string().max(128) }),
+  ),
   // A custodian proves their backup share opens and matches its commitment, without reconstruction.
   'ceremony.verifyShare': op(z.strictObject({ custodianId: identifier, passphrase }), ceremonyView),
   'ceremony.runStep': op(stepRef, ceremonyView),

@@ -14,6 +14,7 @@ export const operationNames = [
   'ceremony.state',
   'ceremony.enroll',
   'ceremony.confirm',
+  'ceremony.enterComponent',
   'ceremony.verifyShare',
   'ceremony.runStep',
   'ceremony.witnessException',

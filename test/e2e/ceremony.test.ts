@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
@@ -22,6 +23,7 @@ const passphrases = new Map([
 ]);
 
 beforeEach(async () => {
+  generated.length = 0;
   mkdirSync(artifactsDir, { recursive: true });
   h = await startHarness({
     engine: {
@@ -70,30 +72,9 @@ async function submitPassphrase(form: string, custodianId: string) {
   await f.getByRole('button').click();
 }
 
-void test('a full rehearsal ceremony runs through the UI, and no secret crosses IPC', async () => {
-  const planFile = path.join(h.dataDirectory, 'plan.json');
-  writeFileSync(planFile, JSON.stringify(defaultRehearsalPlan(), null, 2));
-  const page = await h.open('#/ceremony');
-  await shot('ceremony-no-plan');
-
-  h.chooseNext('ceremony-plan', [planFile]);
-  await page.getByRole('button', { name: 'Choose plan…' }).click();
-  await page.getByTestId('plan-digest').waitFor();
-  const digestText = await page.getByTestId('plan-digest').innerText();
-  assert.match(digestText, /[0-9a-f]{4} [0-9a-f]{4}/, 'digest shown in groups');
-  assert.match(digestText, /[A-Za-z]+ [A-Za-z]+ [A-Za-z]+/, 'digest shown as words');
-  await shot('ceremony-plan-loaded');
-
-  for (const id of passphrases.keys()) {
-    await submitPassphrase('enroll-form', id);
-    await waitFor((v) => v.participants.some((p) => p.id === id && p.enrolled), `${id} enrolled`);
-  }
-  assert.equal(
-    await page.locator('input[name=passphrase]').count(),
-    0,
-    'enrollment form gone once all enrolled',
-  );
-
+/** Drives every step from the current one to completion through the UI, as the people in the room would. */
+async function driveSteps(components?: Map<string, Buffer>) {
+  const page = h.page;
   const seen = new Set<string>();
   for (let guard = 0; guard < 40; guard++) {
     const v = await state();
@@ -149,6 +130,7 @@ void test('a full rehearsal ceremony runs through the UI, and no secret crosses 
       );
     }
     await page.getByRole('button', { name: 'Run this step' }).click();
+    if (step.id === 'generate-material' && components) await enterComponents(components);
     await waitFor(
       (x) =>
         x.steps.find((s) => s.id === step.id)?.status !== step.status &&
@@ -156,6 +138,51 @@ void test('a full rehearsal ceremony runs through the UI, and no secret crosses 
       `${step.id} to finish`,
     );
   }
+}
+
+/** Split knowledge: each custodian in turn types their component and sees its check value alone. */
+async function enterComponents(components: Map<string, Buffer>) {
+  const page = h.page;
+  for (const [id, component] of components) {
+    const entry = page.getByTestId('component-entry');
+    await entry.waitFor();
+    assert.match(await entry.innerText(), new RegExp(`Component for Rehearsal Custodian ${id.slice(-1)}`));
+    await entry.locator('input[name=component]').fill(component.toString('hex'));
+    await entry.getByRole('button', { name: 'Enter component' }).click();
+    const kcv = page.getByTestId('component-kcv');
+    await kcv.waitFor();
+    assert.match(await kcv.innerText(), new RegExp(`For ${id} only`));
+    assert.match(await kcv.innerText(), /check value: [0-9A-Fa-f]{6}/);
+    if (id === 'custodian-1') await shot('ceremony-split-knowledge-kcv');
+    await kcv.getByRole('button').click();
+  }
+}
+
+void test('a full rehearsal ceremony runs through the UI, and no secret crosses IPC', async () => {
+  const planFile = path.join(h.dataDirectory, 'plan.json');
+  writeFileSync(planFile, JSON.stringify(defaultRehearsalPlan(), null, 2));
+  const page = await h.open('#/ceremony');
+  await shot('ceremony-no-plan');
+
+  h.chooseNext('ceremony-plan', [planFile]);
+  await page.getByRole('button', { name: 'Choose plan…' }).click();
+  await page.getByTestId('plan-digest').waitFor();
+  const digestText = await page.getByTestId('plan-digest').innerText();
+  assert.match(digestText, /[0-9a-f]{4} [0-9a-f]{4}/, 'digest shown in groups');
+  assert.match(digestText, /[A-Za-z]+ [A-Za-z]+ [A-Za-z]+/, 'digest shown as words');
+  await shot('ceremony-plan-loaded');
+
+  for (const id of passphrases.keys()) {
+    await submitPassphrase('enroll-form', id);
+    await waitFor((v) => v.participants.some((p) => p.id === id && p.enrolled), `${id} enrolled`);
+  }
+  assert.equal(
+    await page.locator('input[name=passphrase]').count(),
+    0,
+    'enrollment form gone once all enrolled',
+  );
+
+  await driveSteps();
 
   const done = await waitFor((v) => v.status === 'completed', 'completion');
   const facts = Object.assign(
@@ -194,4 +221,35 @@ void test('a full rehearsal ceremony runs through the UI, and no secret crosses 
   // And the page itself holds no passphrase once the forms are submitted.
   const html = await page.content();
   for (const p of passphrases.values()) assert.ok(!html.includes(p));
+});
+
+void test('split knowledge through the UI: components typed by each custodian never come back', async () => {
+  const components = new Map([...passphrases.keys()].map((id) => [id, randomBytes(32)] as const));
+  const planFile = path.join(h.dataDirectory, 'plan-split.json');
+  writeFileSync(
+    planFile,
+    JSON.stringify({ ...defaultRehearsalPlan(), material: { mode: 'split-knowledge' } }),
+  );
+  const page = await h.open('#/ceremony');
+  h.chooseNext('ceremony-plan', [planFile]);
+  await page.getByRole('button', { name: 'Choose plan…' }).click();
+  await page.getByTestId('plan-digest').waitFor();
+  for (const id of passphrases.keys()) {
+    await submitPassphrase('enroll-form', id);
+    await waitFor((v) => v.participants.some((p) => p.id === id && p.enrolled), `${id} enrolled`);
+  }
+  await driveSteps(components);
+  await waitFor((v) => v.status === 'completed', 'completion');
+  assert.equal(generated.length, 0, 'split knowledge does not use the CSPRNG material source');
+
+  const combined = Buffer.alloc(32);
+  for (const c of components.values()) for (let i = 0; i < 32; i++) combined[i]! ^= c[i]!;
+  const forbidden = [
+    ...[...components.values(), combined].flatMap((m) => secretForms(m)),
+    ...passphrases.values(),
+  ];
+  const crossed = [...h.server.exchanges.map((e) => e.response), ...h.server.events];
+  for (const text of crossed) for (const f of forbidden) assert.ok(!text.includes(f), 'a secret crossed IPC');
+  assert.deepEqual(h.droppedEvents, []);
+  assert.equal(await page.locator('input[name=component]').count(), 0);
 });

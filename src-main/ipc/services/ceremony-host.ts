@@ -8,6 +8,8 @@ import { kmsPortFromGateway } from '../../ceremony/kms-port-gateway.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import type { EngineOptions } from '../../ceremony/runtime.js';
 import type { KmsPort } from '../../ceremony/kms-port.js';
+import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
+import { ComponentDesk } from './component-desk.js';
 import { createKmsGateway } from '../../kms/kms-gateway.js';
 import type { ShellPorts } from '../shell-ports.js';
 import type { Emulators } from './emulators.js';
@@ -20,12 +22,33 @@ export class CeremonyHost {
   #current: CeremonyService | null = null;
   #directory: string | null = null;
   #notes: string[] = [];
+  /** Split-knowledge components are collected through the app unless the engine options bring a source. */
+  readonly desk = new ComponentDesk(() => this.#publishView());
+  readonly #engine: EngineOptions;
 
   constructor(
     private readonly ports: ShellPorts,
     private readonly emulators: Emulators,
-    private readonly engine: EngineOptions,
-  ) {}
+    engine: EngineOptions,
+  ) {
+    this.#engine = { componentSource: this.desk.source, privateNotice: this.desk.notice, ...engine };
+  }
+
+  /** The engine's view plus what only the station knows: recovery notes, a component being waited for. */
+  view(): CeremonyView {
+    const notes = [...this.notes];
+    const base: CeremonyView = this.#current?.view() ?? { status: 'no-plan', participants: [], steps: [] };
+    const awaiting = this.desk.awaiting;
+    return {
+      ...base,
+      ...(notes.length > 0 ? { recovery: notes } : {}),
+      ...(awaiting ? { awaitingComponent: awaiting } : {}),
+    };
+  }
+
+  #publishView(): void {
+    if (this.#current) this.ports.publish('ceremony.changed', this.view());
+  }
 
   get current(): CeremonyService | null {
     return this.#current;
@@ -72,7 +95,7 @@ export class CeremonyHost {
     try {
       const { plan } = validatePlan(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
       kms = await this.#kms(plan.target.region, plan.target.accountId);
-      this.#adopt(await CeremonyService.open({ dir, kms, options: this.engine }), dir);
+      this.#adopt(await CeremonyService.open({ dir, kms, options: this.#engine }), dir);
     } catch (e) {
       kms?.close();
       const why = e instanceof KeyriteError ? `${e.code}: ${e.message}` : 'an unexpected error';
@@ -108,7 +131,7 @@ export class CeremonyHost {
         planDoc,
         planBase: path.dirname(path.resolve(file)),
         kms,
-        options: this.engine,
+        options: this.#engine,
       });
     } catch (e) {
       kms.close();
@@ -126,9 +149,7 @@ export class CeremonyHost {
   }
 
   #adopt(svc: CeremonyService, dir: string): void {
-    svc.on('changed', (view) =>
-      this.ports.publish('ceremony.changed', { ...view, recovery: [...svc.recoveryAccount] }),
-    );
+    svc.on('changed', () => this.#publishView());
     // KCVs are hex like every digest in the contract: lower case, as the engine's view shows them.
     svc.on('progress', (p) =>
       this.ports.publish(

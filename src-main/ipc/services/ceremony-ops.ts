@@ -11,6 +11,7 @@ type CeremonyOps = Pick<
   | 'ceremony.state'
   | 'ceremony.enroll'
   | 'ceremony.confirm'
+  | 'ceremony.enterComponent'
   | 'ceremony.verifyShare'
   | 'ceremony.runStep'
   | 'ceremony.witnessException'
@@ -37,12 +38,12 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
   return {
     'ceremony.loadPlan': async () => {
       const svc = await host.start();
-      return svc ? { status: 'chosen', value: svc.view() } : { status: 'cancelled' };
+      return svc ? { status: 'chosen', value: host.view() } : { status: 'cancelled' };
     },
-    'ceremony.state': async () => {
-      const recovery = [...host.notes];
-      const view = host.current?.view() ?? { status: 'no-plan' as const, participants: [], steps: [] };
-      return recovery.length > 0 ? { ...view, recovery } : view;
+    'ceremony.state': async () => host.view(),
+    'ceremony.enterComponent': async ({ custodianId, component }) => {
+      host.require();
+      return host.desk.provide(custodianId, component);
     },
     'ceremony.enroll': async ({ custodianId, passphrase }) =>
       host.require().enroll(custodianId, secret(passphrase)),
@@ -51,15 +52,20 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
     'ceremony.verifyShare': async ({ custodianId, passphrase }) => {
       const svc = host.require();
       await svc.verifyShare(custodianId, secret(passphrase));
-      return svc.view();
+      return host.view();
     },
-    'ceremony.runStep': async ({ stepId }) => host.require().runStep(step(stepId)),
-    'ceremony.witnessException': async ({ stepId, witnessId, text }) =>
-      host.require().witnessException(stepId, witnessId, text),
+    'ceremony.runStep': async ({ stepId }) => {
+      await host.require().runStep(step(stepId));
+      return host.view();
+    },
+    'ceremony.witnessException': async ({ stepId, witnessId, text }) => {
+      host.require().witnessException(stepId, witnessId, text);
+      return host.view();
+    },
     'ceremony.witnessSignOff': async ({ witnessId }) => {
       const svc = host.require();
       svc.witnessSignOff(witnessId);
-      return svc.view();
+      return host.view();
     },
     'ceremony.report': async () => host.require().report(),
   };

@@ -1,0 +1,93 @@
+import { useState, type FormEvent } from 'react';
+import type { IpcFailure } from '../../src-shared/ipc/envelope.js';
+import { api, asFailure, unwrap } from '../ipc/client.js';
+import { ErrorNotice } from './ErrorNotice.js';
+
+export interface ComponentCheck {
+  custodianId: string;
+  checkValue: string;
+}
+
+/**
+ * Split knowledge: the custodian the station is waiting for types their component (hex). It goes to
+ * main and the field is cleared; the reply is that component's check value, which the screen shows
+ * to this custodian (PrivateCheckValue) until they hide it, before the next custodian's turn.
+ */
+export function ComponentEntry({
+  custodianId,
+  name,
+  bytes,
+  onEntered,
+}: {
+  custodianId: string;
+  name: string;
+  bytes: number;
+  onEntered: (r: ComponentCheck) => void;
+}) {
+  const [component, setComponent] = useState('');
+  const [error, setError] = useState<IpcFailure>();
+  const [busy, setBusy] = useState(false);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    const c = component;
+    setComponent('');
+    setBusy(true);
+    setError(undefined);
+    try {
+      onEntered(await unwrap(api().ceremony.enterComponent({ custodianId, component: c })));
+    } catch (err) {
+      setError(asFailure(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <article className="card component-entry" data-testid="component-entry" aria-labelledby="component-title">
+      <h2 id="component-title">Component for {name}</h2>
+      <p className="muted">
+        {name} types their key component ({bytes} bytes, {bytes * 2} hex digits) unseen by the others. Keyrite
+        combines the components in memory; nobody ever sees the whole key.
+      </p>
+      <form className="passphrase-form" onSubmit={(e) => void submit(e)}>
+        <label>
+          Component (hex)
+          <input
+            type="password"
+            name="component"
+            autoComplete="off"
+            spellCheck={false}
+            pattern="[0-9a-fA-F]*"
+            maxLength={bytes * 2}
+            value={component}
+            onChange={(e) => setComponent(e.target.value.trim())}
+            required
+          />
+        </label>
+        <button type="submit" className="primary" disabled={busy || component.length !== bytes * 2}>
+          Enter component
+        </button>
+      </form>
+      {error ? <ErrorNotice error={error} /> : null}
+    </article>
+  );
+}
+
+/** One custodian's component check value, on screen until they hide it; the next turn waits. */
+export function PrivateCheckValue({
+  custodianId,
+  checkValue,
+  onHide,
+}: ComponentCheck & { onHide: () => void }) {
+  return (
+    <div className="notice notice-info" role="status" data-testid="component-kcv">
+      <p className="notice-message">
+        For {custodianId} only — others look away. Component check value: <code>{checkValue}</code>
+      </p>
+      <button type="button" onClick={onHide}>
+        I have compared it; hide it
+      </button>
+    </div>
+  );
+}
