@@ -11,8 +11,12 @@ import {
 
 /**
  * AWS's table of which wrapping algorithm can carry which material under which wrapping key spec
- * (KMS developer guide, "Select a wrapping algorithm"):
+ * (KMS API reference, GetParametersForImport WrappingAlgorithm; developer guide, "Select a wrapping
+ * algorithm"):
  * - RSA private keys only travel with RSA_AES_KEY_WRAP_*: no RSA modulus can carry them directly.
+ * - RSA_AES_KEY_WRAP_* is "supported for wrapping RSA and ECC key material" only: KMS refuses it for
+ *   SYMMETRIC_DEFAULT and HMAC_* material (the embedded emulator answers ValidationException), so
+ *   those go with RSAES_OAEP_*, which carries them directly.
  * - ECC_NIST_P521 cannot go with RSAES_OAEP_* under an RSA_2048 wrapping key (too long).
  * - RSAES_PKCS1_V1_5 predates asymmetric import and is only for symmetric and HMAC material (and AWS
  *   stopped accepting it for new imports in October 2023; wrapKeyMaterial warns about that).
@@ -26,6 +30,12 @@ export function assertCompatible(
   const kind = materialKind(materialSpec);
   const parts = algorithmParts(algorithm);
   const direct = !parts.aesKeyWrap;
+  if (parts.aesKeyWrap && (kind === 'symmetric' || kind === 'hmac')) {
+    throw incompatible(
+      `${materialSpec} material cannot be wrapped with ${algorithm}: AWS accepts RSA_AES_KEY_WRAP only for RSA and ECC private keys`,
+      'use RSAES_OAEP_SHA_256 (fetch new import parameters with that wrapping algorithm)',
+    );
+  }
   if (kind === 'rsa' && direct) {
     throw incompatible(
       `${materialSpec} material (an RSA private key) cannot be wrapped with ${algorithm}`,

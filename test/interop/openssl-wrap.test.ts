@@ -70,11 +70,14 @@ function opensslUnwrap(wrapped: Buffer, algorithm: WrappingAlgorithm, keyPem: st
   ]);
 }
 
-/** Material per algorithm: symmetric for all, plus asymmetric where AWS allows it. */
+/**
+ * Material per algorithm, as AWS allows it: symmetric for the direct RSA algorithms, plus
+ * asymmetric; RSA_AES_KEY_WRAP_* carries RSA and ECC private keys only.
+ */
 function materialsFor(algorithm: WrappingAlgorithm, bits: number): KeyMaterialSpec[] {
   if (algorithm === 'RSAES_PKCS1_V1_5') return ['SYMMETRIC_DEFAULT', 'HMAC_224'];
   if (algorithmParts(algorithm).aesKeyWrap)
-    return ['SYMMETRIC_DEFAULT', 'RSA_4096', 'ECC_NIST_P521', 'ECC_SECG_P256K1'];
+    return ['ECC_NIST_P256', 'RSA_4096', 'ECC_NIST_P521', 'ECC_SECG_P256K1'];
   return bits === 2048
     ? ['SYMMETRIC_DEFAULT', 'HMAC_512', 'ECC_NIST_P384']
     : ['SYMMETRIC_DEFAULT', 'ECC_NIST_P521'];

@@ -42,7 +42,8 @@ Encrypts key material for AWS KMS ImportKeyMaterial, replacing the openssl step 
   --wrapping-key FILE  the PublicKey of the import parameters: DER (.bin), base64 (.b64) or PEM;
                        or the console's ImportParameters.zip or the CLI's get-parameters-for-import JSON
   --algorithm ALG      ${WRAPPING_ALGORITHMS.join(' | ')}
-                       (may be omitted when the import parameters name it)
+                       (may be omitted when the import parameters name it; RSA_AES_KEY_WRAP_* is for
+                       RSA and ECC material only, as in AWS — symmetric and HMAC use RSAES_OAEP_*)
   --material FILE      the plaintext key material: raw bytes (symmetric, HMAC) or PKCS#8 DER (RSA, ECC)
   --out FILE           where to write the EncryptedKeyMaterial (never overwritten; mode 0600)
   --key-spec SPEC      ${KEY_MATERIAL_SPECS.join(' | ')}

@@ -33,6 +33,8 @@ async function run(args: string[]): Promise<{ code: number; out: string[]; err: 
 }
 
 const sym = put('sym.bin', materialBytes('SYMMETRIC_DEFAULT'));
+/** RSA_AES_KEY_WRAP_* carries only RSA and ECC private keys, so those tests wrap an ECC key. */
+const ecc = path.join(FIXTURES, 'material-ec-p256.p8.der');
 
 void test('wrap: prints fingerprint, KCV and size; writes a 0600 file that unwraps to the material', async () => {
   const out = fresh('out.bin');
@@ -134,14 +136,19 @@ void test('wrap: the wrapping key may be import parameters; their algorithm is u
     }),
   );
   const out = fresh('o');
-  const ok = await run(['wrap', '--wrapping-key', zip, '--material', sym, '--out', out]);
+  const ok = await run(['wrap', '--wrapping-key', zip, '--material', ecc, '--out', out]);
   assert.equal(ok.code, 0, ok.err.join('\n'));
   assert.match(ok.out.join('\n'), /algorithm +RSA_AES_KEY_WRAP_SHA_1/);
-  unwrapKeyMaterial({
+  const back = unwrapKeyMaterial({
     wrapped: readFileSync(out),
     algorithm: 'RSA_AES_KEY_WRAP_SHA_1',
     privateKey: pair.privateKey,
-  }).dispose();
+  });
+  assert.deepEqual(
+    back.use((b) => Buffer.from(b)),
+    materialBytes('ECC_NIST_P256'),
+  );
+  back.dispose();
 
   const mismatch = await run([
     'wrap',
@@ -150,7 +157,7 @@ void test('wrap: the wrapping key may be import parameters; their algorithm is u
     '--algorithm',
     'RSAES_OAEP_SHA_256',
     '--material',
-    sym,
+    ecc,
     '--out',
     fresh('o'),
   ]);
@@ -342,6 +349,34 @@ const BAD: [string, () => string[], RegExp][] = [
       path.join(FIXTURES, 'material-rsa-2048.p8.der'),
     ],
     /RSA_2048 material/,
+  ],
+  [
+    'symmetric material with RSA_AES_KEY_WRAP (AWS takes it for RSA and ECC keys only)',
+    () => [
+      '--wrapping-key',
+      pubPem,
+      '--algorithm',
+      'RSA_AES_KEY_WRAP_SHA_256',
+      '--material',
+      sym,
+      '--key-spec',
+      'SYMMETRIC_DEFAULT',
+    ],
+    /SYMMETRIC_DEFAULT material cannot be wrapped with RSA_AES_KEY_WRAP_SHA_256/,
+  ],
+  [
+    'HMAC material with RSA_AES_KEY_WRAP',
+    () => [
+      '--wrapping-key',
+      pubPem,
+      '--algorithm',
+      'RSA_AES_KEY_WRAP_SHA_1',
+      '--material',
+      put('m', materialBytes('HMAC_512')),
+      '--key-spec',
+      'HMAC_512',
+    ],
+    /only for RSA and ECC private keys/,
   ],
   [
     'P-521 too long for RSA_2048 OAEP',

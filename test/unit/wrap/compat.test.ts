@@ -13,11 +13,15 @@ import {
 } from '../../../src-shared/wrap/index.js';
 import { throwsCode } from './helpers.js';
 
-/** AWS's table, written out independently of the implementation. */
+/**
+ * AWS's table, written out independently of the implementation (API reference, GetParametersForImport
+ * WrappingAlgorithm): RSA_AES_KEY_WRAP_* only for RSA and ECC material; RSAES_OAEP_* for all but RSA
+ * material, and not P-521 under RSA_2048; RSAES_PKCS1_V1_5 for symmetric and HMAC material only.
+ */
 function allowed(alg: WrappingAlgorithm, spec: KeyMaterialSpec, wk: string): boolean {
   const rsaMaterial = spec.startsWith('RSA_');
   const eccMaterial = spec.startsWith('ECC_');
-  if (alg.startsWith('RSA_AES_KEY_WRAP')) return true;
+  if (alg.startsWith('RSA_AES_KEY_WRAP')) return rsaMaterial || eccMaterial;
   if (rsaMaterial) return false;
   if (alg === 'RSAES_PKCS1_V1_5') return !eccMaterial;
   return !(spec === 'ECC_NIST_P521' && wk === 'RSA_2048');
@@ -47,6 +51,25 @@ void test('RSA material is told to use RSA_AES_KEY_WRAP', () => {
     'WRAP_INCOMPATIBLE',
   );
   assert.match(e.hint, /RSA_AES_KEY_WRAP_SHA_256/);
+});
+
+void test('symmetric and HMAC material with RSA_AES_KEY_WRAP are refused and told to use RSAES_OAEP_SHA_256', () => {
+  const cases: [WrappingAlgorithm, KeyMaterialSpec][] = [
+    ['RSA_AES_KEY_WRAP_SHA_256', 'SYMMETRIC_DEFAULT'],
+    ['RSA_AES_KEY_WRAP_SHA_1', 'SYMMETRIC_DEFAULT'],
+    ['RSA_AES_KEY_WRAP_SHA_256', 'HMAC_224'],
+    ['RSA_AES_KEY_WRAP_SHA_1', 'HMAC_512'],
+  ];
+  for (const [alg, spec] of cases) {
+    for (const wk of WRAPPING_KEY_SPECS) {
+      const e = throwsCode(() => assertCompatible(alg, spec, wk), 'WRAP_INCOMPATIBLE');
+      assert.match(e.message, new RegExp(`^${spec} material cannot be wrapped with ${alg}`));
+      assert.match(e.message, /only for RSA and ECC private keys/);
+      assert.match(e.hint, /RSAES_OAEP_SHA_256/);
+      assert.match(e.hint, /new import parameters/);
+      assert.doesNotMatch(e.message + e.hint, /\n/);
+    }
+  }
 });
 
 void test('P-521 under RSA_2048 with OAEP names the byte limit', () => {

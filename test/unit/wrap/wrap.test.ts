@@ -37,6 +37,11 @@ function compatible(alg: WrappingAlgorithm, spec: KeyMaterialSpec, pair: Wrappin
   }
 }
 
+/** Material every algorithm accepts: RSA_AES_KEY_WRAP_* only carries RSA and ECC private keys. */
+function specFor(algorithm: WrappingAlgorithm, direct: KeyMaterialSpec): KeyMaterialSpec {
+  return algorithm.startsWith('RSA_AES') ? 'ECC_NIST_P256' : direct;
+}
+
 void test('every compatible algorithm × material × wrapping key round-trips through unwrap', () => {
   let n = 0;
   for (const pair of pairs) {
@@ -70,37 +75,27 @@ void test('every compatible algorithm × material × wrapping key round-trips th
 void test('wrapping is randomised: the same material wraps differently each time', () => {
   const pair = pairs[0] as WrappingPair;
   for (const algorithm of WRAPPING_ALGORITHMS) {
-    const m = material('SYMMETRIC_DEFAULT');
-    const a = wrapKeyMaterial({
-      material: m,
-      spec: 'SYMMETRIC_DEFAULT',
-      algorithm,
-      wrappingKey: pair.publicKey,
-    });
-    const b = wrapKeyMaterial({
-      material: m,
-      spec: 'SYMMETRIC_DEFAULT',
-      algorithm,
-      wrappingKey: pair.publicKey,
-    });
+    const spec = specFor(algorithm, 'SYMMETRIC_DEFAULT');
+    const m = material(spec);
+    const a = wrapKeyMaterial({ material: m, spec, algorithm, wrappingKey: pair.publicKey });
+    const b = wrapKeyMaterial({ material: m, spec, algorithm, wrappingKey: pair.publicKey });
     assert.notDeepEqual(a.wrapped, b.wrapped, algorithm);
   }
 });
 
 void test('warnings: PKCS#1 v1.5 says AWS stopped accepting it; SHA-1 prefers SHA-256; SHA-256 has none', () => {
   const pair = pairs[0] as WrappingPair;
-  const w = (algorithm: WrappingAlgorithm): string[] =>
-    wrapKeyMaterial({
-      material: material('HMAC_256'),
-      spec: 'HMAC_256',
-      algorithm,
-      wrappingKey: pair.publicKey,
-    }).warnings;
+  const w = (algorithm: WrappingAlgorithm): string[] => {
+    const spec = specFor(algorithm, 'HMAC_256');
+    return wrapKeyMaterial({ material: material(spec), spec, algorithm, wrappingKey: pair.publicKey })
+      .warnings;
+  };
   assert.deepEqual(w('RSAES_PKCS1_V1_5'), [PKCS1_WARNING]);
   assert.match(PKCS1_WARNING, /October 2023/);
   assert.equal(w('RSAES_OAEP_SHA_1').length, 1);
   assert.deepEqual(w('RSAES_OAEP_SHA_256'), []);
   assert.deepEqual(w('RSA_AES_KEY_WRAP_SHA_256'), []);
+  assert.equal(w('RSA_AES_KEY_WRAP_SHA_1').length, 1);
 });
 
 void test('wrap validates before encrypting: wrong size, wrong spec, incompatible algorithm', () => {
@@ -135,6 +130,15 @@ void test('wrap validates before encrypting: wrong size, wrong spec, incompatibl
       }),
     'WRAP_INCOMPATIBLE',
   );
+  for (const spec of ['SYMMETRIC_DEFAULT', 'HMAC_384'] as const) {
+    const m = material(spec);
+    throwsCode(
+      () => wrapKeyMaterial({ material: m, spec, algorithm: 'RSA_AES_KEY_WRAP_SHA_256', wrappingKey: wk }),
+      'WRAP_INCOMPATIBLE',
+    );
+    assert.equal(m.disposed, false, 'a refused wrap leaves the caller’s material alone');
+    m.dispose();
+  }
 });
 
 void test('every temporary wrap allocates (AES key, padded copy, blocks) is zero afterwards', () => {
@@ -167,8 +171,8 @@ void test('every temporary wrap allocates (AES key, padded copy, blocks) is zero
 void test('temporaries of a failed unwrap are zeroed too', () => {
   const pair = pairs[0] as WrappingPair;
   const { wrapped } = wrapKeyMaterial({
-    material: material('SYMMETRIC_DEFAULT'),
-    spec: 'SYMMETRIC_DEFAULT',
+    material: material('ECC_NIST_P256'),
+    spec: 'ECC_NIST_P256',
     algorithm: 'RSA_AES_KEY_WRAP_SHA_256',
     wrappingKey: pair.publicKey,
   });
@@ -233,8 +237,8 @@ void test('unwrap failures all look the same: wrong algorithm, wrong key, tamper
 void test('property: unwrap of random and bit-flipped blobs only ever fails with UNWRAP_FAILED', () => {
   const pair = pairs[0] as WrappingPair;
   const good = wrapKeyMaterial({
-    material: material('HMAC_384'),
-    spec: 'HMAC_384',
+    material: material('ECC_NIST_P384'),
+    spec: 'ECC_NIST_P384',
     algorithm: 'RSA_AES_KEY_WRAP_SHA_1',
     wrappingKey: pair.publicKey,
   }).wrapped;
