@@ -236,6 +236,28 @@ function StepCard({
           />
         </>
       ) : null}
+      {step.id === 'generate-material' &&
+      step.status === 'ready' &&
+      view.materialMode === 'existing-shares' ? (
+        <>
+          <h3>Rebuild from backup shares</h3>
+          <p className="muted">
+            {need} custodians open their backup shares from the earlier ceremony with the passphrase they used
+            then. The key is rebuilt in memory when the step runs.
+          </p>
+          <PassphraseForm
+            testId="reconstitute-form"
+            custodians={view.participants.filter((p) => p.role === 'custodian')}
+            submitLabel="Open my backup share"
+            onSubmit={(custodianId, passphrase) =>
+              act(async () => {
+                const r = await unwrap(api().ceremony.openShare({ custodianId, passphrase }));
+                onNotice(`${r.custodianId} opened a share of material with check value ${r.checkValue}.`);
+              })
+            }
+          />
+        </>
+      ) : null}
       {step.id === 'verify-shares' && step.status === 'ready' ? (
         <>
           <h3>Share verification</h3>

@@ -48,6 +48,8 @@ export const ceremonyView = z.object({
   participants: z.array(participant).max(64),
   steps: z.array(stepView).max(64),
   currentStepId: identifier.optional(),
+  /** Where the key material comes from, as the plan says. */
+  materialMode: z.enum(['csprng', 'split-knowledge', 'existing-file', 'existing-shares']).optional(),
   /** Split knowledge: the custodian whose component the running step is waiting for. */
   awaitingComponent: z.object({ custodianId: identifier, bytes: z.number().int().min(1).max(64) }).optional(),
   /** What reopening the ceremony found and did after a restart or crash, for people to read. */

@@ -133,6 +133,12 @@ export const operations = {
   ),
   // A custodian proves their backup share opens and matches its commitment, without reconstruction.
   'ceremony.verifyShare': op(z.strictObject({ custodianId: identifier, passphrase }), ceremonyView),
+  // Existing-shares mode: a custodian opens their backup share from an earlier ceremony (found in
+  // the plan's shares directory by their id) for reconstitution; the reply is the material's check value.
+  'ceremony.openShare': op(
+    z.strictObject({ custodianId: identifier, passphrase }),
+    z.object({ custodianId: identifier, checkValue: z.string().max(128) }),
+  ),
   'ceremony.runStep': op(stepRef, ceremonyView),
   'ceremony.witnessException': op(
     z.strictObject({ stepId: identifier, witnessId: identifier, text: z.string().min(1).max(2000) }),

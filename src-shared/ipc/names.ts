@@ -16,6 +16,7 @@ export const operationNames = [
   'ceremony.confirm',
   'ceremony.enterComponent',
   'ceremony.verifyShare',
+  'ceremony.openShare',
   'ceremony.runStep',
   'ceremony.witnessException',
   'ceremony.witnessSignOff',

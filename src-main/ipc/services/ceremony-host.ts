@@ -39,8 +39,10 @@ export class CeremonyHost {
     const notes = [...this.notes];
     const base: CeremonyView = this.#current?.view() ?? { status: 'no-plan', participants: [], steps: [] };
     const awaiting = this.desk.awaiting;
+    const mode = this.#current?.plan.material.mode;
     return {
       ...base,
+      ...(mode ? { materialMode: mode } : {}),
       ...(notes.length > 0 ? { recovery: notes } : {}),
       ...(awaiting ? { awaitingComponent: awaiting } : {}),
     };

@@ -1,4 +1,6 @@
 import { Buffer } from 'node:buffer';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { isStepId, type StepId } from '../../../src-shared/ceremony/state-machine.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
@@ -13,6 +15,7 @@ type CeremonyOps = Pick<
   | 'ceremony.confirm'
   | 'ceremony.enterComponent'
   | 'ceremony.verifyShare'
+  | 'ceremony.openShare'
   | 'ceremony.runStep'
   | 'ceremony.witnessException'
   | 'ceremony.witnessSignOff'
@@ -53,6 +56,28 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
       const svc = host.require();
       await svc.verifyShare(custodianId, secret(passphrase));
       return host.view();
+    },
+    'ceremony.openShare': async ({ custodianId, passphrase }) => {
+      const svc = host.require();
+      const material = svc.plan.material;
+      if (material.mode !== 'existing-shares') {
+        throw new KeyriteError(
+          'NOT_EXISTING_SHARES',
+          'This ceremony does not rebuild its key from backup shares.',
+          'Open shares only in a plan with material mode existing-shares.',
+        );
+      }
+      // The file is found by the custodian's id in the reviewed plan's shares directory: the renderer names no path.
+      const file = path.join(path.resolve(svc.planBase, material.sharesDir), `${custodianId}.share.json`);
+      if (!existsSync(file)) {
+        throw new KeyriteError(
+          'SHARE_NOT_FOUND',
+          `There is no backup share for ${custodianId} in the plan's shares directory.`,
+          "Insert the medium holding this custodian's share, or let another custodian open theirs.",
+        );
+      }
+      const r = await svc.provideShare(file, secret(passphrase));
+      return { custodianId: r.holder, checkValue: r.kcv };
     },
     'ceremony.runStep': async ({ stepId }) => {
       await host.require().runStep(step(stepId));

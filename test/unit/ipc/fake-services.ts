@@ -33,6 +33,7 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
       required: 2,
     }),
     'ceremony.verifyShare': async () => view,
+    'ceremony.openShare': async (r) => ({ custodianId: r.custodianId, checkValue: 'abc123' }),
     'ceremony.enterComponent': async (r) => ({ custodianId: r.custodianId, checkValue: 'abc123' }),
     'ceremony.runStep': async () => view,
     'ceremony.witnessSignOff': async () => view,

@@ -42,6 +42,7 @@ const valid: Record<string, unknown> = {
   'ceremony.runStep': { stepId: 'import' },
   'ceremony.verifyShare': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
   'ceremony.witnessSignOff': { witnessId: 'wendy' },
+  'ceremony.openShare': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
   'ceremony.enterComponent': { custodianId: 'alice', component: '00112233445566778899aabbccddeeff' },
   'ceremony.witnessException': { stepId: 'import', witnessId: 'wendy', text: 'the lights flickered' },
 };
