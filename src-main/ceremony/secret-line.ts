@@ -60,10 +60,11 @@ export function readSecretLineFromTty(prompt: string): Promise<Buffer> {
       'passphrases can only be typed at a terminal, and this is not one',
       'run keyrite ceremony in a terminal (or, for automated tests, pass --passphrase-fd)',
     );
-  process.stderr.write(prompt);
   const editor = new SecretLineEditor();
+  // Echo off first, prompt second: whatever is typed once the prompt shows is never echoed.
   stdin.setRawMode(true);
   stdin.resume();
+  process.stderr.write(prompt);
   return new Promise((resolve, reject) => {
     const finish = () => {
       stdin.off('data', onData);

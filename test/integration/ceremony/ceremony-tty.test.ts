@@ -1,0 +1,79 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { FIXTURES, tempDir } from './harness.js';
+
+/*
+ * `keyrite ceremony run` at a real terminal: util-linux `script` gives the CLI a pseudo-terminal, and
+ * this test types at the prompts as people would — only after each prompt appears, so the terminal is
+ * already in no-echo mode. The passphrases must never appear in what the terminal shows.
+ */
+const CLI = path.join(__dirname, 'cli-entry.ts');
+let emu: RunningEmulator;
+const tmp = tempDir('tty');
+void before(async () => {
+  if (spawnSync('script', ['--version']).status !== 0)
+    throw new Error(
+      'this test needs util-linux `script` (apt-get install bsdutils) to give the CLI a terminal',
+    );
+  emu = await startEmulator();
+});
+void after(async () => {
+  await emu.close();
+  tmp.cleanup();
+});
+
+const passphrase = (id: string) => `tty-secret-of-${id}-Zq7`;
+
+void test('custodians type passphrases at a terminal without echo; the ceremony completes', async () => {
+  const out = path.join(tmp.dir, 'run');
+  const cmd = [
+    process.execPath,
+    '--import',
+    'tsx',
+    CLI,
+    'ceremony',
+    'run',
+    '--plan',
+    path.join(FIXTURES, 'rehearsal-symmetric.yaml'),
+    '--out',
+    out,
+    '--endpoint',
+    emu.url,
+  ].join(' ');
+  const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
+    env: { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let shown = '';
+  let answered = 0;
+  let lastCustodian = '';
+  child.stdout.on('data', (d: Buffer) => {
+    shown += d.toString();
+    const tail = shown.slice(answered);
+    let reply: string | null = null;
+    let m: RegExpMatchArray | null;
+    if (/Type "yes" to proceed: $/.test(tail)) reply = 'yes';
+    else if (/type "sign" to sign off the ceremony: $/.test(tail)) reply = 'sign';
+    else if (/type it again: $/.test(tail)) reply = passphrase(lastCustodian);
+    else if ((m = tail.match(/\((custodian-\d)\), [^:\n]*: $/))) {
+      lastCustodian = m[1] as string;
+      reply = passphrase(lastCustodian);
+    }
+    if (reply !== null) {
+      answered = shown.length;
+      child.stdin.write(reply + '\r');
+    }
+  });
+  // A prompt this test fails to recognise would otherwise wait forever.
+  const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearTimeout(guard);
+  assert.equal(code, 0, shown.slice(-2000));
+  assert.match(shown, /key state: +Enabled/);
+  assert.match(shown, /custodian-3\), choose your passphrase/);
+  for (const id of ['custodian-1', 'custodian-2', 'custodian-3'])
+    assert.ok(!shown.includes(passphrase(id)), `${id}'s passphrase was echoed`);
+});
