@@ -2,10 +2,11 @@
 // applies lives in an electron-free module (shell/*-policy, ipc/*) that is tested without Electron.
 import { app, dialog, ipcMain } from 'electron';
 import path from 'node:path';
-import { createSenderCheck } from './ipc/sender.js';
+import { isKeyriteError } from '../src-shared/errors.js';
 import { composeServices } from './ipc/compose-services.js';
 import { createEventPublisher } from './ipc/publish-events.js';
 import { registerHandlers } from './ipc/register-handlers.js';
+import { createSenderCheck } from './ipc/sender.js';
 import { APP_ORIGIN } from './shell/app-origin.js';
 import { registerAppScheme, serveRenderer } from './shell/app-protocol.js';
 import { hardenAllWebContents, hardenSession } from './shell/harden.js';
@@ -16,6 +17,51 @@ import { Windows } from './shell/windows.js';
 const distDir = path.join(__dirname, '..');
 const projectRoot = path.join(distDir, '..');
 
+async function start(windows: Windows): Promise<void> {
+  hardenSession();
+  serveRenderer(path.join(distDir, 'renderer'));
+  const publish = createEventPublisher((channel, payload) => {
+    for (const w of windows.all()) w.webContents.send(channel, payload);
+  });
+  const { services, close } = await composeServices({
+    version: app.getVersion(),
+    dataDirectory: app.getPath('userData'),
+    mode: process.env.KEYRITE_MODE === 'rehearsal' ? 'rehearsal' : 'online',
+    region: process.env.AWS_REGION ?? 'us-east-1',
+    ...(process.env.KEYRITE_KMS_ENDPOINT ? { kmsEndpoint: process.env.KEYRITE_KMS_ENDPOINT } : {}),
+    nativeBinding: selectNativeBinding({
+      electronVersion: process.versions.electron,
+      packaged: app.isPackaged,
+      projectRoot,
+    }),
+    publish,
+    openWitnessDisplay: () => windows.openWitness(),
+    chooseFiles: async (purpose) => {
+      const r = await dialog.showOpenDialog({
+        title: purpose === 'ceremony-plan' ? 'Choose the ceremony plan' : 'Choose the import parameters',
+        properties: purpose === 'ceremony-plan' ? ['openFile'] : ['openFile', 'multiSelections'],
+      });
+      return r.canceled ? null : r.filePaths;
+    },
+    chooseSavePath: async (suggestedName) => {
+      const r = await dialog.showSaveDialog({ defaultPath: suggestedName });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
+  });
+  registerHandlers(ipcMain, services, createSenderCheck(APP_ORIGIN, windows.isKnown));
+  app.on('will-quit', () => void close());
+  await windows.openMain();
+}
+
+/** A failure to start is shown to the person (code, message, hint), then the app quits. */
+function failToStart(error: unknown): void {
+  const text = isKeyriteError(error)
+    ? `${error.message}\n\n${error.hint}\n\n(${error.code})`
+    : 'Keyrite could not start. Run it from a terminal to see why.';
+  dialog.showErrorBox('Keyrite could not start', text);
+  app.exit(1);
+}
+
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
@@ -23,45 +69,12 @@ if (!app.requestSingleInstanceLock()) {
   registerAppScheme();
   hardenAllWebContents();
   const windows = new Windows(path.join(distDir, 'preload.cjs'), !app.isPackaged);
-
   app.on('second-instance', () => {
     void windows.openMain().then((w) => w.focus());
   });
   app.on('window-all-closed', () => app.quit());
-
-  void app.whenReady().then(async () => {
-    hardenSession();
-    serveRenderer(path.join(distDir, 'renderer'));
-    const publish = createEventPublisher((channel, payload) => {
-      for (const w of windows.all()) w.webContents.send(channel, payload);
-    });
-    const { services, close } = await composeServices({
-      version: app.getVersion(),
-      dataDirectory: app.getPath('userData'),
-      mode: process.env.KEYRITE_MODE === 'rehearsal' ? 'rehearsal' : 'online',
-      region: process.env.AWS_REGION ?? 'us-east-1',
-      ...(process.env.KEYRITE_KMS_ENDPOINT ? { kmsEndpoint: process.env.KEYRITE_KMS_ENDPOINT } : {}),
-      nativeBinding: selectNativeBinding({
-        electronVersion: process.versions.electron,
-        packaged: app.isPackaged,
-        projectRoot,
-      }),
-      publish,
-      openWitnessDisplay: () => windows.openWitness(),
-      chooseFiles: async (purpose) => {
-        const r = await dialog.showOpenDialog({
-          title: purpose === 'ceremony-plan' ? 'Choose the ceremony plan' : 'Choose the import parameters',
-          properties: purpose === 'ceremony-plan' ? ['openFile'] : ['openFile', 'multiSelections'],
-        });
-        return r.canceled ? null : r.filePaths;
-      },
-      chooseSavePath: async (suggestedName) => {
-        const r = await dialog.showSaveDialog({ defaultPath: suggestedName });
-        return r.canceled || !r.filePath ? null : r.filePath;
-      },
-    });
-    registerHandlers(ipcMain, services, createSenderCheck(APP_ORIGIN, windows.isKnown));
-    app.on('will-quit', () => void close());
-    await windows.openMain();
-  });
+  app
+    .whenReady()
+    .then(() => start(windows), failToStart)
+    .catch(failToStart);
 }

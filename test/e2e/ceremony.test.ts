@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { defaultRehearsalPlan } from '../../src-main/ceremony/default-plan.js';
@@ -192,7 +192,11 @@ void test('a full rehearsal ceremony runs through the UI, and no secret crosses 
   assert.match(facts.keyArn ?? '', /^arn:aws:kms:/);
   assert.match(facts.kcv ?? '', /^[0-9a-f]{6}$/);
   await page.getByRole('button', { name: 'Save the ceremony report…' }).click();
-  await page.getByText(/Report saved as report\.html/).waitFor();
+  await page.getByText(/Report saved as keyrite-cer-[0-9a-f]+-report\.html/).waitFor();
+  assert.ok(
+    existsSync(path.join(h.dataDirectory, `keyrite-${done.ceremonyId}-report.html`)),
+    'copy saved where chosen',
+  );
   await shot('ceremony-completed');
 
   // The witness display, the audit screen and the params screen on a completed ceremony.

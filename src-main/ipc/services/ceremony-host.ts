@@ -56,6 +56,10 @@ export class CeremonyHost {
     return this.#current;
   }
 
+  chooseSavePath(suggestedName: string): Promise<string | null> {
+    return this.ports.chooseSavePath(suggestedName);
+  }
+
   /** The current ceremony's directory (its audit.db, plan.json, report.html). */
   get directory(): string {
     this.require();

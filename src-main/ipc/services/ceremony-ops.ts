@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { isStepId, type StepId } from '../../../src-shared/ceremony/state-machine.js';
@@ -92,6 +93,14 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
       svc.witnessSignOff(witnessId);
       return host.view();
     },
-    'ceremony.report': async () => host.require().report(),
+    'ceremony.report': async () => {
+      const svc = host.require();
+      // Always written into the ceremony's own directory; a copy goes where the person chooses.
+      const written = svc.report();
+      const dest = await host.chooseSavePath(`keyrite-${svc.ceremonyId}-report.html`);
+      if (!dest) return written;
+      await copyFile(path.join(host.directory, written.fileName), dest);
+      return { fileName: path.basename(dest), bytes: written.bytes };
+    },
   };
 }
