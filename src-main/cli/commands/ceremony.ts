@@ -185,7 +185,9 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     const f = svc.facts();
     io.out('');
     io.out(`key ARN:     ${f['keyArn'] ?? ''}`);
-    io.out(`check value: ${f['kcv'] ?? f['publicKeyFingerprint'] ?? ''}`);
+    io.out(
+      `check value: ${f['kcv'] ? `${f['kcv']} (${f['kcvWords'] ?? ''})` : (f['publicKeyFingerprint'] ?? '')}`,
+    );
     io.out(`key state:   ${f['keyState'] ?? ''}`);
     io.out(`report:      ${path.join(out, 'report.html')}`);
     return 0;

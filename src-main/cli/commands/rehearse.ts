@@ -6,6 +6,7 @@ import { defaultRehearsalPlan } from '../../ceremony/default-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import { defaultPlanBase, runRehearsal } from '../../ceremony/rehearsal.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
+import { words } from '../../ceremony/steps/setup-steps.js';
 
 const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume]
 
@@ -58,7 +59,9 @@ export const command: Command = {
     });
     io.out('');
     io.out(`key ARN:     ${result.keyArn}`);
-    io.out(`check value: ${result.checkValue}`);
+    io.out(
+      `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${words(result.checkValue)})` : ''}`,
+    );
     io.out(`key state:   ${result.keyState}`);
     io.out(`report:      ${path.join(path.resolve(values.out), 'report.html')}`);
     return 0;
