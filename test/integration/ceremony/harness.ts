@@ -76,8 +76,8 @@ export function findLeaks(dir: string, secrets: Buffer[]): string[] {
   const hits: string[] = [];
   for (const f of filesUnder(dir)) {
     const body = readFileSync(f);
-    for (const s of secrets)
-      for (const e of encodings(s)) if (body.includes(e)) hits.push(path.relative(dir, f));
+    // One entry per file, however many encodings of how many secrets it holds.
+    if (secrets.some((s) => encodings(s).some((e) => body.includes(e)))) hits.push(path.relative(dir, f));
   }
   return hits;
 }
