@@ -39,7 +39,7 @@ ${row('Wrapping key fingerprint', f['wrappingKeyFingerprint'])}
 ${row('KCV', f['kcv'] ? `${f['kcv']} (${f['kcvWords'] ?? ''})` : undefined)}
 ${row('Public key fingerprint', f['publicKeyFingerprint'])}
 ${row('Key state', f['keyState'])}
-${row('Verification', rt.state.steps.verify === 'done' ? f['note'] : undefined)}
+${row('Verification', rt.stepFacts.get('verify')?.['note'])}
 ${row('Quorum', `${rt.plan.quorum.m} of ${rt.plan.participants.custodians.length}`)}
 </table>
 <h3>Steps</h3>
