@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CeremonyView } from '../../src-shared/ipc/ceremony-view.js';
 import type { EventOf } from '../../src-shared/ipc/contract.js';
 import type { IpcFailure } from '../../src-shared/ipc/envelope.js';
@@ -8,9 +8,19 @@ type Progress = EventOf<'ceremony.progress'>;
 
 /** The ceremony as main sees it, kept current by main's events; the subscriptions end on unmount. */
 export function useCeremony() {
-  const [view, setView] = useState<CeremonyView>();
+  const [view, setViewState] = useState<CeremonyView>();
   const [error, setError] = useState<IpcFailure>();
   const [progress, setProgress] = useState<Progress[]>([]);
+  const shownCeremony = useRef<string | undefined>(undefined);
+
+  // The progress log belongs to one ceremony: a new plan starts it afresh.
+  const setView = useCallback((v: CeremonyView) => {
+    if (v.ceremonyId !== shownCeremony.current) {
+      shownCeremony.current = v.ceremonyId;
+      setProgress([]);
+    }
+    setViewState(v);
+  }, []);
 
   const refresh = useCallback(async () => {
     try {
@@ -18,7 +28,7 @@ export function useCeremony() {
     } catch (e) {
       setError(asFailure(e));
     }
-  }, []);
+  }, [setView]);
 
   useEffect(() => {
     void refresh();
@@ -48,7 +58,7 @@ export function useCeremony() {
         await refresh();
       }
     },
-    [refresh],
+    [refresh, setView],
   );
 
   return { view, error, progress, act, setError };
