@@ -30,6 +30,7 @@ export async function buildRenderer() {
     // Assets are files under 'self' (the CSP allows no inline data for scripts or styles).
     loader: { '.svg': 'file', '.png': 'file', '.woff2': 'file' },
     assetNames: '[name]-[hash]',
+    publicPath: '/assets/',
     define: { 'process.env.NODE_ENV': '"production"' },
     logLevel: 'warning',
   });
