@@ -10,12 +10,11 @@ import {
   type Confirmation,
   type ConfirmationChallenge,
 } from '../../src-shared/ceremony/confirmation.js';
-import { planKeySpec, validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { assertPlanAcceptable, type CompatibilityCheck } from '../../src-shared/ceremony/preflight.js';
 import {
   STEPS,
   applyEvent,
-  initialState,
   isGuarded,
   isStepId,
   nextStep,
@@ -32,6 +31,8 @@ import { crashPoint } from './crash-point.js';
 import { Journal } from './journal.js';
 import type { KmsPort } from './kms-port.js';
 import { needsRealign, realign, reconcile } from './recovery.js';
+import { quorumContext, replayLog } from './replay.js';
+import { makeRuntime, progressSinks, withDefaults, type ProgressEvent } from './runtime-factory.js';
 import type { EngineOptions, Runtime } from './runtime.js';
 import { runEnroll, runCreateKey, runImportParameters, runPreflight, words } from './steps/setup-steps.js';
 import {
@@ -43,16 +44,10 @@ import {
   type ShareFileOnDisk,
 } from './steps/material-steps.js';
 import { runGrant, runHandover, runImport, runVerify } from './steps/import-steps.js';
-import { buildView, viewFacts, type CeremonyView } from './view.js';
+import { buildView, type CeremonyView } from './view.js';
 import { writeReport } from './report.js';
 
-export interface ProgressEvent {
-  stepId: StepId;
-  phase: string;
-  message: string;
-  facts?: StepFacts;
-  at: string;
-}
+export type { ProgressEvent };
 
 export interface CeremonyServiceEvents {
   progress: [ProgressEvent];
@@ -60,7 +55,6 @@ export interface CeremonyServiceEvents {
 }
 
 const compat = assertCompatible as unknown as CompatibilityCheck;
-const DEFAULT_TTL_MS = 15 * 60 * 1000;
 
 /**
  * The ceremony engine as a service: UI-agnostic, typed, public facts out. Electron's IPC layer and
@@ -185,7 +179,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
         planBase: readPlanBase(paths.meta, args.dir),
       });
       const svc = new CeremonyService(rt, store);
-      svc.#replay();
+      replayLog(rt);
       svc.#recovery = await reconcile(rt, (ev) => svc.#apply(ev));
       return svc;
     } catch (e) {
@@ -336,7 +330,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       facts,
     });
     rt.challenge = ch;
-    rt.tally = new QuorumTally(this.#quorumContext(ch));
+    rt.tally = new QuorumTally(quorumContext(rt, ch));
     return ch;
   }
 
@@ -703,16 +697,6 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       );
   }
 
-  #quorumContext(ch: ConfirmationChallenge) {
-    const rt = this.#rt;
-    return {
-      challenge: ch,
-      enrolled: new Map([...rt.enrollments].map(([id, e]) => [id, e.signingPublicKey])),
-      usedNonces: rt.usedNonces,
-      now: rt.opts.clock,
-    };
-  }
-
   /** Applies a step event to the state and records it, in that order: the log never holds an illegal move. */
   #apply(ev: CeremonyEvent, extra: Record<string, unknown> = {}): void {
     const rt = this.#rt;
@@ -740,112 +724,6 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     this.#changed();
   }
 
-  /** Rebuilds state from the log: steps, facts, enrollments, quorum, share checks, witness notes. */
-  #replay(): void {
-    const rt = this.#rt;
-    let lastChallenge: ConfirmationChallenge | null = null;
-    const confirmations: Confirmation[] = [];
-    for (const r of rt.journal.records()) {
-      const p = r.payload;
-      switch (r.type) {
-        case 'step.started':
-          rt.state = applyEvent(rt.state, { kind: 'step-started', step: p['stepId'] as StepId });
-          break;
-        case 'step.completed':
-          rt.state = applyEvent(rt.state, {
-            kind: 'step-completed',
-            step: p['stepId'] as StepId,
-            facts: (p['facts'] ?? {}) as StepFacts,
-          });
-          break;
-        case 'step.failed':
-          rt.state = applyEvent(rt.state, {
-            kind: 'step-failed',
-            step: p['stepId'] as StepId,
-            reason: String(p['message']),
-          });
-          rt.errors.set(p['stepId'] as StepId, { code: String(p['code']), message: String(p['message']) });
-          break;
-        case 'step.rewound':
-          rt.state = applyEvent(rt.state, {
-            kind: 'rewound',
-            to: p['stepId'] as StepId,
-            reason: String(p['reason']),
-          });
-          break;
-        case 'participant.enrolled': {
-          const id = String(p['custodianId']);
-          const e = JSON.parse(readFileSync(rt.paths.custodian(id), 'utf8')) as CustodianEnrollment;
-          if (e.signingPublicKey !== p['publicKey'])
-            throw new KeyriteError(
-              'ENROLLMENT_FILE_CHANGED',
-              `custodians/${id}.json does not hold the enrolled key`,
-              'restore the file from the ceremony directory backup',
-            );
-          rt.enrollments.set(id, e);
-          break;
-        }
-        case 'step.challenge':
-          lastChallenge = {
-            ceremonyId: rt.ceremonyId,
-            stepId: p['stepId'] as StepId,
-            facts: p['facts'] as StepFacts,
-            chainHead: String(p['chainHead']),
-            nonce: String(p['nonce']),
-            expiresAt: String(p['expiresAt']),
-          };
-          confirmations.length = 0;
-          break;
-        case 'step.confirmed':
-          confirmations.push({
-            custodianId: String(p['custodian']),
-            publicKey: String(p['publicKey']),
-            digest: String(p['digest']),
-            nonce: String(p['nonce']),
-            signature: String(p['signature']),
-          });
-          break;
-        case 'step.quorum-met':
-          rt.usedNonces.add(String(p['nonce']));
-          rt.confirmedBy.set(p['stepId'] as StepId, (p['custodians'] ?? []) as string[]);
-          break;
-        case 'backup.created':
-          rt.shareVerified.clear();
-          break;
-        case 'backup.share-verified':
-          rt.shareVerified.add(String(p['holder']));
-          break;
-        case 'ceremony.witness-signoff':
-          rt.witnessSignoffs.add(String(p['witnessId']));
-          break;
-        case 'witness.exception':
-          rt.exceptions.push({
-            stepId: String(p['stepId']),
-            witnessId: String(p['witnessId']),
-            text: String(p['text']),
-            at: r.time,
-          });
-          break;
-      }
-    }
-    // An open request survives a restart: confirmations already given still count if still valid.
-    if (
-      lastChallenge &&
-      !rt.usedNonces.has(lastChallenge.nonce) &&
-      lastChallenge.stepId === nextStep(rt.state)
-    ) {
-      rt.challenge = lastChallenge;
-      rt.tally = new QuorumTally(this.#quorumContext(lastChallenge));
-      for (const c of confirmations) {
-        try {
-          rt.tally.add(c);
-        } catch {
-          // expired or otherwise no longer valid: the custodian confirms again
-        }
-      }
-    }
-  }
-
   #changed(): void {
     if (this.listenerCount('changed') > 0) this.emit('changed', this.view());
   }
@@ -865,14 +743,6 @@ function readPlanBase(metaFile: string, fallback: string): string {
   }
 }
 
-function withDefaults(o: EngineOptions = {}): Runtime['opts'] {
-  return {
-    ...o,
-    clock: o.clock ?? (() => new Date()),
-    confirmationTtlMs: o.confirmationTtlMs ?? DEFAULT_TTL_MS,
-  };
-}
-
 function pick(f: Readonly<StepFacts>, keys: string[]): StepFacts {
   const out: StepFacts = {};
   for (const k of keys) if (f[k] !== undefined) out[k] = f[k] as string;
@@ -882,55 +752,3 @@ function pick(f: Readonly<StepFacts>, keys: string[]): StepFacts {
 export function spkiFingerprint(spkiB64: string): string {
   return createHash('sha256').update(Buffer.from(spkiB64, 'base64')).digest('hex');
 }
-
-function makeRuntime(a: {
-  ceremonyId: string;
-  plan: CeremonyPlan;
-  digest: string;
-  paths: ReturnType<typeof ceremonyPaths>;
-  journal: Journal;
-  kms: KmsPort;
-  opts: Runtime['opts'];
-  planBase: string;
-}): Runtime {
-  const emitter: { progress?: (e: ProgressEvent) => void } = {};
-  const rt: Runtime = {
-    ceremonyId: a.ceremonyId,
-    plan: a.plan,
-    planDigest: a.digest,
-    spec: planKeySpec(a.plan),
-    paths: a.paths,
-    journal: a.journal,
-    kms: a.kms,
-    opts: a.opts,
-    planBase: a.planBase,
-    state: initialState(a.ceremonyId, a.digest, a.plan),
-    enrollments: new Map(),
-    material: null,
-    challenge: null,
-    tally: null,
-    usedNonces: new Set(),
-    shareVerified: new Set(),
-    witnessSignoffs: new Set(),
-    exceptions: [],
-    confirmedBy: new Map(),
-    errors: new Map(),
-    stepFacts: new Map(),
-    pendingShares: new Map(),
-    facts: () => rt.state.facts,
-    // Progress carries only the facts the UI contract knows, so a listener can forward it as is.
-    progress: (stepId, phase, message, facts) =>
-      emitter.progress?.({
-        stepId,
-        phase,
-        message: message.slice(0, 512),
-        ...(facts ? { facts: viewFacts(facts) } : {}),
-        at: a.opts.clock().toISOString(),
-      }),
-  };
-  progressSinks.set(rt, emitter);
-  return rt;
-}
-
-/** Lets the service route runtime progress to its listeners without the runtime knowing about events. */
-const progressSinks = new WeakMap<Runtime, { progress?: (e: ProgressEvent) => void }>();
