@@ -4,12 +4,35 @@ import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import type { CeremonyService } from './ceremony-service.js';
 import { challengeDigest } from '../../src-shared/ceremony/confirmation.js';
+import { KeyriteError } from '../../src-shared/errors.js';
 
 /** How a front end supplies people at their turn: a passphrase prompt, a share file to open. */
 export interface CeremonyPeople {
   passphrase(custodianId: string, purpose: string): Promise<SecretBuffer>;
   /** A line of output for the room (never secret). */
   say(line: string): void;
+  /** Tries a person gets after a mistyped passphrase (people: 3; scripted passphrases: 1). */
+  attempts?: number;
+}
+
+/** Mistakes a person can correct by typing again. */
+const RETRYABLE = new Set([
+  'PASSPHRASE_WRONG',
+  'PASSPHRASE_MISMATCH',
+  'PASSPHRASE_TOO_SHORT',
+  'COMPONENT_FORMAT',
+]);
+
+async function withRetries<T>(people: CeremonyPeople, act: () => Promise<T>): Promise<T> {
+  const attempts = people.attempts ?? 1;
+  for (let i = 1; ; i++) {
+    try {
+      return await act();
+    } catch (e) {
+      if (i >= attempts || !(e instanceof KeyriteError) || !RETRYABLE.has(e.code)) throw e;
+      people.say(`  ${e.message} — ${e.hint} (try ${i + 1} of ${attempts})`);
+    }
+  }
 }
 
 /**
@@ -32,14 +55,18 @@ export async function driveCeremony(
     if (step === 'enroll') {
       for (const p of view.participants) {
         if (p.role === 'custodian' && !p.enrolled) {
-          const r = await svc.enroll(p.id, await people.passphrase(p.id, 'choose your passphrase to enroll'));
+          const r = await withRetries(people, async () =>
+            svc.enroll(p.id, await people.passphrase(p.id, 'choose your passphrase to enroll')),
+          );
           people.say(`  enrolled ${p.id}: key fingerprint ${r.publicKeyFingerprint.slice(0, 16)}…`);
         }
       }
     }
     if (step === 'verify-shares') {
       for (const id of custodians) {
-        await svc.verifyShare(id, await people.passphrase(id, 'open your backup share to verify it'));
+        await withRetries(people, async () =>
+          svc.verifyShare(id, await people.passphrase(id, 'open your backup share to verify it')),
+        );
         people.say(`  ${id}: share opens and matches its commitment`);
       }
     }
@@ -53,9 +80,11 @@ export async function driveCeremony(
         if (opened >= plan.quorum.m) break;
         const holder = name.replace(/\.share\.json$/, '');
         if (!custodians.includes(holder)) continue;
-        const r = await svc.provideShare(
-          path.join(dir, name),
-          await people.passphrase(holder, 'open your backup share for reconstitution'),
+        const r = await withRetries(people, async () =>
+          svc.provideShare(
+            path.join(dir, name),
+            await people.passphrase(holder, 'open your backup share for reconstitution'),
+          ),
         );
         people.say(`  ${r.holder} opened a share of material with check value ${r.kcv}`);
         opened++;
@@ -77,7 +106,9 @@ export async function driveCeremony(
       for (const id of custodians) {
         if (n >= plan.quorum.m) break;
         if (already.has(id)) continue;
-        const r = await svc.confirm(step, id, await people.passphrase(id, `confirm step ${step}`));
+        const r = await withRetries(people, async () =>
+          svc.confirm(step, id, await people.passphrase(id, `confirm step ${step}`)),
+        );
         n = r.confirmations;
         people.say(`  ${id} confirmed (${r.confirmations}/${r.required})`);
       }

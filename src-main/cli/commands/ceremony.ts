@@ -173,7 +173,7 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     }
     await driveCeremony(
       svc,
-      { passphrase: askPassphrase, say: (l) => io.out(l) },
+      { passphrase: askPassphrase, say: (l) => io.out(l), attempts: supplied ? 1 : 3 },
       {
         signOff: async (witnessId) =>
           v.yes

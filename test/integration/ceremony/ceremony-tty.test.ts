@@ -27,7 +27,7 @@ void after(async () => {
 
 const passphrase = (id: string) => `tty-secret-of-${id}-Zq7`;
 
-void test('custodians type passphrases at a terminal without echo; the ceremony completes', async () => {
+void test('custodians type passphrases at a terminal without echo, may retype a mistake; the ceremony completes', async () => {
   const out = path.join(tmp.dir, 'run');
   const cmd = [
     process.execPath,
@@ -50,6 +50,7 @@ void test('custodians type passphrases at a terminal without echo; the ceremony 
   let shown = '';
   let answered = 0;
   let lastCustodian = '';
+  let mistyped = false;
   child.stdout.on('data', (d: Buffer) => {
     shown += d.toString();
     const tail = shown.slice(answered);
@@ -58,9 +59,13 @@ void test('custodians type passphrases at a terminal without echo; the ceremony 
     if (/Type "yes" to proceed: $/.test(tail)) reply = 'yes';
     else if (/type "sign" to sign off the ceremony: $/.test(tail)) reply = 'sign';
     else if (/type it again: $/.test(tail)) reply = passphrase(lastCustodian);
-    else if ((m = tail.match(/\((custodian-\d)\), [^:\n]*: $/))) {
+    else if ((m = tail.match(/\((custodian-\d)\), ([^:\n]*): $/))) {
       lastCustodian = m[1] as string;
-      reply = passphrase(lastCustodian);
+      // One slip of the fingers: custodian-2's first confirmation is mistyped, then typed again.
+      const slip =
+        lastCustodian === 'custodian-2' && /confirm step generate-material/.test(m[2] as string) && !mistyped;
+      reply = slip ? 'not-the-right-passphrase' : passphrase(lastCustodian);
+      if (slip) mistyped = true;
     }
     if (reply !== null) {
       answered = shown.length;
@@ -74,6 +79,8 @@ void test('custodians type passphrases at a terminal without echo; the ceremony 
   assert.equal(code, 0, shown.slice(-2000));
   assert.match(shown, /key state: +Enabled/);
   assert.match(shown, /custodian-3\), choose your passphrase/);
+  assert.ok(mistyped);
+  assert.match(shown, /does not open this custodian key .*try 2 of 3/);
   for (const id of ['custodian-1', 'custodian-2', 'custodian-3'])
     assert.ok(!shown.includes(passphrase(id)), `${id}'s passphrase was echoed`);
 });
