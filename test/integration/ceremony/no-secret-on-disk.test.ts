@@ -1,7 +1,10 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { unlockCustodian, type CustodianEnrollment } from '../../../src-main/secrets/custodian-keys.js';
+import { openShare } from '../../../src-main/secrets/backup-shares.js';
+import type { ShareFileOnDisk } from '../../../src-main/ceremony/steps/material-steps.js';
 import path from 'node:path';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -16,6 +19,7 @@ import {
   tempDir,
   setIn,
   type PlanDoc,
+  secretOf,
 } from './harness.js';
 
 let emu: RunningEmulator;
@@ -78,11 +82,34 @@ for (const [name, planOf] of [
       }),
     });
     assert.ok(secrets.length >= 4, 'captured the material and passphrases');
+    // The Shamir shares themselves: opened here with the custodians' passphrases, then searched for.
+    const shares = await openedShares(dir, passphrases);
+    if (name !== 'HMAC from split knowledge') assert.equal(shares.length, 3, 'opened every share');
+    secrets.push(...shares);
     assert.ok(walSeen, 'the WAL was on disk during the scan');
     assert.deepEqual(scanned, []);
     assert.deepEqual(findLeaks(dir, secrets), []);
     assert.ok(filesUnder(dir).length >= 6);
   });
+}
+
+/** Opens every share file in DIR/shares with its holder's passphrase (lines in custodian order). */
+async function openedShares(dir: string, passphrases: Buffer): Promise<Buffer[]> {
+  const lines = passphrases.toString('utf8').trim().split('\n');
+  const out: Buffer[] = [];
+  const sharesDir = path.join(dir, 'shares');
+  if (!existsSync(sharesDir)) return out;
+  for (const name of readdirSync(sharesDir).filter((n) => n.endsWith('.share.json'))) {
+    const file = JSON.parse(readFileSync(path.join(sharesDir, name), 'utf8')) as ShareFileOnDisk;
+    const line = lines[Number(file.custodianId.replace('custodian-', '')) - 1] as string;
+    const enrollment = { custodianId: file.custodianId, ...file.holder } as CustodianEnrollment;
+    const u = await unlockCustodian(file.ceremonyId, enrollment, secretOf(Buffer.from(line)));
+    const share = openShare(file, u, file.commitment);
+    out.push(share.use((b) => Buffer.from(b)));
+    share.dispose();
+    u.dispose();
+  }
+  return out;
 }
 
 void test('the scanner finds a planted secret (the test can fail)', () => {
