@@ -11,6 +11,7 @@ import { APP_ORIGIN } from './shell/app-origin.js';
 import { registerAppScheme, serveRenderer } from './shell/app-protocol.js';
 import { hardenAllWebContents, hardenSession } from './shell/harden.js';
 import { selectNativeBinding } from './shell/native-binding.js';
+import { setSqliteNativeBinding } from './sqlite/open-sqlite.js';
 import { Windows } from './shell/windows.js';
 
 // dist/src-main/main.js → dist/ and the project root.
@@ -23,17 +24,20 @@ async function start(windows: Windows): Promise<void> {
   const publish = createEventPublisher((channel, payload) => {
     for (const w of windows.all()) w.webContents.send(channel, payload);
   });
+  // Before any database opens: SQLite under Electron uses the addon built for Electron's ABI.
+  setSqliteNativeBinding(
+    selectNativeBinding({
+      electronVersion: process.versions.electron,
+      packaged: app.isPackaged,
+      projectRoot,
+    }),
+  );
   const { services, close } = await composeServices({
     version: app.getVersion(),
     dataDirectory: app.getPath('userData'),
     mode: process.env.KEYRITE_MODE === 'rehearsal' ? 'rehearsal' : 'online',
     region: process.env.AWS_REGION ?? 'us-east-1',
     ...(process.env.KEYRITE_KMS_ENDPOINT ? { kmsEndpoint: process.env.KEYRITE_KMS_ENDPOINT } : {}),
-    nativeBinding: selectNativeBinding({
-      electronVersion: process.versions.electron,
-      packaged: app.isPackaged,
-      projectRoot,
-    }),
     publish,
     openWitnessDisplay: () => windows.openWitness(),
     chooseFiles: async (purpose) => {

@@ -1,4 +1,5 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite/open-sqlite.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { LATEST_VERSION, migrate, userVersion } from './migrations.js';
 
@@ -17,7 +18,7 @@ function integrityCheck(db: Database.Database, path: string): void {
 export function openAuditDatabase(path: string): Database.Database {
   let db: Database.Database;
   try {
-    db = new Database(path);
+    db = openSqlite(path);
   } catch (e) {
     throw notOpenable(path, e);
   }
@@ -46,7 +47,7 @@ function notOpenable(path: string, cause: unknown): KeyriteError {
 
 /** Opens an audit database read-only (a copy, a file on an auditor's machine): no writes, no migration. */
 export function openAuditDatabaseReadOnly(path: string): Database.Database {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
+  const db = openSqlite(path, { readonly: true, fileMustExist: true });
   try {
     integrityCheck(db, path);
     const v = userVersion(db);

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../sqlite/open-sqlite.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { KeyRecord, MaterialRecord } from './key-record.js';
 import type { AliasRecord, ImportParams, Persister } from './state-types.js';
@@ -30,7 +31,7 @@ function copyOut(b: Buffer | null): Buffer | null {
 export function openSqlitePersister(file: string): Persister {
   let db: Database.Database;
   try {
-    db = new Database(file);
+    db = openSqlite(file);
   } catch (e) {
     throw new KeyriteError(
       'EMULATOR_STATE_OPEN',

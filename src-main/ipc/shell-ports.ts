@@ -17,8 +17,6 @@ export interface ShellPorts {
   chooseSavePath(suggestedName: string): Promise<string | null>;
   openWitnessDisplay(): Promise<void>;
   publish: PublishEvent;
-  /** better-sqlite3 addon built for Electron's ABI (see shell/native-binding.ts); undefined under Node. */
-  nativeBinding?: string;
   /** KMS endpoint override: the embedded emulator in rehearsal mode. */
   kmsEndpoint?: string;
   region: string;
