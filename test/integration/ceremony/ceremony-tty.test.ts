@@ -44,7 +44,7 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     emu.url,
   ].join(' ');
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-    env: { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' },
+    env: { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10', NODE_NO_WARNINGS: '1' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let shown = '';
@@ -56,10 +56,12 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     const tail = shown.slice(answered);
     let reply: string | null = null;
     let m: RegExpMatchArray | null;
-    if (/Type "yes" to proceed: $/.test(tail)) reply = 'yes';
-    else if (/type "sign" to sign off the ceremony: $/.test(tail)) reply = 'sign';
-    else if (/type it again: $/.test(tail)) reply = passphrase(lastCustodian);
-    else if ((m = tail.match(/\((custodian-\d)\), ([^:\n]*): $/))) {
+    // A prompt may be followed by unrelated output (a runtime warning), so it is looked for anywhere
+    // in what arrived since the last answer, not only at the end.
+    if (/Type "yes" to proceed: /.test(tail)) reply = 'yes';
+    else if (/type "sign" to sign off the ceremony: /.test(tail)) reply = 'sign';
+    else if (/type it again: /.test(tail)) reply = passphrase(lastCustodian);
+    else if ((m = tail.match(/\((custodian-\d)\), ([^:\n]*): /))) {
       lastCustodian = m[1] as string;
       // One slip of the fingers: custodian-2's first confirmation is mistyped, then typed again.
       const slip =
