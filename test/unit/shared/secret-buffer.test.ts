@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
 import { SecretBuffer, withSecret } from '../../../src-shared/secret-buffer.js';
 
-test('adopt copies the bytes and zeroes the source', () => {
+void test('adopt copies the bytes and zeroes the source', () => {
   const src = Buffer.from([1, 2, 3, 4]);
   const s = SecretBuffer.adopt(src);
   assert.deepEqual([...src], [0, 0, 0, 0]);
@@ -13,7 +13,7 @@ test('adopt copies the bytes and zeroes the source', () => {
   );
 });
 
-test('dispose zeroes the memory the secret lived in', () => {
+void test('dispose zeroes the memory the secret lived in', () => {
   const s = SecretBuffer.alloc(8);
   let seen: Buffer | undefined;
   s.use((b) => {
@@ -26,7 +26,7 @@ test('dispose zeroes the memory the secret lived in', () => {
   assert.throws(() => s.use(() => 0), /after dispose/);
 });
 
-test('withSecret disposes on the error path too', async () => {
+void test('withSecret disposes on the error path too', async () => {
   const s = SecretBuffer.alloc(4);
   await assert.rejects(
     withSecret(s, () => {
@@ -37,7 +37,7 @@ test('withSecret disposes on the error path too', async () => {
   assert.equal(s.disposed, true);
 });
 
-test('a secret never renders its bytes', () => {
+void test('a secret never renders its bytes', () => {
   const s = SecretBuffer.adopt(Buffer.from('41414141', 'hex'));
   assert.equal(String(s), '[SecretBuffer]');
   assert.equal(JSON.stringify({ s }), '{"s":"[SecretBuffer]"}');
