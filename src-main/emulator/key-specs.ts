@@ -2,6 +2,10 @@
  * The parts of the KMS service model the emulator enforces: key specs, usages, algorithms, and which
  * wrapping algorithm may carry which material. Values are the model's enum strings (botocore
  * `kms/2014-11-01/service-2.json`).
+ *
+ * Written out here rather than imported from src-shared/wrap on purpose: the emulator stands in for
+ * AWS, so its rules are an independent reading of the service model that the wrap module is tested
+ * against, not a copy that would agree with it by construction.
  */
 export const KEY_SPECS = [
   'RSA_2048',

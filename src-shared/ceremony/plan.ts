@@ -1,32 +1,14 @@
 import { z } from 'zod';
 import { KeyriteError } from '../errors.js';
+import { KEY_MATERIAL_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS } from '../wrap/specs.js';
 import { canonicalDigest, type Canonical } from './canonical.js';
 
-/** KMS key specs Keyrite can import material into (KMS names, as CreateKey takes them). */
-export const PLAN_KEY_SPECS = [
-  'SYMMETRIC_DEFAULT',
-  'HMAC_224',
-  'HMAC_256',
-  'HMAC_384',
-  'HMAC_512',
-  'RSA_2048',
-  'RSA_3072',
-  'RSA_4096',
-  'ECC_NIST_P256',
-  'ECC_NIST_P384',
-  'ECC_NIST_P521',
-  'ECC_SECG_P256K1',
-] as const;
+/** KMS key specs Keyrite can import material into: exactly the material kinds the wrap module handles. */
+export const PLAN_KEY_SPECS = KEY_MATERIAL_SPECS;
 export type PlanKeySpec = (typeof PLAN_KEY_SPECS)[number];
 
-export const PLAN_WRAPPING_ALGORITHMS = [
-  'RSAES_OAEP_SHA_256',
-  'RSAES_OAEP_SHA_1',
-  'RSAES_PKCS1_V1_5',
-  'RSA_AES_KEY_WRAP_SHA_256',
-  'RSA_AES_KEY_WRAP_SHA_1',
-] as const;
-export const PLAN_WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as const;
+export const PLAN_WRAPPING_ALGORITHMS = WRAPPING_ALGORITHMS;
+export const PLAN_WRAPPING_KEY_SPECS = WRAPPING_KEY_SPECS;
 
 /** Steps a plan may put under M-of-N custodian control. */
 export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant'] as const;
