@@ -10,6 +10,7 @@ import { createSenderCheck } from './ipc/sender.js';
 import { APP_ORIGIN } from './shell/app-origin.js';
 import { registerAppScheme, serveRenderer } from './shell/app-protocol.js';
 import { hardenAllWebContents, hardenSession } from './shell/harden.js';
+import { restrictCoreDumps } from './shell/core-dumps.js';
 import { selectNativeBinding } from './shell/native-binding.js';
 import { setSqliteNativeBinding } from './sqlite/open-sqlite.js';
 import { Windows } from './shell/windows.js';
@@ -65,6 +66,9 @@ function failToStart(error: unknown): void {
   dialog.showErrorBox('Keyrite could not start', text);
   app.exit(1);
 }
+
+// First, before any secret can exist in this process.
+restrictCoreDumps();
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
