@@ -10,7 +10,7 @@ import {
   checkpointProblem,
 } from '../../src-shared/audit/checkpoint.js';
 import { ZERO_HASH } from '../../src-shared/audit/hashing.js';
-import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
+import { publicKeyToBase64, stationIdOf, verifyEd25519 } from '../../src-shared/audit/keys.js';
 import { CompactRange } from '../../src-shared/audit/merkle.js';
 import { payloadProblem } from '../../src-shared/audit/payload-schemas.js';
 import {
@@ -109,6 +109,7 @@ export function openAuditStore(
     .pluck();
   const insertCheckpoint = db.prepare('INSERT INTO checkpoints (tree_size, body) VALUES (?, ?)');
   const checkpointRows = db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id');
+  const checkpointAt = db.prepare('SELECT id, tree_size, body FROM checkpoints WHERE tree_size = ?');
 
   // The tree is rebuilt from the stored hashes once per open; appends extend it in memory.
   const tree = new CompactRange();
@@ -180,8 +181,27 @@ export function openAuditStore(
     canonicalString(e.payload);
   }
 
+  /** A co-signature that verification would reject later is refused now, while the custodian is present. */
+  function cosignatureProblem(e: AppendInput): string | undefined {
+    const p = e.payload;
+    const rows = checkpointAt.all(p['treeSize']) as Array<{ id: number; tree_size: number; body: string }>;
+    const cp = readCheckpointRows(rows)
+      .map((c) => ('problem' in c ? undefined : (c.checkpoint as SignedCheckpoint)))
+      .find((c) => c !== undefined && c.rootHash === p['rootHash'] && c.ceremonyId === e.ceremonyId);
+    if (!cp) return `co-signature names no checkpoint of this ceremony at tree size ${String(p['treeSize'])}`;
+    if (enrolledKey.get(p['signer']) !== p['publicKey'])
+      return `co-signer ${String(p['signer'])} is not enrolled in the log with this key`;
+    if (!verifyEd25519(String(p['publicKey']), checkpointDigest(cp), String(p['signature'])))
+      return `co-signature of ${String(p['signer'])} does not verify over the checkpoint`;
+    return undefined;
+  }
+
   function append(e: AppendInput): AuditRecord {
     validate(e);
+    if (e.type === 'audit.cosignature') {
+      const problem = cosignatureProblem(e);
+      if (problem) throw invalid(problem);
+    }
     const rec = appendInTx.immediate(e);
     tree.append(recordLeafHash(rec.hash));
     return rec;

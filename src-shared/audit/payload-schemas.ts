@@ -30,6 +30,14 @@ export const payloadSchemas = {
     stationSignature: base64,
     cosigners: z.array(name),
   }),
+  // A custodian's Ed25519 signature over the digest of the checkpoint at `treeSize` (see FORMAT.md).
+  'audit.cosignature': z.looseObject({
+    treeSize: z.number().int().min(1),
+    rootHash: hex64,
+    signer: name,
+    publicKey: base64,
+    signature: base64,
+  }),
   'ceremony.started': z.looseObject({ planDigest: hex64, title: z.string().max(500).optional() }),
   'ceremony.closed': z.looseObject({ status: z.enum(['completed', 'aborted', 'failed']) }),
   'participant.enrolled': z.looseObject({
@@ -81,6 +89,7 @@ const fieldFormats: Array<[RegExp, z.ZodType]> = [
   [/^([A-Za-z]*Kcv|kcv)$/, kcv],
   [/^(fingerprint|[A-Za-z]*Fingerprint|digest|planDigest|rootHash|chainHead)$/, hex64],
   [/^(keyArn|[A-Za-z]*Arn)$/, z.string().regex(/^arn:aws[a-z-]*:/, 'expected an ARN')],
+  [/^keyMaterialId$/, hex64],
 ];
 
 function checkFieldFormats(value: unknown, path: string): string | undefined {

@@ -1,10 +1,10 @@
 import { HASH_HEX, ZERO_HASH } from './hashing.js';
-import { stationIdOf } from './keys.js';
+import { stationIdOf, verifyEd25519 } from './keys.js';
 import { CompactRange } from './merkle.js';
 import { payloadProblem } from './payload-schemas.js';
 import { type AuditRecord, TIME_FORMAT, computeRecordHash, recordLeafHash } from './record.js';
 import { findSecretLookingField } from './secret-guard.js';
-import { type SignedCheckpoint, checkpointProblem } from './checkpoint.js';
+import { type SignedCheckpoint, checkpointDigest, checkpointProblem } from './checkpoint.js';
 
 export interface VerifyOk {
   ok: true;
@@ -42,7 +42,9 @@ function sizeOf(cp: unknown): number | undefined {
  * Verifies a log one record at a time, in stored order, in O(log n) memory for the tree: the hash chain,
  * contiguous sequence numbers, non-decreasing time, every payload's schema and the secret guard, station
  * identity, intent/outcome pairing, and every checkpoint (signatures, co-signers enrolled in the log,
- * root equal to the tree at its size, matching its `audit.checkpoint` record). A trusted checkpoint held
+ * root equal to the tree at its size, matching its `audit.checkpoint` record), and every `audit.cosignature`
+ * (names a checkpoint recorded earlier, by an enrolled signer with their key, over that checkpoint's
+ * digest). A trusted checkpoint held
  * by the auditor must be a prefix of the log: this is what exposes a truncated or forked log.
  */
 export class LogVerifier {
@@ -52,6 +54,8 @@ export class LogVerifier {
   private readonly stations = new Map<string, string>();
   private readonly enrolled = new Map<string, string>();
   private readonly openIntents = new Set<number>();
+  /** Checkpoints already recorded in the log, by tree size: what an `audit.cosignature` may name. */
+  private readonly recordedCheckpoints = new Map<number, { cp: SignedCheckpoint; cosigners: Set<string> }>();
   private lastHash = ZERO_HASH;
   private lastTime = '';
   private failure: VerifyFailure | undefined;
@@ -180,7 +184,34 @@ export class LogVerifier {
         return at(`the checkpoint at tree size ${size} recorded here is missing from the checkpoints table`);
       if (size !== r.seq - 1) return at('checkpoint record does not directly follow the tree it signs');
       match.matchedByRecord = true;
+      this.recordedCheckpoints.set(size, { cp: match.cp, cosigners: new Set() });
     }
+    if (r.type === 'audit.cosignature') {
+      const why = this.cosignatureProblem(r);
+      if (why) return at(`co-signature record ${r.seq}: ${why}`);
+    }
+    return undefined;
+  }
+
+  /** A custodian's co-signature of an earlier checkpoint: enrolled signer, enrolled key, valid signature. */
+  private cosignatureProblem(r: AuditRecord): string | undefined {
+    const p = r.payload;
+    const size = p['treeSize'] as number;
+    const signer = p['signer'] as string;
+    const publicKey = p['publicKey'] as string;
+    const recorded = this.recordedCheckpoints.get(size);
+    if (!recorded || recorded.cp.rootHash !== p['rootHash'])
+      return `names no checkpoint recorded earlier in the log at tree size ${size} with root ${String(p['rootHash'])}`;
+    if (recorded.cp.ceremonyId !== r.ceremonyId)
+      return `names a checkpoint of another ceremony (${recorded.cp.ceremonyId})`;
+    const enrolledKey = this.enrolled.get(signer);
+    if (enrolledKey === undefined) return `signer ${signer} is not enrolled with a key in the log`;
+    if (enrolledKey !== publicKey) return `signer ${signer} signed with a key other than the enrolled one`;
+    if (recorded.cosigners.has(signer))
+      return `${signer} already co-signed the checkpoint at tree size ${size}`;
+    if (!verifyEd25519(publicKey, checkpointDigest(recorded.cp), p['signature'] as string))
+      return `signature of ${signer} does not verify over the digest of the checkpoint at tree size ${size}`;
+    recorded.cosigners.add(signer);
     return undefined;
   }
 

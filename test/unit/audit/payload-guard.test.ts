@@ -72,3 +72,19 @@ void test('well-known record types are schema-checked, families are open, the re
   assert.match(payloadProblem('random', {}) ?? '', /unknown record type/);
   assert.equal(payloadProblem('note', []), 'payload is not an object');
 });
+
+void test("KMS's KeyMaterialId is a public field: logged as 64 hex, refused in any other shape", () => {
+  const id = randomBytes(32).toString('hex');
+  assert.equal(findSecretLookingField({ keyMaterialId: id }), undefined);
+  assert.equal(findSecretLookingField({ facts: { keyMaterialId: id } }), undefined);
+  // The same bytes under an ordinary name still look secret.
+  assert.equal(findSecretLookingField({ materialRef: id }), 'payload.materialRef');
+  assert.equal(
+    payloadProblem('step.completed', { stepId: 'import', facts: { keyMaterialId: id } }),
+    undefined,
+  );
+  assert.match(
+    payloadProblem('step.completed', { stepId: 'import', facts: { keyMaterialId: id.toUpperCase() } }) ?? '',
+    /keyMaterialId/,
+  );
+});
