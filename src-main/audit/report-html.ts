@@ -164,6 +164,13 @@ ${verdict}`);
   );
 
   parts.push('<h2>Signed checkpoints</h2>');
+  // Custodians co-sign a checkpoint after it is recorded, in `audit.cosignature` records.
+  const recorded = new Map<string, (typeof records)[number][]>();
+  for (const r of records) {
+    if (r.type !== 'audit.cosignature') continue;
+    const k = `${String(r.payload['treeSize'])}/${String(r.payload['rootHash'])}`;
+    recorded.set(k, [...(recorded.get(k) ?? []), r]);
+  }
   parts.push(
     table(
       ['Tree size', 'Time', 'Merkle root', 'Station signature', 'Co-signatures'],
@@ -174,6 +181,15 @@ ${verdict}`);
           .map(
             (s) =>
               `${escapeHtml(s.signer)}: ${verifyEd25519(s.publicKey, digest, s.signature) && keyOf.get(s.signer) === s.publicKey ? 'valid, enrolled key' : '<span class="warn">NOT VALID</span>'}`,
+          )
+          .concat(
+            (recorded.get(`${c.treeSize}/${c.rootHash}`) ?? []).map((r) => {
+              const p = r.payload;
+              const ok =
+                verifyEd25519(String(p['publicKey']), digest, String(p['signature'])) &&
+                keyOf.get(String(p['signer'])) === p['publicKey'];
+              return `${escapeHtml(String(p['signer']))}: ${ok ? 'valid, enrolled key' : '<span class="warn">NOT VALID</span>'} (record ${escapeHtml(r.seq)})`;
+            }),
           )
           .join('<br>');
         return [

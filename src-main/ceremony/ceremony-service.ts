@@ -23,6 +23,7 @@ import {
   type StepId,
 } from '../../src-shared/ceremony/state-machine.js';
 import { assertCompatible } from '../../src-shared/wrap/index.js';
+import { checkpointDigest } from '../../src-shared/audit/checkpoint.js';
 import { openAuditStore, type AuditStore } from '../audit/audit-store.js';
 import { enrollCustodian, unlockCustodian, type CustodianEnrollment } from '../secrets/custodian-keys.js';
 import { openShare, type SealedShareFile } from '../secrets/backup-shares.js';
@@ -33,7 +34,7 @@ import type { KmsPort } from './kms-port.js';
 import { needsRealign, realign, reconcile } from './recovery.js';
 import { quorumContext, replayLog } from './replay.js';
 import { makeRuntime, progressSinks, withDefaults, type ProgressEvent } from './runtime-factory.js';
-import type { EngineOptions, Runtime } from './runtime.js';
+import type { CosignTarget, EngineOptions, Runtime } from './runtime.js';
 import { runEnroll, runCreateKey, runImportParameters, runPreflight, words } from './steps/setup-steps.js';
 import {
   recordedCommitments,
@@ -331,7 +332,24 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     });
     rt.challenge = ch;
     rt.tally = new QuorumTally(quorumContext(rt, ch));
+    // The checkpoint covering the request is the one the confirming custodians co-sign.
+    rt.challengeCheckpoint = null;
+    this.#cosignTarget();
     return ch;
+  }
+
+  /** The checkpoint custodians co-sign for the open request; taken now if a crash left none. */
+  #cosignTarget(): CosignTarget {
+    const rt = this.#rt;
+    if (!rt.challengeCheckpoint) {
+      const cp = this.#store.checkpoint({ ceremonyId: rt.ceremonyId });
+      rt.challengeCheckpoint = {
+        treeSize: cp.treeSize,
+        rootHash: cp.rootHash,
+        digest: checkpointDigest(cp).toString('hex'),
+      };
+    }
+    return rt.challengeCheckpoint;
   }
 
   /** A custodian at the station: their passphrase unlocks their key, which signs the request. */
@@ -353,13 +371,37 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
         );
       unlocked = await unlockCustodian(rt.ceremonyId, e, passphrase);
       const digest = challengeDigest(ch);
-      return this.submitConfirmation({
+      const target = this.#cosignTarget();
+      const signature = unlocked.signDigest(digest);
+      // The key is unsealed for the confirmation anyway: it also co-signs the request's checkpoint.
+      const cosignature = unlocked.signDigest(target.digest);
+      unlocked.dispose();
+      unlocked = undefined;
+      const result = this.submitConfirmation({
         custodianId,
         publicKey: e.signingPublicKey,
         digest,
         nonce: ch.nonce,
-        signature: unlocked.signDigest(digest),
+        signature,
       });
+      const signer = this.#custodianName(custodianId);
+      // One co-signature per signer and checkpoint (a second one would fail verification).
+      const already = rt.journal
+        .records('audit.cosignature')
+        .some((r) => r.payload['treeSize'] === target.treeSize && r.payload['signer'] === signer);
+      if (!already)
+        rt.journal.append(
+          'audit.cosignature',
+          {
+            treeSize: target.treeSize,
+            rootHash: target.rootHash,
+            signer,
+            publicKey: e.signingPublicKey,
+            signature: cosignature,
+          },
+          custodianId,
+        );
+      return result;
     } finally {
       unlocked?.dispose();
       passphrase.dispose();
@@ -567,6 +609,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       rt.usedNonces.add(quorum.nonce);
       rt.confirmedBy.set(step, quorum.custodians);
       rt.challenge = null;
+      rt.challengeCheckpoint = null;
       rt.tally = null;
     }
     this.#apply({ kind: 'step-started', step });
@@ -575,8 +618,9 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     try {
       const facts = await this.#execute(step);
       this.#apply({ kind: 'step-completed', step, facts });
-      // The final checkpoint comes after the close record, so it covers every record of the ceremony.
-      if (step === 'close') this.#store.checkpoint({ ceremonyId: rt.ceremonyId });
+      // A station-signed checkpoint at every step boundary keeps the chain-only tail short; for close it
+      // comes after the close record, so the final checkpoint covers every record of the ceremony.
+      this.#store.checkpoint({ ceremonyId: rt.ceremonyId });
       crashPoint(`done:${step}`);
       rt.errors.delete(step);
       rt.progress(step, 'completed', 'done', facts);
@@ -677,6 +721,12 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     });
     rt.journal.append('ceremony.closed', { status: 'completed', keyArn: rt.state.facts['keyArn'] });
     return { note: 'closed; the final checkpoint signs the whole log' };
+  }
+
+  /** The name a custodian enrolled under: the log's co-signer rules key on it. */
+  #custodianName(custodianId: string): string {
+    const person = this.#rt.plan.participants.custodians.find((c) => c.id === custodianId);
+    return person?.name ?? custodianId;
   }
 
   #zeroize(): void {

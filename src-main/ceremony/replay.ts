@@ -12,8 +12,9 @@ import {
   type StepFacts,
   type StepId,
 } from '../../src-shared/ceremony/state-machine.js';
+import { checkpointDigest } from '../../src-shared/audit/checkpoint.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
-import type { Runtime } from './runtime.js';
+import type { CosignTarget, Runtime } from './runtime.js';
 
 /** The quorum rules' view of this ceremony: enrolled keys, spent nonces, the station clock. */
 export function quorumContext(rt: Runtime, ch: ConfirmationChallenge): QuorumContext {
@@ -28,6 +29,7 @@ export function quorumContext(rt: Runtime, ch: ConfirmationChallenge): QuorumCon
 /** Rebuilds a reopened ceremony from its log: steps, facts, enrollments, quorum, share checks, witness notes. */
 export function replayLog(rt: Runtime): void {
   let lastChallenge: ConfirmationChallenge | null = null;
+  let challengeCheckpoint: CosignTarget | null = null;
   const confirmations: Confirmation[] = [];
   for (const r of rt.journal.records()) {
     const p = r.payload;
@@ -80,6 +82,25 @@ export function replayLog(rt: Runtime): void {
           expiresAt: String(p['expiresAt']),
         };
         confirmations.length = 0;
+        challengeCheckpoint = null;
+        break;
+      case 'audit.checkpoint':
+        // The first checkpoint after a request is the one its custodians co-sign.
+        if (lastChallenge && !challengeCheckpoint) {
+          const body = {
+            version: 1 as const,
+            ceremonyId: r.ceremonyId,
+            stationId: r.stationId,
+            treeSize: p['treeSize'] as number,
+            rootHash: String(p['rootHash']),
+            time: String(p['time']),
+          };
+          challengeCheckpoint = {
+            treeSize: body.treeSize,
+            rootHash: body.rootHash,
+            digest: checkpointDigest(body).toString('hex'),
+          };
+        }
         break;
       case 'step.confirmed':
         confirmations.push({
@@ -120,6 +141,7 @@ export function replayLog(rt: Runtime): void {
     lastChallenge.stepId === nextStep(rt.state)
   ) {
     rt.challenge = lastChallenge;
+    rt.challengeCheckpoint = challengeCheckpoint;
     rt.tally = new QuorumTally(quorumContext(rt, lastChallenge));
     for (const c of confirmations) {
       try {

@@ -54,6 +54,7 @@ export function makeRuntime(a: {
     material: null,
     challenge: null,
     tally: null,
+    challengeCheckpoint: null,
     usedNonces: new Set(),
     shareVerified: new Set(),
     witnessSignoffs: new Set(),

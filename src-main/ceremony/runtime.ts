@@ -27,6 +27,14 @@ export interface EngineOptions {
   confirmationTtlMs?: number;
 }
 
+/** A checkpoint custodians co-sign: its tree size, root, and the digest the station signed. */
+export interface CosignTarget {
+  treeSize: number;
+  rootHash: string;
+  /** hex */
+  digest: string;
+}
+
 export interface WitnessNote {
   stepId: string;
   witnessId: string;
@@ -52,6 +60,8 @@ export interface Runtime {
   material: SecretBuffer | null;
   challenge: ConfirmationChallenge | null;
   tally: QuorumTally | null;
+  /** The checkpoint taken when `challenge` was issued: custodians who confirm at the station co-sign it. */
+  challengeCheckpoint: CosignTarget | null;
   usedNonces: Set<string>;
   shareVerified: Set<string>;
   witnessSignoffs: Set<string>;

@@ -41,9 +41,9 @@ export async function runImport(rt: Runtime): Promise<StepFacts> {
     );
   const exp = rt.plan.expiration;
   const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
-  // KeyMaterialId (64 hex) is public but the audit secret guard cannot tell it from key bytes, so it is
-  // not logged here; DescribeKey shows it to anyone who asks KMS.
-  await rt.journal.effect(
+  // KeyMaterialId (64 hex) is public (DescribeKey shows it to anyone who asks KMS); the secret guard
+  // knows the field name, so it is logged in the outcome and the step's facts.
+  const imported = await rt.journal.effect(
     'kms.import-key-material',
     `ImportKeyMaterial ${exp.model}`,
     {
@@ -60,8 +60,14 @@ export async function runImport(rt: Runtime): Promise<StepFacts> {
         expirationModel: exp.model,
         ...(validTo ? { validTo } : {}),
       }),
+    (r) => keyMaterialIdFact(r.keyMaterialId),
   );
-  return { keyArn: before.arn };
+  return { keyArn: before.arn, ...keyMaterialIdFact(imported.keyMaterialId) };
+}
+
+/** KMS's KeyMaterialId as a loggable fact, or nothing when KMS gave none in the documented shape. */
+function keyMaterialIdFact(id: string | undefined): { keyMaterialId?: string } {
+  return id !== undefined && /^[0-9a-f]{64}$/.test(id) ? { keyMaterialId: id } : {};
 }
 
 const ECDSA_ALG: Record<string, [string, string]> = {
@@ -148,8 +154,9 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
       break;
     }
   }
-  rt.journal.append('kms.verified', { keyArn: k.arn, keyState: k.keyState, check });
-  return { keyArn: k.arn, note: check, keyState: k.keyState };
+  const materialId = keyMaterialIdFact(k.keyMaterialId);
+  rt.journal.append('kms.verified', { keyArn: k.arn, keyState: k.keyState, check, ...materialId });
+  return { keyArn: k.arn, note: check, keyState: k.keyState, ...materialId };
 }
 
 function verifyFailed(arn: string, why: string): KeyriteError {
