@@ -96,6 +96,16 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
       `participant ${dup} appears more than once`,
       'each person holds one role (separation of duties)',
     );
+  // Custodians' names identify their co-signatures in the audit log and in the report, so two people
+  // with one name would be indistinguishable to an auditor.
+  const names = custodians.map((c) => c.name.trim().toLowerCase());
+  const dupName = custodians.find((_, i) => names.indexOf(names[i] ?? '') !== i);
+  if (dupName !== undefined)
+    refuse(
+      'PLAN_DUPLICATE_CUSTODIAN_NAME',
+      `two custodians are named "${dupName.name}"`,
+      'give each custodian a distinct name (add an initial or a team) so their signatures can be told apart',
+    );
 
   if (plan.backup.shares && (m < 2 || n < 2))
     refuse(

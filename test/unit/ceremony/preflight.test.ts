@@ -80,6 +80,14 @@ const cases: [string, (d: PlanDoc) => void, string][] = [
     'PLAN_DUPLICATE_PARTICIPANT',
   ],
   [
+    'two custodians with one name',
+    (d) => {
+      const cs = getIn(d, 'participants.custodians') as Array<{ id: string; name: string }>;
+      cs.push({ id: 'c9', name: ` ${(cs[0]?.name ?? '').toUpperCase()} ` });
+    },
+    'PLAN_DUPLICATE_CUSTODIAN_NAME',
+  ],
+  [
     'a witness who is also a custodian',
     (d) => setIn(d, 'participants.witnesses', [{ id: 'c2', name: 'W' }]),
     'PLAN_DUPLICATE_PARTICIPANT',
