@@ -67,10 +67,13 @@ export default tseslint.config(
       ],
     },
   },
-  { files: ['src-main/cli/**', 'test/**', 'scripts/**'], rules: { 'no-console': 'off' } },
+  {
+    files: ['src-main/cli/**', 'src-main/build/**', 'test/**', 'assets/*.mjs'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['**/*.mjs', '**/*.cjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
   {
-    files: ['**/*.mjs', '**/*.cjs', 'scripts/**', 'bin/**'],
+    files: ['**/*.mjs', '**/*.cjs'],
     languageOptions: {
       globals: {
         process: 'readonly',

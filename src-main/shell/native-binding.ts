@@ -4,7 +4,7 @@ import { KeyriteError } from '../../src-shared/errors.js';
 
 /**
  * better-sqlite3 ships one native addon, built for the ABI of whichever runtime ran `npm ci` (Node,
- * for the tests and the CLI). Electron has a different ABI, so scripts/native-electron.mjs builds a
+ * for the tests and the CLI). Electron has a different ABI, so src-main/build/native-electron.mjs builds a
  * second copy under .native/electron/<electron version>/ and the app passes its path to
  * better-sqlite3 as `nativeBinding`. In a packaged app electron-builder has already rebuilt the
  * module in place, so no override is needed there.
@@ -40,6 +40,6 @@ function nativeBindingMissing(expectedPath: string, electronVersion: string): Ke
   return new KeyriteError(
     'NATIVE_SQLITE_MISSING',
     `better-sqlite3 has not been built for Electron ${electronVersion} (expected ${expectedPath}).`,
-    'Run `npm start` (its prestart step builds it) or `node scripts/native-electron.mjs`.',
+    'Run `npm start` (its prestart step builds it) or `node src-main/build/native-electron.mjs`.',
   );
 }

@@ -63,7 +63,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   if (!existsSync(CHROMIUM)) throw new Error(`e2e needs Chromium at ${CHROMIUM}: apt-get install chromium`);
   if (!existsSync(path.join(rendererRootDefault, 'index.html'))) {
     throw new Error(
-      'e2e needs the built renderer: run `node scripts/build.mjs renderer` (npm run test:e2e does)',
+      'e2e needs the built renderer: run `node src-main/build/build.mjs renderer` (npm run test:e2e does)',
     );
   }
   const ownsData = options.dataDirectory === undefined;

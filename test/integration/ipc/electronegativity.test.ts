@@ -34,7 +34,7 @@ interface Scanner {
   ): Judged[];
 }
 
-const scanner = () => import(path.join(root, 'scripts', 'electronegativity.mjs')) as Promise<Scanner>;
+const scanner = () => import(path.join(root, 'test', 'static', 'electronegativity.mjs')) as Promise<Scanner>;
 const work = mkdtempSync(path.join(tmpdir(), 'keyrite-en-test-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -46,7 +46,7 @@ void test('electronegativity finds no HIGH or MEDIUM issue outside the reviewed 
     const { findings } = await s.scan({ input: stage, sarifPath, electronVersion });
     const judged = s.judge(
       findings,
-      s.loadAllowlist(path.join(root, 'scripts', 'electronegativity-allowlist.json')),
+      s.loadAllowlist(path.join(root, 'test', 'static', 'electronegativity-allowlist.json')),
     );
     const blocking = judged.filter((f) => f.blocking);
     assert.deepEqual(
@@ -85,7 +85,7 @@ void test('the scan does fail on an insecure window (so the test above can fail)
   const { findings } = await s.scan({ input: bad, sarifPath: path.join(work, 'bad.sarif'), electronVersion });
   const judged = s.judge(
     findings,
-    s.loadAllowlist(path.join(root, 'scripts', 'electronegativity-allowlist.json')),
+    s.loadAllowlist(path.join(root, 'test', 'static', 'electronegativity-allowlist.json')),
   );
   const rules = new Set(judged.filter((f) => f.blocking).map((f) => f.rule));
   for (const r of [

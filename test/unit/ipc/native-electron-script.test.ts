@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import { ADDON_RELATIVE_PATH, electronNativeDir } from '../../../src-main/shell/native-binding.js';
 
-const script = path.resolve(__dirname, '..', '..', '..', 'scripts', 'native-electron.mjs');
+const script = path.resolve(__dirname, '..', '..', '..', 'src-main', 'build', 'native-electron.mjs');
 let root: string;
 
 /** A project root with just enough of node_modules for the script: versions, sources, a node-gyp. */

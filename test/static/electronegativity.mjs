@@ -1,10 +1,10 @@
 // Runs Doyensec's electronegativity over Keyrite's sources, writes SARIF, and fails on any HIGH or
-// MEDIUM finding not explained in the reviewed allowlist (scripts/electronegativity-allowlist.json).
+// MEDIUM finding not explained in the reviewed allowlist (test/static/electronegativity-allowlist.json).
 // electronegativity always exits 0 and its SARIF carries no severity, so severities come from the
 // runner's own result objects, joined to the SARIF results by rule and location; a SARIF result
 // whose severity cannot be found is treated as HIGH (fail closed).
 //
-//   node scripts/electronegativity.mjs [--out FILE.sarif]
+//   node test/static/electronegativity.mjs [--out FILE.sarif]
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const projectRoot = path.resolve(here, '..');
+export const projectRoot = path.resolve(here, '..', '..');
 const BLOCKING = new Set(['HIGH', 'MEDIUM']);
 
 /** The app's sources as shipped: main, shared, renderer, with index.html's CSP filled in as Vite does. */

@@ -2,7 +2,7 @@
 // leaving node_modules/better-sqlite3 (built for Node: tests, CLI) untouched. Run by `prestart`.
 // The app passes the result to better-sqlite3 as `nativeBinding` (src-main/shell/native-binding.ts).
 //
-//   node scripts/native-electron.mjs [--root DIR] [--force]
+//   node src-main/build/native-electron.mjs [--root DIR] [--force]
 //
 // Needs python3, make and a C++ compiler, and the Electron headers (downloaded by node-gyp from
 // KEYRITE_ELECTRON_HEADERS_URL, default https://electronjs.org/headers, once per version).
@@ -85,7 +85,7 @@ function main(argv) {
   const root =
     rootArg >= 0
       ? path.resolve(argv[rootArg + 1])
-      : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+      : path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
   const p = plan(root);
   if (p.action === 'skip' && !argv.includes('--force')) {
     console.log(

@@ -2,7 +2,7 @@
 'use strict';
 // Launcher: the CLI is compiled by `npm ci` (prepare) into dist/. If dist is missing, say how to fix it.
 const path = require('node:path');
-const entry = path.join(__dirname, '..', 'dist', 'src-main', 'cli', 'main.js');
+const entry = path.join(__dirname, '..', '..', 'dist', 'src-main', 'cli', 'main.js');
 try {
   require.resolve(entry);
 } catch {

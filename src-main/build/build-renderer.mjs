@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const src = path.join(root, 'src-renderer');
 const out = path.join(root, 'dist', 'renderer');
 
@@ -35,7 +35,7 @@ export async function buildRenderer() {
     logLevel: 'warning',
   });
   // The CSP meta tag is written from the same constant main serves as a header, so they cannot disagree.
-  const { CONTENT_SECURITY_POLICY_META } = await tsImport('../src-shared/ipc/csp.ts', import.meta.url);
+  const { CONTENT_SECURITY_POLICY_META } = await tsImport('../../src-shared/ipc/csp.ts', import.meta.url);
   const html = readFileSync(path.join(src, 'index.html'), 'utf8')
     .replace('%KEYRITE_CSP%', CONTENT_SECURITY_POLICY_META)
     .replace('</head>', '  <link rel="stylesheet" href="/assets/main.css" />\n  </head>')
