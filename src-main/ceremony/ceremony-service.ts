@@ -57,6 +57,12 @@ export interface CeremonyServiceEvents {
 
 const compat = assertCompatible as unknown as CompatibilityCheck;
 
+function auditOptions(opts: Runtime['opts']): { clock: () => Date; stationKeyPath?: string } {
+  return opts.stationKeyPath
+    ? { clock: opts.clock, stationKeyPath: opts.stationKeyPath }
+    : { clock: opts.clock };
+}
+
 /**
  * The ceremony engine as a service: UI-agnostic, typed, public facts out. Electron's IPC layer and
  * the command line both drive it; neither sees secrets (passphrases come in as SecretBuffers and are
@@ -94,7 +100,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
         'reopen it, or choose an empty directory',
       );
     mkdirSync(args.dir, { recursive: true, mode: 0o700 });
-    const store = openAuditStore(paths.auditDb, { clock: opts.clock });
+    const store = openAuditStore(paths.auditDb, auditOptions(opts));
     try {
       const ceremonyId = `cer-${randomBytes(6).toString('hex')}`;
       const journal = new Journal(store, ceremonyId);
@@ -140,7 +146,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
         `no ceremony in ${args.dir}`,
         'give the directory a ceremony was started in',
       );
-    const store = openAuditStore(paths.auditDb, { clock: opts.clock });
+    const store = openAuditStore(paths.auditDb, auditOptions(opts));
     try {
       const started = store.records({ type: 'ceremony.started' }).at(-1);
       if (!started)

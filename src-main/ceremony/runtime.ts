@@ -25,6 +25,11 @@ export interface EngineOptions {
   privateNotice?: PrivateNotice;
   /** How long a confirmation request stays valid. */
   confirmationTtlMs?: number;
+  /**
+   * The station's Ed25519 key, which signs every ceremony log this station writes. Default: a key
+   * next to the ceremony's audit.db (a rehearsal directory is its own station).
+   */
+  stationKeyPath?: string;
 }
 
 /** A checkpoint custodians co-sign: its tree size, root, and the digest the station signed. */

@@ -26,12 +26,14 @@ export async function composeServices(
   await mkdir(ports.dataDirectory, { recursive: true, mode: 0o700 });
   // Rehearsal keys persist beside the ceremonies, so a reopened rehearsal finds its key again.
   const emulators = new Emulators(ports.dataDirectory);
-  const host = new CeremonyHost(ports, emulators, engine);
+  // One station key for every ceremony this app runs: the same identity app.info shows.
+  const stationKeyPath = path.join(ports.dataDirectory, 'station-ed25519.key');
+  const host = new CeremonyHost(ports, emulators, { stationKeyPath, ...engine });
   await host.resumeLatest();
 
   const station = async () => {
     // The station's identity key, created on first run; its id is derived as the audit log derives it.
-    const key = loadOrCreateStationKey(path.join(ports.dataDirectory, 'station-ed25519.key'));
+    const key = loadOrCreateStationKey(stationKeyPath);
     const spki = key.publicKey.export({ format: 'der', type: 'spki' });
     return {
       stationId: stationIdOf(spki.toString('base64')),

@@ -17,7 +17,7 @@ import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../../cer
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { assertEmptyDir } from '../../ceremony/rehearsal.js';
 
-const usage = `keyrite ceremony run --plan FILE --out DIR [--profile P] [--endpoint URL] [--resume] [--yes]
+const usage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL] [--resume] [--yes]
 keyrite ceremony status --out DIR
 keyrite ceremony exception --out DIR --step STEP --witness ID --text TEXT
 
@@ -29,6 +29,9 @@ exception  records a witness's exception for a step (signed into the log by the 
 
   --plan FILE        the reviewed ceremony plan (YAML or JSON)
   --out DIR          the ceremony directory (audit.db, report.html, shares/, import/)
+  --station-key FILE this station's Ed25519 key (created on first use, mode 0600), which signs every
+                     ceremony log the station writes; give the same file to status and exception;
+                     default: a key inside DIR
   --profile P        AWS shared-config profile
   --endpoint URL     a KMS endpoint override (e.g. the Keyrite emulator)
   --resume           continue the ceremony in DIR after an interruption
@@ -51,6 +54,7 @@ export const command: Command = {
         resume: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
         'passphrase-fd': { type: 'string' },
+        'station-key': { type: 'string' },
         step: { type: 'string' },
         witness: { type: 'string' },
         text: { type: 'string' },
@@ -79,6 +83,7 @@ interface RunFlags {
   resume?: boolean | undefined;
   yes?: boolean | undefined;
   'passphrase-fd'?: string | undefined;
+  'station-key'?: string | undefined;
   step?: string | undefined;
   witness?: string | undefined;
   text?: string | undefined;
@@ -144,7 +149,12 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     );
   };
   const privateNotice = (id: string, message: string) => io.err(`[${id} only — others look away] ${message}`);
-  const options = { ...testOptions(), componentSource, privateNotice };
+  const options = {
+    ...testOptions(),
+    componentSource,
+    privateNotice,
+    ...stationOption(v),
+  };
   const kms = kmsFor(plan.target.region, v);
   const svc = v.resume
     ? await CeremonyService.open({ dir: out, kms, planDoc, options })
@@ -153,7 +163,7 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
         planDoc,
         planBase: v.plan ? path.dirname(path.resolve(v.plan)) : out,
         kms,
-        options: testOptions(),
+        options,
       });
   try {
     io.out(`ceremony ${svc.ceremonyId}: ${plan.name}`);
@@ -202,6 +212,11 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
   }
 }
 
+/** The station key for this run; status and exception need the same --station-key as run. */
+function stationOption(v: RunFlags): { stationKeyPath?: string } {
+  return v['station-key'] ? { stationKeyPath: path.resolve(v['station-key']) } : {};
+}
+
 function testOptions() {
   const cost = testScryptCost();
   return cost ? { scryptCost: cost } : {};
@@ -209,7 +224,11 @@ function testOptions() {
 
 async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: RunFlags): Promise<number> {
   const plan = validatePlan(JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'))).plan;
-  const svc = await CeremonyService.open({ dir: out, kms: kmsFor(plan.target.region, v) });
+  const svc = await CeremonyService.open({
+    dir: out,
+    kms: kmsFor(plan.target.region, v),
+    options: stationOption(v),
+  });
   try {
     if (sub === 'exception') {
       if (!v.step || !v.witness || !v.text)

@@ -1,7 +1,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { FIXTURES, passphrasesFor, tempDir } from './harness.js';
@@ -85,6 +86,62 @@ void test('ceremony run completes a ceremony; a witness exception is recorded an
   assert.match(report, /exception by witness-1/);
   const s = await cli(['ceremony', 'status', '--out', out, '--endpoint', emu.url]);
   assert.match(s.out, /\(completed\)/);
+});
+
+void test('with --station-key one station key signs the log, and none is left in the ceremony directory', async (t) => {
+  // Its own emulator: the shared one already holds the plan's alias from the test above.
+  const own = await startEmulator();
+  t.after(() => own.close());
+  const out = path.join(tmp.dir, 'station');
+  const stationKey = path.join(tmp.dir, 'station-keys', 'station-ed25519.key');
+  mkdirSync(path.dirname(stationKey), { recursive: true, mode: 0o700 });
+  const plan = path.join(FIXTURES, 'rehearsal-symmetric.yaml');
+  const r = await cli(
+    [
+      'ceremony',
+      'run',
+      '--plan',
+      plan,
+      '--out',
+      out,
+      '--station-key',
+      stationKey,
+      '--endpoint',
+      own.url,
+      '--yes',
+      '--passphrase-fd',
+      '3',
+    ],
+    passphrasesFor(3),
+  );
+  assert.equal(r.code, 0, r.err);
+  assert.ok(existsSync(stationKey), 'the station key is created where --station-key says');
+  assert.equal(statSync(stationKey).mode & 0o077, 0, 'the station key is private to its owner');
+  assert.equal(existsSync(path.join(out, 'station-ed25519.key')), false);
+  const e = await cli([
+    'ceremony',
+    'exception',
+    '--out',
+    out,
+    '--station-key',
+    stationKey,
+    '--step',
+    'wrap',
+    '--witness',
+    'witness-1',
+    '--text',
+    'noted',
+    '--endpoint',
+    own.url,
+  ]);
+  assert.equal(e.code, 0, e.err);
+  const db = new Database(path.join(out, 'audit.db'), { readonly: true });
+  try {
+    const ids = db.prepare('SELECT DISTINCT station_id AS id FROM records').all() as Array<{ id: string }>;
+    assert.equal(ids.length, 1, 'one station signed the whole log');
+  } finally {
+    db.close();
+  }
 });
 
 void test('an exception from someone who is not a witness is refused', async () => {
