@@ -524,28 +524,27 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
 
   witnessSignOff(witnessId: string): void {
     const rt = this.#rt;
-    const w = rt.plan.participants.witnesses.find((x) => x.id === witnessId);
-    if (!w)
-      throw new KeyriteError(
-        'NOT_A_WITNESS',
-        `${witnessId} is not a witness in this plan`,
-        'only witnesses named in the plan sign off',
-      );
+    const w = this.#witness(witnessId, 'sign off');
     rt.journal.append('ceremony.witness-signoff', { witness: w.name, witnessId }, witnessId);
     rt.witnessSignoffs.add(witnessId);
     this.#changed();
   }
 
-  /** A witness's objection or remark, recorded and then covered by a station-signed checkpoint. */
-  witnessException(stepId: string, witnessId: string, text: string): CeremonyView {
-    const rt = this.#rt;
-    const w = rt.plan.participants.witnesses.find((x) => x.id === witnessId);
+  #witness(witnessId: string, what: string): { id: string; name: string } {
+    const w = this.#rt.plan.participants.witnesses.find((x) => x.id === witnessId);
     if (!w)
       throw new KeyriteError(
         'NOT_A_WITNESS',
         `${witnessId} is not a witness in this plan`,
-        'only witnesses named in the plan record exceptions',
+        `only witnesses named in the plan ${what}`,
       );
+    return w;
+  }
+
+  /** A witness's objection or remark, recorded and then covered by a station-signed checkpoint. */
+  witnessException(stepId: string, witnessId: string, text: string): CeremonyView {
+    const rt = this.#rt;
+    const w = this.#witness(witnessId, 'record exceptions');
     if (!isStepId(stepId))
       throw new KeyriteError('STEP_UNKNOWN', `there is no step ${stepId}`, `steps: ${STEPS.join(', ')}`);
     const clean = text.trim();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { composeServices } from '../../../src-main/ipc/compose-services.js';
+import { composeRehearsal } from './compose-rehearsal.js';
 import type { KeyriteServices } from '../../../src-main/ipc/services.js';
 import type { CeremonyView } from '../../../src-shared/ipc/index.js';
 
@@ -50,19 +50,7 @@ void test('a key rebuilt from two backup shares through IPC operations has the o
   const plan1 = path.join(data, 'plan-1.json');
   writeFileSync(plan1, JSON.stringify(defaultRehearsalPlan()));
   let planFile = plan1;
-  const { services: s, close } = await composeServices(
-    {
-      version: 'test',
-      dataDirectory: data,
-      mode: 'rehearsal',
-      region: 'us-east-1',
-      publish: () => {},
-      chooseFiles: async () => [planFile],
-      chooseSavePath: async () => null,
-      openWitnessDisplay: async () => {},
-    },
-    { scryptCost: { N: 2 ** 14, r: 8, p: 1 } },
-  );
+  const { services: s, close } = await composeRehearsal(data, () => planFile);
   try {
     assert.equal((await s['ceremony.loadPlan']({})).status, 'chosen');
     const done1 = await drive(s, first);

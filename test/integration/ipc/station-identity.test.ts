@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { composeServices } from '../../../src-main/ipc/compose-services.js';
+import { composeRehearsal } from './compose-rehearsal.js';
 
 /**
  * A station has one identity: the key app.info shows is the key that signs every ceremony log the
@@ -16,19 +16,7 @@ void test('ceremonies run by the app are signed by the station key app.info show
   t.after(() => rmSync(data, { recursive: true, force: true }));
   const plan = path.join(data, 'plan.json');
   writeFileSync(plan, JSON.stringify(defaultRehearsalPlan()));
-  const { services: s, close } = await composeServices(
-    {
-      version: 'test',
-      dataDirectory: data,
-      mode: 'rehearsal',
-      region: 'us-east-1',
-      publish: () => {},
-      chooseFiles: async () => [plan],
-      chooseSavePath: async () => null,
-      openWitnessDisplay: async () => {},
-    },
-    { scryptCost: { N: 2 ** 14, r: 8, p: 1 } },
-  );
+  const { services: s, close } = await composeRehearsal(data, () => plan);
   try {
     const { stationId } = await s['app.info']({});
     assert.equal((await s['ceremony.loadPlan']({})).status, 'chosen');
