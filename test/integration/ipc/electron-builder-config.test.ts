@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
@@ -12,8 +13,8 @@ function loadValidator(): Validate {
   const file = path.join(root, 'node_modules', 'app-builder-lib', 'out', 'util', 'config', 'config.js');
   if (!existsSync(file))
     throw new Error('app-builder-lib is missing: run `npm ci` (electron-builder is a devDependency)');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require(file) as { validateConfiguration: Validate }).validateConfiguration;
+  // app-builder-lib is CommonJS and exports the validator only from this internal file.
+  return (createRequire(__filename)(file) as { validateConfiguration: Validate }).validateConfiguration;
 }
 
 const quiet = { isEnabled: false, add() {} };
