@@ -6,7 +6,10 @@ import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { loadLog } from '../../audit/load-log.js';
 import { REPORT_FORMATS, type ReportFormat, renderReport } from '../../audit/report.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
-import { writeNewFileAtomic } from '../../audit/write-new-file.js';
+import { writeNewFileAtomic } from '../../media/new-file.js';
+
+/** Reports and checkpoints hold no secret and are meant to be handed to auditors. */
+const REPORT_MODE = 0o644;
 import { type CliIO, type Command, reportError, usageError } from '../io.js';
 
 const usage = `keyrite audit verify DB [--checkpoint FILE]
@@ -104,7 +107,7 @@ function exportLog(args: string[], io: CliIO): number {
     { source: db, generatedAt: new Date().toISOString(), ...log, verification: result },
     format as ReportFormat,
   );
-  writeNewFileAtomic(values.out, text);
+  writeNewFileAtomic(values.out, text, REPORT_MODE);
   io.out(`wrote ${values.out} (${log.records.length} records, ${format})`);
   if (!result.ok)
     io.err(`keyrite: warning: the log FAILED verification at record ${result.firstBadSeq}: ${result.reason}`);
@@ -131,7 +134,7 @@ function exportCheckpoint(args: string[], io: CliIO): number {
       'the log has no signed checkpoint yet',
       'checkpoints are signed at each ceremony step boundary',
     );
-  writeNewFileAtomic(values.out, canonicalString(newest) + '\n');
+  writeNewFileAtomic(values.out, canonicalString(newest) + '\n', REPORT_MODE);
   io.out(`wrote ${values.out}: tree size ${newest.treeSize}, root ${newest.rootHash}`);
   io.out(`  root words: ${toPgpWords(newest.rootHash).join(' ')}`);
   return 0;

@@ -1,20 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  linkSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeSync,
-} from 'node:fs';
-import path from 'node:path';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { assertOutputFree, writeNewFileAtomic } from '../../media/new-file.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import {
@@ -71,7 +57,7 @@ export const command: Command = {
         opts.legacyKcv && spec === 'SYMMETRIC_DEFAULT'
           ? checkValue(material, spec, { legacyEcb: true })
           : null;
-      writeAtomically(opts.out, wrapped);
+      writeNewFileAtomic(opts.out, wrapped);
       io.out(`wrapping key   ${wrappingKey.spec}  SHA-256 ${wrappingKey.fingerprintSha256}`);
       io.out(`algorithm      ${algorithm}`);
       io.out(`material       ${spec}, ${material.length} bytes`);
@@ -311,108 +297,5 @@ export function readSecretFile(file: string): SecretBuffer {
     throw fsError(e, file, 'material');
   } finally {
     closeSync(fd);
-  }
-}
-
-/** Checked before any secret is read, so a bad --out costs nothing; writeAtomically checks again. */
-function assertOutputFree(out: string): void {
-  let exists = true;
-  try {
-    lstatSync(out);
-  } catch {
-    exists = false;
-  }
-  if (exists) {
-    throw new KeyriteError(
-      'OUTPUT_EXISTS',
-      `${out} already exists`,
-      'choose a new --out file; Keyrite never overwrites',
-    );
-  }
-  const dir = path.dirname(path.resolve(out));
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    isDir = false;
-  }
-  if (!isDir) {
-    throw new KeyriteError(
-      'OUTPUT_WRITE',
-      `cannot write ${out}: ${dir} is not a directory`,
-      'create the directory first',
-    );
-  }
-}
-
-/**
- * Writes `data` to `out` so that `out` either does not exist or holds all of it: a temp file in the
- * same directory, fsynced, then hard-linked into place (link fails if `out` appeared meanwhile, so
- * nothing is ever overwritten). Filesystems without hard links (FAT media) fall back to rename after
- * a fresh existence check.
- */
-export function writeAtomically(out: string, data: Buffer): void {
-  const dir = path.dirname(path.resolve(out));
-  const tmp = path.join(dir, `.${path.basename(out)}.${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(tmp, 'wx', 0o600);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new KeyriteError(
-      'OUTPUT_WRITE',
-      `cannot write in ${dir} (${code ?? 'error'})`,
-      'check that the directory exists and is writable',
-    );
-  }
-  try {
-    try {
-      let off = 0;
-      while (off < data.length) off += writeSync(fd, data, off, data.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      linkSync(tmp, out);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') {
-        throw new KeyriteError(
-          'OUTPUT_EXISTS',
-          `${out} already exists`,
-          'choose a new --out file; Keyrite never overwrites',
-        );
-      }
-      assertOutputFree(out);
-      renameSync(tmp, out);
-    }
-    syncDirectory(dir);
-  } catch (e) {
-    if (e instanceof KeyriteError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new KeyriteError(
-      'OUTPUT_WRITE',
-      `cannot write ${out} (${code ?? 'error'})`,
-      'check the disk and the directory',
-    );
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // Already renamed into place, or never created: nothing to clean.
-    }
-  }
-}
-
-function syncDirectory(dir: string): void {
-  let fd: number | null = null;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some platforms cannot fsync a directory (Windows); the file itself is already synced.
-  } finally {
-    if (fd !== null) closeSync(fd);
   }
 }
