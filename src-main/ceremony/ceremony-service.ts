@@ -505,11 +505,24 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     let unlocked;
     try {
       const file = JSON.parse(readFileSync(shareFile, 'utf8')) as ShareFileOnDisk;
+      // Shamir cannot tell shares of two backups apart: mixed shares would rebuild a wrong key silently.
+      const src = rt.pendingShareSource;
+      if (src && (src.ceremonyId !== file.ceremonyId || src.materialKcv !== file.materialKcv))
+        throw new KeyriteError(
+          'SHARES_INCONSISTENT',
+          `this share belongs to another backup (ceremony ${String(file.ceremonyId)}) than the shares already opened`,
+          'open shares of one backup only',
+        );
       const enrollment = { custodianId: file.custodianId, ...file.holder } as CustodianEnrollment;
       unlocked = await unlockCustodian(file.ceremonyId, enrollment, passphrase);
       const share = openShare(file, unlocked, file.commitment);
       rt.pendingShares.get(file.custodianId)?.dispose();
       rt.pendingShares.set(file.custodianId, share);
+      rt.pendingShareSource ??= {
+        ceremonyId: file.ceremonyId,
+        materialKcv: file.materialKcv,
+        threshold: file.threshold,
+      };
       rt.journal.append('backup.share-opened', {
         holder: file.custodianId,
         digest: file.commitment,
@@ -637,7 +650,8 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
           ? e
           : new KeyriteError(
               'STEP_FAILED',
-              `step ${step} failed: ${e instanceof Error ? e.message : 'unknown error'}`,
+              // Library text can carry paths or data: it stays out of the log, the UI and the error.
+              `step ${step} failed unexpectedly (${e instanceof Error ? e.name : 'error'})`,
               'see the audit log; reopen the ceremony to retry',
             );
       rt.errors.set(step, { code: err.code, message: err.message });
@@ -740,6 +754,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     rt.material = null;
     for (const s of rt.pendingShares.values()) s.dispose();
     rt.pendingShares.clear();
+    rt.pendingShareSource = null;
   }
 
   #assertNext(stepId: StepId): void {

@@ -63,6 +63,7 @@ export function makeRuntime(a: {
     errors: new Map(),
     stepFacts: new Map(),
     pendingShares: new Map(),
+    pendingShareSource: null,
     facts: () => rt.state.facts,
     // Progress carries only the facts the UI contract knows, so a listener can forward it as is.
     progress: (stepId, phase, message, facts) =>

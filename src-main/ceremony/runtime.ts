@@ -80,4 +80,6 @@ export interface Runtime {
   progress(stepId: StepId, phase: string, message: string, facts?: StepFacts): void;
   /** Secrets handed in for the current step by custodians (share reconstitution), keyed by custodian. */
   pendingShares: Map<string, SecretBuffer>;
+  /** Which backup the opened shares belong to: every share must name the same one. */
+  pendingShareSource: { ceremonyId: string; materialKcv: string; threshold: number } | null;
 }

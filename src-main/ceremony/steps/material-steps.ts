@@ -15,6 +15,7 @@ import { combineShares, createSealedShares, type SealedShareFile } from '../../s
 import { csprngMaterial, macProbeFingerprint, rawMaterialLength } from '../../secrets/material-source.js';
 import { combineComponents } from '../../secrets/split-knowledge.js';
 import { sha256OfFile } from '../../media/atomic-file.js';
+import { readSecretFile } from '../../media/secret-file.js';
 import type { Runtime } from '../runtime.js';
 import { words } from './setup-steps.js';
 
@@ -70,20 +71,36 @@ async function produceMaterial(rt: Runtime): Promise<SecretBuffer> {
     }
     case 'existing-file': {
       const file = path.resolve(rt.planBase, mode.file);
-      return SecretBuffer.adopt(readFileSync(file));
+      // Regular files only (a FIFO would hang the step), bounded in size, read straight into custody.
+      return readSecretFile(file);
     }
     case 'existing-shares': {
-      if (rt.pendingShares.size < rt.plan.quorum.m)
-        throw new KeyriteError(
-          'SHARES_QUORUM_NOT_MET',
-          `reconstitution needs ${rt.plan.quorum.m} opened shares, has ${rt.pendingShares.size}`,
-          'more custodians must open their backup share',
-        );
+      const source = rt.pendingShareSource;
+      const needed = Math.max(rt.plan.quorum.m, source?.threshold ?? 0);
       try {
-        return await combineShares([...rt.pendingShares.values()]);
+        if (!source || rt.pendingShares.size < needed)
+          throw new KeyriteError(
+            'SHARES_QUORUM_NOT_MET',
+            `reconstitution needs ${needed} opened shares, has ${rt.pendingShares.size}`,
+            'more custodians must open their backup share',
+          );
+        const material = await combineShares([...rt.pendingShares.values()]);
+        // The shares carry the check value of the key they were made from; the rebuilt key must have it.
+        if (checkValue(material, rt.spec).value !== source.materialKcv) {
+          material.dispose();
+          throw new KeyriteError(
+            'SHARES_WRONG_MATERIAL',
+            "the key rebuilt from the shares does not have the backup's check value",
+            'open shares of one backup, from its own custodians, and retry',
+          );
+        }
+        return material;
       } finally {
-        for (const s of rt.pendingShares.values()) s.dispose();
-        rt.pendingShares.clear();
+        if (rt.pendingShares.size >= needed || !source) {
+          for (const s of rt.pendingShares.values()) s.dispose();
+          rt.pendingShares.clear();
+          rt.pendingShareSource = null;
+        }
       }
     }
   }

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
@@ -77,6 +77,40 @@ void test('existing material from backup shares: a quorum reconstitutes the same
   assert.equal(r.checkValue, symmetricKcv, 'the reconstituted material is the backed-up material');
   assert.equal(r.keyState, 'Enabled');
   assertLogIntact(dir);
+});
+
+void test('shares that do not belong together, or to the check value they claim, rebuild nothing', async () => {
+  assert.ok(symmetricKcv, 'runs after the symmetric ceremony');
+  const source = path.join(symmetricDir, 'shares');
+  const attempt = async (name: string, edit: (file: string, doc: Record<string, unknown>) => void) => {
+    const sharesDir = path.join(tmp.dir, `${name}-shares`);
+    mkdirSync(sharesDir);
+    for (const f of readdirSync(source).filter((n) => n.endsWith('.share.json'))) {
+      const doc = JSON.parse(readFileSync(path.join(source, f), 'utf8')) as Record<string, unknown>;
+      edit(f, doc);
+      writeFileSync(path.join(sharesDir, f), JSON.stringify(doc));
+    }
+    const plan = defaultRehearsalPlan() as PlanDoc;
+    setIn(plan, 'material', { mode: 'existing-shares', sharesDir });
+    setIn(plan, 'backup', { shares: false });
+    setIn(plan, 'target.key.create.alias', `alias/keyrite-${name}`);
+    setIn(plan, 'guardedSteps', ['generate-material', 'import']);
+    return rehearse(path.join(tmp.dir, name), plan, { endpoint: emu.url, passphrases: passphrasesFor(3) });
+  };
+  // One share claims another backup: refused when it is opened, before anything is combined.
+  await assert.rejects(
+    attempt('mixed', (f, doc) => {
+      if (f.startsWith('custodian-2')) doc['materialKcv'] = 'ABCDEF';
+    }),
+    { code: 'SHARES_INCONSISTENT' },
+  );
+  // All shares claim a check value the rebuilt key does not have: the key is refused, not imported.
+  await assert.rejects(
+    attempt('wrong-kcv', (_f, doc) => {
+      doc['materialKcv'] = 'ABCDEF';
+    }),
+    { code: 'SHARES_WRONG_MATERIAL' },
+  );
 });
 
 void test('HMAC_256 from split knowledge: each custodian sees only their component KCV; KMS MAC matches', async () => {
