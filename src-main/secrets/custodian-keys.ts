@@ -123,13 +123,19 @@ export async function unlockCustodian(
   );
   const u = new UnlockedCustodian(enrollment.custodianId, keys);
   // The sealed blob could be swapped in the log; make sure it holds the keys whose public halves were recorded.
-  const probe = u.signDigest('00'.repeat(32));
-  const pub = createPublicKey({
-    key: Buffer.from(enrollment.signingPublicKey, 'base64'),
-    format: 'der',
-    type: 'spki',
-  });
-  if (!verify(null, Buffer.alloc(32), pub, Buffer.from(probe, 'base64'))) {
+  let matches = false;
+  try {
+    const probe = u.signDigest('00'.repeat(32));
+    const pub = createPublicKey({
+      key: Buffer.from(enrollment.signingPublicKey, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
+    matches = verify(null, Buffer.alloc(32), pub, Buffer.from(probe, 'base64'));
+  } catch {
+    matches = false; // a malformed recorded public key (e.g. from a share file) is a mismatch too
+  }
+  if (!matches) {
     u.dispose();
     throw new KeyriteError(
       'CUSTODIAN_KEY_MISMATCH',

@@ -27,7 +27,20 @@ export interface PassphraseSealed {
 
 export const MIN_PASSPHRASE_BYTES = 10;
 
+/** Above Keyrite's own defaults with room to spare; a sealed blob asking for more was not made by Keyrite. */
+const MAX_SCRYPT = { N: 2 ** 20, r: 16, p: 4 };
+
 function deriveKey(passphrase: SecretBuffer, salt: Buffer, cost: ScryptCost): Promise<SecretBuffer> {
+  // The cost comes from the sealed blob (a share file may come from anywhere): bound it before scrypt
+  // allocates N·r·128 bytes.
+  if (cost.N > MAX_SCRYPT.N || cost.r > MAX_SCRYPT.r || cost.p > MAX_SCRYPT.p)
+    return Promise.reject(
+      new KeyriteError(
+        'KDF_COST',
+        'the sealed key asks for an unreasonable scrypt cost',
+        'this file was not made by Keyrite; use the original share or enrollment',
+      ),
+    );
   return new Promise((resolve, reject) => {
     passphrase.use((pw) =>
       scryptCb(pw, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }, (err, key) => {
