@@ -181,6 +181,12 @@ export function openAuditStore(
     canonicalString(e.payload);
   }
 
+  const cosignedBy = db
+    .prepare(
+      "SELECT 1 FROM records WHERE type = 'audit.cosignature' AND ceremony_id = ? AND json_extract(payload, '$.treeSize') = ? AND json_extract(payload, '$.signer') = ? LIMIT 1",
+    )
+    .pluck();
+
   /** A co-signature that verification would reject later is refused now, while the custodian is present. */
   function cosignatureProblem(e: AppendInput): string | undefined {
     const p = e.payload;
@@ -193,6 +199,8 @@ export function openAuditStore(
       return `co-signer ${String(p['signer'])} is not enrolled in the log with this key`;
     if (!verifyEd25519(String(p['publicKey']), checkpointDigest(cp), String(p['signature'])))
       return `co-signature of ${String(p['signer'])} does not verify over the checkpoint`;
+    if (cosignedBy.get(e.ceremonyId, p['treeSize'], p['signer']) !== undefined)
+      return `${String(p['signer'])} already co-signed the checkpoint at tree size ${String(p['treeSize'])}`;
     return undefined;
   }
 

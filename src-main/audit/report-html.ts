@@ -176,16 +176,18 @@ ${verdict}`);
       ['Tree size', 'Time', 'Merkle root', 'Station signature', 'Co-signatures'],
       checkpoints.map((c) => {
         const problem = checkpointProblem(c);
-        const digest = checkpointDigest(c);
-        const cos = c.cosignatures
+        // A damaged checkpoint is reported as such (below), not read further.
+        const digest = problem ? null : checkpointDigest(c);
+        const cos = (digest ? c.cosignatures : [])
           .map(
             (s) =>
-              `${escapeHtml(s.signer)}: ${verifyEd25519(s.publicKey, digest, s.signature) && keyOf.get(s.signer) === s.publicKey ? 'valid, enrolled key' : '<span class="warn">NOT VALID</span>'}`,
+              `${escapeHtml(s.signer)}: ${digest && verifyEd25519(s.publicKey, digest, s.signature) && keyOf.get(s.signer) === s.publicKey ? 'valid, enrolled key' : '<span class="warn">NOT VALID</span>'}`,
           )
           .concat(
-            (recorded.get(`${c.treeSize}/${c.rootHash}`) ?? []).map((r) => {
+            (digest ? (recorded.get(`${c.treeSize}/${c.rootHash}`) ?? []) : []).map((r) => {
               const p = r.payload;
               const ok =
+                digest !== null &&
                 verifyEd25519(String(p['publicKey']), digest, String(p['signature'])) &&
                 keyOf.get(String(p['signer'])) === p['publicKey'];
               return `${escapeHtml(String(p['signer']))}: ${ok ? 'valid, enrolled key' : '<span class="warn">NOT VALID</span>'} (record ${escapeHtml(r.seq)})`;
