@@ -31,15 +31,26 @@ function sendError(res: ServerResponse, e: KmsServiceError, requestId: string): 
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
+  // Refused before reading when the length is declared, so the 413 reaches the client instead of a reset.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    const b = chunk as Buffer;
-    size += b.length;
-    if (size > MAX_BODY) throw new KmsServiceError('ValidationException', 'Request body is too large.', 413);
-    chunks.push(b);
+  try {
+    for await (const chunk of req) {
+      const b = chunk as Buffer;
+      size += b.length;
+      chunks.push(b);
+      if (size > MAX_BODY) throw tooLarge();
+    }
+    return Buffer.concat(chunks);
+  } finally {
+    // The body may carry plaintext or wrapped material; only the concatenated copy lives on.
+    for (const c of chunks) c.fill(0);
   }
-  return Buffer.concat(chunks);
+}
+
+function tooLarge(): KmsServiceError {
+  return new KmsServiceError('ValidationException', 'Request body is too large.', 413);
 }
 
 /**
