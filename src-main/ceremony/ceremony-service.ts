@@ -31,6 +31,7 @@ import { ceremonyPaths } from './ceremony-dir.js';
 import { crashPoint } from './crash-point.js';
 import { Journal } from './journal.js';
 import type { KmsPort } from './kms-port.js';
+import { stepBlocker } from './readiness.js';
 import { needsRealign, realign, reconcile } from './recovery.js';
 import { quorumContext, replayLog } from './replay.js';
 import { makeRuntime, progressSinks, withDefaults, type ProgressEvent } from './runtime-factory.js';
@@ -654,10 +655,10 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
               `step ${step} failed unexpectedly (${e instanceof Error ? e.name : 'error'})`,
               'see the audit log; reopen the ceremony to retry',
             );
-      rt.errors.set(step, { code: err.code, message: err.message });
+      rt.errors.set(step, { code: err.code, message: err.message, hint: err.hint });
       this.#apply(
         { kind: 'step-failed', step, reason: `${err.code}: ${err.message}` },
-        { code: err.code, message: err.message.slice(0, 1000) },
+        { code: err.code, message: err.message.slice(0, 1000), hint: err.hint.slice(0, 1000) },
       );
       rt.progress(step, 'failed', err.message);
       throw err;
@@ -679,25 +680,8 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   #precheck(step: StepId): void {
-    const rt = this.#rt;
-    if (step === 'verify-shares') {
-      const missing = rt.plan.participants.custodians.filter((c) => !rt.shareVerified.has(c.id));
-      if (missing.length > 0)
-        throw new KeyriteError(
-          'SHARES_NOT_VERIFIED',
-          `${missing.length} share(s) not yet verified: ${missing.map((c) => c.id).join(', ')}`,
-          'each custodian opens their own share with their passphrase',
-        );
-    }
-    if (step === 'close') {
-      const missing = rt.plan.participants.witnesses.filter((w) => !rt.witnessSignoffs.has(w.id));
-      if (missing.length > 0)
-        throw new KeyriteError(
-          'WITNESS_SIGNOFF_MISSING',
-          `${missing.length} witness(es) have not signed off: ${missing.map((w) => w.id).join(', ')}`,
-          'each witness signs off before the ceremony closes',
-        );
-    }
+    const blocker = stepBlocker(this.#rt, step);
+    if (blocker) throw blocker;
   }
 
   async #execute(step: StepId): Promise<StepFacts> {
@@ -784,6 +768,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
           stepId: ev.step,
           code: String(extra['code'] ?? 'FAILED'),
           message: String(extra['message'] ?? ev.reason).slice(0, 1000),
+          ...(typeof extra['hint'] === 'string' ? { hint: extra['hint'] } : {}),
         });
         break;
       case 'rewound':

@@ -51,7 +51,11 @@ export function replayLog(rt: Runtime): void {
           step: p['stepId'] as StepId,
           reason: String(p['message']),
         });
-        rt.errors.set(p['stepId'] as StepId, { code: String(p['code']), message: String(p['message']) });
+        rt.errors.set(p['stepId'] as StepId, {
+          code: String(p['code']),
+          message: String(p['message']),
+          ...(typeof p['hint'] === 'string' ? { hint: p['hint'] } : {}),
+        });
         break;
       case 'step.rewound':
         rt.state = applyEvent(rt.state, {

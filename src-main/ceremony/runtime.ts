@@ -72,7 +72,7 @@ export interface Runtime {
   witnessSignoffs: Set<string>;
   exceptions: WitnessNote[];
   confirmedBy: Map<StepId, string[]>;
-  errors: Map<StepId, { code: string; message: string }>;
+  errors: Map<StepId, { code: string; message: string; hint?: string }>;
   /** The facts each completed step contributed, for the per-step view. */
   stepFacts: Map<StepId, StepFacts>;
   /** Public facts gathered so far (ARNs, fingerprints, digests, KCVs). */

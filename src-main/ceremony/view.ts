@@ -2,6 +2,7 @@ import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.
 import { STEPS, isGuarded, nextStep, type StepFacts } from '../../src-shared/ceremony/state-machine.js';
 import { createHash } from 'node:crypto';
 import type { Runtime } from './runtime.js';
+import { stepBlocker } from './readiness.js';
 import { STEP_TEXT } from './step-catalog.js';
 import { words } from './steps/setup-steps.js';
 
@@ -45,6 +46,7 @@ export function buildView(rt: Runtime): CeremonyView {
         name: c.name,
         role: 'custodian' as const,
         enrolled: e !== undefined,
+        ...(rt.plan.backup.shares ? { shareVerified: rt.shareVerified.has(c.id) } : {}),
         ...(e
           ? {
               publicKeyFingerprint: createHash('sha256')
@@ -63,13 +65,15 @@ export function buildView(rt: Runtime): CeremonyView {
     const st = rt.state.steps[id];
     const status = st === 'pending' && id === next ? 'ready' : st;
     const err = rt.errors.get(id);
-    // Confirmations toward the open request, else the quorum that let the step run (if it ran).
+    // Confirmations toward the open request, else the quorum that let the step run (if it ran). A
+    // failed step's quorum was spent on the failed run: a retry needs fresh confirmations.
     const confirmed =
       rt.challenge?.stepId === id && rt.tally
         ? rt.tally.confirmations().map((c) => c.custodianId)
-        : st === 'pending'
-          ? []
-          : (rt.confirmedBy.get(id) ?? []);
+        : st === 'done' || st === 'running'
+          ? (rt.confirmedBy.get(id) ?? [])
+          : [];
+    const blocker = id === next ? stepBlocker(rt, id) : null;
     return {
       id,
       title: STEP_TEXT[id].title,
@@ -82,7 +86,22 @@ export function buildView(rt: Runtime): CeremonyView {
         .filter((x) => x.stepId === id)
         .map((x) => ({ witnessId: x.witnessId, text: x.text, at: x.at })),
       ...(err && st === 'failed'
-        ? { error: { code: err.code.slice(0, 64), message: err.message.slice(0, 512) } }
+        ? {
+            error: {
+              code: err.code.slice(0, 64),
+              message: err.message.slice(0, 512),
+              ...(err.hint ? { hint: err.hint.slice(0, 512) } : {}),
+            },
+          }
+        : {}),
+      ...(blocker
+        ? {
+            blockedBy: {
+              code: blocker.code,
+              message: blocker.message.slice(0, 512),
+              hint: blocker.hint.slice(0, 512),
+            },
+          }
         : {}),
     };
   });

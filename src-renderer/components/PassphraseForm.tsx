@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 
 /**
  * Collects a custodian's passphrase for main and forgets it: the field is cleared as soon as the
@@ -15,9 +15,13 @@ export function PassphraseForm({
   onSubmit: (custodianId: string, passphrase: string) => Promise<void>;
   testId: string;
 }) {
-  const [custodianId, setCustodianId] = useState(custodians[0]?.id ?? '');
+  const [chosen, setChosen] = useState(custodians[0]?.id ?? '');
   const [passphrase, setPassphrase] = useState('');
   const [busy, setBusy] = useState(false);
+  // The form sends exactly the custodian the list shows: when the one chosen leaves the list (they
+  // enrolled or confirmed), the list shows its first entry, and so does what is sent.
+  const custodianId = custodians.some((c) => c.id === chosen) ? chosen : (custodians[0]?.id ?? '');
+  const ids = useId();
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -33,19 +37,25 @@ export function PassphraseForm({
 
   return (
     <form className="passphrase-form" onSubmit={(e) => void submit(e)} data-testid={testId}>
-      <label>
-        Custodian
-        <select value={custodianId} onChange={(e) => setCustodianId(e.target.value)} name="custodian">
+      <div className="field">
+        <label htmlFor={`${ids}-custodian`}>Custodian</label>
+        <select
+          id={`${ids}-custodian`}
+          value={custodianId}
+          onChange={(e) => setChosen(e.target.value)}
+          name="custodian"
+        >
           {custodians.map((c) => (
             <option key={c.id} value={c.id}>
               {c.name} ({c.id})
             </option>
           ))}
         </select>
-      </label>
-      <label>
-        Passphrase
+      </div>
+      <div className="field">
+        <label htmlFor={`${ids}-passphrase`}>Passphrase</label>
         <input
+          id={`${ids}-passphrase`}
           type="password"
           name="passphrase"
           autoComplete="off"
@@ -54,7 +64,7 @@ export function PassphraseForm({
           onChange={(e) => setPassphrase(e.target.value)}
           required
         />
-      </label>
+      </div>
       <button type="submit" disabled={busy || !custodianId || passphrase === ''}>
         {submitLabel}
       </button>

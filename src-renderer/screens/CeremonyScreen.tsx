@@ -198,7 +198,10 @@ function StepCard({
   );
   const witnesses = view.participants.filter((p) => p.role === 'witness');
   const need = view.quorum?.m ?? 1;
-  const canRun = step.status === 'ready' && (!step.guarded || step.confirmedBy.length >= need);
+  // A failed step is the current one again: the engine runs it anew, so the screen offers a retry.
+  const actionable = step.status === 'ready' || step.status === 'failed';
+  const quorumMet = !step.guarded || step.confirmedBy.length >= need;
+  const canRun = actionable && quorumMet && !step.blockedBy;
   return (
     <article className="card step-card" data-testid="step-card" aria-labelledby="step-title">
       <h2 id="step-title">{step.title}</h2>
@@ -213,11 +216,11 @@ function StepCard({
           error={{
             code: step.error.code,
             message: step.error.message,
-            hint: 'See the audit log for the full account.',
+            hint: step.error.hint ?? 'See the audit log for the full account.',
           }}
         />
       ) : null}
-      {step.guarded && step.status === 'ready' && step.confirmedBy.length < need && custodians.length > 0 ? (
+      {step.guarded && actionable && step.confirmedBy.length < need && custodians.length > 0 ? (
         <>
           <h3>Custodian confirmation</h3>
           <p className="muted">
@@ -236,9 +239,7 @@ function StepCard({
           />
         </>
       ) : null}
-      {step.id === 'generate-material' &&
-      step.status === 'ready' &&
-      view.materialMode === 'existing-shares' ? (
+      {step.id === 'generate-material' && actionable && view.materialMode === 'existing-shares' ? (
         <>
           <h3>Rebuild from backup shares</h3>
           <p className="muted">
@@ -258,7 +259,7 @@ function StepCard({
           />
         </>
       ) : null}
-      {step.id === 'verify-shares' && step.status === 'ready' ? (
+      {step.id === 'verify-shares' && actionable ? (
         <>
           <h3>Share verification</h3>
           <p className="muted">
@@ -267,7 +268,9 @@ function StepCard({
           </p>
           <PassphraseForm
             testId="share-form"
-            custodians={view.participants.filter((p) => p.role === 'custodian' && p.enrolled)}
+            custodians={view.participants.filter(
+              (p) => p.role === 'custodian' && p.enrolled && !p.shareVerified,
+            )}
             submitLabel="Open and check my share"
             onSubmit={(custodianId, passphrase) =>
               act(async () => {
@@ -279,7 +282,7 @@ function StepCard({
           />
         </>
       ) : null}
-      {step.id === 'close' && step.status === 'ready' && witnesses.length > 0 ? (
+      {step.id === 'close' && actionable && witnesses.length > 0 ? (
         <>
           <h3>Witness sign-off</h3>
           <div className="signoffs">
@@ -301,16 +304,27 @@ function StepCard({
           </div>
         </>
       ) : null}
-      <div className="actions">
-        <button
-          type="button"
-          className="primary"
-          disabled={!canRun}
-          onClick={() => void act(() => unwrap(api().ceremony.runStep({ stepId: step.id })))}
-        >
-          Run this step
-        </button>
-      </div>
+      {actionable && step.blockedBy ? (
+        <div className="notice notice-info" role="status" data-testid="step-blocked">
+          <p className="notice-message" id="step-blocked-reason">
+            Not yet: {step.blockedBy.message}.
+          </p>
+          <p className="notice-hint">{step.blockedBy.hint}</p>
+        </div>
+      ) : null}
+      {actionable ? (
+        <div className="actions">
+          <button
+            type="button"
+            className="primary"
+            disabled={!canRun}
+            aria-describedby={step.blockedBy ? 'step-blocked-reason' : undefined}
+            onClick={() => void act(() => unwrap(api().ceremony.runStep({ stepId: step.id })))}
+          >
+            {step.status === 'failed' ? 'Retry this step' : 'Run this step'}
+          </button>
+        </div>
+      ) : null}
       {step.exceptions.length > 0 ? (
         <>
           <h3>Witness exceptions</h3>

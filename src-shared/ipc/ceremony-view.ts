@@ -14,6 +14,8 @@ export const participant = z.object({
   role,
   enrolled: z.boolean(),
   publicKeyFingerprint: hexDigest.optional(),
+  /** Backup shares: this custodian opened their share and it matched its commitment. */
+  shareVerified: z.boolean().optional(),
 });
 
 export const stepStatus = z.enum(['pending', 'ready', 'running', 'done', 'failed', 'skipped']);
@@ -33,7 +35,13 @@ export const stepView = z.object({
   confirmedBy: z.array(identifier).max(64),
   facts: stepFacts,
   exceptions: z.array(witnessNote).max(256),
-  error: z.object({ code: z.string().max(64), message: z.string().max(512) }).optional(),
+  error: z
+    .object({ code: z.string().max(64), message: z.string().max(512), hint: z.string().max(512).optional() })
+    .optional(),
+  /** Why the step cannot succeed yet (people must still act); Run stays disabled until it clears. */
+  blockedBy: z
+    .object({ code: z.string().max(64), message: z.string().max(512), hint: z.string().max(512) })
+    .optional(),
 });
 
 export const ceremonyStatus = z.enum(['no-plan', 'enrolling', 'in-progress', 'completed', 'aborted']);
