@@ -38,3 +38,25 @@ export {
   type ImportParameters,
   type ParamsFile,
 } from './import-params.js';
+export {
+  GCP_IMPORT_METHODS,
+  type GcpImportMethod,
+  type GcpImportJob,
+  type GcpImportJobName,
+  gcpMethodParts,
+  toGcpImportMethod,
+  parseGcpImportJob,
+  parseGcpImportJobName,
+  assertGcpImportJobUsable,
+} from './gcp-import-job.js';
+export {
+  GCP_ALGORITHMS,
+  type GcpAlgorithm,
+  isGcpAlgorithm,
+  gcpMaterialSpec,
+  wrapForGcp,
+  gcloudImportCommand,
+} from './gcp-wrap.js';
+export { type AzureKek, type AzureKid, parseAzureKek, parseAzureKid } from './azure-kek.js';
+export { type ByokFile, type AzureKty, BYOK_GENERATOR, wrapForAzure, azImportCommand } from './azure-byok.js';
+export { shellWord } from './shell-command.js';

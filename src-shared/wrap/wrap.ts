@@ -1,17 +1,11 @@
 import { Buffer } from 'node:buffer';
-import {
-  type KeyObject,
-  constants,
-  createPublicKey,
-  privateDecrypt,
-  publicEncrypt,
-  randomFillSync,
-} from 'node:crypto';
+import { type KeyObject, constants, createPublicKey, privateDecrypt, publicEncrypt } from 'node:crypto';
 import { KeyriteError } from '../errors.js';
 import { SecretBuffer } from '../secret-buffer.js';
-import { aesKeyUnwrapPad, aesKeyWrapPad } from './aes-key-wrap.js';
+import { aesKeyUnwrapPad } from './aes-key-wrap.js';
 import { assertCompatible, assertFits } from './compat.js';
 import { validateMaterial } from './material.js';
+import { EPHEMERAL_AES_BYTES, rsaAesKeyWrap, rsaOaepEncrypt } from './rsa-oaep.js';
 import { scratch } from './scratch.js';
 import {
   type AlgorithmParts,
@@ -24,9 +18,6 @@ import type { WrappingPublicKey } from './wrapping-key.js';
 export const PKCS1_WARNING =
   'RSAES_PKCS1_V1_5: AWS KMS stopped accepting this wrapping algorithm for new imports in October 2023; prefer RSAES_OAEP_SHA_256';
 export const SHA1_WARNING = 'SHA-1 wrapping works with KMS, but the SHA-256 variant is preferred';
-
-/** AES-256 key generated per wrap for RSA_AES_KEY_WRAP_*, as AWS specifies. */
-const EPHEMERAL_AES_BYTES = 32;
 
 export interface WrapOptions {
   material: SecretBuffer;
@@ -50,30 +41,19 @@ export function wrapKeyMaterial(opts: WrapOptions): { wrapped: Buffer; warnings:
   if (parts.rsa === 'pkcs1') warnings.push(PKCS1_WARNING);
   if (parts.hash === 'sha1') warnings.push(SHA1_WARNING);
 
-  const publicKey = createPublicKey({ key: wrappingKey.spkiDer, format: 'der', type: 'spki' });
-  if (!parts.aesKeyWrap) {
-    return { wrapped: material.use((m) => rsaEncrypt(publicKey, parts, m)), warnings };
-  }
-  const s = scratch();
-  try {
-    const aesKey = s.alloc(EPHEMERAL_AES_BYTES);
-    randomFillSync(aesKey);
-    const rsaPart = rsaEncrypt(publicKey, parts, aesKey);
-    const aesPart = material.use((m) => aesKeyWrapPad(aesKey, m));
+  const hash = parts.hash ?? 'sha256';
+  if (parts.aesKeyWrap) {
     // AWS's layout: the RSA-encrypted AES key first, then the RFC 5649 wrapped material.
-    return { wrapped: Buffer.concat([rsaPart, aesPart]), warnings };
-  } finally {
-    s.wipe();
+    return { wrapped: rsaAesKeyWrap(wrappingKey, hash, material), warnings };
   }
-}
-
-function rsaEncrypt(key: KeyObject, parts: AlgorithmParts, data: Buffer): Buffer {
-  if (parts.rsa === 'pkcs1') return publicEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, data);
-  // MGF1 uses the OAEP hash when no separate MGF1 hash is set (OpenSSL and BoringSSL), as AWS requires.
-  return publicEncrypt(
-    { key, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: parts.hash ?? 'sha256' },
-    data,
-  );
+  if (parts.rsa === 'oaep') {
+    return { wrapped: material.use((m) => rsaOaepEncrypt(wrappingKey, hash, m)), warnings };
+  }
+  const publicKey = createPublicKey({ key: wrappingKey.spkiDer, format: 'der', type: 'spki' });
+  return {
+    wrapped: material.use((m) => publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_PADDING }, m)),
+    warnings,
+  };
 }
 
 export interface UnwrapOptions {

@@ -1,7 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { assertOutputFree, writeNewFileAtomic } from '../../media/new-file.js';
-import { fsError, readSecretFile } from '../../media/secret-file.js';
+import { readPublicFile } from '../../media/public-file.js';
+import { readSecretFile } from '../../media/secret-file.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import {
@@ -20,6 +20,7 @@ import {
   wrapKeyMaterial,
 } from '../../../src-shared/wrap/index.js';
 import { type CliIO, type Command, usageError } from '../io.js';
+import { cloudTarget, cloudUsage, runCloudWrap } from './wrap-cloud.js';
 
 const usage = `keyrite wrap --wrapping-key FILE --algorithm ALG --material FILE --out FILE [--key-spec SPEC] [--legacy-kcv]
 
@@ -36,16 +37,21 @@ Encrypts key material for AWS KMS ImportKeyMaterial, replacing the openssl step 
                        (default: recognised from the material; 32 raw bytes are taken as SYMMETRIC_DEFAULT)
   --legacy-kcv         also print the legacy AES-ECB key check value (symmetric material)
 
-Prints the wrapping key's SHA-256 fingerprint, the material's check value and the output size.`;
+Prints the wrapping key's SHA-256 fingerprint, the material's check value and the output size.
 
-/** Public files (keys, parameters) are small; anything larger is not what was meant. */
-const MAX_PUBLIC_FILE_BYTES = 1 << 20;
+--for gcp | --for azure wraps for Google Cloud KMS or Azure Key Vault instead (--for aws is the default):
+${cloudUsage}`;
 
 export const command: Command = {
-  summary: 'encrypt key material for KMS ImportKeyMaterial (all AWS wrapping algorithms)',
+  summary:
+    'encrypt key material for import: AWS KMS (every wrapping algorithm), Google Cloud KMS, Azure Key Vault',
   usage,
   async run(args, io) {
-    const opts = parseFlags(args);
+    const cloud = cloudTarget(args);
+    if (cloud) return runCloudWrap(cloud, args, io);
+    const opts = parseFlags(
+      args.filter((a, i) => a !== '--for=aws' && !(a === '--for' || args[i - 1] === '--for')),
+    );
     const { wrappingKey, algorithm } = loadWrappingKey(opts.wrappingKey, opts.algorithm, io);
     assertOutputFree(opts.out);
     const material = readSecretFile(opts.material);
@@ -194,27 +200,4 @@ function resolveSpec(material: SecretBuffer, given: KeyMaterialSpec | undefined,
   if (found.ambiguous)
     io.err(`note: 32 bytes of material taken as ${found.spec}; pass --key-spec HMAC_256 for an HMAC key`);
   return found.spec;
-}
-
-function readPublicFile(file: string, what: string): Buffer {
-  let bytes: Buffer;
-  try {
-    const st = statSync(file);
-    if (!st.isFile())
-      throw new KeyriteError('FILE_NOT_REGULAR', `${file} is not a regular file`, `give the ${what} file`);
-    if (st.size > MAX_PUBLIC_FILE_BYTES) {
-      throw new KeyriteError(
-        'FILE_TOO_LARGE',
-        `${what} file ${file} is too large`,
-        `give the ${what} file itself`,
-      );
-    }
-    bytes = readFileSync(file);
-  } catch (e) {
-    if (e instanceof KeyriteError) throw e;
-    throw fsError(e, file, what);
-  }
-  if (bytes.length === 0)
-    throw new KeyriteError('FILE_EMPTY', `${what} file ${file} is empty`, 'check the file');
-  return bytes;
 }
