@@ -9,6 +9,7 @@ import {
   isWrappingKeySpec,
 } from './specs.js';
 import { type WrappingPublicKey, parseWrappingPublicKey, strictBase64 } from './wrapping-key.js';
+import { isHuaweiJson, readHuaweiJson, readmeIsHuawei } from './import-params-huawei.js';
 
 /** What a set of import parameters says, whatever form it arrived in. */
 export interface ImportParameters {
@@ -23,6 +24,8 @@ export interface ImportParameters {
   expired: boolean;
   /** Where the parameters came from, for people: "ImportParameters.zip (console download)". */
   source: string;
+  /** The cloud that issued them, when the files say so (Huawei's snake_case JSON or README). */
+  provider?: 'aws' | 'huawei';
 }
 
 export interface ParamsFile {
@@ -48,6 +51,7 @@ interface Facts {
   keys: WrappingPublicKey[];
   tokens: Buffer[];
   kinds: Set<string>;
+  providers: Set<'aws' | 'huawei'>;
 }
 
 /**
@@ -66,6 +70,7 @@ export function parseImportParameters(files: ParamsFile[], now: Date): ImportPar
     keys: [],
     tokens: [],
     kinds: new Set(),
+    providers: new Set(),
   };
   for (const f of files) readFile(facts, f, 0);
   return merge(facts, now, files.map((f) => baseName(f.name)).join(', '));
@@ -153,6 +158,16 @@ function readJson(facts: Facts, bytes: Buffer, name: string): void {
     throw invalid(`${name} is not the JSON output of get-parameters-for-import`);
   }
   const o = doc as Record<string, unknown>;
+  if (isHuaweiJson(o)) {
+    const h = readHuaweiJson(o, name);
+    facts.providers.add('huawei');
+    facts.keys.push(parseKey(Buffer.from(h.publicKey, 'latin1'), `${name} public_key`));
+    if (h.importToken !== undefined) facts.tokens.push(tokenBytes(Buffer.from(h.importToken, 'latin1')));
+    addKeyId(facts, h.keyId);
+    if (h.validTo) facts.validTos.push(h.validTo);
+    return;
+  }
+  facts.providers.add('aws');
   const field = (k: string): unknown => o[k];
   const str = (k: string): string | undefined => {
     const v = field(k);
@@ -207,6 +222,14 @@ function parseValidTo(v: unknown, name: string): Date {
  */
 function readReadme(facts: Facts, bytes: Buffer): void {
   const text = bytes.toString('utf8');
+  if (readmeIsHuawei(text)) facts.providers.add('huawei');
+  if (/\bSM2_ENCRYPT\b/.test(text)) {
+    throw new KeyriteError(
+      'PARAMS_UNSUPPORTED',
+      'these import parameters are for SM2 wrapping (SM2_ENCRYPT), which Keyrite does not do',
+      'download parameters for RSAES_OAEP_SHA_256 instead',
+    );
+  }
   const algs = new Set(
     text.match(
       /\b(RSAES_OAEP_SHA_256|RSAES_OAEP_SHA_1|RSAES_PKCS1_V1_5|RSA_AES_KEY_WRAP_SHA_256|RSA_AES_KEY_WRAP_SHA_1)\b/g,
@@ -226,7 +249,7 @@ function readReadme(facts: Facts, bytes: Buffer): void {
 }
 
 const README_TIME =
-  /(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?/;
+  /(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*\(?((?:UTC|GMT)?\s?[+-]\d{1,2}(?::?\d{2})?|Z|UTC|GMT)?/;
 
 /**
  * An ISO-like time on the line ("2026-11-25T01:00:00Z", "2026-11-25 01:00:00 UTC", "… +02:00").
@@ -235,8 +258,15 @@ const README_TIME =
 function readmeTime(line: string): Date | null {
   const m = README_TIME.exec(line);
   if (!m) return null;
+  // Huawei's console writes local times with an offset ("GMT+08:00", "UTC+8"); the offset is kept.
+  const raw = m[3]?.replace(/^(UTC|GMT)\s?(?=[+-])/, '');
   const zone =
-    m[3] === undefined || /^(Z|UTC|GMT)$/.test(m[3]) ? 'Z' : m[3].replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+    raw === undefined || /^(Z|UTC|GMT)$/.test(raw)
+      ? 'Z'
+      : raw
+          .replace(/^([+-])(\d)(?!\d)/, '$10$2')
+          .replace(/^([+-]\d{2})$/, '$1:00')
+          .replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
   const d = new Date(`${m[1]}T${m[2]}${zone}`);
   return Number.isNaN(d.getTime()) ? null : d;
 }
@@ -299,6 +329,7 @@ function merge(facts: Facts, now: Date, names: string): ImportParameters {
     ? new Date(Math.min(...facts.validTos.map((d) => d.getTime())))
     : undefined;
   const kinds = [...facts.kinds];
+  const provider = one(facts.providers, 'cloud that issued them');
   const params: ImportParameters = {
     wrappingKeySpec: key.spec,
     wrappingKey: key,
@@ -310,6 +341,7 @@ function merge(facts: Facts, now: Date, names: string): ImportParameters {
   if (algorithm !== undefined) params.algorithm = algorithm;
   if (token !== undefined) params.importToken = token;
   if (validTo !== undefined) params.validTo = validTo;
+  if (provider !== undefined) params.provider = provider;
   return params;
 }
 

@@ -6,12 +6,15 @@ import { type Command, usageError } from '../io.js';
 
 const usage = `keyrite params inspect FILE… [--json]
 
-Shows what a set of KMS import parameters contains: key id, wrapping algorithm, wrapping key spec and
-SHA-256 fingerprint, import token, valid-to and whether they have expired (exit 1 if they have).
+Shows what a set of KMS import parameters (AWS or Huawei Cloud) contains: key id, wrapping algorithm,
+wrapping key spec and SHA-256 fingerprint, import token, valid-to and whether they have expired
+(exit 1 if they have).
 
 FILE… is the console's ImportParameters.zip, the JSON output of
 \`aws kms get-parameters-for-import\`, or loose files: the public key (DER .bin, base64 .b64 or PEM)
-and the import token (a file with "token" in its name). Several files are read as one set.`;
+and the import token (a file with "token" in its name). Several files are read as one set.
+Huawei Cloud: the console's wrappingKey_<key id>_<time>, importToken_… and README_… files, or the
+JSON answer of get-parameters-for-import (key_id, public_key, import_token, expiration_time).`;
 
 const MAX_FILE_BYTES = 1 << 20;
 
@@ -44,6 +47,7 @@ export const command: Command = {
       io.out(
         JSON.stringify({
           source: p.source,
+          provider: p.provider ?? null,
           keyId: p.keyId ?? null,
           keyArn: p.keyArn ?? null,
           wrappingAlgorithm: p.algorithm ?? null,
@@ -56,6 +60,7 @@ export const command: Command = {
       );
     } else {
       io.out(`source         ${p.source}`);
+      if (p.provider) io.out(`cloud          ${p.provider === 'huawei' ? 'Huawei Cloud KMS' : 'AWS KMS'}`);
       io.out(`key id         ${p.keyId ?? '(not in these files)'}`);
       if (p.keyArn) io.out(`key ARN        ${p.keyArn}`);
       io.out(
