@@ -14,10 +14,10 @@ export const processIO: CliIO = {
 };
 
 export interface Command {
-  /** One line for `keyrite --help`. */
-  summary: string;
   /** Full usage text for `keyrite <cmd> --help`. */
   usage: string;
+  /** Usage of each subcommand, for `keyrite <cmd> <sub> --help`. */
+  subcommands?: Readonly<Record<string, string>>;
   run(args: string[], io: CliIO): Promise<number>;
 }
 

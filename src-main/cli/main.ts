@@ -1,24 +1,47 @@
 import { type CliIO, type Command, processIO, reportError } from './io.js';
 
-/** Commands load lazily so `keyrite --help` and `keyrite wrap` do not start SQLite or the SDK. */
-const commands: Record<string, () => Promise<Command>> = {
-  wrap: async () => (await import('./commands/wrap.js')).command,
-  params: async () => (await import('./commands/params.js')).command,
-  emulator: async () => (await import('./commands/emulator.js')).command,
-  audit: async () => (await import('./commands/audit.js')).command,
-  rehearse: async () => (await import('./commands/rehearse.js')).command,
-  ceremony: async () => (await import('./commands/ceremony.js')).command,
+/**
+ * Every command, its one-line summary and how to load it. The table is static so `keyrite --help`
+ * loads no command module, and a command loads only what it needs (wrap never starts SQLite or the SDK).
+ */
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  wrap: {
+    summary:
+      'encrypt key material for import (AWS KMS, Google Cloud KMS, Azure Key Vault); print the upload command',
+    load: async () => (await import('./commands/wrap.js')).command,
+  },
+  params: {
+    summary: 'fetch self-describing KMS import parameters, or inspect any form of them',
+    load: async () => (await import('./commands/params.js')).command,
+  },
+  emulator: {
+    summary: 'run the local AWS KMS emulator for rehearsals (foreground)',
+    load: async () => (await import('./commands/emulator.js')).command,
+  },
+  audit: {
+    summary: 'verify an audit log, export it (jsonl, csv, html) or save its newest checkpoint',
+    load: async () => (await import('./commands/audit.js')).command,
+  },
+  rehearse: {
+    summary: 'rehearse a whole ceremony against the KMS emulator',
+    load: async () => (await import('./commands/rehearse.js')).command,
+  },
+  ceremony: {
+    summary: 'run a real ceremony in the terminal; its status; a witness exception',
+    load: async () => (await import('./commands/ceremony.js')).command,
+  },
 };
 
-async function help(io: CliIO): Promise<number> {
+export const COMMAND_NAMES = Object.keys(commands);
+
+function help(io: CliIO): number {
   io.out('keyrite — witnessed key ceremonies for bring-your-own-key imports into AWS KMS');
   io.out('');
   io.out('usage: keyrite <command> [options]     (keyrite <command> --help for details)');
   io.out('');
-  for (const [name, load] of Object.entries(commands)) {
-    const cmd = await load();
-    io.out(`  ${name.padEnd(10)} ${cmd.summary}`);
-  }
+  for (const [name, c] of Object.entries(commands)) io.out(`  ${name.padEnd(10)} ${c.summary}`);
+  io.out('');
+  io.out('  --version  prints the version');
   return 0;
 }
 
@@ -29,16 +52,17 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.out('keyrite 0.1.0');
     return 0;
   }
-  const load = commands[name];
-  if (!load) {
-    io.err(`keyrite: unknown command "${name}"`);
-    io.err(`  hint: one of ${Object.keys(commands).join(', ')}; see keyrite --help`);
+  const entry = Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!entry) {
+    io.err(`keyrite: unknown command "${name.slice(0, 60)}"`);
+    io.err(`  hint: one of ${COMMAND_NAMES.join(', ')}; see keyrite --help`);
     return 2;
   }
   try {
-    const cmd = await load();
+    const cmd = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
-      io.out(cmd.usage);
+      const sub = rest[0];
+      io.out((sub !== undefined && cmd.subcommands?.[sub]) || cmd.usage);
       return 0;
     }
     return await cmd.run(rest, io);

@@ -1,7 +1,9 @@
 import { Buffer } from 'node:buffer';
 import { unzipSync } from 'fflate';
 import { KeyriteError, isKeyriteError } from '../errors.js';
+import { readParamsFileExtras } from './params-file.js';
 import {
+  type KeyMaterialSpec,
   type WrappingAlgorithm,
   type WrappingKeySpec,
   WRAPPING_KEY_SPECS,
@@ -18,6 +20,13 @@ export interface ImportParameters {
   keyArn?: string;
   algorithm?: WrappingAlgorithm;
   wrappingKeySpec: WrappingKeySpec;
+  /** The KMS key's own key spec: only Keyrite's parameters file (keyrite params fetch) states it. */
+  keySpec?: KeyMaterialSpec;
+  /** Region and endpoint override the parameters were fetched from (Keyrite's parameters file). */
+  region?: string;
+  endpoint?: string;
+  /** Set when the files include Keyrite's self-describing parameters file. */
+  format?: string;
   wrappingKey: WrappingPublicKey;
   importToken?: Buffer;
   validTo?: Date;
@@ -48,6 +57,10 @@ interface Facts {
   algorithms: Set<WrappingAlgorithm>;
   specs: Set<WrappingKeySpec>;
   validTos: Date[];
+  keySpecs: Set<KeyMaterialSpec>;
+  regions: Set<string>;
+  endpoints: Set<string>;
+  formats: Set<string>;
   keys: WrappingPublicKey[];
   tokens: Buffer[];
   kinds: Set<string>;
@@ -67,6 +80,10 @@ export function parseImportParameters(files: ParamsFile[], now: Date): ImportPar
     algorithms: new Set(),
     specs: new Set(),
     validTos: [],
+    keySpecs: new Set(),
+    regions: new Set(),
+    endpoints: new Set(),
+    formats: new Set(),
     keys: [],
     tokens: [],
     kinds: new Set(),
@@ -203,6 +220,11 @@ function readJson(facts: Facts, bytes: Buffer, name: string): void {
   }
   const validTo = field('ParametersValidTo');
   if (validTo !== undefined && validTo !== null) facts.validTos.push(parseValidTo(validTo, name));
+  const extras = readParamsFileExtras(str, alg !== undefined, name);
+  if (extras.format !== undefined) facts.formats.add(extras.format);
+  if (extras.keySpec !== undefined) facts.keySpecs.add(extras.keySpec);
+  if (extras.region !== undefined) facts.regions.add(extras.region);
+  if (extras.endpoint !== undefined) facts.endpoints.add(extras.endpoint);
 }
 
 /** Epoch seconds (the CLI and the wire, possibly fractional) or an ISO 8601 string. */
@@ -322,6 +344,13 @@ function merge(facts: Facts, now: Date, names: string): ImportParameters {
   if (statedSpec && statedSpec !== key.spec) {
     throw inconsistent(`the parameters say ${statedSpec} but the wrapping key is ${key.spec}`);
   }
+  const keySpec = one(facts.keySpecs, 'KMS key spec');
+  const region = one(facts.regions, 'region');
+  const endpoint = one(facts.endpoints, 'endpoint');
+  const format = one(facts.formats, 'format');
+  const arnRegion = keyArn?.split(':')[3];
+  if (region !== undefined && arnRegion !== undefined && region !== arnRegion)
+    throw inconsistent(`the parameters say region ${region} but the key ARN is in ${arnRegion}`);
   const token = facts.tokens[0];
   if (token && facts.tokens.some((t) => !t.equals(token)))
     throw inconsistent('the files hold different import tokens');
@@ -339,6 +368,10 @@ function merge(facts: Facts, now: Date, names: string): ImportParameters {
   if (keyId !== undefined) params.keyId = keyId;
   if (keyArn !== undefined) params.keyArn = keyArn;
   if (algorithm !== undefined) params.algorithm = algorithm;
+  if (keySpec !== undefined) params.keySpec = keySpec;
+  if (region !== undefined) params.region = region;
+  if (endpoint !== undefined) params.endpoint = endpoint;
+  if (format !== undefined) params.format = format;
   if (token !== undefined) params.importToken = token;
   if (validTo !== undefined) params.validTo = validTo;
   if (provider !== undefined) params.provider = provider;

@@ -60,3 +60,4 @@ export {
 export { type AzureKek, type AzureKid, parseAzureKek, parseAzureKid } from './azure-kek.js';
 export { type ByokFile, type AzureKty, BYOK_GENERATOR, wrapForAzure, azImportCommand } from './azure-byok.js';
 export { shellWord } from './shell-command.js';
+export { PARAMS_FILE_FORMAT, serializeFetchedParameters, type FetchedParameters } from './params-file.js';

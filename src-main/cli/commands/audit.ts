@@ -141,7 +141,6 @@ function exportCheckpoint(args: string[], io: CliIO): number {
 }
 
 export const command: Command = {
-  summary: 'verify an audit log, export it (jsonl, csv, html) or save its newest checkpoint',
   usage,
   async run(args, io) {
     const [sub, ...rest] = args;

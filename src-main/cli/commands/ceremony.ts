@@ -40,7 +40,6 @@ exception  records a witness's exception for a step (signed into the log by the 
   --passphrase-fd N  (tests) custodian passphrases, one per line in plan order, from file descriptor N`;
 
 export const command: Command = {
-  summary: 'run a real ceremony in the terminal (passphrases typed without echo)',
   usage,
   async run(args, io) {
     const [sub, ...rest] = args;

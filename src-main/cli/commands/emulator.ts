@@ -25,7 +25,6 @@ function parsePort(text: string | undefined): number | undefined {
 }
 
 export const command: Command = {
-  summary: 'run the local AWS KMS emulator for rehearsals (foreground)',
   usage,
   async run(args, io) {
     let values: { port?: string; state?: string; region?: string; account?: string };

@@ -22,7 +22,6 @@ and the final key state. DIR must be new or empty.
   --passphrase-fd N  read custodian passphrases (one per line, plan order) from file descriptor N`;
 
 export const command: Command = {
-  summary: 'rehearse a whole ceremony against the KMS emulator',
   usage,
   async run(args, io) {
     const { values } = parseArgs({

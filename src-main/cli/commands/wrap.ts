@@ -1,78 +1,128 @@
-import { parseArgs } from 'node:util';
+import { unlinkSync } from 'node:fs';
+import path from 'node:path';
 import { assertOutputFree, writeNewFileAtomic } from '../../media/new-file.js';
-import { readPublicFile } from '../../media/public-file.js';
 import { readSecretFile } from '../../media/secret-file.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import type { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import {
   KEY_MATERIAL_SPECS,
   WRAPPING_ALGORITHMS,
   type KeyMaterialSpec,
-  type WrappingAlgorithm,
-  type WrappingPublicKey,
-  assertNotExpired,
   checkValue,
   detectMaterialSpec,
-  isKeyMaterialSpec,
-  isWrappingAlgorithm,
-  parseImportParameters,
-  parseWrappingPublicKey,
   wrapKeyMaterial,
 } from '../../../src-shared/wrap/index.js';
+import { oneOf, parseFlags } from '../args.js';
+import { importKeyMaterialCommand } from '../import-command.js';
 import { type CliIO, type Command, usageError } from '../io.js';
 import { cloudTarget, cloudUsage, runCloudWrap } from './wrap-cloud.js';
+import { chooseAlgorithm, loadWrapSource } from './wrap-params.js';
 
-const usage = `keyrite wrap --wrapping-key FILE --algorithm ALG --material FILE --out FILE [--key-spec SPEC] [--legacy-kcv]
+const usage = `keyrite wrap --wrapping-key FILE --material FILE --out FILE [--algorithm ALG [--unchecked-algorithm]]
+             [--key-spec SPEC] [--token-out FILE] [--valid-to TIME] [--legacy-kcv]
 
-Encrypts key material for AWS KMS ImportKeyMaterial, replacing the openssl step of a manual import.
+Encrypts key material for AWS KMS ImportKeyMaterial, replacing the openssl step of a manual import,
+writes the import token as the binary file the AWS CLI's fileb:// takes, and prints the exact
+\`aws kms import-key-material\` command that uploads both.
 
-  --wrapping-key FILE  the PublicKey of the import parameters: DER (.bin), base64 (.b64) or PEM;
-                       or the console's ImportParameters.zip or the CLI's get-parameters-for-import JSON
-  --algorithm ALG      ${WRAPPING_ALGORITHMS.join(' | ')}
-                       (may be omitted when the import parameters name it; RSA_AES_KEY_WRAP_* is for
-                       RSA and ECC material only, as in AWS — symmetric and HMAC use RSAES_OAEP_*)
+  --wrapping-key FILE  the import parameters: the file \`keyrite params fetch\` wrote (names its
+                       algorithm: nothing to choose, nothing to get wrong), the console's
+                       ImportParameters.zip, the CLI's get-parameters-for-import JSON, or the bare
+                       PublicKey (DER .bin, base64 .b64 or PEM)
   --material FILE      the plaintext key material: raw bytes (symmetric, HMAC) or PKCS#8 DER (RSA, ECC)
   --out FILE           where to write the EncryptedKeyMaterial (never overwritten; mode 0600)
+  --algorithm ALG      ${WRAPPING_ALGORITHMS.join(' | ')}
+                       Parameters that name their algorithm refuse any other. Parameters that do not
+                       (CLI JSON, loose files) need it, together with --unchecked-algorithm: your word
+                       that it is the algorithm given to get-parameters-for-import, which Keyrite
+                       cannot check (a mismatch makes KMS answer InvalidCiphertextException).
   --key-spec SPEC      ${KEY_MATERIAL_SPECS.join(' | ')}
-                       (default: recognised from the material; 32 raw bytes are taken as SYMMETRIC_DEFAULT)
+                       (default: the KMS key's spec from keyrite params fetch; otherwise recognised from
+                       the material, where 32 raw bytes are taken as SYMMETRIC_DEFAULT)
+  --token-out FILE     where to write the import token (default: ImportToken.bin beside --out)
+  --valid-to TIME      ISO 8601 time at which the imported material expires, for the printed command
+                       (default: KEY_MATERIAL_DOES_NOT_EXPIRE)
   --legacy-kcv         also print the legacy AES-ECB key check value (symmetric material)
 
-Prints the wrapping key's SHA-256 fingerprint, the material's check value and the output size.
+Prints the wrapping key's SHA-256 fingerprint, the material's check value, the files written and the
+import command.
+
+example:
+  keyrite params fetch --key-id 1234abcd-12ab-34cd-56ef-1234567890ab --algorithm RSAES_OAEP_SHA_256 \\
+    --key-spec RSA_4096 --region eu-west-1 --out params.json
+  keyrite wrap --wrapping-key params.json --material key.bin --out EncryptedKeyMaterial.bin
 
 --for gcp | --for azure wraps for Google Cloud KMS or Azure Key Vault instead (--for aws is the default):
 ${cloudUsage}`;
 
+const MAX_VALID_TO_MS = 365 * 24 * 3600 * 1000;
+
 export const command: Command = {
-  summary:
-    'encrypt key material for import: AWS KMS (every wrapping algorithm), Google Cloud KMS, Azure Key Vault',
   usage,
   async run(args, io) {
     const cloud = cloudTarget(args);
     if (cloud) return runCloudWrap(cloud, args, io);
-    const opts = parseFlags(
+    const opts = parseWrapFlags(
       args.filter((a, i) => a !== '--for=aws' && !(a === '--for' || args[i - 1] === '--for')),
     );
-    const { wrappingKey, algorithm } = loadWrappingKey(opts.wrappingKey, opts.algorithm, io);
+    const now = new Date();
+    const source = loadWrapSource(opts.wrappingKey, now);
+    const params = source.params;
+    const choice = chooseAlgorithm(params?.algorithm, opts.algorithm, opts.unchecked);
+    if (opts.tokenOut && !params?.importToken)
+      throw usageError('--token-out: these import parameters hold no import token', usage);
+    const tokenOut = params?.importToken
+      ? (opts.tokenOut ?? path.join(path.dirname(opts.out), 'ImportToken.bin'))
+      : undefined;
+    if (tokenOut !== undefined && path.resolve(tokenOut) === path.resolve(opts.out))
+      throw usageError('--token-out and --out must be different files', usage);
     assertOutputFree(opts.out);
+    if (tokenOut !== undefined) assertTokenOutFree(tokenOut);
     const material = readSecretFile(opts.material);
     try {
-      const spec = resolveSpec(material, opts.keySpec, io);
-      const { wrapped, warnings } = wrapKeyMaterial({ material, spec, algorithm, wrappingKey });
+      const spec = resolveSpec(material, opts.keySpec, params?.keySpec, io);
+      const { wrapped, warnings } = wrapKeyMaterial({
+        material,
+        spec,
+        algorithm: choice.algorithm,
+        wrappingKey: source.wrappingKey,
+      });
       const cv = checkValue(material, spec);
       const legacy =
         opts.legacyKcv && spec === 'SYMMETRIC_DEFAULT'
           ? checkValue(material, spec, { legacyEcb: true })
           : null;
       writeNewFileAtomic(opts.out, wrapped);
-      io.out(`wrapping key   ${wrappingKey.spec}  SHA-256 ${wrappingKey.fingerprintSha256}`);
-      io.out(`algorithm      ${algorithm}`);
+      if (tokenOut !== undefined && params?.importToken)
+        writeSecondFile(tokenOut, params.importToken, opts.out);
+      const key = source.wrappingKey;
+      if (params?.keyId)
+        io.out(
+          `import params  key ${params.keyArn ?? params.keyId}, valid to ${params.validTo?.toISOString() ?? 'unknown'}`,
+        );
+      io.out(`wrapping key   ${key.spec}  SHA-256 ${key.fingerprintSha256}`);
+      io.out(
+        `algorithm      ${choice.algorithm}${choice.checked ? ' (named by the import parameters)' : ' (as you stated; the parameters cannot confirm it)'}`,
+      );
       io.out(`material       ${spec}, ${material.length} bytes`);
       io.out(`check value    ${cv.kind} ${cv.value}  (${cv.description})`);
       if (legacy) io.out(`legacy KCV     ${legacy.kind} ${legacy.value}  (${legacy.description})`);
       if (opts.legacyKcv && !legacy)
         io.err('warning: --legacy-kcv applies to SYMMETRIC_DEFAULT material only');
       io.out(`wrote          ${opts.out} (${wrapped.length} bytes)`);
+      if (tokenOut !== undefined)
+        io.out(`import token   ${tokenOut} (${params?.importToken?.length ?? 0} bytes)`);
       for (const w of warnings) io.err(`warning: ${w}`);
+      printImportCommand(io, {
+        ...(params?.keyArn || params?.keyId ? { keyId: params.keyArn ?? params.keyId } : {}),
+        ...(params?.region || params?.keyArn
+          ? { region: params.region ?? params.keyArn?.split(':')[3] }
+          : {}),
+        ...(params?.endpoint ? { endpoint: params.endpoint } : {}),
+        encryptedMaterialFile: opts.out,
+        ...(tokenOut !== undefined ? { importTokenFile: tokenOut } : {}),
+        ...(opts.validTo ? { validTo: opts.validTo } : {}),
+      });
       return 0;
     } finally {
       material.dispose();
@@ -80,115 +130,134 @@ export const command: Command = {
   },
 };
 
+function printImportCommand(io: CliIO, facts: Parameters<typeof importKeyMaterialCommand>[0]): void {
+  const cmd = importKeyMaterialCommand(facts);
+  io.out('');
+  io.out(
+    facts.endpoint
+      ? `next: upload it (these parameters came from ${facts.endpoint}):`
+      : 'next: upload it where credentials for the key’s account are available:',
+  );
+  for (const l of cmd.lines) io.out(l);
+  for (const p of cmd.placeholders) io.out(`  replace ${p}`);
+}
+
+function assertTokenOutFree(file: string): void {
+  try {
+    assertOutputFree(file);
+  } catch (e) {
+    if (e instanceof KeyriteError && e.code === 'OUTPUT_EXISTS')
+      throw new KeyriteError(
+        'OUTPUT_EXISTS',
+        `${file} (the import token) already exists`,
+        'pass --token-out with a new file for the import token; Keyrite never overwrites',
+      );
+    throw e;
+  }
+}
+
+/** The token goes beside the wrapped material; if it cannot be written, the pair is not left half. */
+function writeSecondFile(file: string, bytes: Buffer, first: string): void {
+  try {
+    writeNewFileAtomic(file, bytes);
+  } catch (e) {
+    try {
+      unlinkSync(first);
+    } catch {
+      // already gone: nothing to undo
+    }
+    throw e;
+  }
+}
+
 interface Flags {
   wrappingKey: string;
-  algorithm: WrappingAlgorithm | undefined;
+  algorithm: (typeof WRAPPING_ALGORITHMS)[number] | undefined;
+  unchecked: boolean;
   material: string;
   out: string;
+  tokenOut: string | undefined;
   keySpec: KeyMaterialSpec | undefined;
+  validTo: string | undefined;
   legacyKcv: boolean;
 }
 
-function parseFlags(args: string[]): Flags {
-  let values;
-  try {
-    ({ values } = parseArgs({
+function parseWrapFlags(args: string[]): Flags {
+  const { values } = parseFlags(
+    {
       args,
       options: {
         'wrapping-key': { type: 'string' },
         algorithm: { type: 'string' },
+        'unchecked-algorithm': { type: 'boolean' },
         material: { type: 'string' },
         out: { type: 'string' },
+        'token-out': { type: 'string' },
         'key-spec': { type: 'string' },
+        'valid-to': { type: 'string' },
         'legacy-kcv': { type: 'boolean' },
       },
       strict: true,
       allowPositionals: false,
-    }));
-  } catch (e) {
-    throw usageError(
-      e instanceof Error ? (e.message.split('\n')[0] ?? 'bad arguments') : 'bad arguments',
-      usage,
-    );
-  }
+    },
+    usage,
+  );
   const need = (name: 'wrapping-key' | 'material' | 'out'): string => {
     const v = values[name];
     if (!v) throw usageError(`--${name} is required`, usage);
     return v;
   };
   const alg = values.algorithm;
-  if (alg !== undefined && !isWrappingAlgorithm(alg)) {
-    throw new KeyriteError(
-      'UNKNOWN_ALGORITHM',
-      `unknown wrapping algorithm "${alg.slice(0, 60)}"`,
-      `use one of ${WRAPPING_ALGORITHMS.join(', ')} — the one chosen when the import parameters were fetched`,
-    );
-  }
   const spec = values['key-spec'];
-  if (spec !== undefined && !isKeyMaterialSpec(spec)) {
-    throw new KeyriteError(
-      'UNKNOWN_KEY_SPEC',
-      `unknown key spec "${spec.slice(0, 60)}"`,
-      `use one of ${KEY_MATERIAL_SPECS.join(', ')}`,
-    );
-  }
   return {
     wrappingKey: need('wrapping-key'),
-    algorithm: alg,
+    algorithm:
+      alg === undefined
+        ? undefined
+        : oneOf(alg, WRAPPING_ALGORITHMS, 'a wrapping algorithm', 'UNKNOWN_ALGORITHM'),
+    unchecked: values['unchecked-algorithm'] ?? false,
     material: need('material'),
     out: need('out'),
-    keySpec: spec,
+    tokenOut: values['token-out'],
+    keySpec:
+      spec === undefined ? undefined : oneOf(spec, KEY_MATERIAL_SPECS, 'a key spec', 'UNKNOWN_KEY_SPEC'),
+    validTo: values['valid-to'] === undefined ? undefined : parseValidTo(values['valid-to']),
     legacyKcv: values['legacy-kcv'] ?? false,
   };
 }
 
-/** A plain public key file, or full import parameters (zip / JSON) that may also name the algorithm. */
-function loadWrappingKey(
-  file: string,
-  given: WrappingAlgorithm | undefined,
-  io: CliIO,
-): { wrappingKey: WrappingPublicKey; algorithm: WrappingAlgorithm } {
-  const bytes = readPublicFile(file, 'wrapping key');
-  const isZip = bytes.subarray(0, 2).toString('latin1') === 'PK';
-  const isJson = /^\s*\{/.test(bytes.subarray(0, 32).toString('latin1'));
-  if (!isZip && !isJson) {
-    const wrappingKey = parseWrappingPublicKey(bytes);
-    if (!given) {
-      throw new KeyriteError(
-        'ALGORITHM_REQUIRED',
-        '--algorithm is required with a bare wrapping key',
-        `pass the wrapping algorithm chosen when the import parameters were fetched (${WRAPPING_ALGORITHMS.join(', ')})`,
-      );
-    }
-    return { wrappingKey, algorithm: given };
-  }
-  const now = new Date();
-  const params = parseImportParameters([{ name: file, bytes }], now);
-  assertNotExpired(params, now);
-  if (params.algorithm && given && params.algorithm !== given) {
+/** ImportKeyMaterial's ValidTo: a future time at most 365 days ahead, printed back in UTC. */
+function parseValidTo(text: string): string {
+  const t = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(text) ? Date.parse(text) : NaN;
+  if (Number.isNaN(t))
+    throw usageError(
+      `--valid-to takes an ISO 8601 time such as 2027-06-01T00:00:00Z, not "${text.slice(0, 40)}"`,
+      usage,
+    );
+  const ahead = t - Date.now();
+  if (ahead <= 0 || ahead > MAX_VALID_TO_MS)
     throw new KeyriteError(
-      'ALGORITHM_MISMATCH',
-      `these import parameters were fetched for ${params.algorithm}, not ${given}`,
-      'KMS would answer InvalidCiphertextException; drop --algorithm or fetch parameters for the algorithm you want',
+      'VALID_TO_RANGE',
+      `--valid-to ${new Date(t).toISOString()} is not between now and 365 days ahead`,
+      'AWS accepts an expiry in the future, at most 365 days ahead',
     );
-  }
-  const algorithm = given ?? params.algorithm;
-  if (!algorithm) {
-    throw new KeyriteError(
-      'ALGORITHM_REQUIRED',
-      'these import parameters do not name their wrapping algorithm',
-      `pass --algorithm with the one chosen when they were fetched (${WRAPPING_ALGORITHMS.join(', ')})`,
-    );
-  }
-  if (params.keyId)
-    io.out(
-      `import params  key ${params.keyArn ?? params.keyId}, valid to ${params.validTo?.toISOString() ?? 'unknown'}`,
-    );
-  return { wrappingKey: params.wrappingKey, algorithm };
+  return new Date(t).toISOString().replace('.000Z', 'Z');
 }
 
-function resolveSpec(material: SecretBuffer, given: KeyMaterialSpec | undefined, io: CliIO): KeyMaterialSpec {
-  if (given) return given;
+function resolveSpec(
+  material: SecretBuffer,
+  given: KeyMaterialSpec | undefined,
+  fromParams: KeyMaterialSpec | undefined,
+  io: CliIO,
+): KeyMaterialSpec {
+  if (given && fromParams && given !== fromParams)
+    throw new KeyriteError(
+      'KEY_SPEC_MISMATCH',
+      `the KMS key these parameters were fetched for is ${fromParams}, not ${given}`,
+      'drop --key-spec, or fetch parameters for the key you mean',
+    );
+  const chosen = given ?? fromParams;
+  if (chosen) return chosen;
   const found = detectMaterialSpec(material);
   if (!found) {
     throw new KeyriteError(

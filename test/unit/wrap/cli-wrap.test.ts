@@ -42,6 +42,7 @@ void test('wrap: prints fingerprint, KCV and size; writes a 0600 file that unwra
     'wrap',
     '--wrapping-key',
     pubPem,
+    '--unchecked-algorithm',
     '--algorithm',
     'RSAES_OAEP_SHA_256',
     '--material',
@@ -76,6 +77,7 @@ void test('wrap: --legacy-kcv adds the ECB KCV; PKCS#1 v1.5 warns; 32 bytes note
     'wrap',
     '--wrapping-key',
     pubPem,
+    '--unchecked-algorithm',
     '--algorithm',
     'RSAES_PKCS1_V1_5',
     '--material',
@@ -96,6 +98,7 @@ void test('wrap: asymmetric material shows its public key fingerprint', async ()
     'wrap',
     '--wrapping-key',
     pubPem,
+    '--unchecked-algorithm',
     '--algorithm',
     'RSA_AES_KEY_WRAP_SHA_256',
     '--material',
@@ -136,9 +139,38 @@ void test('wrap: the wrapping key may be import parameters; their algorithm is u
     }),
   );
   const out = fresh('o');
-  const ok = await run(['wrap', '--wrapping-key', zip, '--material', ecc, '--out', out]);
+  const token = fresh('token.bin');
+  const ok = await run([
+    'wrap',
+    '--wrapping-key',
+    zip,
+    '--material',
+    ecc,
+    '--out',
+    out,
+    '--token-out',
+    token,
+  ]);
   assert.equal(ok.code, 0, ok.err.join('\n'));
-  assert.match(ok.out.join('\n'), /algorithm +RSA_AES_KEY_WRAP_SHA_1/);
+  assert.match(ok.out.join('\n'), /algorithm +RSA_AES_KEY_WRAP_SHA_1 \(named by the import parameters\)/);
+  assert.deepEqual(
+    readFileSync(token),
+    Buffer.alloc(64),
+    'the token is written as the raw bytes of the zip entry',
+  );
+  const again = await run([
+    'wrap',
+    '--wrapping-key',
+    zip,
+    '--material',
+    ecc,
+    '--out',
+    fresh('o'),
+    '--token-out',
+    token,
+  ]);
+  assert.equal(again.code, 1);
+  assert.match(again.err.join('\n'), /\(the import token\) already exists\n {2}hint: pass --token-out/);
   const back = unwrapKeyMaterial({
     wrapped: readFileSync(out),
     algorithm: 'RSA_AES_KEY_WRAP_SHA_1',
@@ -184,7 +216,27 @@ void test('wrap: the wrapping key may be import parameters; their algorithm is u
         fresh('o'),
       ])
     ).code,
-    0,
+    1,
+    'JSON names no algorithm, so the stated one must be acknowledged as unchecked',
+  );
+  const acknowledged = await run([
+    'wrap',
+    '--wrapping-key',
+    json,
+    '--algorithm',
+    'RSAES_OAEP_SHA_1',
+    '--unchecked-algorithm',
+    '--material',
+    sym,
+    '--out',
+    fresh('o'),
+    '--token-out',
+    fresh('token'),
+  ]);
+  assert.equal(acknowledged.code, 0, acknowledged.err.join('\n'));
+  assert.match(
+    acknowledged.out.join('\n'),
+    /RSAES_OAEP_SHA_1 \(as you stated; the parameters cannot confirm it\)/,
   );
 });
 
@@ -192,14 +244,23 @@ void test('wrap: the wrapping key may be import parameters; their algorithm is u
 const BAD: [string, () => string[], RegExp][] = [
   [
     'unknown algorithm',
-    () => ['--wrapping-key', pubPem, '--algorithm', 'RSA_OAEP_256', '--material', sym],
-    /unknown wrapping algorithm/,
+    () => [
+      '--wrapping-key',
+      pubPem,
+      '--unchecked-algorithm',
+      '--algorithm',
+      'RSA_OAEP_256',
+      '--material',
+      sym,
+    ],
+    /`RSA_OAEP_256` is not a wrapping algorithm; did you mean `RSAES_OAEP_SHA_256`\?/,
   ],
   [
     'unknown key spec',
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -207,28 +268,43 @@ const BAD: [string, () => string[], RegExp][] = [
       '--key-spec',
       'AES_256',
     ],
-    /unknown key spec/,
+    /`AES_256` is not a key spec/,
   ],
   [
     'missing --material',
-    () => ['--wrapping-key', pubPem, '--algorithm', 'RSAES_OAEP_SHA_256'],
+    () => ['--wrapping-key', pubPem, '--unchecked-algorithm', '--algorithm', 'RSAES_OAEP_SHA_256'],
     /--material is required/,
   ],
   [
     'unknown flag',
-    () => ['--wrapping-key', pubPem, '--algorithm', 'RSAES_OAEP_SHA_256', '--material', sym, '--force'],
+    () => [
+      '--wrapping-key',
+      pubPem,
+      '--unchecked-algorithm',
+      '--algorithm',
+      'RSAES_OAEP_SHA_256',
+      '--material',
+      sym,
+      '--force',
+    ],
     /Unknown option/,
   ],
   [
     'bare key without --algorithm',
     () => ['--wrapping-key', pubPem, '--material', sym],
-    /--algorithm is required/,
+    /do not say which wrapping algorithm/,
+  ],
+  [
+    'bare key with --algorithm but without --unchecked-algorithm',
+    () => ['--wrapping-key', pubPem, '--algorithm', 'RSAES_OAEP_SHA_1', '--material', sym],
+    /cannot check RSAES_OAEP_SHA_1 against them/,
   ],
   [
     'material file missing',
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -246,13 +322,29 @@ const BAD: [string, () => string[], RegExp][] = [
     () => {
       const fifo = fresh('fifo');
       execFileSync('mkfifo', [fifo]);
-      return ['--wrapping-key', pubPem, '--algorithm', 'RSAES_OAEP_SHA_256', '--material', fifo];
+      return [
+        '--wrapping-key',
+        pubPem,
+        '--unchecked-algorithm',
+        '--algorithm',
+        'RSAES_OAEP_SHA_256',
+        '--material',
+        fifo,
+      ];
     },
     /not a regular file/,
   ],
   [
     'material a directory',
-    () => ['--wrapping-key', pubPem, '--algorithm', 'RSAES_OAEP_SHA_256', '--material', dir],
+    () => [
+      '--wrapping-key',
+      pubPem,
+      '--unchecked-algorithm',
+      '--algorithm',
+      'RSAES_OAEP_SHA_256',
+      '--material',
+      dir,
+    ],
     /not a regular file/,
   ],
   [
@@ -260,6 +352,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -274,6 +367,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -286,6 +380,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -300,6 +395,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSA_AES_KEY_WRAP_SHA_256',
       '--material',
@@ -335,7 +431,15 @@ const BAD: [string, () => string[], RegExp][] = [
   ],
   [
     'private key as wrapping key',
-    () => ['--wrapping-key', pair.privatePemPath, '--algorithm', 'RSAES_OAEP_SHA_256', '--material', sym],
+    () => [
+      '--wrapping-key',
+      pair.privatePemPath,
+      '--unchecked-algorithm',
+      '--algorithm',
+      'RSAES_OAEP_SHA_256',
+      '--material',
+      sym,
+    ],
     /private key/,
   ],
   [
@@ -343,6 +447,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -355,6 +460,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSA_AES_KEY_WRAP_SHA_256',
       '--material',
@@ -369,6 +475,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSA_AES_KEY_WRAP_SHA_1',
       '--material',
@@ -383,6 +490,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_1',
       '--material',
@@ -395,6 +503,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -421,6 +530,7 @@ const BAD: [string, () => string[], RegExp][] = [
     () => [
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -453,6 +563,7 @@ void test('wrap never overwrites: an existing --out is refused and left untouche
     'wrap',
     '--wrapping-key',
     pubPem,
+    '--unchecked-algorithm',
     '--algorithm',
     'RSAES_OAEP_SHA_256',
     '--material',
@@ -478,6 +589,7 @@ void test('the material buffer the CLI reads is zeroed after success and after f
       'wrap',
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -490,6 +602,7 @@ void test('the material buffer the CLI reads is zeroed after success and after f
       'wrap',
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -504,6 +617,7 @@ void test('the material buffer the CLI reads is zeroed after success and after f
       'wrap',
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'RSAES_OAEP_SHA_256',
       '--material',
@@ -538,6 +652,7 @@ void test('the real process: exit status and stderr through node', () => {
       'wrap',
       '--wrapping-key',
       pubPem,
+      '--unchecked-algorithm',
       '--algorithm',
       'NOPE',
       '--material',
@@ -551,6 +666,9 @@ void test('the real process: exit status and stderr through node', () => {
     },
   );
   assert.equal(r.status, 1, r.stderr);
-  assert.match(r.stderr, /^keyrite: unknown wrapping algorithm "NOPE"\n {2}hint: /);
+  assert.match(
+    r.stderr,
+    /^keyrite: `NOPE` is not a wrapping algorithm\n {2}hint: use one of RSAES_OAEP_SHA_256, /,
+  );
   assert.equal(r.stdout, '');
 });
