@@ -14,6 +14,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'fetch self-describing KMS import parameters, or inspect any form of them',
     load: async () => (await import('./commands/params.js')).command,
   },
+  plan: {
+    summary: 'check a ceremony plan offline (digest in hex and words), or print its JSON Schema',
+    load: async () => (await import('./commands/plan.js')).command,
+  },
   emulator: {
     summary: 'run the local AWS KMS emulator for rehearsals (foreground)',
     load: async () => (await import('./commands/emulator.js')).command,
