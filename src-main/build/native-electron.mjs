@@ -6,6 +6,8 @@
 //
 // Needs python3, make and a C++ compiler, and the Electron headers (downloaded by node-gyp from
 // KEYRITE_ELECTRON_HEADERS_URL, default https://electronjs.org/headers, once per version).
+// After the build it reads the module version the addon was compiled for and refuses anything but
+// Electron's (node_modules/electron/abi_version): a Node build that merely loads in tests is not "ok".
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +16,42 @@ import { fileURLToPath } from 'node:url';
 const ADDON = path.join('better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
 
 const readVersion = (file) => JSON.parse(readFileSync(file, 'utf8')).version;
+
+/** Electron publishes its NODE_MODULE_VERSION with the package: node_modules/electron/abi_version. */
+export function electronAbi(root) {
+  const file = path.join(root, 'node_modules', 'electron', 'abi_version');
+  const text = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (!/^\d+$/.test(text))
+    throw new Error('node_modules/electron/abi_version is missing or unreadable: run `npm ci` first');
+  return Number(text);
+}
+
+/**
+ * The NODE_MODULE_VERSION a native addon was compiled for. Addons that register with NODE_MODULE_INIT
+ * (better-sqlite3 does) export a symbol named node_register_module_v<N>, so the name is in the binary
+ * on every platform; null when there is not exactly one (then nothing is taken on trust).
+ */
+export function addonAbi(addonFile) {
+  const names = new Set(
+    readFileSync(addonFile)
+      .toString('latin1')
+      .match(/node_register_module_v\d+/g) ?? [],
+  );
+  if (names.size !== 1) return null;
+  return Number([...names][0].slice('node_register_module_v'.length));
+}
+
+/**
+ * npm passes its config to scripts as npm_config_* variables, and node-gyp takes npm_config_nodedir
+ * over --target: with `nodedir` set (as on machines where npm is told to build against the local
+ * Node's headers) an "Electron" build silently compiles against Node. The build must not inherit it.
+ */
+export function electronBuildEnv(env, electron) {
+  const out = {};
+  for (const [k, v] of Object.entries(env))
+    if (!/^npm_config_(nodedir|target|runtime|disturl|dist_url)$/i.test(k)) out[k] = v;
+  return { ...out, npm_config_runtime: 'electron', npm_config_target: electron };
+}
 
 /** What to do for this project root: skip (already built for these versions) or build. */
 export function plan(root) {
@@ -32,8 +70,15 @@ export function plan(root) {
   } catch {
     stamp = null;
   }
-  const current = existsSync(addon) && stamp?.electron === electron && stamp?.betterSqlite3 === betterSqlite3;
-  return { action: current ? 'skip' : 'build', electron, betterSqlite3, dir, addon, stampFile };
+  const abi = electronAbi(root);
+  // A stamp from before the ABI check, or an addon of another ABI, is rebuilt rather than trusted.
+  const current =
+    existsSync(addon) &&
+    stamp?.electron === electron &&
+    stamp?.betterSqlite3 === betterSqlite3 &&
+    stamp?.abi === abi &&
+    addonAbi(addon) === abi;
+  return { action: current ? 'skip' : 'build', electron, abi, betterSqlite3, dir, addon, stampFile };
 }
 
 export function build(root, p) {
@@ -56,11 +101,7 @@ export function build(root, p) {
       `--target=${p.electron}`,
       `--dist-url=${distUrl}`,
     ],
-    {
-      cwd: target,
-      stdio: 'inherit',
-      env: { ...process.env, npm_config_runtime: 'electron', npm_config_target: p.electron },
-    },
+    { cwd: target, stdio: 'inherit', env: electronBuildEnv(process.env, p.electron) },
   );
   if (r.status !== 0 || !existsSync(p.addon)) {
     rmSync(p.dir, { recursive: true, force: true });
@@ -70,10 +111,20 @@ export function build(root, p) {
         `  (set KEYRITE_ELECTRON_HEADERS_URL to a mirror if not). The Node build in node_modules is unchanged.`,
     );
   }
+  const built = addonAbi(p.addon);
+  if (built !== p.abi) {
+    rmSync(p.dir, { recursive: true, force: true });
+    throw new Error(
+      `the addon node-gyp produced is for NODE_MODULE_VERSION ${built ?? 'unknown'}, but Electron ${p.electron} needs ${p.abi}` +
+        `${built === Number(process.versions.modules) ? ` (${built} is this Node's own: the build used Node's headers, not Electron's)` : ''}.\n` +
+        `  Check \`npm config get nodedir\` and NODEDIR / npm_config_nodedir in the environment, and the headers in node-gyp's cache.\n` +
+        `  Nothing was installed; the Node build in node_modules is unchanged.`,
+    );
+  }
   writeFileSync(
     p.stampFile,
     JSON.stringify(
-      { electron: p.electron, betterSqlite3: p.betterSqlite3, builtAt: new Date().toISOString() },
+      { electron: p.electron, abi: p.abi, betterSqlite3: p.betterSqlite3, builtAt: new Date().toISOString() },
       null,
       2,
     ),
@@ -89,7 +140,7 @@ function main(argv) {
   const p = plan(root);
   if (p.action === 'skip' && !argv.includes('--force')) {
     console.log(
-      `native-electron: better-sqlite3 ${p.betterSqlite3} already built for Electron ${p.electron}`,
+      `native-electron: better-sqlite3 ${p.betterSqlite3} already built for Electron ${p.electron} (NODE_MODULE_VERSION ${p.abi})`,
     );
     return 0;
   }
@@ -97,7 +148,9 @@ function main(argv) {
     `native-electron: building better-sqlite3 ${p.betterSqlite3} for Electron ${p.electron} into ${path.relative(root, p.dir)}`,
   );
   build(root, p);
-  console.log(`native-electron: ok → ${path.relative(root, p.addon)}`);
+  console.log(
+    `native-electron: ok → ${path.relative(root, p.addon)} (NODE_MODULE_VERSION ${p.abi}, checked)`,
+  );
   return 0;
 }
 

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, test } from 'node:test';
 import { ADDON_RELATIVE_PATH, electronNativeDir } from '../../../src-main/shell/native-binding.js';
 
@@ -14,16 +15,20 @@ function fakeProject(gypExit: number) {
   const nm = path.join(root, 'node_modules');
   mkdirSync(path.join(nm, 'electron'), { recursive: true });
   writeFileSync(path.join(nm, 'electron', 'package.json'), JSON.stringify({ version: '45.4.1' }));
+  writeFileSync(path.join(nm, 'electron', 'abi_version'), '150');
   mkdirSync(path.join(nm, 'better-sqlite3', 'build', 'Release'), { recursive: true });
   writeFileSync(path.join(nm, 'better-sqlite3', 'package.json'), JSON.stringify({ version: '12.9.0' }));
-  writeFileSync(path.join(nm, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'), 'node-abi-build');
+  writeFileSync(
+    path.join(nm, 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
+    'node-abi-build node_register_module_v115',
+  );
   mkdirSync(path.join(nm, 'node-gyp', 'bin'), { recursive: true });
   // Stands in for node-gyp: records its arguments and, when told to succeed, writes an addon.
   writeFileSync(
     path.join(nm, 'node-gyp', 'bin', 'node-gyp.js'),
     `const fs=require('fs');fs.writeFileSync('gyp-args.json',JSON.stringify(process.argv.slice(2)));` +
       (gypExit === 0
-        ? `fs.mkdirSync('build/Release',{recursive:true});fs.writeFileSync('build/Release/better_sqlite3.node','electron-abi-build');`
+        ? `fs.mkdirSync('build/Release',{recursive:true});fs.writeFileSync('build/Release/better_sqlite3.node','electron-abi-build node_register_module_v150');`
         : '') +
       `process.exit(${gypExit});`,
   );
@@ -41,13 +46,16 @@ void test('builds for Electron’s version into .native, leaving the Node build 
   const first = run();
   assert.equal(first.status, 0, first.stderr);
   const dir = electronNativeDir(root, '45.4.1');
-  assert.equal(readFileSync(path.join(dir, ADDON_RELATIVE_PATH), 'utf8'), 'electron-abi-build');
+  assert.equal(
+    readFileSync(path.join(dir, ADDON_RELATIVE_PATH), 'utf8'),
+    'electron-abi-build node_register_module_v150',
+  );
   assert.equal(
     readFileSync(
       path.join(root, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node'),
       'utf8',
     ),
-    'node-abi-build',
+    'node-abi-build node_register_module_v115',
   );
   const args = JSON.parse(
     readFileSync(path.join(dir, 'better-sqlite3', 'gyp-args.json'), 'utf8'),
@@ -82,4 +90,26 @@ void test('a failed build exits non-zero with a clear reason and leaves nothing 
   assert.match(r.stderr, /python3, make and g\+\+/);
   assert.match(r.stderr, /Node build in node_modules is unchanged/);
   assert.throws(() => readFileSync(path.join(electronNativeDir(root, '45.4.1'), 'build-info.json')));
+});
+
+void test('npm’s nodedir (and any target/runtime it passes) never reaches node-gyp', async () => {
+  const { electronBuildEnv } = (await import(pathToFileURL(script).href)) as {
+    electronBuildEnv: (env: NodeJS.ProcessEnv, electron: string) => NodeJS.ProcessEnv;
+  };
+  const env = electronBuildEnv(
+    {
+      PATH: '/usr/bin',
+      npm_config_nodedir: '/usr',
+      NPM_CONFIG_NODEDIR: '/usr',
+      npm_config_target: '20.20.2',
+      npm_config_jobs: '2',
+    },
+    '45.4.1',
+  );
+  assert.deepEqual(env, {
+    PATH: '/usr/bin',
+    npm_config_jobs: '2',
+    npm_config_runtime: 'electron',
+    npm_config_target: '45.4.1',
+  });
 });
