@@ -1,15 +1,13 @@
 import { createHash } from 'node:crypto';
-import { canonicalString } from '../../src-shared/audit/canonical-json.js';
 import { checkpointDigest, checkpointProblem } from '../../src-shared/audit/checkpoint.js';
 import { verifyEd25519 } from '../../src-shared/audit/keys.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
-import { toPgpWords } from '../../src-shared/words/pgp-words.js';
 import type { ReportInput } from './report.js';
+import { code, escapeHtml, str, table, words } from './report-markup.js';
+import { summaryRows, verifyAdvice } from './report-summary.js';
+import { timelineTable } from './report-timeline.js';
 
-/** Everything interpolated into the page goes through here: text and attribute values alike. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { escapeHtml } from './report-markup.js';
 
 const CSS = `
 body{font:14px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#111}
@@ -18,17 +16,9 @@ table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid 
 th{background:#f3f3f3}code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
 .ok{background:#e6f4ea;border:2px solid #1e7e34;padding:.75rem}.bad{background:#fdecea;border:2px solid #b00020;padding:.75rem}
 .words{font-style:italic;color:#333}.warn{color:#b00020;font-weight:bold}
+.advice{background:#fff8e1;border:2px solid #b26a00;padding:.75rem;margin:1rem 0}
+.summary th{width:14rem}.timeline td:nth-child(-n+4){white-space:nowrap}
 @media print{body{margin:0}}`;
-
-const code = (s: unknown): string => `<code>${escapeHtml(s)}</code>`;
-const words = (hex: string): string => `<div class="words">${escapeHtml(toPgpWords(hex).join(' '))}</div>`;
-
-function table(headers: string[], rows: string[][], empty: string): string {
-  if (rows.length === 0) return `<p>${escapeHtml(empty)}</p>`;
-  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
 
 /** Walks a payload for fields by name (KCVs, fingerprints appear in many record types). */
 function fieldsNamed(
@@ -48,8 +38,6 @@ function fieldsNamed(
 
 const at = (r: AuditRecord): string =>
   `${escapeHtml(r.seq)}<br><span class="mono">${escapeHtml(r.time)}</span>`;
-const str = (v: unknown): string =>
-  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '';
 
 function spkiFingerprint(b64: string): string {
   return createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
@@ -67,7 +55,14 @@ export function renderHtmlReport(input: ReportInput): string {
        Nothing below can be trusted beyond that point.</div>`;
   parts.push(`<h1>Keyrite audit report</h1>
 <p>Source: ${code(input.source)} · generated ${escapeHtml(input.generatedAt)}</p>
-${verdict}`);
+${verdict}
+${verifyAdvice(input.source)}`);
+  parts.push('<h2>Summary</h2>');
+  parts.push(
+    `<table class="summary"><tbody>\n${summaryRows(records)
+      .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${v}</td></tr>`)
+      .join('\n')}\n</tbody></table>`,
+  );
 
   const starts = records.filter((r) => r.type === 'ceremony.started');
   parts.push('<h2>Ceremonies</h2>');
@@ -235,19 +230,7 @@ ${verdict}`);
   );
 
   parts.push('<h2>Timeline</h2>');
-  parts.push(
-    table(
-      ['Record', 'Ceremony', 'Actor', 'Type', 'Details'],
-      records.map((r) => [
-        at(r),
-        code(r.ceremonyId),
-        escapeHtml(r.actor),
-        escapeHtml(r.type),
-        code(canonicalString(r.payload)),
-      ]),
-      'The log is empty.',
-    ),
-  );
+  parts.push(timelineTable(records));
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
