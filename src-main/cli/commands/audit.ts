@@ -12,15 +12,49 @@ import { writeNewFileAtomic } from '../../media/new-file.js';
 const REPORT_MODE = 0o644;
 import { type CliIO, type Command, reportError, usageError } from '../io.js';
 
-const usage = `keyrite audit verify DB [--checkpoint FILE]
-keyrite audit export DB --format jsonl|csv|html --out FILE
-keyrite audit checkpoint DB --out FILE
+const verifyUsage = `keyrite audit verify DB [--checkpoint FILE]
 
-  verify      checks the log from its bytes alone (read-only, no station key needed): hash chain,
-              Merkle tree, checkpoint signatures, schemas. With --checkpoint, also proves the log
-              extends a checkpoint you kept earlier. Exit 0 intact, 1 anything wrong, 2 unreadable.
-  export      writes the log as JSON lines, CSV or a self-contained HTML report (never overwrites).
-  checkpoint  writes the newest signed checkpoint, for an auditor to keep and pass to verify later.`;
+Checks a ceremony log from its bytes alone (read-only, no station key needed): hash chain, Merkle
+tree, checkpoint signatures and co-signatures, record schemas. With --checkpoint, also proves the log
+extends a checkpoint you kept earlier (keyrite audit checkpoint). Exit 0 intact, 1 anything wrong
+(the first bad record and why), 2 unreadable.
+
+  --checkpoint FILE   a checkpoint saved earlier, which the log must extend
+
+example:
+  keyrite audit verify ceremony/audit.db --checkpoint kept-checkpoint.json`;
+
+const exportUsage = `keyrite audit export DB --format jsonl|csv|html --out FILE
+
+Writes the log as JSON lines (one record or checkpoint per line), CSV (one record per row, safe to
+open in a spreadsheet) or a self-contained HTML report that prints well. Verifies first and says so
+in the report; exit 1 if the log fails verification. Never overwrites.
+
+  --format F   jsonl | csv | html
+  --out FILE   the file to write
+
+example:
+  keyrite audit export ceremony/audit.db --format html --out report.html`;
+
+const checkpointUsage = `keyrite audit checkpoint DB --out FILE
+
+Writes the newest signed checkpoint (tree size, Merkle root in hex and words, station signature and
+custodian co-signatures) for an auditor to keep and pass to keyrite audit verify --checkpoint later.
+
+  --out FILE   the file to write (never overwritten)
+
+example:
+  keyrite audit checkpoint ceremony/audit.db --out kept-checkpoint.json`;
+
+const usage = `${verifyUsage.split('\n\n')[0]}
+${exportUsage.split('\n\n')[0]}
+${checkpointUsage.split('\n\n')[0]}
+
+  verify      checks the log from its bytes alone; exit 0 intact, 1 anything wrong, 2 unreadable
+  export      writes the log as JSON lines, CSV or a self-contained HTML report
+  checkpoint  writes the newest signed checkpoint, for an auditor to keep
+
+keyrite audit verify --help (export, checkpoint) explains each.`;
 
 function readCheckpointFile(file: string): unknown {
   let text: string;
@@ -142,6 +176,7 @@ function exportCheckpoint(args: string[], io: CliIO): number {
 
 export const command: Command = {
   usage,
+  subcommands: { verify: verifyUsage, export: exportUsage, checkpoint: checkpointUsage },
   async run(args, io) {
     const [sub, ...rest] = args;
     switch (sub) {

@@ -17,30 +17,62 @@ import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../../cer
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { assertEmptyDir } from '../../ceremony/rehearsal.js';
 
-const usage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL] [--resume] [--yes]
-keyrite ceremony status --out DIR
-keyrite ceremony exception --out DIR --step STEP --witness ID --text TEXT
+const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
+                     [--resume] [--yes]
 
-run        runs a real ceremony in this terminal: the plan digest is shown (hex and words) for the room
-           to compare with the reviewed plan; each custodian types their passphrase at their turn
-           (no echo). Credentials come from the SDK's default chain or --profile.
-status     shows where the ceremony in DIR stands.
-exception  records a witness's exception for a step (signed into the log by the station).
+Runs a real ceremony in this terminal: the plan digest is shown (hex and words) for the room to
+compare with the reviewed plan (keyrite plan check printed it); each custodian types their passphrase
+at their turn (no echo). Credentials come from the SDK's default chain (environment, profiles, SSO)
+or --profile; the region is the plan's.
 
   --plan FILE        the reviewed ceremony plan (YAML or JSON)
-  --out DIR          the ceremony directory (audit.db, report.html, shares/, import/)
+  --out DIR          the ceremony directory, new or empty (audit.db, report.html, shares/, import/)
   --station-key FILE this station's Ed25519 key (created on first use, mode 0600), which signs every
                      ceremony log the station writes; give the same file to status and exception;
                      default: a key inside DIR
   --profile P        AWS shared-config profile
   --endpoint URL     a KMS endpoint override (e.g. the Keyrite emulator)
-  --resume           continue the ceremony in DIR after an interruption
+  --resume           continue the ceremony in DIR after an interruption (no --plan needed)
   --yes              do not ask the administrator to type the plan digest check and witnesses to sign off
                      (for scripted runs against the emulator only)
-  --passphrase-fd N  (tests) custodian passphrases, one per line in plan order, from file descriptor N`;
+  --passphrase-fd N  (tests) custodian passphrases, one per line in plan order, from file descriptor N
+
+example:
+  keyrite ceremony run --plan ceremony.yaml --out /media/ceremony-2026-12 --station-key ~/.keyrite/station.key`;
+
+const statusUsage = `keyrite ceremony status --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
+
+Shows where the ceremony in DIR stands: each step's status, whether it needs the quorum, its error,
+and what recovery found after an interruption.
+
+example:
+  keyrite ceremony status --out /media/ceremony-2026-12 --station-key ~/.keyrite/station.key`;
+
+const exceptionUsage = `keyrite ceremony exception --out DIR --step STEP --witness ID --text TEXT [--station-key FILE]
+
+Records a witness's exception for a step, signed into the log by the station; the report lists it.
+
+  --step STEP     the step id, as ceremony status lists it (e.g. import)
+  --witness ID    the witness's id in the plan
+  --text TEXT     what the witness saw, in their words
+
+example:
+  keyrite ceremony exception --out /media/ceremony-2026-12 --step import --witness witness-1 \\
+    --text "second custodian left the room during the import"`;
+
+const usage = `${runUsage.split('\n\n')[0]}
+${statusUsage.split('\n\n')[0]}
+${exceptionUsage.split('\n\n')[0]}
+
+run        runs a real ceremony in this terminal
+status     shows where the ceremony in DIR stands
+exception  records a witness's exception for a step
+
+keyrite ceremony run --help (status, exception) explains each.`;
 
 export const command: Command = {
   usage,
+  subcommands: { run: runUsage, status: statusUsage, exception: exceptionUsage },
   async run(args, io) {
     const [sub, ...rest] = args;
     const { values } = parseArgs({

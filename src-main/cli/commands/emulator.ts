@@ -14,7 +14,11 @@ account. Point the AWS CLI or SDKs at it with --endpoint-url; any credentials ar
   --region REGION  the region in the ARNs it hands out (default us-east-1); use the rehearsed plan's region
   --account ID     the 12-digit account it pretends to be (default 111122223333)
 
-Prints "listening on http://127.0.0.1:PORT" when ready; stops cleanly on Ctrl-C (SIGINT) or SIGTERM.`;
+Prints "listening on http://127.0.0.1:PORT" when ready; stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
+
+example:
+  keyrite emulator --port 4599 --state rehearsal-kms.db
+  aws kms list-keys --endpoint-url http://127.0.0.1:4599     (in another terminal)`;
 
 function parsePort(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

@@ -19,7 +19,11 @@ and the final key state. DIR must be new or empty.
   --plan FILE      a ceremony plan (YAML or JSON); default: the built-in rehearsal plan
   --endpoint URL   a running emulator, e.g. http://127.0.0.1:4599 (keyrite emulator)
   --resume         continue the ceremony in DIR after an interruption (needs --passphrase-fd)
-  --passphrase-fd N  read custodian passphrases (one per line, plan order) from file descriptor N`;
+  --passphrase-fd N  read custodian passphrases (one per line, plan order) from file descriptor N
+
+example:
+  keyrite rehearse --out rehearsal-1
+  keyrite rehearse --plan ceremony.yaml --out rehearsal-2 --endpoint http://127.0.0.1:4599`;
 
 export const command: Command = {
   usage,
