@@ -113,6 +113,14 @@ export const command: Command = {
       if (tokenOut !== undefined)
         io.out(`import token   ${tokenOut} (${params?.importToken?.length ?? 0} bytes)`);
       for (const w of warnings) io.err(`warning: ${w}`);
+      if (params?.provider === 'huawei') {
+        // The printed command is AWS's; Huawei's import takes the same two files through its own API.
+        io.out('');
+        io.out(
+          'next: these are Huawei Cloud KMS parameters: upload the wrapped material and the token with Huawei’s import-key-material (console or API); no AWS command applies',
+        );
+        return 0;
+      }
       printImportCommand(io, {
         ...(params?.keyArn || params?.keyId ? { keyId: params.keyArn ?? params.keyId } : {}),
         ...(params?.region || params?.keyArn
