@@ -16,12 +16,7 @@ export interface CeremonyPeople {
 }
 
 /** Mistakes a person can correct by typing again. */
-const RETRYABLE = new Set([
-  'PASSPHRASE_WRONG',
-  'PASSPHRASE_MISMATCH',
-  'PASSPHRASE_TOO_SHORT',
-  'COMPONENT_FORMAT',
-]);
+const RETRYABLE = new Set(['PASSPHRASE_WRONG', 'PASSPHRASE_MISMATCH', 'PASSPHRASE_WEAK', 'COMPONENT_FORMAT']);
 
 async function withRetries<T>(people: CeremonyPeople, act: () => Promise<T>): Promise<T> {
   const attempts = people.attempts ?? 1;

@@ -13,6 +13,7 @@ import { ceremonyOps } from './services/ceremony-ops.js';
 import { Emulators } from './services/emulators.js';
 import { kmsService } from './services/kms-service.js';
 import { paramsService } from './services/params-service.js';
+import { passphraseService } from './services/passphrase-service.js';
 
 /**
  * The one composition of the services behind the IPC contract, used by main.ts and by the e2e
@@ -47,6 +48,7 @@ export async function composeServices(
     ...auditService(host),
     ...kmsService(ports, emulators),
     ...ceremonyOps(host),
+    ...passphraseService(() => host.current?.ceremonyId),
   };
   return {
     services,

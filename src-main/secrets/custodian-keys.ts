@@ -54,7 +54,10 @@ export async function enrollCustodian(
       a.use((x) => x.copy(buf, 2));
       b.use((x) => x.copy(buf, 2 + a.length));
     });
-    const sealedKeys = await sealWithPassphrase(passphrase, both, aadFor(ceremonyId, custodianId), cost);
+    const sealedKeys = await sealWithPassphrase(passphrase, both, aadFor(ceremonyId, custodianId), cost, [
+      ceremonyId,
+      custodianId,
+    ]);
     return {
       custodianId,
       signingPublicKey: signing.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),

@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb } from 'node:crypto';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import { assertPassphraseAcceptable } from './passphrase-policy.js';
 
 /** scrypt cost, recorded with every sealed blob so it can be opened (and audited) later. */
 export interface ScryptCost {
@@ -9,8 +10,13 @@ export interface ScryptCost {
   p: number;
 }
 
-/** Strong default: 2^17 × 8 costs ~128 MiB and a fraction of a second; tests lower it explicitly. */
-export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
+/**
+ * Every new seal costs one guess 256 MiB and about 1.2–1.5 s on a 2-core workstation (measured by
+ * `npm run bench`, kdf section), in Node and in Electron alike: scrypt is native in both OpenSSL and
+ * BoringSSL. Blobs sealed at the earlier default (2^17) keep opening: the cost travels with each blob.
+ * Tests lower it explicitly (engine option) or through KEYRITE_TEST_SCRYPT_LOG2N under KEYRITE_TEST=1.
+ */
+export const DEFAULT_SCRYPT_COST: ScryptCost = { N: 2 ** 18, r: 8, p: 1 };
 
 /** Ciphertext and the public parameters to open it; safe to store and to log. */
 export interface PassphraseSealed {
@@ -25,19 +31,32 @@ export interface PassphraseSealed {
   tag: string;
 }
 
-export const MIN_PASSPHRASE_BYTES = 10;
+/**
+ * The most a sealed blob may ask for: twice Keyrite's default in memory and in time (512 MiB, about
+ * 3 s). The cost comes from the blob, and a share file may come from anywhere: a hostile one must not
+ * make a station allocate gigabytes or spin for minutes per attempt.
+ */
+export const MAX_SCRYPT_BYTES = 2 * 128 * DEFAULT_SCRYPT_COST.N * DEFAULT_SCRYPT_COST.r;
+const MAX_SCRYPT_WORK = 2 * DEFAULT_SCRYPT_COST.N * DEFAULT_SCRYPT_COST.r * DEFAULT_SCRYPT_COST.p;
 
-/** Above Keyrite's own defaults with room to spare; a sealed blob asking for more was not made by Keyrite. */
-const MAX_SCRYPT = { N: 2 ** 20, r: 16, p: 4 };
+export function scryptCostProblem(cost: ScryptCost): string | undefined {
+  const { N, r, p } = cost;
+  if (![N, r, p].every((v) => Number.isSafeInteger(v) && v >= 1))
+    return 'scrypt parameters are not positive integers';
+  if (N < 2 || (N & (N - 1)) !== 0) return 'scrypt N is not a power of two';
+  if (128 * N * r > MAX_SCRYPT_BYTES) return `it asks for ${(128 * N * r) / 2 ** 20} MiB per guess`;
+  if (N * r * p > MAX_SCRYPT_WORK) return 'it asks for more than twice Keyrite’s work per guess';
+  return undefined;
+}
 
 function deriveKey(passphrase: SecretBuffer, salt: Buffer, cost: ScryptCost): Promise<SecretBuffer> {
-  // The cost comes from the sealed blob (a share file may come from anywhere): bound it before scrypt
-  // allocates N·r·128 bytes.
-  if (cost.N > MAX_SCRYPT.N || cost.r > MAX_SCRYPT.r || cost.p > MAX_SCRYPT.p)
+  // Bounded before scrypt allocates N·r·128 bytes.
+  const tooMuch = scryptCostProblem(cost);
+  if (tooMuch)
     return Promise.reject(
       new KeyriteError(
         'KDF_COST',
-        'the sealed key asks for an unreasonable scrypt cost',
+        `the sealed key asks for an unreasonable scrypt cost: ${tooMuch}`,
         'this file was not made by Keyrite; use the original share or enrollment',
       ),
     );
@@ -58,19 +77,19 @@ function deriveKey(passphrase: SecretBuffer, salt: Buffer, cost: ScryptCost): Pr
   });
 }
 
-/** Seals `plaintext` under a key derived from `passphrase`. `aad` binds the blob to its purpose. */
+/**
+ * Seals `plaintext` under a key derived from `passphrase`. `aad` binds the blob to its purpose. The
+ * passphrase must meet the policy (passphrase-policy.ts): this is the one place every custodian key and
+ * the station key are sealed, so no front end can skip it. `context`: names an attacker would try first.
+ */
 export async function sealWithPassphrase(
   passphrase: SecretBuffer,
   plaintext: SecretBuffer,
   aad: string,
   cost: ScryptCost = DEFAULT_SCRYPT_COST,
+  context: readonly string[] = [],
 ): Promise<PassphraseSealed> {
-  if (passphrase.length < MIN_PASSPHRASE_BYTES)
-    throw new KeyriteError(
-      'PASSPHRASE_TOO_SHORT',
-      `a passphrase needs at least ${MIN_PASSPHRASE_BYTES} characters`,
-      'choose a longer passphrase',
-    );
+  assertPassphraseAcceptable(passphrase, context);
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = await deriveKey(passphrase, salt, cost);

@@ -92,6 +92,34 @@ const kmsIdentity = z.object({
 
 const stepRef = z.strictObject({ stepId: identifier });
 
+/** The passphrase policy the engine enforces, for front ends to explain (they never decide it). */
+const passphrasePolicy = z.object({
+  rule: z.string().max(1024),
+  minCharacters: z.number().int().min(1),
+  maxBytes: z.number().int().min(1),
+  minScore: z.number().int().min(0).max(4),
+  minGuessesLog10: z.number().min(0),
+  generatedWords: z.number().int().min(1),
+  generatedBits: z.number().int().min(1),
+  kdf: z.object({
+    algorithm: z.literal('scrypt'),
+    N: z.number().int().min(2),
+    r: z.number().int().min(1),
+    p: z.number().int().min(1),
+    memoryMiB: z.number().int().min(1),
+  }),
+});
+
+/** The estimator's verdict on one passphrase; never the passphrase. */
+const passphraseVerdict = z.object({
+  acceptable: z.boolean(),
+  score: z.number().int().min(0).max(4),
+  guessesLog10: z.number().min(0),
+  problems: z.array(z.string().max(256)).max(8),
+  warning: z.string().max(256).optional(),
+  suggestions: z.array(z.string().max(256)).max(8),
+});
+
 export const operations = {
   'app.info': op(empty, appInfo),
   // Opens (or focuses) the witness display: a second window on the witness route, public facts only.
@@ -147,6 +175,22 @@ export const operations = {
   ),
   'ceremony.witnessSignOff': op(z.strictObject({ witnessId: identifier }), ceremonyView),
   'ceremony.report': op(empty, z.object({ fileName: z.string().max(255), bytes: z.number().int().min(0) })),
+  'passphrase.policy': op(empty, passphrasePolicy),
+  // The meter: judged exactly as enrollment will judge it (same estimator, same names counted against
+  // it: the loaded ceremony's id and this custodian's id). Nothing is stored or logged.
+  'passphrase.check': op(
+    z.strictObject({ passphrase, custodianId: identifier.optional() }),
+    passphraseVerdict,
+  ),
+  // The easy path: six random words of the EFF list, shown to the one custodian who enrolls with it.
+  'passphrase.generate': op(
+    z.strictObject({ custodianId: identifier.optional() }),
+    z.object({
+      passphrase: z.string().max(256),
+      words: z.number().int().min(1),
+      bits: z.number().int().min(1),
+    }),
+  ),
 } satisfies Record<OperationName, Operation<z.ZodType, z.ZodType>>;
 
 export const events = {

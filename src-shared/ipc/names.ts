@@ -21,6 +21,9 @@ export const operationNames = [
   'ceremony.witnessException',
   'ceremony.witnessSignOff',
   'ceremony.report',
+  'passphrase.policy',
+  'passphrase.check',
+  'passphrase.generate',
 ] as const;
 
 export type OperationName = (typeof operationNames)[number];

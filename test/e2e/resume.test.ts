@@ -38,7 +38,10 @@ void test('after a restart the app reopens the unfinished ceremony where it stop
     const loaded = await call<{ status: string; value: CeremonyView }>(first, 'ceremony.loadPlan', {});
     ceremonyId = loaded.value.ceremonyId;
     for (const id of ['custodian-1', 'custodian-2', 'custodian-3']) {
-      await call(first, 'ceremony.enroll', { custodianId: id, passphrase: `pass ${id}` });
+      await call(first, 'ceremony.enroll', {
+        custodianId: id,
+        passphrase: `resume passphrase of ${id} 2026`,
+      });
     }
     for (const step of ['enroll', 'preflight', 'create-key'])
       await call(first, 'ceremony.runStep', { stepId: step });

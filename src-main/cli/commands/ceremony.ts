@@ -16,6 +16,7 @@ import { RehearsalCustodians } from '../../ceremony/rehearsal-custodians.js';
 import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../../ceremony/secret-line.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { assertEmptyDir } from '../../ceremony/rehearsal.js';
+import { generatePassphrase } from '../../secrets/diceware.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
                      [--resume] [--yes]
@@ -153,8 +154,12 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
   const askPassphrase = async (id: string, purpose: string): Promise<SecretBuffer> => {
     if (supplied) return supplied.passphrase(id);
     const name = plan.participants.custodians.find((c) => c.id === id)?.name ?? id;
-    const first = await readSecret(`${name} (${id}), ${purpose}: `);
-    if (!purpose.startsWith('choose')) return SecretBuffer.adopt(first);
+    const choosing = purpose.startsWith('choose');
+    const first = await readSecret(
+      `${name} (${id}), ${purpose}${choosing ? ' (or press Enter alone for a generated one)' : ''}: `,
+    );
+    if (!choosing) return SecretBuffer.adopt(first);
+    if (first.length === 0) return confirmGenerated(id, name, readSecret);
     const again = await readSecret(`${name}, type it again: `);
     try {
       if (first.length !== again.length || !timingSafeEqual(first, again))
@@ -240,6 +245,39 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
       // the log is the record; never hide the original error behind a report failure
     }
     svc.dispose();
+  }
+}
+
+/**
+ * The easy path to a strong passphrase: six random words, shown once to the custodian alone (written as
+ * bytes, never a string), who types them back to prove they have them before the key is sealed.
+ */
+async function confirmGenerated(
+  id: string,
+  name: string,
+  readSecret: (prompt: string) => Promise<Buffer>,
+): Promise<SecretBuffer> {
+  const generated = generatePassphrase([id]);
+  const shown = generated.use((g) =>
+    Buffer.concat([Buffer.from(`[${id} only — others look away] your passphrase: `), g, Buffer.from('\n')]),
+  );
+  process.stderr.write(shown);
+  shown.fill(0);
+  const typed = await readSecret(`${name}, write it down, then type it to confirm: `);
+  try {
+    const same = generated.use((g) => typed.length === g.length && timingSafeEqual(typed, g));
+    if (!same)
+      throw new KeyriteError(
+        'PASSPHRASE_MISMATCH',
+        'what was typed is not the generated passphrase',
+        'enroll again: press Enter for a new generated passphrase, or choose your own',
+      );
+    return generated;
+  } catch (e) {
+    generated.dispose();
+    throw e;
+  } finally {
+    typed.fill(0);
   }
 }
 

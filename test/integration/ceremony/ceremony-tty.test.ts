@@ -51,6 +51,9 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
   let answered = 0;
   let lastCustodian = '';
   let mistyped = false;
+  let triedWeak = false;
+  let generated = '';
+  const secretOf = (id: string) => (id === 'custodian-3' ? generated : passphrase(id));
   child.stdout.on('data', (d: Buffer) => {
     shown += d.toString();
     const tail = shown.slice(answered);
@@ -60,14 +63,31 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     // in what arrived since the last answer, not only at the end.
     if (/Type "yes" to proceed: /.test(tail)) reply = 'yes';
     else if (/type "sign" to sign off the ceremony: /.test(tail)) reply = 'sign';
-    else if (/type it again: /.test(tail)) reply = passphrase(lastCustodian);
+    else if ((m = tail.match(/your passphrase: ([a-z -]+)\r?\n[^]*type it to confirm: /))) {
+      generated = m[1] as string;
+      reply = generated;
+    } else if (/type it again: /.test(tail))
+      reply =
+        triedWeak && lastCustodian === 'custodian-1' && !/too easy/.test(shown)
+          ? 'qwertyuiop'
+          : passphrase(lastCustodian);
     else if ((m = tail.match(/\((custodian-\d)\), ([^:\n]*): /))) {
       lastCustodian = m[1] as string;
-      // One slip of the fingers: custodian-2's first confirmation is mistyped, then typed again.
-      const slip =
-        lastCustodian === 'custodian-2' && /confirm step generate-material/.test(m[2] as string) && !mistyped;
-      reply = slip ? 'not-the-right-passphrase' : passphrase(lastCustodian);
-      if (slip) mistyped = true;
+      const choosing = /choose your passphrase/.test(m[2] as string);
+      // custodian-1 first tries a passphrase the policy refuses; custodian-3 takes a generated one.
+      if (choosing && lastCustodian === 'custodian-1' && !triedWeak) {
+        triedWeak = true;
+        reply = 'qwertyuiop';
+      } else if (choosing && lastCustodian === 'custodian-3') reply = '';
+      else {
+        // One slip of the fingers: custodian-2's first confirmation is mistyped, then typed again.
+        const slip =
+          lastCustodian === 'custodian-2' &&
+          /confirm step generate-material/.test(m[2] as string) &&
+          !mistyped;
+        reply = slip ? 'not-the-right-passphrase' : secretOf(lastCustodian);
+        if (slip) mistyped = true;
+      }
     }
     if (reply !== null) {
       answered = shown.length;
@@ -83,6 +103,11 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
   assert.match(shown, /custodian-3\), choose your passphrase/);
   assert.ok(mistyped);
   assert.match(shown, /does not open this custodian key .*try 2 of 3/);
-  for (const id of ['custodian-1', 'custodian-2', 'custodian-3'])
+  assert.match(shown, /too easy to guess.*try 2 of 3/);
+  assert.ok(!shown.includes('qwertyuiop'), 'a refused passphrase is not echoed either');
+  for (const id of ['custodian-1', 'custodian-2'])
     assert.ok(!shown.includes(passphrase(id)), `${id}'s passphrase was echoed`);
+  // The generated passphrase is shown once, to its custodian, and never echoed when typed back.
+  assert.equal(generated.split(' ').length, 6);
+  assert.equal(shown.split(generated).length - 1, 1);
 });

@@ -13,7 +13,7 @@ const cost = { N: 2 ** 10, r: 8, p: 1 };
 const pw = (s: string) => SecretBuffer.adopt(Buffer.from(s, 'utf8'));
 
 void test('the default scrypt cost is strong', () => {
-  assert.ok(DEFAULT_SCRYPT_COST.N >= 2 ** 17 && DEFAULT_SCRYPT_COST.r >= 8);
+  assert.ok(DEFAULT_SCRYPT_COST.N >= 2 ** 18 && DEFAULT_SCRYPT_COST.r >= 8);
 });
 
 void test('enrollment seals keys that only the passphrase opens, and records scrypt parameters', async () => {
@@ -54,14 +54,14 @@ void test('enrollment seals keys that only the passphrase opens, and records scr
 });
 
 void test('short passphrases are refused at enrollment', async () => {
-  await assert.rejects(enrollCustodian('cer', 'a', pw('short'), cost), { code: 'PASSPHRASE_TOO_SHORT' });
+  await assert.rejects(enrollCustodian('cer', 'a', pw('short'), cost), { code: 'PASSPHRASE_WEAK' });
 });
 
 void test('backup shares: each opens only for its holder, matches its commitment, and M of them rebuild the material', async () => {
   const people = await Promise.all(
     ['a', 'b', 'c'].map(async (id) => ({
       id,
-      e: await enrollCustodian('cer', id, pw(`passphrase-of-${id}`), cost),
+      e: await enrollCustodian('cer', id, pw(`strong passphrase of ${id} 2026`), cost),
     })),
   );
   const raw = randomBytes(32);
@@ -77,7 +77,7 @@ void test('backup shares: each opens only for its holder, matches its commitment
   assert.equal(files.length, 3);
   for (const f of files) assert.ok(!JSON.stringify(f).includes(expected.toString('hex')));
   const unlocked = await Promise.all(
-    people.map((p) => unlockCustodian('cer', p.e, pw(`passphrase-of-${p.id}`))),
+    people.map((p) => unlockCustodian('cer', p.e, pw(`strong passphrase of ${p.id} 2026`))),
   );
   // Wrong holder refused.
   assert.throws(() => openShare(files[0]!, unlocked[1]!, files[0]!.commitment), {

@@ -38,6 +38,24 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
     'ceremony.runStep': async () => view,
     'ceremony.witnessSignOff': async () => view,
     'ceremony.witnessException': async () => view,
+    'passphrase.policy': async () => ({
+      rule: 'rule',
+      minCharacters: 12,
+      maxBytes: 1024,
+      minScore: 4,
+      minGuessesLog10: 12,
+      generatedWords: 6,
+      generatedBits: 77,
+      kdf: { algorithm: 'scrypt', N: 2 ** 18, r: 8, p: 1, memoryMiB: 256 },
+    }),
+    'passphrase.check': async () => ({
+      acceptable: true,
+      score: 4,
+      guessesLog10: 20,
+      problems: [],
+      suggestions: [],
+    }),
+    'passphrase.generate': async () => ({ passphrase: 'one two three four five six', words: 6, bits: 77 }),
     'ceremony.report': async () => {
       throw new KeyriteError(
         'CEREMONY_NOT_FINISHED',

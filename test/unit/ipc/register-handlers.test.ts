@@ -45,6 +45,7 @@ const valid: Record<string, unknown> = {
   'ceremony.openShare': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
   'ceremony.enterComponent': { custodianId: 'alice', component: '00112233445566778899aabbccddeeff' },
   'ceremony.witnessException': { stepId: 'import', witnessId: 'wendy', text: 'the lights flickered' },
+  'passphrase.check': { passphrase: 'correct horse battery staple' },
 };
 const validRequest = (name: string) => valid[name] ?? {};
 

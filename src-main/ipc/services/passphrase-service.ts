@@ -1,0 +1,58 @@
+import type { KeyriteServices } from '../services.js';
+import { GENERATED_BITS, GENERATED_WORDS, generatePassphrase } from '../../secrets/diceware.js';
+import { DEFAULT_SCRYPT_COST } from '../../secrets/passphrase-seal.js';
+import { PASSPHRASE_POLICY, PASSPHRASE_RULE, checkPassphrase } from '../../secrets/passphrase-policy.js';
+
+/**
+ * The passphrase policy for front ends: its text and numbers, a check that judges a candidate exactly
+ * as enrollment will (same names counted against it), and generated passphrases. `ceremonyId` names the
+ * loaded ceremony, if any. The policy itself is enforced where keys are sealed, not here.
+ */
+export function passphraseService(
+  ceremonyId: () => string | undefined,
+): Pick<KeyriteServices, 'passphrase.policy' | 'passphrase.check' | 'passphrase.generate'> {
+  const context = (custodianId: string | undefined): string[] =>
+    [ceremonyId(), custodianId].filter((s): s is string => s !== undefined);
+  return {
+    'passphrase.policy': async () => ({
+      rule: PASSPHRASE_RULE,
+      minCharacters: PASSPHRASE_POLICY.minCharacters,
+      maxBytes: PASSPHRASE_POLICY.maxBytes,
+      minScore: PASSPHRASE_POLICY.minScore,
+      minGuessesLog10: PASSPHRASE_POLICY.minGuessesLog10,
+      generatedWords: GENERATED_WORDS,
+      generatedBits: GENERATED_BITS,
+      kdf: {
+        algorithm: 'scrypt',
+        ...DEFAULT_SCRYPT_COST,
+        memoryMiB: (128 * DEFAULT_SCRYPT_COST.N * DEFAULT_SCRYPT_COST.r) / 2 ** 20,
+      },
+    }),
+    'passphrase.check': async (r) => {
+      // The request's string is the IPC contract's today (issue 12 part 2 carries secrets as bytes).
+      const bytes = Buffer.from(r.passphrase, 'utf8');
+      try {
+        const v = checkPassphrase(bytes, context(r.custodianId));
+        return {
+          acceptable: v.acceptable,
+          score: v.score,
+          guessesLog10: v.guessesLog10,
+          problems: v.problems,
+          ...(v.warning ? { warning: v.warning } : {}),
+          suggestions: v.suggestions,
+        };
+      } finally {
+        bytes.fill(0);
+      }
+    },
+    'passphrase.generate': async (r) => {
+      const g = generatePassphrase(context(r.custodianId));
+      try {
+        // Shown to the one custodian who enrolls with it: it must reach their screen as text.
+        return { passphrase: g.use((b) => b.toString('utf8')), words: GENERATED_WORDS, bits: GENERATED_BITS };
+      } finally {
+        g.dispose();
+      }
+    },
+  };
+}
