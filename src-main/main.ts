@@ -1,6 +1,6 @@
 // Electron composition root: lifecycle, hardened windows, IPC wiring. Thin on purpose: every rule it
 // applies lives in an electron-free module (shell/*-policy, ipc/*) that is tested without Electron.
-import { app, dialog, ipcMain } from 'electron';
+import { app, dialog, ipcMain, safeStorage } from 'electron';
 import path from 'node:path';
 import { isKeyriteError } from '../src-shared/errors.js';
 import { composeServices } from './ipc/compose-services.js';
@@ -14,6 +14,7 @@ import { restrictCoreDumps } from './shell/core-dumps.js';
 import { selectNativeBinding } from './shell/native-binding.js';
 import { setSqliteNativeBinding } from './sqlite/open-sqlite.js';
 import { Windows } from './shell/windows.js';
+import { keystoreFromSafeStorage } from './shell/keystore.js';
 
 // dist/src-main/main.js → dist/ and the project root.
 const distDir = path.join(__dirname, '..');
@@ -40,6 +41,7 @@ async function start(windows: Windows): Promise<void> {
     region: process.env.AWS_REGION ?? 'us-east-1',
     ...(process.env.KEYRITE_KMS_ENDPOINT ? { kmsEndpoint: process.env.KEYRITE_KMS_ENDPOINT } : {}),
     publish,
+    keystore: keystoreFromSafeStorage(safeStorage, process.platform),
     openWitnessDisplay: () => windows.openWitness(),
     chooseFiles: async (purpose) => {
       const r = await dialog.showOpenDialog({

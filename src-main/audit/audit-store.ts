@@ -1,5 +1,4 @@
 import { sign } from 'node:crypto';
-import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { canonicalString } from '../../src-shared/audit/canonical-json.js';
@@ -22,7 +21,8 @@ import {
 import { findSecretLookingField } from '../../src-shared/audit/secret-guard.js';
 import { openAuditDatabase } from './database.js';
 import { type RecordRow, readCheckpointRows, rowToRecord } from './read-log.js';
-import { loadOrCreateStationKey } from './station-key.js';
+import { stationDeclaration } from './station-declaration.js';
+import { type StationKey, ephemeralStationKey } from './station-key.js';
 
 export interface AppendInput {
   ceremonyId: string;
@@ -64,17 +64,17 @@ export const STATION_ACTOR = 'station';
 /**
  * Opens the audit log at `dbPath`. Every append is validated (schema, secret guard), hashed onto the chain
  * and committed with synchronous=FULL before it returns, so an acknowledged record is on disk. The station
- * key lives at `stationKeyPath` (default: station-ed25519.key next to the database); its public key is
- * recorded in the log the first time this station writes to it.
+ * key comes unsealed from the front end (station-key.ts); its public key is recorded in the log the first
+ * time this station writes to it, and a log written by another station is refused unless that station's
+ * key (`previousStationKey`) introduces this one.
  */
 export function openAuditStore(
   dbPath: string,
-  opts: { stationKeyPath?: string; clock?: () => Date } = {},
+  opts: { stationKey?: StationKey | undefined; clock?: () => Date; previousStationKey?: StationKey } = {},
 ): AuditStore {
   const clock = opts.clock ?? (() => new Date());
-  const key = loadOrCreateStationKey(
-    opts.stationKeyPath ?? path.join(path.dirname(dbPath), 'station-ed25519.key'),
-  );
+  // No key given: one that lives only in this process (nothing to steal from the disk; no reopening).
+  const key = opts.stationKey ?? ephemeralStationKey();
   const publicKey = publicKeyToBase64(key.publicKey);
   const stationId = stationIdOf(publicKey);
   const db: Database.Database = openAuditDatabase(dbPath);
@@ -85,8 +85,8 @@ export function openAuditStore(
   const last = db.prepare('SELECT seq, time, hash FROM records ORDER BY seq DESC LIMIT 1');
   const allHashes = db.prepare('SELECT hash FROM records ORDER BY seq').pluck();
   const bySeq = db.prepare('SELECT * FROM records WHERE seq = ?');
-  const stationDeclared = db
-    .prepare("SELECT 1 FROM records WHERE type = 'station.key' AND station_id = ? LIMIT 1")
+  const currentStation = db
+    .prepare("SELECT station_id FROM records WHERE type = 'station.key' ORDER BY seq DESC LIMIT 1")
     .pluck();
   const outcomeOf = db
     .prepare(
@@ -215,13 +215,19 @@ export function openAuditStore(
     return rec;
   }
 
-  if (!stationDeclared.get(stationId)) {
-    append({
-      ceremonyId: '',
-      actor: STATION_ACTOR,
-      type: 'station.key',
-      payload: { stationId, publicKey, algorithm: 'ed25519' },
+  try {
+    const declaration = stationDeclaration({
+      dbPath,
+      currentStationId: currentStation.get() as string | undefined,
+      headHash: (last.get() as { hash: string } | undefined)?.hash ?? ZERO_HASH,
+      key,
+      previous: opts.previousStationKey,
     });
+    if (declaration)
+      append({ ceremonyId: '', actor: STATION_ACTOR, type: 'station.key', payload: declaration });
+  } catch (e) {
+    db.close();
+    throw e;
   }
 
   const store: AuditStore = {

@@ -32,7 +32,11 @@ function sqliteCode(e: unknown): string {
  * Verifies an audit database from its bytes alone, read-only: no station key, no writes, works on a copy.
  * Corruption that SQLite itself notices is a verification failure, not an unreadable file.
  */
-export function verifyDatabase(path: string, trustedCheckpoint?: unknown): DatabaseVerification {
+export function verifyDatabase(
+  path: string,
+  trustedCheckpoint?: unknown,
+  pinnedStations?: readonly string[],
+): DatabaseVerification {
   try {
     accessSync(path, constants.R_OK);
   } catch (e) {
@@ -50,7 +54,7 @@ export function verifyDatabase(path: string, trustedCheckpoint?: unknown): Datab
     throw unreadable(path, e);
   }
   try {
-    return verifyOpen(db, trustedCheckpoint);
+    return verifyOpen(db, trustedCheckpoint, pinnedStations);
   } catch (e) {
     if (sqliteCode(e).startsWith('SQLITE_'))
       return {
@@ -67,7 +71,11 @@ export function verifyDatabase(path: string, trustedCheckpoint?: unknown): Datab
   }
 }
 
-function verifyOpen(db: Database.Database, trustedCheckpoint: unknown): DatabaseVerification {
+function verifyOpen(
+  db: Database.Database,
+  trustedCheckpoint: unknown,
+  pinnedStations: readonly string[] | undefined,
+): DatabaseVerification {
   const warnings: string[] = [];
   const triggers = new Set(
     db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger'").pluck().all() as string[],
@@ -103,6 +111,7 @@ function verifyOpen(db: Database.Database, trustedCheckpoint: unknown): Database
   const verifier = new LogVerifier({
     checkpoints,
     ...(trustedCheckpoint !== undefined ? { trustedCheckpoint } : {}),
+    ...(pinnedStations ? { pinnedStations } : {}),
   });
   for (const row of iterateRows(db)) {
     const r = rowToRecord(row);

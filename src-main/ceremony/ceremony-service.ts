@@ -25,6 +25,7 @@ import {
 import { assertCompatible } from '../../src-shared/wrap/index.js';
 import { checkpointDigest } from '../../src-shared/audit/checkpoint.js';
 import { openAuditStore, type AuditStore } from '../audit/audit-store.js';
+import type { StationKey } from '../audit/station-key.js';
 import { enrollCustodian, unlockCustodian, type CustodianEnrollment } from '../secrets/custodian-keys.js';
 import { openShare, type SealedShareFile } from '../secrets/backup-shares.js';
 import { ceremonyPaths } from './ceremony-dir.js';
@@ -58,10 +59,9 @@ export interface CeremonyServiceEvents {
 
 const compat = assertCompatible as unknown as CompatibilityCheck;
 
-function auditOptions(opts: Runtime['opts']): { clock: () => Date; stationKeyPath?: string } {
-  return opts.stationKeyPath
-    ? { clock: opts.clock, stationKeyPath: opts.stationKeyPath }
-    : { clock: opts.clock };
+function auditOptions(opts: Runtime['opts']): { clock: () => Date; stationKey?: StationKey } {
+  const stationKey = typeof opts.stationKey === 'function' ? opts.stationKey() : opts.stationKey;
+  return stationKey ? { clock: opts.clock, stationKey } : { clock: opts.clock };
 }
 
 /**

@@ -35,8 +35,9 @@ export interface RehearsalResult {
   recovery: readonly string[];
 }
 
-export function assertEmptyDir(dir: string): void {
-  if (existsSync(dir) && readdirSync(dir).length > 0)
+/** `except`: files the front end put there first (the station key it just sealed). */
+export function assertEmptyDir(dir: string, except: readonly string[] = []): void {
+  if (existsSync(dir) && readdirSync(dir).some((f) => !except.includes(f)))
     throw new KeyriteError(
       'REHEARSAL_DIR_NOT_EMPTY',
       `${dir} is not empty`,
@@ -51,7 +52,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
   const planDoc = resumedPlan ?? o.planDoc;
   const { plan } = validatePlan(planDoc);
   if (!o.resume) {
-    assertEmptyDir(o.out);
+    assertEmptyDir(o.out, ['station-ed25519.key']);
     mkdirSync(o.out, { recursive: true, mode: 0o700 });
   }
   let emulator: RunningEmulator | undefined;

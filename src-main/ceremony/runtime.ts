@@ -3,6 +3,7 @@ import type { CeremonyState, StepFacts, StepId } from '../../src-shared/ceremony
 import type { ConfirmationChallenge, QuorumTally } from '../../src-shared/ceremony/confirmation.js';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import type { KeyMaterialSpec } from '../../src-shared/wrap/specs.js';
+import type { StationKey } from '../audit/station-key.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
 import type { ScryptCost } from '../secrets/passphrase-seal.js';
 import type { MaterialSource } from '../secrets/material-source.js';
@@ -26,10 +27,11 @@ export interface EngineOptions {
   /** How long a confirmation request stays valid. */
   confirmationTtlMs?: number;
   /**
-   * The station's Ed25519 key, which signs every ceremony log this station writes. Default: a key
-   * next to the ceremony's audit.db (a rehearsal directory is its own station).
+   * The station's Ed25519 key, unsealed by the front end (station passphrase, OS keystore), which signs
+   * every ceremony log this station writes; a function when it is unsealed on first use. Default: a key
+   * that lives only in this process (a rehearsal that will not be resumed).
    */
-  stationKeyPath?: string;
+  stationKey?: StationKey | (() => StationKey);
 }
 
 /** A checkpoint custodians co-sign: its tree size, root, and the digest the station signed. */

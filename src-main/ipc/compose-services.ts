@@ -1,9 +1,10 @@
-import { loadOrCreateStationKey } from '../audit/station-key.js';
+import { type StationKey, fingerprintOf, openStationKey } from '../audit/station-key.js';
+import type { OsKeystore } from '../audit/keystore-seal.js';
 import type { EngineOptions } from '../ceremony/runtime.js';
-import { stationIdOf } from '../../src-shared/audit/keys.js';
+import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
+import { isKeyriteError } from '../../src-shared/errors.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import type { KeyriteServices } from './services.js';
 import type { ShellPorts } from './shell-ports.js';
 import { appService } from './services/app-service.js';
@@ -27,18 +28,20 @@ export async function composeServices(
   await mkdir(ports.dataDirectory, { recursive: true, mode: 0o700 });
   // Rehearsal keys persist beside the ceremonies, so a reopened rehearsal finds its key again.
   const emulators = new Emulators(ports.dataDirectory);
-  // One station key for every ceremony this app runs: the same identity app.info shows.
-  const stationKeyPath = path.join(ports.dataDirectory, 'station-ed25519.key');
-  const host = new CeremonyHost(ports, emulators, { stationKeyPath, ...engine });
+  // One station key for every ceremony this app runs (the identity app.info shows), sealed at rest by
+  // the OS keystore. Without a usable keystore the app still starts; what needs the key says why not.
+  const stationKey = await unlockStationKey(
+    path.join(ports.dataDirectory, 'station-ed25519.key'),
+    ports.keystore ?? noKeystore,
+  );
+  const host = new CeremonyHost(ports, emulators, { stationKey, ...engine });
   await host.resumeLatest();
 
   const station = async () => {
-    // The station's identity key, created on first run; its id is derived as the audit log derives it.
-    const key = loadOrCreateStationKey(stationKeyPath);
-    const spki = key.publicKey.export({ format: 'der', type: 'spki' });
+    const key = typeof stationKey === 'function' ? stationKey() : stationKey;
     return {
-      stationId: stationIdOf(spki.toString('base64')),
-      stationKeyFingerprint: createHash('sha256').update(spki).digest('hex'),
+      stationId: stationIdOf(publicKeyToBase64(key.publicKey)),
+      stationKeyFingerprint: fingerprintOf(key),
     };
   };
 
@@ -57,4 +60,26 @@ export async function composeServices(
       await emulators.close();
     },
   };
+}
+
+const noKeystore: OsKeystore = {
+  unavailable: () => 'this host offers no OS keystore to Keyrite',
+  encrypt: () => {
+    throw new Error('no keystore');
+  },
+  decrypt: () => {
+    throw new Error('no keystore');
+  },
+};
+
+/** The unsealed station key, or a function that throws why it cannot be had (shown where it is needed). */
+async function unlockStationKey(file: string, keystore: OsKeystore): Promise<StationKey | (() => never)> {
+  try {
+    return (await openStationKey(file, { kind: 'keystore', keystore })).key;
+  } catch (e) {
+    if (!isKeyriteError(e)) throw e;
+    return () => {
+      throw e;
+    };
+  }
 }

@@ -1,3 +1,4 @@
+import type { OsKeystore } from '../audit/keystore-seal.js';
 import type { PublishEvent } from './publish-events.js';
 
 /**
@@ -17,6 +18,8 @@ export interface ShellPorts {
   chooseSavePath(suggestedName: string): Promise<string | null>;
   openWitnessDisplay(): Promise<void>;
   publish: PublishEvent;
+  /** The OS keystore (Electron's safeStorage) that seals the station key; absent: none on this host. */
+  keystore?: OsKeystore;
   /** KMS endpoint override: the embedded emulator in rehearsal mode. */
   kmsEndpoint?: string;
   region: string;

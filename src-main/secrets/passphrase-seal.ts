@@ -116,6 +116,11 @@ export async function openWithPassphrase(
   passphrase: SecretBuffer,
   sealed: PassphraseSealed,
   aad: string,
+  wrong: { code: string; message: string; hint: string } = {
+    code: 'PASSPHRASE_WRONG',
+    message: 'the passphrase does not open this custodian key',
+    hint: 'the custodian must type their own passphrase again',
+  },
 ): Promise<SecretBuffer> {
   const key = await deriveKey(passphrase, Buffer.from(sealed.salt, 'base64'), sealed);
   const ct = Buffer.from(sealed.ciphertext, 'base64');
@@ -132,11 +137,7 @@ export async function openWithPassphrase(
     return SecretBuffer.adopt(out);
   } catch {
     out.fill(0);
-    throw new KeyriteError(
-      'PASSPHRASE_WRONG',
-      'the passphrase does not open this custodian key',
-      'the custodian must type their own passphrase again',
-    );
+    throw new KeyriteError(wrong.code, wrong.message, wrong.hint);
   } finally {
     key.dispose();
   }

@@ -22,6 +22,10 @@ export const payloadSchemas = {
     stationId: z.string().regex(/^[0-9a-f]{32}$/),
     publicKey: base64,
     algorithm: z.literal('ed25519'),
+    // A station replacing the log's station carries the replaced station's signature (station-chain.ts).
+    introduction: z
+      .strictObject({ stationId: z.string().regex(/^[0-9a-f]{32}$/), signature: base64 })
+      .optional(),
   }),
   'audit.checkpoint': z.looseObject({
     treeSize: z.number().int().min(1),

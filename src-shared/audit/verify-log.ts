@@ -1,10 +1,19 @@
 import { HASH_HEX, ZERO_HASH } from './hashing.js';
-import { stationIdOf, verifyEd25519 } from './keys.js';
+import { verifyEd25519 } from './keys.js';
 import { CompactRange } from './merkle.js';
 import { payloadProblem } from './payload-schemas.js';
 import { type AuditRecord, TIME_FORMAT, computeRecordHash, recordLeafHash } from './record.js';
 import { findSecretLookingField } from './secret-guard.js';
 import { type SignedCheckpoint, checkpointDigest, checkpointProblem } from './checkpoint.js';
+import { type StationDeclaration, StationChain, keyFingerprint } from './station-chain.js';
+
+/** A participant's key as enrolled in the log, for the auditor to compare with what the person holds. */
+export interface ParticipantKey {
+  seq: number;
+  name: string;
+  role: string;
+  fingerprint: string;
+}
 
 export interface VerifyOk {
   ok: true;
@@ -12,9 +21,18 @@ export interface VerifyOk {
   rootHash: string;
   headHash: string;
   checkpointCount: number;
-  /** Records after the newest checkpoint: protected by the hash chain only until the next checkpoint. */
+  /**
+   * The unsealed tail: records after the newest checkpoint (other than that checkpoint's own
+   * audit.checkpoint record, whose every field the checkpoint determines). No signature covers them.
+   */
   uncheckpointedTail: number;
   trustedCheckpointSize?: number;
+  /** Every station key the log declares, in order; with pins, whether each is trusted. */
+  stations: StationDeclaration[];
+  /** Every participant key enrolled in the log. */
+  participantKeys: ParticipantKey[];
+  /** True when the auditor pinned stations and the newest checkpoint is signed by a trusted one. */
+  pinned: boolean;
 }
 
 /** `firstBadSeq` is the first record found wrong; 0 when the problem is not tied to one record. */
@@ -51,7 +69,8 @@ export class LogVerifier {
   private readonly tree = new CompactRange();
   private readonly bySize = new Map<number, PendingCheckpoint[]>();
   private readonly all: PendingCheckpoint[] = [];
-  private readonly stations = new Map<string, string>();
+  private readonly stations: StationChain;
+  private readonly participantKeys: ParticipantKey[] = [];
   private readonly enrolled = new Map<string, string>();
   private readonly openIntents = new Set<number>();
   /** Checkpoints already recorded in the log, by tree size: what an `audit.cosignature` may name. */
@@ -61,7 +80,16 @@ export class LogVerifier {
   private failure: VerifyFailure | undefined;
   private early: VerifyFailure | undefined;
 
-  constructor(input: { checkpoints: readonly unknown[]; trustedCheckpoint?: unknown }) {
+  /**
+   * `pinnedStations`: station key fingerprints (SHA-256 of the SPKI DER, hex) the auditor trusts; when
+   * given, the newest checkpoint must be signed by one of them or by a station they introduced.
+   */
+  constructor(input: {
+    checkpoints: readonly unknown[];
+    trustedCheckpoint?: unknown;
+    pinnedStations?: readonly string[];
+  }) {
+    this.stations = new StationChain(input.pinnedStations);
     const add = (cp: unknown, trusted: boolean): void => {
       const size = sizeOf(cp);
       const problem = checkpointProblem(cp);
@@ -155,19 +183,17 @@ export class LogVerifier {
   private semanticProblem(r: AuditRecord): { seq: number; reason: string } | undefined {
     const at = (reason: string): { seq: number; reason: string } => ({ seq: r.seq, reason });
     const p = r.payload;
-    if (r.type === 'station.key') {
-      const pk = p['publicKey'] as string;
-      if (stationIdOf(pk) !== p['stationId'] || r.stationId !== p['stationId'])
-        return at('station key record names a station id that does not match its key');
-      const known = this.stations.get(r.stationId);
-      if (known !== undefined && known !== pk)
-        return at('station key record changes a station key already declared');
-      this.stations.set(r.stationId, pk);
-    } else if (!this.stations.has(r.stationId)) {
-      return at(`station ${r.stationId} has not declared its key in the log`);
-    }
-    if (r.type === 'participant.enrolled' && typeof p['publicKey'] === 'string')
+    const station = r.type === 'station.key' ? this.stations.declare(r) : this.stations.writerProblem(r);
+    if (station) return at(station);
+    if (r.type === 'participant.enrolled' && typeof p['publicKey'] === 'string') {
       this.enrolled.set(p['name'] as string, p['publicKey']);
+      this.participantKeys.push({
+        seq: r.seq,
+        name: p['name'] as string,
+        role: typeof p['role'] === 'string' ? p['role'] : '',
+        fingerprint: keyFingerprint(p['publicKey']),
+      });
+    }
     if (r.type === 'intent') this.openIntents.add(r.seq);
     if (r.type === 'outcome') {
       const of = p['intentSeq'] as number;
@@ -183,6 +209,8 @@ export class LogVerifier {
       if (!match)
         return at(`the checkpoint at tree size ${size} recorded here is missing from the checkpoints table`);
       if (size !== r.seq - 1) return at('checkpoint record does not directly follow the tree it signs');
+      const copy = checkpointRecordMismatch(r, match.cp);
+      if (copy) return at(`the checkpoint record at tree size ${size} ${copy}`);
       match.matchedByRecord = true;
       this.recordedCheckpoints.set(size, { cp: match.cp, cosigners: new Set() });
     }
@@ -223,8 +251,8 @@ export class LogVerifier {
         ? `the log does not extend the trusted checkpoint: its first ${p.cp.treeSize} records differ (forked or rewritten)`
         : `${label} does not match the log's Merkle root (records altered, removed or reordered)`;
     }
-    if (this.stations.get(p.cp.stationId) !== p.cp.stationPublicKey)
-      return `${label} is signed by a station whose key is not declared in the log`;
+    const signer = this.stations.signerProblem(p.cp.stationId, p.cp.stationPublicKey);
+    if (signer) return `${label} ${signer}`;
     if (p.cp.time < last.time) return `${label} is older than the records it covers`;
     for (const co of p.cp.cosignatures) {
       const key = this.enrolled.get(co.signer);
@@ -255,7 +283,12 @@ export class LogVerifier {
         );
     }
     const own = this.all.filter((p) => !p.trusted);
-    const newest = own.reduce((m, p) => Math.max(m, p.cp.treeSize), 0);
+    const newest = own.reduce<PendingCheckpoint | undefined>(
+      (m, p) => (m === undefined || p.cp.treeSize > m.cp.treeSize ? p : m),
+      undefined,
+    );
+    const pinProblem = this.pinProblem(newest);
+    if (pinProblem) return this.fail(pinProblem.seq, pinProblem.reason);
     const trusted = this.all.find((p) => p.trusted);
     return {
       ok: true,
@@ -263,10 +296,49 @@ export class LogVerifier {
       rootHash: this.tree.root().toString('hex'),
       headHash: this.lastHash,
       checkpointCount: own.length,
-      uncheckpointedTail: n - newest,
+      // A matched checkpoint's audit.checkpoint record directly follows it (checked in semanticProblem).
+      uncheckpointedTail: newest ? n - newest.cp.treeSize - 1 : n,
       ...(trusted ? { trustedCheckpointSize: trusted.cp.treeSize } : {}),
+      stations: this.stations.declarations,
+      participantKeys: this.participantKeys,
+      pinned: this.stations.pinned,
     };
   }
+
+  /**
+   * With pinned stations, the newest checkpoint (which covers every record before it) must be signed by
+   * a pinned station or one it introduced; otherwise nothing in the log is vouched for by a trusted key.
+   */
+  private pinProblem(newest: PendingCheckpoint | undefined): { seq: number; reason: string } | undefined {
+    if (!this.stations.pinned) return undefined;
+    const decls = this.stations.declarations;
+    const first = decls[0];
+    if (!first) return { seq: 0, reason: 'the log declares no station key' };
+    if (!newest)
+      return {
+        seq: 0,
+        reason: 'the log has no signed checkpoint, so no pinned station vouches for any of it',
+      };
+    const signer = decls.find((d) => d.stationId === newest.cp.stationId);
+    if (signer?.trusted) return undefined;
+    return {
+      seq: first.seq,
+      reason: `the log is signed by station ${newest.cp.stationId} (fingerprint ${signer?.fingerprint ?? keyFingerprint(newest.cp.stationPublicKey)}), which is not a station you pinned nor one introduced by it`,
+    };
+  }
+}
+
+/** The audit.checkpoint record repeats its checkpoint; nothing in it may differ (it is not signed itself). */
+function checkpointRecordMismatch(r: AuditRecord, cp: SignedCheckpoint): string | undefined {
+  const p = r.payload;
+  const cosigners = cp.cosignatures.map((c) => c.signer);
+  if (p['time'] !== cp.time) return 'gives another time than its checkpoint';
+  if (r.ceremonyId !== cp.ceremonyId) return 'names another ceremony than its checkpoint';
+  if (r.stationId !== cp.stationId) return 'is written by another station than the one that signed it';
+  const listed = p['cosigners'] as unknown[];
+  if (listed.length !== cosigners.length || listed.some((c, i) => c !== cosigners[i]))
+    return 'lists other co-signers than its checkpoint';
+  return undefined;
 }
 
 /** Verifies a whole log held in memory (see LogVerifier for what is checked). */
@@ -274,10 +346,12 @@ export function verifyLog(input: {
   records: readonly AuditRecord[];
   checkpoints: readonly SignedCheckpoint[];
   trustedCheckpoint?: SignedCheckpoint;
+  pinnedStations?: readonly string[];
 }): VerifyResult {
   const v = new LogVerifier({
     checkpoints: input.checkpoints,
     ...(input.trustedCheckpoint ? { trustedCheckpoint: input.trustedCheckpoint } : {}),
+    ...(input.pinnedStations ? { pinnedStations: input.pinnedStations } : {}),
   });
   for (const r of input.records) if (v.add(r)) break;
   return v.finish();

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { canonicalString } from '../../../src-shared/audit/canonical-json.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
@@ -11,18 +10,7 @@ import { writeNewFileAtomic } from '../../media/new-file.js';
 /** Reports and checkpoints hold no secret and are meant to be handed to auditors. */
 const REPORT_MODE = 0o644;
 import { type CliIO, type Command, reportError, usageError } from '../io.js';
-
-const verifyUsage = `keyrite audit verify DB [--checkpoint FILE]
-
-Checks a ceremony log from its bytes alone (read-only, no station key needed): hash chain, Merkle
-tree, checkpoint signatures and co-signatures, record schemas. With --checkpoint, also proves the log
-extends a checkpoint you kept earlier (keyrite audit checkpoint). Exit 0 intact, 1 anything wrong
-(the first bad record and why), 2 unreadable.
-
-  --checkpoint FILE   a checkpoint saved earlier, which the log must extend
-
-example:
-  keyrite audit verify ceremony/audit.db --checkpoint kept-checkpoint.json`;
+import { verify, verifyUsage } from './audit-verify.js';
 
 const exportUsage = `keyrite audit export DB --format jsonl|csv|html --out FILE
 
@@ -55,73 +43,6 @@ ${checkpointUsage.split('\n\n')[0]}
   checkpoint  writes the newest signed checkpoint, for an auditor to keep
 
 keyrite audit verify --help (export, checkpoint) explains each.`;
-
-function readCheckpointFile(file: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new KeyriteError(
-      'CHECKPOINT_UNREADABLE',
-      `cannot read checkpoint file ${file}`,
-      'pass the file written by keyrite audit checkpoint',
-      { cause: e },
-    );
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    // Not JSON: verification reports it as a malformed trusted checkpoint (exit 1).
-    return { malformed: true };
-  }
-}
-
-function verify(args: string[], io: CliIO): number {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { checkpoint: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const [db, ...extra] = positionals;
-  if (db === undefined || extra.length > 0) throw usageError('audit verify takes one database path', usage);
-  let trusted: unknown;
-  let outcome;
-  try {
-    trusted = values.checkpoint === undefined ? undefined : readCheckpointFile(values.checkpoint);
-    outcome = verifyDatabase(db, trusted);
-  } catch (e) {
-    return reportError(io, e, 2);
-  }
-  const { result, warnings, badRecord } = outcome;
-  for (const w of warnings) io.err(`keyrite: warning: ${w}`);
-  if (!result.ok) {
-    io.out(`audit log FAILED verification: ${db}`);
-    io.out(
-      result.firstBadSeq > 0
-        ? `  first bad record: ${result.firstBadSeq}`
-        : '  problem is not tied to one record',
-    );
-    io.out(`  why: ${result.reason}`);
-    if (badRecord) {
-      // As stored, which may itself be the altered part; JSON quoting keeps control characters visible.
-      io.out(
-        `  as stored: time ${JSON.stringify(badRecord.time)}, ceremony ${JSON.stringify(badRecord.ceremonyId)}, actor ${JSON.stringify(badRecord.actor)}, type ${JSON.stringify(badRecord.type)}`,
-      );
-    }
-    return 1;
-  }
-  io.out(`audit log intact: ${db}`);
-  io.out(`  records: ${result.recordCount}, signed checkpoints: ${result.checkpointCount}`);
-  io.out(`  merkle root: ${result.rootHash}`);
-  io.out(`  root words (first 8 bytes): ${toPgpWords(result.rootHash.slice(0, 16)).join(' ')}`);
-  if (result.trustedCheckpointSize !== undefined)
-    io.out(`  extends your checkpoint at tree size ${result.trustedCheckpointSize}: yes`);
-  if (result.uncheckpointedTail > 0)
-    io.out(
-      `  note: ${result.uncheckpointedTail} record(s) after the newest checkpoint are protected by the hash chain only`,
-    );
-  return 0;
-}
 
 function exportLog(args: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({

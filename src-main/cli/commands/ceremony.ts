@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
@@ -17,6 +17,9 @@ import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../../cer
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { assertEmptyDir } from '../../ceremony/rehearsal.js';
 import { generatePassphrase } from '../../secrets/diceware.js';
+import type { StationKey } from '../../audit/station-key.js';
+import { readFromFd, readSecretInputFile } from '../secret-input.js';
+import { stationOptionsUsage, suppliedStationPassphrase, unlockStationForCli } from '../station-unlock.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
                      [--resume] [--yes]
@@ -28,20 +31,21 @@ or --profile; the region is the plan's.
 
   --plan FILE        the reviewed ceremony plan (YAML or JSON)
   --out DIR          the ceremony directory, new or empty (audit.db, report.html, shares/, import/)
-  --station-key FILE this station's Ed25519 key (created on first use, mode 0600), which signs every
-                     ceremony log the station writes; give the same file to status and exception;
-                     default: a key inside DIR
+${stationOptionsUsage}
+                     The station key signs every ceremony log the station writes; give the same file
+                     to status and exception. Its fingerprint is printed for auditors to pin.
   --profile P        AWS shared-config profile
   --endpoint URL     a KMS endpoint override (e.g. the Keyrite emulator)
   --resume           continue the ceremony in DIR after an interruption (no --plan needed)
   --yes              do not ask the administrator to type the plan digest check and witnesses to sign off
                      (for scripted runs against the emulator only)
-  --passphrase-fd N  (tests) custodian passphrases, one per line in plan order, from file descriptor N
+  --passphrase-fd N  (tests, scripts) custodian passphrases, one per line in plan order, from descriptor N
+  --passphrase-file FILE  the same from a file (works through npx, which does not pass descriptors on)
 
 example:
   keyrite ceremony run --plan ceremony.yaml --out /media/ceremony-2026-12 --station-key ~/.keyrite/station.key`;
 
-const statusUsage = `keyrite ceremony status --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
+const statusUsage = `keyrite ceremony status --out DIR [--station-key FILE] [--station-passphrase-file FILE] [--profile P] [--endpoint URL]
 
 Shows where the ceremony in DIR stands: each step's status, whether it needs the quorum, its error,
 and what recovery found after an interruption.
@@ -87,6 +91,9 @@ export const command: Command = {
         yes: { type: 'boolean', default: false },
         'passphrase-fd': { type: 'string' },
         'station-key': { type: 'string' },
+        'station-passphrase-file': { type: 'string' },
+        'station-passphrase-fd': { type: 'string' },
+        'passphrase-file': { type: 'string' },
         step: { type: 'string' },
         witness: { type: 'string' },
         text: { type: 'string' },
@@ -116,6 +123,9 @@ interface RunFlags {
   yes?: boolean | undefined;
   'passphrase-fd'?: string | undefined;
   'station-key'?: string | undefined;
+  'station-passphrase-file'?: string | undefined;
+  'station-passphrase-fd'?: string | undefined;
+  'passphrase-file'?: string | undefined;
   step?: string | undefined;
   witness?: string | undefined;
   text?: string | undefined;
@@ -138,10 +148,14 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     : JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
   const { plan } = validatePlan(planDoc);
   const fd = v['passphrase-fd'];
-  if (fd !== undefined && !/^\d+$/.test(fd))
-    throw usageError('--passphrase-fd takes a file descriptor number', usage);
   const ids = plan.participants.custodians.map((c) => c.id);
-  const supplied = fd !== undefined ? RehearsalCustodians.fromLines(ids, readFileSync(Number(fd))) : null;
+  const lines =
+    fd !== undefined
+      ? readFromFd(fd, '--passphrase-fd')
+      : v['passphrase-file']
+        ? readSecretInputFile(v['passphrase-file'])
+        : undefined;
+  const supplied = lines ? RehearsalCustodians.fromLines(ids, lines) : null;
   const readSecret = io.readSecretLine ?? readSecretLineFromTty;
   if (!supplied && !io.readSecretLine && !process.stdin.isTTY)
     throw new KeyriteError(
@@ -149,7 +163,11 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
       'keyrite ceremony run needs a terminal for the custodians’ passphrases',
       'run it in a terminal (tests pass --passphrase-fd)',
     );
-  if (!v.resume) assertEmptyDir(out);
+  if (!v.resume) {
+    assertEmptyDir(out);
+    mkdirSync(out, { recursive: true, mode: 0o700 });
+  }
+  const station = await stationOption(io, out, v);
 
   const askPassphrase = async (id: string, purpose: string): Promise<SecretBuffer> => {
     if (supplied) return supplied.passphrase(id);
@@ -189,7 +207,7 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     ...testOptions(),
     componentSource,
     privateNotice,
-    ...stationOption(v),
+    ...station,
   };
   const kms = kmsFor(plan.target.region, v);
   const svc = v.resume
@@ -281,9 +299,10 @@ async function confirmGenerated(
   }
 }
 
-/** The station key for this run; status and exception need the same --station-key as run. */
-function stationOption(v: RunFlags): { stationKeyPath?: string } {
-  return v['station-key'] ? { stationKeyPath: path.resolve(v['station-key']) } : {};
+/** The station key for this run, unsealed; status and exception need the same --station-key as run. */
+async function stationOption(io: CliIO, out: string, v: RunFlags): Promise<{ stationKey: StationKey }> {
+  const file = v['station-key'] ? path.resolve(v['station-key']) : path.join(out, 'station-ed25519.key');
+  return { stationKey: (await unlockStationForCli(io, file, suppliedStationPassphrase(v))).key };
 }
 
 function testOptions() {
@@ -296,7 +315,7 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
   const svc = await CeremonyService.open({
     dir: out,
     kms: kmsFor(plan.target.region, v),
-    options: stationOption(v),
+    options: await stationOption(io, out, v),
   });
   try {
     if (sub === 'exception') {

@@ -1,14 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Command, usageError } from '../io.js';
+import { type CliIO, type Command, usageError } from '../io.js';
+import type { StationKey } from '../../audit/station-key.js';
+import { readFromFd, readSecretInputFile } from '../secret-input.js';
+import {
+  STATION_PASSPHRASE_ENV,
+  type StationFlags,
+  stationOptionsUsage,
+  suppliedStationPassphrase,
+  unlockStationForCli,
+} from '../station-unlock.js';
 import { defaultRehearsalPlan } from '../../ceremony/default-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
-import { defaultPlanBase, runRehearsal } from '../../ceremony/rehearsal.js';
+import { assertEmptyDir, defaultPlanBase, runRehearsal } from '../../ceremony/rehearsal.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { words } from '../../ceremony/steps/setup-steps.js';
 
-const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume]
+const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume] [--station-key FILE]
 
 Runs a whole key ceremony headlessly against the embedded KMS emulator (or the emulator at URL),
 with rehearsal custodians whose passphrases are generated and kept in memory only. Writes
@@ -18,12 +27,30 @@ and the final key state. DIR must be new or empty.
   --out DIR        where the ceremony's files go
   --plan FILE      a ceremony plan (YAML or JSON); default: the built-in rehearsal plan
   --endpoint URL   a running emulator, e.g. http://127.0.0.1:4599 (keyrite emulator)
-  --resume         continue the ceremony in DIR after an interruption (needs --passphrase-fd)
+  --resume         continue the ceremony in DIR after an interruption (needs the custodian and
+                   station passphrases of the first run)
   --passphrase-fd N  read custodian passphrases (one per line, plan order) from file descriptor N
+  --passphrase-file FILE  the same from a file
+
+The log is signed by a one-time station key that never touches the disk, unless a station passphrase
+or --station-key is given: then by a station key sealed under that passphrase (needed to resume).
+${stationOptionsUsage}
 
 example:
   keyrite rehearse --out rehearsal-1
   keyrite rehearse --plan ceremony.yaml --out rehearsal-2 --endpoint http://127.0.0.1:4599`;
+
+/**
+ * A sealed station key when a station passphrase or key file is given (a resumable rehearsal); none
+ * otherwise (the engine then signs with a one-time key that never touches the disk).
+ */
+async function rehearsalStation(io: CliIO, out: string, v: StationFlags): Promise<StationKey | undefined> {
+  const supplied = suppliedStationPassphrase(v);
+  if (!supplied && !v['station-key']) return undefined;
+  const file = v['station-key'] ? path.resolve(v['station-key']) : path.join(out, 'station-ed25519.key');
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  return (await unlockStationForCli(io, file, supplied)).key;
+}
 
 export const command: Command = {
   usage,
@@ -36,29 +63,48 @@ export const command: Command = {
         endpoint: { type: 'string' },
         resume: { type: 'boolean', default: false },
         'passphrase-fd': { type: 'string' },
+        'passphrase-file': { type: 'string' },
+        'station-key': { type: 'string' },
+        'station-passphrase-file': { type: 'string' },
+        'station-passphrase-fd': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
     });
     if (!values.out) throw usageError('--out DIR is required', usage);
-    if (values.resume && !values['passphrase-fd'])
+    if (values.resume && !values['passphrase-fd'] && !values['passphrase-file'])
       throw usageError(
-        '--resume needs --passphrase-fd: rehearsal passphrases are otherwise lost with the process',
+        '--resume needs --passphrase-fd or --passphrase-file: rehearsal passphrases are otherwise lost with the process',
         usage,
       );
     const fd = values['passphrase-fd'];
-    if (fd !== undefined && !/^\d+$/.test(fd))
-      throw usageError('--passphrase-fd takes a file descriptor number', usage);
+    const lines =
+      fd !== undefined
+        ? readFromFd(fd, '--passphrase-fd')
+        : values['passphrase-file']
+          ? readSecretInputFile(values['passphrase-file'])
+          : undefined;
+    const out = path.resolve(values.out);
+    if (!values.resume) assertEmptyDir(out);
+    const stationKey = await rehearsalStation(io, out, values);
+    if (values.resume && !stationKey)
+      throw usageError(
+        `--resume needs the station passphrase (--station-passphrase-file, --station-passphrase-fd or ${STATION_PASSPHRASE_ENV}): the first run's one-time station key is gone`,
+        usage,
+      );
     const planDoc = values.plan ? readPlanFile(values.plan) : defaultRehearsalPlan();
     const result = await runRehearsal({
-      out: path.resolve(values.out),
+      out,
       planDoc,
       planBase: defaultPlanBase(values.plan),
       ...(values.endpoint ? { endpoint: values.endpoint } : {}),
       resume: values.resume,
-      ...(fd !== undefined ? { passphraseLines: readFileSync(Number(fd)) } : {}),
+      ...(lines ? { passphraseLines: lines } : {}),
       say: (l) => io.out(l),
-      ...(testScryptCost() ? { engine: { scryptCost: testScryptCost() } } : {}),
+      engine: {
+        ...(testScryptCost() ? { scryptCost: testScryptCost() } : {}),
+        ...(stationKey ? { stationKey } : {}),
+      },
     });
     io.out('');
     io.out(`key ARN:     ${result.keyArn}`);

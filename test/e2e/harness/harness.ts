@@ -1,3 +1,4 @@
+import { fakeKeystore } from '../../unit/ipc/fake-keystore.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +90,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     openWitnessDisplay: async () => {
       state.witnessDisplayRequests += 1;
     },
+    keystore: fakeKeystore(),
     ...options.ports,
   };
   const { services, close: closeServices } = await composeServices(ports, options.engine);

@@ -1,9 +1,10 @@
-import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
 import { type AuditStore, openAuditStore } from '../../../src-main/audit/audit-store.js';
+import type { StationKey } from '../../../src-main/audit/station-key.js';
 import type { CliIO } from '../../../src-main/cli/io.js';
 import { main } from '../../../src-main/cli/main.js';
 
@@ -107,8 +108,21 @@ export function writeCeremony(store: AuditStore, records: number, every = 50, ce
 export function freshLog(dir: string, records = 300): { db: string; stationKey: string } {
   const db = path.join(dir, 'audit.db');
   const stationKey = path.join(dir, 'station.key');
-  const store = openAuditStore(db, { stationKeyPath: stationKey });
+  const store = openAuditStore(db, { stationKey: stationKeyAt(stationKey) });
   writeCeremony(store, records);
   store.close();
   return { db, stationKey };
+}
+
+/**
+ * A station key kept as plain PKCS#8 DER at `file` (created if absent), for tests that reopen a log with
+ * the same station. Keyrite itself never stores a station key unsealed (see station-key.ts).
+ */
+export function stationKeyAt(file: string): StationKey {
+  if (!existsSync(file)) {
+    const pair = generateKeyPairSync('ed25519');
+    writeFileSync(file, pair.privateKey.export({ format: 'der', type: 'pkcs8' }), { mode: 0o600 });
+  }
+  const privateKey = createPrivateKey({ key: readFileSync(file), format: 'der', type: 'pkcs8' });
+  return { privateKey, publicKey: createPublicKey(privateKey) };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
@@ -14,7 +14,7 @@ import {
   userVersion,
 } from '../../../src-main/audit/migrations.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
-import { custodianKey, tempDir } from './fixture.js';
+import { custodianKey, tempDir, stationKeyAt } from './fixture.js';
 
 const objects = (db: Database.Database): string[] =>
   db
@@ -105,14 +105,13 @@ void test('the store opens with WAL, synchronous=FULL and foreign keys, and chec
   assert.throws(() => openAuditDatabase(junk), { code: 'AUDIT_DB_UNREADABLE' });
 });
 
-void test('append and read back across a reopen; the station key is created 0600 and declared once', (t) => {
+void test('append and read back across a reopen; the station key is declared once', (t) => {
   const dir = tempDir(t);
   const db = path.join(dir, 'audit.db');
   let times = 0;
   const clock = (): Date => new Date(Date.UTC(2026, 10, 24, 3, 0, times++ === 3 ? 0 : times));
-  const store = openAuditStore(db, { clock });
-  const keyFile = path.join(dir, 'station-ed25519.key');
-  assert.equal(statSync(keyFile).mode & 0o777, 0o600);
+  const stationKey = stationKeyAt(path.join(dir, 'station.key'));
+  const store = openAuditStore(db, { clock, stationKey });
   const a = store.append({
     ceremonyId: 'c',
     actor: 'admin',
@@ -137,7 +136,7 @@ void test('append and read back across a reopen; the station key is created 0600
   const head = store.head();
   const pub = store.stationPublicKey();
   store.close();
-  const again = openAuditStore(db);
+  const again = openAuditStore(db, { stationKey });
   assert.equal(again.stationPublicKey(), pub);
   assert.deepEqual(again.head(), head);
   assert.deepEqual(again.records({ ceremonyId: 'c' }), [a, b, c]);
@@ -145,16 +144,6 @@ void test('append and read back across a reopen; the station key is created 0600
   assert.equal(again.records({ type: 'station.key' })[0]!.payload['publicKey'], pub);
   again.close();
   assert.equal(verifyDatabase(db).result.ok, true);
-});
-
-void test('a station key readable by others is refused', (t) => {
-  const dir = tempDir(t);
-  const key = path.join(dir, 'k');
-  openAuditStore(path.join(dir, 'a.db'), { stationKeyPath: key }).close();
-  chmodSync(key, 0o644);
-  assert.throws(() => openAuditStore(path.join(dir, 'a.db'), { stationKeyPath: key }), {
-    code: 'STATION_KEY_EXPOSED',
-  });
 });
 
 void test('invalid and secret-looking payloads are refused and nothing is written', (t) => {
@@ -191,8 +180,10 @@ void test('invalid and secret-looking payloads are refused and nothing is writte
 });
 
 void test('intents stay open across a restart until their outcome is recorded', (t) => {
-  const db = path.join(tempDir(t), 'a.db');
-  const s1 = openAuditStore(db);
+  const dir = tempDir(t);
+  const db = path.join(dir, 'a.db');
+  const stationKey = stationKeyAt(path.join(dir, 'station.key'));
+  const s1 = openAuditStore(db, { stationKey });
   const i1 = s1.intent({
     ceremonyId: 'c',
     actor: 'admin',
@@ -208,7 +199,7 @@ void test('intents stay open across a restart until their outcome is recorded', 
     payload: {},
   });
   s1.close();
-  const s2 = openAuditStore(db);
+  const s2 = openAuditStore(db, { stationKey });
   assert.deepEqual(
     s2.openIntents().map((r) => r.seq),
     [i1.seq, i2.seq],
@@ -298,7 +289,8 @@ void test('acknowledged appends survive the writer being killed (SIGKILL)', asyn
   writeFileSync(
     script,
     `import { openAuditStore } from ${JSON.stringify(storeModule)};
-     const s = openAuditStore(${JSON.stringify(db)});
+     import { stationKeyAt } from ${JSON.stringify(path.resolve('test/integration/audit/fixture.ts'))};
+     const s = openAuditStore(${JSON.stringify(db)}, { stationKey: stationKeyAt(${JSON.stringify(path.join(dir, 'station.key'))}) });
      for (let i = 0; ; i++) {
        const r = s.append({ ceremonyId: 'c', actor: 'w', type: 'note', payload: { text: 'n' + i } });
        process.stdout.write(r.seq + '\\n');
@@ -329,7 +321,7 @@ void test('acknowledged appends survive the writer being killed (SIGKILL)', asyn
     v.result.ok && v.result.recordCount >= acknowledged,
     `records ${v.result.ok && v.result.recordCount} < acknowledged ${acknowledged}`,
   );
-  const reopened = openAuditStore(db);
+  const reopened = openAuditStore(db, { stationKey: stationKeyAt(path.join(dir, 'station.key')) });
   assert.ok(reopened.head().seq >= acknowledged);
   reopened.close();
 });

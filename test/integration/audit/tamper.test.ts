@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { cli, freshLog, tempDir, writeCeremony } from './fixture.js';
+import { cli, freshLog, tempDir, writeCeremony, stationKeyAt } from './fixture.js';
 
 /** Small seeded PRNG so a failing case can be replayed from the seed printed with it. */
 function prng(seed: number): (n: number) => number {
@@ -258,19 +258,19 @@ void test('a forked log, even one signed with the station key, is detected with 
   const dir = tempDir(t);
   const db = path.join(dir, 'audit.db');
   const key = path.join(dir, 'station.key');
-  let store = openAuditStore(db, { stationKeyPath: key });
+  let store = openAuditStore(db, { stationKey: stationKeyAt(key) });
   writeCeremony(store, 60, 30);
   store.close();
   const fork = path.join(dir, 'fork.db');
   copyFileSync(db, fork);
-  store = openAuditStore(db, { stationKeyPath: key });
+  store = openAuditStore(db, { stationKey: stationKeyAt(key) });
   writeCeremony(store, 120, 30, 'cer-2');
   store.close();
   const kept = path.join(dir, 'kept.json');
   assert.equal((await cli('audit', 'checkpoint', db, '--out', kept)).code, 0);
 
   // The forger rewrites history from record 60 on, with the real station key, and signs new checkpoints.
-  const forged = openAuditStore(fork, { stationKeyPath: key });
+  const forged = openAuditStore(fork, { stationKey: stationKeyAt(key) });
   writeCeremony(forged, 200, 30, 'cer-forged');
   forged.close();
   assert.equal((await cli('audit', 'verify', fork)).code, 0, 'the fork is self-consistent on its own');
@@ -279,7 +279,7 @@ void test('a forked log, even one signed with the station key, is detected with 
   assert.match(r.out, /forked or rewritten/);
 
   // The honest log keeps growing and still extends what the auditor kept.
-  store = openAuditStore(db, { stationKeyPath: key });
+  store = openAuditStore(db, { stationKey: stationKeyAt(key) });
   writeCeremony(store, 150, 30, 'cer-3');
   store.close();
   const ok = await cli('audit', 'verify', db, '--checkpoint', kept);

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
-import { FIXTURES, passphrasesFor, tempDir } from './harness.js';
+import { STATION_PASSPHRASE, FIXTURES, passphrasesFor, tempDir } from './harness.js';
 
 const CLI = path.join(__dirname, 'cli-entry.ts');
 let emu: RunningEmulator;
@@ -21,7 +21,12 @@ void after(async () => {
 function cli(args: string[], fd3?: Buffer): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env: { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' },
+      env: {
+        ...process.env,
+        KEYRITE_TEST: '1',
+        KEYRITE_TEST_SCRYPT_LOG2N: '10',
+        KEYRITE_STATION_PASSPHRASE: STATION_PASSPHRASE,
+      },
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
     let out = '';

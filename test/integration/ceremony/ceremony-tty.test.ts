@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
-import { FIXTURES, tempDir } from './harness.js';
+import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness.js';
 
 /*
  * `keyrite ceremony run` at a real terminal: util-linux `script` gives the CLI a pseudo-terminal, and
@@ -44,7 +44,13 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     emu.url,
   ].join(' ');
   const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-    env: { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10', NODE_NO_WARNINGS: '1' },
+    env: {
+      ...process.env,
+      KEYRITE_TEST: '1',
+      KEYRITE_TEST_SCRYPT_LOG2N: '10',
+      KEYRITE_STATION_PASSPHRASE: STATION_PASSPHRASE,
+      NODE_NO_WARNINGS: '1',
+    },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let shown = '';

@@ -1,3 +1,4 @@
+import { stationKeyAt } from '../audit/fixture.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
@@ -226,7 +227,7 @@ void test('a co-signature by a signer who never enrolled fails verify at that re
 void test('the audit store refuses to append a co-signature that would fail verification', (t) => {
   const db = path.join(tmp.dir, 'store-refuses.db');
   copyFileSync(path.join(dir, 'audit.db'), db);
-  const store = openAuditStore(db, { stationKeyPath: path.join(dir, 'station-ed25519.key') });
+  const store = openAuditStore(db, { stationKey: stationKeyAt(`${dir}.station-key`) });
   t.after(() => store.close());
   const real = realCosignature(log);
   const ceremonyId = log.records.at(-1)?.ceremonyId ?? '';
@@ -249,7 +250,7 @@ void test('after a restart the custodians still co-sign the checkpoint of the op
     const common = {
       dir: cdir,
       kms: kmsPortFromGateway(createKmsGateway({ region: 'us-east-1', endpoint: emu.url })),
-      options: { scryptCost: TEST_SCRYPT },
+      options: { scryptCost: TEST_SCRYPT, stationKey: stationKeyAt(`${cdir}.station-key`) },
     };
     return create
       ? CeremonyService.create({ ...common, planDoc: plan, planBase: tmp.dir })

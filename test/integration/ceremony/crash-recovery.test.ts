@@ -9,7 +9,7 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness.js';
+import { STATION_PASSPHRASE, findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness.js';
 
 /*
  * Kills a real `keyrite rehearse` child with SIGKILL at each step boundary and effect boundary, then
@@ -48,7 +48,12 @@ function runCli(
   crashAt?: string,
 ): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      KEYRITE_TEST: '1',
+      KEYRITE_TEST_SCRYPT_LOG2N: '10',
+      KEYRITE_STATION_PASSPHRASE: STATION_PASSPHRASE,
+    };
     delete env['KEYRITE_CRASH_AT'];
     if (crashAt) env['KEYRITE_CRASH_AT'] = crashAt;
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {

@@ -1,3 +1,4 @@
+import { stationKeyAt } from '../audit/fixture.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +36,9 @@ export function capturingSource(captured: Buffer[], inner: MaterialSource = cspr
   };
 }
 
+/** The station passphrase the CLI tests give through KEYRITE_STATION_PASSPHRASE (meets the policy). */
+export const STATION_PASSPHRASE = 'bench station seal for the test room 7';
+
 export async function rehearse(
   out: string,
   planDoc: unknown,
@@ -46,7 +50,8 @@ export async function rehearse(
     planBase: o.planBase ?? FIXTURES,
     endpoint: o.endpoint,
     ...(o.passphrases ? { passphraseLines: Buffer.from(o.passphrases) } : {}),
-    engine: { scryptCost: TEST_SCRYPT, ...o.engine },
+    // A station key per rehearsal directory, beside it, so a resumed rehearsal signs as the same station.
+    engine: { scryptCost: TEST_SCRYPT, stationKey: stationKeyAt(`${out}.station-key`), ...o.engine },
     say: (l) => o.lines?.push(l),
   });
 }

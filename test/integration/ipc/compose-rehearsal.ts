@@ -1,4 +1,5 @@
 import { composeServices } from '../../../src-main/ipc/compose-services.js';
+import { fakeKeystore } from '../../unit/ipc/fake-keystore.js';
 
 /**
  * The composed services as main.ts builds them, in rehearsal mode with a low scrypt cost, for a data
@@ -15,6 +16,7 @@ export function composeRehearsal(dataDirectory: string, planFile: () => string) 
       chooseFiles: async () => [planFile()],
       chooseSavePath: async () => null,
       openWitnessDisplay: async () => {},
+      keystore: fakeKeystore(),
     },
     { scryptCost: { N: 2 ** 14, r: 8, p: 1 } },
   );

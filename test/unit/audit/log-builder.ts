@@ -3,15 +3,16 @@ import { type SignedCheckpoint, checkpointDigest } from '../../../src-shared/aud
 import { ZERO_HASH } from '../../../src-shared/audit/hashing.js';
 import { publicKeyToBase64, stationIdOf } from '../../../src-shared/audit/keys.js';
 import { CompactRange } from '../../../src-shared/audit/merkle.js';
+import { stationIntroductionDigest } from '../../../src-shared/audit/station-chain.js';
 import { type AuditRecord, computeRecordHash, recordLeafHash } from '../../../src-shared/audit/record.js';
 
 /** Builds a valid log in memory with the shared functions only, as an independent writer would. */
 export class LogBuilder {
   readonly records: AuditRecord[] = [];
   readonly checkpoints: SignedCheckpoint[] = [];
-  readonly stationKey = generateKeyPairSync('ed25519');
-  readonly publicKey = publicKeyToBase64(this.stationKey.publicKey);
-  readonly stationId = stationIdOf(this.publicKey);
+  stationKey = generateKeyPairSync('ed25519');
+  publicKey = publicKeyToBase64(this.stationKey.publicKey);
+  stationId = stationIdOf(this.publicKey);
   private readonly tree = new CompactRange();
   private ms = Date.parse('2026-11-24T00:00:00.000Z');
 
@@ -38,6 +39,30 @@ export class LogBuilder {
     this.records.push(r);
     this.tree.append(recordLeafHash(r.hash));
     return r;
+  }
+
+  /**
+   * Hands the log to a new station key, introduced by a signature of `signer` (default: the current
+   * station, as the rules ask) over `prevHash` (default: the real chain head).
+   */
+  introduce(opts: { signer?: KeyObject; prevHash?: string; omit?: boolean } = {}): void {
+    const previous = { key: this.stationKey.privateKey, id: this.stationId };
+    this.stationKey = generateKeyPairSync('ed25519');
+    this.publicKey = publicKeyToBase64(this.stationKey.publicKey);
+    this.stationId = stationIdOf(this.publicKey);
+    const digest = stationIntroductionDigest({
+      stationId: this.stationId,
+      publicKey: this.publicKey,
+      previousStationId: previous.id,
+      prevHash: opts.prevHash ?? this.records.at(-1)?.hash ?? ZERO_HASH,
+    });
+    const signature = sign(null, digest, opts.signer ?? previous.key).toString('base64');
+    this.add('', 'station', 'station.key', {
+      stationId: this.stationId,
+      publicKey: this.publicKey,
+      algorithm: 'ed25519',
+      ...(opts.omit ? {} : { introduction: { stationId: previous.id, signature } }),
+    });
   }
 
   checkpoint(

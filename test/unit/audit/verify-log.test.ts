@@ -51,8 +51,12 @@ void test('an intact log verifies, with and without a trusted checkpoint', () =>
   });
   assert.equal(r.ok, true);
   assert.equal(r.ok && r.recordCount, b.records.length);
-  assert.equal(r.ok && r.uncheckpointedTail, 1);
+  // The last record is the newest checkpoint's own audit.checkpoint record: nothing is unsealed.
+  assert.equal(r.ok && r.uncheckpointedTail, 0);
   assert.equal(verifyLog({ records: [], checkpoints: [] }).ok, true);
+  b.add('c1', 'admin', 'note', { text: 'after the checkpoint' });
+  const tail = verifyLog({ records: b.records, checkpoints: b.checkpoints });
+  assert.equal(tail.ok && tail.uncheckpointedTail, 1);
 });
 
 void test('an altered payload is found at its record', () => {

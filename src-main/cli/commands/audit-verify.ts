@@ -1,0 +1,168 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
+import type { VerifyOk } from '../../../src-shared/audit/verify-log.js';
+import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { verifyDatabase } from '../../audit/verify-database.js';
+import { type CliIO, reportError, usageError } from '../io.js';
+
+export const verifyUsage = `keyrite audit verify DB [--checkpoint FILE] [--station FINGERPRINT]... [--trusted-stations FILE] [--require-sealed]
+
+  verify      checks the log from its bytes alone (read-only, no station key needed): hash chain,
+              Merkle tree, checkpoint signatures, schemas, and the station's identity: a new station
+              key counts only if the previous station key introduced it. Prints the station's
+              fingerprint (hex and words) and every key the log declares.
+    --checkpoint FILE        a checkpoint you kept earlier (keyrite audit checkpoint): the log must
+                             extend it, so a truncated, rewritten or forked log fails
+    --station FINGERPRINT    the station's key fingerprint as the station showed it (repeatable): the
+                             log's newest checkpoint must be signed by it or by a station it introduced
+    --trusted-stations FILE  fingerprints to pin, one per line (# starts a comment)
+    --require-sealed         fail when records follow the newest checkpoint (an unsealed tail)
+              Exit 0 intact, 1 anything wrong, 2 unreadable.
+
+example:
+  keyrite audit verify ceremony/audit.db --checkpoint kept-checkpoint.json --station 3f9a…(64 hex digits)`;
+
+/** Reads one pinned fingerprint per line; a line may carry a label after the fingerprint. */
+function readTrustedStations(file: string): string[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KeyriteError(
+      'TRUSTED_STATIONS_UNREADABLE',
+      `cannot read the trusted-stations file ${file}`,
+      'one station key fingerprint (64 hex digits) per line',
+      { cause: e },
+    );
+  }
+  const pins: string[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/#.*/, '').trim();
+    if (line === '') return;
+    const fp = normalizeFingerprint(line.split(/\s+/)[0] ?? '');
+    if (!fp)
+      throw new KeyriteError(
+        'TRUSTED_STATIONS_INVALID',
+        `line ${i + 1} of ${file} is not a station key fingerprint`,
+        'one fingerprint (64 hex digits, as the station shows it) per line, optionally followed by a label',
+      );
+    pins.push(fp);
+  });
+  if (pins.length === 0)
+    throw new KeyriteError(
+      'TRUSTED_STATIONS_INVALID',
+      `${file} names no station`,
+      'one station key fingerprint (64 hex digits) per line',
+    );
+  return pins;
+}
+
+function readCheckpointFile(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new KeyriteError(
+      'CHECKPOINT_UNREADABLE',
+      `cannot read checkpoint file ${file}`,
+      'pass the file written by keyrite audit checkpoint',
+      { cause: e },
+    );
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // Not JSON: verification reports it as a malformed trusted checkpoint (exit 1).
+    return { malformed: true };
+  }
+}
+
+const words = (hex: string): string => toPgpWords(hex).join(' ');
+
+function printIdentity(io: CliIO, result: VerifyOk): void {
+  for (const s of result.stations) {
+    io.out(
+      `  station ${s.stationId} (declared at record ${s.seq}${s.introducedBy ? `, introduced by station ${s.introducedBy}` : ''})`,
+    );
+    io.out(`    fingerprint: ${s.fingerprint}`);
+    io.out(`    words:       ${words(s.fingerprint)}`);
+    if (result.pinned)
+      io.out(`    trusted:     ${s.trusted ? 'yes (pinned, or introduced by a pinned station)' : 'no'}`);
+  }
+  if (!result.pinned)
+    io.out(
+      '  note: no station pinned — compare the fingerprint above with the one the station shows, or pass --station FINGERPRINT',
+    );
+  for (const k of result.participantKeys)
+    io.out(
+      `  ${k.role || 'participant'} ${k.name} enrolled at record ${k.seq}: key fingerprint ${k.fingerprint}`,
+    );
+}
+
+export function verify(args: string[], io: CliIO): number {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      checkpoint: { type: 'string' },
+      station: { type: 'string', multiple: true },
+      'trusted-stations': { type: 'string' },
+      'require-sealed': { type: 'boolean', default: false },
+    },
+    allowPositionals: true,
+  });
+  const [db, ...extra] = positionals;
+  if (db === undefined || extra.length > 0)
+    throw usageError('audit verify takes one database path', verifyUsage);
+  let outcome;
+  try {
+    const pins = (values.station ?? []).map((s) => {
+      const fp = normalizeFingerprint(s);
+      if (!fp) throw usageError(`--station ${s} is not a key fingerprint (64 hex digits)`, verifyUsage);
+      return fp;
+    });
+    if (values['trusted-stations']) pins.push(...readTrustedStations(values['trusted-stations']));
+    const trusted = values.checkpoint === undefined ? undefined : readCheckpointFile(values.checkpoint);
+    outcome = verifyDatabase(db, trusted, pins.length > 0 ? pins : undefined);
+  } catch (e) {
+    return reportError(io, e, 2);
+  }
+  const { result, warnings, badRecord } = outcome;
+  for (const w of warnings) io.err(`keyrite: warning: ${w}`);
+  if (!result.ok) {
+    io.out(`audit log FAILED verification: ${db}`);
+    io.out(
+      result.firstBadSeq > 0
+        ? `  first bad record: ${result.firstBadSeq}`
+        : '  problem is not tied to one record',
+    );
+    io.out(`  why: ${result.reason}`);
+    if (badRecord) {
+      // As stored, which may itself be the altered part; JSON quoting keeps control characters visible.
+      io.out(
+        `  as stored: time ${JSON.stringify(badRecord.time)}, ceremony ${JSON.stringify(badRecord.ceremonyId)}, actor ${JSON.stringify(badRecord.actor)}, type ${JSON.stringify(badRecord.type)}`,
+      );
+    }
+    return 1;
+  }
+  const sealedFail = values['require-sealed'] && result.uncheckpointedTail > 0;
+  io.out(`${sealedFail ? 'audit log FAILED verification' : 'audit log intact'}: ${db}`);
+  io.out(`  records: ${result.recordCount}, signed checkpoints: ${result.checkpointCount}`);
+  io.out(`  merkle root: ${result.rootHash}`);
+  io.out(`  root words:  ${words(result.rootHash)}`);
+  printIdentity(io, result);
+  if (result.trustedCheckpointSize !== undefined)
+    io.out(`  extends your checkpoint at tree size ${result.trustedCheckpointSize}: yes`);
+  if (result.uncheckpointedTail > 0) {
+    const from = result.recordCount - result.uncheckpointedTail + 1;
+    io.out(
+      `  unsealed tail: records ${from}–${result.recordCount} (${result.uncheckpointedTail}) follow the newest checkpoint; no station signature covers them, so whoever can write the file could have added or changed them`,
+    );
+  }
+  if (sealedFail) {
+    io.out('  why: --require-sealed, and the log has an unsealed tail');
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,97 @@
+import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { fsError } from './secret-file.js';
+
+/**
+ * Every file Keyrite reads (other than secret material, see secret-file.ts) comes through here: only a
+ * regular file (a FIFO would hang, /dev/zero would never end), at most its kind's cap, read with a
+ * bound that holds even when the file grows while it is read. Callers get bytes or a KeyriteError that
+ * names the file, what it was for and what to do.
+ */
+export const FILE_CAPS = {
+  plan: { what: 'ceremony plan', max: 1024 * 1024 },
+  'import-parameters': { what: 'import parameters', max: 1024 * 1024 },
+  checkpoint: { what: 'checkpoint', max: 64 * 1024 },
+  'trusted-stations': { what: 'trusted-stations', max: 64 * 1024 },
+  share: { what: 'share', max: 1024 * 1024 },
+  'station-key': { what: 'station key', max: 64 * 1024 },
+  passphrase: { what: 'passphrase', max: 4096 },
+  'ceremony-file': { what: 'ceremony', max: 16 * 1024 * 1024 },
+  /** An audit database is opened by SQLite, not read here; only its kind and size are checked. */
+  'audit-db': { what: 'audit database', max: 4 * 1024 * 1024 * 1024 },
+} as const;
+
+export type FileKind = keyof typeof FILE_CAPS;
+
+function notRegular(file: string, kind: FileKind): KeyriteError {
+  const { what } = FILE_CAPS[kind];
+  return new KeyriteError(
+    'FILE_NOT_REGULAR',
+    `${what} ${file} is not a regular file`,
+    `give the ${what} file itself (not a device, pipe or directory)`,
+  );
+}
+
+function tooLarge(file: string, kind: FileKind): KeyriteError {
+  const { what, max } = FILE_CAPS[kind];
+  return new KeyriteError(
+    'FILE_TOO_LARGE',
+    `${what} file ${file} is larger than ${max.toLocaleString('en-US')} bytes`,
+    `this is not a ${what} file Keyrite wrote or accepts; check the path`,
+  );
+}
+
+/** Checks, without opening it, that `file` is a regular file within its kind's cap. */
+export function assertBoundedRegularFile(file: string, kind: FileKind): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch (e) {
+    throw fsError(e, file, FILE_CAPS[kind].what);
+  }
+  if (!st.isFile()) throw notRegular(file, kind);
+  if (st.size > FILE_CAPS[kind].max) throw tooLarge(file, kind);
+}
+
+/** Reads a whole regular file of `kind`, refusing anything else before reading a byte of it. */
+export function readBoundedFile(file: string, kind: FileKind): Buffer {
+  assertBoundedRegularFile(file, kind);
+  let fd: number;
+  try {
+    // O_NONBLOCK: if the path was swapped for a FIFO since the check, open must not wait for a writer.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw fsError(e, file, FILE_CAPS[kind].what);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(file, kind);
+    const max = FILE_CAPS[kind].max;
+    // One byte more than the cap tells a file that grew past it from one that fits exactly.
+    const buf = Buffer.alloc(Math.min(st.size, max) + 1);
+    let off = 0;
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    if (off > max) throw tooLarge(file, kind);
+    if (off !== st.size)
+      throw new KeyriteError(
+        'FILE_READ',
+        `${FILE_CAPS[kind].what} file ${file} changed while it was read`,
+        'make sure nothing else writes to it, then try again',
+      );
+    return buf.subarray(0, off);
+  } catch (e) {
+    if (e instanceof KeyriteError) throw e;
+    throw fsError(e, file, FILE_CAPS[kind].what);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A bounded file as UTF-8 text. */
+export function readBoundedText(file: string, kind: FileKind): string {
+  return readBoundedFile(file, kind).toString('utf8');
+}
