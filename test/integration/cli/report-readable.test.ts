@@ -17,7 +17,13 @@ let page: Page;
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `the report test needs ${CHROMIUM}: install Debian's chromium`);
   dir = mkdtempSync(path.join(tmpdir(), 'keyrite-report-'));
-  const env = isolatedEnv(dir, { KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' });
+  // A station passphrase: the rehearsal's station key is then kept (sealed) in the ceremony directory,
+  // so the exception recorded afterwards is signed by the same station.
+  const env = isolatedEnv(dir, {
+    KEYRITE_TEST: '1',
+    KEYRITE_TEST_SCRYPT_LOG2N: '10',
+    KEYRITE_STATION_PASSPHRASE: 'report bench station seal for the test room 7',
+  });
   const cwd = dir;
   const plan = path.join(ROOT, 'test', 'fixtures', 'plans', 'ecc-sign-grant.yaml');
   const rehearsed = await keyrite(['rehearse', '--plan', plan, '--out', 'ceremony'], { cwd, env });
