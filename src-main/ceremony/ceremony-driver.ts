@@ -110,6 +110,6 @@ export async function driveCeremony(
     }
     await svc.runStep(step);
     const facts = svc.facts();
-    people.say(`✓ ${step}${step === 'generate-material' && facts['kcv'] ? ` — KCV ${facts['kcv']}` : ''}`);
+    people.say(`✓ ${step}${step === 'generate-material' && facts.kcv ? ` — KCV ${facts.kcv}` : ''}`);
   }
 }

@@ -22,6 +22,12 @@ import {
   type StepFacts,
   type StepId,
 } from '../../src-shared/ceremony/state-machine.js';
+import {
+  isRecordOf,
+  readRecord,
+  type CeremonyRecord,
+  type ChallengeFacts,
+} from '../../src-shared/ceremony/records.js';
 import { assertCompatible } from '../../src-shared/wrap/index.js';
 import { checkpointDigest } from '../../src-shared/audit/checkpoint.js';
 import { openAuditStore, type AuditStore } from '../audit/audit-store.js';
@@ -35,18 +41,17 @@ import type { KmsPort } from './kms-port.js';
 import { stepBlocker } from './readiness.js';
 import { needsRealign, realign, reconcile } from './recovery.js';
 import { quorumContext, replayLog } from './replay.js';
-import { makeRuntime, progressSinks, withDefaults, type ProgressEvent } from './runtime-factory.js';
-import type { CosignTarget, EngineOptions, Runtime } from './runtime.js';
-import { runEnroll, runCreateKey, runImportParameters, runPreflight, words } from './steps/setup-steps.js';
 import {
-  recordedCommitments,
-  runBackupShares,
-  runGenerateMaterial,
-  runVerifyShares,
-  runWrap,
-  type ShareFileOnDisk,
-} from './steps/material-steps.js';
-import { runGrant, runHandover, runImport, runVerify } from './steps/import-steps.js';
+  makeRuntime,
+  progressSinks,
+  withDefaults,
+  zeroizeSecrets,
+  type ProgressEvent,
+} from './runtime-factory.js';
+import type { CosignTarget, EngineOptions, Runtime, StepFailure } from './runtime.js';
+import { words } from './steps/setup-steps.js';
+import { recordedCommitments, type ShareFileOnDisk } from './steps/material-steps.js';
+import { STEP_RUNNERS } from './steps/index.js';
 import { buildView, type CeremonyView } from './view.js';
 import { writeReport } from './report.js';
 
@@ -149,18 +154,12 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       );
     const store = openAuditStore(paths.auditDb, auditOptions(opts));
     try {
-      const started = store.records({ type: 'ceremony.started' }).at(-1);
-      if (!started)
-        throw new KeyriteError(
-          'CEREMONY_NOT_FOUND',
-          `no ceremony in ${args.dir}`,
-          'give the directory a ceremony was started in',
-        );
+      const started = startedRecord(store, args.dir);
       const journal = new Journal(store, started.ceremonyId);
       if (!existsSync(paths.planJson) && args.planDoc !== undefined) {
         // Interrupted before plan.json was written: the reviewed plan, if it is the same, restores it.
         const given = validatePlan(args.planDoc);
-        if (given.digest === started.payload['planDigest'])
+        if (given.digest === started.payload.planDigest)
           await journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(given.plan, null, 2) + '\n');
       }
       if (!existsSync(paths.planJson))
@@ -170,7 +169,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
           'pass the reviewed plan file again (--plan) to restore it',
         );
       const { plan, digest } = validatePlan(JSON.parse(readFileSync(paths.planJson, 'utf8')));
-      if (digest !== started.payload['planDigest'])
+      if (digest !== started.payload.planDigest)
         throw new KeyriteError(
           'PLAN_CHANGED',
           'plan.json is not the plan this ceremony started with',
@@ -188,7 +187,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       });
       const svc = new CeremonyService(rt, store);
       replayLog(rt);
-      svc.#recovery = await reconcile(rt, (ev) => svc.#apply(ev));
+      svc.#recovery = await reconcile(rt, (ev, failure) => svc.#apply(ev, failure));
       return svc;
     } catch (e) {
       store.close();
@@ -310,17 +309,18 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     if (rt.challenge && rt.challenge.stepId === stepId && Date.parse(rt.challenge.expiresAt) > now.getTime())
       return rt.challenge;
     const f = rt.state.facts;
-    const facts: StepFacts = pick(f, [
-      'keyArn',
-      'algorithm',
-      'wrappingKeyFingerprint',
-      'kcv',
-      'publicKeyFingerprint',
-      'wrappedKeyDigest',
-      'validTo',
-    ]);
-    facts['planDigest'] = rt.planDigest;
-    facts['keySpec'] = rt.spec;
+    // What the step will act on: where the key and material stand, and the plan that was reviewed.
+    const facts: ChallengeFacts = {
+      ...(f.keyArn !== undefined ? { keyArn: f.keyArn } : {}),
+      ...(f.algorithm !== undefined ? { algorithm: f.algorithm } : {}),
+      ...(f.wrappingKeyFingerprint !== undefined ? { wrappingKeyFingerprint: f.wrappingKeyFingerprint } : {}),
+      ...(f.kcv !== undefined ? { kcv: f.kcv } : {}),
+      ...(f.publicKeyFingerprint !== undefined ? { publicKeyFingerprint: f.publicKeyFingerprint } : {}),
+      ...(f.wrappedKeyDigest !== undefined ? { wrappedKeyDigest: f.wrappedKeyDigest } : {}),
+      ...(f.validTo !== undefined ? { validTo: f.validTo } : {}),
+      planDigest: rt.planDigest,
+      keySpec: rt.spec,
+    };
     const ch: ConfirmationChallenge = {
       ceremonyId: rt.ceremonyId,
       stepId,
@@ -395,7 +395,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       // One co-signature per signer and checkpoint (a second one would fail verification).
       const already = rt.journal
         .records('audit.cosignature')
-        .some((r) => r.payload['treeSize'] === target.treeSize && r.payload['signer'] === signer);
+        .some((r) => r.payload.treeSize === target.treeSize && r.payload.signer === signer);
       if (!already)
         rt.journal.append(
           'audit.cosignature',
@@ -586,7 +586,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     if (needsRealign(rt)) {
       // The world moved (material zeroed by an earlier error, parameters expired): realign first, then
       // the step order below tells the caller what must run now.
-      for (const line of await realign(rt, (ev, extra) => this.#apply(ev, extra))) {
+      for (const line of await realign(rt, (ev, failure) => this.#apply(ev, failure))) {
         this.#recovery.push(line);
         rt.progress(nextStep(rt.state) ?? 'close', 'realigned', line);
       }
@@ -635,7 +635,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     crashPoint(`start:${step}`);
     rt.progress(step, 'started', rt.plan.name);
     try {
-      const facts = await this.#execute(step);
+      const facts = await STEP_RUNNERS[step](rt);
       this.#apply({ kind: 'step-completed', step, facts });
       // A station-signed checkpoint at every step boundary keeps the chain-only tail short; for close it
       // comes after the close record, so the final checkpoint covers every record of the ceremony.
@@ -658,7 +658,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       rt.errors.set(step, { code: err.code, message: err.message, hint: err.hint });
       this.#apply(
         { kind: 'step-failed', step, reason: `${err.code}: ${err.message}` },
-        { code: err.code, message: err.message.slice(0, 1000), hint: err.hint.slice(0, 1000) },
+        { code: err.code, message: err.message, hint: err.hint },
       );
       rt.progress(step, 'failed', err.message);
       throw err;
@@ -684,48 +684,6 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     if (blocker) throw blocker;
   }
 
-  async #execute(step: StepId): Promise<StepFacts> {
-    const rt = this.#rt;
-    switch (step) {
-      case 'enroll':
-        return runEnroll(rt);
-      case 'preflight':
-        return runPreflight(rt);
-      case 'create-key':
-        return runCreateKey(rt);
-      case 'import-parameters':
-        return runImportParameters(rt);
-      case 'generate-material':
-        return runGenerateMaterial(rt);
-      case 'backup-shares':
-        return runBackupShares(rt);
-      case 'verify-shares':
-        return runVerifyShares(rt);
-      case 'wrap':
-        return runWrap(rt);
-      case 'import':
-        return runImport(rt);
-      case 'verify':
-        return runVerify(rt);
-      case 'grant':
-        return runGrant(rt);
-      case 'handover':
-        return runHandover(rt);
-      case 'close':
-        return this.#close();
-    }
-  }
-
-  async #close(): Promise<StepFacts> {
-    const rt = this.#rt;
-    this.#zeroize();
-    rt.journal.append('material.zeroized', {
-      note: 'no key material, share or passphrase remains in memory',
-    });
-    rt.journal.append('ceremony.closed', { status: 'completed', keyArn: rt.state.facts['keyArn'] });
-    return { note: 'closed; the final checkpoint signs the whole log' };
-  }
-
   /** The name a custodian enrolled under: the log's co-signer rules key on it. */
   #custodianName(custodianId: string): string {
     const person = this.#rt.plan.participants.custodians.find((c) => c.id === custodianId);
@@ -733,12 +691,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   #zeroize(): void {
-    const rt = this.#rt;
-    rt.material?.dispose();
-    rt.material = null;
-    for (const s of rt.pendingShares.values()) s.dispose();
-    rt.pendingShares.clear();
-    rt.pendingShareSource = null;
+    zeroizeSecrets(this.#rt);
   }
 
   #assertNext(stepId: StepId): void {
@@ -752,7 +705,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
 
   /** Applies a step event to the state and records it, in that order: the log never holds an illegal move. */
-  #apply(ev: CeremonyEvent, extra: Record<string, unknown> = {}): void {
+  #apply(ev: CeremonyEvent, failure?: StepFailure): void {
     const rt = this.#rt;
     const next = applyEvent(rt.state, ev);
     switch (ev.kind) {
@@ -766,9 +719,9 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       case 'step-failed':
         rt.journal.append('step.failed', {
           stepId: ev.step,
-          code: String(extra['code'] ?? 'FAILED'),
-          message: String(extra['message'] ?? ev.reason).slice(0, 1000),
-          ...(typeof extra['hint'] === 'string' ? { hint: extra['hint'] } : {}),
+          code: failure?.code ?? 'FAILED',
+          message: (failure?.message ?? ev.reason).slice(0, 1000),
+          ...(failure?.hint !== undefined ? { hint: failure.hint.slice(0, 1000) } : {}),
         });
         break;
       case 'rewound':
@@ -789,6 +742,28 @@ function assertStepId(s: string): asserts s is StepId {
     throw new KeyriteError('STEP_UNKNOWN', `there is no step ${s}`, `steps: ${STEPS.join(', ')}`);
 }
 
+/** The record that started the ceremony in this log, read through the catalogue. */
+function startedRecord(
+  store: AuditStore,
+  dir: string,
+): Extract<CeremonyRecord, { type: 'ceremony.started' }> {
+  const row = store.records({ type: 'ceremony.started' }).at(-1);
+  const started = row ? readRecord(row) : undefined;
+  if (started && 'problem' in started)
+    throw new KeyriteError(
+      'AUDIT_RECORD_UNREADABLE',
+      `the ceremony log in ${dir} cannot be read: ${started.problem}`,
+      'run keyrite audit verify on its audit.db',
+    );
+  if (!started || !isRecordOf('ceremony.started', started))
+    throw new KeyriteError(
+      'CEREMONY_NOT_FOUND',
+      `no ceremony in ${dir}`,
+      'give the directory a ceremony was started in',
+    );
+  return started;
+}
+
 function readPlanBase(metaFile: string, fallback: string): string {
   try {
     const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { planDirectory?: unknown };
@@ -796,12 +771,6 @@ function readPlanBase(metaFile: string, fallback: string): string {
   } catch {
     return fallback;
   }
-}
-
-function pick(f: Readonly<StepFacts>, keys: string[]): StepFacts {
-  const out: StepFacts = {};
-  for (const k of keys) if (f[k] !== undefined) out[k] = f[k] as string;
-  return out;
 }
 
 export function spkiFingerprint(spkiB64: string): string {

@@ -1,4 +1,20 @@
+import { KeyriteError } from '../../src-shared/errors.js';
 import type { AuditStore } from '../audit/audit-store.js';
+import {
+  ceremonyRecord,
+  isRecordOf,
+  readRecord,
+  type CeremonyRecord,
+  type JournalRecordType,
+  type PayloadInput,
+  type RecordType,
+} from '../../src-shared/ceremony/records.js';
+import {
+  EFFECTS,
+  type EffectAction,
+  type EffectDetails,
+  type EffectResult,
+} from '../../src-shared/ceremony/effects.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { writeFileAtomic, sha256Of } from '../media/atomic-file.js';
 import { crashPoint } from './crash-point.js';
@@ -6,9 +22,11 @@ import { crashPoint } from './crash-point.js';
 export const STATION = 'station';
 
 /**
- * The ceremony's view of the audit log. Every external effect goes through `effect`: an intent record
- * committed (synchronous=FULL) before the effect, its outcome after, so a reopened ceremony can tell
- * "not attempted" from "attempted, result unknown" and ask the world.
+ * The ceremony's view of the audit log, typed by the record catalogue (src-shared/ceremony/records):
+ * it appends only catalogued records whose payload fits their schema, and reads records back parsed.
+ * Every external effect goes through `effect`: an intent record committed (synchronous=FULL) before
+ * the effect, its outcome after, so a reopened ceremony can tell "not attempted" from "attempted,
+ * result unknown" and ask the world.
  */
 export class Journal {
   readonly store: AuditStore;
@@ -19,12 +37,34 @@ export class Journal {
     this.ceremonyId = ceremonyId;
   }
 
-  append(type: string, payload: Record<string, unknown>, actor = STATION): AuditRecord {
-    return this.store.append({ ceremonyId: this.ceremonyId, actor, type, payload });
+  append<T extends JournalRecordType>(type: T, payload: PayloadInput<T>, actor = STATION): AuditRecord {
+    const parsed = ceremonyRecord.safeParse({ type, payload });
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new KeyriteError(
+        'AUDIT_RECORD_INVALID',
+        `audit record refused: ${type} does not fit the record catalogue at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+        'this is a bug in Keyrite; the log was not changed',
+      );
+    }
+    return this.store.append({ ceremonyId: this.ceremonyId, actor, type, payload: parsed.data.payload });
   }
 
-  records(type?: string): AuditRecord[] {
-    return this.store.records({ ceremonyId: this.ceremonyId, ...(type ? { type } : {}) });
+  /** The ceremony's records (of one type, when given), read through the catalogue. */
+  records(): CeremonyRecord[];
+  records<T extends RecordType>(type: T): Extract<CeremonyRecord, { type: T }>[];
+  records<T extends RecordType>(type?: T): CeremonyRecord[] {
+    const rows = this.store.records({ ceremonyId: this.ceremonyId, ...(type ? { type } : {}) });
+    const all = rows.map(readOrRefuse);
+    return type ? all.filter((r) => isRecordOf(type, r)) : all;
+  }
+
+  /** Open intents of this ceremony, read through the catalogue. */
+  openIntents(): Extract<CeremonyRecord, { type: 'intent' }>[] {
+    return this.store
+      .openIntents(this.ceremonyId)
+      .map(readOrRefuse)
+      .filter((r) => isRecordOf('intent', r));
   }
 
   headHash(): string {
@@ -32,14 +72,15 @@ export class Journal {
   }
 
   /** Runs an external effect bracketed by intent and outcome records; the crash points sit between them. */
-  async effect<T>(
-    action: string,
+  async effect<A extends EffectAction, T>(
+    action: A,
     effect: string,
-    details: Record<string, unknown>,
+    details: EffectDetails<A>,
     run: () => Promise<T> | T,
-    outcome: (result: T) => Record<string, unknown> = () => ({}),
+    outcome: (result: T) => EffectResult<A>,
     label?: string,
   ): Promise<T> {
+    EFFECTS[action].details.parse(details);
     const intent = this.store.intent({
       ceremonyId: this.ceremonyId,
       actor: STATION,
@@ -54,14 +95,19 @@ export class Journal {
       result = await run();
     } catch (e) {
       const code =
-        typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : 'ERROR';
+        typeof e === 'object' && e !== null && 'code' in e ? String(e.code).slice(0, 100) : 'ERROR';
       this.store.outcome(intent.seq, { ok: false, payload: { code } });
       throw e;
     }
     crashPoint(`effect:${action}`);
     if (label) crashPoint(`effect:${action}:${label}`);
-    this.store.outcome(intent.seq, { ok: true, payload: outcome(result) });
+    this.store.outcome(intent.seq, { ok: true, payload: EFFECTS[action].result.parse(outcome(result)) });
     return result;
+  }
+
+  /** Records what recovery found for an intent the station died during. */
+  settle(intentSeq: number, ok: boolean, found: string): void {
+    this.store.outcome(intentSeq, { ok, payload: { reconciled: found } });
   }
 
   /** An atomic file write as an effect; the intent records the digest the file must have. */
@@ -77,4 +123,15 @@ export class Journal {
     );
     return digest;
   }
+}
+
+function readOrRefuse(r: AuditRecord): CeremonyRecord {
+  const read = readRecord(r);
+  if ('problem' in read)
+    throw new KeyriteError(
+      'AUDIT_RECORD_UNREADABLE',
+      `the ceremony log holds a record this Keyrite cannot read: ${read.problem}`,
+      'run keyrite audit verify on the database; a log written by a newer Keyrite needs that version',
+    );
+  return read;
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { nextStep, type CeremonyEvent, type StepId } from '../../src-shared/ceremony/state-machine.js';
 import { sha256OfFile, syncDirectory } from '../media/atomic-file.js';
-import type { Runtime } from './runtime.js';
+import type { Runtime, StepFailure } from './runtime.js';
 import { listShareFiles } from './steps/material-steps.js';
 import { grantSid } from './steps/import-steps.js';
 
@@ -25,41 +25,44 @@ const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-sh
  */
 export async function reconcile(
   rt: Runtime,
-  apply: (ev: CeremonyEvent, extra?: Record<string, unknown>) => void,
+  apply: (ev: CeremonyEvent, failure?: StepFailure) => void,
 ): Promise<string[]> {
   const account: string[] = [];
   const j = rt.journal;
   let importTookEffect = false;
 
-  for (const intent of j.store.openIntents(rt.ceremonyId)) {
-    const action = String(intent.payload['action']);
-    const d = (intent.payload['details'] ?? {}) as Record<string, string>;
+  for (const intent of j.openIntents()) {
+    const p = intent.payload;
     let ok = false;
     let found: string;
-    switch (action) {
+    switch (p.action) {
       case 'media.write-file': {
-        ok = sha256OfFile(path.join(rt.paths.dir, d['file'] ?? '')) === d['digest'];
-        found = ok ? `${d['file']} is on disk, complete` : `${d['file']} was not written`;
+        const d = p.details;
+        ok = sha256OfFile(path.join(rt.paths.dir, d.file)) === d.digest;
+        found = ok ? `${d.file} is on disk, complete` : `${d.file} was not written`;
         break;
       }
+      case 'media.move-files':
+        found = `moving share files to ${p.details.to} may not have finished: check shares/`;
+        break;
       case 'kms.create-key':
         found = `CreateKey may or may not have run; if it did, a PendingImport key tagged keyrite:ceremony=${rt.ceremonyId} is orphaned — schedule its deletion`;
         break;
       case 'kms.create-alias': {
+        const d = p.details;
         try {
-          const k = await rt.kms.describeKey(d['alias'] ?? '');
-          ok = k.arn === d['keyArn'];
+          ok = (await rt.kms.describeKey(d.alias)).arn === d.keyArn;
         } catch {
           ok = false;
         }
-        found = ok ? `alias ${d['alias']} exists` : `alias ${d['alias']} was not created`;
+        found = ok ? `alias ${d.alias} exists` : `alias ${d.alias} was not created`;
         break;
       }
       case 'kms.get-parameters-for-import':
         found = 'import parameters were not kept; they are fetched again';
         break;
       case 'kms.import-key-material': {
-        const k = await rt.kms.describeKey(d['keyArn'] ?? '');
+        const k = await rt.kms.describeKey(p.details.keyArn);
         ok = k.keyState === 'Enabled';
         importTookEffect = ok;
         found = ok
@@ -68,27 +71,23 @@ export async function reconcile(
         break;
       }
       case 'kms.put-key-policy': {
-        const keyId = rt.state.facts['keyId'] ?? '';
-        ok = (await rt.kms.getKeyPolicy(keyId)).includes(`"${grantSid(d['grantee'] ?? '')}"`);
+        const keyId = rt.state.facts.keyId ?? '';
+        ok = (await rt.kms.getKeyPolicy(keyId)).includes(`"${grantSid(p.details.grantee)}"`);
         found = ok ? 'the key policy statement is in place' : 'the key policy was not changed';
         break;
       }
-      default:
-        found = `unknown effect ${action}: treated as not done`;
     }
-    j.store.outcome(intent.seq, { ok, payload: { reconciled: found } });
-    account.push(`${action} (record ${intent.seq}): ${found}`);
+    j.settle(intent.seq, ok, found);
+    account.push(`${p.action} (record ${intent.seq}): ${found}`);
   }
 
-  const running = (Object.entries(rt.state.steps) as [StepId, string][]).find(
-    ([, s]) => s === 'running',
-  )?.[0];
+  const running = rt.state.order.find((s) => rt.state.steps[s] === 'running');
   if (running) {
     if (running === 'import' && importTookEffect) {
       apply({
         kind: 'step-completed',
         step: 'import',
-        facts: { keyArn: rt.state.facts['keyArn'] ?? '', note: 'import completed (found by recovery)' },
+        facts: { keyArn: rt.state.facts.keyArn ?? '', note: 'import completed (found by recovery)' },
       });
       account.push('step import: completed — KMS shows the imported key Enabled');
     } else {
@@ -108,7 +107,7 @@ export async function reconcile(
 export function needsRealign(rt: Runtime): boolean {
   const next = nextStep(rt.state);
   if (!next) return false;
-  const validTo = rt.state.facts['validTo'];
+  const validTo = rt.state.facts.validTo;
   const paramsExpired = validTo !== undefined && Date.parse(validTo) <= rt.opts.clock().getTime();
   const afterParams = ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].includes(
     next,
@@ -124,7 +123,7 @@ export function needsRealign(rt: Runtime): boolean {
  */
 export async function realign(
   rt: Runtime,
-  apply: (ev: CeremonyEvent, extra?: Record<string, unknown>) => void,
+  apply: (ev: CeremonyEvent, failure?: StepFailure) => void,
 ): Promise<string[]> {
   const account: string[] = [];
   const j = rt.journal;
@@ -133,10 +132,10 @@ export async function realign(
   if (!next) return account;
   const idx = (s: StepId) =>
     ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].indexOf(s);
-  const validTo = rt.state.facts['validTo'];
+  const validTo = rt.state.facts.validTo;
   const paramsExpired = validTo !== undefined && Date.parse(validTo) <= rt.opts.clock().getTime();
   const pendingImport = async () => {
-    const keyId = rt.state.facts['keyId'];
+    const keyId = rt.state.facts.keyId;
     if (!keyId) return true;
     return (await rt.kms.describeKey(keyId)).keyState === 'PendingImport';
   };
@@ -196,6 +195,7 @@ async function voidShares(rt: Runtime, account: string[]): Promise<void> {
       for (const f of files) renameSync(f, path.join(dest, path.basename(f)));
       syncDirectory(rt.paths.sharesDir);
     },
+    () => ({}),
   );
   rt.journal.append('backup.voided', { moved: files.length, to: `shares/void-${n}` });
   account.push(`${files.length} share file(s) of the abandoned material moved to shares/void-${n}/`);

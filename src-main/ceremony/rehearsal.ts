@@ -85,9 +85,9 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     const f = svc.facts();
     return {
       ceremonyId: svc.ceremonyId,
-      keyArn: f['keyArn'] ?? '',
-      checkValue: f['kcv'] ?? f['publicKeyFingerprint'] ?? '',
-      keyState: f['keyState'] ?? '',
+      keyArn: f.keyArn ?? '',
+      checkValue: f.kcv ?? f.publicKeyFingerprint ?? '',
+      keyState: f.keyState ?? '',
       recovery: svc.recoveryAccount,
     };
   } finally {

@@ -6,12 +6,7 @@ import {
   type ConfirmationChallenge,
   type QuorumContext,
 } from '../../src-shared/ceremony/confirmation.js';
-import {
-  applyEvent,
-  nextStep,
-  type StepFacts,
-  type StepId,
-} from '../../src-shared/ceremony/state-machine.js';
+import { applyEvent, nextStep } from '../../src-shared/ceremony/state-machine.js';
 import { checkpointDigest } from '../../src-shared/audit/checkpoint.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
 import type { CosignTarget, Runtime } from './runtime.js';
@@ -32,42 +27,31 @@ export function replayLog(rt: Runtime): void {
   let challengeCheckpoint: CosignTarget | null = null;
   const confirmations: Confirmation[] = [];
   for (const r of rt.journal.records()) {
-    const p = r.payload;
     switch (r.type) {
       case 'step.started':
-        rt.state = applyEvent(rt.state, { kind: 'step-started', step: p['stepId'] as StepId });
+        rt.state = applyEvent(rt.state, { kind: 'step-started', step: r.payload.stepId });
         break;
       case 'step.completed':
         rt.state = applyEvent(rt.state, {
           kind: 'step-completed',
-          step: p['stepId'] as StepId,
-          facts: (p['facts'] ?? {}) as StepFacts,
+          step: r.payload.stepId,
+          facts: r.payload.facts,
         });
-        rt.stepFacts.set(p['stepId'] as StepId, (p['facts'] ?? {}) as StepFacts);
+        rt.stepFacts.set(r.payload.stepId, r.payload.facts);
         break;
-      case 'step.failed':
-        rt.state = applyEvent(rt.state, {
-          kind: 'step-failed',
-          step: p['stepId'] as StepId,
-          reason: String(p['message']),
-        });
-        rt.errors.set(p['stepId'] as StepId, {
-          code: String(p['code']),
-          message: String(p['message']),
-          ...(typeof p['hint'] === 'string' ? { hint: p['hint'] } : {}),
-        });
+      case 'step.failed': {
+        const { stepId, code, message, hint } = r.payload;
+        rt.state = applyEvent(rt.state, { kind: 'step-failed', step: stepId, reason: message });
+        rt.errors.set(stepId, { code, message, ...(hint !== undefined ? { hint } : {}) });
         break;
+      }
       case 'step.rewound':
-        rt.state = applyEvent(rt.state, {
-          kind: 'rewound',
-          to: p['stepId'] as StepId,
-          reason: String(p['reason']),
-        });
+        rt.state = applyEvent(rt.state, { kind: 'rewound', to: r.payload.stepId, reason: r.payload.reason });
         break;
       case 'participant.enrolled': {
-        const id = String(p['custodianId']);
+        const id = r.payload.custodianId;
         const e = JSON.parse(readFileSync(rt.paths.custodian(id), 'utf8')) as CustodianEnrollment;
-        if (e.signingPublicKey !== p['publicKey'])
+        if (e.signingPublicKey !== r.payload.publicKey)
           throw new KeyriteError(
             'ENROLLMENT_FILE_CHANGED',
             `custodians/${id}.json does not hold the enrolled key`,
@@ -76,63 +60,51 @@ export function replayLog(rt: Runtime): void {
         rt.enrollments.set(id, e);
         break;
       }
-      case 'step.challenge':
-        lastChallenge = {
-          ceremonyId: rt.ceremonyId,
-          stepId: p['stepId'] as StepId,
-          facts: p['facts'] as StepFacts,
-          chainHead: String(p['chainHead']),
-          nonce: String(p['nonce']),
-          expiresAt: String(p['expiresAt']),
-        };
+      case 'step.challenge': {
+        const { stepId, facts, chainHead, nonce, expiresAt } = r.payload;
+        lastChallenge = { ceremonyId: rt.ceremonyId, stepId, facts, chainHead, nonce, expiresAt };
         confirmations.length = 0;
         challengeCheckpoint = null;
         break;
+      }
       case 'audit.checkpoint':
         // The first checkpoint after a request is the one its custodians co-sign.
         if (lastChallenge && !challengeCheckpoint) {
+          const { treeSize, rootHash, time } = r.payload;
           const body = {
             version: 1 as const,
             ceremonyId: r.ceremonyId,
             stationId: r.stationId,
-            treeSize: p['treeSize'] as number,
-            rootHash: String(p['rootHash']),
-            time: String(p['time']),
+            treeSize,
+            rootHash,
+            time,
           };
-          challengeCheckpoint = {
-            treeSize: body.treeSize,
-            rootHash: body.rootHash,
-            digest: checkpointDigest(body).toString('hex'),
-          };
+          challengeCheckpoint = { treeSize, rootHash, digest: checkpointDigest(body).toString('hex') };
         }
         break;
-      case 'step.confirmed':
-        confirmations.push({
-          custodianId: String(p['custodian']),
-          publicKey: String(p['publicKey']),
-          digest: String(p['digest']),
-          nonce: String(p['nonce']),
-          signature: String(p['signature']),
-        });
+      case 'step.confirmed': {
+        const { custodian, publicKey, digest, nonce, signature } = r.payload;
+        confirmations.push({ custodianId: custodian, publicKey, digest, nonce, signature });
         break;
+      }
       case 'step.quorum-met':
-        rt.usedNonces.add(String(p['nonce']));
-        rt.confirmedBy.set(p['stepId'] as StepId, (p['custodians'] ?? []) as string[]);
+        rt.usedNonces.add(r.payload.nonce);
+        rt.confirmedBy.set(r.payload.stepId, r.payload.custodians);
         break;
       case 'backup.created':
         rt.shareVerified.clear();
         break;
       case 'backup.share-verified':
-        rt.shareVerified.add(String(p['holder']));
+        rt.shareVerified.add(r.payload.holder);
         break;
       case 'ceremony.witness-signoff':
-        rt.witnessSignoffs.add(String(p['witnessId']));
+        rt.witnessSignoffs.add(r.payload.witnessId);
         break;
       case 'witness.exception':
         rt.exceptions.push({
-          stepId: String(p['stepId']),
-          witnessId: String(p['witnessId']),
-          text: String(p['text']),
+          stepId: r.payload.stepId,
+          witnessId: r.payload.witnessId,
+          text: r.payload.text,
           at: r.time,
         });
         break;

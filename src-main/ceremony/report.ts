@@ -1,11 +1,10 @@
 import { verifyLog } from '../../src-shared/audit/verify-log.js';
-import { STEPS } from '../../src-shared/ceremony/state-machine.js';
+import { STEP_CATALOGUE } from '../../src-shared/ceremony/steps.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import { renderReport } from '../audit/report.js';
 import { escapeHtml } from '../audit/report-html.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
 import type { Runtime } from './runtime.js';
-import { STEP_TEXT } from './step-catalog.js';
 import { words } from './steps/setup-steps.js';
 
 /** The ceremony's own summary, placed above the audit log's full, verified report. */
@@ -13,16 +12,18 @@ function summary(rt: Runtime, recovery: readonly string[]): string {
   const f = rt.state.facts;
   const row = (k: string, v: string | undefined) =>
     v ? `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>` : '';
-  const steps = STEPS.map((s) => {
-    const by = rt.confirmedBy.get(s);
-    const ex = rt.exceptions.filter((x) => x.stepId === s);
-    return `<tr><td>${escapeHtml(STEP_TEXT[s].title)}</td><td>${escapeHtml(rt.state.steps[s])}</td><td>${escapeHtml(by ? by.join(', ') : '')}</td><td>${ex
-      .map(
-        (x) =>
-          `<p><strong>exception by ${escapeHtml(x.witnessId)}</strong> (${escapeHtml(x.at)}): ${escapeHtml(x.text)}</p>`,
-      )
-      .join('')}</td></tr>`;
-  }).join('\n');
+  const steps = rt.state.order
+    .map((s) => {
+      const by = rt.confirmedBy.get(s);
+      const ex = rt.exceptions.filter((x) => x.stepId === s);
+      return `<tr><td>${escapeHtml(STEP_CATALOGUE[s].title)}</td><td>${escapeHtml(rt.state.steps[s])}</td><td>${escapeHtml(by ? by.join(', ') : '')}</td><td>${ex
+        .map(
+          (x) =>
+            `<p><strong>exception by ${escapeHtml(x.witnessId)}</strong> (${escapeHtml(x.at)}): ${escapeHtml(x.text)}</p>`,
+        )
+        .join('')}</td></tr>`;
+    })
+    .join('\n');
   return `
 <section class="ceremony-summary">
 <h2>Ceremony summary</h2>
@@ -31,15 +32,15 @@ ${row('Ceremony', rt.ceremonyId)}
 ${row('Plan', rt.plan.name)}
 ${row('Plan digest (SHA-256)', rt.planDigest)}
 ${row('Plan digest (words)', words(rt.planDigest))}
-${row('Key ARN', f['keyArn'])}
+${row('Key ARN', f.keyArn)}
 ${row('Region', rt.plan.target.region)}
 ${row('Key spec', rt.spec)}
 ${row('Wrapping', `${rt.plan.wrapping.algorithm} / ${rt.plan.wrapping.keySpec}`)}
-${row('Wrapping key fingerprint', f['wrappingKeyFingerprint'])}
-${row('KCV', f['kcv'] ? `${f['kcv']} (${f['kcvWords'] ?? ''})` : undefined)}
-${row('Public key fingerprint', f['publicKeyFingerprint'])}
-${row('Key state', f['keyState'])}
-${row('Verification', rt.stepFacts.get('verify')?.['note'])}
+${row('Wrapping key fingerprint', f.wrappingKeyFingerprint)}
+${row('KCV', f.kcv ? `${f.kcv} (${f.kcvWords ?? ''})` : undefined)}
+${row('Public key fingerprint', f.publicKeyFingerprint)}
+${row('Key state', f.keyState)}
+${row('Verification', rt.stepFacts.get('verify')?.note)}
 ${row('Quorum', `${rt.plan.quorum.m} of ${rt.plan.participants.custodians.length}`)}
 </table>
 <h3>Steps</h3>

@@ -71,10 +71,19 @@ export function makeRuntime(a: {
         stepId,
         phase,
         message: message.slice(0, 512),
-        ...(facts ? { facts: viewFacts(facts) } : {}),
+        ...(facts ? { facts: viewFacts(stepId, facts) } : {}),
         at: a.opts.clock().toISOString(),
       }),
   };
   progressSinks.set(rt, emitter);
   return rt;
+}
+
+/** Zeroes every secret the ceremony holds: the material and any shares opened for reconstitution. */
+export function zeroizeSecrets(rt: Runtime): void {
+  rt.material?.dispose();
+  rt.material = null;
+  for (const s of rt.pendingShares.values()) s.dispose();
+  rt.pendingShares.clear();
+  rt.pendingShareSource = null;
 }

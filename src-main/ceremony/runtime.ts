@@ -42,6 +42,13 @@ export interface CosignTarget {
   digest: string;
 }
 
+/** Why a step failed, as people see it and the log records it. */
+export interface StepFailure {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
 export interface WitnessNote {
   stepId: string;
   witnessId: string;
@@ -74,7 +81,7 @@ export interface Runtime {
   witnessSignoffs: Set<string>;
   exceptions: WitnessNote[];
   confirmedBy: Map<StepId, string[]>;
-  errors: Map<StepId, { code: string; message: string; hint?: string }>;
+  errors: Map<StepId, StepFailure>;
   /** The facts each completed step contributed, for the per-step view. */
   stepFacts: Map<StepId, StepFacts>;
   /** Public facts gathered so far (ARNs, fingerprints, digests, KCVs). */

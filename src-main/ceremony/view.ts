@@ -1,33 +1,20 @@
 import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.js';
-import { STEPS, isGuarded, nextStep, type StepFacts } from '../../src-shared/ceremony/state-machine.js';
+import { isGuarded, nextStep, type StepFacts, type StepId } from '../../src-shared/ceremony/state-machine.js';
+import { STEP_CATALOGUE } from '../../src-shared/ceremony/steps.js';
 import { createHash } from 'node:crypto';
 import type { Runtime } from './runtime.js';
 import { stepBlocker } from './readiness.js';
-import { STEP_TEXT } from './step-catalog.js';
 import { words } from './steps/setup-steps.js';
 
 export type { CeremonyView };
 
-/** The facts the UI contract shows; everything else stays in the log and the report. */
-const VIEW_FACTS = [
-  'keyArn',
-  'keyId',
-  'region',
-  'algorithm',
-  'keySpec',
-  'wrappingKeyFingerprint',
-  'wrappingKeyFingerprintWords',
-  'kcv',
-  'kcvWords',
-  'validTo',
-  'note',
-] as const;
-
-/** The subset of facts the UI contract carries (KCV in lower case, as every hex value there). */
-export function viewFacts(f: StepFacts): StepView['facts'] {
+/** The facts a step's catalogue entry says the screen shows (KCV in lower case, as every hex value there). */
+export function viewFacts(step: StepId, f: StepFacts): StepView['facts'] {
   const out: Record<string, string> = {};
-  for (const k of VIEW_FACTS) if (f[k] !== undefined) out[k] = f[k] as string;
-  if (out['kcv']) out['kcv'] = out['kcv'].toLowerCase();
+  for (const k of STEP_CATALOGUE[step].shows) {
+    const v = f[k];
+    if (v !== undefined) out[k] = k === 'kcv' ? v.toLowerCase() : v;
+  }
   return out;
 }
 
@@ -61,7 +48,7 @@ export function buildView(rt: Runtime): CeremonyView {
       ? [{ id: p.auditor.id, name: p.auditor.name, role: 'auditor' as const, enrolled: false }]
       : []),
   ];
-  const steps: StepView[] = STEPS.map((id) => {
+  const steps: StepView[] = rt.state.order.map((id) => {
     const st = rt.state.steps[id];
     const status = st === 'pending' && id === next ? 'ready' : st;
     const err = rt.errors.get(id);
@@ -76,12 +63,12 @@ export function buildView(rt: Runtime): CeremonyView {
     const blocker = id === next ? stepBlocker(rt, id) : null;
     return {
       id,
-      title: STEP_TEXT[id].title,
-      description: STEP_TEXT[id].description,
+      title: STEP_CATALOGUE[id].title,
+      description: STEP_CATALOGUE[id].description,
       status,
       guarded: isGuarded(rt.plan, id),
       confirmedBy: confirmed,
-      facts: st === 'done' ? viewFacts(rt.stepFacts.get(id) ?? {}) : {},
+      facts: st === 'done' ? viewFacts(id, rt.stepFacts.get(id) ?? {}) : {},
       exceptions: rt.exceptions
         .filter((x) => x.stepId === id)
         .map((x) => ({ witnessId: x.witnessId, text: x.text, at: x.at })),

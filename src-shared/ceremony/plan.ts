@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KeyriteError } from '../errors.js';
 import { KEY_MATERIAL_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS } from '../wrap/specs.js';
 import { canonicalDigest, type Canonical } from './canonical.js';
+import { GUARDABLE_STEPS, STEP_CATALOGUE, type GuardableStep } from './steps.js';
 
 /** KMS key specs Keyrite can import material into: exactly the material kinds the wrap module handles. */
 export const PLAN_KEY_SPECS = KEY_MATERIAL_SPECS;
@@ -10,9 +11,12 @@ export type PlanKeySpec = (typeof PLAN_KEY_SPECS)[number];
 export const PLAN_WRAPPING_ALGORITHMS = WRAPPING_ALGORITHMS;
 export const PLAN_WRAPPING_KEY_SPECS = WRAPPING_KEY_SPECS;
 
-/** Steps a plan may put under M-of-N custodian control. */
-export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant'] as const;
-export type GuardableStep = (typeof GUARDABLE_STEPS)[number];
+export { GUARDABLE_STEPS, type GuardableStep };
+
+/** Guarded when a plan names none: the catalogue's `quorum: 'default'` steps, in catalogue order. */
+const DEFAULT_GUARDED = GUARDABLE_STEPS.filter(
+  (s): s is GuardableStep => STEP_CATALOGUE[s].quorum === 'default',
+);
 
 const id = z
   .string()
@@ -63,7 +67,7 @@ export const planSchema = z.strictObject({
     auditor: person.optional(),
   }),
   quorum: z.strictObject({ m: z.number().int().min(1).max(16) }),
-  guardedSteps: z.array(z.enum(GUARDABLE_STEPS)).default(['generate-material', 'backup-shares', 'import']),
+  guardedSteps: z.array(z.enum(GUARDABLE_STEPS)).default(DEFAULT_GUARDED),
   grant: z
     .strictObject({
       accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),

@@ -1,77 +1,91 @@
 import { KeyriteError } from '../errors.js';
-import type { CeremonyPlan, GuardableStep } from './plan.js';
+import type { CeremonyFacts } from './facts.js';
+import type { CeremonyPlan } from './plan.js';
+import { STEP_CATALOGUE, isStepId, type StepId } from './steps.js';
 
-/** The online flow, in order. Steps a plan does not need are skipped, never reordered. */
-export const STEPS = [
-  'enroll',
-  'preflight',
-  'create-key',
-  'import-parameters',
-  'generate-material',
-  'backup-shares',
-  'verify-shares',
-  'wrap',
-  'import',
-  'verify',
-  'grant',
-  'handover',
-  'close',
-] as const;
-export type StepId = (typeof STEPS)[number];
+export { isStepId, type StepId };
+
+/**
+ * A ceremony kind is an ordered sequence of catalogue steps. Today every plan is an import ceremony;
+ * another kind (rotation, a multi-Region import) is another entry here plus the steps it adds to the
+ * catalogue, and the state machine below runs it unchanged.
+ */
+export const CEREMONY_KINDS = {
+  import: [
+    'enroll',
+    'preflight',
+    'create-key',
+    'import-parameters',
+    'generate-material',
+    'backup-shares',
+    'verify-shares',
+    'wrap',
+    'import',
+    'verify',
+    'grant',
+    'handover',
+    'close',
+  ],
+} as const satisfies Record<string, readonly StepId[]>;
+export type CeremonyKind = keyof typeof CEREMONY_KINDS;
+
+/** The import ceremony's steps, in order. Steps a plan does not need are skipped, never reordered. */
+export const STEPS = CEREMONY_KINDS.import;
+
+/** Which kind of ceremony a plan describes (version-1 plans all describe an import). */
+export function planKind(_plan: CeremonyPlan): CeremonyKind {
+  return 'import';
+}
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';
 
 /** Public facts only: ARNs, fingerprints, KCVs, states. Never material. */
-export type StepFacts = Record<string, string>;
+export type StepFacts = CeremonyFacts;
 
 export interface CeremonyState {
   readonly ceremonyId: string;
   readonly planDigest: string;
+  /** The kind's steps in the order they run. */
+  readonly order: readonly StepId[];
   readonly steps: Readonly<Record<StepId, StepStatus>>;
-  readonly facts: Readonly<StepFacts>;
+  readonly facts: Readonly<CeremonyFacts>;
   readonly closed: boolean;
 }
 
 export type CeremonyEvent =
   | { kind: 'step-started'; step: StepId }
-  | { kind: 'step-completed'; step: StepId; facts: StepFacts }
+  | { kind: 'step-completed'; step: StepId; facts: CeremonyFacts }
   | { kind: 'step-failed'; step: StepId; reason: string }
   /** Recovery: the world says an earlier step must run again (e.g. material lost before import). */
   | { kind: 'rewound'; to: StepId; reason: string };
 
-export function isStepId(s: string): s is StepId {
-  return (STEPS as readonly string[]).includes(s);
-}
-
 export function skippedSteps(plan: CeremonyPlan): Set<StepId> {
   const skip = new Set<StepId>();
-  if (!('create' in plan.target.key)) skip.add('create-key');
-  if (!plan.backup.shares) {
-    skip.add('backup-shares');
-    skip.add('verify-shares');
+  for (const id of CEREMONY_KINDS[planKind(plan)]) {
+    const d = STEP_CATALOGUE[id];
+    if ('skipWhen' in d && d.skipWhen(plan)) skip.add(id);
   }
-  if (!plan.grant) skip.add('grant');
   return skip;
 }
 
 export function isGuarded(plan: CeremonyPlan, step: StepId): boolean {
-  return (
-    (plan.guardedSteps as readonly string[]).includes(step) && !skippedSteps(plan).has(step as GuardableStep)
-  );
+  return (plan.guardedSteps as readonly string[]).includes(step) && !skippedSteps(plan).has(step);
 }
 
 export function initialState(ceremonyId: string, planDigest: string, plan: CeremonyPlan): CeremonyState {
   const skip = skippedSteps(plan);
-  const steps = Object.fromEntries(STEPS.map((s) => [s, skip.has(s) ? 'skipped' : 'pending'])) as Record<
-    StepId,
-    StepStatus
-  >;
-  return { ceremonyId, planDigest, steps, facts: {}, closed: false };
+  const order = CEREMONY_KINDS[planKind(plan)];
+  const steps = Object.fromEntries(
+    (Object.keys(STEP_CATALOGUE) as StepId[]).map((s) => [s, skip.has(s) ? 'skipped' : 'pending']),
+  ) as Record<StepId, StepStatus>;
+  // Steps of the catalogue that this kind does not run are never offered.
+  for (const s of Object.keys(steps) as StepId[]) if (!order.includes(s)) steps[s] = 'skipped';
+  return { ceremonyId, planDigest, order, steps, facts: {}, closed: false };
 }
 
 /** The step to run now: the running one, else the first failed or pending one; null when closed. */
 export function nextStep(state: CeremonyState): StepId | null {
-  for (const s of STEPS) {
+  for (const s of state.order) {
     const st = state.steps[s];
     if (st === 'running' || st === 'failed' || st === 'pending') return s;
   }
@@ -101,7 +115,7 @@ export function applyEvent(state: CeremonyState, ev: CeremonyEvent): CeremonySta
     case 'step-completed': {
       if (steps[ev.step] !== 'running') throw outOfOrder(`step ${ev.step} completed without having started`);
       steps[ev.step] = 'done';
-      const closed = ev.step === 'close';
+      const closed = ev.step === state.order[state.order.length - 1];
       return { ...state, steps, facts: { ...state.facts, ...ev.facts }, closed };
     }
     case 'step-failed': {
@@ -110,8 +124,9 @@ export function applyEvent(state: CeremonyState, ev: CeremonyEvent): CeremonySta
       return { ...state, steps };
     }
     case 'rewound': {
-      const from = STEPS.indexOf(ev.to);
-      for (const s of STEPS.slice(from)) if (steps[s] !== 'skipped') steps[s] = 'pending';
+      const from = state.order.indexOf(ev.to);
+      if (from < 0) throw outOfOrder(`step ${ev.to} is not part of this ceremony`);
+      for (const s of state.order.slice(from)) if (steps[s] !== 'skipped') steps[s] = 'pending';
       return { ...state, steps };
     }
   }

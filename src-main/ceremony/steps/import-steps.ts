@@ -1,31 +1,33 @@
 import { constants, createHash, createPublicKey, publicEncrypt, randomBytes, verify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import type { StepFacts } from '../../../src-shared/ceremony/state-machine.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { materialKind } from '../../../src-shared/wrap/index.js';
 import { macProbeMessage } from '../../secrets/material-source.js';
 import type { Runtime } from '../runtime.js';
 import { fileMatches } from './material-steps.js';
 
 function keyIdOf(rt: Runtime): string {
-  const id = rt.facts()['keyId'];
+  const id = rt.facts().keyId;
   if (!id) throw new Error('no key id recorded');
   return id;
 }
 
-export async function runImport(rt: Runtime): Promise<StepFacts> {
+export async function runImport(rt: Runtime): Promise<FactsOf<'import'>> {
   const keyId = keyIdOf(rt);
   const f = rt.facts();
-  if (f['validTo'] && Date.parse(f['validTo']) <= rt.opts.clock().getTime())
+  if (f.validTo && Date.parse(f.validTo) <= rt.opts.clock().getTime())
     throw new KeyriteError(
       'PARAMS_EXPIRED',
-      `the import parameters expired at ${f['validTo']}`,
+      `the import parameters expired at ${f.validTo}`,
       'reopen the ceremony: it restarts from fresh import parameters',
     );
   // Only the blob this ceremony wrapped, byte for byte: a changed file is never imported.
   if (
-    !fileMatches(rt.paths.wrapped, f['wrappedKeyDigest']) ||
-    !fileMatches(rt.paths.importToken, f['importTokenDigest'])
+    !fileMatches(rt.paths.wrapped, f.wrappedKeyDigest) ||
+    !fileMatches(rt.paths.importToken, f.importTokenDigest) ||
+    !f.wrappedKeyDigest ||
+    !f.importTokenDigest
   )
     throw new KeyriteError(
       'IMPORT_FILES_CHANGED',
@@ -48,8 +50,8 @@ export async function runImport(rt: Runtime): Promise<StepFacts> {
     `ImportKeyMaterial ${exp.model}`,
     {
       keyArn: before.arn,
-      wrappedKeyDigest: f['wrappedKeyDigest'],
-      importTokenDigest: f['importTokenDigest'],
+      wrappedKeyDigest: f.wrappedKeyDigest,
+      importTokenDigest: f.importTokenDigest,
       expirationModel: exp.model,
     },
     () =>
@@ -87,7 +89,7 @@ const ECDSA_ALG: Record<string, [string, string]> = {
  *   construction, so the check is weaker: the key is Enabled with EXTERNAL origin and material, and an
  *   Encrypt/Decrypt round trip works. The KCV recorded at generation is what the hand-over carries.
  */
-export async function runVerify(rt: Runtime): Promise<StepFacts> {
+export async function runVerify(rt: Runtime): Promise<FactsOf<'verify'>> {
   const keyId = keyIdOf(rt);
   const f = rt.facts();
   const k = await rt.kms.describeKey(keyId);
@@ -118,7 +120,7 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
     case 'hmac': {
       const alg = `HMAC_SHA_${rt.spec.slice(5)}`;
       const mac = await rt.kms.generateMac(keyId, macProbeMessage(rt.ceremonyId), alg);
-      if (createHash('sha256').update(mac).digest('hex') !== f['macFingerprint'])
+      if (createHash('sha256').update(mac).digest('hex') !== f.macFingerprint)
         throw verifyFailed(k.arn, 'KMS computes a different MAC than the generated key');
       check = 'GenerateMac matches the MAC computed at generation';
       break;
@@ -126,10 +128,10 @@ export async function runVerify(rt: Runtime): Promise<StepFacts> {
     case 'rsa':
     case 'ecc': {
       const spki = await rt.kms.getPublicKey(keyId);
-      if (createHash('sha256').update(spki).digest('hex') !== f['publicKeyFingerprint'])
+      if (createHash('sha256').update(spki).digest('hex') !== f.publicKeyFingerprint)
         throw verifyFailed(k.arn, 'KMS holds a different public key than the generated private key');
       const pub = createPublicKey({ key: spki, format: 'der', type: 'spki' });
-      const usage = f['keyUsage'] || 'ENCRYPT_DECRYPT';
+      const usage = f.keyUsage || 'ENCRYPT_DECRYPT';
       if (kind === 'rsa' && usage === 'ENCRYPT_DECRYPT') {
         const probe = randomBytes(32);
         const ct = publicEncrypt(
@@ -180,7 +182,7 @@ const DEFAULT_GRANT_ACTIONS = [
   'kms:DescribeKey',
 ];
 
-export async function runGrant(rt: Runtime): Promise<StepFacts> {
+export async function runGrant(rt: Runtime): Promise<FactsOf<'grant'>> {
   const grant = rt.plan.grant;
   if (!grant) throw new Error('grant step without a grant');
   const keyId = keyIdOf(rt);
@@ -203,24 +205,25 @@ export async function runGrant(rt: Runtime): Promise<StepFacts> {
     `PutKeyPolicy granting ${grant.accountId}`,
     { grantee: grant.accountId },
     () => rt.kms.putKeyPolicy(keyId, policy),
+    () => ({}),
   );
   return { note: `account ${grant.accountId} granted ${(grant.actions ?? DEFAULT_GRANT_ACTIONS).join(' ')}` };
 }
 
-export async function runHandover(rt: Runtime): Promise<StepFacts> {
+export async function runHandover(rt: Runtime): Promise<FactsOf<'handover'>> {
   const f = rt.facts();
   const lines = [
     'Keyrite key hand-over sheet',
     '',
     `ceremony:      ${rt.ceremonyId}`,
     `plan digest:   ${rt.planDigest}`,
-    `key ARN:       ${f['keyArn'] ?? ''}`,
+    `key ARN:       ${f.keyArn ?? ''}`,
     `region:        ${rt.plan.target.region}`,
     `key spec:      ${rt.spec}`,
-    `key state:     ${f['keyState'] ?? ''}`,
-    f['kcv']
-      ? `KCV:           ${f['kcv']} (${f['kcvWords'] ?? ''})`
-      : `public key:    SHA-256 ${f['publicKeyFingerprint'] ?? ''}`,
+    `key state:     ${f.keyState ?? ''}`,
+    f.kcv
+      ? `KCV:           ${f.kcv} (${f.kcvWords ?? ''})`
+      : `public key:    SHA-256 ${f.publicKeyFingerprint ?? ''}`,
     `expiration:    ${rt.plan.expiration.model}${rt.plan.expiration.model === 'KEY_MATERIAL_EXPIRES' ? ' ' + rt.plan.expiration.validTo : ''}`,
     ...(rt.plan.grant ? [`granted to:    account ${rt.plan.grant.accountId}`] : []),
     '',

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
-import type { StepFacts } from '../../../src-shared/ceremony/state-machine.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import {
   checkValue,
   materialKind,
@@ -25,7 +25,7 @@ export interface ShareFileOnDisk extends SealedShareFile {
 }
 
 function assertParamsFresh(rt: Runtime): void {
-  const validTo = rt.facts()['validTo'];
+  const validTo = rt.facts().validTo;
   // Refuse before any secret exists: material made for expired parameters could never be imported.
   if (validTo && Date.parse(validTo) <= rt.opts.clock().getTime())
     throw new KeyriteError(
@@ -106,7 +106,7 @@ async function produceMaterial(rt: Runtime): Promise<SecretBuffer> {
   }
 }
 
-export async function runGenerateMaterial(rt: Runtime): Promise<StepFacts> {
+export async function runGenerateMaterial(rt: Runtime): Promise<FactsOf<'generate-material'>> {
   assertParamsFresh(rt);
   rt.material?.dispose();
   rt.material = null;
@@ -114,11 +114,11 @@ export async function runGenerateMaterial(rt: Runtime): Promise<StepFacts> {
   try {
     validateMaterial(material, rt.spec);
     const cv = checkValue(material, rt.spec);
-    const facts: StepFacts = { materialMode: rt.plan.material.mode };
+    const facts: FactsOf<'generate-material'> = { materialMode: rt.plan.material.mode };
     const kind = materialKind(rt.spec);
     if (kind === 'symmetric' || kind === 'hmac') {
-      facts['kcv'] = cv.value;
-      facts['kcvWords'] = words(cv.value.toLowerCase());
+      facts.kcv = cv.value;
+      facts.kcvWords = words(cv.value.toLowerCase());
       rt.journal.append('material.kcv', {
         kcv: cv.value,
         scope: rt.plan.material.mode === 'split-knowledge' ? 'combined' : 'material',
@@ -126,10 +126,10 @@ export async function runGenerateMaterial(rt: Runtime): Promise<StepFacts> {
       });
     }
     if (kind === 'hmac')
-      facts['macFingerprint'] = macProbeFingerprint(material, rt.spec as HmacSpec, rt.ceremonyId);
+      facts.macFingerprint = macProbeFingerprint(material, rt.spec as HmacSpec, rt.ceremonyId);
     if (kind === 'rsa' || kind === 'ecc') {
-      facts['publicKeyFingerprint'] = cv.value;
-      facts['note'] = `public key SHA-256 ${cv.value}`;
+      facts.publicKeyFingerprint = cv.value;
+      facts.note = `public key SHA-256 ${cv.value}`;
       rt.journal.append('material.public-key', { publicKeyFingerprint: cv.value, method: cv.kind });
     }
     rt.material = material;
@@ -150,9 +150,9 @@ function requireMaterial(rt: Runtime): SecretBuffer {
   return rt.material;
 }
 
-export async function runBackupShares(rt: Runtime): Promise<StepFacts> {
+export async function runBackupShares(rt: Runtime): Promise<FactsOf<'backup-shares'>> {
   const material = requireMaterial(rt);
-  const kcv = rt.facts()['kcv'] ?? rt.facts()['publicKeyFingerprint'] ?? '';
+  const kcv = rt.facts().kcv ?? rt.facts().publicKeyFingerprint ?? '';
   const custodians = rt.plan.participants.custodians;
   const recipients = custodians.map((c) => {
     const e = rt.enrollments.get(c.id);
@@ -186,15 +186,11 @@ export async function runBackupShares(rt: Runtime): Promise<StepFacts> {
 
 /** The commitments recorded when the current shares were made (the last backup.created record). */
 export function recordedCommitments(rt: Runtime): Map<string, string> {
-  const recs = rt.journal.records('backup.created');
-  const last = recs[recs.length - 1];
-  const out = new Map<string, string>();
-  const list = (last?.payload['commitments'] ?? []) as { holder: string; digest: string }[];
-  for (const c of list) out.set(c.holder, c.digest);
-  return out;
+  const last = rt.journal.records('backup.created').at(-1);
+  return new Map((last?.payload.commitments ?? []).map((c) => [c.holder, c.digest]));
 }
 
-export async function runVerifyShares(rt: Runtime): Promise<StepFacts> {
+export async function runVerifyShares(rt: Runtime): Promise<FactsOf<'verify-shares'>> {
   const missing = rt.plan.participants.custodians.filter((c) => !rt.shareVerified.has(c.id));
   if (missing.length > 0)
     throw new KeyriteError(
@@ -205,10 +201,10 @@ export async function runVerifyShares(rt: Runtime): Promise<StepFacts> {
   return { note: `all ${rt.shareVerified.size} shares open and match their commitments` };
 }
 
-export async function runWrap(rt: Runtime): Promise<StepFacts> {
+export async function runWrap(rt: Runtime): Promise<FactsOf<'wrap'>> {
   const material = requireMaterial(rt);
   try {
-    const expected = rt.facts()['wrappingKeyFingerprint'];
+    const expected = rt.facts().wrappingKeyFingerprint;
     const wk = parseWrappingPublicKey(readFileSync(rt.paths.wrappingKey));
     if (wk.fingerprintSha256 !== expected)
       throw new KeyriteError(

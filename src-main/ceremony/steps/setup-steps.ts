@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
-import type { StepFacts } from '../../../src-shared/ceremony/state-machine.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { parseWrappingPublicKey } from '../../../src-shared/wrap/index.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { sha256Of } from '../../media/atomic-file.js';
@@ -12,12 +12,12 @@ export function words(hex: string): string {
   return toPgpWords(hex).join(' ');
 }
 
-export async function runEnroll(rt: Runtime): Promise<StepFacts> {
+export async function runEnroll(rt: Runtime): Promise<FactsOf<'enroll'>> {
   return { note: `${rt.enrollments.size} custodian(s) enrolled` };
 }
 
 /** Identity, region and key state, before anything changes in the account. */
-export async function runPreflight(rt: Runtime): Promise<StepFacts> {
+export async function runPreflight(rt: Runtime): Promise<FactsOf<'preflight'>> {
   const who = await rt.kms.callerIdentity();
   if (who.account !== rt.plan.target.accountId)
     throw new KeyriteError(
@@ -109,14 +109,13 @@ async function aliasTarget(rt: Runtime, alias: string): Promise<string | null> {
 
 /** The key an earlier, interrupted run of create-key made, if the log shows it. */
 function createdKey(rt: Runtime): { keyArn: string; keyId: string } | null {
-  const outcomes = rt.journal
-    .records('outcome')
-    .filter((r) => r.payload['action'] === 'kms.create-key' && r.payload['ok'] === true);
-  const d = outcomes.at(-1)?.payload['details'] as { keyArn?: string; keyId?: string } | undefined;
-  return d?.keyArn && d.keyId ? { keyArn: d.keyArn, keyId: d.keyId } : null;
+  let created: { keyArn: string; keyId: string } | null = null;
+  for (const { payload: p } of rt.journal.records('outcome'))
+    if (p.action === 'kms.create-key' && p.ok && 'keyArn' in p.details) created = p.details;
+  return created;
 }
 
-export async function runCreateKey(rt: Runtime): Promise<StepFacts> {
+export async function runCreateKey(rt: Runtime): Promise<FactsOf<'create-key'>> {
   if (!('create' in rt.plan.target.key)) throw new Error('create-key step on a plan without a key to create');
   const c = rt.plan.target.key.create;
   const keyUsage = c.keyUsage ?? defaultKeyUsage(rt.spec);
@@ -141,15 +140,19 @@ export async function runCreateKey(rt: Runtime): Promise<StepFacts> {
     });
   if (c.alias !== undefined && (await aliasTarget(rt, c.alias)) !== key.arn) {
     const alias = c.alias;
-    await rt.journal.effect('kms.create-alias', `CreateAlias ${alias}`, { alias, keyArn: key.arn }, () =>
-      rt.kms.createAlias(alias, key.keyId),
+    await rt.journal.effect(
+      'kms.create-alias',
+      `CreateAlias ${alias}`,
+      { alias, keyArn: key.arn },
+      () => rt.kms.createAlias(alias, key.keyId),
+      () => ({}),
     );
   }
   return { keyArn: key.arn, keyId: key.keyId, keySpec: rt.spec, keyUsage, note: `key state ${key.keyState}` };
 }
 
-export async function runImportParameters(rt: Runtime): Promise<StepFacts> {
-  const keyId = rt.facts()['keyId'];
+export async function runImportParameters(rt: Runtime): Promise<FactsOf<'import-parameters'>> {
+  const keyId = rt.facts().keyId;
   if (!keyId) throw new Error('no key id before import-parameters');
   const { algorithm, keySpec } = rt.plan.wrapping;
   const p = await rt.journal.effect(

@@ -248,11 +248,9 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     svc.report();
     const f = svc.facts();
     io.out('');
-    io.out(`key ARN:     ${f['keyArn'] ?? ''}`);
-    io.out(
-      `check value: ${f['kcv'] ? `${f['kcv']} (${f['kcvWords'] ?? ''})` : (f['publicKeyFingerprint'] ?? '')}`,
-    );
-    io.out(`key state:   ${f['keyState'] ?? ''}`);
+    io.out(`key ARN:     ${f.keyArn ?? ''}`);
+    io.out(`check value: ${f.kcv ? `${f.kcv} (${f.kcvWords ?? ''})` : (f.publicKeyFingerprint ?? '')}`);
+    io.out(`key state:   ${f.keyState ?? ''}`);
     io.out(`report:      ${path.join(out, 'report.html')}`);
     return 0;
   } finally {

@@ -160,7 +160,7 @@ export class CeremonyHost {
     svc.on('progress', (p) =>
       this.ports.publish(
         'ceremony.progress',
-        p.facts?.['kcv'] ? { ...p, facts: { ...p.facts, kcv: p.facts['kcv'].toLowerCase() } } : p,
+        p.facts?.kcv ? { ...p, facts: { ...p.facts, kcv: p.facts.kcv.toLowerCase() } } : p,
       ),
     );
     this.#current?.dispose();

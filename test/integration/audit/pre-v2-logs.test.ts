@@ -9,6 +9,7 @@ import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
 import type { AuditRecord } from '../../../src-shared/audit/record.js';
+import { readRecord } from '../../../src-shared/ceremony/records.js';
 
 /*
  * Logs written by Keyrite before the engine restructure (test/fixtures/logs/pre-v2, see its README) must
@@ -70,8 +71,22 @@ for (const name of LOGS) {
       );
       assert.equal(r.status, 0, `${r.stdout}\n${r.stderr}`);
       assert.match(r.stdout, /intact/i);
-      const inProcess = verifyDatabase(db, JSON.parse(readFileSync(path.join(c.dir, 'checkpoint.json'), 'utf8')));
+      const inProcess = verifyDatabase(
+        db,
+        JSON.parse(readFileSync(path.join(c.dir, 'checkpoint.json'), 'utf8')),
+      );
       assert.equal(inProcess.result.ok, true, JSON.stringify(inProcess.result));
+    } finally {
+      c.cleanup();
+    }
+  });
+
+  void test(`pre-v2 log ${name}: every record reads through the record catalogue`, () => {
+    const c = copyOf(name);
+    try {
+      const { records } = loadLog(path.join(c.dir, 'audit.db'));
+      const problems = records.map(readRecord).flatMap((r) => ('problem' in r ? [r.problem] : []));
+      assert.deepEqual(problems, []);
     } finally {
       c.cleanup();
     }
@@ -118,7 +133,12 @@ for (const name of LOGS) {
           type: 'spki',
         });
         assert.ok(
-          verify(null, Buffer.from(digest, 'hex'), key, Buffer.from(String(r.payload['signature']), 'base64')),
+          verify(
+            null,
+            Buffer.from(digest, 'hex'),
+            key,
+            Buffer.from(String(r.payload['signature']), 'base64'),
+          ),
           `confirmation ${r.seq} is the custodian's signature over the request digest`,
         );
       }

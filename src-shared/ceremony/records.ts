@@ -1,0 +1,239 @@
+import { z } from 'zod';
+import { payloadSchemas } from '../audit/payload-schemas.js';
+import type { AuditRecord } from '../audit/record.js';
+import { FACT_SCHEMAS as F } from './facts.js';
+import { intentPayload, outcomePayload } from './effects.js';
+import { STEP_CATALOGUE, isStepId, type StepId } from './steps.js';
+
+/*
+ * The record catalogue: every record type a ceremony log holds, each declared once with its payload
+ * schema. The engine's journal takes only these types, with payloads the compiler checks and the
+ * schema checks again before anything is written; replay, recovery and the report read records back
+ * through the same schemas, so a record is never read by guessing at its fields.
+ *
+ * The audit log format underneath (src-shared/audit) is generic and checks less: field formats, the
+ * secret guard, station keys, checkpoints. These schemas are the ceremony's own, stricter contract.
+ */
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
+const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/);
+const name = z.string().min(1).max(200);
+const id = z.string().min(1).max(64);
+const stepId = z.string().refine((s): s is StepId => isStepId(s), 'not a step of the catalogue');
+const isoTime = z.iso.datetime({ offset: true });
+
+/** Every fact is optional here: which ones a step must give is its catalogue entry's business. */
+export const ceremonyFacts = z.strictObject(F).partial();
+
+/** What a custodian confirms: where the key and material stand, and the plan they agreed to. */
+export const challengeFacts = z.strictObject({
+  keyArn: F.keyArn.optional(),
+  algorithm: F.algorithm.optional(),
+  wrappingKeyFingerprint: F.wrappingKeyFingerprint.optional(),
+  kcv: F.kcv.optional(),
+  publicKeyFingerprint: F.publicKeyFingerprint.optional(),
+  wrappedKeyDigest: F.wrappedKeyDigest.optional(),
+  validTo: F.validTo.optional(),
+  planDigest: F.planDigest,
+  keySpec: F.keySpec,
+});
+export type ChallengeFacts = z.output<typeof challengeFacts>;
+
+const stepCompleted = z.strictObject({ stepId, facts: ceremonyFacts }).superRefine((p, ctx) => {
+  const r = STEP_CATALOGUE[p.stepId].facts.safeParse(p.facts);
+  if (!r.success)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['facts', ...(r.error.issues[0]?.path ?? [])],
+      message: `not the facts of step ${p.stepId}: ${r.error.issues[0]?.message ?? 'invalid'}`,
+    });
+});
+
+const entry = <T extends string, S extends z.ZodType>(type: T, payload: S) =>
+  z.strictObject({ type: z.literal(type), payload });
+
+export const ceremonyRecord = z.discriminatedUnion('type', [
+  // ceremony
+  entry('ceremony.started', z.strictObject({ planDigest: hex64, title: z.string().max(500) })),
+  entry('ceremony.closed', z.strictObject({ status: z.literal('completed'), keyArn: F.keyArn.optional() })),
+  entry('ceremony.witness-signoff', z.strictObject({ witness: name, witnessId: id })),
+  entry(
+    'participant.enrolled',
+    z.strictObject({
+      name,
+      custodianId: id,
+      role: z.literal('custodian'),
+      publicKey: base64,
+      sharePublicKey: base64,
+      fingerprint: hex64,
+      scrypt: z.strictObject({ N: z.number().int(), r: z.number().int(), p: z.number().int() }),
+    }),
+  ),
+  entry(
+    'witness.exception',
+    z.strictObject({ witness: name, witnessId: id, stepId, text: z.string().max(2000) }),
+  ),
+  // steps
+  entry('step.started', z.strictObject({ stepId })),
+  entry('step.completed', stepCompleted),
+  entry(
+    'step.failed',
+    z.strictObject({
+      stepId,
+      code: z.string().min(1).max(100),
+      message: z.string().max(1000),
+      hint: z.string().max(1000).optional(),
+    }),
+  ),
+  entry('step.rewound', z.strictObject({ stepId, reason: z.string().max(1000) })),
+  // quorum
+  entry(
+    'step.challenge',
+    z.strictObject({
+      stepId,
+      digest: hex64,
+      nonce: z.string().max(64),
+      chainHead: hex64,
+      expiresAt: isoTime,
+      facts: challengeFacts,
+    }),
+  ),
+  entry(
+    'step.confirmed',
+    z.strictObject({
+      stepId,
+      custodian: id,
+      digest: hex64,
+      signature: base64,
+      publicKey: base64,
+      nonce: z.string().max(64),
+    }),
+  ),
+  entry('step.confirmation-refused', z.strictObject({ stepId, custodian: id, code: z.string().max(100) })),
+  entry(
+    'step.quorum-met',
+    z.strictObject({ stepId, nonce: z.string().max(64), custodians: z.array(id).max(64) }),
+  ),
+  entry(
+    'audit.cosignature',
+    z.strictObject({
+      treeSize: z.number().int().min(1),
+      rootHash: hex64,
+      signer: name,
+      publicKey: base64,
+      signature: base64,
+    }),
+  ),
+  // KMS
+  entry(
+    'kms.identity',
+    z.strictObject({ account: z.string().max(64), callerArn: F.keyArn, region: F.region }),
+  ),
+  entry('kms.key-reused', z.strictObject({ keyArn: F.keyArn, note: F.note })),
+  entry(
+    'kms.verified',
+    z.strictObject({
+      keyArn: F.keyArn,
+      keyState: F.keyState,
+      check: z.string().max(1000),
+      keyMaterialId: F.keyMaterialId.optional(),
+    }),
+  ),
+  entry(
+    'params.fetched',
+    z.strictObject({
+      keyArn: F.keyArn,
+      algorithm: F.algorithm,
+      wrappingKeySpec: z.string().max(64),
+      wrappingKeyFingerprint: F.wrappingKeyFingerprint,
+      importTokenDigest: F.importTokenDigest,
+      validTo: F.validTo,
+    }),
+  ),
+  // material and backup
+  entry(
+    'material.kcv',
+    z.strictObject({ kcv: F.kcv, scope: z.enum(['material', 'combined']), method: z.string().max(64) }),
+  ),
+  entry(
+    'material.public-key',
+    z.strictObject({ publicKeyFingerprint: F.publicKeyFingerprint, method: z.string().max(64) }),
+  ),
+  entry('material.zeroized', z.strictObject({ note: F.note })),
+  entry('material.lost', z.strictObject({ stepId, note: F.note })),
+  entry(
+    'backup.created',
+    z.strictObject({
+      threshold: z.number().int().min(1),
+      total: z.number().int().min(1),
+      commitments: z.array(z.strictObject({ holder: id, digest: hex64, fileDigest: hex64 })).max(64),
+    }),
+  ),
+  entry('backup.share-verified', z.strictObject({ holder: id, digest: hex64 })),
+  entry(
+    'backup.share-opened',
+    z.strictObject({ holder: id, digest: hex64, sourceCeremony: z.string().max(64) }),
+  ),
+  entry('backup.voided', z.strictObject({ moved: z.number().int().min(1), to: z.string().max(512) })),
+  entry(
+    'wrap.done',
+    z.strictObject({
+      algorithm: F.algorithm,
+      wrappingKeyFingerprint: F.wrappingKeyFingerprint,
+      wrappedKeyDigest: F.wrappedKeyDigest,
+    }),
+  ),
+  // Written by the audit store, not by the journal: read here so every record reads the same way.
+  entry('intent', intentPayload),
+  entry('outcome', outcomePayload),
+  entry('audit.checkpoint', payloadSchemas['audit.checkpoint']),
+  entry('station.key', payloadSchemas['station.key']),
+]);
+
+/** A record of the catalogue: its type and its payload as the schema parsed it. */
+export type CeremonyRecordBody = z.output<typeof ceremonyRecord>;
+export type RecordType = CeremonyRecordBody['type'];
+export type PayloadOf<T extends RecordType> = Extract<CeremonyRecordBody, { type: T }>['payload'];
+/** What the engine writes itself; the store writes the rest (intents, outcomes, checkpoints, station keys). */
+export type JournalRecordType = Exclude<
+  RecordType,
+  'intent' | 'outcome' | 'audit.checkpoint' | 'station.key'
+>;
+/** What a writer passes: the schema's input (an optional field may be left out). */
+export type PayloadInput<T extends RecordType> = Extract<
+  z.input<typeof ceremonyRecord>,
+  { type: T }
+>['payload'];
+
+/** A stored record read through the catalogue: the audit fields plus the typed type and payload. */
+export type CeremonyRecord = Omit<AuditRecord, 'type' | 'payload'> & CeremonyRecordBody;
+
+/** Parses one stored record; the reason when it is not a record of the catalogue. */
+export function readRecord(r: AuditRecord): CeremonyRecord | { seq: number; problem: string } {
+  const parsed = ceremonyRecord.safeParse({ type: r.type, payload: r.payload });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || '(root)';
+    return {
+      seq: r.seq,
+      problem: `record ${r.seq} (${r.type}) does not fit the catalogue at ${where}: ${issue?.message ?? 'invalid'}`,
+    };
+  }
+  return {
+    seq: r.seq,
+    time: r.time,
+    ceremonyId: r.ceremonyId,
+    stationId: r.stationId,
+    actor: r.actor,
+    prevHash: r.prevHash,
+    hash: r.hash,
+    ...parsed.data,
+  };
+}
+
+/** Narrows a read record to one type (for filtering a log by type). */
+export function isRecordOf<T extends RecordType>(
+  type: T,
+  r: CeremonyRecord,
+): r is Extract<CeremonyRecord, { type: T }> {
+  return r.type === type;
+}
