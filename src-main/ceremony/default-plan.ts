@@ -1,9 +1,8 @@
-import { DEFAULT_EMULATOR_ACCOUNT, DEFAULT_EMULATOR_REGION } from '../emulator/index.js';
-
 /**
  * The plan `keyrite rehearse` runs when given none: a symmetric key with backup shares, three
  * custodians with a quorum of two, one witness — the shape of most real BYOK ceremonies.
- * (The same plan ships as test/fixtures/plans/rehearsal-symmetric.yaml.)
+ * (The same plan ships as test/fixtures/plans/rehearsal-symmetric.yaml.) The account is the one AWS's
+ * documentation uses in examples; whoever rehearses starts an emulator for the plan's account and region.
  */
 export function defaultRehearsalPlan(): Record<string, unknown> {
   return {
@@ -11,8 +10,8 @@ export function defaultRehearsalPlan(): Record<string, unknown> {
     name: 'Rehearsal: symmetric BYOK key with 2-of-3 custodians',
     target: {
       provider: 'aws',
-      region: DEFAULT_EMULATOR_REGION,
-      accountId: DEFAULT_EMULATOR_ACCOUNT,
+      region: 'us-east-1',
+      accountId: '111122223333',
       key: {
         create: {
           alias: 'alias/keyrite-rehearsal',

@@ -16,6 +16,7 @@ import {
   type EffectResult,
 } from '../../src-shared/ceremony/effects.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
+import type { SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
 import { writeFileAtomic, sha256Of } from '../media/atomic-file.js';
 import { crashPoint } from './crash-point.js';
 
@@ -29,12 +30,31 @@ export const STATION = 'station';
  * result unknown" and ask the world.
  */
 export class Journal {
-  readonly store: AuditStore;
+  readonly #store: AuditStore;
   readonly ceremonyId: string;
+  #sink: ((r: CeremonyRecord) => void) | undefined;
 
   constructor(store: AuditStore, ceremonyId: string) {
-    this.store = store;
+    this.#store = store;
     this.ceremonyId = ceremonyId;
+  }
+
+  /**
+   * Who folds the ceremony's records into its picture (the log state and the quorum): every record
+   * this journal writes, and every record already in the log when `replay` is called.
+   */
+  onRecord(sink: (r: CeremonyRecord) => void): void {
+    this.#sink = sink;
+  }
+
+  /** Folds the whole log, in order, into whoever listens (reopening a ceremony). */
+  replay(): void {
+    for (const r of this.records()) this.#sink?.(r);
+  }
+
+  #written(r: AuditRecord): AuditRecord {
+    this.#sink?.(readOrRefuse(r));
+    return r;
   }
 
   append<T extends JournalRecordType>(type: T, payload: PayloadInput<T>, actor = STATION): AuditRecord {
@@ -47,28 +67,41 @@ export class Journal {
         'this is a bug in Keyrite; the log was not changed',
       );
     }
-    return this.store.append({ ceremonyId: this.ceremonyId, actor, type, payload: parsed.data.payload });
+    return this.#written(
+      this.#store.append({ ceremonyId: this.ceremonyId, actor, type, payload: parsed.data.payload }),
+    );
   }
 
   /** The ceremony's records (of one type, when given), read through the catalogue. */
   records(): CeremonyRecord[];
   records<T extends RecordType>(type: T): Extract<CeremonyRecord, { type: T }>[];
   records<T extends RecordType>(type?: T): CeremonyRecord[] {
-    const rows = this.store.records({ ceremonyId: this.ceremonyId, ...(type ? { type } : {}) });
+    const rows = this.#store.records({ ceremonyId: this.ceremonyId, ...(type ? { type } : {}) });
     const all = rows.map(readOrRefuse);
     return type ? all.filter((r) => isRecordOf(type, r)) : all;
   }
 
   /** Open intents of this ceremony, read through the catalogue. */
   openIntents(): Extract<CeremonyRecord, { type: 'intent' }>[] {
-    return this.store
+    return this.#store
       .openIntents(this.ceremonyId)
       .map(readOrRefuse)
       .filter((r) => isRecordOf('intent', r));
   }
 
   headHash(): string {
-    return this.store.head().hash;
+    return this.#store.head().hash;
+  }
+
+  /**
+   * Has the station sign a checkpoint of the log as it stands; the `audit.checkpoint` record that
+   * follows it is folded like any other (the quorum's co-sign target is the first after a request).
+   */
+  checkpoint(): SignedCheckpoint {
+    const cp = this.#store.checkpoint({ ceremonyId: this.ceremonyId });
+    const [rec] = this.#store.records({ fromSeq: cp.treeSize + 1, limit: 1 });
+    if (rec) this.#written(rec);
+    return cp;
   }
 
   /** Runs an external effect bracketed by intent and outcome records; the crash points sit between them. */
@@ -81,13 +114,15 @@ export class Journal {
     label?: string,
   ): Promise<T> {
     EFFECTS[action].details.parse(details);
-    const intent = this.store.intent({
-      ceremonyId: this.ceremonyId,
-      actor: STATION,
-      type: action,
-      effect,
-      payload: details,
-    });
+    const intent = this.#written(
+      this.#store.intent({
+        ceremonyId: this.ceremonyId,
+        actor: STATION,
+        type: action,
+        effect,
+        payload: details,
+      }),
+    );
     crashPoint(`intent:${action}`);
     if (label) crashPoint(`intent:${action}:${label}`);
     let result: T;
@@ -96,18 +131,20 @@ export class Journal {
     } catch (e) {
       const code =
         typeof e === 'object' && e !== null && 'code' in e ? String(e.code).slice(0, 100) : 'ERROR';
-      this.store.outcome(intent.seq, { ok: false, payload: { code } });
+      this.#written(this.#store.outcome(intent.seq, { ok: false, payload: { code } }));
       throw e;
     }
     crashPoint(`effect:${action}`);
     if (label) crashPoint(`effect:${action}:${label}`);
-    this.store.outcome(intent.seq, { ok: true, payload: EFFECTS[action].result.parse(outcome(result)) });
+    this.#written(
+      this.#store.outcome(intent.seq, { ok: true, payload: EFFECTS[action].result.parse(outcome(result)) }),
+    );
     return result;
   }
 
   /** Records what recovery found for an intent the station died during. */
   settle(intentSeq: number, ok: boolean, found: string): void {
-    this.store.outcome(intentSeq, { ok, payload: { reconciled: found } });
+    this.#written(this.#store.outcome(intentSeq, { ok, payload: { reconciled: found } }));
   }
 
   /** An atomic file write as an effect; the intent records the digest the file must have. */

@@ -1,6 +1,7 @@
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { StepId } from '../../src-shared/ceremony/state-machine.js';
-import type { Runtime } from './runtime.js';
+import type { LogView } from './ceremony-log.js';
+import type { SecretsInHand } from './secrets-in-hand.js';
 
 /**
  * Why a step cannot succeed yet, or null when it can: what people in the room must still do (enroll,
@@ -8,10 +9,10 @@ import type { Runtime } from './runtime.js';
  * its message beside a disabled Run button, so the screen never offers an action that must fail.
  * Quorum is not counted here: confirmations have their own display and their own refusal.
  */
-export function stepBlocker(rt: Runtime, step: StepId): KeyriteError | null {
+export function stepBlocker(log: LogView, secrets: SecretsInHand, step: StepId): KeyriteError | null {
   switch (step) {
     case 'enroll': {
-      const missing = rt.plan.participants.custodians.filter((c) => !rt.enrollments.has(c.id));
+      const missing = log.plan.participants.custodians.filter((c) => !log.enrollment(c.id));
       if (missing.length === 0) return null;
       return new KeyriteError(
         'ENROLLMENT_INCOMPLETE',
@@ -20,17 +21,17 @@ export function stepBlocker(rt: Runtime, step: StepId): KeyriteError | null {
       );
     }
     case 'generate-material': {
-      if (rt.plan.material.mode !== 'existing-shares') return null;
-      const needed = Math.max(rt.plan.quorum.m, rt.pendingShareSource?.threshold ?? 0);
-      if (rt.pendingShareSource && rt.pendingShares.size >= needed) return null;
+      if (log.plan.material.mode !== 'existing-shares') return null;
+      const needed = Math.max(log.plan.quorum.m, secrets.shareSource?.threshold ?? 0);
+      if (secrets.shareSource && secrets.sharesOpened >= needed) return null;
       return new KeyriteError(
         'SHARES_QUORUM_NOT_MET',
-        `reconstitution needs ${needed} opened shares, has ${rt.pendingShares.size}`,
+        `reconstitution needs ${needed} opened shares, has ${secrets.sharesOpened}`,
         'more custodians must open their backup share',
       );
     }
     case 'verify-shares': {
-      const missing = rt.plan.participants.custodians.filter((c) => !rt.shareVerified.has(c.id));
+      const missing = log.plan.participants.custodians.filter((c) => !log.shareVerified(c.id));
       if (missing.length === 0) return null;
       return new KeyriteError(
         'SHARES_NOT_VERIFIED',
@@ -39,7 +40,7 @@ export function stepBlocker(rt: Runtime, step: StepId): KeyriteError | null {
       );
     }
     case 'close': {
-      const missing = rt.plan.participants.witnesses.filter((w) => !rt.witnessSignoffs.has(w.id));
+      const missing = log.plan.participants.witnesses.filter((w) => !log.signedOff(w.id));
       if (missing.length === 0) return null;
       return new KeyriteError(
         'WITNESS_SIGNOFF_MISSING',

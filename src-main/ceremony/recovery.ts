@@ -2,9 +2,10 @@ import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { nextStep, type CeremonyEvent, type StepId } from '../../src-shared/ceremony/state-machine.js';
 import { sha256OfFile, syncDirectory } from '../media/atomic-file.js';
-import type { Runtime, StepFailure } from './runtime.js';
-import { listShareFiles } from './steps/material-steps.js';
-import { grantSid } from './steps/import-steps.js';
+import type { StepFailure } from './ceremony-log.js';
+import type { CeremonyParts } from './ceremony-parts.js';
+import { listShareFiles } from './steps/backup-shares.js';
+import { grantSid } from './steps/grant.js';
 
 /** Steps that need the plaintext material in memory, which a restart never has. */
 const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-shares', 'wrap']);
@@ -24,34 +25,34 @@ const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-sh
  *    new ones (and, the material being gone, to generate again) — again only while PendingImport.
  */
 export async function reconcile(
-  rt: Runtime,
+  p: CeremonyParts,
   apply: (ev: CeremonyEvent, failure?: StepFailure) => void,
 ): Promise<string[]> {
   const account: string[] = [];
-  const j = rt.journal;
+  const j = p.journal;
   let importTookEffect = false;
 
   for (const intent of j.openIntents()) {
-    const p = intent.payload;
+    const ip = intent.payload;
     let ok = false;
     let found: string;
-    switch (p.action) {
+    switch (ip.action) {
       case 'media.write-file': {
-        const d = p.details;
-        ok = sha256OfFile(path.join(rt.paths.dir, d.file)) === d.digest;
+        const d = ip.details;
+        ok = sha256OfFile(path.join(p.paths.dir, d.file)) === d.digest;
         found = ok ? `${d.file} is on disk, complete` : `${d.file} was not written`;
         break;
       }
       case 'media.move-files':
-        found = `moving share files to ${p.details.to} may not have finished: check shares/`;
+        found = `moving share files to ${ip.details.to} may not have finished: check shares/`;
         break;
       case 'kms.create-key':
-        found = `CreateKey may or may not have run; if it did, a PendingImport key tagged keyrite:ceremony=${rt.ceremonyId} is orphaned — schedule its deletion`;
+        found = `CreateKey may or may not have run; if it did, a PendingImport key tagged keyrite:ceremony=${p.log.ceremonyId} is orphaned — schedule its deletion`;
         break;
       case 'kms.create-alias': {
-        const d = p.details;
+        const d = ip.details;
         try {
-          ok = (await rt.kms.describeKey(d.alias)).arn === d.keyArn;
+          ok = (await p.kms.describeKey(d.alias)).arn === d.keyArn;
         } catch {
           ok = false;
         }
@@ -62,7 +63,7 @@ export async function reconcile(
         found = 'import parameters were not kept; they are fetched again';
         break;
       case 'kms.import-key-material': {
-        const k = await rt.kms.describeKey(p.details.keyArn);
+        const k = await p.kms.describeKey(ip.details.keyArn);
         ok = k.keyState === 'Enabled';
         importTookEffect = ok;
         found = ok
@@ -71,23 +72,23 @@ export async function reconcile(
         break;
       }
       case 'kms.put-key-policy': {
-        const keyId = rt.state.facts.keyId ?? '';
-        ok = (await rt.kms.getKeyPolicy(keyId)).includes(`"${grantSid(p.details.grantee)}"`);
+        const keyId = p.log.facts.keyId ?? '';
+        ok = (await p.kms.getKeyPolicy(keyId)).includes(`"${grantSid(ip.details.grantee)}"`);
         found = ok ? 'the key policy statement is in place' : 'the key policy was not changed';
         break;
       }
     }
     j.settle(intent.seq, ok, found);
-    account.push(`${p.action} (record ${intent.seq}): ${found}`);
+    account.push(`${ip.action} (record ${intent.seq}): ${found}`);
   }
 
-  const running = rt.state.order.find((s) => rt.state.steps[s] === 'running');
+  const running = p.log.state.order.find((s) => p.log.state.steps[s] === 'running');
   if (running) {
     if (running === 'import' && importTookEffect) {
       apply({
         kind: 'step-completed',
         step: 'import',
-        facts: { keyArn: rt.state.facts.keyArn ?? '', note: 'import completed (found by recovery)' },
+        facts: { keyArn: p.log.facts.keyArn ?? '', note: 'import completed (found by recovery)' },
       });
       account.push('step import: completed — KMS shows the imported key Enabled');
     } else {
@@ -99,22 +100,20 @@ export async function reconcile(
     }
   }
 
-  account.push(...(await realign(rt, apply)));
+  account.push(...(await realign(p, apply)));
   return account;
 }
 
 /** True when the next step cannot run as things stand (material gone, parameters expired). */
-export function needsRealign(rt: Runtime): boolean {
-  const next = nextStep(rt.state);
+export function needsRealign(p: CeremonyParts): boolean {
+  const next = nextStep(p.log.state);
   if (!next) return false;
-  const validTo = rt.state.facts.validTo;
-  const paramsExpired = validTo !== undefined && Date.parse(validTo) <= rt.opts.clock().getTime();
+  const validTo = p.log.facts.validTo;
+  const paramsExpired = validTo !== undefined && Date.parse(validTo) <= p.settings.clock().getTime();
   const afterParams = ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].includes(
     next,
   );
-  return (
-    (afterParams && paramsExpired) || (NEEDS_MATERIAL.has(next) && (!rt.material || rt.material.disposed))
-  );
+  return (afterParams && paramsExpired) || (NEEDS_MATERIAL.has(next) && !p.secrets.material);
 }
 
 /**
@@ -122,22 +121,22 @@ export function needsRealign(rt: Runtime): boolean {
  * and in a running ceremony after an error zeroed the material or the import parameters expired.
  */
 export async function realign(
-  rt: Runtime,
+  p: CeremonyParts,
   apply: (ev: CeremonyEvent, failure?: StepFailure) => void,
 ): Promise<string[]> {
   const account: string[] = [];
-  const j = rt.journal;
-  if (!needsRealign(rt)) return account;
-  const next = nextStep(rt.state);
+  const j = p.journal;
+  if (!needsRealign(p)) return account;
+  const next = nextStep(p.log.state);
   if (!next) return account;
   const idx = (s: StepId) =>
     ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].indexOf(s);
-  const validTo = rt.state.facts.validTo;
-  const paramsExpired = validTo !== undefined && Date.parse(validTo) <= rt.opts.clock().getTime();
+  const validTo = p.log.facts.validTo;
+  const paramsExpired = validTo !== undefined && Date.parse(validTo) <= p.settings.clock().getTime();
   const pendingImport = async () => {
-    const keyId = rt.state.facts.keyId;
+    const keyId = p.log.facts.keyId;
     if (!keyId) return true;
-    return (await rt.kms.describeKey(keyId)).keyState === 'PendingImport';
+    return (await p.kms.describeKey(keyId)).keyState === 'PendingImport';
   };
 
   if (idx(next) >= 0 && paramsExpired) {
@@ -147,7 +146,7 @@ export async function realign(
       );
       return account;
     }
-    await voidShares(rt, account);
+    await voidShares(p, account);
     apply({
       kind: 'rewound',
       to: 'import-parameters',
@@ -156,14 +155,14 @@ export async function realign(
     account.push(
       'import parameters expired: rewound to fetch new ones and generate material again (nothing was imported)',
     );
-  } else if (NEEDS_MATERIAL.has(next) && (!rt.material || rt.material.disposed)) {
+  } else if (NEEDS_MATERIAL.has(next) && !p.secrets.material) {
     if (!(await pendingImport())) {
       account.push(
         'the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else',
       );
       return account;
     }
-    await voidShares(rt, account);
+    await voidShares(p, account);
     j.append('material.lost', {
       stepId: next,
       note: 'material was in memory only; nothing was imported (key PendingImport)',
@@ -174,29 +173,29 @@ export async function realign(
       reason: 'material lost in a restart before it was wrapped',
     });
     account.push(
-      `material was lost before ${next}: rewound to generate material (${rt.plan.material.mode}); the key is still PendingImport`,
+      `material was lost before ${next}: rewound to generate material (${p.log.plan.material.mode}); the key is still PendingImport`,
     );
   }
   return account;
 }
 
-async function voidShares(rt: Runtime, account: string[]): Promise<void> {
-  const files = listShareFiles(rt.paths.sharesDir);
+async function voidShares(p: CeremonyParts, account: string[]): Promise<void> {
+  const files = listShareFiles(p.paths.sharesDir);
   if (files.length === 0) return;
   let n = 1;
-  while (existsSync(path.join(rt.paths.sharesDir, `void-${n}`))) n++;
-  const dest = path.join(rt.paths.sharesDir, `void-${n}`);
-  await rt.journal.effect(
+  while (existsSync(path.join(p.paths.sharesDir, `void-${n}`))) n++;
+  const dest = path.join(p.paths.sharesDir, `void-${n}`);
+  await p.journal.effect(
     'media.move-files',
     `move ${files.length} share file(s) to shares/void-${n}`,
     { to: `shares/void-${n}` },
     () => {
       mkdirSync(dest, { recursive: true, mode: 0o700 });
       for (const f of files) renameSync(f, path.join(dest, path.basename(f)));
-      syncDirectory(rt.paths.sharesDir);
+      syncDirectory(p.paths.sharesDir);
     },
     () => ({}),
   );
-  rt.journal.append('backup.voided', { moved: files.length, to: `shares/void-${n}` });
+  p.journal.append('backup.voided', { moved: files.length, to: `shares/void-${n}` });
   account.push(`${files.length} share file(s) of the abandoned material moved to shares/void-${n}/`);
 }

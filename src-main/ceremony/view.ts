@@ -1,10 +1,12 @@
 import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.js';
 import { isGuarded, nextStep, type StepFacts, type StepId } from '../../src-shared/ceremony/state-machine.js';
 import { STEP_CATALOGUE } from '../../src-shared/ceremony/steps.js';
-import { createHash } from 'node:crypto';
-import type { Runtime } from './runtime.js';
+import { spkiFingerprint } from '../../src-shared/digests.js';
+import { toWords } from '../../src-shared/words/pgp-words.js';
+import type { LogView } from './ceremony-log.js';
+import type { QuorumState } from './quorum-state.js';
+import type { SecretsInHand } from './secrets-in-hand.js';
 import { stepBlocker } from './readiness.js';
-import { words } from './steps/setup-steps.js';
 
 export type { CeremonyView };
 
@@ -19,28 +21,22 @@ export function viewFacts(step: StepId, f: StepFacts): StepView['facts'] {
 }
 
 /** Builds the public picture of the ceremony: no material, no shares, no sealed blobs. */
-export function buildView(rt: Runtime): CeremonyView {
-  const next = nextStep(rt.state);
-  const completed = rt.state.closed;
-  const enrolling = rt.state.steps.enroll !== 'done';
-  const p = rt.plan.participants;
+export function buildView(log: LogView, quorum: QuorumState, secrets: SecretsInHand): CeremonyView {
+  const next = nextStep(log.state);
+  const completed = log.state.closed;
+  const enrolling = log.state.steps.enroll !== 'done';
+  const p = log.plan.participants;
   const participants: CeremonyView['participants'] = [
     { id: p.administrator.id, name: p.administrator.name, role: 'administrator', enrolled: false },
     ...p.custodians.map((c) => {
-      const e = rt.enrollments.get(c.id);
+      const e = log.enrollment(c.id);
       return {
         id: c.id,
         name: c.name,
         role: 'custodian' as const,
         enrolled: e !== undefined,
-        ...(rt.plan.backup.shares ? { shareVerified: rt.shareVerified.has(c.id) } : {}),
-        ...(e
-          ? {
-              publicKeyFingerprint: createHash('sha256')
-                .update(Buffer.from(e.signingPublicKey, 'base64'))
-                .digest('hex'),
-            }
-          : {}),
+        ...(log.plan.backup.shares ? { shareVerified: log.shareVerified(c.id) } : {}),
+        ...(e ? { publicKeyFingerprint: spkiFingerprint(e.signingPublicKey) } : {}),
       };
     }),
     ...p.witnesses.map((w) => ({ id: w.id, name: w.name, role: 'witness' as const, enrolled: false })),
@@ -48,28 +44,29 @@ export function buildView(rt: Runtime): CeremonyView {
       ? [{ id: p.auditor.id, name: p.auditor.name, role: 'auditor' as const, enrolled: false }]
       : []),
   ];
-  const steps: StepView[] = rt.state.order.map((id) => {
-    const st = rt.state.steps[id];
+  const challenge = quorum.challenge;
+  const steps: StepView[] = log.state.order.map((id) => {
+    const st = log.state.steps[id];
     const status = st === 'pending' && id === next ? 'ready' : st;
-    const err = rt.errors.get(id);
+    const err = log.failure(id);
     // Confirmations toward the open request, else the quorum that let the step run (if it ran). A
     // failed step's quorum was spent on the failed run: a retry needs fresh confirmations.
     const confirmed =
-      rt.challenge?.stepId === id && rt.tally
-        ? rt.tally.confirmations().map((c) => c.custodianId)
+      challenge?.stepId === id
+        ? quorum.confirmations().map((c) => c.custodianId)
         : st === 'done' || st === 'running'
-          ? (rt.confirmedBy.get(id) ?? [])
+          ? [...(log.confirmedBy(id) ?? [])]
           : [];
-    const blocker = id === next ? stepBlocker(rt, id) : null;
+    const blocker = id === next ? stepBlocker(log, secrets, id) : null;
     return {
       id,
       title: STEP_CATALOGUE[id].title,
       description: STEP_CATALOGUE[id].description,
       status,
-      guarded: isGuarded(rt.plan, id),
+      guarded: isGuarded(log.plan, id),
       confirmedBy: confirmed,
-      facts: st === 'done' ? viewFacts(id, rt.stepFacts.get(id) ?? {}) : {},
-      exceptions: rt.exceptions
+      facts: st === 'done' ? viewFacts(id, log.stepFacts(id) ?? {}) : {},
+      exceptions: log.exceptions
         .filter((x) => x.stepId === id)
         .map((x) => ({ witnessId: x.witnessId, text: x.text, at: x.at })),
       ...(err && st === 'failed'
@@ -94,11 +91,11 @@ export function buildView(rt: Runtime): CeremonyView {
   });
   return {
     status: completed ? 'completed' : enrolling ? 'enrolling' : 'in-progress',
-    ceremonyId: rt.ceremonyId,
-    planDigest: rt.planDigest,
-    planDigestWords: words(rt.planDigest),
-    title: rt.plan.name.slice(0, 256),
-    quorum: { m: rt.plan.quorum.m, n: p.custodians.length },
+    ceremonyId: log.ceremonyId,
+    planDigest: log.planDigest,
+    planDigestWords: toWords(log.planDigest),
+    title: log.plan.name.slice(0, 256),
+    quorum: { m: log.plan.quorum.m, n: p.custodians.length },
     participants,
     steps,
     ...(next ? { currentStepId: next } : {}),

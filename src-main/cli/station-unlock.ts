@@ -5,7 +5,7 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { toPgpWords } from '../../src-shared/words/pgp-words.js';
 import { type OpenedStationKey, openStationKey } from '../audit/station-key.js';
-import { readSecretLineFromTty } from '../ceremony/secret-line.js';
+import { readSecretLineFromTty } from './secret-line.js';
 import { testScryptCost } from '../ceremony/crash-point.js';
 import type { CliIO } from './io.js';
 import { firstLine, readFromFd, readSecretInputFile, takeEnvSecret } from './secret-input.js';

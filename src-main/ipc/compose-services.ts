@@ -1,6 +1,6 @@
 import { type StationKey, fingerprintOf, openStationKey } from '../audit/station-key.js';
 import type { OsKeystore } from '../audit/keystore-seal.js';
-import type { EngineOptions } from '../ceremony/runtime.js';
+import type { EngineOptions } from '../ceremony/engine-options.js';
 import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
 import { isKeyriteError } from '../../src-shared/errors.js';
 import { mkdir } from 'node:fs/promises';

@@ -119,18 +119,57 @@ export function isKnownRecordType(type: string): type is KnownRecordType {
   return Object.prototype.hasOwnProperty.call(payloadSchemas, type);
 }
 
-/** Answers why a payload does not fit its record type, or undefined when it fits. */
-export function payloadProblem(type: string, payload: unknown): string | undefined {
+const known = <T extends KnownRecordType, S extends z.ZodType>(type: T, payload: S) =>
+  z.object({ type: z.literal(type), payload });
+
+/** A well-known record's type and payload, parsed: what the verifier reads instead of guessing. */
+const knownRecord = z.discriminatedUnion('type', [
+  known('station.key', payloadSchemas['station.key']),
+  known('audit.checkpoint', payloadSchemas['audit.checkpoint']),
+  known('audit.cosignature', payloadSchemas['audit.cosignature']),
+  known('ceremony.started', payloadSchemas['ceremony.started']),
+  known('ceremony.closed', payloadSchemas['ceremony.closed']),
+  known('participant.enrolled', payloadSchemas['participant.enrolled']),
+  known('step.started', payloadSchemas['step.started']),
+  known('step.confirmed', payloadSchemas['step.confirmed']),
+  known('step.completed', payloadSchemas['step.completed']),
+  known('step.failed', payloadSchemas['step.failed']),
+  known('material.kcv', payloadSchemas['material.kcv']),
+  known('witness.exception', payloadSchemas['witness.exception']),
+  known('intent', payloadSchemas.intent),
+  known('outcome', payloadSchemas.outcome),
+  known('note', payloadSchemas.note),
+]);
+export type KnownRecord = z.output<typeof knownRecord>;
+
+/**
+ * Checks a payload against its record type: the reason it does not fit, or the well-known record it
+ * parses to (null for a type of an open family, which has no schema of its own).
+ */
+export function readPayload(
+  type: string,
+  payload: unknown,
+): { problem: string } | { known: KnownRecord | null } {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
-    return 'payload is not an object';
+    return { problem: 'payload is not an object' };
+  let parsed: KnownRecord | null = null;
   if (isKnownRecordType(type)) {
-    const r = payloadSchemas[type].safeParse(payload);
+    const r = knownRecord.safeParse({ type, payload });
     if (!r.success) {
       const issue = r.error.issues[0];
-      return `payload does not fit ${type}: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`;
+      const where = issue?.path.slice(1).join('.') || '(root)';
+      return { problem: `payload does not fit ${type}: ${where}: ${issue?.message ?? 'invalid'}` };
     }
+    parsed = r.data;
   } else if (!FAMILY.test(type)) {
-    return `unknown record type "${type}"`;
+    return { problem: `unknown record type "${type}"` };
   }
-  return checkFieldFormats(payload, 'payload');
+  const format = checkFieldFormats(payload, 'payload');
+  return format ? { problem: format } : { known: parsed };
+}
+
+/** Answers why a payload does not fit its record type, or undefined when it fits. */
+export function payloadProblem(type: string, payload: unknown): string | undefined {
+  const r = readPayload(type, payload);
+  return 'problem' in r ? r.problem : undefined;
 }

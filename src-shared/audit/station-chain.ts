@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { canonicalString } from './canonical-json.js';
 import { sha256 } from './hashing.js';
 import { stationIdOf, verifyEd25519 } from './keys.js';
+import type { KnownRecord } from './payload-schemas.js';
 import type { AuditRecord } from './record.js';
+
+type StationKeyPayload = Extract<KnownRecord, { type: 'station.key' }>['payload'];
 
 /**
  * Which station may write a log, and how that changes. The first `station.key` record declares the
@@ -75,11 +78,9 @@ export class StationChain {
     return this.current;
   }
 
-  /** Checks a `station.key` record (schema already checked); answers the problem, if any. */
-  declare(r: AuditRecord): string | undefined {
-    const p = r.payload;
-    const publicKey = p['publicKey'] as string;
-    const stationId = p['stationId'] as string;
+  /** Checks a `station.key` record, given its parsed payload; answers the problem, if any. */
+  declare(r: AuditRecord, p: StationKeyPayload): string | undefined {
+    const { publicKey, stationId } = p;
     if (stationIdOf(publicKey) !== stationId || r.stationId !== stationId)
       return 'station key record names a station id that does not match its key';
     const cur = this.current;
@@ -90,7 +91,7 @@ export class StationChain {
     if (this.declarations.some((d) => d.stationId === stationId))
       return `station ${stationId} was replaced earlier in the log and cannot return`;
     const fingerprint = keyFingerprint(publicKey);
-    const intro = p['introduction'] as StationIntroduction | undefined;
+    const intro = p.introduction;
     if (cur) {
       if (!intro)
         return `station key record declares a new station ${stationId} that station ${cur.stationId} did not introduce (a foreign or forged tail)`;

@@ -1,7 +1,7 @@
 import { HASH_HEX, ZERO_HASH } from './hashing.js';
 import { verifyEd25519 } from './keys.js';
 import { CompactRange } from './merkle.js';
-import { payloadProblem } from './payload-schemas.js';
+import { readPayload, type KnownRecord } from './payload-schemas.js';
 import { type AuditRecord, TIME_FORMAT, computeRecordHash, recordLeafHash } from './record.js';
 import { findSecretLookingField } from './secret-guard.js';
 import { type SignedCheckpoint, checkpointDigest, checkpointProblem } from './checkpoint.js';
@@ -173,38 +173,40 @@ export class LogVerifier {
     }
     if (computed !== r.hash) return at('record content does not match its hash (altered)');
     if (r.time < this.lastTime) return at(`time goes backwards (${r.time} after ${this.lastTime})`);
-    const schema = payloadProblem(r.type, r.payload);
-    if (schema) return at(schema);
+    const read = readPayload(r.type, r.payload);
+    if ('problem' in read) return at(read.problem);
     const secret = findSecretLookingField(r.payload);
     if (secret) return at(`payload field ${secret} looks like secret material`);
-    return this.semanticProblem(r);
+    return this.semanticProblem(r, read.known);
   }
 
-  private semanticProblem(r: AuditRecord): { seq: number; reason: string } | undefined {
+  private semanticProblem(
+    r: AuditRecord,
+    k: KnownRecord | null,
+  ): { seq: number; reason: string } | undefined {
     const at = (reason: string): { seq: number; reason: string } => ({ seq: r.seq, reason });
-    const p = r.payload;
-    const station = r.type === 'station.key' ? this.stations.declare(r) : this.stations.writerProblem(r);
+    const station =
+      k?.type === 'station.key' ? this.stations.declare(r, k.payload) : this.stations.writerProblem(r);
     if (station) return at(station);
-    if (r.type === 'participant.enrolled' && typeof p['publicKey'] === 'string') {
-      this.enrolled.set(p['name'] as string, p['publicKey']);
+    if (k?.type === 'participant.enrolled' && k.payload.publicKey !== undefined) {
+      this.enrolled.set(k.payload.name, k.payload.publicKey);
       this.participantKeys.push({
         seq: r.seq,
-        name: p['name'] as string,
-        role: typeof p['role'] === 'string' ? p['role'] : '',
-        fingerprint: keyFingerprint(p['publicKey']),
+        name: k.payload.name,
+        role: k.payload.role,
+        fingerprint: keyFingerprint(k.payload.publicKey),
       });
     }
-    if (r.type === 'intent') this.openIntents.add(r.seq);
-    if (r.type === 'outcome') {
-      const of = p['intentSeq'] as number;
+    if (k?.type === 'intent') this.openIntents.add(r.seq);
+    if (k?.type === 'outcome') {
+      const of = k.payload.intentSeq;
       if (!this.openIntents.delete(of))
         return at(`outcome refers to record ${of}, which is not an open intent`);
     }
-    if (r.type === 'audit.checkpoint') {
-      const size = p['treeSize'] as number;
+    if (k?.type === 'audit.checkpoint') {
+      const { treeSize: size, rootHash, stationSignature } = k.payload;
       const match = (this.bySize.get(size) ?? []).find(
-        (c) =>
-          !c.trusted && c.cp.rootHash === p['rootHash'] && c.cp.stationSignature === p['stationSignature'],
+        (c) => !c.trusted && c.cp.rootHash === rootHash && c.cp.stationSignature === stationSignature,
       );
       if (!match)
         return at(`the checkpoint at tree size ${size} recorded here is missing from the checkpoints table`);
@@ -214,22 +216,22 @@ export class LogVerifier {
       match.matchedByRecord = true;
       this.recordedCheckpoints.set(size, { cp: match.cp, cosigners: new Set() });
     }
-    if (r.type === 'audit.cosignature') {
-      const why = this.cosignatureProblem(r);
+    if (k?.type === 'audit.cosignature') {
+      const why = this.cosignatureProblem(r, k.payload);
       if (why) return at(`co-signature record ${r.seq}: ${why}`);
     }
     return undefined;
   }
 
   /** A custodian's co-signature of an earlier checkpoint: enrolled signer, enrolled key, valid signature. */
-  private cosignatureProblem(r: AuditRecord): string | undefined {
-    const p = r.payload;
-    const size = p['treeSize'] as number;
-    const signer = p['signer'] as string;
-    const publicKey = p['publicKey'] as string;
+  private cosignatureProblem(
+    r: AuditRecord,
+    p: Extract<KnownRecord, { type: 'audit.cosignature' }>['payload'],
+  ): string | undefined {
+    const { treeSize: size, signer, publicKey, rootHash, signature } = p;
     const recorded = this.recordedCheckpoints.get(size);
-    if (!recorded || recorded.cp.rootHash !== p['rootHash'])
-      return `names no checkpoint recorded earlier in the log at tree size ${size} with root ${String(p['rootHash'])}`;
+    if (!recorded || recorded.cp.rootHash !== rootHash)
+      return `names no checkpoint recorded earlier in the log at tree size ${size} with root ${rootHash}`;
     if (recorded.cp.ceremonyId !== r.ceremonyId)
       return `names a checkpoint of another ceremony (${recorded.cp.ceremonyId})`;
     const enrolledKey = this.enrolled.get(signer);
@@ -237,7 +239,7 @@ export class LogVerifier {
     if (enrolledKey !== publicKey) return `signer ${signer} signed with a key other than the enrolled one`;
     if (recorded.cosigners.has(signer))
       return `${signer} already co-signed the checkpoint at tree size ${size}`;
-    if (!verifyEd25519(publicKey, checkpointDigest(recorded.cp), p['signature'] as string))
+    if (!verifyEd25519(publicKey, checkpointDigest(recorded.cp), signature))
       return `signature of ${signer} does not verify over the digest of the checkpoint at tree size ${size}`;
     recorded.cosigners.add(signer);
     return undefined;

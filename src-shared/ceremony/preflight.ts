@@ -1,3 +1,4 @@
+import type { KeyMaterialSpec, WrappingAlgorithm, WrappingKeySpec } from '../wrap/specs.js';
 import { KeyriteError } from '../errors.js';
 import { allowedKeyUsages, keyFamily } from './key-usage.js';
 import { planKeySpec, type CeremonyPlan } from './plan.js';
@@ -9,7 +10,11 @@ export interface Refusal {
 }
 
 /** The wrap module's rule for algorithm × material × wrapping key; injected to keep this file testable. */
-export type CompatibilityCheck = (algorithm: string, materialSpec: string, wrappingKeySpec: string) => void;
+export type CompatibilityCheck = (
+  algorithm: WrappingAlgorithm,
+  materialSpec: KeyMaterialSpec,
+  wrappingKeySpec: WrappingKeySpec,
+) => void;
 
 const MAX_VALID_TO_MS = 365 * 24 * 3600 * 1000;
 const ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;

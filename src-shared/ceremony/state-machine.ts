@@ -1,7 +1,7 @@
 import { KeyriteError } from '../errors.js';
 import type { CeremonyFacts } from './facts.js';
 import type { CeremonyPlan } from './plan.js';
-import { STEP_CATALOGUE, isStepId, type StepId } from './steps.js';
+import { STEP_CATALOGUE, STEP_IDS, isStepId, type StepId } from './steps.js';
 
 export { isStepId, type StepId };
 
@@ -75,11 +75,9 @@ export function isGuarded(plan: CeremonyPlan, step: StepId): boolean {
 export function initialState(ceremonyId: string, planDigest: string, plan: CeremonyPlan): CeremonyState {
   const skip = skippedSteps(plan);
   const order = CEREMONY_KINDS[planKind(plan)];
-  const steps = Object.fromEntries(
-    (Object.keys(STEP_CATALOGUE) as StepId[]).map((s) => [s, skip.has(s) ? 'skipped' : 'pending']),
-  ) as Record<StepId, StepStatus>;
   // Steps of the catalogue that this kind does not run are never offered.
-  for (const s of Object.keys(steps) as StepId[]) if (!order.includes(s)) steps[s] = 'skipped';
+  const status = (s: StepId): StepStatus => (skip.has(s) || !order.includes(s) ? 'skipped' : 'pending');
+  const steps = Object.fromEntries(STEP_IDS.map((s) => [s, status(s)])) as Record<StepId, StepStatus>;
   return { ceremonyId, planDigest, order, steps, facts: {}, closed: false };
 }
 

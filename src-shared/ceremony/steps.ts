@@ -214,6 +214,9 @@ export function isStepId(s: string): s is StepId {
   return Object.prototype.hasOwnProperty.call(STEP_CATALOGUE, s);
 }
 
+/** Every step of the catalogue, whichever ceremony kinds use it. */
+export const STEP_IDS: readonly StepId[] = Object.keys(STEP_CATALOGUE).filter(isStepId);
+
 /** Steps a plan may put under M-of-N custodian control (the plan schema's `guardedSteps`). */
 export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant'] as const;
 export type GuardableStep = (typeof GUARDABLE_STEPS)[number];

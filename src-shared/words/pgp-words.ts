@@ -26,3 +26,8 @@ function hexBytes(hex: string): Buffer {
   if (!/^([0-9a-fA-F]{2})*$/.test(clean)) throw new RangeError('not a hex string');
   return Buffer.from(clean, 'hex');
 }
+
+/** Bytes (or a hex string) as one line of PGP words, as people read them aloud. */
+export function toWords(input: Buffer | string): string {
+  return toPgpWords(input).join(' ');
+}

@@ -1,12 +1,20 @@
 import type { FactsOf, StepId } from '../../../src-shared/ceremony/steps.js';
-import type { Runtime } from '../runtime.js';
-import { runClose } from './close-step.js';
-import { runGrant, runHandover, runImport, runVerify } from './import-steps.js';
-import { runBackupShares, runGenerateMaterial, runVerifyShares, runWrap } from './material-steps.js';
-import { runCreateKey, runEnroll, runImportParameters, runPreflight } from './setup-steps.js';
+import type { StepContext } from '../step-context.js';
+import { runBackupShares, runVerifyShares } from './backup-shares.js';
+import { runClose } from './close.js';
+import { runCreateKey } from './create-key.js';
+import { runEnroll } from './enroll.js';
+import { runGenerateMaterial } from './generate-material.js';
+import { runGrant } from './grant.js';
+import { runHandover } from './handover.js';
+import { runImportParameters } from './import-parameters.js';
+import { runImport } from './import.js';
+import { runPreflight } from './preflight.js';
+import { runVerify } from './verify.js';
+import { runWrap } from './wrap.js';
 
-/** What a step does: given the ceremony, it acts and returns the public facts it established. */
-export type StepRunner<S extends StepId> = (rt: Runtime) => Promise<FactsOf<S>>;
+/** What a step does: given what it is lent, it acts and returns the public facts it established. */
+export type StepRunner<S extends StepId> = (ctx: StepContext) => Promise<FactsOf<S>>;
 
 /**
  * The engine's half of the step catalogue: one run function per step of the shared catalogue

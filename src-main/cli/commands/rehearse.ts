@@ -13,9 +13,9 @@ import {
 } from '../station-unlock.js';
 import { defaultRehearsalPlan } from '../../ceremony/default-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
-import { assertEmptyDir, defaultPlanBase, runRehearsal } from '../../ceremony/rehearsal.js';
+import { assertEmptyDir, defaultPlanBase, runRehearsal } from '../rehearsal.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
-import { words } from '../../ceremony/steps/setup-steps.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 
 const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume] [--station-key FILE]
 
@@ -109,7 +109,7 @@ export const command: Command = {
     io.out('');
     io.out(`key ARN:     ${result.keyArn}`);
     io.out(
-      `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${words(result.checkValue)})` : ''}`,
+      `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
     );
     io.out(`key state:   ${result.keyState}`);
     io.out(`report:      ${path.join(path.resolve(values.out), 'report.html')}`);

@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
-import type { ComponentSource, PrivateNotice } from '../../ceremony/runtime.js';
+import type { ComponentSource, PrivateNotice } from '../../ceremony/engine-options.js';
 
 interface Pending {
   custodianId: string;

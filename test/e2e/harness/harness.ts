@@ -9,7 +9,7 @@ import { createEventPublisher } from '../../../src-main/ipc/publish-events.js';
 import { registerHandlers } from '../../../src-main/ipc/register-handlers.js';
 import { createSenderCheck } from '../../../src-main/ipc/sender.js';
 import type { FilePurpose, ShellPorts } from '../../../src-main/ipc/shell-ports.js';
-import type { EngineOptions } from '../../../src-main/ceremony/runtime.js';
+import type { EngineOptions } from '../../../src-main/ceremony/engine-options.js';
 import { bundlePreloadForHarness } from './bundle-preload.js';
 import { applyShellPolicies } from './shell-policies.js';
 import { rendererRootDefault, startHarnessServer, type HarnessServer } from './harness-server.js';

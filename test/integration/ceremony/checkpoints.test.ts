@@ -14,7 +14,7 @@ import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
 import { computeRecordHash, type AuditRecord } from '../../../src-shared/audit/record.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js';
-import { kmsPortFromGateway } from '../../../src-main/ceremony/kms-port-gateway.js';
+import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { cli } from '../audit/fixture.js';

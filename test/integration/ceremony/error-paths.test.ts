@@ -5,7 +5,7 @@ import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js';
-import { kmsPortFromGateway } from '../../../src-main/ceremony/kms-port-gateway.js';
+import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import type { StepId } from '../../../src-shared/ceremony/state-machine.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { readPlanFile } from '../../../src-main/ceremony/plan-file.js';
-import { runRehearsal, type RehearsalResult } from '../../../src-main/ceremony/rehearsal.js';
-import type { EngineOptions } from '../../../src-main/ceremony/runtime.js';
+import { runRehearsal, type RehearsalResult } from '../../../src-main/cli/rehearsal.js';
+import type { EngineOptions } from '../../../src-main/ceremony/engine-options.js';
 import { csprngMaterial, type MaterialSource } from '../../../src-main/secrets/material-source.js';
 
 export { setIn, getIn, type PlanDoc } from '../../unit/ceremony/plan-doc.js';

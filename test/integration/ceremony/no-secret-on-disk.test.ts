@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { unlockCustodian, type CustodianEnrollment } from '../../../src-main/secrets/custodian-keys.js';
 import { openShare } from '../../../src-main/secrets/backup-shares.js';
-import type { ShareFileOnDisk } from '../../../src-main/ceremony/steps/material-steps.js';
+import type { ShareFileOnDisk } from '../../../src-main/ceremony/ceremony-files.js';
 import path from 'node:path';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';

@@ -7,7 +7,7 @@ import { challengeDigest } from '../../../src-shared/ceremony/confirmation.js';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { CeremonyService, type ProgressEvent } from '../../../src-main/ceremony/ceremony-service.js';
-import { kmsPortFromGateway } from '../../../src-main/ceremony/kms-port-gateway.js';
+import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { unlockCustodian } from '../../../src-main/secrets/custodian-keys.js';
 import { readFileSync } from 'node:fs';

@@ -8,9 +8,9 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js';
 import { driveCeremony } from '../../../src-main/ceremony/ceremony-driver.js';
-import { kmsPortFromGateway } from '../../../src-main/ceremony/kms-port-gateway.js';
-import type { KmsPort } from '../../../src-main/ceremony/kms-port.js';
-import { RehearsalCustodians } from '../../../src-main/ceremony/rehearsal-custodians.js';
+import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
+import type { KmsPort } from '../../../src-main/kms/kms-port.js';
+import { RehearsalCustodians } from '../../../src-main/cli/rehearsal-custodians.js';
 import { TEST_SCRYPT, fixturePlan, tempDir } from './harness.js';
 
 /*

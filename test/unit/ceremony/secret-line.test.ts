@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SecretLineEditor, decodeHexComponent } from '../../../src-main/ceremony/secret-line.js';
+import { SecretLineEditor, decodeHexComponent } from '../../../src-main/cli/secret-line.js';
 
 void test('keystrokes build the line in a Buffer; backspace edits; Enter finishes; input chunks are wiped', () => {
   const ed = new SecretLineEditor();

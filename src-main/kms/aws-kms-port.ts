@@ -1,6 +1,6 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { KeyriteError } from '../../src-shared/errors.js';
-import type { KmsGateway } from '../kms/kms-gateway.js';
+import type { KmsGateway } from './kms-gateway.js';
 import type { KeyFacts, KmsPort } from './kms-port.js';
 
 function facts(m: KeyMetadata | undefined): KeyFacts {

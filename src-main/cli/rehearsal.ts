@@ -6,11 +6,11 @@ import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { validatePlan } from '../../src-shared/ceremony/plan.js';
 import { startEmulator, type RunningEmulator } from '../emulator/index.js';
 import { createKmsGateway } from '../kms/kms-gateway.js';
-import { CeremonyService } from './ceremony-service.js';
-import { driveCeremony } from './ceremony-driver.js';
-import { kmsPortFromGateway } from './kms-port-gateway.js';
+import { CeremonyService } from '../ceremony/ceremony-service.js';
+import { driveCeremony } from '../ceremony/ceremony-driver.js';
+import type { EngineOptions } from '../ceremony/engine-options.js';
+import { kmsPortFromGateway } from '../kms/aws-kms-port.js';
 import { RehearsalCustodians } from './rehearsal-custodians.js';
-import type { EngineOptions } from './runtime.js';
 
 export interface RehearsalOptions {
   out: string;

@@ -1,0 +1,192 @@
+import { planKeySpec, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import type { CeremonyRecord } from '../../src-shared/ceremony/records.js';
+import {
+  applyEvent,
+  initialState,
+  type CeremonyEvent,
+  type CeremonyState,
+  type StepFacts,
+  type StepId,
+} from '../../src-shared/ceremony/state-machine.js';
+import type { CeremonyFacts } from '../../src-shared/ceremony/facts.js';
+import { KeyriteError } from '../../src-shared/errors.js';
+import type { KeyMaterialSpec } from '../../src-shared/wrap/specs.js';
+import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
+import type { CeremonyPaths } from './ceremony-dir.js';
+import { readEnrollmentFile } from './ceremony-files.js';
+
+/** Why a step failed, as people see it and the log records it. */
+export interface StepFailure {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface WitnessNote {
+  stepId: StepId;
+  witnessId: string;
+  text: string;
+  at: string;
+}
+
+/**
+ * What the log says about a ceremony: where each step stands and what it established, who enrolled,
+ * whose share opened, who signed off, what witnesses objected to. It is rebuilt by folding the log's
+ * records in order — on reopening, and as each record is appended (the journal folds what it writes),
+ * so a running ceremony and a reopened one hold the same picture. Everyone else reads it (`LogView`).
+ */
+export class CeremonyLog {
+  readonly ceremonyId: string;
+  readonly plan: CeremonyPlan;
+  readonly planDigest: string;
+  /** The key spec the ceremony imports into. */
+  readonly spec: KeyMaterialSpec;
+  readonly #paths: CeremonyPaths;
+  #state: CeremonyState;
+  readonly #stepFacts = new Map<StepId, StepFacts>();
+  readonly #errors = new Map<StepId, StepFailure>();
+  readonly #enrollments = new Map<string, CustodianEnrollment>();
+  readonly #shareVerified = new Set<string>();
+  readonly #signoffs = new Set<string>();
+  readonly #exceptions: WitnessNote[] = [];
+  readonly #confirmedBy = new Map<StepId, readonly string[]>();
+  #commitments = new Map<string, string>();
+  #createdKey: { keyArn: string; keyId: string } | null = null;
+
+  constructor(a: { ceremonyId: string; plan: CeremonyPlan; planDigest: string; paths: CeremonyPaths }) {
+    this.ceremonyId = a.ceremonyId;
+    this.plan = a.plan;
+    this.planDigest = a.planDigest;
+    this.spec = planKeySpec(a.plan);
+    this.#paths = a.paths;
+    this.#state = initialState(a.ceremonyId, a.planDigest, a.plan);
+  }
+
+  get state(): CeremonyState {
+    return this.#state;
+  }
+  /** Every fact established so far, merged in step order. */
+  get facts(): CeremonyFacts {
+    return this.#state.facts;
+  }
+  /** The facts one completed step contributed. */
+  stepFacts(step: StepId): StepFacts | undefined {
+    return this.#stepFacts.get(step);
+  }
+  /** Why the step last failed (cleared when it completes). */
+  failure(step: StepId): StepFailure | undefined {
+    return this.#errors.get(step);
+  }
+  enrollment(custodianId: string): CustodianEnrollment | undefined {
+    return this.#enrollments.get(custodianId);
+  }
+  get enrolledCount(): number {
+    return this.#enrollments.size;
+  }
+  /** custodianId → enrolled Ed25519 public key (SPKI DER base64), for the quorum rules. */
+  get signingKeys(): ReadonlyMap<string, string> {
+    return new Map([...this.#enrollments].map(([id, e]) => [id, e.signingPublicKey]));
+  }
+  shareVerified(custodianId: string): boolean {
+    return this.#shareVerified.has(custodianId);
+  }
+  get sharesVerified(): number {
+    return this.#shareVerified.size;
+  }
+  signedOff(witnessId: string): boolean {
+    return this.#signoffs.has(witnessId);
+  }
+  get exceptions(): readonly WitnessNote[] {
+    return this.#exceptions;
+  }
+  /** The custodians whose confirmations let the step run, the last time it ran. */
+  confirmedBy(step: StepId): readonly string[] | undefined {
+    return this.#confirmedBy.get(step);
+  }
+  /** The share commitments recorded when the current backup shares were made, by holder. */
+  get commitments(): ReadonlyMap<string, string> {
+    return this.#commitments;
+  }
+  /** The key an earlier, interrupted run of create-key made, as its outcome recorded it. */
+  get createdKey(): { keyArn: string; keyId: string } | null {
+    return this.#createdKey;
+  }
+
+  /** Throws unless the event is a legal move now; the state does not change until its record is folded. */
+  check(ev: CeremonyEvent): void {
+    applyEvent(this.#state, ev);
+  }
+
+  /** Folds one record of this ceremony into the picture. The journal calls it for every record. */
+  fold(r: CeremonyRecord): void {
+    switch (r.type) {
+      case 'step.started':
+        this.#state = applyEvent(this.#state, { kind: 'step-started', step: r.payload.stepId });
+        break;
+      case 'step.completed':
+        this.#state = applyEvent(this.#state, {
+          kind: 'step-completed',
+          step: r.payload.stepId,
+          facts: r.payload.facts,
+        });
+        this.#stepFacts.set(r.payload.stepId, r.payload.facts);
+        this.#errors.delete(r.payload.stepId);
+        break;
+      case 'step.failed': {
+        const { stepId, code, message, hint } = r.payload;
+        this.#state = applyEvent(this.#state, { kind: 'step-failed', step: stepId, reason: message });
+        this.#errors.set(stepId, { code, message, ...(hint !== undefined ? { hint } : {}) });
+        break;
+      }
+      case 'step.rewound':
+        this.#state = applyEvent(this.#state, {
+          kind: 'rewound',
+          to: r.payload.stepId,
+          reason: r.payload.reason,
+        });
+        break;
+      case 'step.quorum-met':
+        this.#confirmedBy.set(r.payload.stepId, r.payload.custodians);
+        break;
+      case 'participant.enrolled': {
+        const id = r.payload.custodianId;
+        const e = readEnrollmentFile(this.#paths.custodian(id));
+        if (e.signingPublicKey !== r.payload.publicKey || e.custodianId !== id)
+          throw new KeyriteError(
+            'ENROLLMENT_FILE_CHANGED',
+            `custodians/${id}.json does not hold the enrolled key`,
+            'restore the file from the ceremony directory backup',
+          );
+        this.#enrollments.set(id, e);
+        break;
+      }
+      case 'backup.created':
+        this.#shareVerified.clear();
+        this.#commitments = new Map(r.payload.commitments.map((c) => [c.holder, c.digest]));
+        break;
+      case 'backup.share-verified':
+        this.#shareVerified.add(r.payload.holder);
+        break;
+      case 'ceremony.witness-signoff':
+        this.#signoffs.add(r.payload.witnessId);
+        break;
+      case 'witness.exception':
+        this.#exceptions.push({
+          stepId: r.payload.stepId,
+          witnessId: r.payload.witnessId,
+          text: r.payload.text,
+          at: r.time,
+        });
+        break;
+      case 'outcome':
+        if (r.payload.action === 'kms.create-key' && r.payload.ok && 'keyArn' in r.payload.details)
+          this.#createdKey = r.payload.details;
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+/** The log's picture as everyone but the journal sees it: read-only. */
+export type LogView = Omit<CeremonyLog, 'fold' | 'check'>;

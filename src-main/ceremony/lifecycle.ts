@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { assertPlanAcceptable } from '../../src-shared/ceremony/preflight.js';
+import { isRecordOf, readRecord, type CeremonyRecord } from '../../src-shared/ceremony/records.js';
+import { assertCompatible } from '../../src-shared/wrap/index.js';
+import { openAuditStore, type AuditStore } from '../audit/audit-store.js';
+import type { StationKey } from '../audit/station-key.js';
+import { ceremonyPaths, type CeremonyPaths } from './ceremony-dir.js';
+import { CeremonyLog } from './ceremony-log.js';
+import type { CeremonyParts, CeremonySignals } from './ceremony-parts.js';
+import { withDefaults, type EngineOptions, type EngineSettings } from './engine-options.js';
+import { Journal } from './journal.js';
+import type { KmsPort } from '../kms/kms-port.js';
+import { Quorum } from './quorum.js';
+import { reconcile } from './recovery.js';
+import { SecretsInHand } from './secrets-in-hand.js';
+import { applyStepEvent } from './step-runner.js';
+
+/** An open ceremony and the audit store under it (closed by whoever opened it). */
+export interface OpenCeremony {
+  parts: CeremonyParts;
+  store: AuditStore;
+}
+
+function auditOptions(s: EngineSettings): { clock: () => Date; stationKey?: StationKey } {
+  const stationKey = typeof s.stationKey === 'function' ? s.stationKey() : s.stationKey;
+  return stationKey ? { clock: s.clock, stationKey } : { clock: s.clock };
+}
+
+/** Wires the modules of one ceremony together: every record the journal writes or replays is folded. */
+function assemble(a: {
+  ceremonyId: string;
+  plan: CeremonyPlan;
+  digest: string;
+  paths: CeremonyPaths;
+  store: AuditStore;
+  kms: KmsPort;
+  settings: EngineSettings;
+  planBase: string;
+  signals: CeremonySignals;
+}): CeremonyParts {
+  const journal = new Journal(a.store, a.ceremonyId);
+  const log = new CeremonyLog({
+    ceremonyId: a.ceremonyId,
+    plan: a.plan,
+    planDigest: a.digest,
+    paths: a.paths,
+  });
+  const quorum = new Quorum(log, journal, a.settings);
+  journal.onRecord((r) => {
+    log.fold(r);
+    quorum.state.fold(r);
+  });
+  return {
+    log,
+    quorum,
+    secrets: new SecretsInHand(),
+    journal,
+    kms: a.kms,
+    paths: a.paths,
+    settings: a.settings,
+    planBase: a.planBase,
+    signals: a.signals,
+    recovery: [],
+  };
+}
+
+/** Starts a new ceremony in an empty directory from a plan document (parsed YAML/JSON). */
+export async function createCeremony(a: {
+  dir: string;
+  planDoc: unknown;
+  planBase: string;
+  kms: KmsPort;
+  options?: EngineOptions | undefined;
+  signals: CeremonySignals;
+}): Promise<OpenCeremony> {
+  const { plan, digest } = validatePlan(a.planDoc);
+  const settings = withDefaults(a.options);
+  assertPlanAcceptable(plan, settings.clock(), assertCompatible);
+  const paths = ceremonyPaths(a.dir);
+  if (existsSync(paths.auditDb))
+    throw new KeyriteError(
+      'CEREMONY_EXISTS',
+      `a ceremony already lives in ${a.dir}`,
+      'reopen it, or choose an empty directory',
+    );
+  mkdirSync(a.dir, { recursive: true, mode: 0o700 });
+  const store = openAuditStore(paths.auditDb, auditOptions(settings));
+  try {
+    const ceremonyId = `cer-${randomBytes(6).toString('hex')}`;
+    const planBase = path.resolve(a.planBase);
+    const parts = assemble({
+      ceremonyId,
+      plan,
+      digest,
+      paths,
+      store,
+      kms: a.kms,
+      settings,
+      planBase,
+      signals: a.signals,
+    });
+    parts.journal.append('ceremony.started', { planDigest: digest, title: plan.name });
+    await parts.journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(plan, null, 2) + '\n');
+    await parts.journal.writeFile(
+      paths.meta,
+      'ceremony.json',
+      JSON.stringify({ planDirectory: planBase }, null, 2) + '\n',
+    );
+    return { parts, store };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}
+
+/**
+ * Reopens a ceremony from its directory: the log is replayed into the ceremony's picture and the
+ * quorum, then what the log says is reconciled with the world (recovery.ts).
+ */
+export async function openCeremony(a: {
+  dir: string;
+  kms: KmsPort;
+  options?: EngineOptions | undefined;
+  planDoc?: unknown;
+  signals: CeremonySignals;
+}): Promise<OpenCeremony> {
+  const settings = withDefaults(a.options);
+  const paths = ceremonyPaths(a.dir);
+  if (!existsSync(paths.auditDb))
+    throw new KeyriteError(
+      'CEREMONY_NOT_FOUND',
+      `no ceremony in ${a.dir}`,
+      'give the directory a ceremony was started in',
+    );
+  const store = openAuditStore(paths.auditDb, auditOptions(settings));
+  try {
+    const started = startedRecord(store, a.dir);
+    const { plan, digest } = await reviewedPlan(store, started, paths, a.planDoc);
+    const parts = assemble({
+      ceremonyId: started.ceremonyId,
+      plan,
+      digest,
+      paths,
+      store,
+      kms: a.kms,
+      settings,
+      planBase: readPlanBase(paths.meta, a.dir),
+      signals: a.signals,
+    });
+    parts.journal.replay();
+    parts.quorum.state.settleAfterReplay();
+    parts.recovery.push(...(await reconcile(parts, (ev, failure) => applyStepEvent(parts, ev, failure))));
+    return { parts, store };
+  } catch (e) {
+    store.close();
+    throw e;
+  }
+}
+
+/** The plan the ceremony started with: plan.json, which must still have the digest the log recorded. */
+async function reviewedPlan(
+  store: AuditStore,
+  started: Extract<CeremonyRecord, { type: 'ceremony.started' }>,
+  paths: CeremonyPaths,
+  planDoc: unknown,
+): Promise<{ plan: CeremonyPlan; digest: string }> {
+  if (!existsSync(paths.planJson) && planDoc !== undefined) {
+    // Interrupted before plan.json was written: the reviewed plan, if it is the same, restores it.
+    const given = validatePlan(planDoc);
+    if (given.digest === started.payload.planDigest)
+      await new Journal(store, started.ceremonyId).writeFile(
+        paths.planJson,
+        'plan.json',
+        JSON.stringify(given.plan, null, 2) + '\n',
+      );
+  }
+  if (!existsSync(paths.planJson))
+    throw new KeyriteError(
+      'PLAN_MISSING',
+      'plan.json is missing from the ceremony directory',
+      'pass the reviewed plan file again (--plan) to restore it',
+    );
+  const reviewed = validatePlan(JSON.parse(readFileSync(paths.planJson, 'utf8')));
+  if (reviewed.digest !== started.payload.planDigest)
+    throw new KeyriteError(
+      'PLAN_CHANGED',
+      'plan.json is not the plan this ceremony started with',
+      'restore the reviewed plan file; never edit a running ceremony’s plan',
+    );
+  return reviewed;
+}
+
+/** The record that started the ceremony in this log, read through the catalogue. */
+function startedRecord(
+  store: AuditStore,
+  dir: string,
+): Extract<CeremonyRecord, { type: 'ceremony.started' }> {
+  const row = store.records({ type: 'ceremony.started' }).at(-1);
+  const started = row ? readRecord(row) : undefined;
+  if (started && 'problem' in started)
+    throw new KeyriteError(
+      'AUDIT_RECORD_UNREADABLE',
+      `the ceremony log in ${dir} cannot be read: ${started.problem}`,
+      'run keyrite audit verify on its audit.db',
+    );
+  if (!started || !isRecordOf('ceremony.started', started))
+    throw new KeyriteError(
+      'CEREMONY_NOT_FOUND',
+      `no ceremony in ${dir}`,
+      'give the directory a ceremony was started in',
+    );
+  return started;
+}
+
+function readPlanBase(metaFile: string, fallback: string): string {
+  try {
+    const meta: unknown = JSON.parse(readFileSync(metaFile, 'utf8'));
+    return typeof meta === 'object' &&
+      meta !== null &&
+      'planDirectory' in meta &&
+      typeof meta.planDirectory === 'string'
+      ? meta.planDirectory
+      : fallback;
+  } catch {
+    return fallback;
+  }
+}

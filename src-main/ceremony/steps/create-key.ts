@@ -1,0 +1,47 @@
+import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import type { StepContext } from '../step-context.js';
+import { aliasTarget } from './kms-lookups.js';
+
+export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-key'>> {
+  if (!('create' in ctx.log.plan.target.key))
+    throw new Error('create-key step on a plan without a key to create');
+  const c = ctx.log.plan.target.key.create;
+  const keyUsage = c.keyUsage ?? defaultKeyUsage(ctx.log.spec);
+  const tags = { ...c.tags, 'keyrite:ceremony': ctx.log.ceremonyId };
+  // A rerun after an interruption reuses the key the first run created, if it is still untouched.
+  const earlier = ctx.log.createdKey;
+  const reusable = earlier ? await ctx.kms.describeKey(earlier.keyId) : null;
+  const key =
+    reusable && reusable.keyState === 'PendingImport'
+      ? reusable
+      : await ctx.journal.effect(
+          'kms.create-key',
+          `CreateKey ${ctx.log.spec} origin EXTERNAL`,
+          { keySpec: ctx.log.spec, keyUsage, tagCeremony: ctx.log.ceremonyId },
+          () => ctx.kms.createKey({ keySpec: ctx.log.spec, keyUsage, description: c.description, tags }),
+          (k) => ({ keyArn: k.arn, keyId: k.keyId }),
+        );
+  if (reusable === key)
+    ctx.journal.append('kms.key-reused', {
+      keyArn: key.arn,
+      note: 'created by the interrupted run of this step',
+    });
+  if (c.alias !== undefined && (await aliasTarget(ctx, c.alias)) !== key.arn) {
+    const alias = c.alias;
+    await ctx.journal.effect(
+      'kms.create-alias',
+      `CreateAlias ${alias}`,
+      { alias, keyArn: key.arn },
+      () => ctx.kms.createAlias(alias, key.keyId),
+      () => ({}),
+    );
+  }
+  return {
+    keyArn: key.arn,
+    keyId: key.keyId,
+    keySpec: ctx.log.spec,
+    keyUsage,
+    note: `key state ${key.keyState}`,
+  };
+}

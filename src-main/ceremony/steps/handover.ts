@@ -1,0 +1,24 @@
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import type { StepContext } from '../step-context.js';
+
+export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>> {
+  const f = ctx.log.facts;
+  const lines = [
+    'Keyrite key hand-over sheet',
+    '',
+    `ceremony:      ${ctx.log.ceremonyId}`,
+    `plan digest:   ${ctx.log.planDigest}`,
+    `key ARN:       ${f.keyArn ?? ''}`,
+    `region:        ${ctx.log.plan.target.region}`,
+    `key spec:      ${ctx.log.spec}`,
+    `key state:     ${f.keyState ?? ''}`,
+    f.kcv
+      ? `KCV:           ${f.kcv} (${f.kcvWords ?? ''})`
+      : `public key:    SHA-256 ${f.publicKeyFingerprint ?? ''}`,
+    `expiration:    ${ctx.log.plan.expiration.model}${ctx.log.plan.expiration.model === 'KEY_MATERIAL_EXPIRES' ? ' ' + ctx.log.plan.expiration.validTo : ''}`,
+    ...(ctx.log.plan.grant ? [`granted to:    account ${ctx.log.plan.grant.accountId}`] : []),
+    '',
+  ];
+  const digest = await ctx.journal.writeFile(ctx.paths.handover, 'handover.txt', lines.join('\n'));
+  return { note: `hand-over sheet written (sha256 ${digest.slice(0, 16)}…)` };
+}

@@ -1,0 +1,48 @@
+import { KeyriteError } from '../../../src-shared/errors.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import { parseWrappingPublicKey } from '../../../src-shared/wrap/index.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
+import { sha256Of } from '../../media/atomic-file.js';
+import type { StepContext } from '../step-context.js';
+
+export async function runImportParameters(ctx: StepContext): Promise<FactsOf<'import-parameters'>> {
+  const keyId = ctx.log.facts.keyId;
+  if (!keyId) throw new Error('no key id before import-parameters');
+  const { algorithm, keySpec } = ctx.log.plan.wrapping;
+  const p = await ctx.journal.effect(
+    'kms.get-parameters-for-import',
+    `GetParametersForImport ${algorithm} ${keySpec}`,
+    { keyId, algorithm, wrappingKeySpec: keySpec },
+    () => ctx.kms.getParametersForImport(keyId, algorithm, keySpec),
+    (r) => ({ importTokenDigest: sha256Of(r.importToken), validTo: r.validTo.toISOString() }),
+  );
+  const wk = parseWrappingPublicKey(p.publicKey);
+  if (wk.spec !== keySpec)
+    throw new KeyriteError(
+      'PARAMS_WRONG_SPEC',
+      `KMS returned a ${wk.spec} wrapping key, the plan asked for ${keySpec}`,
+      'fetch the import parameters again',
+    );
+  const importTokenDigest = await ctx.journal.writeFile(
+    ctx.paths.importToken,
+    'import/ImportToken.bin',
+    p.importToken,
+  );
+  await ctx.journal.writeFile(ctx.paths.wrappingKey, 'import/WrappingPublicKey.der', wk.spkiDer);
+  // The algorithm is bound to these parameters from here on: the wrap step uses the recorded one.
+  ctx.journal.append('params.fetched', {
+    keyArn: p.keyArn,
+    algorithm,
+    wrappingKeySpec: keySpec,
+    wrappingKeyFingerprint: wk.fingerprintSha256,
+    importTokenDigest,
+    validTo: p.validTo.toISOString(),
+  });
+  return {
+    algorithm,
+    wrappingKeyFingerprint: wk.fingerprintSha256,
+    wrappingKeyFingerprintWords: toWords(wk.fingerprintSha256),
+    validTo: p.validTo.toISOString(),
+    importTokenDigest,
+  };
+}

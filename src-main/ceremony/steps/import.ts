@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import { sha256OfFile } from '../../media/atomic-file.js';
+import type { StepContext } from '../step-context.js';
+import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
+
+export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
+  const keyId = keyIdOf(ctx);
+  const f = ctx.log.facts;
+  if (f.validTo && Date.parse(f.validTo) <= ctx.settings.clock().getTime())
+    throw new KeyriteError(
+      'PARAMS_EXPIRED',
+      `the import parameters expired at ${f.validTo}`,
+      'reopen the ceremony: it restarts from fresh import parameters',
+    );
+  // Only the blob this ceremony wrapped, byte for byte: a changed file is never imported.
+  if (
+    !fileMatches(ctx.paths.wrapped, f.wrappedKeyDigest) ||
+    !fileMatches(ctx.paths.importToken, f.importTokenDigest) ||
+    !f.wrappedKeyDigest ||
+    !f.importTokenDigest
+  )
+    throw new KeyriteError(
+      'IMPORT_FILES_CHANGED',
+      'the wrapped material or import token on disk is not what this ceremony wrote',
+      'do not import; reopen the ceremony so it can account for the files',
+    );
+  const before = await ctx.kms.describeKey(keyId);
+  if (before.keyState !== 'PendingImport')
+    throw new KeyriteError(
+      'IMPORT_KEY_NOT_PENDING',
+      `key ${before.arn} is ${before.keyState}, not PendingImport`,
+      'someone changed the key during the ceremony; stop and investigate',
+    );
+  const exp = ctx.log.plan.expiration;
+  const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
+  // KeyMaterialId (64 hex) is public (DescribeKey shows it to anyone who asks KMS); the secret guard
+  // knows the field name, so it is logged in the outcome and the step's facts.
+  const imported = await ctx.journal.effect(
+    'kms.import-key-material',
+    `ImportKeyMaterial ${exp.model}`,
+    {
+      keyArn: before.arn,
+      wrappedKeyDigest: f.wrappedKeyDigest,
+      importTokenDigest: f.importTokenDigest,
+      expirationModel: exp.model,
+    },
+    () =>
+      ctx.kms.importKeyMaterial({
+        keyId,
+        importToken: readFileSync(ctx.paths.importToken),
+        encryptedKeyMaterial: readFileSync(ctx.paths.wrapped),
+        expirationModel: exp.model,
+        ...(validTo ? { validTo } : {}),
+      }),
+    (r) => keyMaterialIdFact(r.keyMaterialId),
+  );
+  return { keyArn: before.arn, ...keyMaterialIdFact(imported.keyMaterialId) };
+}
+
+function fileMatches(file: string, digest: string | undefined): boolean {
+  return digest !== undefined && sha256OfFile(file) === digest;
+}

@@ -1,0 +1,105 @@
+import { constants, createPublicKey, publicEncrypt, randomBytes, verify } from 'node:crypto';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import { sha256Hex } from '../../../src-shared/digests.js';
+import { materialKind } from '../../../src-shared/wrap/index.js';
+import { macProbeMessage } from '../../secrets/material-source.js';
+import type { StepContext } from '../step-context.js';
+import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
+
+const ECDSA_ALG: Record<string, [string, string]> = {
+  ECC_NIST_P256: ['ECDSA_SHA_256', 'sha256'],
+  ECC_NIST_P384: ['ECDSA_SHA_384', 'sha384'],
+  ECC_NIST_P521: ['ECDSA_SHA_512', 'sha512'],
+  ECC_SECG_P256K1: ['ECDSA_SHA_256', 'sha256'],
+};
+
+/**
+ * Proves KMS holds the material this ceremony generated, from facts recorded at generation (so it
+ * works after a crash, with the material long gone):
+ * - HMAC: KMS's MAC of a ceremony-specific message hashes to the recorded fingerprint.
+ * - RSA/ECC: KMS's public key is the one derived from the generated private key, and a KMS signature
+ *   (or a KMS decryption of a locally encrypted message) verifies under it.
+ * - Symmetric: KMS offers no way to compute a KCV, and its ciphertext format is not a public AES
+ *   construction, so the check is weaker: the key is Enabled with EXTERNAL origin and material, and an
+ *   Encrypt/Decrypt round trip works. The KCV recorded at generation is what the hand-over carries.
+ */
+export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
+  const keyId = keyIdOf(ctx);
+  const f = ctx.log.facts;
+  const k = await ctx.kms.describeKey(keyId);
+  if (k.keyState !== 'Enabled' || k.origin !== 'EXTERNAL')
+    throw new KeyriteError(
+      'VERIFY_KEY_STATE',
+      `key ${k.arn} is ${k.keyState} (origin ${k.origin}) after import`,
+      'the import did not take effect; investigate before using the key',
+    );
+  if (k.expirationModel && k.expirationModel !== ctx.log.plan.expiration.model)
+    throw new KeyriteError(
+      'VERIFY_EXPIRATION',
+      `key ${k.arn} has expiration model ${k.expirationModel}`,
+      'the import used other options than the plan',
+    );
+  const kind = materialKind(ctx.log.spec);
+  let check: string;
+  switch (kind) {
+    case 'symmetric': {
+      const probe = randomBytes(32);
+      const ct = await ctx.kms.encrypt(keyId, probe);
+      const back = await ctx.kms.decrypt(keyId, ct);
+      if (!back.equals(probe))
+        throw verifyFailed(k.arn, 'the Encrypt/Decrypt round trip did not return the message');
+      check = `Encrypt/Decrypt round trip${k.keyMaterialId ? ', current key material id reported' : ''} (symmetric: KMS cannot show a KCV)`;
+      break;
+    }
+    case 'hmac': {
+      const alg = `HMAC_SHA_${ctx.log.spec.slice(5)}`;
+      const mac = await ctx.kms.generateMac(keyId, macProbeMessage(ctx.log.ceremonyId), alg);
+      if (sha256Hex(mac) !== f.macFingerprint)
+        throw verifyFailed(k.arn, 'KMS computes a different MAC than the generated key');
+      check = 'GenerateMac matches the MAC computed at generation';
+      break;
+    }
+    case 'rsa':
+    case 'ecc': {
+      const spki = await ctx.kms.getPublicKey(keyId);
+      if (sha256Hex(spki) !== f.publicKeyFingerprint)
+        throw verifyFailed(k.arn, 'KMS holds a different public key than the generated private key');
+      const pub = createPublicKey({ key: spki, format: 'der', type: 'spki' });
+      const usage = f.keyUsage || 'ENCRYPT_DECRYPT';
+      if (kind === 'rsa' && usage === 'ENCRYPT_DECRYPT') {
+        const probe = randomBytes(32);
+        const ct = publicEncrypt(
+          { key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
+          probe,
+        );
+        const back = await ctx.kms.decrypt(keyId, ct, 'RSAES_OAEP_SHA_256');
+        if (!back.equals(probe))
+          throw verifyFailed(k.arn, 'KMS could not decrypt a message encrypted to its public key');
+        check = 'public key matches; KMS decrypts under the private key';
+      } else {
+        const msg = Buffer.from(`keyrite/verify/v1/${ctx.log.ceremonyId}`);
+        const [alg, hash] =
+          kind === 'rsa'
+            ? ['RSASSA_PKCS1_V1_5_SHA_256', 'sha256']
+            : (ECDSA_ALG[ctx.log.spec] ?? ['ECDSA_SHA_256', 'sha256']);
+        const sig = await ctx.kms.sign(keyId, msg, alg);
+        if (!verify(hash, msg, pub, sig))
+          throw verifyFailed(k.arn, 'a KMS signature does not verify under the generated public key');
+        check = 'public key matches; a KMS signature verifies';
+      }
+      break;
+    }
+  }
+  const materialId = keyMaterialIdFact(k.keyMaterialId);
+  ctx.journal.append('kms.verified', { keyArn: k.arn, keyState: k.keyState, check, ...materialId });
+  return { keyArn: k.arn, note: check, keyState: k.keyState, ...materialId };
+}
+
+function verifyFailed(arn: string, why: string): KeyriteError {
+  return new KeyriteError(
+    'VERIFY_FAILED',
+    `verification of ${arn} failed: ${why}`,
+    'do not use this key; keep the audit log and investigate',
+  );
+}

@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import { parseWrappingPublicKey, wrapKeyMaterial } from '../../../src-shared/wrap/index.js';
+import type { StepContext } from '../step-context.js';
+
+export async function runWrap(ctx: StepContext): Promise<FactsOf<'wrap'>> {
+  const material = ctx.secrets.requireMaterial();
+  try {
+    const expected = ctx.log.facts.wrappingKeyFingerprint;
+    const wk = parseWrappingPublicKey(readFileSync(ctx.paths.wrappingKey));
+    if (wk.fingerprintSha256 !== expected)
+      throw new KeyriteError(
+        'WRAPPING_KEY_CHANGED',
+        'the wrapping key on disk is not the one fetched',
+        'reopen the ceremony to fetch import parameters again',
+      );
+    const { wrapped, warnings } = wrapKeyMaterial({
+      material,
+      spec: ctx.log.spec,
+      algorithm: ctx.log.plan.wrapping.algorithm,
+      wrappingKey: wk,
+    });
+    for (const w of warnings) ctx.progress('warning', w);
+    const wrappedKeyDigest = await ctx.journal.writeFile(
+      ctx.paths.wrapped,
+      'import/EncryptedKeyMaterial.bin',
+      wrapped,
+    );
+    ctx.journal.append('wrap.done', {
+      algorithm: ctx.log.plan.wrapping.algorithm,
+      wrappingKeyFingerprint: wk.fingerprintSha256,
+      wrappedKeyDigest,
+    });
+    return { algorithm: ctx.log.plan.wrapping.algorithm, wrappedKeyDigest };
+  } finally {
+    // The wrapped blob on disk is all the import needs: the plaintext leaves memory now.
+    ctx.secrets.disposeMaterial();
+  }
+}
