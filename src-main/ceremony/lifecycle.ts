@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../src-shared/errors.js';
-import { validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { isDigestOfPlan, validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { assertPlanAcceptable } from '../../src-shared/ceremony/preflight.js';
 import { isRecordOf, readRecord, type CeremonyRecord } from '../../src-shared/ceremony/records.js';
 import { assertCompatible } from '../../src-shared/wrap/index.js';
@@ -171,7 +171,7 @@ async function reviewedPlan(
   if (!existsSync(paths.planJson) && planDoc !== undefined) {
     // Interrupted before plan.json was written: the reviewed plan, if it is the same, restores it.
     const given = validatePlan(planDoc);
-    if (given.digest === started.payload.planDigest)
+    if (isDigestOfPlan(started.payload.planDigest, given.plan))
       await new Journal(store, started.ceremonyId).writeFile(
         paths.planJson,
         'plan.json',
@@ -185,13 +185,14 @@ async function reviewedPlan(
       'pass the reviewed plan file again (--plan) to restore it',
     );
   const reviewed = validatePlan(JSON.parse(readFileSync(paths.planJson, 'utf8')));
-  if (reviewed.digest !== started.payload.planDigest)
+  // A ceremony started before log format v2 recorded its digest under the old rule; it keeps it.
+  if (!isDigestOfPlan(started.payload.planDigest, reviewed.plan))
     throw new KeyriteError(
       'PLAN_CHANGED',
       'plan.json is not the plan this ceremony started with',
       'restore the reviewed plan file; never edit a running ceremony’s plan',
     );
-  return reviewed;
+  return { plan: reviewed.plan, digest: started.payload.planDigest };
 }
 
 /** The record that started the ceremony in this log, read through the catalogue. */

@@ -1,4 +1,5 @@
 import {
+  challengeDigest,
   refuseConfirmation,
   type Confirmation,
   type ConfirmationChallenge,
@@ -77,8 +78,11 @@ export class QuorumState {
   fold(r: CeremonyRecord): void {
     switch (r.type) {
       case 'step.challenge': {
-        const { stepId, facts, chainHead, nonce, expiresAt } = r.payload;
-        this.#challenge = { ceremonyId: this.log.ceremonyId, stepId, facts, chainHead, nonce, expiresAt };
+        const { stepId, facts, chainHead, nonce, expiresAt, digest } = r.payload;
+        const ch = { ceremonyId: this.log.ceremonyId, stepId, facts, chainHead, nonce, expiresAt };
+        // A request issued before log format v2 was digested by the old rule; its signatures still count.
+        const v1: ConfirmationChallenge = { ...ch, rule: 'v1' };
+        this.#challenge = challengeDigest(ch) !== digest && challengeDigest(v1) === digest ? v1 : ch;
         this.#counted.clear();
         this.#target = null;
         break;

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { encodeCanonical } from './canonical-json.js';
 
 /**
  * SHA-256 over the concatenation of the parts. The one-shot crypto.hash is about twice as fast as
@@ -14,8 +15,16 @@ export const HASH_HEX = /^[0-9a-f]{64}$/;
 export const ZERO_HASH = '0'.repeat(64);
 
 /**
- * Domain separation: a record hash, a checkpoint digest and a Merkle node can never be confused for one
- * another even if their bytes happened to coincide.
+ * Domain separation: a record hash, a checkpoint digest, a plan digest, a confirmation request and a
+ * Merkle node can never be confused for one another even if their bytes happened to coincide. Each
+ * domain names its version; a new rule gets a new domain, and the old one stays readable.
  */
 export const RECORD_DOMAIN = Buffer.from('keyrite/audit/record/v1\n', 'utf8');
 export const CHECKPOINT_DOMAIN = Buffer.from('keyrite/audit/checkpoint/v1\n', 'utf8');
+export const PLAN_DOMAIN = Buffer.from('keyrite/plan/v2\n', 'utf8');
+export const CONFIRMATION_DOMAIN = Buffer.from('keyrite/confirmation/v2\n', 'utf8');
+
+/** SHA-256(domain || canonical JSON of the value), in hex: how every Keyrite digest of a value is taken. */
+export function domainDigest(domain: Buffer, value: unknown): string {
+  return sha256(domain, encodeCanonical(value)).toString('hex');
+}

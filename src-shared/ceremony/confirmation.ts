@@ -1,6 +1,7 @@
 import { createPublicKey, verify } from 'node:crypto';
 import { KeyriteError } from '../errors.js';
-import { canonicalDigest } from './canonical.js';
+import { CONFIRMATION_DOMAIN, domainDigest } from '../audit/hashing.js';
+import { challengeDigestV1 } from './legacy-digests.js';
 import type { StepFacts, StepId } from './state-machine.js';
 
 /** What a custodian is asked to approve: the step, what it will do, where the log stands, and until when. */
@@ -11,6 +12,8 @@ export interface ConfirmationChallenge {
   chainHead: string;
   nonce: string;
   expiresAt: string;
+  /** Set only on a request read back from a log older than format v2: its digest follows the old rule. */
+  rule?: 'v1';
 }
 
 export interface Confirmation {
@@ -31,8 +34,14 @@ export type ConfirmationRefusal =
   | 'CONFIRMATION_UNKNOWN_KEY'
   | 'CONFIRMATION_BAD_SIGNATURE';
 
+/**
+ * What a custodian signs: SHA-256("keyrite/confirmation/v2\n" || canonical JSON of
+ * {ceremonyId, stepId, facts, chainHead, nonce, expiresAt}), hex (see FORMAT.md).
+ */
 export function challengeDigest(ch: ConfirmationChallenge): string {
-  return canonicalDigest({ domain: 'keyrite/confirmation/v1', ...ch });
+  const { ceremonyId, stepId, facts, chainHead, nonce, expiresAt } = ch;
+  const body = { ceremonyId, stepId, facts, chainHead, nonce, expiresAt };
+  return ch.rule === 'v1' ? challengeDigestV1(body) : domainDigest(CONFIRMATION_DOMAIN, body);
 }
 
 export interface QuorumContext {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { KeyriteError } from '../errors.js';
 import { KEY_MATERIAL_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS } from '../wrap/specs.js';
-import { canonicalDigest, type Canonical } from './canonical.js';
+import { PLAN_DOMAIN, domainDigest } from '../audit/hashing.js';
+import { planDigestV1 } from './legacy-digests.js';
 import { GUARDABLE_STEPS, STEP_CATALOGUE, type GuardableStep } from './steps.js';
 
 /** KMS key specs Keyrite can import material into: exactly the material kinds the wrap module handles. */
@@ -104,6 +105,19 @@ export function validatePlan(doc: unknown): { plan: CeremonyPlan; digest: string
   return { plan: r.data, digest: planDigest(r.data) };
 }
 
+/**
+ * SHA-256("keyrite/plan/v2\n" || canonical JSON of the validated plan), hex (see FORMAT.md). The plan
+ * is taken as plan.json stores it (JSON: an absent optional field is simply not there).
+ */
 export function planDigest(plan: CeremonyPlan): string {
-  return canonicalDigest({ domain: 'keyrite/plan/v1', plan: plan as unknown as Canonical });
+  const asStored: unknown = JSON.parse(JSON.stringify(plan));
+  return domainDigest(PLAN_DOMAIN, asStored);
+}
+
+/**
+ * Whether `recorded` is this plan's digest under the current rule or, for a ceremony started before
+ * log format v2, under the old one. Reopening a ceremony checks its plan.json this way.
+ */
+export function isDigestOfPlan(recorded: string, plan: CeremonyPlan): boolean {
+  return recorded === planDigest(plan) || recorded === planDigestV1(plan);
 }

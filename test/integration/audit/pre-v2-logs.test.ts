@@ -7,7 +7,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
-import { validatePlan } from '../../../src-shared/ceremony/plan.js';
+import { isDigestOfPlan, validatePlan } from '../../../src-shared/ceremony/plan.js';
+import { planDigestV1 } from '../../../src-shared/ceremony/legacy-digests.js';
+import { challengeDigest } from '../../../src-shared/ceremony/confirmation.js';
 import type { AuditRecord } from '../../../src-shared/audit/record.js';
 import { readRecord } from '../../../src-shared/ceremony/records.js';
 
@@ -101,8 +103,11 @@ for (const name of LOGS) {
       const planDoc = JSON.parse(readFileSync(path.join(c.dir, 'plan.json'), 'utf8')) as Json;
       const recorded = started[0]?.payload['planDigest'];
       assert.equal(legacyDigest({ domain: 'keyrite/plan/v1', plan: planDoc }), recorded);
-      // The engine reads the stored plan back to the same digest.
-      assert.equal(validatePlan(planDoc).digest, recorded);
+      // The engine keeps the old rule for reading: plan.json is still this ceremony's reviewed plan.
+      const { plan, digest } = validatePlan(planDoc);
+      assert.equal(planDigestV1(plan), recorded);
+      assert.equal(isDigestOfPlan(String(recorded), plan), true);
+      assert.notEqual(digest, recorded, 'new plans are digested under keyrite/plan/v2');
 
       const challenges = only(records, 'step.challenge');
       assert.ok(challenges.length > 0, 'every fixture has at least one guarded step');
@@ -120,6 +125,16 @@ for (const name of LOGS) {
           expiresAt: p['expiresAt'] ?? null,
         });
         assert.equal(digest, p['digest'], `step.challenge record ${r.seq}`);
+        const read = readRecord(r);
+        assert.ok(!('problem' in read) && read.type === 'step.challenge');
+        const { stepId, facts, chainHead, nonce, expiresAt } = read.payload;
+        const challenge = { ceremonyId, stepId, facts, chainHead, nonce, expiresAt };
+        assert.equal(
+          challengeDigest({ ...challenge, rule: 'v1' }),
+          digest,
+          'the engine reads it by the old rule',
+        );
+        assert.notEqual(challengeDigest(challenge), digest);
         digests.add(digest);
       }
       const confirmed = only(records, 'step.confirmed');
