@@ -7,6 +7,7 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js';
 import type { KmsPort } from '../../../src-main/kms/kms-port.js';
+import { stationKeyAt } from '../audit/fixture.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 
 /*
@@ -33,13 +34,20 @@ const noKms = new Proxy({} as KmsPort, {
   },
 });
 
+/** A log belongs to its station: reopening needs the key the old release kept beside audit.db. */
+const keyOf = (dir: string) => stationKeyAt(path.join(dir, 'station-ed25519.key'));
+
 const pass = (i: number) => SecretBuffer.adopt(Buffer.from(`fixture-passphrase-${i}`));
 
 for (const name of ['symmetric-crashes', 'ecc-grant', 'hmac-split', 'reimport-from-shares']) {
   void test(`pre-v2 ceremony ${name} reopens closed, with every step done or skipped`, async () => {
     const c = copyOf(name);
     try {
-      const svc = await CeremonyService.open({ dir: c.dir, kms: noKms });
+      const svc = await CeremonyService.open({
+        dir: c.dir,
+        kms: noKms,
+        options: { stationKey: keyOf(c.dir) },
+      });
       try {
         assert.equal(svc.closed, true);
         assert.equal(svc.nextStep, null);
@@ -62,7 +70,11 @@ void test('a pre-v2 open request still counts its confirmation, and the offline 
   let now = Date.parse('2026-12-01T15:49:55.000Z');
   const clock = () => new Date(now);
   try {
-    const svc = await CeremonyService.open({ dir: c.dir, kms: noKms, options: { clock } });
+    const svc = await CeremonyService.open({
+      dir: c.dir,
+      kms: noKms,
+      options: { clock, stationKey: keyOf(c.dir) },
+    });
     try {
       assert.equal(svc.nextStep, 'generate-material');
       assert.deepEqual(svc.pendingConfirmations(), ['custodian-1']);
