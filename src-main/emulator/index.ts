@@ -12,6 +12,10 @@ export interface EmulatorOptions {
   statePath?: string;
   /** Source of time for expiry and deletion windows; tests inject one. */
   clock?: () => Date;
+  /**
+   * The region of unsigned requests. Signed requests (every SDK and the AWS CLI) carry their own
+   * region in the SigV4 credential scope, and one emulator serves them all.
+   */
   region?: string;
   accountId?: string;
 }

@@ -1,4 +1,4 @@
-import type { EmulatorState } from './emulator-state.js';
+import type { RegionState } from './region-state.js';
 import { currentMaterial, type KeyRecord, keyState } from './key-record.js';
 import {
   encryptionAlgorithms,
@@ -11,7 +11,7 @@ import { invalidState, KmsServiceError } from './kms-error.js';
 const seconds = (ms: number): number => ms / 1000;
 
 /** KeyMetadata as DescribeKey/CreateKey return it, members in the service model's order. */
-export function keyMetadata(state: EmulatorState, key: KeyRecord): Record<string, unknown> {
+export function keyMetadata(state: RegionState, key: KeyRecord): Record<string, unknown> {
   const ks = keyState(key);
   const cur = currentMaterial(key);
   const live = cur && cur.bytes !== null ? cur : undefined;

@@ -4,6 +4,7 @@ import type { EmulatorState } from './emulator-state.js';
 import { KmsServiceError } from './kms-error.js';
 import { OPERATIONS } from './operations.js';
 import type { Body } from './request-fields.js';
+import { signedRegion } from './sigv4-scope.js';
 import { isStsRequest, stsResponse } from './sts.js';
 
 const MAX_BODY = 1 << 20;
@@ -56,7 +57,9 @@ function tooLarge(): KmsServiceError {
 /**
  * One request: AWS JSON 1.1 for KMS (POST /, X-Amz-Target: TrentService.<Op>), AWS Query for STS.
  * SigV4 signatures are accepted from any credentials without checking: the emulator is a local
- * stand-in, bound to loopback. Requests are served one at a time so state changes never interleave.
+ * stand-in, bound to loopback. The signature's credential scope names the region the request is
+ * for, so one emulator serves every region of the account. Requests are served one at a time so
+ * state changes never interleave.
  */
 export function createRequestHandler(
   state: EmulatorState,
@@ -80,6 +83,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       res.end(r.xml);
       return;
     }
+    const region = signedRegion(req.headers.authorization, state.defaultRegion);
     const target = req.headers['x-amz-target'];
     const op =
       typeof target === 'string' && target.startsWith(TARGET_PREFIX)
@@ -100,7 +104,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       );
     }
     state.tick();
-    const out = await handler(state, body);
+    const out = await handler(state.region(region), body);
     send(res, 200, JSON.stringify(out), requestId);
   } catch (e) {
     if (e instanceof KmsServiceError) sendError(res, e, requestId);

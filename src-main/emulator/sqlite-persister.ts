@@ -17,6 +17,28 @@ const MIGRATIONS: string[] = [
    CREATE TABLE aliases (name TEXT PRIMARY KEY, target_key_id TEXT NOT NULL, created REAL NOT NULL, updated REAL NOT NULL);
    CREATE TABLE import_params (token_id TEXT PRIMARY KEY, key_id TEXT NOT NULL, algorithm TEXT NOT NULL,
      wrapping_key_spec TEXT NOT NULL, private_key BLOB NOT NULL, public_key BLOB NOT NULL, valid_to REAL NOT NULL);`,
+  // One emulator serves every region: a key is identified by region and key id (multi-Region keys
+  // share the id), aliases are unique per region. Version-1 files held one region; each key record
+  // already names it, and aliases and parameters take the region of their key.
+  `CREATE TABLE keys_v2 (region TEXT NOT NULL, key_id TEXT NOT NULL, record TEXT NOT NULL, PRIMARY KEY (region, key_id));
+   INSERT INTO keys_v2 (region, key_id, record) SELECT json_extract(record, '$.region'), key_id, record FROM keys;
+   CREATE TABLE materials_v2 (region TEXT NOT NULL, key_id TEXT NOT NULL, material_id TEXT NOT NULL, meta TEXT NOT NULL,
+     bytes BLOB, PRIMARY KEY (region, key_id, material_id));
+   INSERT INTO materials_v2 (region, key_id, material_id, meta, bytes)
+     SELECT k.region, m.key_id, m.material_id, m.meta, m.bytes FROM materials m JOIN keys_v2 k ON k.key_id = m.key_id;
+   CREATE TABLE aliases_v2 (region TEXT NOT NULL, name TEXT NOT NULL, target_key_id TEXT NOT NULL, created REAL NOT NULL,
+     updated REAL NOT NULL, PRIMARY KEY (region, name));
+   INSERT INTO aliases_v2 (region, name, target_key_id, created, updated)
+     SELECT k.region, a.name, a.target_key_id, a.created, a.updated FROM aliases a JOIN keys_v2 k ON k.key_id = a.target_key_id;
+   CREATE TABLE import_params_v2 (token_id TEXT PRIMARY KEY, region TEXT NOT NULL, key_id TEXT NOT NULL,
+     algorithm TEXT NOT NULL, wrapping_key_spec TEXT NOT NULL, private_key BLOB NOT NULL, public_key BLOB NOT NULL,
+     valid_to REAL NOT NULL);
+   INSERT INTO import_params_v2 (token_id, region, key_id, algorithm, wrapping_key_spec, private_key, public_key, valid_to)
+     SELECT p.token_id, k.region, p.key_id, p.algorithm, p.wrapping_key_spec, p.private_key, p.public_key, p.valid_to
+     FROM import_params p JOIN keys_v2 k ON k.key_id = p.key_id;
+   DROP TABLE keys; DROP TABLE materials; DROP TABLE aliases; DROP TABLE import_params;
+   ALTER TABLE keys_v2 RENAME TO keys; ALTER TABLE materials_v2 RENAME TO materials;
+   ALTER TABLE aliases_v2 RENAME TO aliases; ALTER TABLE import_params_v2 RENAME TO import_params;`,
 ];
 
 type MaterialMeta = Omit<MaterialRecord, 'bytes'>;
@@ -59,57 +81,67 @@ export function openSqlitePersister(file: string): Persister {
   })();
 
   const q = {
-    keys: db.prepare('SELECT key_id, record FROM keys'),
-    materials: db.prepare('SELECT meta, bytes FROM materials WHERE key_id = ?'),
-    aliases: db.prepare('SELECT name, target_key_id, created, updated FROM aliases'),
+    keys: db.prepare('SELECT region, key_id, record FROM keys'),
+    materials: db.prepare('SELECT meta, bytes FROM materials WHERE region = ? AND key_id = ?'),
+    aliases: db.prepare('SELECT region, name, target_key_id, created, updated FROM aliases'),
     params: db.prepare('SELECT * FROM import_params'),
     upsertKey: db.prepare(
-      'INSERT INTO keys (key_id, record) VALUES (?, ?) ON CONFLICT(key_id) DO UPDATE SET record = excluded.record',
+      'INSERT INTO keys (region, key_id, record) VALUES (?, ?, ?) ON CONFLICT(region, key_id) DO UPDATE SET record = excluded.record',
     ),
-    clearMaterials: db.prepare('DELETE FROM materials WHERE key_id = ?'),
+    clearMaterials: db.prepare('DELETE FROM materials WHERE region = ? AND key_id = ?'),
     insertMaterial: db.prepare(
-      'INSERT INTO materials (key_id, material_id, meta, bytes) VALUES (?, ?, ?, ?)',
+      'INSERT INTO materials (region, key_id, material_id, meta, bytes) VALUES (?, ?, ?, ?, ?)',
     ),
-    deleteKey: db.prepare('DELETE FROM keys WHERE key_id = ?'),
+    deleteKey: db.prepare('DELETE FROM keys WHERE region = ? AND key_id = ?'),
     upsertAlias: db.prepare(
-      'INSERT INTO aliases (name, target_key_id, created, updated) VALUES (?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET target_key_id = excluded.target_key_id, updated = excluded.updated',
+      'INSERT INTO aliases (region, name, target_key_id, created, updated) VALUES (?, ?, ?, ?, ?) ON CONFLICT(region, name) DO UPDATE SET target_key_id = excluded.target_key_id, updated = excluded.updated',
     ),
-    deleteAlias: db.prepare('DELETE FROM aliases WHERE name = ?'),
+    deleteAlias: db.prepare('DELETE FROM aliases WHERE region = ? AND name = ?'),
     insertParams: db.prepare(
-      'INSERT OR REPLACE INTO import_params (token_id, key_id, algorithm, wrapping_key_spec, private_key, public_key, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT OR REPLACE INTO import_params (token_id, region, key_id, algorithm, wrapping_key_spec, private_key, public_key, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     deleteParams: db.prepare('DELETE FROM import_params WHERE token_id = ?'),
   };
 
   const saveKey = db.transaction((key: KeyRecord) => {
     const { materials, ...rest } = key;
-    q.upsertKey.run(key.keyId, JSON.stringify(rest));
-    q.clearMaterials.run(key.keyId);
+    q.upsertKey.run(key.region, key.keyId, JSON.stringify(rest));
+    q.clearMaterials.run(key.region, key.keyId);
     for (const m of materials) {
       const { bytes, ...meta } = m;
-      q.insertMaterial.run(key.keyId, m.id, JSON.stringify(meta), bytes);
+      q.insertMaterial.run(key.region, key.keyId, m.id, JSON.stringify(meta), bytes);
     }
   });
-  const deleteKey = db.transaction((keyId: string) => {
-    q.clearMaterials.run(keyId);
-    q.deleteKey.run(keyId);
+  const deleteKey = db.transaction((region: string, keyId: string) => {
+    q.clearMaterials.run(region, keyId);
+    q.deleteKey.run(region, keyId);
   });
 
   return {
     load() {
       const keys: KeyRecord[] = [];
-      for (const row of q.keys.all() as { key_id: string; record: string }[]) {
+      for (const row of q.keys.all() as { region: string; key_id: string; record: string }[]) {
         const rest = JSON.parse(row.record) as Omit<KeyRecord, 'materials'>;
         const materials: MaterialRecord[] = [];
-        for (const mr of q.materials.all(row.key_id) as { meta: string; bytes: Buffer | null }[]) {
+        for (const mr of q.materials.all(row.region, row.key_id) as {
+          meta: string;
+          bytes: Buffer | null;
+        }[]) {
           materials.push({ ...(JSON.parse(mr.meta) as MaterialMeta), bytes: copyOut(mr.bytes) });
           mr.bytes?.fill(0);
         }
         keys.push({ ...rest, materials });
       }
       const aliases = (
-        q.aliases.all() as { name: string; target_key_id: string; created: number; updated: number }[]
+        q.aliases.all() as {
+          region: string;
+          name: string;
+          target_key_id: string;
+          created: number;
+          updated: number;
+        }[]
       ).map((r) => ({
+        region: r.region,
         name: r.name,
         targetKeyId: r.target_key_id,
         created: r.created,
@@ -118,6 +150,7 @@ export function openSqlitePersister(file: string): Persister {
       const params = (
         q.params.all() as {
           token_id: string;
+          region: string;
           key_id: string;
           algorithm: ImportParams['algorithm'];
           wrapping_key_spec: ImportParams['wrappingKeySpec'];
@@ -127,6 +160,7 @@ export function openSqlitePersister(file: string): Persister {
         }[]
       ).map((r) => ({
         tokenId: r.token_id,
+        region: r.region,
         keyId: r.key_id,
         algorithm: r.algorithm,
         wrappingKeySpec: r.wrapping_key_spec,
@@ -137,12 +171,14 @@ export function openSqlitePersister(file: string): Persister {
       return { keys, aliases, params };
     },
     saveKey: (key) => saveKey(key),
-    deleteKey: (keyId) => deleteKey(keyId),
-    saveAlias: (a: AliasRecord) => void q.upsertAlias.run(a.name, a.targetKeyId, a.created, a.updated),
-    deleteAlias: (name) => void q.deleteAlias.run(name),
+    deleteKey: (region, keyId) => deleteKey(region, keyId),
+    saveAlias: (a: AliasRecord) =>
+      void q.upsertAlias.run(a.region, a.name, a.targetKeyId, a.created, a.updated),
+    deleteAlias: (region, name) => void q.deleteAlias.run(region, name),
     saveParams: (p: ImportParams) =>
       void q.insertParams.run(
         p.tokenId,
+        p.region,
         p.keyId,
         p.algorithm,
         p.wrappingKeySpec,

@@ -5,6 +5,8 @@ import type { WrappingAlgorithmName, WrappingKeySpecName } from './key-specs.js'
 /** What GetParametersForImport issued: the token is bound to one key and one wrapping key pair. */
 export interface ImportParams {
   tokenId: string;
+  /** The region of the key the parameters were issued for; a token is only good there. */
+  region: string;
   keyId: string;
   algorithm: WrappingAlgorithmName;
   wrappingKeySpec: WrappingKeySpecName;
@@ -14,20 +16,26 @@ export interface ImportParams {
   validTo: number;
 }
 
+/** Alias names are unique per account and region, so the region is part of an alias's identity. */
 export interface AliasRecord {
+  region: string;
   name: string;
   targetKeyId: string;
   created: number;
   updated: number;
 }
 
-/** Where state survives restarts. The in-memory emulator uses a persister that keeps nothing. */
+/**
+ * Where state survives restarts. The in-memory emulator uses a persister that keeps nothing.
+ * Keys are identified by region and key id together: a multi-Region key and its replicas share one
+ * key id in several regions.
+ */
 export interface Persister {
   load(): { keys: KeyRecord[]; aliases: AliasRecord[]; params: ImportParams[] };
   saveKey(key: KeyRecord): void;
-  deleteKey(keyId: string): void;
+  deleteKey(region: string, keyId: string): void;
   saveAlias(alias: AliasRecord): void;
-  deleteAlias(name: string): void;
+  deleteAlias(region: string, name: string): void;
   saveParams(params: ImportParams): void;
   deleteParams(tokenId: string): void;
   close(): void;

@@ -85,9 +85,20 @@ function explain(name: string, operation: string, serviceMessage: string): Expla
         message: `the AWS principal is not allowed to call ${operation}${said}`,
         hint: 'check the IAM policy and the key policy for this principal, and that the pre-flight identity is the intended one',
       };
+    case 'InvalidSignatureException':
+      if (/region/i.test(serviceMessage)) {
+        return {
+          message: `the request was signed for a region AWS does not know${said}`,
+          hint: "use a region name such as eu-west-1 (the plan's target.region, AWS_REGION or --region)",
+        };
+      }
+      return {
+        message: `AWS did not accept the credentials${said}`,
+        hint: 'check the access key, secret and profile being used',
+      };
     case 'UnrecognizedClientException':
     case 'InvalidClientTokenId':
-    case 'InvalidSignatureException':
+    case 'IncompleteSignatureException':
     case 'SignatureDoesNotMatch':
       return {
         message: `AWS did not accept the credentials${said}`,

@@ -2,77 +2,27 @@
 // the emulator (--endpoint-url): it must succeed as documented, and the documented mistake must fail
 // the way AWS fails.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { type RunningEmulator, startEmulator } from '../../src-main/emulator/index.js';
+import { type CliHarness, OPENSSL, startCliHarness } from './awscli-harness.js';
 
-const run = promisify(execFile);
-const AWS = '/usr/bin/aws';
-const OPENSSL = '/usr/bin/openssl';
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'wrap');
 
-let emulator: RunningEmulator;
+let cli: CliHarness;
 let dir: string;
-let env: NodeJS.ProcessEnv;
 
 before(async () => {
-  for (const [tool, pkg] of [
-    [AWS, 'AWS CLI v2 (Debian package awscli)'],
-    [OPENSSL, 'openssl'],
-  ] as const) {
-    if (!existsSync(tool)) throw new Error(`interop tests need ${tool}: install ${pkg}`);
-  }
-  emulator = await startEmulator();
-  dir = mkdtempSync(path.join(tmpdir(), 'keyrite-awscli-'));
-  // No real AWS configuration may leak in: fixed dummy credentials, no config files, no IMDS.
-  env = {
-    PATH: process.env.PATH,
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: 'x',
-    AWS_SECRET_ACCESS_KEY: 'y',
-    AWS_DEFAULT_REGION: 'us-east-1',
-    AWS_CONFIG_FILE: path.join(dir, 'no-config'),
-    AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-credentials'),
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_PAGER: '',
-    ENDPOINT: emulator.url,
-  };
+  cli = await startCliHarness();
+  dir = cli.dir;
 });
 
 after(async () => {
-  await emulator?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await cli?.close();
 });
 
-/** Runs a shell script in the work directory; `aws` means AWS CLI v2 pointed at the emulator. */
-async function sh(script: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const prelude =
-    `set -u\ncd "${dir}"\naws() { ${AWS} --endpoint-url "$ENDPOINT" "$@"; }\n` +
-    // get-parameters-for-import JSON → PublicKey and ImportToken as binary files (as the docs' base64 step does).
-    `split_params() { "${process.execPath}" -e 'const fs=require("fs");const d=JSON.parse(fs.readFileSync(process.argv[1]));` +
-    `fs.writeFileSync(process.argv[2],Buffer.from(d.PublicKey,"base64"));fs.writeFileSync(process.argv[3],Buffer.from(d.ImportToken,"base64"))' "$@"; }\n`;
-  try {
-    const { stdout, stderr } = await run('/bin/bash', ['-c', prelude + script], { env, maxBuffer: 1 << 22 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return {
-      code: typeof err.code === 'number' ? err.code : 1,
-      stdout: err.stdout ?? '',
-      stderr: err.stderr ?? '',
-    };
-  }
-}
-
-async function ok(script: string): Promise<string> {
-  const r = await sh(script);
-  assert.equal(r.code, 0, `script failed (${r.code}):\n${script}\nstderr: ${r.stderr}`);
-  return r.stdout.trim();
-}
+const sh = (script: string) => cli.sh(script);
+const ok = (script: string) => cli.ok(script);
 
 void describe('AWS CLI v2 + OpenSSL against the emulator', () => {
   void test('the support article flow (RSAES_OAEP_SHA_256 with openssl pkeyutl) imports and enables the key', async () => {

@@ -1,17 +1,20 @@
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { DEFAULT_EMULATOR_ACCOUNT, DEFAULT_EMULATOR_REGION, startEmulator } from '../../emulator/index.js';
+import { REGION_NAME } from '../../emulator/sigv4-scope.js';
 import { type Command, usageError } from '../io.js';
 
 const usage = `keyrite emulator [--port N] [--state FILE] [--region REGION] [--account ID]
 
 Runs the embedded AWS KMS emulator in the foreground on 127.0.0.1, for rehearsals with no AWS
-account. Point the AWS CLI or SDKs at it with --endpoint-url; any credentials are accepted.
+account. Point the AWS CLI or SDKs at it with --endpoint-url; any credentials are accepted. One
+emulator serves every region: each request is served in the region it is signed for (the AWS CLI's
+--region, the SDK client's region), and keys are found only in the region that holds them.
 
   --port N       TCP port to listen on (default: a free port, printed at start)
   --state FILE   keep keys, aliases and import parameters in this SQLite file across restarts
                  (default: memory only). The file holds emulated key material: rehearsal use only.
-  --region REGION  the region in the ARNs it hands out (default us-east-1); use the rehearsed plan's region
+  --region REGION  the region of unsigned requests, such as a hand-written curl (default us-east-1)
   --account ID     the 12-digit account it pretends to be (default 111122223333)
 
 Prints "listening on http://127.0.0.1:PORT" when ready; stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
@@ -47,7 +50,7 @@ export const command: Command = {
       throw usageError(e instanceof Error ? e.message : 'invalid arguments', usage);
     }
     const port = parsePort(values.port);
-    if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region)) {
+    if (values.region !== undefined && !REGION_NAME.test(values.region)) {
       throw usageError(`--region must look like us-east-1, not "${values.region}"`, usage);
     }
     if (values.account !== undefined && !/^\d{12}$/.test(values.account)) {
@@ -85,7 +88,7 @@ export const command: Command = {
     });
     io.out(`listening on ${emulator.url}`);
     io.out(
-      `region ${values.region ?? DEFAULT_EMULATOR_REGION}, account ${values.account ?? DEFAULT_EMULATOR_ACCOUNT}`,
+      `account ${values.account ?? DEFAULT_EMULATOR_ACCOUNT}, every region (unsigned requests: ${values.region ?? DEFAULT_EMULATOR_REGION})`,
     );
     if (values.state) io.out(`state: ${values.state}`);
     const signal = await stopped;

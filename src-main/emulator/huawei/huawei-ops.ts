@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import type { EmulatorState } from '../emulator-state.js';
+import type { RegionState } from '../region-state.js';
 import { currentMaterial, keyState, type KeyRecord } from '../key-record.js';
 import { KmsServiceError } from '../kms-error.js';
 import { openSymmetric, parseSymmetric, sealSymmetric } from '../ciphertext.js';
@@ -13,7 +13,8 @@ import { checkHuaweiToken, huaweiToken } from './huawei-token.js';
 
 export type HuaweiBody = Record<string, unknown>;
 export interface HuaweiContext {
-  state: EmulatorState;
+  /** The region of the shared emulator state this dialect serves (one Huawei project = one region). */
+  state: RegionState;
   domainId: string;
   /** Huawei-only facts the shared key record has no field for. */
   aliases: Map<string, string>;
@@ -129,6 +130,7 @@ export const getParametersForImport: HuaweiOp = async (ctx, body) => {
   const validTo = ctx.state.now() + DAY_MS;
   ctx.state.saveParams({
     tokenId,
+    region: ctx.state.region,
     keyId: k.keyId,
     algorithm: algorithm as (typeof ALGORITHMS)[number],
     wrappingKeySpec: 'RSA_2048',

@@ -10,6 +10,8 @@ const PATH = /^\/v1\.0\/([0-9a-f]{32})\/kms\/([a-z-]+|[0-9a-z-]{36}\/tags\/actio
 
 export interface HuaweiDialectOptions {
   state: EmulatorState;
+  /** The region the project lives in; defaults to the emulator's default region. */
+  region?: string;
   /** The one project the dialect serves; requests for another answer KMS.0201. */
   projectId: string;
   domainId?: string;
@@ -32,7 +34,7 @@ export const DEFAULT_HUAWEI_DOMAIN = 'fedcba9876543210fedcba9876543210';
  */
 export async function startHuaweiDialect(opts: HuaweiDialectOptions): Promise<RunningHuaweiDialect> {
   const ctx: HuaweiContext = {
-    state: opts.state,
+    state: opts.state.region(opts.region ?? opts.state.defaultRegion),
     domainId: opts.domainId ?? DEFAULT_HUAWEI_DOMAIN,
     aliases: new Map(),
   };
@@ -90,7 +92,7 @@ async function handle(
     } catch {
       throw new HuaweiServiceError('KMS.0202', 'Invalid JSON format of the request message.');
     }
-    ctx.state.tick();
+    ctx.state.account.tick();
     const out = await handler(ctx, body);
     send(res, 200, JSON.stringify(out));
   } catch (e) {

@@ -33,7 +33,7 @@ export const createAlias: Handler = (state, body) => {
     );
   }
   const now = state.now();
-  state.saveAlias({ name, targetKeyId: key.keyId, created: now, updated: now });
+  state.saveAlias({ region: state.region, name, targetKeyId: key.keyId, created: now, updated: now });
   return {};
 };
 

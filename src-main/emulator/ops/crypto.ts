@@ -8,7 +8,7 @@ import {
   timingSafeEqual,
 } from 'node:crypto';
 import { openSymmetric, parseSymmetric, sealSymmetric } from '../ciphertext.js';
-import type { EmulatorState } from '../emulator-state.js';
+import type { RegionState } from '../region-state.js';
 import { requireUsable, requireUsage } from '../key-metadata.js';
 import { currentMaterial, type KeyRecord } from '../key-record.js';
 import {
@@ -155,7 +155,7 @@ export const decrypt: Handler = (state, body) => {
 };
 
 function macKey(
-  state: EmulatorState,
+  state: RegionState,
   body: Body,
   operation: string,
 ): { key: KeyRecord; alg: string; message: Buffer } {
@@ -187,7 +187,7 @@ export const verifyMac: Handler = (state, body) => {
   return { KeyId: key.arn, MacValid: true, MacAlgorithm: alg };
 };
 
-function signingInput(state: EmulatorState, body: Body, operation: string) {
+function signingInput(state: RegionState, body: Body, operation: string) {
   const key = state.resolve(reqString(body, 'KeyId'), true);
   const message = reqBlob(body, 'Message', MAX_MESSAGE);
   const alg = reqEnum(body, 'SigningAlgorithm', SIGNING_ALGORITHMS);

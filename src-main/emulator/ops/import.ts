@@ -35,6 +35,7 @@ export const getParametersForImport: Handler = async (state, body) => {
   const validTo = state.now() + DAY_MS;
   state.saveParams({
     tokenId,
+    region: state.region,
     keyId: key.keyId,
     algorithm,
     wrappingKeySpec,

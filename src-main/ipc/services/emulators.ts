@@ -1,32 +1,69 @@
+import { existsSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EMULATOR_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { mergeStateFiles } from '../../emulator/merge-state.js';
+import { REGION_NAME } from '../../emulator/sigv4-scope.js';
 
-/** Embedded KMS emulators for rehearsal mode, one per region, started on first use, closed at exit. */
+/**
+ * Embedded KMS emulators for rehearsal mode: one per emulated account, serving every region (each
+ * request names its region in its signature), started on first use, closed at exit.
+ */
 export class Emulators {
   readonly #running = new Map<string, Promise<RunningEmulator>>();
 
-  /** With a state directory, each emulator keeps its keys in a file there, so a rehearsal survives a restart. */
+  /** With a state directory, each account's keys live in a file there, so a rehearsal survives a restart. */
   constructor(private readonly stateDirectory?: string) {}
 
+  /**
+   * The endpoint for `accountId`. `region` only sets the region of unsigned requests when the
+   * account's emulator is first started; SDK clients sign, and get the region they sign for.
+   */
   async urlFor(region: string, accountId = DEFAULT_EMULATOR_ACCOUNT): Promise<string> {
-    const key = `${region}/${accountId}`;
-    let e = this.#running.get(key);
+    let e = this.#running.get(accountId);
     if (!e) {
       e = startEmulator({
         region,
         accountId,
-        ...(this.stateDirectory
-          ? { statePath: path.join(this.stateDirectory, `kms-emulator-${region}-${accountId}.sqlite`) }
-          : {}),
+        ...(this.stateDirectory ? { statePath: this.#stateFile(this.stateDirectory, accountId) } : {}),
       });
-      this.#running.set(key, e);
+      this.#running.set(accountId, e);
+      // A failed start is not cached: the next call tries again.
+      void e.catch(() => this.#running.delete(accountId));
     }
     return (await e).url;
+  }
+
+  /**
+   * `kms-emulator-<account>.sqlite`. Earlier versions kept one file per region
+   * (`kms-emulator-<region>-<account>.sqlite`); those are merged in once and renamed `.merged`.
+   */
+  #stateFile(dir: string, accountId: string): string {
+    const file = path.join(dir, `kms-emulator-${accountId}.sqlite`);
+    const prefix = 'kms-emulator-';
+    const suffix = `-${accountId}.sqlite`;
+    const legacy = existsSync(dir)
+      ? readdirSync(dir)
+          .filter(
+            (n) =>
+              n.startsWith(prefix) &&
+              n.endsWith(suffix) &&
+              REGION_NAME.test(n.slice(prefix.length, n.length - suffix.length)),
+          )
+          .map((n) => path.join(dir, n))
+      : [];
+    if (legacy.length > 0) {
+      mergeStateFiles(file, legacy);
+      for (const f of legacy) renameSync(f, `${f}.merged`);
+    }
+    return file;
   }
 
   async close(): Promise<void> {
     const all = [...this.#running.values()];
     this.#running.clear();
-    for (const e of all) await (await e).close();
+    for (const e of all) {
+      const running = await e.catch(() => undefined);
+      await running?.close();
+    }
   }
 }

@@ -36,7 +36,10 @@ export const MATERIAL_FILES: Record<string, string> = {
 
 export interface Harness {
   emulator: RunningEmulator;
+  /** A client signing for us-east-1. */
   kms: KMSClient;
+  /** A client signing for `region` (closed with the harness). */
+  clientFor(region: string): KMSClient;
   /** Moves the injected clock. */
   advance(ms: number): void;
   now(): Date;
@@ -47,21 +50,31 @@ export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness>
   let offset = 0;
   const clock = (): Date => new Date(Date.now() + offset);
   const emulator = await startEmulator({ clock, ...opts });
-  const kms = new KMSClient({
-    region: 'us-east-1',
-    endpoint: emulator.url,
-    credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
-    maxAttempts: 1,
-  });
+  const clients = new Map<string, KMSClient>();
+  const clientFor = (region: string): KMSClient => {
+    let c = clients.get(region);
+    if (!c) {
+      c = new KMSClient({
+        region,
+        endpoint: emulator.url,
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' },
+        maxAttempts: 1,
+      });
+      clients.set(region, c);
+    }
+    return c;
+  };
+  const kms = clientFor('us-east-1');
   return {
     emulator,
     kms,
+    clientFor,
     advance: (ms) => {
       offset += ms;
     },
     now: clock,
     async close() {
-      kms.destroy();
+      for (const c of clients.values()) c.destroy();
       await emulator.close();
     },
   };

@@ -1,0 +1,108 @@
+import { aliasArn, keyArn, parseKmsArn } from './arn.js';
+import type { EmulatorState } from './emulator-state.js';
+import type { KeyRecord } from './key-record.js';
+import { notFound } from './kms-error.js';
+import type { AliasRecord, ImportParams } from './state-types.js';
+
+const KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/**
+ * One region of the emulated account, as a request signed for that region sees it: its keys,
+ * aliases and outstanding import parameters. Every operation handler works on one of these; the
+ * account (`account`) reaches the other regions, which multi-Region operations need.
+ */
+export class RegionState {
+  readonly keys = new Map<string, KeyRecord>();
+  readonly aliases = new Map<string, AliasRecord>();
+  readonly params = new Map<string, ImportParams>();
+
+  constructor(
+    readonly account: EmulatorState,
+    readonly region: string,
+  ) {}
+
+  get accountId(): string {
+    return this.account.accountId;
+  }
+
+  now(): number {
+    return this.account.now();
+  }
+
+  keyArn(keyId: string): string {
+    return keyArn(this.region, this.accountId, keyId);
+  }
+
+  aliasArn(name: string): string {
+    return aliasArn(this.region, this.accountId, name);
+  }
+
+  save(key: KeyRecord): void {
+    this.keys.set(key.keyId, key);
+    this.account.persister.saveKey(key);
+  }
+
+  saveAlias(alias: AliasRecord): void {
+    this.aliases.set(alias.name, alias);
+    this.account.persister.saveAlias(alias);
+  }
+
+  deleteAlias(name: string): void {
+    this.aliases.delete(name);
+    this.account.persister.deleteAlias(this.region, name);
+  }
+
+  saveParams(p: ImportParams): void {
+    this.params.set(p.tokenId, p);
+    this.account.persister.saveParams(p);
+  }
+
+  dropParams(tokenId: string): void {
+    const p = this.params.get(tokenId);
+    if (!p) return;
+    p.privateKeyDer.fill(0);
+    this.params.delete(tokenId);
+    this.account.persister.deleteParams(tokenId);
+  }
+
+  removeKey(key: KeyRecord): void {
+    for (const m of key.materials) m.bytes?.fill(0);
+    this.keys.delete(key.keyId);
+    this.account.persister.deleteKey(this.region, key.keyId);
+    for (const a of [...this.aliases.values()]) if (a.targetKeyId === key.keyId) this.deleteAlias(a.name);
+  }
+
+  /**
+   * Resolves a KeyId parameter the way KMS does: key id, key ARN and, where the operation allows it,
+   * alias name or alias ARN — always within this region. A key id from another region is simply not
+   * here; an ARN naming another region is refused with AWS's recorded "Invalid arn <region>".
+   */
+  resolve(keyIdParam: string, allowAlias: boolean): KeyRecord {
+    let id = keyIdParam;
+    const arn = parseKmsArn(keyIdParam);
+    if (arn) {
+      if (arn.kind === 'alias' && !allowAlias) throw notFound(`Invalid keyId '${keyIdParam}'`);
+      if (arn.region !== this.region) throw notFound(`Invalid arn ${arn.region}`);
+      if (arn.kind === 'alias') {
+        if (arn.accountId !== this.accountId) throw notFound(`Alias ${keyIdParam} is not found.`);
+        return this.resolveAlias(`alias/${arn.resource}`);
+      }
+      if (arn.accountId !== this.accountId) throw notFound(`Key '${keyIdParam}' does not exist`);
+      id = arn.resource;
+    } else if (keyIdParam.startsWith('alias/')) {
+      if (!allowAlias) throw notFound(`Invalid keyId '${keyIdParam}'`);
+      return this.resolveAlias(keyIdParam);
+    }
+    if (!KEY_ID.test(id)) throw notFound(`Invalid keyId '${keyIdParam}'`);
+    const key = this.keys.get(id);
+    if (!key) throw notFound(`Key '${this.keyArn(id)}' does not exist`);
+    return key;
+  }
+
+  private resolveAlias(name: string): KeyRecord {
+    const alias = this.aliases.get(name);
+    const key = alias && this.keys.get(alias.targetKeyId);
+    if (!key) throw notFound(`Alias ${this.aliasArn(name)} is not found.`);
+    return key;
+  }
+}
