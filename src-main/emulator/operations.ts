@@ -11,7 +11,13 @@ import {
   listKeys,
   scheduleKeyDeletion,
 } from './ops/key-lifecycle.js';
-import { getKeyPolicy, listResourceTags, putKeyPolicy, tagResource } from './ops/tags-policy.js';
+import {
+  getKeyPolicy,
+  listResourceTags,
+  putKeyPolicy,
+  tagResource,
+  untagResource,
+} from './ops/tags-policy.js';
 
 /** Every TrentService operation the emulator answers; anything else is UnknownOperationException. */
 export const OPERATIONS: Record<string, Handler> = {
@@ -26,6 +32,7 @@ export const OPERATIONS: Record<string, Handler> = {
   DeleteAlias: deleteAlias,
   ListAliases: listAliases,
   TagResource: tagResource,
+  UntagResource: untagResource,
   ListResourceTags: listResourceTags,
   GetKeyPolicy: getKeyPolicy,
   PutKeyPolicy: putKeyPolicy,

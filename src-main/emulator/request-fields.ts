@@ -35,19 +35,33 @@ export function reqString(body: Body, field: string): string {
   return v;
 }
 
-export function optEnum<T extends string>(body: Body, field: string, values: readonly T[]): T | undefined {
+/**
+ * `values` decides what is accepted; `listed` is the set the message prints, in AWS's order where a
+ * recorded response shows it (see enum-messages.ts), otherwise the model's.
+ */
+export function optEnum<T extends string>(
+  body: Body,
+  field: string,
+  values: readonly T[],
+  listed: readonly string[] = values,
+): T | undefined {
   const v = optString(body, field);
   if (v === undefined) return undefined;
   if (!(values as readonly string[]).includes(v)) {
     throw validation(
-      `1 validation error detected: Value '${v}' at '${wireName(field)}' failed to satisfy constraint: Member must satisfy enum value set: [${values.join(', ')}]`,
+      `1 validation error detected: Value '${v}' at '${wireName(field)}' failed to satisfy constraint: Member must satisfy enum value set: [${listed.join(', ')}]`,
     );
   }
   return v as T;
 }
 
-export function reqEnum<T extends string>(body: Body, field: string, values: readonly T[]): T {
-  const v = optEnum(body, field, values);
+export function reqEnum<T extends string>(
+  body: Body,
+  field: string,
+  values: readonly T[],
+  listed: readonly string[] = values,
+): T {
+  const v = optEnum(body, field, values, listed);
   if (v === undefined) {
     throw validation(
       `1 validation error detected: Value null at '${wireName(field)}' failed to satisfy constraint: Member must not be null`,

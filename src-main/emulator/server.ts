@@ -28,7 +28,8 @@ function send(
 }
 
 function sendError(res: ServerResponse, e: KmsServiceError, requestId: string): void {
-  send(res, e.status, JSON.stringify({ __type: e.type, message: e.message }), requestId, e.type);
+  const body = e.wireMessage === undefined ? { __type: e.type } : { __type: e.type, message: e.wireMessage };
+  send(res, e.status, JSON.stringify(body), requestId, e.type);
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -75,7 +76,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
   let raw: Buffer | undefined;
   try {
     raw = await readBody(req);
-    if (req.method !== 'POST') throw new KmsServiceError('UnknownOperationException', '', 404);
+    if (req.method !== 'POST') throw new KmsServiceError('UnknownOperationException', undefined, 404);
     const text = raw.toString('utf8');
     if (isStsRequest(req.headers['content-type'], text)) {
       const r = stsResponse(text, state.accountId);
@@ -90,7 +91,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
         ? target.slice(TARGET_PREFIX.length)
         : undefined;
     const handler = op === undefined ? undefined : OPERATIONS[op];
-    if (!handler) throw new KmsServiceError('UnknownOperationException', '');
+    if (!handler) throw new KmsServiceError('UnknownOperationException', undefined);
     let body: Body;
     try {
       const parsed: unknown = text.length === 0 ? {} : JSON.parse(text);

@@ -1,22 +1,22 @@
 import { Buffer } from 'node:buffer';
 import { createPrivateKey } from 'node:crypto';
 import { unwrapKeyMaterial } from '../../src-shared/wrap/index.js';
-import { KmsServiceError } from './kms-error.js';
+import { silent } from './kms-error.js';
 import type { ImportParams } from './state-types.js';
 
 /**
  * Undoes the client's wrapping with the wrapping private key the token was issued with, through the
  * same wrap module the product uses. Every failure (wrong hash, wrong algorithm, wrong wrapping key,
- * corrupted bytes) is AWS's InvalidCiphertextException, whose message AWS leaves empty.
+ * corrupted bytes) is AWS's InvalidCiphertextException, which AWS sends without a message.
  */
 export function unwrapImported(params: ImportParams, wrapped: Buffer): Buffer {
-  if (params.algorithm === 'SM2PKE') throw new KmsServiceError('InvalidCiphertextException', '');
+  if (params.algorithm === 'SM2PKE') throw silent('InvalidCiphertextException');
   const privateKey = createPrivateKey({ key: params.privateKeyDer, format: 'der', type: 'pkcs8' });
   let secret;
   try {
     secret = unwrapKeyMaterial({ wrapped, algorithm: params.algorithm, privateKey });
   } catch {
-    throw new KmsServiceError('InvalidCiphertextException', '');
+    throw silent('InvalidCiphertextException');
   }
   try {
     return secret.use((bytes) => {

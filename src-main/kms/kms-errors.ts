@@ -115,6 +115,11 @@ function explain(name: string, operation: string, serviceMessage: string): Expla
         message: `that alias already exists${said}`,
         hint: 'choose another alias name or delete the old alias first',
       };
+    case 'TagException':
+      return {
+        message: `KMS refused the tags${said}`,
+        hint: 'give each tag key once, at most 50 tags per key, and no key beginning with "aws:" (reserved for AWS); keys up to 128 characters, values up to 256',
+      };
     case 'MalformedPolicyDocumentException':
       return {
         message: `KMS rejected the key policy${said}`,
@@ -152,6 +157,16 @@ interface SdkErrorShape {
   message?: string;
   code?: string;
   $metadata?: { httpStatusCode?: number };
+}
+
+/**
+ * What the service said, if anything. AWS sends some errors with no message at all (a failed
+ * decryption or signature check); the SDK then fills in "UnknownError" or the error's name, which
+ * must not be read aloud as if KMS had said it.
+ */
+function serviceMessage(name: string, message: string | undefined): string {
+  if (message === undefined || message === 'UnknownError' || message === name) return '';
+  return message;
 }
 
 /** Maps anything thrown by an SDK call into a KeyriteError; KeyriteErrors pass through. */
@@ -203,6 +218,6 @@ export function toKeyriteError(e: unknown, operation: string, endpoint: string |
       },
     );
   }
-  const { message, hint } = explain(name, operation, err.message ?? '');
+  const { message, hint } = explain(name, operation, serviceMessage(name, err.message));
   return new KeyriteError(kmsErrorCode(name), message, hint, { cause: e });
 }

@@ -44,3 +44,43 @@ void describe('AWS CLI v2: regions', () => {
     assert.equal(listed, id);
   });
 });
+
+void describe('AWS CLI v2: tags', () => {
+  void test("tag-resource, untag-resource and list-resource-tags, with AWS's refusals", async () => {
+    const id = await cli.ok(
+      'aws kms create-key --tags TagKey=team,TagValue=crypto TagKey=env,TagValue=rehearsal --query KeyMetadata.KeyId --output text',
+    );
+    const dup = await cli.sh(
+      `aws kms tag-resource --key-id ${id} --tags TagKey=a,TagValue=1 TagKey=a,TagValue=2`,
+    );
+    assert.equal(dup.code, 254);
+    assert.match(dup.stderr, /\(TagException\) when calling the TagResource operation: Duplicate tag keys/);
+    const reserved = await cli.sh(`aws kms tag-resource --key-id ${id} --tags TagKey=AWS:owner,TagValue=me`);
+    assert.equal(reserved.code, 254);
+    assert.match(
+      reserved.stderr,
+      /\(TagException\) when calling the TagResource operation: Tags beginning with aws: are reserved/,
+    );
+    const long = 'k'.repeat(129);
+    const tooLong = await cli.sh(`aws kms create-key --tags TagKey=${long},TagValue=v`);
+    assert.equal(tooLong.code, 254);
+    assert.match(
+      tooLong.stderr,
+      new RegExp(
+        `\\(ValidationException\\) when calling the CreateKey operation: 1 validation error detected: Value '${long}' at 'tags.1.member.tagKey' failed to satisfy constraint: Member must have length less than or equal to 128`,
+      ),
+    );
+    const many = Array.from({ length: 51 }, (_, i) => `TagKey=k${i},TagValue=v`).join(' ');
+    const tooMany = await cli.sh(`aws kms create-key --tags ${many}`);
+    assert.equal(tooMany.code, 254);
+    assert.match(tooMany.stderr, /\(TagException\) when calling the CreateKey operation: Too many tags/);
+    await cli.ok(
+      `aws kms tag-resource --key-id ${id} --tags TagKey=env,TagValue=production TagKey=owner,TagValue=pki`,
+    );
+    await cli.ok(`aws kms untag-resource --key-id ${id} --tag-keys team`);
+    const listedTags = await cli.ok(
+      `aws kms list-resource-tags --key-id ${id} --query "Tags[].[TagKey,TagValue]" --output text`,
+    );
+    assert.equal(listedTags.replace(/\s+/g, ' '), 'env production owner pki');
+  });
+});

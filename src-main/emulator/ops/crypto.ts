@@ -7,6 +7,7 @@ import {
   publicEncrypt,
   timingSafeEqual,
 } from 'node:crypto';
+import { MAC_ALGORITHM_LISTED } from '../enum-messages.js';
 import { openSymmetric, parseSymmetric, sealSymmetric } from '../ciphertext.js';
 import type { RegionState } from '../region-state.js';
 import { requireUsable, requireUsage } from '../key-metadata.js';
@@ -22,7 +23,7 @@ import {
   SIGNING_ALGORITHMS,
   signingAlgorithms,
 } from '../key-specs.js';
-import { KmsServiceError, unsupported, validation } from '../kms-error.js';
+import { KmsServiceError, silent, unsupported, validation } from '../kms-error.js';
 import { privateKeyOf } from '../material.js';
 import {
   type Body,
@@ -39,7 +40,7 @@ import type { Handler } from './handler.js';
 const MAX_MESSAGE = 4096;
 
 function invalidCiphertext(): KmsServiceError {
-  return new KmsServiceError('InvalidCiphertextException', '');
+  return silent('InvalidCiphertextException');
 }
 
 function incompatible(alg: string, key: KeyRecord): KmsServiceError {
@@ -161,7 +162,7 @@ function macKey(
 ): { key: KeyRecord; alg: string; message: Buffer } {
   const key = state.resolve(reqString(body, 'KeyId'), true);
   const message = reqBlob(body, 'Message', MAX_MESSAGE);
-  const alg = reqEnum(body, 'MacAlgorithm', MAC_ALGORITHMS);
+  const alg = reqEnum(body, 'MacAlgorithm', MAC_ALGORITHMS, MAC_ALGORITHM_LISTED);
   requireUsable(key);
   requireUsage(key, 'GENERATE_VERIFY_MAC', operation);
   if (HMAC_ALGORITHM_FOR_SPEC[key.keySpec] !== alg) throw incompatible(alg, key);
@@ -183,7 +184,7 @@ export const verifyMac: Handler = (state, body) => {
   const { key, alg, message } = macKey(state, body, 'VerifyMac');
   const expected = hmac(key, alg, message);
   if (mac.length !== expected.length || !timingSafeEqual(mac, expected))
-    throw new KmsServiceError('KMSInvalidMacException', '');
+    throw silent('KMSInvalidMacException');
   return { KeyId: key.arn, MacValid: true, MacAlgorithm: alg };
 };
 
@@ -214,7 +215,7 @@ export const verifyOp: Handler = (state, body) => {
   const signature = reqBlob(body, 'Signature');
   const { key, alg, message, digest } = signingInput(state, body, 'Verify');
   if (!verifyWith(privateKeyOf(liveMaterial(key)), alg, message, digest, signature)) {
-    throw new KmsServiceError('KMSInvalidSignatureException', '');
+    throw silent('KMSInvalidSignatureException');
   }
   return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: alg };
 };

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { keyMetadata, requireNotPendingDeletion } from '../key-metadata.js';
-import { type KeyRecord, keyState, type Tag } from '../key-record.js';
+import { type KeyRecord, keyState } from '../key-record.js';
 import {
   allowedUsages,
   isEmulatedKeySpec,
@@ -9,9 +9,11 @@ import {
   type KeyUsage,
   ORIGINS,
 } from '../key-specs.js';
+import { KEY_SPEC_LISTED, KEY_USAGE_LISTED } from '../enum-messages.js';
 import { invalidState, KmsServiceError, unsupported, validation } from '../kms-error.js';
 import { generateMaterial, materialId } from '../material.js';
-import { type Body, optBoolean, optEnum, optNumber, optString, page, reqString } from '../request-fields.js';
+import { optBoolean, optEnum, optNumber, optString, page, reqString } from '../request-fields.js';
+import { readTags } from '../tags.js';
 import type { Handler } from './handler.js';
 
 const DAY_MS = 86_400_000;
@@ -48,31 +50,8 @@ export function checkPolicy(policy: string): void {
   }
 }
 
-export function readTags(body: Body, required: boolean): Tag[] {
-  const raw = body.Tags;
-  if (raw === undefined || raw === null) {
-    if (required)
-      throw validation(
-        "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member must not be null",
-      );
-    return [];
-  }
-  if (!Array.isArray(raw)) throw validation("1 validation error detected: Value at 'tags' must be a list");
-  return raw.map((t: unknown) => {
-    const tag = (t ?? {}) as Record<string, unknown>;
-    if (typeof tag.TagKey !== 'string' || typeof tag.TagValue !== 'string' || tag.TagKey.length === 0) {
-      throw validation(
-        "1 validation error detected: Value at 'tags' failed to satisfy constraint: each tag needs a TagKey and a TagValue",
-      );
-    }
-    if (tag.TagKey.startsWith('aws:'))
-      throw new KmsServiceError('TagException', 'Tags beginning with aws: are reserved');
-    return { TagKey: tag.TagKey, TagValue: tag.TagValue };
-  });
-}
-
 export const createKey: Handler = async (state, body) => {
-  const keySpecField = optEnum(body, 'KeySpec', KEY_SPECS);
+  const keySpecField = optEnum(body, 'KeySpec', KEY_SPECS, KEY_SPEC_LISTED);
   const cmkSpec = optEnum(body, 'CustomerMasterKeySpec', KEY_SPECS);
   if (keySpecField && cmkSpec) {
     throw validation(
@@ -82,7 +61,7 @@ export const createKey: Handler = async (state, body) => {
   const spec = keySpecField ?? cmkSpec ?? 'SYMMETRIC_DEFAULT';
   if (!isEmulatedKeySpec(spec))
     throw unsupported(`KeySpec ${spec} is not supported by the Keyrite KMS emulator.`);
-  let usage = optEnum(body, 'KeyUsage', KEY_USAGES);
+  let usage = optEnum(body, 'KeyUsage', KEY_USAGES, KEY_USAGE_LISTED);
   if (usage === undefined) {
     if (spec !== 'SYMMETRIC_DEFAULT') {
       throw validation(
@@ -92,7 +71,7 @@ export const createKey: Handler = async (state, body) => {
     usage = 'ENCRYPT_DECRYPT';
   }
   if (!allowedUsages(spec).includes(usage as KeyUsage)) {
-    throw validation(`KeyUsage ${usage} is not compatible with KeySpec ${spec}.`);
+    throw validation(`KeyUsage ${usage} is not compatible with KeySpec ${spec}`);
   }
   const origin = optEnum(body, 'Origin', ORIGINS) ?? 'AWS_KMS';
   if (origin === 'AWS_CLOUDHSM' || origin === 'EXTERNAL_KEY_STORE') {

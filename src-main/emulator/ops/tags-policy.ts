@@ -2,17 +2,23 @@ import { requireNotPendingDeletion } from '../key-metadata.js';
 import { validation } from '../kms-error.js';
 import { optString, page, reqString } from '../request-fields.js';
 import type { Handler } from './handler.js';
-import { checkPolicy, readTags } from './key-lifecycle.js';
+import { mergeTags, readTagKeys, readTags } from '../tags.js';
+import { checkPolicy } from './key-lifecycle.js';
 
 export const tagResource: Handler = (state, body) => {
   const key = state.resolve(reqString(body, 'KeyId'), false);
   const tags = readTags(body, true);
   requireNotPendingDeletion(key);
-  for (const t of tags) {
-    const existing = key.tags.find((x) => x.TagKey === t.TagKey);
-    if (existing) existing.TagValue = t.TagValue;
-    else key.tags.push(t);
-  }
+  key.tags = mergeTags(key.tags, tags);
+  state.save(key);
+  return {};
+};
+
+export const untagResource: Handler = (state, body) => {
+  const key = state.resolve(reqString(body, 'KeyId'), false);
+  const keys = readTagKeys(body);
+  requireNotPendingDeletion(key);
+  key.tags = key.tags.filter((t) => !keys.includes(t.TagKey));
   state.save(key);
   return {};
 };

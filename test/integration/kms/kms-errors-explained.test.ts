@@ -2,7 +2,13 @@
 // what happened and what to do — including the errors that AWS sends without any message.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateKeyCommand, DescribeKeyCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  DescribeKeyCommand,
+  EncryptCommand,
+  TagResourceCommand,
+} from '@aws-sdk/client-kms';
 import { toKeyriteError } from '../../../src-main/kms/kms-errors.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
@@ -51,5 +57,27 @@ void describe('KMS errors explained', () => {
     } finally {
       gw.close();
     }
+  });
+
+  void test('errors AWS sends without a message are explained without inventing one', async () => {
+    const id = (await h.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
+    const ct = Buffer.from(
+      (await h.kms.send(new EncryptCommand({ KeyId: id, Plaintext: Buffer.from('x') }))).CiphertextBlob ?? [],
+    );
+    ct[ct.length - 1] = (ct[ct.length - 1] as number) ^ 1;
+    const k = await explained('Decrypt', h.kms.send(new DecryptCommand({ CiphertextBlob: ct })));
+    assert.equal(k.code, 'KMS_INVALID_CIPHERTEXT');
+    assert.doesNotMatch(k.message, /KMS said/);
+  });
+
+  void test('TagException: which tags rule was broken, and the rules', async () => {
+    const id = (await h.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
+    const k = await explained(
+      'TagResource',
+      h.kms.send(new TagResourceCommand({ KeyId: id, Tags: [{ TagKey: 'aws:x', TagValue: 'y' }] })),
+    );
+    assert.equal(k.code, 'KMS_TAG');
+    assert.match(k.message, /Tags beginning with aws: are reserved/);
+    assert.match(k.hint, /at most 50 tags/);
   });
 });
