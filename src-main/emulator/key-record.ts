@@ -37,6 +37,11 @@ export interface KeyRecord {
   deletion?: { date: number; windowDays: number };
   policy: string;
   tags: Tag[];
+  /**
+   * Automatic rotation, when enabled (EnableKeyRotation). The emulator reports it as AWS does
+   * (GetKeyRotationStatus) but does not rotate material on the schedule.
+   */
+  rotation?: { periodDays: number; enabledAt: number };
   materials: MaterialRecord[];
 }
 

@@ -1,4 +1,4 @@
-import { createAlias, deleteAlias, listAliases } from './ops/aliases.js';
+import { createAlias, deleteAlias, listAliases, updateAlias } from './ops/aliases.js';
 import { decrypt, encrypt, generateMac, getPublicKey, signOp, verifyMac, verifyOp } from './ops/crypto.js';
 import type { Handler } from './ops/handler.js';
 import { deleteImportedKeyMaterial, getParametersForImport, importKeyMaterial } from './ops/import.js';
@@ -11,12 +11,15 @@ import {
   listKeys,
   scheduleKeyDeletion,
 } from './ops/key-lifecycle.js';
+import { disableKeyRotation, enableKeyRotation, getKeyRotationStatus } from './ops/rotation.js';
 import {
   getKeyPolicy,
+  listKeyPolicies,
   listResourceTags,
   putKeyPolicy,
   tagResource,
   untagResource,
+  updateKeyDescription,
 } from './ops/tags-policy.js';
 
 /** Every TrentService operation the emulator answers; anything else is UnknownOperationException. */
@@ -31,11 +34,17 @@ export const OPERATIONS: Record<string, Handler> = {
   CreateAlias: createAlias,
   DeleteAlias: deleteAlias,
   ListAliases: listAliases,
+  UpdateAlias: updateAlias,
   TagResource: tagResource,
   UntagResource: untagResource,
   ListResourceTags: listResourceTags,
+  UpdateKeyDescription: updateKeyDescription,
+  ListKeyPolicies: listKeyPolicies,
   GetKeyPolicy: getKeyPolicy,
   PutKeyPolicy: putKeyPolicy,
+  EnableKeyRotation: enableKeyRotation,
+  DisableKeyRotation: disableKeyRotation,
+  GetKeyRotationStatus: getKeyRotationStatus,
   GetParametersForImport: getParametersForImport,
   ImportKeyMaterial: importKeyMaterial,
   DeleteImportedKeyMaterial: deleteImportedKeyMaterial,

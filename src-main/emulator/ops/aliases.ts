@@ -37,6 +37,27 @@ export const createAlias: Handler = (state, body) => {
   return {};
 };
 
+/**
+ * Points an existing alias at another key of the same kind: AWS requires the old and new target to
+ * share key spec and key usage, so an alias in use can never silently change what its callers can do.
+ */
+export const updateAlias: Handler = (state, body) => {
+  const name = reqString(body, 'AliasName');
+  checkAliasName(name);
+  const alias = state.aliases.get(name);
+  const target = state.resolve(reqString(body, 'TargetKeyId'), false);
+  if (!alias) throw notFound(`Alias ${state.aliasArn(name)} is not found.`);
+  requireNotPendingDeletion(target);
+  const current = state.keys.get(alias.targetKeyId);
+  if (current && (current.keySpec !== target.keySpec || current.keyUsage !== target.keyUsage)) {
+    throw validation(
+      `${name} points to a ${current.keySpec} key for ${current.keyUsage}; the new target ${target.arn} is a ${target.keySpec} key for ${target.keyUsage}. The key spec and key usage must match.`,
+    );
+  }
+  state.saveAlias({ ...alias, targetKeyId: target.keyId, updated: state.now() });
+  return {};
+};
+
 export const deleteAlias: Handler = (state, body) => {
   const name = reqString(body, 'AliasName');
   if (!name.startsWith('alias/')) checkAliasName(name);

@@ -41,6 +41,34 @@ function policyName(name: string | undefined): string {
   return 'default';
 }
 
+/** KMS keys have exactly one key policy, so the list is always ["default"]. */
+export const listKeyPolicies: Handler = (state, body) => {
+  state.resolve(reqString(body, 'KeyId'), false);
+  const { items, nextMarker } = page(['default'], body);
+  const out: Record<string, unknown> = { PolicyNames: items, Truncated: nextMarker !== undefined };
+  if (nextMarker) out.NextMarker = nextMarker;
+  return out;
+};
+
+export const updateKeyDescription: Handler = (state, body) => {
+  const key = state.resolve(reqString(body, 'KeyId'), false);
+  const description = optString(body, 'Description');
+  if (description === undefined) {
+    throw validation(
+      "1 validation error detected: Value null at 'description' failed to satisfy constraint: Member must not be null",
+    );
+  }
+  if (description.length > 8192) {
+    throw validation(
+      "1 validation error detected: Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192",
+    );
+  }
+  requireNotPendingDeletion(key);
+  key.description = description;
+  state.save(key);
+  return {};
+};
+
 export const getKeyPolicy: Handler = (state, body) => {
   const key = state.resolve(reqString(body, 'KeyId'), false);
   const name = policyName(optString(body, 'PolicyName'));

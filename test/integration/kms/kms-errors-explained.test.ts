@@ -6,6 +6,7 @@ import {
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
+  EnableKeyRotationCommand,
   EncryptCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-kms';
@@ -79,5 +80,13 @@ void describe('KMS errors explained', () => {
     assert.equal(k.code, 'KMS_TAG');
     assert.match(k.message, /Tags beginning with aws: are reserved/);
     assert.match(k.hint, /at most 50 tags/);
+  });
+
+  void test('automatic rotation of an imported key: why not, and what to do instead', async () => {
+    const id = (await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata?.KeyId;
+    const k = await explained('EnableKeyRotation', h.kms.send(new EnableKeyRotationCommand({ KeyId: id })));
+    assert.equal(k.code, 'KMS_UNSUPPORTED_OPERATION');
+    assert.match(k.message, /origin is EXTERNAL/);
+    assert.match(k.hint, /importing new material and rotating on demand/);
   });
 });
