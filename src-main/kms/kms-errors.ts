@@ -66,7 +66,7 @@ function explain(name: string, operation: string, serviceMessage: string): Expla
         hint: 'enable the key (EnableKey) if it should be in use',
       };
     case 'UnsupportedOperationException':
-      if (operation === 'EnableKeyRotation' || operation === 'DisableKeyRotation') {
+      if (['EnableKeyRotation', 'DisableKeyRotation', 'GetKeyRotationStatus'].includes(operation)) {
         return {
           message: `KMS does not rotate this key automatically${said}`,
           hint: 'automatic rotation is only for symmetric keys whose material KMS generated; a key with imported material is rotated by importing new material and rotating on demand',

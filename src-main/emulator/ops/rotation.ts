@@ -50,11 +50,14 @@ export const disableKeyRotation: Handler = (state, body) => {
 };
 
 /**
- * For keys that cannot rotate automatically (imported material, asymmetric, HMAC) the status is
- * simply false, as the API reference states; only an enabled schedule has a period and a next date.
+ * A key with imported material is refused naming its origin (the developer guide's key-state table,
+ * footnotes 6 and 7); for asymmetric and HMAC keys the status is simply false, as the API reference
+ * says. Only an enabled schedule has a period and a next date.
  */
 export const getKeyRotationStatus: Handler = (state, body) => {
   const key = state.resolve(reqString(body, 'KeyId'), false);
+  if (key.origin !== 'AWS_KMS')
+    throw unsupported(`${key.arn} origin is ${key.origin} which is not valid for this operation.`);
   const out: Record<string, unknown> = { KeyRotationEnabled: key.rotation !== undefined, KeyId: key.arn };
   if (key.rotation) {
     out.RotationPeriodInDays = key.rotation.periodDays;
