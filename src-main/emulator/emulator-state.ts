@@ -21,6 +21,7 @@ export class EmulatorState {
     for (const k of loaded.keys) this.region(k.region).keys.set(k.keyId, k);
     for (const a of loaded.aliases) this.region(a.region).aliases.set(a.name, a);
     for (const p of loaded.params) this.region(p.region).params.set(p.tokenId, p);
+    for (const g of loaded.grants) this.region(g.region).grants.set(g.grantId, g);
   }
 
   now(): number {

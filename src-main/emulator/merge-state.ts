@@ -12,10 +12,11 @@ export function mergeStateFiles(target: string, sources: readonly string[]): voi
     for (const source of sources) {
       const from = openSqlitePersister(source);
       try {
-        const { keys, aliases, params } = from.load();
+        const { keys, aliases, params, grants } = from.load();
         for (const k of keys) into.saveKey(k);
         for (const a of aliases) into.saveAlias(a);
         for (const p of params) into.saveParams(p);
+        for (const g of grants) into.saveGrant(g);
         for (const k of keys) for (const m of k.materials) m.bytes?.fill(0);
         for (const p of params) p.privateKeyDer.fill(0);
       } finally {

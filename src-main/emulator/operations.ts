@@ -1,5 +1,6 @@
 import { createAlias, deleteAlias, listAliases, updateAlias } from './ops/aliases.js';
 import { decrypt, encrypt, generateMac, getPublicKey, signOp, verifyMac, verifyOp } from './ops/crypto.js';
+import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './ops/grants.js';
 import type { Handler } from './ops/handler.js';
 import { deleteImportedKeyMaterial, getParametersForImport, importKeyMaterial } from './ops/import.js';
 import {
@@ -42,6 +43,11 @@ export const OPERATIONS: Record<string, Handler> = {
   ListKeyPolicies: listKeyPolicies,
   GetKeyPolicy: getKeyPolicy,
   PutKeyPolicy: putKeyPolicy,
+  CreateGrant: createGrant,
+  ListGrants: listGrants,
+  ListRetirableGrants: listRetirableGrants,
+  RevokeGrant: revokeGrant,
+  RetireGrant: retireGrant,
   EnableKeyRotation: enableKeyRotation,
   DisableKeyRotation: disableKeyRotation,
   GetKeyRotationStatus: getKeyRotationStatus,

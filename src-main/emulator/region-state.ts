@@ -2,7 +2,7 @@ import { aliasArn, keyArn, parseKmsArn } from './arn.js';
 import type { EmulatorState } from './emulator-state.js';
 import type { KeyRecord } from './key-record.js';
 import { notFound } from './kms-error.js';
-import type { AliasRecord, ImportParams } from './state-types.js';
+import type { AliasRecord, GrantRecord, ImportParams } from './state-types.js';
 
 const KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
 
@@ -15,6 +15,7 @@ export class RegionState {
   readonly keys = new Map<string, KeyRecord>();
   readonly aliases = new Map<string, AliasRecord>();
   readonly params = new Map<string, ImportParams>();
+  readonly grants = new Map<string, GrantRecord>();
 
   constructor(
     readonly account: EmulatorState,
@@ -65,11 +66,23 @@ export class RegionState {
     this.account.persister.deleteParams(tokenId);
   }
 
+  saveGrant(grant: GrantRecord): void {
+    this.grants.set(grant.grantId, grant);
+    this.account.persister.saveGrant(grant);
+  }
+
+  deleteGrant(grantId: string): void {
+    this.grants.delete(grantId);
+    this.account.persister.deleteGrant(this.region, grantId);
+  }
+
+  /** A deleted key takes its material, aliases and grants with it. */
   removeKey(key: KeyRecord): void {
     for (const m of key.materials) m.bytes?.fill(0);
     this.keys.delete(key.keyId);
     this.account.persister.deleteKey(this.region, key.keyId);
     for (const a of [...this.aliases.values()]) if (a.targetKeyId === key.keyId) this.deleteAlias(a.name);
+    for (const g of [...this.grants.values()]) if (g.keyId === key.keyId) this.deleteGrant(g.grantId);
   }
 
   /**

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3';
 import { openSqlite } from '../sqlite/open-sqlite.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { KeyRecord, MaterialRecord } from './key-record.js';
-import type { AliasRecord, ImportParams, Persister } from './state-types.js';
+import type { AliasRecord, GrantRecord, ImportParams, Persister } from './state-types.js';
 
 /**
  * `--state FILE`: the emulator's world in SQLite so a rehearsal survives a restart. Key metadata is
@@ -39,6 +39,10 @@ const MIGRATIONS: string[] = [
    DROP TABLE keys; DROP TABLE materials; DROP TABLE aliases; DROP TABLE import_params;
    ALTER TABLE keys_v2 RENAME TO keys; ALTER TABLE materials_v2 RENAME TO materials;
    ALTER TABLE aliases_v2 RENAME TO aliases; ALTER TABLE import_params_v2 RENAME TO import_params;`,
+  // Grants (CreateGrant) belong to a key in a region; the record is JSON (principals, operations,
+  // constraints, token digests: nothing secret).
+  `CREATE TABLE grants (region TEXT NOT NULL, grant_id TEXT NOT NULL, key_id TEXT NOT NULL, record TEXT NOT NULL,
+     PRIMARY KEY (region, grant_id));`,
 ];
 
 type MaterialMeta = Omit<MaterialRecord, 'bytes'>;
@@ -101,6 +105,11 @@ export function openSqlitePersister(file: string): Persister {
       'INSERT OR REPLACE INTO import_params (token_id, region, key_id, algorithm, wrapping_key_spec, private_key, public_key, valid_to) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
     deleteParams: db.prepare('DELETE FROM import_params WHERE token_id = ?'),
+    grants: db.prepare('SELECT record FROM grants'),
+    upsertGrant: db.prepare(
+      'INSERT INTO grants (region, grant_id, key_id, record) VALUES (?, ?, ?, ?) ON CONFLICT(region, grant_id) DO UPDATE SET record = excluded.record',
+    ),
+    deleteGrant: db.prepare('DELETE FROM grants WHERE region = ? AND grant_id = ?'),
   };
 
   const saveKey = db.transaction((key: KeyRecord) => {
@@ -168,7 +177,8 @@ export function openSqlitePersister(file: string): Persister {
         publicKeyDer: r.public_key,
         validTo: r.valid_to,
       }));
-      return { keys, aliases, params };
+      const grants = (q.grants.all() as { record: string }[]).map((r) => JSON.parse(r.record) as GrantRecord);
+      return { keys, aliases, params, grants };
     },
     saveKey: (key) => saveKey(key),
     deleteKey: (region, keyId) => deleteKey(region, keyId),
@@ -187,6 +197,8 @@ export function openSqlitePersister(file: string): Persister {
         p.validTo,
       ),
     deleteParams: (tokenId) => void q.deleteParams.run(tokenId),
+    saveGrant: (g: GrantRecord) => void q.upsertGrant.run(g.region, g.grantId, g.keyId, JSON.stringify(g)),
+    deleteGrant: (region, grantId) => void q.deleteGrant.run(region, grantId),
     close: () => db.close(),
   };
 }

@@ -25,29 +25,50 @@ export interface AliasRecord {
   updated: number;
 }
 
+/** A grant on one key (CreateGrant). Grant tokens are kept only as SHA-256 digests. */
+export interface GrantRecord {
+  region: string;
+  grantId: string;
+  keyId: string;
+  name?: string;
+  creationDate: number;
+  granteePrincipal: string;
+  retiringPrincipal?: string;
+  operations: string[];
+  constraints?: {
+    EncryptionContextSubset?: Record<string, string>;
+    EncryptionContextEquals?: Record<string, string>;
+  };
+  tokenDigests: string[];
+}
+
 /**
  * Where state survives restarts. The in-memory emulator uses a persister that keeps nothing.
  * Keys are identified by region and key id together: a multi-Region key and its replicas share one
  * key id in several regions.
  */
 export interface Persister {
-  load(): { keys: KeyRecord[]; aliases: AliasRecord[]; params: ImportParams[] };
+  load(): { keys: KeyRecord[]; aliases: AliasRecord[]; params: ImportParams[]; grants: GrantRecord[] };
   saveKey(key: KeyRecord): void;
   deleteKey(region: string, keyId: string): void;
   saveAlias(alias: AliasRecord): void;
   deleteAlias(region: string, name: string): void;
   saveParams(params: ImportParams): void;
   deleteParams(tokenId: string): void;
+  saveGrant(grant: GrantRecord): void;
+  deleteGrant(region: string, grantId: string): void;
   close(): void;
 }
 
 export const memoryPersister: Persister = {
-  load: () => ({ keys: [], aliases: [], params: [] }),
+  load: () => ({ keys: [], aliases: [], params: [], grants: [] }),
   saveKey: () => undefined,
   deleteKey: () => undefined,
   saveAlias: () => undefined,
   deleteAlias: () => undefined,
   saveParams: () => undefined,
   deleteParams: () => undefined,
+  saveGrant: () => undefined,
+  deleteGrant: () => undefined,
   close: () => undefined,
 };

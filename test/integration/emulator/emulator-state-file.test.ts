@@ -138,7 +138,7 @@ void describe('emulator state file', () => {
       await emu.close();
     }
     const after = new Database(file, { readonly: true });
-    assert.equal(after.pragma('user_version', { simple: true }), 2);
+    assert.equal(after.pragma('user_version', { simple: true }), 3);
     assert.deepEqual(after.prepare('SELECT region, name FROM aliases').all(), [
       { region, name: 'alias/from-v1' },
     ]);
