@@ -121,6 +121,21 @@ function explain(name: string, operation: string, serviceMessage: string): Expla
         message: `that alias already exists${said}`,
         hint: 'choose another alias name or delete the old alias first',
       };
+    case 'InvalidGrantTokenException':
+      return {
+        message: `KMS did not accept the grant token: it is damaged, or its grant was already retired or revoked${said}`,
+        hint: 'use the GrantToken from the CreateGrant response for a grant that still exists (ListGrants shows them), or retire by key ARN and grant id',
+      };
+    case 'InvalidGrantIdException':
+      return {
+        message: `that is not a grant id KMS issued${said}`,
+        hint: 'copy the GrantId from the CreateGrant response or from ListGrants for this key',
+      };
+    case 'DryRunOperationException':
+      return {
+        message: `${operation} would have succeeded; nothing was done because DryRun was set${said}`,
+        hint: 'run it again without DryRun to do it',
+      };
     case 'TagException':
       return {
         message: `KMS refused the tags${said}`,

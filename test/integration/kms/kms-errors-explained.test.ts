@@ -3,11 +3,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  CreateGrantCommand,
   CreateKeyCommand,
   DecryptCommand,
   DescribeKeyCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
+  RetireGrantCommand,
+  RevokeGrantCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-kms';
 import { toKeyriteError } from '../../../src-main/kms/kms-errors.js';
@@ -88,5 +91,30 @@ void describe('KMS errors explained', () => {
     assert.equal(k.code, 'KMS_UNSUPPORTED_OPERATION');
     assert.match(k.message, /origin is EXTERNAL/);
     assert.match(k.hint, /importing new material and rotating on demand/);
+  });
+
+  void test('grant errors and DryRun say what happened and what to do', async () => {
+    const id = (await h.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
+    const bad = await explained('RetireGrant', h.kms.send(new RetireGrantCommand({ GrantToken: 'AAAA' })));
+    assert.equal(bad.code, 'KMS_INVALID_GRANT_TOKEN');
+    assert.match(bad.hint, /ListGrants/);
+    const malformed = await explained(
+      'RevokeGrant',
+      h.kms.send(new RevokeGrantCommand({ KeyId: id, GrantId: 'not-a-grant' })),
+    );
+    assert.equal(malformed.code, 'KMS_INVALID_GRANT_ID');
+    const dry = await explained(
+      'CreateGrant',
+      h.kms.send(
+        new CreateGrantCommand({
+          KeyId: id,
+          GranteePrincipal: 'arn:aws:iam::444455556666:role/saas',
+          Operations: ['Decrypt'],
+          DryRun: true,
+        }),
+      ),
+    );
+    assert.equal(dry.code, 'KMS_DRY_RUN_OPERATION');
+    assert.match(dry.message, /CreateGrant would have succeeded/);
   });
 });
