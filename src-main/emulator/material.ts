@@ -58,18 +58,26 @@ export function checkMaterial(spec: EmulatedKeySpec, material: Buffer): void {
   if (details.namedCurve !== ECC_CURVES[spec]) throw bad(`the curve is ${details.namedCurve ?? 'unknown'}`);
 }
 
+/** A fresh key pair: PKCS#8 DER private key in Buffer.alloc'd memory the caller wipes, SPKI DER public key. */
+export async function generateKeyPairDer(
+  spec: string,
+): Promise<{ privateKeyDer: Buffer; publicKeyDer: Buffer }> {
+  const pair = spec.startsWith('RSA_')
+    ? await generateKeyPairAsync('rsa', { modulusLength: RSA_BITS[spec] as number })
+    : spec === 'ECC_NIST_EDWARDS25519'
+      ? await generateKeyPairAsync('ed25519')
+      : await generateKeyPairAsync('ec', { namedCurve: ECC_CURVES[spec] as string });
+  const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
+  const privateKeyDer = Buffer.alloc(der.length);
+  der.copy(privateKeyDer);
+  der.fill(0);
+  return { privateKeyDer, publicKeyDer: pair.publicKey.export({ format: 'der', type: 'spki' }) };
+}
+
 /** Material for Origin AWS_KMS keys, generated inside the emulator as KMS would. */
 export async function generateMaterial(spec: EmulatedKeySpec): Promise<Buffer> {
   const cls = materialClass(spec);
   if (cls === 'symmetric') return randomBytes(32);
   if (cls === 'hmac') return randomBytes(HMAC_BYTES[spec] as number);
-  const pair =
-    cls === 'rsa'
-      ? await generateKeyPairAsync('rsa', { modulusLength: RSA_BITS[spec] as number })
-      : await generateKeyPairAsync('ec', { namedCurve: ECC_CURVES[spec] as string });
-  const der = pair.privateKey.export({ format: 'der', type: 'pkcs8' });
-  const out = Buffer.alloc(der.length);
-  der.copy(out);
-  der.fill(0);
-  return out;
+  return (await generateKeyPairDer(spec)).privateKeyDer;
 }

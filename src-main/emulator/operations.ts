@@ -1,5 +1,13 @@
 import { createAlias, deleteAlias, listAliases, updateAlias } from './ops/aliases.js';
-import { decrypt, encrypt, generateMac, getPublicKey, signOp, verifyMac, verifyOp } from './ops/crypto.js';
+import { generateMac, getPublicKey, signOp, verifyMac, verifyOp } from './ops/crypto.js';
+import {
+  generateDataKey,
+  generateDataKeyPair,
+  generateDataKeyPairWithoutPlaintext,
+  generateDataKeyWithoutPlaintext,
+  generateRandom,
+} from './ops/data-keys.js';
+import { decrypt, encrypt, reEncrypt } from './ops/encryption.js';
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './ops/grants.js';
 import type { Handler } from './ops/handler.js';
 import { deleteImportedKeyMaterial, getParametersForImport, importKeyMaterial } from './ops/import.js';
@@ -56,6 +64,12 @@ export const OPERATIONS: Record<string, Handler> = {
   DeleteImportedKeyMaterial: deleteImportedKeyMaterial,
   Encrypt: encrypt,
   Decrypt: decrypt,
+  ReEncrypt: reEncrypt,
+  GenerateDataKey: generateDataKey,
+  GenerateDataKeyWithoutPlaintext: generateDataKeyWithoutPlaintext,
+  GenerateDataKeyPair: generateDataKeyPair,
+  GenerateDataKeyPairWithoutPlaintext: generateDataKeyPairWithoutPlaintext,
+  GenerateRandom: generateRandom,
   GenerateMac: generateMac,
   VerifyMac: verifyMac,
   Sign: signOp,

@@ -121,6 +121,16 @@ function explain(name: string, operation: string, serviceMessage: string): Expla
         message: `that alias already exists${said}`,
         hint: 'choose another alias name or delete the old alias first',
       };
+    case 'IncorrectKeyException':
+      return {
+        message: `the ciphertext was not made by the KMS key named in the request${said}`,
+        hint: 'name the key that encrypted it (or leave KeyId out for symmetric ciphertext: it names its own key)',
+      };
+    case 'CustomKeyStoreNotFoundException':
+      return {
+        message: `KMS found no such custom key store${said}`,
+        hint: 'check the custom key store id (DescribeCustomKeyStores), or leave it out to use KMS itself',
+      };
     case 'InvalidGrantTokenException':
       return {
         message: `KMS did not accept the grant token: it is damaged, or its grant was already retired or revoked${said}`,

@@ -9,6 +9,8 @@ import {
   DescribeKeyCommand,
   EnableKeyRotationCommand,
   EncryptCommand,
+  GenerateRandomCommand,
+  ReEncryptCommand,
   RetireGrantCommand,
   RevokeGrantCommand,
   TagResourceCommand,
@@ -116,5 +118,24 @@ void describe('KMS errors explained', () => {
     );
     assert.equal(dry.code, 'KMS_DRY_RUN_OPERATION');
     assert.match(dry.message, /CreateGrant would have succeeded/);
+  });
+
+  void test('a ciphertext presented with the wrong key, and an unknown custom key store', async () => {
+    const a = (await h.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
+    const b = (await h.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
+    const ct = await h.kms.send(new EncryptCommand({ KeyId: a, Plaintext: Buffer.from('x') }));
+    const wrong = await explained(
+      'ReEncrypt',
+      h.kms.send(
+        new ReEncryptCommand({ CiphertextBlob: ct.CiphertextBlob, SourceKeyId: b, DestinationKeyId: b }),
+      ),
+    );
+    assert.equal(wrong.code, 'KMS_INCORRECT_KEY');
+    assert.match(wrong.hint, /name the key that encrypted it/);
+    const store = await explained(
+      'GenerateRandom',
+      h.kms.send(new GenerateRandomCommand({ NumberOfBytes: 8, CustomKeyStoreId: 'cks-1234567890abcdef0' })),
+    );
+    assert.equal(store.code, 'KMS_CUSTOM_KEY_STORE_NOT_FOUND');
   });
 });
