@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateKeyCommand,
+  DecryptCommand,
   DeleteImportedKeyMaterialCommand,
   DescribeKeyCommand,
+  EncryptCommand,
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
   type KeyMetadata,
@@ -18,6 +20,7 @@ import {
   importWithWrapModule,
   oaepWrap,
   randomMaterial,
+  rejectsWith,
   startHarness,
 } from './emulator-harness.js';
 
@@ -146,5 +149,37 @@ void describe('DescribeKey through an import', () => {
       members(md ?? { KeyId: '' }),
       [...BASE, 'EncryptionAlgorithms', 'CurrentKeyMaterialId'].sort(),
     );
+  });
+});
+
+void describe('CreateKey edges', () => {
+  void test("specs newer than AWS's recorded enum list pass validation and are refused as not emulated", async () => {
+    for (const spec of ['ML_DSA_44', 'ECC_NIST_EDWARDS25519', 'SM2'] as const) {
+      await rejectsWith(
+        h.kms.send(new CreateKeyCommand({ KeySpec: spec, KeyUsage: 'SIGN_VERIFY' })),
+        'UnsupportedOperationException',
+        `KeySpec ${spec} is not supported by the Keyrite KMS emulator.`,
+      );
+    }
+    await rejectsWith(
+      h.kms.send(new CreateKeyCommand({ Description: 'd'.repeat(8193) })),
+      'ValidationException',
+      /at 'description' failed to satisfy constraint: Member must have length less than or equal to 8192/,
+    );
+  });
+
+  void test('Decrypt names the key material it used, the same id DescribeKey shows', async () => {
+    const id = (await h.kms.send(new CreateKeyCommand({ Origin: 'EXTERNAL' }))).KeyMetadata?.KeyId ?? '';
+    const mid = await importWithWrapModule(
+      h.kms,
+      id,
+      'SYMMETRIC_DEFAULT',
+      randomMaterial(),
+      'RSAES_OAEP_SHA_256',
+    );
+    const ct = await h.kms.send(new EncryptCommand({ KeyId: id, Plaintext: Buffer.from('x') }));
+    const pt = await h.kms.send(new DecryptCommand({ CiphertextBlob: ct.CiphertextBlob }));
+    assert.equal(pt.KeyMaterialId, mid);
+    assert.equal((await describeKey(id)).CurrentKeyMaterialId, mid);
   });
 });
