@@ -113,6 +113,22 @@ export function optNumber(body: Body, field: string): number | undefined {
   return v;
 }
 
+/**
+ * An optional integer within [min, max], refused in AWS's Coral words ("Member must have value
+ * greater than or equal to …" / "less than or equal to …").
+ */
+export function optIntInRange(body: Body, field: string, min: number, max: number): number | undefined {
+  const n = optNumber(body, field);
+  if (n === undefined) return undefined;
+  const bound = (cmp: string, limit: number) =>
+    validation(
+      `1 validation error detected: Value '${n}' at '${wireName(field)}' failed to satisfy constraint: Member must have value ${cmp} ${limit}`,
+    );
+  if (!Number.isInteger(n) || n < min) throw bound('greater than or equal to', min);
+  if (n > max) throw bound('less than or equal to', max);
+  return n;
+}
+
 export function optBoolean(body: Body, field: string): boolean | undefined {
   const v = body[field];
   if (v === undefined || v === null) return undefined;

@@ -8,7 +8,7 @@ import {
   type Body,
   optBoolean,
   optEnum,
-  optNumber,
+  optIntInRange,
   optString,
   optStringMap,
   reqEnum,
@@ -32,21 +32,8 @@ export const DATA_KEY_PAIR_SPECS = [
 export type DataKeyPairSpec = (typeof DATA_KEY_PAIR_SPECS)[number];
 
 function numberOfBytes(body: Body, required: boolean): number | undefined {
-  const n = optNumber(body, 'NumberOfBytes');
-  if (n === undefined) {
-    if (required) throw validation('NumberOfBytes is required.');
-    return undefined;
-  }
-  if (!Number.isInteger(n) || n < 1) {
-    throw validation(
-      `1 validation error detected: Value '${n}' at 'numberOfBytes' failed to satisfy constraint: Member must have value greater than or equal to 1`,
-    );
-  }
-  if (n > 1024) {
-    throw validation(
-      `1 validation error detected: Value '${n}' at 'numberOfBytes' failed to satisfy constraint: Member must have value less than or equal to 1024`,
-    );
-  }
+  const n = optIntInRange(body, 'NumberOfBytes', 1, 1024);
+  if (n === undefined && required) throw validation('NumberOfBytes is required.');
   return n;
 }
 

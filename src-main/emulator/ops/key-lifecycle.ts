@@ -12,7 +12,7 @@ import {
 import { KEY_SPEC_LISTED, KEY_USAGE_LISTED } from '../enum-messages.js';
 import { invalidState, KmsServiceError, unsupported, validation } from '../kms-error.js';
 import { generateMaterial, materialId } from '../material.js';
-import { optBoolean, optEnum, optNumber, optString, page, reqString } from '../request-fields.js';
+import { optBoolean, optEnum, optIntInRange, optString, page, reqString } from '../request-fields.js';
 import { readTags } from '../tags.js';
 import type { Handler } from './handler.js';
 
@@ -161,17 +161,7 @@ export const disableKey: Handler = (state, body) => {
 
 export const scheduleKeyDeletion: Handler = (state, body) => {
   const key = state.resolve(reqString(body, 'KeyId'), false);
-  const days = optNumber(body, 'PendingWindowInDays') ?? 30;
-  if (!Number.isInteger(days) || days < 7) {
-    throw validation(
-      `1 validation error detected: Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value greater than or equal to 7`,
-    );
-  }
-  if (days > 30) {
-    throw validation(
-      `1 validation error detected: Value '${days}' at 'pendingWindowInDays' failed to satisfy constraint: Member must have value less than or equal to 30`,
-    );
-  }
+  const days = optIntInRange(body, 'PendingWindowInDays', 7, 30) ?? 30;
   requireNotPendingDeletion(key);
   key.deletion = { date: state.now() + days * DAY_MS, windowDays: days };
   state.save(key);

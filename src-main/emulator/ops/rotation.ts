@@ -1,6 +1,6 @@
 import { type KeyRecord, keyState } from '../key-record.js';
-import { invalidState, KmsServiceError, unsupported, validation } from '../kms-error.js';
-import { optNumber, reqString } from '../request-fields.js';
+import { invalidState, KmsServiceError, unsupported } from '../kms-error.js';
+import { optIntInRange, reqString } from '../request-fields.js';
 import type { Handler } from './handler.js';
 
 const DAY_MS = 86_400_000;
@@ -21,20 +21,9 @@ function requireRotatable(key: KeyRecord): void {
   if (key.keySpec !== 'SYMMETRIC_DEFAULT') throw unsupported(undefined);
 }
 
-function readPeriod(body: Record<string, unknown>): number {
-  const days = optNumber(body, 'RotationPeriodInDays') ?? DEFAULT_PERIOD_DAYS;
-  const bound = (cmp: string, limit: number): KmsServiceError =>
-    validation(
-      `1 validation error detected: Value '${days}' at 'rotationPeriodInDays' failed to satisfy constraint: Member must have value ${cmp} ${limit}`,
-    );
-  if (!Number.isInteger(days) || days < 90) throw bound('greater than or equal to', 90);
-  if (days > 2560) throw bound('less than or equal to', 2560);
-  return days;
-}
-
 export const enableKeyRotation: Handler = (state, body) => {
   const key = state.resolve(reqString(body, 'KeyId'), false);
-  const periodDays = readPeriod(body);
+  const periodDays = optIntInRange(body, 'RotationPeriodInDays', 90, 2560) ?? DEFAULT_PERIOD_DAYS;
   requireRotatable(key);
   key.rotation = { periodDays, enabledAt: state.now() };
   state.save(key);

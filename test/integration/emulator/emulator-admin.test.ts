@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateAliasCommand,
-  CreateKeyCommand,
   type CreateKeyCommandInput,
   DescribeKeyCommand,
   DisableKeyCommand,
@@ -33,9 +32,8 @@ after(async () => {
   await h.close();
 });
 
-async function key(input: CreateKeyCommandInput = {}): Promise<{ id: string; arn: string }> {
-  const md = (await h.kms.send(new CreateKeyCommand(input))).KeyMetadata;
-  return { id: md?.KeyId ?? '', arn: md?.Arn ?? '' };
+function key(input: CreateKeyCommandInput = {}): Promise<{ id: string; arn: string }> {
+  return h.createKey(input);
 }
 
 void describe('UpdateAlias', () => {

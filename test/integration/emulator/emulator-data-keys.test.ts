@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, createPublicKey, sign, verify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
-  CreateKeyCommand,
   type CreateKeyCommandInput,
   DecryptCommand,
   DescribeKeyCommand,
@@ -34,9 +33,8 @@ after(async () => {
   await h.close();
 });
 
-async function key(input: CreateKeyCommandInput = {}): Promise<{ id: string; arn: string }> {
-  const md = (await h.kms.send(new CreateKeyCommand(input))).KeyMetadata;
-  return { id: md?.KeyId ?? '', arn: md?.Arn ?? '' };
+function key(input: CreateKeyCommandInput = {}): Promise<{ id: string; arn: string }> {
+  return h.createKey(input);
 }
 
 async function importedKey(): Promise<{ id: string; arn: string; materialId: string }> {

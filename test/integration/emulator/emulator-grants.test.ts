@@ -8,7 +8,6 @@ import { after, before, describe, test } from 'node:test';
 import {
   CreateGrantCommand,
   type CreateGrantCommandInput,
-  CreateKeyCommand,
   type CreateKeyCommandInput,
   DisableKeyCommand,
   ListGrantsCommand,
@@ -39,9 +38,8 @@ after(async () => {
 const SAAS = 'arn:aws:iam::444455556666:role/saas-kms-access';
 const OPS = 'arn:aws:iam::111122223333:role/key-operators';
 
-async function key(input: CreateKeyCommandInput = {}): Promise<{ id: string; arn: string }> {
-  const md = (await h.kms.send(new CreateKeyCommand(input))).KeyMetadata;
-  return { id: md?.KeyId ?? '', arn: md?.Arn ?? '' };
+function key(input: CreateKeyCommandInput = {}): Promise<{ id: string; arn: string }> {
+  return h.createKey(input);
 }
 
 async function importedKey(): Promise<{ id: string; arn: string }> {

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { GetParametersForImportCommand, ImportKeyMaterialCommand, KMSClient } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  type CreateKeyCommandInput,
+  GetParametersForImportCommand,
+  ImportKeyMaterialCommand,
+  KMSClient,
+} from '@aws-sdk/client-kms';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import {
   type KeyMaterialSpec,
@@ -40,6 +46,8 @@ export interface Harness {
   kms: KMSClient;
   /** A client signing for `region` (closed with the harness). */
   clientFor(region: string): KMSClient;
+  /** CreateKey in us-east-1; the new key's id and ARN. */
+  createKey(input?: CreateKeyCommandInput): Promise<{ id: string; arn: string }>;
   /** Moves the injected clock. */
   advance(ms: number): void;
   now(): Date;
@@ -69,6 +77,10 @@ export async function startHarness(opts: EmulatorOptions = {}): Promise<Harness>
     emulator,
     kms,
     clientFor,
+    async createKey(input = {}) {
+      const md = (await kms.send(new CreateKeyCommand(input))).KeyMetadata;
+      return { id: md?.KeyId ?? '', arn: md?.Arn ?? '' };
+    },
     advance: (ms) => {
       offset += ms;
     },
