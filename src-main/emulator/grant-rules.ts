@@ -183,10 +183,3 @@ export const GRANT_ID = /^[0-9a-f]{64}$/;
 export function invalidGrantId(grantId: string): KmsServiceError {
   return new KmsServiceError('InvalidGrantIdException', `Invalid grant ID ${grantId}`);
 }
-
-export function dryRun(): KmsServiceError {
-  return new KmsServiceError(
-    'DryRunOperationException',
-    'The request would have succeeded, but the DryRun option is set.',
-  );
-}

@@ -41,3 +41,11 @@ export function silent(
 ): KmsServiceError {
   return new KmsServiceError(type, undefined);
 }
+
+/** AWS-recorded: an operation asked with DryRun that would have succeeded. */
+export function dryRun(): KmsServiceError {
+  return new KmsServiceError(
+    'DryRunOperationException',
+    'The request would have succeeded, but the DryRun option is set.',
+  );
+}

@@ -14,9 +14,9 @@ import {
   SIGNING_ALGORITHMS,
   signingAlgorithms,
 } from '../key-specs.js';
-import { silent, unsupported, validation } from '../kms-error.js';
+import { dryRun, silent, unsupported, validation } from '../kms-error.js';
 import { privateKeyOf } from '../material.js';
-import { type Body, optEnum, reqBlob, reqEnum, reqString } from '../request-fields.js';
+import { type Body, optBoolean, optEnum, reqBlob, reqEnum, reqString } from '../request-fields.js';
 import { HASH_BYTES, hashOf, signWith, verifyWith } from '../signing.js';
 import type { Handler } from './handler.js';
 
@@ -44,6 +44,7 @@ function hmac(key: KeyRecord, alg: string, message: Buffer): Buffer {
 
 export const generateMac: Handler = (state, body) => {
   const { key, alg, message } = macKey(state, body, 'GenerateMac');
+  if (optBoolean(body, 'DryRun')) throw dryRun();
   return { Mac: hmac(key, alg, message).toString('base64'), MacAlgorithm: alg, KeyId: key.arn };
 };
 
@@ -53,6 +54,7 @@ export const verifyMac: Handler = (state, body) => {
   const expected = hmac(key, alg, message);
   if (mac.length !== expected.length || !timingSafeEqual(mac, expected))
     throw silent('KMSInvalidMacException');
+  if (optBoolean(body, 'DryRun')) throw dryRun();
   return { KeyId: key.arn, MacValid: true, MacAlgorithm: alg };
 };
 
@@ -74,6 +76,7 @@ function signingInput(state: RegionState, body: Body, operation: string) {
 
 export const signOp: Handler = (state, body) => {
   const { key, alg, message, digest } = signingInput(state, body, 'Sign');
+  if (optBoolean(body, 'DryRun')) throw dryRun();
   const material = liveMaterial(key);
   const signature = signWith(privateKeyOf(material), material, alg, message, digest);
   return { KeyId: key.arn, Signature: signature.toString('base64'), SigningAlgorithm: alg };
@@ -85,6 +88,7 @@ export const verifyOp: Handler = (state, body) => {
   if (!verifyWith(privateKeyOf(liveMaterial(key)), alg, message, digest, signature)) {
     throw silent('KMSInvalidSignatureException');
   }
+  if (optBoolean(body, 'DryRun')) throw dryRun();
   return { KeyId: key.arn, SignatureValid: true, SigningAlgorithm: alg };
 };
 

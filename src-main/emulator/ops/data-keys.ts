@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { encryptUnder } from '../envelope.js';
 import { requireUsable, requireUsage } from '../key-metadata.js';
 import type { KeyRecord } from '../key-record.js';
-import { KmsServiceError, unsupported, validation } from '../kms-error.js';
+import { dryRun, KmsServiceError, unsupported, validation } from '../kms-error.js';
 import { generateKeyPairDer } from '../material.js';
 import {
   type Body,
@@ -14,7 +14,6 @@ import {
   reqEnum,
   reqString,
 } from '../request-fields.js';
-import { dryRun } from '../grant-rules.js';
 import type { Handler } from './handler.js';
 
 export const DATA_KEY_SPECS = ['AES_256', 'AES_128'] as const;

@@ -1,6 +1,6 @@
 import { decryptBlob, encryptUnder, requireEncryptionKey } from '../envelope.js';
 import { ENCRYPTION_ALGORITHMS } from '../key-specs.js';
-import { dryRun } from '../grant-rules.js';
+import { dryRun } from '../kms-error.js';
 import { optBoolean, optEnum, optString, optStringMap, reqBlob, reqString } from '../request-fields.js';
 import type { Handler } from './handler.js';
 
@@ -13,6 +13,7 @@ export const encrypt: Handler = (state, body) => {
     const alg = optEnum(body, 'EncryptionAlgorithm', ENCRYPTION_ALGORITHMS) ?? 'SYMMETRIC_DEFAULT';
     const context = optStringMap(body, 'EncryptionContext');
     requireEncryptionKey(key, alg, 'Encrypt');
+    if (optBoolean(body, 'DryRun')) throw dryRun();
     const { blob } = encryptUnder(key, alg, plaintext, context);
     return { CiphertextBlob: blob.toString('base64'), KeyId: key.arn, EncryptionAlgorithm: alg };
   } finally {
@@ -27,6 +28,7 @@ export const decrypt: Handler = (state, body) => {
   const context = optStringMap(body, 'EncryptionContext');
   const opened = decryptBlob(state, blob, keyIdParam, alg, context, 'Decrypt');
   try {
+    if (optBoolean(body, 'DryRun')) throw dryRun();
     const out: Record<string, unknown> = {
       KeyId: opened.key.arn,
       Plaintext: opened.plaintext.toString('base64'),

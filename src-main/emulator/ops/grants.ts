@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
 import {
-  dryRun,
   GRANT_ID,
   grantIdOfToken,
   invalidGrantId,
@@ -13,7 +12,7 @@ import {
   tokenDigest,
 } from '../grant-rules.js';
 import { requireUsable } from '../key-metadata.js';
-import { KmsServiceError, notFound, validation } from '../kms-error.js';
+import { dryRun, KmsServiceError, notFound, validation } from '../kms-error.js';
 import type { RegionState } from '../region-state.js';
 import { type Body, optBoolean, optString, page, reqString } from '../request-fields.js';
 import type { GrantRecord } from '../state-types.js';

@@ -3,7 +3,15 @@
 // sets listed in AWS's own order; AWS's wording where a recording shows it.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { CreateKeyCommand, EncryptCommand, GenerateMacCommand } from '@aws-sdk/client-kms';
+import {
+  CreateKeyCommand,
+  DecryptCommand,
+  EncryptCommand,
+  GenerateMacCommand,
+  SignCommand,
+  VerifyCommand,
+  VerifyMacCommand,
+} from '@aws-sdk/client-kms';
 import { type Harness, rejectsWith, startHarness } from './emulator-harness.js';
 
 let h: Harness;
@@ -102,6 +110,99 @@ void describe('error bodies', () => {
       h.kms.send(new CreateKeyCommand({ KeySpec: 'RSA_2048', KeyUsage: 'KEY_AGREEMENT' })),
       'ValidationException',
       'KeyUsage KEY_AGREEMENT is not compatible with KeySpec RSA_2048',
+    );
+  });
+});
+
+void describe('DryRun', () => {
+  const DRY = 'The request would have succeeded, but the DryRun option is set.';
+
+  void test('every cryptographic operation that takes DryRun answers DryRunOperationException and does nothing', async () => {
+    const sym = (await h.kms.send(new CreateKeyCommand({}))).KeyMetadata?.KeyId;
+    const ct = await h.kms.send(new EncryptCommand({ KeyId: sym, Plaintext: Buffer.from('x') }));
+    await rejectsWith(
+      h.kms.send(new EncryptCommand({ KeyId: sym, Plaintext: Buffer.from('x'), DryRun: true })),
+      'DryRunOperationException',
+      DRY,
+    );
+    await rejectsWith(
+      h.kms.send(new DecryptCommand({ CiphertextBlob: ct.CiphertextBlob, DryRun: true })),
+      'DryRunOperationException',
+      DRY,
+    );
+    const mac = (
+      await h.kms.send(new CreateKeyCommand({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }))
+    ).KeyMetadata?.KeyId;
+    const m = await h.kms.send(
+      new GenerateMacCommand({ KeyId: mac, Message: Buffer.from('m'), MacAlgorithm: 'HMAC_SHA_256' }),
+    );
+    await rejectsWith(
+      h.kms.send(
+        new GenerateMacCommand({
+          KeyId: mac,
+          Message: Buffer.from('m'),
+          MacAlgorithm: 'HMAC_SHA_256',
+          DryRun: true,
+        }),
+      ),
+      'DryRunOperationException',
+      DRY,
+    );
+    await rejectsWith(
+      h.kms.send(
+        new VerifyMacCommand({
+          KeyId: mac,
+          Message: Buffer.from('m'),
+          Mac: m.Mac,
+          MacAlgorithm: 'HMAC_SHA_256',
+          DryRun: true,
+        }),
+      ),
+      'DryRunOperationException',
+      DRY,
+    );
+    const ec = (await h.kms.send(new CreateKeyCommand({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' })))
+      .KeyMetadata?.KeyId;
+    const sig = await h.kms.send(
+      new SignCommand({ KeyId: ec, Message: Buffer.from('m'), SigningAlgorithm: 'ECDSA_SHA_256' }),
+    );
+    await rejectsWith(
+      h.kms.send(
+        new SignCommand({
+          KeyId: ec,
+          Message: Buffer.from('m'),
+          SigningAlgorithm: 'ECDSA_SHA_256',
+          DryRun: true,
+        }),
+      ),
+      'DryRunOperationException',
+      DRY,
+    );
+    await rejectsWith(
+      h.kms.send(
+        new VerifyCommand({
+          KeyId: ec,
+          Message: Buffer.from('m'),
+          Signature: sig.Signature,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+          DryRun: true,
+        }),
+      ),
+      'DryRunOperationException',
+      DRY,
+    );
+    // A request that would fail fails as it would without DryRun.
+    await rejectsWith(
+      h.kms.send(
+        new VerifyCommand({
+          KeyId: ec,
+          Message: Buffer.from('other'),
+          Signature: sig.Signature,
+          SigningAlgorithm: 'ECDSA_SHA_256',
+          DryRun: true,
+        }),
+      ),
+      'KMSInvalidSignatureException',
     );
   });
 });
