@@ -15,6 +15,7 @@ import { selectNativeBinding } from './shell/native-binding.js';
 import { setSqliteNativeBinding } from './sqlite/open-sqlite.js';
 import { Windows } from './shell/windows.js';
 import { keystoreFromSafeStorage } from './shell/keystore.js';
+import { registerPreload } from './shell/preload-registration.js';
 
 // dist/src-main/main.js → dist/ and the project root.
 const distDir = path.join(__dirname, '..');
@@ -22,6 +23,7 @@ const projectRoot = path.join(distDir, '..');
 
 async function start(windows: Windows): Promise<void> {
   hardenSession();
+  registerPreload(path.join(distDir, 'preload.cjs'));
   serveRenderer(path.join(distDir, 'renderer'));
   const publish = createEventPublisher((channel, payload) => {
     for (const w of windows.all()) w.webContents.send(channel, payload);
@@ -78,7 +80,7 @@ if (!app.requestSingleInstanceLock()) {
   app.enableSandbox();
   registerAppScheme();
   hardenAllWebContents();
-  const windows = new Windows(path.join(distDir, 'preload.cjs'), !app.isPackaged);
+  const windows = new Windows(!app.isPackaged);
   app.on('second-instance', () => {
     void windows.openMain().then((w) => w.focus());
   });

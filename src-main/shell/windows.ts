@@ -1,18 +1,15 @@
 // Creates Keyrite's two windows, both with the same hardened preferences; keeps the set of their
-// webContents ids so IPC can tell our windows from any other.
+// webContents ids so IPC can tell our windows from any other. The preload is registered on the
+// session (shell/preload.ts), not per window.
 import { BrowserWindow } from 'electron';
 import { MAIN_WINDOW_URL, WITNESS_WINDOW_URL } from './app-origin.js';
-import { secureWebPreferences } from './web-preferences.js';
 
 export class Windows {
   readonly #ids = new Set<number>();
   #main: BrowserWindow | null = null;
   #witness: BrowserWindow | null = null;
 
-  constructor(
-    private readonly preloadPath: string,
-    private readonly devTools: boolean,
-  ) {}
+  constructor(private readonly devTools: boolean) {}
 
   isKnown = (webContentsId: number): boolean => this.#ids.has(webContentsId);
 
@@ -43,7 +40,25 @@ export class Windows {
       height: 820,
       show: false,
       backgroundColor: '#f7f7f5',
-      webPreferences: secureWebPreferences(this.preloadPath, this.devTools),
+      // Written out here, not built elsewhere, so static analysis sees every value; a unit test holds
+      // this literal to CHECKLIST_WEB_PREFERENCES (web-preferences.ts).
+      webPreferences: {
+        contextIsolation: true,
+        sandbox: true,
+        nodeIntegration: false,
+        nodeIntegrationInWorker: false,
+        nodeIntegrationInSubFrames: false,
+        webviewTag: false,
+        webSecurity: true,
+        allowRunningInsecureContent: false,
+        experimentalFeatures: false,
+        enableBlinkFeatures: '',
+        disableBlinkFeatures: 'Auxclick',
+        navigateOnDragDrop: false,
+        spellcheck: false,
+        safeDialogs: true,
+        devTools: this.devTools,
+      },
     });
     const id = win.webContents.id;
     this.#ids.add(id);

@@ -1,5 +1,6 @@
 // Runs Doyensec's electronegativity over Keyrite's sources, writes SARIF, and fails on any HIGH or
-// MEDIUM finding not explained in the reviewed allowlist (test/static/electronegativity-allowlist.json).
+// MEDIUM finding. There is no allowlist: what the scanner cannot see (e.g. webPreferences built
+// elsewhere) is written where it can see it instead.
 // electronegativity always exits 0 and its SARIF carries no severity, so severities come from the
 // runner's own result objects, joined to the SARIF results by rule and location; a SARIF result
 // whose severity cannot be found is treated as HIGH (fail closed).
@@ -78,22 +79,9 @@ async function readSarifWhenWritten(file) {
   throw new Error(`electronegativity wrote no readable SARIF at ${file}`);
 }
 
-/** Allowlist entries: { rule, file, reason }; file '*' matches any file. Every entry needs a reason. */
-export function loadAllowlist(file) {
-  const entries = JSON.parse(readFileSync(file, 'utf8'));
-  for (const e of entries) {
-    if (!e.rule || !e.file || typeof e.reason !== 'string' || e.reason.trim().length < 20) {
-      throw new Error(`allowlist entry without a real reason: ${JSON.stringify(e)}`);
-    }
-  }
-  return entries;
-}
-
-export function judge(findings, allowlist) {
-  return findings.map((f) => {
-    const entry = allowlist.find((a) => a.rule === f.rule && (a.file === '*' || a.file === f.file));
-    return { ...f, allowedBy: entry?.reason, blocking: BLOCKING.has(f.severity) && !entry };
-  });
+/** A finding blocks when it is HIGH or MEDIUM; nothing excuses one. */
+export function judge(findings) {
+  return findings.map((f) => ({ ...f, blocking: BLOCKING.has(f.severity) }));
 }
 
 async function main(argv) {
@@ -109,12 +97,10 @@ async function main(argv) {
       readFileSync(path.join(projectRoot, 'node_modules', 'electron', 'package.json'), 'utf8'),
     ).version;
     const { findings } = await scan({ input: stage, sarifPath, electronVersion });
-    const judged = judge(findings, loadAllowlist(path.join(here, 'electronegativity-allowlist.json')));
+    const judged = judge(findings);
     for (const f of judged) {
-      const mark = f.blocking ? 'BLOCKING' : f.allowedBy ? 'allowed ' : 'info    ';
-      console.log(
-        `${mark} ${f.severity.padEnd(13)} ${f.rule} ${f.file}:${f.line}${f.allowedBy ? ` — ${f.allowedBy}` : ''}`,
-      );
+      const mark = f.blocking ? 'BLOCKING' : 'info    ';
+      console.log(`${mark} ${f.severity.padEnd(13)} ${f.rule} ${f.file}:${f.line}`);
     }
     const blocking = judged.filter((f) => f.blocking);
     console.log(

@@ -8,7 +8,11 @@ import {
   windowOpenDecision,
 } from '../../../src-main/shell/navigation-policy.js';
 import { resolveRendererFile } from '../../../src-main/shell/renderer-files.js';
-import { secureWebPreferences } from '../../../src-main/shell/web-preferences.js';
+import {
+  CHECKLIST_WEB_PREFERENCES,
+  PER_WINDOW_WEB_PREFERENCES,
+} from '../../../src-main/shell/web-preferences.js';
+import { windowWebPreferences } from './window-literals.js';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../../src-shared/ipc/csp.js';
 
 void test('navigation is allowed only to the app’s own index page', () => {
@@ -46,21 +50,28 @@ void test('window.open is always denied and every permission refused', () => {
     assert.equal(isPermissionGranted(p), false);
 });
 
-void test('every window gets the security checklist’s web preferences', () => {
-  const p = secureWebPreferences('/app/preload.cjs', false);
-  assert.equal(p.contextIsolation, true);
-  assert.equal(p.sandbox, true);
-  assert.equal(p.nodeIntegration, false);
-  assert.equal(p.nodeIntegrationInWorker, false);
-  assert.equal(p.nodeIntegrationInSubFrames, false);
-  assert.equal(p.webviewTag, false);
-  assert.equal(p.webSecurity, true);
-  assert.equal(p.allowRunningInsecureContent, false);
-  assert.equal(p.experimentalFeatures, false);
-  assert.equal(p.enableBlinkFeatures, '');
-  assert.equal(p.disableBlinkFeatures, 'Auxclick');
-  assert.equal(p.devTools, false);
-  assert.equal(secureWebPreferences('/p', true).devTools, true);
+void test('every window gets the security checklist’s web preferences, written where scanners see them', () => {
+  const windows = windowWebPreferences();
+  assert.ok(windows.length >= 1, 'src-main creates its windows with new BrowserWindow');
+  for (const w of windows) {
+    for (const [key, value] of Object.entries(CHECKLIST_WEB_PREFERENCES))
+      assert.deepEqual(w.values.get(key), { literal: value }, `${w.where}: ${key}`);
+    const extra = [...w.values.keys()].filter(
+      (k) =>
+        !(k in CHECKLIST_WEB_PREFERENCES) && !(PER_WINDOW_WEB_PREFERENCES as readonly string[]).includes(k),
+    );
+    assert.deepEqual(extra, [], `${w.where}: nothing beyond the checklist`);
+    // DevTools follow the build (off when packaged); never a literal true.
+    assert.notDeepEqual(w.values.get('devTools'), { literal: true }, `${w.where}: devTools`);
+  }
+});
+
+void test('the source check above sees a weakened window', () => {
+  const weakened = windowWebPreferences(
+    'new BrowserWindow({ webPreferences: { contextIsolation: false, sandbox: true, ...more } });',
+  );
+  assert.deepEqual(weakened[0]?.values.get('contextIsolation'), { literal: false });
+  assert.equal(weakened[0]?.values.has('...'), true, 'a spread is reported, not ignored');
 });
 
 void test('the CSP allows only our own files, no inline script, no eval, no remote origin', () => {
