@@ -16,6 +16,8 @@ export const participant = z.object({
   publicKeyFingerprint: hexDigest.optional(),
   /** Backup shares: this custodian opened their share and it matched its commitment. */
   shareVerified: z.boolean().optional(),
+  /** Witnesses: when they signed off the ceremony, if they have. */
+  signedOffAt: isoTime.optional(),
 });
 
 export const stepStatus = z.enum(['pending', 'ready', 'running', 'done', 'failed', 'skipped']);
@@ -26,6 +28,13 @@ export const witnessNote = z.object({
   at: isoTime,
 });
 
+/** One custodian's confirmation of a step, with the time the log recorded it. */
+export const confirmationView = z.object({
+  custodianId: identifier,
+  name: z.string().max(128),
+  at: isoTime.optional(),
+});
+
 export const stepView = z.object({
   id: identifier,
   title: z.string().max(128),
@@ -33,6 +42,8 @@ export const stepView = z.object({
   status: stepStatus,
   guarded: z.boolean(),
   confirmedBy: z.array(identifier).max(64),
+  /** The same confirmations with names and times, for the room to read. */
+  confirmations: z.array(confirmationView).max(64).optional(),
   facts: stepFacts,
   exceptions: z.array(witnessNote).max(256),
   error: z
@@ -42,6 +53,25 @@ export const stepView = z.object({
   blockedBy: z
     .object({ code: z.string().max(64), message: z.string().max(512), hint: z.string().max(512) })
     .optional(),
+});
+
+/**
+ * The identity of the key the ceremony creates or imports into, as the reviewed plan states it: shown
+ * for review before CreateKey, the first step that cannot be undone.
+ */
+export const keyIdentity = z.object({
+  kind: z.enum(['create', 'existing']),
+  provider: z.literal('aws'),
+  accountId: z.string().max(32),
+  region: z.string().max(32),
+  keySpec: z.string().max(64),
+  keyUsage: z.string().max(64).optional(),
+  keyId: z.string().max(2048).optional(),
+  alias: z.string().max(256).optional(),
+  description: z.string().max(1024).optional(),
+  tags: z.array(z.object({ key: z.string().max(128), value: z.string().max(256) })).max(64),
+  /** The key policy in words: who may use and administer the key once it exists. */
+  policy: z.array(z.string().max(512)).max(16),
 });
 
 export const ceremonyStatus = z.enum(['no-plan', 'enrolling', 'in-progress', 'completed', 'aborted']);
@@ -62,8 +92,11 @@ export const ceremonyView = z.object({
   awaitingComponent: z.object({ custodianId: identifier, bytes: z.number().int().min(1).max(64) }).optional(),
   /** What reopening the ceremony found and did after a restart or crash, for people to read. */
   recovery: z.array(z.string().max(512)).max(32).optional(),
+  keyIdentity: keyIdentity.optional(),
 });
 
 export type CeremonyView = z.infer<typeof ceremonyView>;
 export type StepView = z.infer<typeof stepView>;
+export type KeyIdentity = z.infer<typeof keyIdentity>;
+export type ConfirmationView = z.infer<typeof confirmationView>;
 export type Participant = z.infer<typeof participant>;

@@ -9,7 +9,7 @@ export function grantSid(accountId: string): string {
   return `KeyriteGrant${accountId}`;
 }
 
-const DEFAULT_GRANT_ACTIONS = [
+export const DEFAULT_GRANT_ACTIONS = [
   'kms:Encrypt',
   'kms:Decrypt',
   'kms:ReEncrypt*',

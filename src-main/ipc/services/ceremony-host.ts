@@ -13,6 +13,8 @@ import { ComponentDesk } from './component-desk.js';
 import { createKmsGateway } from '../../kms/kms-gateway.js';
 import type { ShellPorts } from '../shell-ports.js';
 import type { Emulators } from './emulators.js';
+import { ceremonyPaths } from '../../ceremony/ceremony-dir.js';
+import { keyIdentityOf, RoomRecordReader, withRoomRecords } from './view-extras.js';
 
 /**
  * Holds the station's current ceremony: started from a plan the person chose, with its own directory
@@ -22,6 +24,7 @@ export class CeremonyHost {
   #current: CeremonyService | null = null;
   #directory: string | null = null;
   #notes: string[] = [];
+  readonly #room = new RoomRecordReader();
   /** Split-knowledge components are collected through the app unless the engine options bring a source. */
   readonly desk = new ComponentDesk(() => this.#publishView());
   readonly #engine: EngineOptions;
@@ -39,9 +42,14 @@ export class CeremonyHost {
     const notes = [...this.notes];
     const base: CeremonyView = this.#current?.view() ?? { status: 'no-plan', participants: [], steps: [] };
     const awaiting = this.desk.awaiting;
-    const mode = this.#current?.plan.material.mode;
+    const svc = this.#current;
+    const mode = svc?.plan.material.mode;
     return {
       ...base,
+      ...(svc && this.#directory
+        ? withRoomRecords(base, this.#room.read(ceremonyPaths(this.#directory).auditDb))
+        : {}),
+      ...(svc ? { keyIdentity: keyIdentityOf(svc.plan, svc.ceremonyId) } : {}),
       ...(mode ? { materialMode: mode } : {}),
       ...(notes.length > 0 ? { recovery: notes } : {}),
       ...(awaiting ? { awaitingComponent: awaiting } : {}),

@@ -1,0 +1,115 @@
+import { existsSync, statSync } from 'node:fs';
+import type { CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
+import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
+import { planKeySpec } from '../../../src-shared/ceremony/plan.js';
+import type { CeremonyView, KeyIdentity } from '../../../src-shared/ipc/ceremony-view.js';
+import { loadLog } from '../../audit/load-log.js';
+import { DEFAULT_GRANT_ACTIONS } from '../../ceremony/steps/grant.js';
+
+/**
+ * What the room reviews before CreateKey (the first step that cannot be undone): the key's identity
+ * exactly as the reviewed plan states it, and its key policy in words. Keyrite passes no policy to
+ * CreateKey, so KMS applies its default key policy; a grant in the plan adds one statement later.
+ */
+export function keyIdentityOf(plan: CeremonyPlan, ceremonyId: string): KeyIdentity {
+  const { target } = plan;
+  const spec = planKeySpec(plan);
+  const policy = [
+    `KMS default key policy: the account root (arn:aws:iam::${target.accountId}:root) may do anything with the key; IAM policies in account ${target.accountId} decide who actually can.`,
+  ];
+  if (plan.grant)
+    policy.push(
+      `After the import is verified, a statement lets account ${plan.grant.accountId} use the key (${(plan.grant.actions ?? DEFAULT_GRANT_ACTIONS).join(', ')}).`,
+    );
+  if ('create' in target.key) {
+    const c = target.key.create;
+    return {
+      kind: 'create',
+      provider: 'aws',
+      accountId: target.accountId,
+      region: target.region,
+      keySpec: spec,
+      keyUsage: c.keyUsage ?? defaultKeyUsage(spec),
+      ...(c.alias ? { alias: c.alias } : {}),
+      ...(c.description ? { description: c.description.slice(0, 1024) } : {}),
+      // The engine adds the ceremony tag, so an orphaned key can always be traced to its ceremony.
+      tags: Object.entries({ ...c.tags, 'keyrite:ceremony': ceremonyId }).map(([key, value]) => ({
+        key,
+        value,
+      })),
+      policy,
+    };
+  }
+  return {
+    kind: 'existing',
+    provider: 'aws',
+    accountId: target.accountId,
+    region: target.region,
+    keySpec: spec,
+    keyId: target.key.existing.keyId,
+    tags: [],
+    policy: [
+      'The existing key keeps the key policy it has; Keyrite does not change it unless the plan grants access.',
+    ],
+  };
+}
+
+/** What the log says people did, with times: confirmations ("stepId/custodianId") and witness sign-offs. */
+export interface RoomRecords {
+  confirmations: ReadonlyMap<string, string>;
+  signoffs: ReadonlyMap<string, string>;
+}
+
+/**
+ * Reads the room's records from the log, again only when the database or its WAL changed (a stat is
+ * cheap; the view is built at every change event).
+ */
+export class RoomRecordReader {
+  #key = '';
+  #records: RoomRecords = { confirmations: new Map(), signoffs: new Map() };
+
+  read(auditDb: string): RoomRecords {
+    const key = [auditDb, `${auditDb}-wal`]
+      .map((f) => (existsSync(f) ? `${statSync(f).size}:${statSync(f).mtimeMs}` : '-'))
+      .join('|');
+    if (key === this.#key) return this.#records;
+    const confirmations = new Map<string, string>();
+    const signoffs = new Map<string, string>();
+    for (const r of loadLog(auditDb).records) {
+      const p = r.payload;
+      // A later confirmation of the same step (a retry) replaces the earlier one.
+      if (
+        r.type === 'step.confirmed' &&
+        typeof p['stepId'] === 'string' &&
+        typeof p['custodian'] === 'string'
+      )
+        confirmations.set(`${p['stepId']}/${p['custodian']}`, r.time);
+      if (r.type === 'ceremony.witness-signoff' && typeof p['witnessId'] === 'string')
+        signoffs.set(p['witnessId'], r.time);
+    }
+    this.#key = key;
+    this.#records = { confirmations, signoffs };
+    return this.#records;
+  }
+}
+
+/** The engine's view with confirmations named and timed and witness sign-offs marked, as the room reads them. */
+export function withRoomRecords(
+  view: CeremonyView,
+  room: RoomRecords,
+): Pick<CeremonyView, 'steps' | 'participants'> {
+  const names = new Map(view.participants.map((p) => [p.id, p.name]));
+  return {
+    participants: view.participants.map((p) => {
+      const at = p.role === 'witness' ? room.signoffs.get(p.id) : undefined;
+      return at ? { ...p, signedOffAt: at } : p;
+    }),
+    steps: view.steps.map((s) => ({
+      ...s,
+      confirmations: s.confirmedBy.map((id) => {
+        const at = room.confirmations.get(`${s.id}/${id}`);
+        return { custodianId: id, name: names.get(id) ?? id, ...(at ? { at } : {}) };
+      }),
+    })),
+  };
+}
