@@ -28,7 +28,7 @@ export async function buildRenderer() {
     minify: true,
     sourcemap: false,
     // Assets are files under 'self' (the CSP allows no inline data for scripts or styles).
-    loader: { '.svg': 'file', '.png': 'file', '.woff2': 'file' },
+    loader: { '.svg': 'file', '.png': 'file', '.woff2': 'file', '.woff': 'file' },
     assetNames: '[name]-[hash]',
     publicPath: '/assets/',
     define: { 'process.env.NODE_ENV': '"production"' },

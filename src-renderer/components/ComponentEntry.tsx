@@ -44,8 +44,8 @@ export function ComponentEntry({
   }
 
   return (
-    <article className="card component-entry" data-testid="component-entry" aria-labelledby="component-title">
-      <h2 id="component-title">Component for {name}</h2>
+    <div className="component-entry" data-testid="component-entry">
+      <h3>Component for {name}</h3>
       <p className="muted">
         {name} types their key component ({bytes} bytes, {bytes * 2} hex digits) unseen by the others. Keyrite
         combines the components in memory; nobody ever sees the whole key.
@@ -56,6 +56,7 @@ export function ComponentEntry({
           <input
             type="password"
             name="component"
+            data-next-action
             autoComplete="off"
             spellCheck={false}
             pattern="[0-9a-fA-F]*"
@@ -69,8 +70,8 @@ export function ComponentEntry({
           Enter component
         </button>
       </form>
-      {error ? <ErrorNotice error={error} /> : null}
-    </article>
+      {error ? <ErrorNotice error={error} takeFocus /> : null}
+    </div>
   );
 }
 
@@ -85,7 +86,7 @@ export function PrivateCheckValue({
       <p className="notice-message">
         For {custodianId} only — others look away. Component check value: <code>{checkValue}</code>
       </p>
-      <button type="button" onClick={onHide}>
+      <button type="button" onClick={onHide} data-next-action>
         I have compared it; hide it
       </button>
     </div>

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { PassphraseField } from './PassphraseField.js';
 
 /**
  * Collects a custodian's passphrase for main and forgets it: the field is cleared as soon as the
@@ -52,19 +53,13 @@ export function PassphraseForm({
           ))}
         </select>
       </div>
-      <div className="field">
-        <label htmlFor={`${ids}-passphrase`}>Passphrase</label>
-        <input
-          id={`${ids}-passphrase`}
-          type="password"
-          name="passphrase"
-          autoComplete="off"
-          spellCheck={false}
-          value={passphrase}
-          onChange={(e) => setPassphrase(e.target.value)}
-          required
-        />
-      </div>
+      <PassphraseField
+        id={`${ids}-passphrase`}
+        label="Passphrase"
+        value={passphrase}
+        onChange={setPassphrase}
+        isNextAction
+      />
       <button type="submit" disabled={busy || !custodianId || passphrase === ''}>
         {submitLabel}
       </button>

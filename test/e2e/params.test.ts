@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
-import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
+import { startHarness, type Harness } from './harness/harness.js';
+import { lookAt } from './harness/look.js';
 
 let h: Harness;
 beforeEach(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
   h = await startHarness();
 });
 afterEach(async () => {
@@ -48,7 +48,7 @@ void test('import parameters chosen in main are summarised, never sent as bytes'
   assert.match(text, /RSA_2048/);
   assert.match(text.replace(/\s/g, ''), new RegExp(fingerprint));
   assert.match(text, /present/, 'import token present');
-  await page.screenshot({ path: path.join(artifactsDir, 'params-parsed.png'), fullPage: true });
+  await lookAt(page, 'params-parsed');
   const responses = h.server.exchanges
     .filter((e) => e.channel.endsWith('params.inspect'))
     .map((e) => e.response);
@@ -62,7 +62,7 @@ void test('expired import parameters are flagged', async () => {
   h.chooseNext('import-parameters', [file]);
   await page.getByRole('button', { name: 'Choose files…' }).click();
   await page.getByText('These parameters have expired.').waitFor();
-  await page.screenshot({ path: path.join(artifactsDir, 'params-expired.png'), fullPage: true });
+  await lookAt(page, 'params-expired');
 });
 
 void test('a cancelled choice changes nothing, and a bad file shows a coded error with a hint', async () => {
@@ -78,5 +78,5 @@ void test('a cancelled choice changes nothing, and a bad file shows a coded erro
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /[A-Z_]{6,}/, 'the code is shown');
-  await page.screenshot({ path: path.join(artifactsDir, 'params-error.png'), fullPage: true });
+  await lookAt(page, 'params-error');
 });

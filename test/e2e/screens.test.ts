@@ -1,67 +1,207 @@
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterEach, beforeEach, test } from 'node:test';
-import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
+import { afterEach, test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { startEmulator, type RunningEmulator } from '../../src-main/emulator/index.js';
+import { startHarness, type Harness } from './harness/harness.js';
+import { lookAt, type Theme } from './harness/look.js';
 
-let h: Harness;
-// A fresh data directory and browser profile for every test.
-beforeEach(async () => {
-  mkdirSync(artifactsDir, { recursive: true });
-  h = await startHarness();
-});
+let h: Harness | undefined;
+let emulator: RunningEmulator | undefined;
 afterEach(async () => {
-  await h.close();
+  await h?.close();
+  await emulator?.close();
+  h = undefined;
+  emulator = undefined;
 });
 
-const shot = (name: string) =>
-  h.page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+const ROUTES = ['#/', '#/ceremony', '#/params', '#/audit', '#/witness'] as const;
 
 void test('the station screen shows the station facts from main', async () => {
+  h = await startHarness();
   const page = await h.open('#/');
   await page.getByTestId('station-facts').waitFor();
   const text = await page.getByTestId('station-facts').innerText();
   assert.match(text, /0\.0\.0-e2e/);
   assert.match(text, /rehearsal/);
-  await shot('station');
+  await page.getByTestId('kms-identity').waitFor();
+  await lookAt(page, 'station');
 });
 
-void test('every section is reachable from the navigation and has a heading', async () => {
+void test('every section is reachable from the navigation, has a heading, and passes axe in both themes', async () => {
+  h = await startHarness();
   const page = await h.open('#/');
   for (const [link, heading, name] of [
     ['Ceremony', 'Ceremony', 'ceremony-empty'],
     ['Import parameters', 'Import parameters', 'params-empty'],
-    ['Audit log', 'Audit log', 'audit'],
+    ['Audit log', 'Audit log', 'audit-no-ceremony'],
   ] as const) {
     await page.getByRole('link', { name: link }).click();
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-    await page.waitForTimeout(100);
-    await shot(name);
+    for (let i = 0; i < 100 && (await page.locator('.loading').count()) > 0; i++)
+      await page.waitForTimeout(50);
+    await lookAt(page, name);
   }
 });
 
 void test('the witness display route shows public facts only, with no forms', async () => {
+  h = await startHarness();
   const page = await h.open('#/witness');
   await page.getByTestId('witness-display').waitFor();
   assert.equal(await page.locator('form, input, textarea').count(), 0);
-  await shot('witness-idle');
+  await lookAt(page, 'witness-idle');
 });
 
-void test('the screens load every resource they ask for and raise no page error', async () => {
-  for (const route of ['#/', '#/ceremony', '#/params', '#/audit', '#/witness']) {
+void test('rehearsal is unmistakable on every screen; a real station shows no rehearsal marks', async () => {
+  h = await startHarness();
+  for (const route of ROUTES) {
+    const page = await h.open(route);
+    await page.getByRole('complementary', { name: 'Rehearsal' }).waitFor();
+    assert.match(await page.getByRole('complementary', { name: 'Rehearsal' }).innerText(), /Rehearsal/i);
+    assert.equal(await page.locator('html.is-rehearsal').count(), 1, `${route}: rehearsal accent`);
+    assert.equal(await page.locator('.watermark').count(), 1, `${route}: watermark`);
+  }
+  await h.close();
+  emulator = await startEmulator();
+  h = await startHarness({ ports: { mode: 'online', kmsEndpoint: emulator.url } });
+  for (const route of ROUTES) {
+    const page = await h.open(route);
+    await page.locator('#root > *').first().waitFor();
+    await page.waitForTimeout(200);
+    assert.equal(await page.getByRole('complementary', { name: 'Rehearsal' }).count(), 0, route);
+    assert.equal(await page.locator('html.is-rehearsal').count(), 0, route);
+  }
+  await lookAt(await h.open('#/'), 'station-online');
+});
+
+void test('the first Tab reaches a skip link that takes the focus to the content', async () => {
+  h = await startHarness();
+  for (const [route, label, target] of [
+    ['#/ceremony', 'Skip to the current step', 'step-title'],
+    ['#/audit', 'Skip to the content', 'main-content'],
+  ] as const) {
+    const page = await h.open(route);
+    // A fresh load, as when the window opens: a hash change alone keeps the focus where it was.
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement?.textContent), label);
+    assert.equal(await page.getByRole('link', { name: label }).isVisible(), true, 'visible when focused');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.evaluate(() => document.activeElement?.id), target);
+  }
+});
+
+interface FocusProbe {
+  what: string;
+  style: string;
+  width: number;
+  ratio: number;
+}
+
+/**
+ * Runs in the page (as text: the test runner's transform would wrap named functions in a helper the
+ * page does not have). The focused element's outline colour against the nearest opaque background
+ * behind the ring (it is drawn outside the element), as a WCAG contrast ratio.
+ */
+const FOCUS_PROBE = `(() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const parse = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.map((v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const style = getComputedStyle(e);
+  const ring = parse(style.outlineColor);
+  let bg = [255, 255, 255];
+  for (let p = e.parentElement; p; p = p.parentElement) {
+    const c = parse(getComputedStyle(p).backgroundColor);
+    if (c.length === 3 || (c.length === 4 && c[3] > 0.9)) { bg = c.slice(0, 3); break; }
+  }
+  const [a, b] = [lum(ring.slice(0, 3)), lum(bg)].sort((x, y) => y - x);
+  return {
+    what: e.tagName.toLowerCase() + ' "' + (e.textContent || e.getAttribute('aria-label') || '').trim().slice(0, 30) + '"',
+    style: style.outlineStyle,
+    width: parseFloat(style.outlineWidth),
+    ratio: (a + 0.05) / (b + 0.05),
+  };
+})()`;
+
+/** Walks the tab order from the top and measures the focus ring at every stop. */
+async function focusRingContrasts(page: Page): Promise<{ what: string; ratio: number }[]> {
+  const out: { what: string; ratio: number }[] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const r = (await page.evaluate(FOCUS_PROBE)) as FocusProbe | null;
+    if (!r) continue;
+    if (seen.has(r.what)) break;
+    seen.add(r.what);
+    assert.notEqual(r.style, 'none', `${r.what} shows a focus ring`);
+    assert.ok(r.width >= 2, `${r.what}: ring at least 2px`);
+    out.push({ what: r.what, ratio: r.ratio });
+  }
+  return out;
+}
+
+void test('the focus ring has at least 3:1 contrast against what it sits on, in both themes, on every screen', async () => {
+  h = await startHarness();
+  for (const theme of ['light', 'dark'] as Theme[]) {
+    for (const route of ROUTES.filter((r) => r !== '#/witness')) {
+      const page = await h.open(route);
+      await page.emulateMedia({ colorScheme: theme });
+      await page.getByRole('heading', { level: 1 }).waitFor();
+      const rings = await focusRingContrasts(page);
+      assert.ok(rings.length >= 5, `${route}: walked the tab order (${rings.length} stops)`);
+      for (const r of rings) assert.ok(r.ratio >= 3, `${theme} ${route} ${r.what}: ${r.ratio.toFixed(2)}:1`);
+    }
+  }
+});
+
+void test('at 200 % zoom no screen scrolls sideways', async () => {
+  // 200 % zoom of a 1280×860 window lays the page out in 640×430 CSS pixels: that is what is measured.
+  h = await startHarness({ viewport: { width: 640, height: 430 } });
+  for (const route of ROUTES) {
+    const page = await h.open(route);
+    await page.locator('#root > *').first().waitFor();
+    await page.waitForTimeout(300);
+    const { scroll, client } = await page.evaluate(() => ({
+      scroll: document.documentElement.scrollWidth,
+      client: document.documentElement.clientWidth,
+    }));
+    assert.ok(scroll <= client, `${route}: ${scroll}px wide in a ${client}px window`);
+  }
+  await lookAt(await h.open('#/'), 'zoom-200-station', ['light']);
+});
+
+void test('the screens load every resource they ask for (bundled fonts only) and raise no page error', async () => {
+  h = await startHarness();
+  const fonts: string[] = [];
+  h.page.on('request', (r) => {
+    if (r.resourceType() === 'font') fonts.push(new URL(r.url()).origin);
+  });
+  for (const route of ROUTES) {
     const page = await h.open(route);
     await page.reload();
     await page.waitForFunction(() => document.querySelector('#root')?.children.length);
+    await page.evaluate(() => document.fonts.ready);
   }
+  assert.ok(fonts.length > 0, 'the bundled fonts are used');
+  assert.deepEqual([...new Set(fonts)], [h.server.origin], 'fonts come from the app itself');
+  assert.ok(
+    await h.page.evaluate(() => document.fonts.check('16px "Atkinson Hyperlegible"')),
+    'the bundled face is loaded',
+  );
   assert.deepEqual(h.brokenResources, []);
   assert.deepEqual(h.pageErrors, []);
 });
 
 void test('the witness display is opened by main, not by the page', async () => {
+  h = await startHarness();
+  const harness = h;
   const page = await h.open('#/');
   const before = h.witnessDisplayRequests;
   await page.getByRole('button', { name: 'Open witness display' }).click();
-  await page.waitForFunction(() => true);
-  for (let i = 0; i < 50 && h.witnessDisplayRequests === before; i++) await page.waitForTimeout(20);
+  for (let i = 0; i < 50 && harness.witnessDisplayRequests === before; i++) await page.waitForTimeout(20);
   assert.equal(h.witnessDisplayRequests, before + 1);
 });

@@ -10,6 +10,7 @@ import { registerHandlers } from '../../../src-main/ipc/register-handlers.js';
 import { createSenderCheck } from '../../../src-main/ipc/sender.js';
 import type { FilePurpose, ShellPorts } from '../../../src-main/ipc/shell-ports.js';
 import type { EngineOptions } from '../../../src-main/ceremony/engine-options.js';
+import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
 import { bundlePreloadForHarness } from './bundle-preload.js';
 import { applyShellPolicies } from './shell-policies.js';
 import { rendererRootDefault, startHarnessServer, type HarnessServer } from './harness-server.js';
@@ -42,8 +43,15 @@ export interface Harness {
   brokenResources: string[];
   /** What the emulated shell policies refused: navigations and window.open calls. */
   refused: { navigations: string[]; windows: string[] };
+  /**
+   * What the engine records, read in this (main-side) process through the same service the IPC handler
+   * calls, never through the page: tests compare it with what the screen showed.
+   */
+  engineView(): Promise<CeremonyView>;
   /** Opens the renderer on a route, waiting until window.keyrite is installed. */
   open(route?: string): Promise<Page>;
+  /** A second app window (as main opens the witness display), on a route, with the real preload. */
+  openWindow(route: string, viewport?: { width: number; height: number }): Promise<Page>;
   close(): Promise<void>;
 }
 
@@ -52,6 +60,7 @@ export interface HarnessOptions {
   engine?: EngineOptions;
   /** Reuse a data directory (a restart of the app); the caller then owns and removes it. */
   dataDirectory?: string;
+  viewport?: { width: number; height: number };
 }
 
 let preloadBundle: Promise<string> | undefined;
@@ -106,7 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
-    viewport: { width: 1280, height: 860 },
+    viewport: options.viewport ?? { width: 1280, height: 860 },
   });
   await context.addInitScript({
     content: `globalThis.__keyriteHarness = Object.freeze({ token: ${JSON.stringify(server.token)} });\n${preload}\ndelete globalThis.__keyriteHarness;`,
@@ -133,6 +142,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     droppedEvents,
     pageErrors,
     brokenResources,
+    engineView: () => services['ceremony.state']({}),
     get witnessDisplayRequests() {
       return state.witnessDisplayRequests;
     },
@@ -140,6 +150,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await page.goto(`${server.origin}/index.html${route}`);
       await page.waitForFunction(() => typeof (window as { keyrite?: unknown }).keyrite === 'object');
       return page;
+    },
+    async openWindow(route, viewport) {
+      policy.appWindows.opening = true;
+      let win: Page;
+      try {
+        win = await context.newPage();
+      } finally {
+        policy.appWindows.opening = false;
+      }
+      if (viewport) await win.setViewportSize(viewport);
+      win.on('pageerror', (e) => pageErrors.push(e.message));
+      await win.goto(`${server.origin}/index.html${route}`);
+      await win.waitForFunction(() => typeof (window as { keyrite?: unknown }).keyrite === 'object');
+      return win;
     },
     async close() {
       await context.close().catch(() => undefined);

@@ -43,13 +43,15 @@ export async function applyShellPolicies(context: BrowserContext, harnessOrigin:
     await route.continue();
   });
 
+  const appWindows = { opening: false };
   context.on('page', (page) => {
-    // The main window is opened by the harness itself, as main.ts opens it; any other is window.open.
-    if (page === mainWindow) return;
+    // The main window is opened by the harness itself, as main.ts opens it, and so is the witness
+    // window (main opens it in the app); any other is window.open.
+    if (page === mainWindow || appWindows.opening) return;
     // Anything that still became a page is closed: the shell never lets the renderer own a window.
     if (windowOpenDecision(page.url()).action === 'deny') void page.close();
   });
-  return { refused };
+  return { refused, appWindows };
 }
 
 /** A popup's first navigation is issued before its frame exists (Playwright then throws). */

@@ -1,0 +1,80 @@
+import { useState, type KeyboardEvent, type ReactNode } from 'react';
+
+/**
+ * The one input every passphrase is typed into (enrollment, confirmations, shares): hidden by default
+ * with a show/hide toggle for the person typing, and a warning while Caps Lock is on. Keeping every
+ * passphrase in this one component is what lets the later change to byte-only handling happen in one
+ * place.
+ */
+export function PassphraseField({
+  id,
+  label,
+  value,
+  onChange,
+  describedBy,
+  name = 'passphrase',
+  isNextAction = false,
+  aside,
+}: {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  describedBy?: string;
+  name?: string;
+  /** Focus goes here when this field is where the next person acts. */
+  isNextAction?: boolean;
+  /** A control beside the label (enrollment's "Generate a passphrase"), before the field in Tab order. */
+  aside?: ReactNode;
+}) {
+  const [shown, setShown] = useState(false);
+  const [capsLock, setCapsLock] = useState(false);
+  const watchCaps = (e: KeyboardEvent<HTMLInputElement>) => setCapsLock(e.getModifierState('CapsLock'));
+  const described = [describedBy, capsLock ? `${id}-caps` : undefined].filter(Boolean).join(' ');
+  return (
+    <div className="field passphrase-field">
+      {aside ? (
+        <div className="field-label-row">
+          <label htmlFor={id}>{label}</label>
+          {aside}
+        </div>
+      ) : (
+        <label htmlFor={id}>{label}</label>
+      )}
+      <div className="passphrase-row">
+        <input
+          id={id}
+          data-next-action={isNextAction ? '' : undefined}
+          type={shown ? 'text' : 'password'}
+          name={name}
+          autoComplete="off"
+          autoCapitalize="off"
+          autoCorrect="off"
+          spellCheck={false}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          onKeyDown={watchCaps}
+          onKeyUp={watchCaps}
+          onBlur={() => setCapsLock(false)}
+          aria-describedby={described || undefined}
+          required
+        />
+        <button
+          type="button"
+          className="toggle-visibility"
+          aria-pressed={shown}
+          aria-controls={id}
+          onClick={() => setShown((s) => !s)}
+        >
+          {shown ? 'Hide' : 'Show'}
+          <span className="visually-hidden"> {label.toLowerCase()}</span>
+        </button>
+      </div>
+      {capsLock ? (
+        <p className="caps-warning" id={`${id}-caps`} role="status">
+          Caps Lock is on.
+        </p>
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
+import { api, unwrap } from '../../ipc/client.js';
+
+/** The completed ceremony's report, saved where the person chooses (the dialog is main's). */
+export function ReportActions({
+  onNotice,
+  act,
+}: {
+  onNotice: (m: string) => void;
+  act: (a: () => Promise<CeremonyView | void>) => Promise<void>;
+}) {
+  return (
+    <article className="card report-actions" aria-labelledby="report-title">
+      <h2 id="report-title">Ceremony report</h2>
+      <p className="muted">
+        Derived from the signed log: every step, every confirmation and exception, the checkpoints.
+      </p>
+      <div className="button-row">
+        <button
+          type="button"
+          className="primary"
+          data-next-action
+          onClick={() =>
+            void act(async () => {
+              const r = await unwrap(api().ceremony.report({}));
+              onNotice(`Report saved as ${r.fileName} (${r.bytes} bytes).`);
+            })
+          }
+        >
+          Save the ceremony report…
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void act(async () => {
+              const r = await unwrap(api().ceremony.loadPlan({}));
+              return r.status === 'chosen' ? r.value : undefined;
+            })
+          }
+        >
+          Load the next plan…
+        </button>
+      </div>
+    </article>
+  );
+}

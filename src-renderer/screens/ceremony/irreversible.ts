@@ -1,0 +1,16 @@
+import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
+
+/** The steps that cannot be undone, and what exactly cannot be undone about each, said before Run. */
+export function irreversibility(view: CeremonyView, stepId: string): string | null {
+  const account = view.keyIdentity?.accountId ?? 'the planned account';
+  switch (stepId) {
+    case 'create-key':
+      return `CreateKey makes a KMS key in account ${account} that stays until it is scheduled for deletion (7 to 30 days).`;
+    case 'import':
+      return 'Importing binds this material to the KMS key for good: KMS refuses any other material for it from then on.';
+    case 'close':
+      return 'Closing zeroizes every secret this station holds for the ceremony and signs the final checkpoint; nothing can be added afterwards.';
+    default:
+      return null;
+  }
+}
