@@ -4,6 +4,7 @@ import { EmulatorState } from './emulator-state.js';
 import { createRequestHandler } from './server.js';
 import { openSqlitePersister } from './sqlite-persister.js';
 import { memoryPersister } from './state-types.js';
+import { type RunningHuaweiDialect, startHuaweiDialect } from './huawei/huawei-server.js';
 
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
@@ -18,11 +19,15 @@ export interface EmulatorOptions {
    */
   region?: string;
   accountId?: string;
+  /** Also serve Huawei Cloud KMS (its own listener, the same state) for one project in one region. */
+  huawei?: { port?: number; projectId: string; region: string };
 }
 
 export interface RunningEmulator {
   url: string;
   port: number;
+  /** The Huawei dialect's listener, when `huawei` was asked for. */
+  huawei?: RunningHuaweiDialect;
   close(): Promise<void>;
 }
 
@@ -54,18 +59,28 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     throw e;
   }
   const port = (server.address() as AddressInfo).port;
+  const stopAws = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  let huawei: RunningHuaweiDialect | undefined;
+  if (opts.huawei) {
+    try {
+      huawei = await startHuaweiDialect({ state, ...opts.huawei });
+    } catch (e) {
+      await stopAws();
+      state.close();
+      throw e;
+    }
+  }
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
+    ...(huawei ? { huawei } : {}),
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        server.close(() => {
-          state.close();
-          resolve();
-        });
-        server.closeAllConnections();
-      });
+      closed ??= Promise.all([stopAws(), huawei?.close()]).then(() => state.close());
       return closed;
     },
   };

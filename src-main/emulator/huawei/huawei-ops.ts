@@ -16,8 +16,16 @@ export interface HuaweiContext {
   /** The region of the shared emulator state this dialect serves (one Huawei project = one region). */
   state: RegionState;
   domainId: string;
-  /** Huawei-only facts the shared key record has no field for. */
-  aliases: Map<string, string>;
+}
+
+/**
+ * A Huawei key in the shared state: its arn starts with this. Huawei keys have no key policy, so the
+ * record's policy slot holds the key's alias, and both persist with the state (a rehearsal resumed
+ * after a restart finds its key).
+ */
+const HUAWEI_ARN = 'huawei:kms:';
+function huaweiAlias(k: KeyRecord | undefined): string | undefined {
+  return k?.arn.startsWith(HUAWEI_ARN) ? k.policy : undefined;
 }
 export type HuaweiOp = (ctx: HuaweiContext, body: HuaweiBody) => Promise<unknown> | unknown;
 
@@ -40,7 +48,7 @@ function key(ctx: HuaweiContext, body: HuaweiBody): KeyRecord {
   const id = str(body, 'key_id');
   if (!KEY_ID.test(id)) throw new HuaweiServiceError('KMS.0205', 'Invalid key ID.');
   const k = ctx.state.keys.get(id);
-  if (!k || !ctx.aliases.has(id)) throw keyNotFound();
+  if (!k || huaweiAlias(k) === undefined) throw keyNotFound();
   return k;
 }
 
@@ -70,7 +78,7 @@ export const createKey: HuaweiOp = (ctx, body) => {
   const now = ctx.state.now();
   ctx.state.save({
     keyId,
-    arn: `huawei:kms:${ctx.state.region}:${ctx.domainId}:key/${keyId}`,
+    arn: `${HUAWEI_ARN}${ctx.state.region}:${ctx.domainId}:key/${keyId}`,
     accountId: ctx.domainId,
     region: ctx.state.region,
     creationDate: now,
@@ -80,11 +88,10 @@ export const createKey: HuaweiOp = (ctx, body) => {
     origin: 'EXTERNAL',
     multiRegion: false,
     enabled: true,
-    policy: '',
+    policy: alias,
     tags: [],
     materials: [],
   });
-  ctx.aliases.set(keyId, alias);
   return { key_info: { key_id: keyId, domain_id: ctx.domainId } };
 };
 
@@ -95,7 +102,7 @@ export const describeKey: HuaweiOp = (ctx, body) => {
     key_info: {
       key_id: k.keyId,
       domain_id: ctx.domainId,
-      key_alias: ctx.aliases.get(k.keyId),
+      key_alias: huaweiAlias(k),
       realm: ctx.state.region,
       key_spec: 'AES_256',
       key_usage: 'ENCRYPT_DECRYPT',
@@ -240,7 +247,8 @@ export const encryptData: HuaweiOp = (ctx, body) => {
 
 export const decryptData: HuaweiOp = (ctx, body) => {
   const parsed = parseSymmetric(Buffer.from(str(body, 'cipher_text'), 'base64'));
-  const k = parsed && ctx.aliases.has(parsed.keyId) ? ctx.state.keys.get(parsed.keyId) : undefined;
+  const found = parsed ? ctx.state.keys.get(parsed.keyId) : undefined;
+  const k = huaweiAlias(found) === undefined ? undefined : found;
   if (!parsed || !k) throw invalidParameter('Invalid cipher_text.');
   const material = usable(k);
   const m = k.materials.find((x) => x.id === parsed.materialId);

@@ -36,7 +36,6 @@ export async function startHuaweiDialect(opts: HuaweiDialectOptions): Promise<Ru
   const ctx: HuaweiContext = {
     state: opts.state.region(opts.region ?? opts.state.defaultRegion),
     domainId: opts.domainId ?? DEFAULT_HUAWEI_DOMAIN,
-    aliases: new Map(),
   };
   let queue: Promise<void> = Promise.resolve();
   const server = createServer((req, res) => {

@@ -1,8 +1,15 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { DEFAULT_EMULATOR_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator/index.js';
+import { HUAWEI_EMULATOR_CREDENTIALS } from '../../emulator/huawei/huawei-auth.js';
 import { mergeStateFiles } from '../../emulator/merge-state.js';
 import { REGION_NAME } from '../../emulator/sigv4-scope.js';
+
+export interface HuaweiEmulatorEndpoint {
+  url: string;
+  accessKey: string;
+  secretKey: string;
+}
 
 /**
  * Embedded KMS emulators for rehearsal mode: one per emulated account, serving every region (each
@@ -31,6 +38,29 @@ export class Emulators {
       void e.catch(() => this.#running.delete(accountId));
     }
     return (await e).url;
+  }
+
+  /**
+   * The Huawei Cloud KMS endpoint for one project in one region (the dialect serves exactly one), with
+   * the emulator-only access key its signature check accepts. Its state file is its own.
+   */
+  async huaweiFor(region: string, projectId: string): Promise<HuaweiEmulatorEndpoint> {
+    const name = `huawei-${region}-${projectId}`;
+    let e = this.#running.get(name);
+    if (!e) {
+      e = startEmulator({
+        region,
+        huawei: { projectId, region },
+        ...(this.stateDirectory
+          ? { statePath: path.join(this.stateDirectory, `kms-emulator-${name}.sqlite`) }
+          : {}),
+      });
+      this.#running.set(name, e);
+      void e.catch(() => this.#running.delete(name));
+    }
+    const url = (await e).huawei?.url;
+    if (!url) throw new Error('the emulator started without its Huawei dialect');
+    return { url, ...HUAWEI_EMULATOR_CREDENTIALS };
   }
 
   /**

@@ -20,8 +20,11 @@ export interface HuaweiHttpOptions {
 /** A failure after which the request may or may not have reached KMS. */
 export class OutcomeUnknown extends Error {}
 
-const REGION = /^[a-z]{2}(-[a-z0-9]+){1,4}$/;
-const PROJECT = /^[0-9a-f]{32}$/;
+/** A Huawei Cloud region id (ap-southeast-1, cn-north-4, la-north-2) and a project id (32 lower-case hex). */
+export const HUAWEI_REGION = /^[a-z]{2}(-[a-z0-9]+){1,4}$/;
+export const HUAWEI_PROJECT = /^[0-9a-f]{32}$/;
+const REGION = HUAWEI_REGION;
+const PROJECT = HUAWEI_PROJECT;
 
 export function huaweiEndpoint(region: string, endpoint?: string): string {
   if (!REGION.test(region)) {
