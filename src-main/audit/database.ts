@@ -45,11 +45,15 @@ function notOpenable(path: string, cause: unknown): KeyriteError {
   );
 }
 
-/** Opens an audit database read-only (a copy, a file on an auditor's machine): no writes, no migration. */
-export function openAuditDatabaseReadOnly(path: string): Database.Database {
+/**
+ * Opens an audit database read-only: no writes, no migration. SQLite still creates `-wal`/`-shm` beside
+ * a WAL-mode file, so evidence is opened through evidence-snapshot.ts, on a private copy; `shownAs` is
+ * the path people gave, for messages.
+ */
+export function openAuditDatabaseReadOnly(path: string, shownAs = path): Database.Database {
   const db = openSqlite(path, { readonly: true, fileMustExist: true });
   try {
-    integrityCheck(db, path);
+    integrityCheck(db, shownAs);
     const v = userVersion(db);
     if (v > LATEST_VERSION) {
       throw new KeyriteError(
@@ -61,7 +65,7 @@ export function openAuditDatabaseReadOnly(path: string): Database.Database {
     if (v < 1)
       throw new KeyriteError(
         'AUDIT_DB_EMPTY',
-        `${path} is not a Keyrite audit database (no schema)`,
+        `${shownAs} is not a Keyrite audit database (no schema)`,
         'pass the audit.db a ceremony wrote',
       );
     return db;

@@ -2,6 +2,7 @@ import type { SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { openAuditDatabaseReadOnly } from './database.js';
+import { withEvidenceCopy } from './evidence-snapshot.js';
 import { iterateRows, readCheckpointRows, rowToRecord } from './read-log.js';
 import { unreadable } from './verify-database.js';
 
@@ -10,11 +11,15 @@ export interface LoadedLog {
   checkpoints: SignedCheckpoint[];
 }
 
-/** Reads a whole log read-only for export. Rows that cannot be decoded stop the export with a reason. */
+/** Reads a whole log for export, from a private copy (see evidence-snapshot.ts). Rows that cannot be decoded stop the export with a reason. */
 export function loadLog(path: string): LoadedLog {
+  return withEvidenceCopy(path, (copy) => loadCopy(copy, path));
+}
+
+function loadCopy(copy: string, path: string): LoadedLog {
   let db;
   try {
-    db = openAuditDatabaseReadOnly(path);
+    db = openAuditDatabaseReadOnly(copy, path);
   } catch (e) {
     if (e instanceof KeyriteError) throw e;
     throw unreadable(path, e);

@@ -1,8 +1,8 @@
-import { accessSync, constants } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { LogVerifier, type VerifyResult } from '../../src-shared/audit/verify-log.js';
 import { openAuditDatabaseReadOnly } from './database.js';
+import { withEvidenceCopy } from './evidence-snapshot.js';
 import { iterateRows, readCheckpointRows, rowToRecord } from './read-log.js';
 
 export interface DatabaseVerification {
@@ -29,7 +29,8 @@ function sqliteCode(e: unknown): string {
 }
 
 /**
- * Verifies an audit database from its bytes alone, read-only: no station key, no writes, works on a copy.
+ * Verifies an audit database from its bytes alone: no station key, and read from a private copy so
+ * nothing beside the evidence is created or changed (it may sit on read-only media).
  * Corruption that SQLite itself notices is a verification failure, not an unreadable file.
  */
 export function verifyDatabase(
@@ -37,14 +38,18 @@ export function verifyDatabase(
   trustedCheckpoint?: unknown,
   pinnedStations?: readonly string[],
 ): DatabaseVerification {
-  try {
-    accessSync(path, constants.R_OK);
-  } catch (e) {
-    throw unreadable(path, e);
-  }
+  return withEvidenceCopy(path, (copy) => verifyCopy(copy, path, trustedCheckpoint, pinnedStations));
+}
+
+function verifyCopy(
+  copy: string,
+  path: string,
+  trustedCheckpoint: unknown,
+  pinnedStations: readonly string[] | undefined,
+): DatabaseVerification {
   let db: Database.Database;
   try {
-    db = openAuditDatabaseReadOnly(path);
+    db = openAuditDatabaseReadOnly(copy, path);
   } catch (e) {
     if (e instanceof KeyriteError && e.code === 'AUDIT_DB_CORRUPT')
       return { result: { ok: false, firstBadSeq: 0, reason: e.message }, warnings: [] };

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { fsError } from './secret-file.js';
 
@@ -94,4 +94,68 @@ export function readBoundedFile(file: string, kind: FileKind): Buffer {
 /** A bounded file as UTF-8 text. */
 export function readBoundedText(file: string, kind: FileKind): string {
   return readBoundedFile(file, kind).toString('utf8');
+}
+
+/** What copyBoundedFile saw: enough to tell whether the source changed while it was copied. */
+export interface CopiedFile {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+/**
+ * Copies a regular file of `kind` to `dest` (created, never overwritten, mode 0600) in bounded chunks,
+ * with the same refusals as readBoundedFile: no FIFO, no device, nothing past the kind's cap.
+ */
+export function copyBoundedFile(file: string, dest: string, kind: FileKind): CopiedFile {
+  assertBoundedRegularFile(file, kind);
+  const { what, max } = FILE_CAPS[kind];
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (e) {
+    throw fsError(e, file, what);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw notRegular(file, kind);
+    const out = onDest(dest, () =>
+      openSync(dest, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600),
+    );
+    try {
+      const chunk = Buffer.alloc(1024 * 1024);
+      let total = 0;
+      for (;;) {
+        const n = readSync(fd, chunk, 0, chunk.length, total);
+        if (n === 0) break;
+        total += n;
+        if (total > max) throw tooLarge(file, kind);
+        let written = 0;
+        while (written < n) written += onDest(dest, () => writeSync(out, chunk, written, n - written));
+      }
+      return { size: total, mtimeMs: st.mtimeMs, ino: st.ino };
+    } finally {
+      closeSync(out);
+    }
+  } catch (e) {
+    if (e instanceof KeyriteError) throw e;
+    throw fsError(e, file, what);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A failure writing the copy is about the destination (a full or read-only temp directory), not the source. */
+function onDest<T>(dest: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException | undefined)?.code ?? 'error';
+    throw new KeyriteError(
+      'TEMP_COPY_FAILED',
+      `cannot write the working copy ${dest} (${code})`,
+      'make room in the temporary directory, or point TMPDIR at a writable directory with space',
+      { cause: e },
+    );
+  }
 }
