@@ -1,6 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { KeyriteError } from '../../src-shared/errors.js';
+import { readBoundedText } from '../media/bounded-file.js';
 import type { SealedShareFile } from '../secrets/backup-shares.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
 import type { PassphraseSealed } from '../secrets/passphrase-seal.js';
@@ -10,7 +10,6 @@ import type { PassphraseSealed } from '../secrets/passphrase-seal.js';
  * shares. Someone with write access to the ceremony directory can change them, so they are parsed
  * (never cast) and bounded; the sealed blob itself is checked by the code that opens it.
  */
-const MAX_FILE_BYTES = 64 * 1024;
 const base64 = z
   .string()
   .regex(/^[A-Za-z0-9+/]+={0,2}$/)
@@ -47,12 +46,11 @@ export interface ShareFileOnDisk extends SealedShareFile {
 function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
   let text: string;
   try {
-    if (statSync(file).size > MAX_FILE_BYTES) throw new Error('too large');
-    text = readFileSync(file, 'utf8');
-  } catch {
+    text = readBoundedText(file, 'share', what);
+  } catch (e) {
     throw new KeyriteError(
       'CEREMONY_FILE_UNREADABLE',
-      `cannot read ${what} ${file}`,
+      e instanceof KeyriteError ? e.message : `cannot read ${what} ${file}`,
       'check the file is there and readable',
     );
   }

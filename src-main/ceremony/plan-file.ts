@@ -1,27 +1,21 @@
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { KeyriteError } from '../../src-shared/errors.js';
+import { readBoundedText } from '../media/bounded-file.js';
 
-const MAX_PLAN_BYTES = 256 * 1024;
-
-/** Reads a plan file (YAML or JSON, by extension; YAML is a superset so unknown extensions parse as YAML). */
+/**
+ * Reads a plan file (YAML or JSON, by extension; YAML is a superset so unknown extensions parse as YAML).
+ * Only a regular file of at most 256 KiB is read: `/dev/zero` or a FIFO is refused before a byte is.
+ */
 export function readPlanFile(file: string): unknown {
   let text: string;
   try {
-    const buf = readFileSync(file);
-    if (buf.length > MAX_PLAN_BYTES)
-      throw new KeyriteError(
-        'PLAN_TOO_LARGE',
-        `plan file ${file} is larger than 256 KiB`,
-        'a plan is a short document; check the file',
-      );
-    text = buf.toString('utf8');
+    text = readBoundedText(file, 'plan', 'plan');
   } catch (e) {
-    if (e instanceof KeyriteError) throw e;
+    if (!(e instanceof KeyriteError)) throw e;
     throw new KeyriteError(
-      'PLAN_UNREADABLE',
-      `cannot read plan file ${file}`,
-      'check the path and permissions',
+      e.code === 'FILE_TOO_LARGE' ? 'PLAN_TOO_LARGE' : 'PLAN_UNREADABLE',
+      e.message,
+      e.code === 'FILE_TOO_LARGE' ? 'a plan is a short document; check the file' : e.hint,
     );
   }
   try {

@@ -9,22 +9,24 @@ import { fsError } from './secret-file.js';
  * names the file, what it was for and what to do.
  */
 export const FILE_CAPS = {
-  plan: { what: 'ceremony plan', max: 1024 * 1024 },
+  plan: { what: 'ceremony plan', max: 256 * 1024 },
   'import-parameters': { what: 'import parameters', max: 1024 * 1024 },
+  /** Wrapping keys, import jobs, key exchange keys: public files of a few kilobytes. */
+  public: { what: 'public key', max: 1024 * 1024 },
   checkpoint: { what: 'checkpoint', max: 64 * 1024 },
   'trusted-stations': { what: 'trusted-stations', max: 64 * 1024 },
-  share: { what: 'share', max: 1024 * 1024 },
+  /** Backup share and custodian key files (sealed keys and one sealed share: a few kilobytes). */
+  share: { what: 'share', max: 64 * 1024 },
   'station-key': { what: 'station key', max: 64 * 1024 },
   passphrase: { what: 'passphrase', max: 4096 },
   'ceremony-file': { what: 'ceremony', max: 16 * 1024 * 1024 },
-  /** An audit database is opened by SQLite, not read here; only its kind and size are checked. */
+  /** An audit database (and its -wal) is copied by copyBoundedFile, never read into memory whole. */
   'audit-db': { what: 'audit database', max: 4 * 1024 * 1024 * 1024 },
 } as const;
 
 export type FileKind = keyof typeof FILE_CAPS;
 
-function notRegular(file: string, kind: FileKind): KeyriteError {
-  const { what } = FILE_CAPS[kind];
+function notRegular(file: string, kind: FileKind, what: string = FILE_CAPS[kind].what): KeyriteError {
   return new KeyriteError(
     'FILE_NOT_REGULAR',
     `${what} ${file} is not a regular file`,
@@ -32,8 +34,8 @@ function notRegular(file: string, kind: FileKind): KeyriteError {
   );
 }
 
-function tooLarge(file: string, kind: FileKind): KeyriteError {
-  const { what, max } = FILE_CAPS[kind];
+function tooLarge(file: string, kind: FileKind, what: string = FILE_CAPS[kind].what): KeyriteError {
+  const { max } = FILE_CAPS[kind];
   return new KeyriteError(
     'FILE_TOO_LARGE',
     `${what} file ${file} is larger than ${max.toLocaleString('en-US')} bytes`,
@@ -42,30 +44,37 @@ function tooLarge(file: string, kind: FileKind): KeyriteError {
 }
 
 /** Checks, without opening it, that `file` is a regular file within its kind's cap. */
-export function assertBoundedRegularFile(file: string, kind: FileKind): void {
+export function assertBoundedRegularFile(
+  file: string,
+  kind: FileKind,
+  what: string = FILE_CAPS[kind].what,
+): void {
   let st;
   try {
     st = statSync(file);
   } catch (e) {
-    throw fsError(e, file, FILE_CAPS[kind].what);
+    throw fsError(e, file, what);
   }
-  if (!st.isFile()) throw notRegular(file, kind);
-  if (st.size > FILE_CAPS[kind].max) throw tooLarge(file, kind);
+  if (!st.isFile()) throw notRegular(file, kind, what);
+  if (st.size > FILE_CAPS[kind].max) throw tooLarge(file, kind, what);
 }
 
-/** Reads a whole regular file of `kind`, refusing anything else before reading a byte of it. */
-export function readBoundedFile(file: string, kind: FileKind): Buffer {
-  assertBoundedRegularFile(file, kind);
+/**
+ * Reads a whole regular file of `kind`, refusing anything else before reading a byte of it. `what`
+ * names the file in messages when the kind's own name is too general (e.g. "wrapping key").
+ */
+export function readBoundedFile(file: string, kind: FileKind, what: string = FILE_CAPS[kind].what): Buffer {
+  assertBoundedRegularFile(file, kind, what);
   let fd: number;
   try {
     // O_NONBLOCK: if the path was swapped for a FIFO since the check, open must not wait for a writer.
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw fsError(e, file, FILE_CAPS[kind].what);
+    throw fsError(e, file, what);
   }
   try {
     const st = fstatSync(fd);
-    if (!st.isFile()) throw notRegular(file, kind);
+    if (!st.isFile()) throw notRegular(file, kind, what);
     const max = FILE_CAPS[kind].max;
     // One byte more than the cap tells a file that grew past it from one that fits exactly.
     const buf = Buffer.alloc(Math.min(st.size, max) + 1);
@@ -75,25 +84,25 @@ export function readBoundedFile(file: string, kind: FileKind): Buffer {
       if (n === 0) break;
       off += n;
     }
-    if (off > max) throw tooLarge(file, kind);
+    if (off > max) throw tooLarge(file, kind, what);
     if (off !== st.size)
       throw new KeyriteError(
         'FILE_READ',
-        `${FILE_CAPS[kind].what} file ${file} changed while it was read`,
+        `${what} file ${file} changed while it was read`,
         'make sure nothing else writes to it, then try again',
       );
     return buf.subarray(0, off);
   } catch (e) {
     if (e instanceof KeyriteError) throw e;
-    throw fsError(e, file, FILE_CAPS[kind].what);
+    throw fsError(e, file, what);
   } finally {
     closeSync(fd);
   }
 }
 
 /** A bounded file as UTF-8 text. */
-export function readBoundedText(file: string, kind: FileKind): string {
-  return readBoundedFile(file, kind).toString('utf8');
+export function readBoundedText(file: string, kind: FileKind, what: string = FILE_CAPS[kind].what): string {
+  return readBoundedFile(file, kind, what).toString('utf8');
 }
 
 /** What copyBoundedFile saw: enough to tell whether the source changed while it was copied. */

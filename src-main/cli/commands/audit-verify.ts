@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
 import type { VerifyOk } from '../../../src-shared/audit/verify-log.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
+import { readBoundedText } from '../../media/bounded-file.js';
 import { type CliIO, reportError, usageError } from '../io.js';
 
 export const verifyUsage = `keyrite audit verify DB [--checkpoint FILE] [--station FINGERPRINT]... [--trusted-stations FILE] [--require-sealed]
@@ -28,11 +28,11 @@ example:
 function readTrustedStations(file: string): string[] {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, 'trusted-stations');
   } catch (e) {
     throw new KeyriteError(
       'TRUSTED_STATIONS_UNREADABLE',
-      `cannot read the trusted-stations file ${file}`,
+      e instanceof KeyriteError ? e.message : `cannot read the trusted-stations file ${file}`,
       'one station key fingerprint (64 hex digits) per line',
       { cause: e },
     );
@@ -62,11 +62,11 @@ function readTrustedStations(file: string): string[] {
 function readCheckpointFile(file: string): unknown {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readBoundedText(file, 'checkpoint');
   } catch (e) {
     throw new KeyriteError(
       'CHECKPOINT_UNREADABLE',
-      `cannot read checkpoint file ${file}`,
+      e instanceof KeyriteError ? e.message : `cannot read checkpoint file ${file}`,
       'pass the file written by keyrite audit checkpoint',
       { cause: e },
     );

@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
@@ -143,9 +143,7 @@ function kmsFor(region: string, v: RunFlags) {
 
 async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
   if (!v.plan && !v.resume) throw usageError('--plan FILE is required', usage);
-  const planDoc = v.plan
-    ? readPlanFile(v.plan)
-    : JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
+  const planDoc = v.plan ? readPlanFile(v.plan) : readPlanFile(path.join(out, 'plan.json'));
   const { plan } = validatePlan(planDoc);
   const fd = v['passphrase-fd'];
   const ids = plan.participants.custodians.map((c) => c.id);
@@ -309,7 +307,7 @@ function testOptions() {
 }
 
 async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: RunFlags): Promise<number> {
-  const plan = validatePlan(JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'))).plan;
+  const plan = validatePlan(readPlanFile(path.join(out, 'plan.json'))).plan;
   const svc = await CeremonyService.open({
     dir: out,
     kms: kmsFor(plan.target.region, v),

@@ -1,13 +1,12 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { parseImportParameters, type ParamsFile } from '../../../src-shared/wrap/import-params.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
+import { readBoundedFile } from '../../media/bounded-file.js';
 
 const MAX_FILES = 8;
-const MAX_FILE_BYTES = 1 << 20;
 
 /**
  * Import parameters: the person chooses the files through main (a dialog); main reads and parses
@@ -26,17 +25,9 @@ export function paramsService(ports: ShellPorts, clock: () => Date): Pick<Keyrit
         );
       }
       const files: ParamsFile[] = [];
-      for (const file of chosen) {
-        const size = (await stat(file)).size;
-        if (size > MAX_FILE_BYTES) {
-          throw new KeyriteError(
-            'PARAMS_FILE_TOO_LARGE',
-            `${path.basename(file)} is larger than 1 MiB.`,
-            'Import parameters are a few kilobytes; check the file.',
-          );
-        }
-        files.push({ name: path.basename(file), bytes: await readFile(file) });
-      }
+      // A device or FIFO reports size 0 and never ends: only regular files, read with a bound.
+      for (const file of chosen)
+        files.push({ name: path.basename(file), bytes: readBoundedFile(file, 'import-parameters') });
       const p = parseImportParameters(files, clock());
       return {
         status: 'chosen',
