@@ -6,6 +6,7 @@ import { isKeyriteError } from '../src-shared/errors.js';
 import { composeServices } from './ipc/compose-services.js';
 import { createEventPublisher } from './ipc/publish-events.js';
 import { registerHandlers } from './ipc/register-handlers.js';
+import type { FilePurpose } from './ipc/shell-ports.js';
 import { createSenderCheck } from './ipc/sender.js';
 import { APP_ORIGIN } from './shell/app-origin.js';
 import { registerAppScheme, serveRenderer } from './shell/app-protocol.js';
@@ -14,12 +15,19 @@ import { restrictCoreDumps } from './shell/core-dumps.js';
 import { selectNativeBinding } from './shell/native-binding.js';
 import { setSqliteNativeBinding } from './sqlite/open-sqlite.js';
 import { Windows } from './shell/windows.js';
+import { printHtmlToPdf } from './shell/print-to-pdf.js';
 import { keystoreFromSafeStorage } from './shell/keystore.js';
 import { registerPreload } from './shell/preload-registration.js';
 
 // dist/src-main/main.js → dist/ and the project root.
 const distDir = path.join(__dirname, '..');
 const projectRoot = path.join(distDir, '..');
+
+const DIALOG_TITLES: Record<FilePurpose, string> = {
+  'ceremony-plan': 'Choose the ceremony plan',
+  'import-parameters': 'Choose the import parameters',
+  'audit-log': 'Choose a ceremony log (audit.db) to open read-only',
+};
 
 async function start(windows: Windows): Promise<void> {
   hardenSession();
@@ -45,10 +53,12 @@ async function start(windows: Windows): Promise<void> {
     publish,
     keystore: keystoreFromSafeStorage(safeStorage, process.platform),
     openWitnessDisplay: () => windows.openWitness(),
+    printToPdf: printHtmlToPdf,
     chooseFiles: async (purpose) => {
       const r = await dialog.showOpenDialog({
-        title: purpose === 'ceremony-plan' ? 'Choose the ceremony plan' : 'Choose the import parameters',
-        properties: purpose === 'ceremony-plan' ? ['openFile'] : ['openFile', 'multiSelections'],
+        title: DIALOG_TITLES[purpose],
+        properties: purpose === 'import-parameters' ? ['openFile', 'multiSelections'] : ['openFile'],
+        ...(purpose === 'audit-log' ? { filters: [{ name: 'Keyrite audit log', extensions: ['db'] }] } : {}),
       });
       return r.canceled ? null : r.filePaths;
     },

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { AuditScreen } from './screens/AuditScreen.js';
+import { AuditorScreen } from './screens/AuditorScreen.js';
 import { CeremonyScreen } from './screens/CeremonyScreen.js';
 import { OverviewScreen } from './screens/OverviewScreen.js';
 import { ParamsScreen } from './screens/ParamsScreen.js';
@@ -16,6 +17,7 @@ const routes = {
   '#/ceremony': { title: 'Ceremony', Screen: CeremonyScreen },
   '#/params': { title: 'Import parameters', Screen: ParamsScreen },
   '#/audit': { title: 'Audit log', Screen: AuditScreen },
+  '#/auditor': { title: 'Auditor', Screen: AuditorScreen },
 } as const;
 type Route = keyof typeof routes;
 

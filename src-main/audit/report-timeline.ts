@@ -70,34 +70,49 @@ export function describeRecord(r: AuditRecord, effects: ReadonlyMap<number, stri
 }
 
 /** Records that mark trouble, so the reader's eye finds them in a long timeline. */
-const ALERT = (r: AuditRecord): boolean =>
+export const isAlert = (r: AuditRecord): boolean =>
   r.type === 'step.failed' ||
   r.type === 'witness.exception' ||
   (r.type === 'outcome' && r.payload['ok'] === false);
+
+/**
+ * The step each record belongs to: its own `stepId`, else the step started last and not yet ended
+ * ('' before the first step and between steps).
+ */
+export function stepOfEach(records: readonly AuditRecord[]): string[] {
+  let step = '';
+  return records.map((r) => {
+    const own = str(r.payload['stepId']);
+    if (r.type === 'step.started' && own) step = own;
+    const shown = own || step;
+    if (r.type === 'step.completed' || r.type === 'ceremony.closed') step = '';
+    return shown;
+  });
+}
+
+/** Each intent record's effect by its number, for the outcome records that name them. */
+export function intentEffects(records: readonly AuditRecord[]): Map<number, string> {
+  return new Map(
+    records.filter((r) => r.type === 'intent').map((r) => [r.seq, str(r.payload['effect'])] as const),
+  );
+}
 
 /**
  * The log as people read it: when, who, during which step, what happened. Each record keeps its
  * number so anything here can be found in the JSON export or named to `keyrite audit verify`.
  */
 export function timelineTable(records: readonly AuditRecord[]): string {
-  let step = '';
-  const effects = new Map(
-    records.filter((r) => r.type === 'intent').map((r) => [r.seq, str(r.payload['effect'])] as const),
-  );
-  const rows = records.map((r) => {
-    const own = str(r.payload['stepId']);
-    if (r.type === 'step.started' && own) step = own;
-    const shown = own || step;
+  const steps = stepOfEach(records);
+  const effects = intentEffects(records);
+  const rows = records.map((r, i) => {
     const text = escapeHtml(describeRecord(r, effects));
-    const row = [
+    return [
       escapeHtml(r.seq),
       `<span class="mono">${escapeHtml(r.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</span>`,
       escapeHtml(r.actor),
-      escapeHtml(shown),
-      ALERT(r) ? `<strong class="warn">${text}</strong>` : text,
+      escapeHtml(steps[i] ?? ''),
+      isAlert(r) ? `<strong class="warn">${text}</strong>` : text,
     ];
-    if (r.type === 'step.completed' || r.type === 'ceremony.closed') step = '';
-    return row;
   });
   return table(['#', 'Time (UTC)', 'Actor', 'Step', 'What happened'], rows, 'The log is empty.', 'timeline');
 }

@@ -9,6 +9,7 @@ import type { KeyriteServices } from './services.js';
 import type { ShellPorts } from './shell-ports.js';
 import { appService } from './services/app-service.js';
 import { auditService } from './services/audit-service.js';
+import { auditorService } from './services/auditor-service.js';
 import { CeremonyHost } from './services/ceremony-host.js';
 import { ceremonyOps } from './services/ceremony-ops.js';
 import { Emulators } from './services/emulators.js';
@@ -49,6 +50,7 @@ export async function composeServices(
     ...appService(ports, station),
     ...paramsService(ports, clock),
     ...auditService(host),
+    ...auditorService(ports, clock),
     ...kmsService(ports, emulators),
     ...ceremonyOps(host),
     ...passphraseService(() => host.current?.ceremonyId),

@@ -5,7 +5,7 @@ import type { PublishEvent } from './publish-events.js';
  * What the services need from whoever hosts them: Electron's main process, or the e2e harness. Each
  * port is the one thing that differs between the two (a native dialog versus the test's chosen file).
  */
-export type FilePurpose = 'import-parameters' | 'ceremony-plan';
+export type FilePurpose = 'import-parameters' | 'ceremony-plan' | 'audit-log';
 
 export interface ShellPorts {
   version: string;
@@ -17,6 +17,11 @@ export interface ShellPorts {
   /** Asks where to save a file; null when cancelled. */
   chooseSavePath(suggestedName: string): Promise<string | null>;
   openWitnessDisplay(): Promise<void>;
+  /**
+   * Prints a self-contained HTML document (no scripts, no external resources) to PDF: Electron's
+   * printToPDF in an offscreen, script-less window in the app; Chromium's PDF in the e2e harness.
+   */
+  printToPdf(html: string): Promise<Buffer>;
   publish: PublishEvent;
   /** The OS keystore (Electron's safeStorage) that seals the station key; absent: none on this host. */
   keystore?: OsKeystore;

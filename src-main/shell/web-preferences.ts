@@ -23,5 +23,8 @@ export const CHECKLIST_WEB_PREFERENCES = {
   safeDialogs: true,
 } as const;
 
-/** The one key a window adds to the checklist's: DevTools (development builds only). */
-export const PER_WINDOW_WEB_PREFERENCES = ['devTools'] as const;
+/**
+ * Keys a window may add to the checklist's: DevTools (development builds only); and for the hidden
+ * window that prints reports to PDF, no script at all and a session of its own (print-to-pdf.ts).
+ */
+export const PER_WINDOW_WEB_PREFERENCES = ['devTools', 'javascript', 'session'] as const;

@@ -1,4 +1,10 @@
 import { z } from 'zod';
+import {
+  AUDIT_EXPORT_FORMATS,
+  auditRecordFilter,
+  auditRecordsPage,
+  auditWorkspace,
+} from './audit-workspace.js';
 import { ceremonyView } from './ceremony-view.js';
 import type { EventName, OperationName } from './names.js';
 import { empty, hexDigest, identifier, isoTime, passphrase, stepFacts, words } from './schemas.js';
@@ -129,6 +135,24 @@ export const operations = {
   'params.inspect': op(empty, chosen(paramsSummary)),
   'audit.verify': op(empty, auditVerification),
   'audit.summary': op(empty, auditSummary),
+  // The auditor workspace: main asks for the log with its own dialog (no path crosses) and opens it
+  // read-only; pinning re-verifies that same file against the fingerprints the auditor typed.
+  'audit.openLog': op(empty, chosen(auditWorkspace)),
+  'audit.pinStations': op(
+    z.strictObject({ stations: z.array(z.string().min(1).max(200)).max(16) }),
+    auditWorkspace,
+  ),
+  'audit.records': op(auditRecordFilter, auditRecordsPage),
+  'audit.exportLog': op(
+    z.strictObject({ format: z.enum(AUDIT_EXPORT_FORMATS) }),
+    chosen(
+      z.object({
+        fileName: z.string().max(255),
+        bytes: z.number().int().min(0),
+        format: z.enum(AUDIT_EXPORT_FORMATS),
+      }),
+    ),
+  ),
   'kms.identity': op(empty, kmsIdentity),
   'ceremony.loadPlan': op(empty, chosen(ceremonyView)),
   'ceremony.state': op(empty, ceremonyView),

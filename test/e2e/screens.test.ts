@@ -14,7 +14,7 @@ afterEach(async () => {
   emulator = undefined;
 });
 
-const ROUTES = ['#/', '#/ceremony', '#/params', '#/audit', '#/witness'] as const;
+const ROUTES = ['#/', '#/ceremony', '#/params', '#/audit', '#/auditor', '#/witness'] as const;
 
 void test('the station screen shows the station facts from main', async () => {
   h = await startHarness();
@@ -34,6 +34,7 @@ void test('every section is reachable from the navigation, has a heading, and pa
     ['Ceremony', 'Ceremony', 'ceremony-empty'],
     ['Import parameters', 'Import parameters', 'params-empty'],
     ['Audit log', 'Audit log', 'audit-no-ceremony'],
+    ['Auditor', 'Auditor workspace', 'auditor-empty'],
   ] as const) {
     await page.getByRole('link', { name: link }).click();
     await page.getByRole('heading', { level: 1, name: heading }).waitFor();

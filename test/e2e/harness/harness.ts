@@ -84,6 +84,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const state = { witnessDisplayRequests: 0 };
   const droppedEvents: string[] = [];
 
+  const printer: { print?: (html: string) => Promise<Buffer> } = {};
   const ports: ShellPorts = {
     version: '0.0.0-e2e',
     dataDirectory,
@@ -100,6 +101,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       state.witnessDisplayRequests += 1;
     },
     keystore: fakeKeystore(),
+    printToPdf: async (html) => {
+      if (!printer.print) throw new Error('the harness prints only once Chromium runs');
+      return printer.print(html);
+    },
     ...options.ports,
   };
   const { services, close: closeServices } = await composeServices(ports, options.engine);
@@ -122,6 +127,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const policy = await applyShellPolicies(context, server.origin, page);
+  // Chromium's own PDF printer stands in for Electron's printToPDF: the same engine, a page of its own.
+  printer.print = async (html) => {
+    policy.appWindows.opening = true;
+    let sheet: Page;
+    try {
+      sheet = await context.newPage();
+    } finally {
+      policy.appWindows.opening = false;
+    }
+    try {
+      await sheet.setContent(html, { waitUntil: 'load' });
+      return await sheet.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true });
+    } finally {
+      await sheet.close();
+    }
+  };
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const brokenResources: string[] = [];

@@ -16,6 +16,9 @@ export function composeRehearsal(dataDirectory: string, planFile: () => string) 
       chooseFiles: async () => [planFile()],
       chooseSavePath: async () => null,
       openWitnessDisplay: async () => {},
+      printToPdf: async () => {
+        throw new Error('these tests print no PDF');
+      },
       keystore: fakeKeystore(),
     },
     { scryptCost: { N: 2 ** 14, r: 8, p: 1 } },

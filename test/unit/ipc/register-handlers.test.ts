@@ -46,6 +46,8 @@ const valid: Record<string, unknown> = {
   'ceremony.enterComponent': { custodianId: 'alice', component: '00112233445566778899aabbccddeeff' },
   'ceremony.witnessException': { stepId: 'import', witnessId: 'wendy', text: 'the lights flickered' },
   'passphrase.check': { passphrase: 'correct horse battery staple' },
+  'audit.pinStations': { stations: [] },
+  'audit.exportLog': { format: 'pdf' },
 };
 const validRequest = (name: string) => valid[name] ?? {};
 

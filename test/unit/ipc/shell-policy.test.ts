@@ -63,6 +63,9 @@ void test('every window gets the security checklist’s web preferences, written
     assert.deepEqual(extra, [], `${w.where}: nothing beyond the checklist`);
     // DevTools follow the build (off when packaged); never a literal true.
     assert.notDeepEqual(w.values.get('devTools'), { literal: true }, `${w.where}: devTools`);
+    // A window may only take script away, never grant it back explicitly.
+    if (w.values.has('javascript'))
+      assert.deepEqual(w.values.get('javascript'), { literal: false }, `${w.where}: javascript`);
   }
 });
 
