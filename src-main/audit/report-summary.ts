@@ -1,6 +1,6 @@
 import type { AuditRecord } from '../../src-shared/audit/record.js';
-import { toPgpWords } from '../../src-shared/words/pgp-words.js';
-import { code, escapeHtml, str } from './report-markup.js';
+import { type Cell, hexWithWords, lines } from './report-document.js';
+import { str } from './report-markup.js';
 
 type Payload = Record<string, unknown>;
 
@@ -12,13 +12,20 @@ const completed = (records: readonly AuditRecord[], stepId: string): Payload | u
   return f !== null && typeof f === 'object' ? (f as Payload) : undefined;
 };
 
+/**
+ * Whether the log is a rehearsal's: the embedded emulator answers GetCallerIdentity as this user, which
+ * a real account never has. (The log records no rehearsal flag of its own yet.)
+ */
+export function isRehearsalLog(records: readonly AuditRecord[]): boolean {
+  return /:user\/keyrite-emulator$/.test(str(last(records, 'kms.identity')?.payload['callerArn']));
+}
+
 /** Where the ceremony ran, from the identity the station recorded before touching KMS. */
 function environment(records: readonly AuditRecord[]): string {
   const id = last(records, 'kms.identity')?.payload;
   if (!id) return 'not recorded (no AWS identity was checked in this log)';
   const where = `AWS account ${str(id['account'])}, region ${str(id['region'])}, as ${str(id['callerArn'])}`;
-  // The embedded emulator answers GetCallerIdentity as this user; a real account never has it.
-  return /:user\/keyrite-emulator$/.test(str(id['callerArn']))
+  return isRehearsalLog(records)
     ? `Keyrite's embedded KMS emulator — a rehearsal, not AWS (${where})`
     : where;
 }
@@ -27,7 +34,7 @@ function environment(records: readonly AuditRecord[]): string {
  * The facts a reader looks for first, each taken from the log itself: where it ran, what came of it,
  * the grant, who witnessed and what they objected to. Everything here is repeated in the timeline.
  */
-export function summaryRows(records: readonly AuditRecord[]): Array<[string, string]> {
+export function summaryRows(records: readonly AuditRecord[]): Array<[string, Cell]> {
   const started = last(records, 'ceremony.started')?.payload;
   const closed = last(records, 'ceremony.closed')?.payload;
   const verified = completed(records, 'verify');
@@ -41,58 +48,51 @@ export function summaryRows(records: readonly AuditRecord[]): Array<[string, str
   const exceptions = records.filter((r) => r.type === 'witness.exception');
   const failures = records.filter((r) => r.type === 'step.failed');
   const digest = str(started?.['planDigest']);
-  const rows: Array<[string, string]> = [
-    ['Environment', escapeHtml(environment(records))],
-    [
-      'Ceremony',
-      started ? escapeHtml(str(started['title']) || '(untitled)') : 'no ceremony started in this log',
-    ],
-    [
-      'Plan digest',
-      digest ? `${code(digest)}<div class="words">${escapeHtml(toPgpWords(digest).join(' '))}</div>` : '—',
-    ],
-    [
-      'Outcome',
-      escapeHtml(closed ? str(closed['status']) : 'not closed (the log ends before the ceremony closed)'),
-    ],
-    ['Key', keyArn ? code(keyArn) : '—'],
-    ['Key state', escapeHtml(str(verified?.['keyState']) || '—')],
-    ['Check value', kcv ? escapeHtml(`${str(kcv['kcv'])} (${str(kcv['method']) || 'KCV'})`) : '—'],
-    ['Grant', escapeHtml(grant ? str(grant['note']) || 'granted' : 'none in this log')],
-    ['Witnesses signed off', escapeHtml(signoffs.join(', ') || 'none')],
+  return [
+    ['Environment', [environment(records)]],
+    ['Ceremony', [started ? str(started['title']) || '(untitled)' : 'no ceremony started in this log']],
+    ['Plan digest', digest ? hexWithWords(digest) : ['—']],
+    ['Outcome', [closed ? str(closed['status']) : 'not closed (the log ends before the ceremony closed)']],
+    ['Key', keyArn ? [{ code: keyArn }] : ['—']],
+    ['Key state', [str(verified?.['keyState']) || '—']],
+    ['Check value', [kcv ? `${str(kcv['kcv'])} (${str(kcv['method']) || 'KCV'})` : '—']],
+    ['Grant', [grant ? str(grant['note']) || 'granted' : 'none in this log']],
+    ['Witnesses signed off', [signoffs.join(', ') || 'none']],
     [
       'Witness exceptions',
       exceptions.length === 0
-        ? 'none recorded'
-        : `<strong class="warn">${exceptions.length}</strong>: ${exceptions
-            .map((r) =>
-              escapeHtml(
+        ? ['none recorded']
+        : [
+            { warn: String(exceptions.length) },
+            ': ',
+            ...lines(
+              exceptions.map((r) => [
                 `${str(r.payload['witness'])} on ${str(r.payload['stepId']) || 'the ceremony'} (record ${r.seq}): ${str(r.payload['text'])}`,
-              ),
-            )
-            .join('<br>')}`,
+              ]),
+            ),
+          ],
     ],
     [
       'Failed steps',
       failures.length === 0
-        ? 'none'
-        : failures
-            .map((r) =>
-              escapeHtml(`${str(r.payload['stepId'])} (record ${r.seq}): ${str(r.payload['message'])}`),
-            )
-            .join('<br>'),
+        ? ['none']
+        : lines(
+            failures.map((r) => [
+              `${str(r.payload['stepId'])} (record ${r.seq}): ${str(r.payload['message'])}`,
+            ]),
+          ),
     ],
   ];
-  return rows;
 }
 
 /** Why a reader should not take this page's word for it, and how not to. */
-export function verifyAdvice(source: string): string {
-  return `<div class="advice"><strong>Check this yourself.</strong> This page was produced from the log by a
-Keyrite, possibly the station that ran the ceremony; its verdict is only as trustworthy as that
-station. With a Keyrite you installed yourself, run
-<code>keyrite audit verify ${escapeHtml(source.split(/[\\/]/).pop() ?? 'audit.db')} --checkpoint CHECKPOINT</code>
-on your copy of the log, with the checkpoint you kept at the ceremony, and compare the Merkle root
-words it prints with the ones read out in the room. The full records are in
-<code>keyrite audit export … --format jsonl</code>.</div>`;
+export function verifyAdvice(source: string): Cell {
+  return [
+    { strong: 'Check this yourself.' },
+    ' This page was produced from the log by a Keyrite, possibly the station that ran the ceremony; its verdict is only as trustworthy as that station. With a Keyrite you installed yourself, run ',
+    { code: `keyrite audit verify ${source.split(/[\\/]/).pop() ?? 'audit.db'} --checkpoint CHECKPOINT` },
+    ' on your copy of the log, with the checkpoint you kept at the ceremony, and compare the Merkle root words it prints with the ones read out in the room. The full records are in ',
+    { code: 'keyrite audit export … --format jsonl' },
+    '.',
+  ];
 }

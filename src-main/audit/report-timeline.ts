@@ -1,5 +1,6 @@
 import type { AuditRecord } from '../../src-shared/audit/record.js';
-import { escapeHtml, short, str, table } from './report-markup.js';
+import type { Block } from './report-document.js';
+import { short, str } from './report-markup.js';
 
 type Payload = Record<string, unknown>;
 
@@ -101,18 +102,24 @@ export function intentEffects(records: readonly AuditRecord[]): Map<number, stri
  * The log as people read it: when, who, during which step, what happened. Each record keeps its
  * number so anything here can be found in the JSON export or named to `keyrite audit verify`.
  */
-export function timelineTable(records: readonly AuditRecord[]): string {
+export function timelineTable(records: readonly AuditRecord[]): Block {
   const steps = stepOfEach(records);
   const effects = intentEffects(records);
   const rows = records.map((r, i) => {
-    const text = escapeHtml(describeRecord(r, effects));
+    const text = describeRecord(r, effects);
     return [
-      escapeHtml(r.seq),
-      `<span class="mono">${escapeHtml(r.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z'))}</span>`,
-      escapeHtml(r.actor),
-      escapeHtml(steps[i] ?? ''),
-      isAlert(r) ? `<strong class="warn">${text}</strong>` : text,
+      [String(r.seq)],
+      [{ code: r.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z') }],
+      [r.actor],
+      [steps[i] ?? ''],
+      [isAlert(r) ? { warn: text } : text],
     ];
   });
-  return table(['#', 'Time (UTC)', 'Actor', 'Step', 'What happened'], rows, 'The log is empty.', 'timeline');
+  return {
+    kind: 'table',
+    headers: ['#', 'Time (UTC)', 'Actor', 'Step', 'What happened'],
+    rows,
+    empty: 'The log is empty.',
+    cls: 'timeline',
+  };
 }

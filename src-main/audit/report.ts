@@ -4,7 +4,10 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import type { VerifyResult } from '../../src-shared/audit/verify-log.js';
 import { missingCase } from '../../src-shared/errors.js';
 import { renderHtmlReport } from './report-html.js';
+import { renderPdf } from './report-pdf.js';
+import { buildReport } from './report-sections.js';
 
+/** Text formats; `pdf` is drawn by renderReportPdf. */
 export const REPORT_FORMATS = ['jsonl', 'csv', 'html'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
@@ -28,6 +31,11 @@ export function renderReport(input: ReportInput, format: ReportFormat): string {
     default:
       return missingCase(format);
   }
+}
+
+/** The report as a PDF document (pdfkit): the same content as the HTML report. */
+export function renderReportPdf(input: ReportInput): Promise<Buffer> {
+  return renderPdf(buildReport(input), new Date(input.generatedAt));
 }
 
 /** One canonical JSON object per line: every record (kind "record") then every checkpoint (kind "checkpoint"). */

@@ -3,26 +3,27 @@ import { canonicalString } from '../../../src-shared/audit/canonical-json.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { loadLog } from '../../audit/load-log.js';
-import { REPORT_FORMATS, type ReportFormat, renderReport } from '../../audit/report.js';
+import { REPORT_FORMATS, type ReportFormat, renderReport, renderReportPdf } from '../../audit/report.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
-import { writeNewFileAtomic } from '../../media/new-file.js';
+import { assertOutputFree, writeNewFileAtomic } from '../../media/new-file.js';
 
 /** Reports and checkpoints hold no secret and are meant to be handed to auditors. */
 const REPORT_MODE = 0o644;
 import { type CliIO, type Command, reportError, usageError } from '../io.js';
 import { verify, verifyUsage } from './audit-verify.js';
 
-const exportUsage = `keyrite audit export DB --format jsonl|csv|html --out FILE
+const exportUsage = `keyrite audit export DB --format jsonl|csv|html|pdf --out FILE
 
 Writes the log as JSON lines (one record or checkpoint per line), CSV (one record per row, safe to
-open in a spreadsheet) or a self-contained HTML report that prints well. Verifies first and says so
-in the report; exit 1 if the log fails verification. Never overwrites.
+open in a spreadsheet), a self-contained HTML report that prints well, or the same report as a PDF
+document. Verifies first and says so in the report; a rehearsal's report is marked as one on every
+page. Exit 1 if the log fails verification. Never overwrites.
 
-  --format F   jsonl | csv | html
+  --format F   jsonl | csv | html | pdf
   --out FILE   the file to write
 
 example:
-  keyrite audit export ceremony/audit.db --format html --out report.html`;
+  keyrite audit export ceremony/audit.db --format pdf --out report.pdf`;
 
 const checkpointUsage = `keyrite audit checkpoint DB --out FILE
 
@@ -44,7 +45,9 @@ ${checkpointUsage.split('\n\n')[0]}
 
 keyrite audit verify --help (export, checkpoint) explains each.`;
 
-function exportLog(args: string[], io: CliIO): number {
+const EXPORT_FORMATS = [...REPORT_FORMATS, 'pdf'] as const;
+
+async function exportLog(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: { format: { type: 'string' }, out: { type: 'string' } },
@@ -54,15 +57,15 @@ function exportLog(args: string[], io: CliIO): number {
   if (db === undefined || extra.length > 0 || !values.out || !values.format)
     throw usageError('audit export needs DB, --format and --out', usage);
   const format = values.format;
-  if (!(REPORT_FORMATS as readonly string[]).includes(format))
-    throw usageError(`unknown format ${format} (jsonl, csv, html)`, usage);
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw usageError(`unknown format ${format} (jsonl, csv, html, pdf)`, usage);
+  // Refused before the work, so a taken --out costs nothing; writeNewFileAtomic checks again.
+  assertOutputFree(values.out);
   const { result } = verifyDatabase(db);
   const log = loadLog(db);
-  const text = renderReport(
-    { source: db, generatedAt: new Date().toISOString(), ...log, verification: result },
-    format as ReportFormat,
-  );
-  writeNewFileAtomic(values.out, text, REPORT_MODE);
+  const input = { source: db, generatedAt: new Date().toISOString(), ...log, verification: result };
+  const data = format === 'pdf' ? await renderReportPdf(input) : renderReport(input, format as ReportFormat);
+  writeNewFileAtomic(values.out, data, REPORT_MODE);
   io.out(`wrote ${values.out} (${log.records.length} records, ${format})`);
   if (!result.ok)
     io.err(`keyrite: warning: the log FAILED verification at record ${result.firstBadSeq}: ${result.reason}`);

@@ -143,7 +143,7 @@ void test('export never overwrites, leaves no temporary file, and flags a damage
     readdirSync(dir).filter((f) => f.endsWith('.tmp')),
     [],
   );
-  assert.equal((await cli('audit', 'export', db, '--format', 'pdf', '--out', path.join(dir, 'x'))).code, 1);
+  assert.equal((await cli('audit', 'export', db, '--format', 'docx', '--out', path.join(dir, 'x'))).code, 1);
 
   const h = new Database(db);
   h.exec('DROP TRIGGER records_no_update');
