@@ -208,3 +208,14 @@ export function wrappingRefusal(
       return undefined;
   }
 }
+
+/** KeyMaterialDescriptionType and BackingKeyIdType in the service model (2025 import API). */
+export const KEY_MATERIAL_DESCRIPTION = { pattern: /^[a-zA-Z0-9:/_\s.-]+$/, min: 0, max: 256 } as const;
+export const KEY_MATERIAL_ID = { pattern: /^[a-f0-9]+$/, min: 64, max: 64 } as const;
+export const INCLUDE_KEY_MATERIAL = ['ALL_KEY_MATERIAL', 'ROTATIONS_ONLY'] as const;
+
+/**
+ * On-demand rotations per KMS key: the resource quota (not adjustable). The current developer guide
+ * and the botocore 1.43 model say 25; older API-reference pages still say 10.
+ */
+export const ON_DEMAND_ROTATION_LIMIT = 25;
