@@ -15,7 +15,17 @@ const sidesOfShared = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.venv-interop/', 'dist/', '.native/', 'release/', 'test/e2e/artifacts/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.venv-interop/',
+      'dist/',
+      '.native/',
+      'release/',
+      'test/e2e/artifacts/',
+      'test/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
