@@ -1,6 +1,8 @@
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { toPgpWords } from '../../src-shared/words/pgp-words.js';
 import { code, escapeHtml, str } from './report-markup.js';
+import { HUAWEI_EMULATOR_CREDENTIALS } from '../emulator/huawei/huawei-auth.js';
+import { huaweiPrincipal } from '../kms/huawei/huawei-kms-port.js';
 
 type Payload = Record<string, unknown>;
 
@@ -12,10 +14,17 @@ const completed = (records: readonly AuditRecord[], stepId: string): Payload | u
   return f !== null && typeof f === 'object' ? (f as Payload) : undefined;
 };
 
-/** Where the ceremony ran, from the identity the station recorded before touching KMS. */
+/** Where the ceremony ran (AWS account or Huawei Cloud project), from the identity the station recorded before touching KMS. */
 function environment(records: readonly AuditRecord[]): string {
   const id = last(records, 'kms.identity')?.payload;
   if (!id) return 'not recorded (no AWS identity was checked in this log)';
+  if (id['projectId'] !== undefined) {
+    const principal = str(id['principal']);
+    const huawei = `Huawei Cloud project ${str(id['projectId'])}, region ${str(id['region'])}, as ${principal}`;
+    return principal.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_CREDENTIALS.accessKey))
+      ? `Keyrite's embedded Huawei KMS emulator — a rehearsal, not Huawei Cloud (${huawei})`
+      : huawei;
+  }
   const where = `AWS account ${str(id['account'])}, region ${str(id['region'])}, as ${str(id['callerArn'])}`;
   // The embedded emulator answers GetCallerIdentity as this user; a real account never has it.
   return /:user\/keyrite-emulator$/.test(str(id['callerArn']))

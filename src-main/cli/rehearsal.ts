@@ -4,12 +4,12 @@ import path from 'node:path';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { validatePlan } from '../../src-shared/ceremony/plan.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
-import { createKmsGateway } from '../kms/kms-gateway.js';
+import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
+import type { RunningEmulator } from '../emulator/index.js';
+import { rehearsalKms } from './rehearsal-kms.js';
 import { CeremonyService } from '../ceremony/ceremony-service.js';
 import { driveCeremony } from '../ceremony/ceremony-driver.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
-import { kmsPortFromGateway } from '../kms/aws-kms-port.js';
 import { RehearsalCustodians } from './rehearsal-custodians.js';
 
 export interface RehearsalOptions {
@@ -30,6 +30,8 @@ export interface RehearsalOptions {
 export interface RehearsalResult {
   ceremonyId: string;
   keyArn: string;
+  /** What the cloud calls the key's full name (key ARN; Huawei: key URN). */
+  keyName: string;
   checkValue: string;
   keyState: string;
   recovery: readonly string[];
@@ -62,10 +64,9 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     ? RehearsalCustodians.fromLines(ids, o.passphraseLines)
     : RehearsalCustodians.generate(ids);
   try {
-    const endpoint =
-      o.endpoint ??
-      (emulator = await startEmulator({ region: plan.target.region, accountId: plan.target.accountId })).url;
-    const kms = kmsPortFromGateway(createKmsGateway({ region: plan.target.region, endpoint }));
+    const connected = await rehearsalKms(plan, o.endpoint);
+    emulator = connected.emulator;
+    const kms = connected.kms;
     const rehearsalComponents = async (_id: string, length: number) =>
       SecretBuffer.adopt(randomBytes(length));
     const engine: EngineOptions = { componentSource: rehearsalComponents, ...o.engine };
@@ -86,6 +87,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     return {
       ceremonyId: svc.ceremonyId,
       keyArn: f.keyArn ?? '',
+      keyName: PROVIDERS[plan.target.provider].keyName,
       checkValue: f.kcv ?? f.publicKeyFingerprint ?? '',
       keyState: f.keyState ?? '',
       recovery: svc.recoveryAccount,

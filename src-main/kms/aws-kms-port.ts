@@ -79,6 +79,14 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
     async describeKey(keyId) {
       return facts((await g.describeKey(keyId)).KeyMetadata);
     },
+    async aliasTarget(alias) {
+      try {
+        return facts((await g.describeKey(alias)).KeyMetadata).arn;
+      } catch (e) {
+        if (e instanceof KeyriteError && e.code === 'KMS_NOT_FOUND') return null;
+        throw e;
+      }
+    },
     createAlias: (alias, keyId) => g.createAlias({ AliasName: alias, TargetKeyId: keyId }),
     async getParametersForImport(keyId, algorithm, wrappingKeySpec) {
       const r = await g.getParametersForImport({

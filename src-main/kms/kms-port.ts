@@ -36,14 +36,31 @@ export interface ImportParametersResult {
   validTo: Date;
 }
 
+/**
+ * Who the calls run as. AWS names the caller (STS); Huawei KMS has no such call, so its port proves the
+ * credentials are accepted in the project with a signed call and names the access key instead.
+ */
+export interface CallerIdentity {
+  /** The AWS account, or the Huawei Cloud project the signed call was accepted in. */
+  account: string;
+  /** The caller's ARN (AWS). */
+  arn?: string;
+  /** Who, when there is no ARN: the access key (shortened) and where it came from. */
+  principal?: string;
+}
+
 export interface KmsPort {
-  callerIdentity(): Promise<{ account: string; arn: string }>;
+  callerIdentity(): Promise<CallerIdentity>;
   createKey(input: {
     keySpec: string;
     keyUsage: string;
     description: string;
     tags: Record<string, string>;
+    /** Clouds that name a key when creating it (Huawei's key_alias) take it here; AWS ignores it (CreateAlias). */
+    alias?: string;
   }): Promise<KeyFacts>;
+  /** The full name of the key an alias names, or null when no key has that alias. */
+  aliasTarget(alias: string): Promise<string | null>;
   describeKey(keyId: string): Promise<KeyFacts>;
   createAlias(alias: string, keyId: string): Promise<void>;
   getParametersForImport(

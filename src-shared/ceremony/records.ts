@@ -126,7 +126,19 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
   // KMS
   entry(
     'kms.identity',
-    z.strictObject({ account: z.string().max(64), callerArn: F.keyArn, region: F.region }),
+    // callerArn where the cloud names the caller (AWS); otherwise the principal in words (Huawei: the
+    // shortened access key, and that KMS has no caller-identity call).
+    z.strictObject({
+      // The AWS account, or (Huawei) the project the signed call was accepted in.
+      account: z.string().max(64).optional(),
+      projectId: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/)
+        .optional(),
+      callerArn: F.keyArn.optional(),
+      principal: z.string().max(512).optional(),
+      region: F.region,
+    }),
   ),
   entry('kms.key-reused', z.strictObject({ keyArn: F.keyArn, note: F.note })),
   entry(

@@ -2,21 +2,25 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import { planOwner } from '../../../src-shared/ceremony/plan.js';
 import type { StepContext } from '../step-context.js';
 import { aliasTarget } from './kms-lookups.js';
 
 /** Identity, region and key state, before anything changes in the account. */
 export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight'>> {
   const who = await ctx.kms.callerIdentity();
-  if (who.account !== ctx.log.plan.target.accountId)
+  const owner = planOwner(ctx.log.plan);
+  if (who.account !== owner.id)
     throw new KeyriteError(
       'PREFLIGHT_WRONG_ACCOUNT',
-      `the credentials are for account ${who.account}, the plan targets ${ctx.log.plan.target.accountId}`,
-      'switch to a profile for the planned account (AWS_PROFILE) and reopen the ceremony',
+      `the credentials are for ${owner.kind} ${who.account}, the plan targets ${owner.label}`,
+      `switch to credentials for the planned ${owner.kind} and reopen the ceremony`,
     );
+  // AWS names the caller by ARN; a cloud without a caller-identity call names the access key and says so.
   ctx.journal.append('kms.identity', {
-    account: who.account,
-    callerArn: who.arn,
+    ...(owner.kind === 'account' ? { account: who.account } : { projectId: who.account }),
+    ...(who.arn ? { callerArn: who.arn } : {}),
+    ...(who.principal ? { principal: who.principal } : {}),
     region: ctx.log.plan.target.region,
   });
   assertMaterialSourceReady(ctx);
@@ -46,7 +50,7 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
       keyId: k.keyId,
       keySpec: ctx.log.spec,
       keyUsage: k.keyUsage ?? '',
-      note: `account ${who.account}`,
+      note: `${owner.kind} ${who.account}`,
     };
   }
   const alias = ctx.log.plan.target.key.create.alias;
@@ -59,7 +63,7 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
         'choose another alias in the plan (the plan will be reviewed again)',
       );
   }
-  return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note: `account ${who.account}` };
+  return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note: `${owner.kind} ${who.account}` };
 }
 
 /** Existing material must be reachable before a key is created for it. */

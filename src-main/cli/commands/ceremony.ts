@@ -4,13 +4,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
-import { validatePlan } from '../../../src-shared/ceremony/plan.js';
+import { validatePlan, type CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
+import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import { isStepId } from '../../../src-shared/ceremony/state-machine.js';
 import { type CliIO, type Command, usageError } from '../io.js';
-import { createKmsGateway } from '../../kms/kms-gateway.js';
+import { kmsPortForPlan } from '../../kms/kms-for-plan.js';
 import { CeremonyService } from '../../ceremony/ceremony-service.js';
 import { driveCeremony } from '../../ceremony/ceremony-driver.js';
-import { kmsPortFromGateway } from '../../kms/aws-kms-port.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import { RehearsalCustodians } from '../rehearsal-custodians.js';
 import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../secret-line.js';
@@ -131,14 +131,12 @@ interface RunFlags {
   text?: string | undefined;
 }
 
-function kmsFor(region: string, v: RunFlags) {
-  return kmsPortFromGateway(
-    createKmsGateway({
-      region,
-      ...(v.endpoint ? { endpoint: v.endpoint } : {}),
-      ...(v.profile ? { profile: v.profile } : {}),
-    }),
-  );
+/** The plan's cloud (AWS or Huawei), with --endpoint and --profile (AWS or KooCLI profile). */
+function kmsFor(plan: CeremonyPlan, v: RunFlags) {
+  return kmsPortForPlan(plan, {
+    ...(v.endpoint ? { endpoint: v.endpoint } : {}),
+    ...(v.profile ? { profile: v.profile } : {}),
+  });
 }
 
 async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
@@ -207,7 +205,7 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     privateNotice,
     ...station,
   };
-  const kms = kmsFor(plan.target.region, v);
+  const kms = kmsFor(plan, v);
   const svc = v.resume
     ? await CeremonyService.open({ dir: out, kms, planDoc, options })
     : await CeremonyService.create({
@@ -246,7 +244,7 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     svc.report();
     const f = svc.facts();
     io.out('');
-    io.out(`key ARN:     ${f.keyArn ?? ''}`);
+    io.out(`${`${PROVIDERS[plan.target.provider].keyName}:`.padEnd(13)}${f.keyArn ?? ''}`);
     io.out(`check value: ${f.kcv ? `${f.kcv} (${f.kcvWords ?? ''})` : (f.publicKeyFingerprint ?? '')}`);
     io.out(`key state:   ${f.keyState ?? ''}`);
     io.out(`report:      ${path.join(out, 'report.html')}`);
@@ -310,7 +308,7 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
   const plan = validatePlan(readPlanFile(path.join(out, 'plan.json'))).plan;
   const svc = await CeremonyService.open({
     dir: out,
-    kms: kmsFor(plan.target.region, v),
+    kms: kmsFor(plan, v),
     options: await stationOption(io, out, v),
   });
   try {

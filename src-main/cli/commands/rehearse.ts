@@ -107,7 +107,7 @@ export const command: Command = {
       },
     });
     io.out('');
-    io.out(`key ARN:     ${result.keyArn}`);
+    io.out(`${`${result.keyName}:`.padEnd(13)}${result.keyArn}`);
     io.out(
       `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
     );
