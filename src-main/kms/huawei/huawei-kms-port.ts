@@ -115,6 +115,19 @@ export function huaweiKmsPort(kms: HuaweiKms, o: HuaweiPortOptions): KmsPort {
       // Huawei reports no id for imported material.
       return {};
     },
+    // Huawei has no staged-material rotation, material listing or multi-region replicas for imported keys.
+    rotateKeyOnDemand: () =>
+      Promise.reject(
+        unsupported('on-demand rotation of imported material', 'rotate by a new ceremony into a new key'),
+      ),
+    listKeyMaterials: () =>
+      Promise.reject(
+        unsupported('a list of key materials', 'describe-key shows the one material a key holds'),
+      ),
+    replicateKey: () =>
+      Promise.reject(
+        unsupported('multi-region replicas', 'import the same material into a key in each region'),
+      ),
     // encrypt-data takes text: the probe travels as its base64 spelling, the ciphertext as Huawei's text.
     encrypt: async (keyId, plaintext) =>
       Buffer.from(await kms.encryptData(idOf(keyId), plaintext.toString('base64')), 'utf8'),
