@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { validatePlan } from '../../src-shared/ceremony/plan.js';
 import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
@@ -11,6 +10,12 @@ import { CeremonyService } from '../ceremony/ceremony-service.js';
 import { driveCeremony } from '../ceremony/ceremony-driver.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
 import { RehearsalCustodians } from './rehearsal-custodians.js';
+import {
+  assertEmptyDir,
+  assertPlanAcceptableNow,
+  identityBeforeEnrollment,
+  STATION_KEY_FILE,
+} from './ceremony-start.js';
 
 export interface RehearsalOptions {
   out: string;
@@ -37,16 +42,6 @@ export interface RehearsalResult {
   recovery: readonly string[];
 }
 
-/** `except`: files the front end put there first (the station key it just sealed). */
-export function assertEmptyDir(dir: string, except: readonly string[] = []): void {
-  if (existsSync(dir) && readdirSync(dir).some((f) => !except.includes(f)))
-    throw new KeyriteError(
-      'REHEARSAL_DIR_NOT_EMPTY',
-      `${dir} is not empty`,
-      'give --out a new or empty directory (or --resume to continue a ceremony there)',
-    );
-}
-
 /** Runs a whole ceremony headlessly with rehearsal custodians against an emulator. */
 export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult> {
   // On resume the plan comes from the ceremony directory (the reviewed one), unless it is missing.
@@ -54,8 +49,8 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
   const planDoc = resumedPlan ?? o.planDoc;
   const { plan } = validatePlan(planDoc);
   if (!o.resume) {
-    assertEmptyDir(o.out, ['station-ed25519.key']);
-    mkdirSync(o.out, { recursive: true, mode: 0o700 });
+    assertEmptyDir(o.out, [STATION_KEY_FILE]);
+    assertPlanAcceptableNow(plan, o.engine?.clock?.());
   }
   let emulator: RunningEmulator | undefined;
   let svc: CeremonyService | undefined;
@@ -69,6 +64,12 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     const kms = connected.kms;
     const rehearsalComponents = async (_id: string, length: number) =>
       SecretBuffer.adopt(randomBytes(length));
+    // Before anyone enrolls: the identity, the alias, the existing key; the directory is made after.
+    if (!o.resume)
+      await identityBeforeEnrollment(kms, plan, o.planBase, o.say).catch((e: unknown) => {
+        kms.close();
+        throw e;
+      });
     const engine: EngineOptions = { componentSource: rehearsalComponents, ...o.engine };
     svc = o.resume
       ? await CeremonyService.open({ dir: o.out, kms, options: engine, planDoc: o.planDoc })

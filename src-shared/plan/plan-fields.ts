@@ -74,6 +74,7 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   grant:
     'After the import, let another AWS account use the key (key policy statement). AWS only: Huawei keys have no key policy.',
   'grant.accountId': 'The other 12-digit AWS account (not the key’s own).',
-  'grant.actions': 'KMS actions granted, e.g. kms:Sign. Default: the encryption actions.',
+  'grant.actions':
+    'KMS actions granted. Default: what the key usage needs — signing: kms:Sign, kms:Verify, kms:GetPublicKey, kms:DescribeKey; MAC: kms:GenerateMac, kms:VerifyMac, kms:DescribeKey; encryption: kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:DescribeKey and kms:GenerateDataKey* (symmetric) or kms:GetPublicKey (RSA).',
   'grant.actions[]': 'One KMS action (`kms:Name`).',
 };

@@ -15,7 +15,12 @@ import { readPlanFile } from '../../ceremony/plan-file.js';
 import { RehearsalCustodians } from '../rehearsal-custodians.js';
 import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../secret-line.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
-import { assertEmptyDir } from '../rehearsal.js';
+import {
+  assertEmptyDir,
+  assertPlanAcceptableNow,
+  ceremonyDirGuard,
+  identityBeforeEnrollment,
+} from '../ceremony-start.js';
 import { generatePassphrase } from '../../secrets/diceware.js';
 import type { StationKey } from '../../audit/station-key.js';
 import { readFromFd, readSecretInputFile } from '../secret-input.js';
@@ -104,8 +109,15 @@ export const command: Command = {
     if (!values.out) throw usageError('--out DIR is required', usage);
     const out = path.resolve(values.out);
     switch (sub) {
-      case 'run':
-        return run(io, out, values);
+      case 'run': {
+        const dir = ceremonyDirGuard(out);
+        try {
+          return await run(io, out, values);
+        } catch (e) {
+          if (!values.resume) dir.abandon();
+          throw e;
+        }
+      }
       case 'status':
       case 'exception':
         return inspect(io, out, sub, values);
@@ -159,11 +171,7 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
       'keyrite ceremony run needs a terminal for the custodians’ passphrases',
       'run it in a terminal (tests pass --passphrase-fd)',
     );
-  if (!v.resume) {
-    assertEmptyDir(out);
-    mkdirSync(out, { recursive: true, mode: 0o700 });
-  }
-  const station = await stationOption(io, out, v);
+  const planBase = v.plan ? path.dirname(path.resolve(v.plan)) : out;
 
   const askPassphrase = async (id: string, purpose: string): Promise<SecretBuffer> => {
     if (supplied) return supplied.passphrase(id);
@@ -203,18 +211,27 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     ...testOptions(),
     componentSource,
     privateNotice,
-    ...station,
   };
   const kms = kmsFor(plan, v);
-  const svc = v.resume
-    ? await CeremonyService.open({ dir: out, kms, planDoc, options })
-    : await CeremonyService.create({
-        dir: out,
-        planDoc,
-        planBase: v.plan ? path.dirname(path.resolve(v.plan)) : out,
-        kms,
-        options,
-      });
+  let svc: CeremonyService;
+  try {
+    if (!v.resume) {
+      assertEmptyDir(out);
+      assertPlanAcceptableNow(plan);
+      // Before the station key, the directory or anyone's passphrase: can this ceremony run at all?
+      await identityBeforeEnrollment(kms, plan, planBase, (l) => io.out(l));
+      mkdirSync(out, { recursive: true, mode: 0o700 });
+    }
+    const station = await stationOption(io, out, v);
+    const opts = { ...options, ...station };
+    svc = v.resume
+      ? await CeremonyService.open({ dir: out, kms, planDoc, options: opts })
+      : await CeremonyService.create({ dir: out, planDoc, planBase, kms, options: opts });
+  } catch (e) {
+    kms.close();
+    supplied?.wipe();
+    throw e;
+  }
   try {
     io.out(`ceremony ${svc.ceremonyId}: ${plan.name}`);
     io.out(`plan digest (SHA-256): ${svc.planDigest}`);

@@ -13,7 +13,8 @@ import {
 } from '../station-unlock.js';
 import { defaultRehearsalPlan } from '../../ceremony/default-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
-import { assertEmptyDir, defaultPlanBase, runRehearsal } from '../rehearsal.js';
+import { defaultPlanBase, runRehearsal } from '../rehearsal.js';
+import { assertEmptyDir, ceremonyDirGuard } from '../ceremony-start.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 
@@ -86,33 +87,65 @@ export const command: Command = {
           : undefined;
     const out = path.resolve(values.out);
     if (!values.resume) assertEmptyDir(out);
-    const stationKey = await rehearsalStation(io, out, values);
-    if (values.resume && !stationKey)
-      throw usageError(
-        `--resume needs the station passphrase (--station-passphrase-file, --station-passphrase-fd or ${STATION_PASSPHRASE_ENV}): the first run's one-time station key is gone`,
-        usage,
-      );
-    const planDoc = values.plan ? readPlanFile(values.plan) : defaultRehearsalPlan();
-    const result = await runRehearsal({
-      out,
-      planDoc,
-      planBase: defaultPlanBase(values.plan),
-      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-      resume: values.resume,
-      ...(lines ? { passphraseLines: lines } : {}),
-      say: (l) => io.out(l),
-      engine: {
-        ...(testScryptCost() ? { scryptCost: testScryptCost() } : {}),
-        ...(stationKey ? { stationKey } : {}),
-      },
-    });
-    io.out('');
-    io.out(`${`${result.keyName}:`.padEnd(13)}${result.keyArn}`);
-    io.out(
-      `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
-    );
-    io.out(`key state:   ${result.keyState}`);
-    io.out(`report:      ${path.join(path.resolve(values.out), 'report.html')}`);
-    return 0;
+    const dir = ceremonyDirGuard(out);
+    try {
+      return await rehearse(io, out, values, lines);
+    } catch (e) {
+      dir.abandon();
+      throw e;
+    }
   },
 };
+
+async function rehearse(
+  io: CliIO,
+  out: string,
+  values: RehearseFlags,
+  lines: Buffer | undefined,
+): Promise<number> {
+  const stationKey = await rehearsalStation(io, out, values);
+  if (values.resume && !stationKey)
+    throw usageError(
+      `--resume needs the station passphrase (--station-passphrase-file, --station-passphrase-fd or ${STATION_PASSPHRASE_ENV}): the first run's one-time station key is gone`,
+      usage,
+    );
+  const planDoc = values.plan ? readPlanFile(values.plan) : builtInPlan(io, values.endpoint);
+  const result = await runRehearsal({
+    out,
+    planDoc,
+    planBase: defaultPlanBase(values.plan),
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    resume: values.resume,
+    ...(lines ? { passphraseLines: lines } : {}),
+    say: (l) => io.out(l),
+    engine: {
+      ...(testScryptCost() ? { scryptCost: testScryptCost() } : {}),
+      ...(stationKey ? { stationKey } : {}),
+    },
+  });
+  io.out('');
+  io.out(`${`${result.keyName}:`.padEnd(13)}${result.keyArn}`);
+  io.out(
+    `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
+  );
+  io.out(`key state:   ${result.keyState}`);
+  io.out(`report:      ${path.join(out, 'report.html')}`);
+  return 0;
+}
+
+interface RehearseFlags extends StationFlags {
+  plan?: string | undefined;
+  endpoint?: string | undefined;
+  resume?: boolean | undefined;
+}
+
+/**
+ * The built-in plan. Against an emulator that outlives the run (--endpoint), its alias gets this run's
+ * time, so rehearsal after rehearsal works against one emulator; the embedded one starts empty.
+ */
+function builtInPlan(io: CliIO, endpoint: string | undefined): Record<string, unknown> {
+  if (!endpoint) return defaultRehearsalPlan();
+  const alias = `alias/keyrite-rehearsal-${new Date().toISOString().replace(/\D/g, '').slice(0, 17)}`;
+  io.out(`built-in plan, alias ${alias} (unique to this run: ${endpoint} may hold earlier rehearsals)`);
+  return defaultRehearsalPlan(alias);
+}

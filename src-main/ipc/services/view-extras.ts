@@ -5,7 +5,7 @@ import { planCloudKeySpec, planKeySpec, planOwner } from '../../../src-shared/ce
 import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import type { CeremonyView, KeyIdentity } from '../../../src-shared/ipc/ceremony-view.js';
 import { loadLog } from '../../audit/load-log.js';
-import { DEFAULT_GRANT_ACTIONS } from '../../ceremony/steps/grant.js';
+import { plannedGrantActions } from '../../../src-shared/ceremony/grant-actions.js';
 
 /**
  * What the room reviews before CreateKey (the first step that cannot be undone): the key's identity
@@ -24,10 +24,14 @@ export function keyIdentityOf(plan: CeremonyPlan, ceremonyId: string): KeyIdenti
     : [
         `${facts.cloud} keys have no key policy: IAM policies in the account that owns ${owner.label} decide who may use and administer the key.`,
       ];
-  if (plan.grant)
+  if (plan.grant) {
+    // An existing key's usage is known once pre-flight has described it; its spec's default until then.
+    const c = 'create' in target.key ? target.key.create : undefined;
+    const usage = (c && 'keyUsage' in c ? c.keyUsage : undefined) ?? defaultKeyUsage(spec);
     policy.push(
-      `After the import is verified, a statement lets account ${plan.grant.accountId} use the key (${(plan.grant.actions ?? DEFAULT_GRANT_ACTIONS).join(', ')}).`,
+      `After the import is verified, a statement lets account ${plan.grant.accountId} use the key (${plannedGrantActions(plan.grant, usage, spec).join(', ')}).`,
     );
+  }
   const common = {
     provider: target.provider,
     accountId: owner.id,
