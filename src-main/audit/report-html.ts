@@ -4,7 +4,7 @@ import { verifyEd25519 } from '../../src-shared/audit/keys.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import type { ReportInput } from './report.js';
 import { code, escapeHtml, str, table, words } from './report-markup.js';
-import { summaryRows, verifyAdvice } from './report-summary.js';
+import { environmentNotice, summaryRows, verifyAdvice } from './report-summary.js';
 import { timelineTable } from './report-timeline.js';
 
 export { escapeHtml } from './report-markup.js';
@@ -15,6 +15,8 @@ h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
 .ok{background:#e6f4ea;border:2px solid #1e7e34;padding:.75rem}.bad{background:#fdecea;border:2px solid #b00020;padding:.75rem}
+.environment{font-size:1.1rem;padding:.75rem;border:3px solid #111;background:#f3f3f3}
+.environment-emulator,.environment-endpoint{border-color:#b26a00;background:#fff3cd}.environment-aws{border-color:#1e7e34;background:#e6f4ea}
 .words{font-style:italic;color:#333}.warn{color:#b00020;font-weight:bold}
 .advice{background:#fff8e1;border:2px solid #b26a00;padding:.75rem;margin:1rem 0}
 .summary th{width:14rem}.timeline td:nth-child(-n+4){white-space:nowrap}
@@ -54,6 +56,7 @@ export function renderHtmlReport(input: ReportInput): string {
     : `<div class="bad"><strong>Verification FAILED</strong> at record ${escapeHtml(v.firstBadSeq)}: ${escapeHtml(v.reason)}.
        Nothing below can be trusted beyond that point.</div>`;
   parts.push(`<h1>Keyrite audit report</h1>
+${environmentNotice(records)}
 <p>Source: ${code(input.source)} · generated ${escapeHtml(input.generatedAt)}</p>
 ${verdict}
 ${verifyAdvice(input.source)}`);

@@ -1,8 +1,12 @@
+import {
+  environmentBanner,
+  environmentLabel,
+  type KmsEnvironment,
+} from '../../src-shared/ceremony/environment.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { toPgpWords } from '../../src-shared/words/pgp-words.js';
 import { code, escapeHtml, str } from './report-markup.js';
-import { HUAWEI_EMULATOR_CREDENTIALS } from '../emulator/huawei/huawei-auth.js';
-import { huaweiPrincipal } from '../kms/huawei/huawei-kms-port.js';
+import { environmentOfIdentity } from './recorded-environment.js';
 
 type Payload = Record<string, unknown>;
 
@@ -14,22 +18,24 @@ const completed = (records: readonly AuditRecord[], stepId: string): Payload | u
   return f !== null && typeof f === 'object' ? (f as Payload) : undefined;
 };
 
-/** Where the ceremony ran (AWS account or Huawei Cloud project), from the identity the station recorded before touching KMS. */
-function environment(records: readonly AuditRecord[]): string {
+/** Where the ceremony ran, from the identity (and endpoint) the station recorded before touching KMS. */
+export function recordedEnvironment(records: readonly AuditRecord[]): KmsEnvironment | null {
   const id = last(records, 'kms.identity')?.payload;
-  if (!id) return 'not recorded (no AWS identity was checked in this log)';
-  if (id['projectId'] !== undefined) {
-    const principal = str(id['principal']);
-    const huawei = `Huawei Cloud project ${str(id['projectId'])}, region ${str(id['region'])}, as ${principal}`;
-    return principal.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_CREDENTIALS.accessKey))
-      ? `Keyrite's embedded Huawei KMS emulator — a rehearsal, not Huawei Cloud (${huawei})`
-      : huawei;
-  }
-  const where = `AWS account ${str(id['account'])}, region ${str(id['region'])}, as ${str(id['callerArn'])}`;
-  // The embedded emulator answers GetCallerIdentity as this user; a real account never has it.
-  return /:user\/keyrite-emulator$/.test(str(id['callerArn']))
-    ? `Keyrite's embedded KMS emulator — a rehearsal, not AWS (${where})`
-    : where;
+  return id ? environmentOfIdentity(id) : null;
+}
+
+/** The banner the report opens with: the cloud, an emulator (a rehearsal) or another endpoint. */
+export function environmentNotice(records: readonly AuditRecord[]): string {
+  const env = recordedEnvironment(records);
+  return env
+    ? `<p class="environment environment-${env.kind}" role="note"><strong>${escapeHtml(environmentBanner(env))}</strong></p>`
+    : `<p class="environment" role="note"><strong>Environment not recorded: no KMS identity was checked in this log.</strong></p>`;
+}
+
+function environment(records: readonly AuditRecord[]): string {
+  const env = recordedEnvironment(records);
+  if (!env) return 'not recorded (no KMS identity was checked in this log)';
+  return `${environmentLabel(env)} — as ${env.caller}`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { KmsEnvironment } from '../../src-shared/ceremony/environment.js';
+import { environmentOfIdentity } from '../audit/recorded-environment.js';
 import { planKeySpec, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import type { CeremonyRecord } from '../../src-shared/ceremony/records.js';
 import {
@@ -52,6 +54,7 @@ export class CeremonyLog {
   readonly #confirmedBy = new Map<StepId, readonly string[]>();
   #commitments = new Map<string, string>();
   #createdKey: { keyArn: string; keyId: string } | null = null;
+  #environment: KmsEnvironment | null = null;
 
   constructor(a: { ceremonyId: string; plan: CeremonyPlan; planDigest: string; paths: CeremonyPaths }) {
     this.ceremonyId = a.ceremonyId;
@@ -110,6 +113,11 @@ export class CeremonyLog {
   /** The key an earlier, interrupted run of create-key made, as its outcome recorded it. */
   get createdKey(): { keyArn: string; keyId: string } | null {
     return this.#createdKey;
+  }
+
+  /** Where the KMS calls went, as the last pre-flight recorded it (null before any pre-flight ran). */
+  get environment(): KmsEnvironment | null {
+    return this.#environment;
   }
 
   /** Throws unless the event is a legal move now; the state does not change until its record is folded. */
@@ -177,6 +185,9 @@ export class CeremonyLog {
           text: r.payload.text,
           at: r.time,
         });
+        break;
+      case 'kms.identity':
+        this.#environment = environmentOfIdentity(r.payload);
         break;
       case 'outcome':
         if (r.payload.action === 'kms.create-key' && r.payload.ok && 'keyArn' in r.payload.details)

@@ -31,12 +31,15 @@ export function stepBlocker(log: LogView, secrets: SecretsInHand, step: StepId):
       );
     }
     case 'verify-shares': {
+      // Any M verified shares prove the backup; the rest may stay pending (the step's record names them).
+      const m = log.plan.quorum.m;
+      const verified = log.plan.participants.custodians.filter((c) => log.shareVerified(c.id));
+      if (verified.length >= m) return null;
       const missing = log.plan.participants.custodians.filter((c) => !log.shareVerified(c.id));
-      if (missing.length === 0) return null;
       return new KeyriteError(
         'SHARES_NOT_VERIFIED',
-        `${missing.length} share(s) not yet verified: ${names(missing)}`,
-        'each custodian opens their own share with their passphrase',
+        `${verified.length} of the ${m} share(s) needed are verified; not yet: ${names(missing)}`,
+        `custodians open their own share with their passphrase; any ${m} prove the backup`,
       );
     }
     case 'close': {

@@ -5,6 +5,8 @@ import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { assertPlanAcceptable } from '../../src-shared/ceremony/preflight.js';
 import { assertCompatible } from '../../src-shared/wrap/index.js';
 import { preflightBeforeEnrollment, type PreflightIdentity } from '../ceremony/steps/preflight.js';
+import { environmentBanner } from '../../src-shared/ceremony/environment.js';
+import { environmentOfIdentity } from '../audit/recorded-environment.js';
 import type { KmsPort } from '../kms/kms-port.js';
 
 /** The station key file a front end may seal into the ceremony directory before the ceremony starts. */
@@ -44,25 +46,39 @@ export function assertPlanAcceptableNow(plan: CeremonyPlan, now: Date = new Date
 }
 
 /**
- * Identity, account, region and the key target, checked against KMS before anyone enrolls, and shown
- * to the administrator: nobody chooses a passphrase for a ceremony that cannot run.
+ * Identity, account, region and the key target, checked against KMS before anyone enrolls: nobody
+ * chooses a passphrase for a ceremony that cannot run. Returns who the credentials are and the lines
+ * to show the administrator (under the environment banner, which needs the identity first).
  */
 export async function identityBeforeEnrollment(
   kms: KmsPort,
   plan: CeremonyPlan,
   planBase: string,
-  say: (line: string) => void,
-): Promise<PreflightIdentity> {
+): Promise<{ identity: PreflightIdentity; lines: string[] }> {
   const r = await preflightBeforeEnrollment(kms, plan, planBase);
-  say(`pre-flight before enrollment:`);
-  say(`  ${`${r.identity.owner.kind}:`.padEnd(12)}${r.identity.account} (the plan's)`);
-  say(`  caller:     ${r.identity.callerArn ?? `access key ${r.identity.principal ?? '(not named)'}`}`);
-  say(`  region:     ${r.identity.region}`);
+  const lines = [
+    'pre-flight before enrollment:',
+    `  ${`${r.identity.owner.kind}:`.padEnd(12)}${r.identity.account} (the plan's)`,
+    `  caller:     ${r.identity.callerArn ?? `access key ${r.identity.principal ?? '(not named)'}`}`,
+    `  region:     ${r.identity.region}`,
+  ];
+  const c = 'create' in plan.target.key ? plan.target.key.create : undefined;
   if (r.existingKey)
-    say(`  key:        ${r.existingKey.arn} (${r.existingKey.keyState}, ${r.existingKey.keySpec})`);
-  else if ('create' in plan.target.key)
-    say(
-      `  key:        a new ${plan.target.key.create.keySpec} key${plan.target.key.create.alias ? `, alias ${plan.target.key.create.alias} is free` : ''}`,
-    );
-  return r.identity;
+    lines.push(`  key:        ${r.existingKey.arn} (${r.existingKey.keyState}, ${r.existingKey.keySpec})`);
+  else if (c)
+    lines.push(`  key:        a new ${c.keySpec} key${c.alias ? `, alias ${c.alias} is free` : ''}`);
+  return { identity: r.identity, lines };
+}
+
+/** The environment banner for these credentials and endpoint, read by the same rule as the log's record. */
+export function bannerFor(who: PreflightIdentity, endpoint: string | undefined): string {
+  return environmentBanner(
+    environmentOfIdentity({
+      ...(who.owner.kind === 'account' ? { account: who.account } : { projectId: who.account }),
+      ...(who.callerArn ? { callerArn: who.callerArn } : {}),
+      ...(who.principal ? { principal: who.principal } : {}),
+      region: who.region,
+      ...(endpoint ? { endpoint } : {}),
+    }),
+  );
 }

@@ -13,9 +13,11 @@ import { RehearsalCustodians } from './rehearsal-custodians.js';
 import {
   assertEmptyDir,
   assertPlanAcceptableNow,
+  bannerFor,
   identityBeforeEnrollment,
   STATION_KEY_FILE,
 } from './ceremony-start.js';
+import { checkIdentity } from '../ceremony/steps/preflight.js';
 
 export interface RehearsalOptions {
   out: string;
@@ -65,11 +67,17 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     const rehearsalComponents = async (_id: string, length: number) =>
       SecretBuffer.adopt(randomBytes(length));
     // Before anyone enrolls: the identity, the alias, the existing key; the directory is made after.
-    if (!o.resume)
-      await identityBeforeEnrollment(kms, plan, o.planBase, o.say).catch((e: unknown) => {
-        kms.close();
-        throw e;
-      });
+    const pre = await (
+      o.resume
+        ? checkIdentity(kms, plan).then((identity) => ({ identity, lines: [] }))
+        : identityBeforeEnrollment(kms, plan, o.planBase)
+    ).catch((e: unknown) => {
+      kms.close();
+      throw e;
+    });
+    const banner = bannerFor(pre.identity, kms.endpoint);
+    o.say(banner);
+    for (const l of pre.lines) o.say(l);
     const engine: EngineOptions = { componentSource: rehearsalComponents, ...o.engine };
     svc = o.resume
       ? await CeremonyService.open({ dir: o.out, kms, options: engine, planDoc: o.planDoc })
@@ -84,6 +92,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
       { signOff: async () => true },
     );
     svc.report();
+    o.say(banner);
     const f = svc.facts();
     return {
       ceremonyId: svc.ceremonyId,

@@ -65,6 +65,8 @@ function bytes(b: Uint8Array | undefined, what: string): Buffer {
 /** The engine's KMS port over the shared gateway (which already maps every failure to a KeyriteError). */
 export function kmsPortFromGateway(g: KmsGateway): KmsPort {
   return {
+    // The SDK also takes an endpoint from these variables; say so rather than claim AWS.
+    endpoint: g.endpoint ?? process.env['AWS_ENDPOINT_URL_KMS'] ?? process.env['AWS_ENDPOINT_URL'],
     callerIdentity: () => g.callerIdentity(),
     async createKey(i) {
       const r = await g.createKey({

@@ -50,6 +50,11 @@ export interface CallerIdentity {
 }
 
 export interface KmsPort {
+  /**
+   * The KMS endpoint override in force (an emulator, a proxy), absent for the regional AWS endpoint.
+   * Recorded with the caller identity so the log, the report and the hand-over sheet say where calls went.
+   */
+  readonly endpoint?: string | undefined;
   callerIdentity(): Promise<CallerIdentity>;
   createKey(input: {
     keySpec: string;

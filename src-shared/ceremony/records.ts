@@ -138,6 +138,8 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       callerArn: F.keyArn.optional(),
       principal: z.string().max(512).optional(),
       region: F.region,
+      // Absent: the regional endpoint (and in logs written before the endpoint was recorded).
+      endpoint: z.string().max(2048).optional(),
     }),
   ),
   entry('kms.key-reused', z.strictObject({ keyArn: F.keyArn, note: F.note })),

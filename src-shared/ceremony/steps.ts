@@ -128,7 +128,8 @@ export const STEP_CATALOGUE = {
   },
   'verify-shares': {
     title: 'Verify backup shares',
-    description: 'Each custodian opens their share and checks it against its commitment.',
+    description:
+      'Custodians open their own shares against their commitments; any M prove the backup, the others stay pending.',
     station: 'offline',
     actors: ['custodians'],
     quorum: 'never',

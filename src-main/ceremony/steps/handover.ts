@@ -1,3 +1,4 @@
+import { environmentBanner, environmentLabel } from '../../../src-shared/ceremony/environment.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { StepContext } from '../step-context.js';
 import { planCloudKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
@@ -8,9 +9,14 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
   const plan = ctx.log.plan;
   const cloud = PROVIDERS[plan.target.provider];
   const owner = planOwner(plan);
+  const env = ctx.log.environment;
   const lines = [
     'Keyrite key hand-over sheet',
     '',
+    // First, so nobody takes a rehearsal's sheet for a real key's (or the reverse).
+    env ? `*** ${environmentBanner(env)} ***` : '*** environment not recorded ***',
+    '',
+    `environment:   ${env ? environmentLabel(env) : 'not recorded'}`,
     `ceremony:      ${ctx.log.ceremonyId}`,
     `plan digest:   ${ctx.log.planDigest}`,
     `cloud:         ${cloud.cloud}`,

@@ -26,6 +26,7 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
     ...(who.callerArn ? { callerArn: who.callerArn } : {}),
     ...(who.principal ? { principal: who.principal } : {}),
     region: who.region,
+    ...(ctx.kms.endpoint ? { endpoint: ctx.kms.endpoint } : {}),
   });
   assertMaterialSourceReady(ctx.log.plan, ctx.planBase);
   const k = await checkKeyTarget(ctx.kms, ctx.log.plan, ctx.log.createdKey?.keyArn);
@@ -58,7 +59,8 @@ export async function preflightBeforeEnrollment(
   return existingKey ? { identity, existingKey } : { identity };
 }
 
-async function checkIdentity(kms: KmsPort, plan: CeremonyPlan): Promise<PreflightIdentity> {
+/** Who the credentials are; refused unless they are for the plan's account or project. */
+export async function checkIdentity(kms: KmsPort, plan: CeremonyPlan): Promise<PreflightIdentity> {
   const who = await kms.callerIdentity();
   const owner = planOwner(plan);
   if (who.account !== owner.id)
