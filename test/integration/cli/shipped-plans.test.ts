@@ -76,9 +76,13 @@ function copyPlan(name: string, folderName = name.replace(/\.yaml$/, '')): { fol
   return { folder, plan };
 }
 
+/** Plans whose comment says to rehearse them with the embedded emulator (no --endpoint). */
+const EMBEDDED = new Set(['huawei-symmetric.yaml']);
+
 async function rehearse(plan: string, out: string) {
+  const endpoint = EMBEDDED.has(path.basename(plan)) ? [] : ['--endpoint', url];
   const r = await keyrite(
-    ['rehearse', '--plan', plan, '--out', out, '--endpoint', url, '--passphrase-file', 'custodians.txt'],
+    ['rehearse', '--plan', plan, '--out', out, ...endpoint, '--passphrase-file', 'custodians.txt'],
     { cwd: dir, env },
   );
   assert.equal(r.code, 0, `${path.basename(plan)}:\n${r.stdout}\n${r.stderr}`);
@@ -137,6 +141,8 @@ const ORDER = [
   'hmac-split-knowledge.yaml',
   'rsa-existing-key.yaml',
   'reimport-from-shares.yaml',
+  // Its comment: "Rehearse it as shipped: keyrite rehearse --plan huawei-symmetric.yaml --out DIR".
+  'huawei-symmetric.yaml',
 ];
 
 void test('every shipped example plan rehearses as shipped, one after another against one emulator', async () => {
