@@ -1,6 +1,5 @@
 import type { AuditRecord } from '../../src-shared/audit/record.js';
-import { toPgpWords } from '../../src-shared/words/pgp-words.js';
-import { code, escapeHtml, str } from './report-markup.js';
+import { code, escapeHtml, str, words } from './report-markup.js';
 import { HUAWEI_EMULATOR_CREDENTIALS } from '../emulator/huawei/huawei-auth.js';
 import { huaweiPrincipal } from '../kms/huawei/huawei-kms-port.js';
 
@@ -56,10 +55,7 @@ export function summaryRows(records: readonly AuditRecord[]): Array<[string, str
       'Ceremony',
       started ? escapeHtml(str(started['title']) || '(untitled)') : 'no ceremony started in this log',
     ],
-    [
-      'Plan digest',
-      digest ? `${code(digest)}<div class="words">${escapeHtml(toPgpWords(digest).join(' '))}</div>` : '—',
-    ],
+    ['Plan digest', digest ? code(digest) + words(digest) : '—'],
     [
       'Outcome',
       escapeHtml(closed ? str(closed['status']) : 'not closed (the log ends before the ceremony closed)'),

@@ -1,4 +1,5 @@
-import { createHash, createHmac, generateKeyPair, randomFillSync } from 'node:crypto';
+import { createHmac, generateKeyPair, randomFillSync } from 'node:crypto';
+import { sha256Hex } from '../../src-shared/digests.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import {
   KEY_SPEC_TABLE,
@@ -49,5 +50,5 @@ export function macProbeFingerprint(material: SecretBuffer, spec: HmacSpec, cere
   const mac = material.use((k) =>
     createHmac(KEY_SPEC_TABLE[spec].hash, k).update(macProbeMessage(ceremonyId)).digest(),
   );
-  return createHash('sha256').update(mac).digest('hex');
+  return sha256Hex(mac);
 }

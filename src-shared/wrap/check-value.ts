@@ -2,12 +2,12 @@ import { Buffer } from 'node:buffer';
 import {
   createCipheriv,
   createECDH,
-  createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
   getCurves,
 } from 'node:crypto';
+import { spkiFingerprint } from '../digests.js';
 import { KeyriteError, missingCase } from '../errors.js';
 import type { SecretBuffer } from '../secret-buffer.js';
 import { TAG, encodeTlv } from './der.js';
@@ -139,7 +139,7 @@ function publicKeyFingerprint(material: SecretBuffer, info: Pkcs8Info | null): C
   }
   return {
     kind: 'PUBLIC_KEY_SHA256',
-    value: createHash('sha256').update(spki).digest('hex'),
+    value: spkiFingerprint(spki),
     description: 'SHA-256 of the DER SubjectPublicKeyInfo of the public key (compare with KMS GetPublicKey)',
   };
 }
