@@ -2,6 +2,7 @@ import { sign } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { canonicalString } from '../../src-shared/audit/canonical-json.js';
+import { MAX_PAYLOAD_BYTES } from '../../src-shared/audit/record-limits.js';
 import {
   type Cosignature,
   type SignedCheckpoint,
@@ -183,7 +184,10 @@ export function openAuditStore(
         'log a KCV, fingerprint or digest instead; never key material, shares or passphrases',
       );
     }
-    canonicalString(e.payload);
+    // A record the verifier would reject for its size is refused here, before it is written.
+    const size = Buffer.byteLength(canonicalString(e.payload), 'utf8');
+    if (size > MAX_PAYLOAD_BYTES)
+      throw invalid(`payload is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit of a record`);
   }
 
   const cosignedBy = db
