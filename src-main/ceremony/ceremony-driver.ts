@@ -31,7 +31,7 @@ async function withRetries<T>(people: CeremonyPeople, act: () => Promise<T>): Pr
 }
 
 /**
- * Runs a ceremony to its end, asking the right people at the right step: custodians enroll, confirm
+ * Runs a ceremony to its end (or, in a split ceremony, until a bundle must cross), asking the right people at the right step: custodians enroll, confirm
  * guarded steps (the first M in plan order who have not yet confirmed), open their shares; witnesses
  * sign off. The terminal command and the rehearsal share this loop; the Electron UI drives the service
  * step by step instead.
@@ -45,7 +45,8 @@ export async function driveCeremony(
   const custodians = plan.participants.custodians.map((c) => c.id);
   for (;;) {
     const step: StepId | null = svc.nextStep;
-    if (!step) return;
+    // A split ceremony: the rest waits for a bundle to cross (the front end writes or reads it).
+    if (!step || svc.bundleDue()) return;
     const view = svc.view();
     if (step === 'enroll') {
       for (const p of view.participants) {

@@ -171,3 +171,37 @@ export function writeBundle(
     manifest: JSON.parse(signed.manifest.toString('utf8')) as BundleManifest,
   };
 }
+
+const BUNDLE_DIR = /^keyrite-(cer-[0-9a-f]{1,32})-(request|response)-(\d{1,7})$/;
+
+export interface BundleOnMedium {
+  dir: string;
+  ceremonyId: string;
+  kind: BundleManifest['kind'];
+  sequence: number;
+}
+
+/**
+ * The bundles on a medium, by their directory names (nothing is trusted from a name: the bundle is
+ * verified when it is read). Newest first within a ceremony and kind.
+ */
+export function listBundles(mediaDir: string): BundleOnMedium[] {
+  let names: string[];
+  try {
+    names = readdirSync(mediaDir);
+  } catch (e) {
+    throw unreadable(mediaDir, e);
+  }
+  const found: BundleOnMedium[] = [];
+  for (const name of names) {
+    const m = BUNDLE_DIR.exec(name);
+    if (!m) continue;
+    found.push({
+      dir: path.join(mediaDir, name),
+      ceremonyId: m[1]!,
+      kind: m[2] as BundleManifest['kind'],
+      sequence: Number(m[3]),
+    });
+  }
+  return found.sort((a, b) => b.sequence - a.sequence);
+}

@@ -82,6 +82,12 @@ export const planSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * `split`: an air-gapped ceremony — the online steps run on a station with cloud credentials, the
+   * offline ones on a station with no network, joined only by signed bundles on removable media.
+   * Absent means one station runs every step (and leaves the digests of existing plans unchanged).
+   */
+  stations: z.enum(['single', 'split']).optional(),
 });
 
 export type CeremonyPlan = z.infer<typeof planSchema>;

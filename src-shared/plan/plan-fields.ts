@@ -76,4 +76,6 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   'grant.accountId': 'The other 12-digit AWS account (not the key’s own).',
   'grant.actions': 'KMS actions granted, e.g. kms:Sign. Default: the encryption actions.',
   'grant.actions[]': 'One KMS action (`kms:Name`).',
+  stations:
+    '`single` (default): one station runs every step. `split`: air-gapped — an online station (credentials, KMS) and an offline station (no network) joined by signed bundles on removable media.',
 };
