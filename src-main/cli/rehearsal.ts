@@ -1,7 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { validatePlan } from '../../src-shared/ceremony/plan.js';
 import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
@@ -11,6 +10,9 @@ import { CeremonyService } from '../ceremony/ceremony-service.js';
 import { driveCeremony } from '../ceremony/ceremony-driver.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
 import { RehearsalCustodians } from './rehearsal-custodians.js';
+import { assertEmptyDir } from './empty-dir.js';
+
+export { assertEmptyDir };
 
 export interface RehearsalOptions {
   out: string;
@@ -35,16 +37,6 @@ export interface RehearsalResult {
   checkValue: string;
   keyState: string;
   recovery: readonly string[];
-}
-
-/** `except`: files the front end put there first (the station key it just sealed). */
-export function assertEmptyDir(dir: string, except: readonly string[] = []): void {
-  if (existsSync(dir) && readdirSync(dir).some((f) => !except.includes(f)))
-    throw new KeyriteError(
-      'REHEARSAL_DIR_NOT_EMPTY',
-      `${dir} is not empty`,
-      'give --out a new or empty directory (or --resume to continue a ceremony there)',
-    );
 }
 
 /** Runs a whole ceremony headlessly with rehearsal custodians against an emulator. */

@@ -4,25 +4,27 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
-import { validatePlan, type CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
+import { planDigest, validatePlan, type CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
 import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { isStepId } from '../../../src-shared/ceremony/state-machine.js';
 import { type CliIO, type Command, usageError } from '../io.js';
-import { kmsPortForPlan } from '../../kms/kms-for-plan.js';
 import { CeremonyService } from '../../ceremony/ceremony-service.js';
 import { driveCeremony } from '../../ceremony/ceremony-driver.js';
+import type { KmsPort } from '../../kms/kms-port.js';
+import { runStation } from '../ceremony-station.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import { RehearsalCustodians } from '../rehearsal-custodians.js';
 import { decodeHexComponent, readAnswer, readSecretLineFromTty } from '../secret-line.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
-import { assertEmptyDir } from '../rehearsal.js';
+import { assertEmptyDir } from '../empty-dir.js';
 import { generatePassphrase } from '../../secrets/diceware.js';
 import type { StationKey } from '../../audit/station-key.js';
 import { readFromFd, readSecretInputFile } from '../secret-input.js';
 import { stationOptionsUsage, suppliedStationPassphrase, unlockStationForCli } from '../station-unlock.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
-                     [--resume] [--yes]
+                     [--resume] [--yes] [--station online|offline --media DIR [--peer-station FINGERPRINT]]
 
 Runs a real ceremony in this terminal: the plan digest is shown (hex and words) for the room to
 compare with the reviewed plan (keyrite plan check printed it); each custodian types their passphrase
@@ -39,6 +41,14 @@ ${stationOptionsUsage}
   --resume           continue the ceremony in DIR after an interruption (no --plan needed)
   --yes              do not ask the administrator to type the plan digest check and witnesses to sign off
                      (for scripted runs against the emulator only)
+  --station ROLE     a split (air-gapped) plan: run this station's half — online (credentials, KMS:
+                     pre-flight, create key, import parameters; later import, verify, grant, close) or
+                     offline (no network, no KMS: enroll, generate, back up, wrap). Each run goes as far
+                     as this station can and says when to carry the medium across; run again with
+                     --resume when the other station's bundle is on it
+  --media DIR        the mounted removable medium (or any folder carried across) bundles go through
+  --peer-station FINGERPRINT  the other station's key fingerprint as it showed it: its first bundle
+                     must be signed by that station (it is pinned either way)
   --passphrase-fd N  (tests, scripts) custodian passphrases, one per line in plan order, from descriptor N
   --passphrase-file FILE  the same from a file (works through npx, which does not pass descriptors on)
 
@@ -97,6 +107,9 @@ export const command: Command = {
         step: { type: 'string' },
         witness: { type: 'string' },
         text: { type: 'string' },
+        station: { type: 'string' },
+        media: { type: 'string' },
+        'peer-station': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -129,10 +142,17 @@ interface RunFlags {
   step?: string | undefined;
   witness?: string | undefined;
   text?: string | undefined;
+  station?: string | undefined;
+  media?: string | undefined;
+  'peer-station'?: string | undefined;
 }
 
-/** The plan's cloud (AWS or Huawei), with --endpoint and --profile (AWS or KooCLI profile). */
-function kmsFor(plan: CeremonyPlan, v: RunFlags) {
+/**
+ * The plan's cloud (AWS or Huawei), with --endpoint and --profile (AWS or KooCLI profile). Loaded on
+ * demand: an offline station's run never loads an SDK, a gateway or the emulator.
+ */
+async function kmsFor(plan: CeremonyPlan, v: RunFlags): Promise<KmsPort> {
+  const { kmsPortForPlan } = await import('../../kms/kms-for-plan.js');
   return kmsPortForPlan(plan, {
     ...(v.endpoint ? { endpoint: v.endpoint } : {}),
     ...(v.profile ? { profile: v.profile } : {}),
@@ -205,7 +225,26 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     privateNotice,
     ...station,
   };
-  const kms = kmsFor(plan, v);
+  if (v.station !== undefined || plan.stations === 'split') {
+    if (v.station === undefined)
+      throw usageError('this plan is split: say which station this is with --station online|offline', usage);
+    if (!v.yes) await confirmDigest(io, plan);
+    return await runStation({
+      io,
+      out,
+      role: v.station,
+      media: v.media,
+      peer: v['peer-station'],
+      planDoc,
+      planBase: v.plan ? path.dirname(path.resolve(v.plan)) : out,
+      options,
+      people: { passphrase: askPassphrase, say: (l) => io.out(l), attempts: supplied ? 1 : 3 },
+      signOff: async (witnessId) =>
+        v.yes ? true : (await readAnswer(`Witness ${witnessId}: type "sign" to sign off: `)) === 'sign',
+      kms: () => kmsFor(plan, v),
+    }).finally(() => supplied?.wipe());
+  }
+  const kms = await kmsFor(plan, v);
   const svc = v.resume
     ? await CeremonyService.open({ dir: out, kms, planDoc, options })
     : await CeremonyService.create({
@@ -220,17 +259,7 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     io.out(`plan digest (SHA-256): ${svc.planDigest}`);
     io.out(`plan digest (words):   ${svc.planDigestWords}`);
     for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
-    if (!v.yes) {
-      const answer = await readAnswer(
-        'Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ',
-      );
-      if (answer !== 'yes')
-        throw new KeyriteError(
-          'CEREMONY_PLAN_NOT_CONFIRMED',
-          'the administrator did not confirm the plan digest',
-          'compare the digest with the reviewed plan and run again',
-        );
-    }
+    if (!v.yes) await askDigestConfirmed();
     await driveCeremony(
       svc,
       { passphrase: askPassphrase, say: (l) => io.out(l), attempts: supplied ? 1 : 3 },
@@ -258,6 +287,26 @@ async function run(io: CliIO, out: string, v: RunFlags): Promise<number> {
     }
     svc.dispose();
   }
+}
+
+async function askDigestConfirmed(): Promise<void> {
+  const answer = await readAnswer(
+    'Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ',
+  );
+  if (answer !== 'yes')
+    throw new KeyriteError(
+      'CEREMONY_PLAN_NOT_CONFIRMED',
+      'the administrator did not confirm the plan digest',
+      'compare the digest with the reviewed plan and run again',
+    );
+}
+
+/** A split station shows the plan digest before it starts, as the one-station run does. */
+async function confirmDigest(io: CliIO, plan: Parameters<typeof planDigest>[0]): Promise<void> {
+  const digest = planDigest(plan);
+  io.out(`plan digest (SHA-256): ${digest}`);
+  io.out(`plan digest (words):   ${toWords(digest)}`);
+  await askDigestConfirmed();
 }
 
 /**
@@ -308,7 +357,7 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
   const plan = validatePlan(readPlanFile(path.join(out, 'plan.json'))).plan;
   const svc = await CeremonyService.open({
     dir: out,
-    kms: kmsFor(plan, v),
+    kms: await kmsFor(plan, v),
     options: await stationOption(io, out, v),
   });
   try {
