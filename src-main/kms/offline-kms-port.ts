@@ -28,5 +28,8 @@ export const OFFLINE_KMS_PORT: KmsPort = {
   getPublicKey: refuse,
   getKeyPolicy: refuse,
   putKeyPolicy: refuse,
+  rotateKeyOnDemand: refuse,
+  listKeyMaterials: refuse,
+  replicateKey: refuse,
   close: () => undefined,
 };
