@@ -25,8 +25,11 @@ export const LAYERS = {
   'main/emulator': ['shared', 'main/sqlite'],
   'main/audit': ['shared', 'main/media', 'main/secrets', 'main/sqlite'],
   'main/ceremony': ['shared', 'main/audit', 'main/kms', 'main/media', 'main/secrets'],
+  // One station's half of a split ceremony: the engine plus media; KMS only through its port.
+  'main/airgap': ['shared', 'main/ceremony', 'main/kms', 'main/media', 'main/audit', 'main/secrets'],
   'main/cli': [
     'shared',
+    'main/airgap',
     'main/ceremony',
     'main/audit',
     'main/kms',

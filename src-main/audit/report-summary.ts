@@ -1,7 +1,6 @@
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { code, escapeHtml, str, words } from './report-markup.js';
-import { HUAWEI_EMULATOR_CREDENTIALS } from '../emulator/huawei/huawei-auth.js';
-import { huaweiPrincipal } from '../kms/huawei/huawei-kms-port.js';
+import { HUAWEI_EMULATOR_ACCESS_KEY, huaweiPrincipal } from '../../src-shared/ceremony/providers.js';
 
 type Payload = Record<string, unknown>;
 
@@ -20,7 +19,7 @@ function environment(records: readonly AuditRecord[]): string {
   if (id['projectId'] !== undefined) {
     const principal = str(id['principal']);
     const huawei = `Huawei Cloud project ${str(id['projectId'])}, region ${str(id['region'])}, as ${principal}`;
-    return principal.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_CREDENTIALS.accessKey))
+    return principal.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_ACCESS_KEY))
       ? `Keyrite's embedded Huawei KMS emulator — a rehearsal, not Huawei Cloud (${huawei})`
       : huawei;
   }

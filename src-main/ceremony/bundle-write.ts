@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { encodeCanonical } from '../../src-shared/audit/canonical-json.js';
-import { keyFingerprint } from '../../src-shared/audit/station-chain.js';
+import { spkiFingerprint } from '../../src-shared/digests.js';
 import { publicKeyToBase64 } from '../../src-shared/audit/keys.js';
 import {
   REQUEST_FILES,
@@ -28,7 +28,7 @@ export interface WrittenBundleInfo {
 
 /** This station's key fingerprint, as both stations show it and the other pins. */
 export function stationFingerprint(p: CeremonyParts): string {
-  return keyFingerprint(publicKeyToBase64(p.stationKey.publicKey));
+  return spkiFingerprint(publicKeyToBase64(p.stationKey.publicKey));
 }
 
 /** The file as this ceremony recorded it, or a refusal: a changed file never leaves the station. */

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { validatePlan } from '../../src-shared/ceremony/plan.js';
 import { ephemeralStationKey } from '../audit/station-key.js';
@@ -41,6 +42,13 @@ export async function runAirGappedRehearsal(o: AirGappedRehearsalOptions): Promi
   // The rehearsal splits whatever plan it is given (the digest then covers `stations: split`).
   const planDoc = { ...(o.planDoc as Record<string, unknown>), stations: 'split' };
   const { plan } = validatePlan(planDoc);
+  const target = plan.target;
+  if (target.provider !== 'aws')
+    throw new KeyriteError(
+      'REHEARSE_SPLIT_PROVIDER',
+      `an air-gapped rehearsal runs against the embedded AWS emulator; this plan targets ${target.provider}`,
+      'Rehearse this plan without --air-gapped, or rehearse a split ceremony with an AWS plan.',
+    );
   assertEmptyDir(o.out);
   const dirs = {
     online: path.join(o.out, 'online'),
@@ -54,7 +62,7 @@ export async function runAirGappedRehearsal(o: AirGappedRehearsalOptions): Promi
   try {
     const endpoint =
       o.endpoint ??
-      (emulator = await startEmulator({ region: plan.target.region, accountId: plan.target.accountId })).url;
+      (emulator = await startEmulator({ region: target.region, accountId: target.accountId })).url;
     const engine: EngineOptions = {
       componentSource: async (_id, length) => SecretBuffer.adopt(randomBytes(length)),
       ...o.engine,

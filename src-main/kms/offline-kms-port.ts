@@ -19,6 +19,7 @@ export const OFFLINE_KMS_PORT: KmsPort = {
   createKey: refuse,
   describeKey: refuse,
   createAlias: refuse,
+  aliasTarget: refuse,
   getParametersForImport: refuse,
   importKeyMaterial: refuse,
   encrypt: refuse,

@@ -1,7 +1,7 @@
 import { sign, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { decodeCanonical, encodeCanonical } from '../audit/canonical-json.js';
-import { keyFingerprint } from '../audit/station-chain.js';
+import { spkiFingerprint } from '../digests.js';
 import { publicKeyToBase64, verifyEd25519 } from '../audit/keys.js';
 import { sha256Hex } from '../digests.js';
 import { KeyriteError } from '../errors.js';
@@ -88,7 +88,7 @@ export function signManifest(
     version: 1,
     ...m,
     files,
-    station: { publicKey, fingerprint: keyFingerprint(publicKey) },
+    station: { publicKey, fingerprint: spkiFingerprint(publicKey) },
   });
   const bytes = encodeCanonical(manifest);
   const sig = sign(null, signingMessage(bytes), station.privateKey).toString('base64');
@@ -130,7 +130,7 @@ export function checkSignature(
       'the bundle’s manifest does not match its signature',
       'the bundle was altered or damaged after it was written; have the other station write it again',
     );
-  return { publicKey: envelope.publicKey, fingerprint: keyFingerprint(envelope.publicKey) };
+  return { publicKey: envelope.publicKey, fingerprint: spkiFingerprint(envelope.publicKey) };
 }
 
 /** Parses manifest.json, whose signature already holds: canonical bytes, then the schema. */

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { encodeCanonical } from '../../../src-shared/audit/canonical-json.js';
 import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
-import { keyFingerprint } from '../../../src-shared/audit/station-chain.js';
+import { spkiFingerprint } from '../../../src-shared/digests.js';
 import { REQUEST_FILES } from '../../../src-shared/bundle/content.js';
 import { sha256Hex } from '../../../src-shared/digests.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
@@ -20,7 +20,7 @@ export interface Station {
 
 export function newStation(): Station {
   const k = generateKeyPairSync('ed25519');
-  return { ...k, fingerprint: keyFingerprint(publicKeyToBase64(k.publicKey)) };
+  return { ...k, fingerprint: spkiFingerprint(publicKeyToBase64(k.publicKey)) };
 }
 
 export const PLAN_DIGEST = 'a'.repeat(64);
