@@ -1,7 +1,9 @@
 import { classifyEnvironment, type KmsEnvironment } from '../../src-shared/ceremony/environment.js';
-import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
-import { HUAWEI_EMULATOR_CREDENTIALS } from '../emulator/huawei/huawei-auth.js';
-import { huaweiPrincipal } from '../kms/huawei/huawei-kms-port.js';
+import {
+  HUAWEI_EMULATOR_ACCESS_KEY,
+  huaweiPrincipal,
+  PROVIDERS,
+} from '../../src-shared/ceremony/providers.js';
 
 /** The caller the AWS emulator answers GetCallerIdentity with (src-main/emulator/sts.ts). */
 const AWS_EMULATOR_CALLER = /^arn:aws:iam::\d{12}:user\/keyrite-emulator$/;
@@ -24,7 +26,7 @@ export function environmentOfIdentity(id: Record<string, unknown>): KmsEnvironme
     region: text(id['region']),
     endpoint: text(id['endpoint']) || undefined,
     answeredByEmulator: huawei
-      ? caller.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_CREDENTIALS.accessKey))
+      ? caller.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_ACCESS_KEY))
       : AWS_EMULATOR_CALLER.test(caller),
   });
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { checkpointDigest, checkpointProblem } from '../../src-shared/audit/checkpoint.js';
 import { verifyEd25519 } from '../../src-shared/audit/keys.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
+import { spkiFingerprint } from '../../src-shared/digests.js';
 import type { ReportInput } from './report.js';
 import { code, escapeHtml, str, table, words } from './report-markup.js';
 import { environmentNotice, summaryRows, verifyAdvice } from './report-summary.js';
@@ -40,10 +40,6 @@ function fieldsNamed(
 
 const at = (r: AuditRecord): string =>
   `${escapeHtml(r.seq)}<br><span class="mono">${escapeHtml(r.time)}</span>`;
-
-function spkiFingerprint(b64: string): string {
-  return createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
-}
 
 /** A self-contained, printable report: no scripts, no external resources, everything escaped. */
 export function renderHtmlReport(input: ReportInput): string {

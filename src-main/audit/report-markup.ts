@@ -1,4 +1,4 @@
-import { toPgpWords } from '../../src-shared/words/pgp-words.js';
+import { toWords } from '../../src-shared/words/pgp-words.js';
 
 /** Everything interpolated into the page goes through here: text and attribute values alike. */
 export function escapeHtml(value: unknown): string {
@@ -6,8 +6,7 @@ export function escapeHtml(value: unknown): string {
 }
 
 export const code = (s: unknown): string => `<code>${escapeHtml(s)}</code>`;
-export const words = (hex: string): string =>
-  `<div class="words">${escapeHtml(toPgpWords(hex).join(' '))}</div>`;
+export const words = (hex: string): string => `<div class="words">${escapeHtml(toWords(hex))}</div>`;
 
 /** A table of already-escaped cells; `empty` (plain text) when there are no rows. */
 export function table(headers: string[], rows: string[][], empty: string, cls = ''): string {

@@ -4,8 +4,7 @@ import {
   type KmsEnvironment,
 } from '../../src-shared/ceremony/environment.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
-import { toPgpWords } from '../../src-shared/words/pgp-words.js';
-import { code, escapeHtml, str } from './report-markup.js';
+import { code, escapeHtml, str, words } from './report-markup.js';
 import { environmentOfIdentity } from './recorded-environment.js';
 
 type Payload = Record<string, unknown>;
@@ -62,10 +61,7 @@ export function summaryRows(records: readonly AuditRecord[]): Array<[string, str
       'Ceremony',
       started ? escapeHtml(str(started['title']) || '(untitled)') : 'no ceremony started in this log',
     ],
-    [
-      'Plan digest',
-      digest ? `${code(digest)}<div class="words">${escapeHtml(toPgpWords(digest).join(' '))}</div>` : '—',
-    ],
+    ['Plan digest', digest ? code(digest) + words(digest) : '—'],
     [
       'Outcome',
       escapeHtml(closed ? str(closed['status']) : 'not closed (the log ends before the ceremony closed)'),

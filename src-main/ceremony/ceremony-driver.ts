@@ -110,7 +110,7 @@ async function custodiansInTurn(
 }
 
 /**
- * Runs a ceremony to its end, asking the right people at the right step: custodians enroll, confirm
+ * Runs a ceremony to its end (or, in a split ceremony, until a bundle must cross), asking the right people at the right step: custodians enroll, confirm
  * guarded steps (any M of N, as the room chooses), verify and open shares; witnesses sign off. The
  * terminal command and the rehearsal share this loop; the Electron UI drives the service step by step.
  */
@@ -124,7 +124,8 @@ export async function driveCeremony(
   const custodians = plan.participants.custodians.map((c) => c.id);
   for (;;) {
     const step: StepId | null = svc.nextStep;
-    if (!step) return;
+    // A split ceremony: the rest waits for a bundle to cross (the front end writes or reads it).
+    if (!step || svc.bundleDue()) return;
     const view = svc.view();
     if (step === 'enroll') {
       people.show?.(step, null);

@@ -2,6 +2,7 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import type { LogView } from './ceremony-log.js';
 import type { SecretsInHand } from './secrets-in-hand.js';
+import { awaitingBundle } from './bundle-due.js';
 
 /**
  * Why a step cannot succeed yet, or null when it can: what people in the room must still do (enroll,
@@ -10,6 +11,9 @@ import type { SecretsInHand } from './secrets-in-hand.js';
  * Quorum is not counted here: confirmations have their own display and their own refusal.
  */
 export function stepBlocker(log: LogView, secrets: SecretsInHand, step: StepId): KeyriteError | null {
+  // A split ceremony: the other station runs this step, or a bundle must cross first.
+  const bundle = awaitingBundle(log, step);
+  if (bundle) return bundle;
   switch (step) {
     case 'enroll': {
       const missing = log.plan.participants.custodians.filter((c) => !log.enrollment(c.id));

@@ -3,10 +3,12 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import { validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { planDigest, validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { toWords } from '../../src-shared/words/pgp-words.js';
 import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
 import type { CliIO } from './io.js';
-import { kmsPortForPlan } from '../kms/kms-for-plan.js';
+import type { KmsPort } from '../kms/kms-port.js';
+import { runStation } from './ceremony-station.js';
 import { CeremonyService } from '../ceremony/ceremony-service.js';
 import { CUSTODIAN_PASSED, driveCeremony } from '../ceremony/ceremony-driver.js';
 import { checkIdentity } from '../ceremony/steps/preflight.js';
@@ -40,10 +42,17 @@ export interface RunFlags {
   step?: string | undefined;
   witness?: string | undefined;
   text?: string | undefined;
+  station?: string | undefined;
+  media?: string | undefined;
+  'peer-station'?: string | undefined;
 }
 
-/** The plan's cloud (AWS or Huawei), with --endpoint and --profile (AWS or KooCLI profile). */
-export function kmsFor(plan: CeremonyPlan, v: RunFlags) {
+/**
+ * The plan's cloud (AWS or Huawei), with --endpoint and --profile (AWS or KooCLI profile). Loaded on
+ * demand: an offline station's run never loads an SDK, a gateway or the emulator.
+ */
+export async function kmsFor(plan: CeremonyPlan, v: RunFlags): Promise<KmsPort> {
+  const { kmsPortForPlan } = await import('../kms/kms-for-plan.js');
   return kmsPortForPlan(plan, {
     ...(v.endpoint ? { endpoint: v.endpoint } : {}),
     ...(v.profile ? { profile: v.profile } : {}),
@@ -135,7 +144,39 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
   };
   const privateNotice = (id: string, message: string) => io.err(`[${id} only — others look away] ${message}`);
   const options = { ...testOptions(), componentSource, privateNotice };
-  const kms = kmsFor(plan, v);
+  const attempts = supplied ? 1 : 3;
+  if (v.station !== undefined || plan.stations === 'split') {
+    if (v.station === undefined)
+      throw new KeyriteError(
+        'CLI_USAGE',
+        'this plan is split: say which station this is with --station online|offline',
+        'usage: keyrite ceremony run --plan FILE --out DIR --station online|offline --media DIR',
+      );
+    if (!v.resume) {
+      assertEmptyDir(out);
+      mkdirSync(out, { recursive: true, mode: 0o700 });
+    }
+    const station = await stationOption(io, out, v);
+    if (!v.yes) await confirmDigest(io, plan);
+    return await runStation({
+      io,
+      out,
+      role: v.station,
+      media: v.media,
+      peer: v['peer-station'],
+      planDoc,
+      planBase,
+      options: { ...options, ...station },
+      people: { passphrase: askPassphrase, say: (l) => io.out(l), attempts },
+      signOff: async (witnessId) =>
+        v.yes ? true : (await readAnswer(`Witness ${witnessId}: type "sign" to sign off: `)) === 'sign',
+      kms: () => kmsFor(plan, v),
+    }).finally(() => supplied?.wipe());
+  }
+  const kms = await kmsFor(plan, v).catch((e: unknown) => {
+    supplied?.wipe();
+    throw e;
+  });
   let svc: CeremonyService;
   let room: TerminalRoom;
   try {
@@ -169,24 +210,14 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
     io.out(`plan digest (SHA-256): ${svc.planDigest}`);
     io.out(`plan digest (words):   ${svc.planDigestWords}`);
     for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
-    if (!v.yes) {
-      const answer = await readAnswer(
-        'Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ',
-      );
-      if (answer !== 'yes')
-        throw new KeyriteError(
-          'CEREMONY_PLAN_NOT_CONFIRMED',
-          'the administrator did not confirm the plan digest',
-          'compare the digest with the reviewed plan and run again',
-        );
-    }
+    if (!v.yes) await askDigestConfirmed();
     try {
       await driveCeremony(
         svc,
         {
           passphrase: askPassphrase,
           say: (l) => io.out(l),
-          attempts: supplied ? 1 : 3,
+          attempts,
           // People at a terminal pick who acts and see each step's screen; scripts go in plan order.
           ...(supplied ? {} : { choose: (c) => room.choose(c), show: (s, ch) => room.show(s, ch) }),
         },
@@ -225,6 +256,26 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
     }
     svc.dispose();
   }
+}
+
+async function askDigestConfirmed(): Promise<void> {
+  const answer = await readAnswer(
+    'Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ',
+  );
+  if (answer !== 'yes')
+    throw new KeyriteError(
+      'CEREMONY_PLAN_NOT_CONFIRMED',
+      'the administrator did not confirm the plan digest',
+      'compare the digest with the reviewed plan and run again',
+    );
+}
+
+/** A split station shows the plan digest before it starts, as the one-station run does. */
+async function confirmDigest(io: CliIO, plan: CeremonyPlan): Promise<void> {
+  const digest = planDigest(plan);
+  io.out(`plan digest (SHA-256): ${digest}`);
+  io.out(`plan digest (words):   ${toWords(digest)}`);
+  await askDigestConfirmed();
 }
 
 /**

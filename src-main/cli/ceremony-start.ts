@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
-import { KeyriteError } from '../../src-shared/errors.js';
 import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { assertPlanAcceptable } from '../../src-shared/ceremony/preflight.js';
 import { assertCompatible } from '../../src-shared/wrap/index.js';
@@ -12,15 +11,7 @@ import type { KmsPort } from '../kms/kms-port.js';
 /** The station key file a front end may seal into the ceremony directory before the ceremony starts. */
 export const STATION_KEY_FILE = 'station-ed25519.key';
 
-/** `except`: files the front end put there first (the station key it just sealed). */
-export function assertEmptyDir(dir: string, except: readonly string[] = []): void {
-  if (existsSync(dir) && readdirSync(dir).some((f) => !except.includes(f)))
-    throw new KeyriteError(
-      'REHEARSAL_DIR_NOT_EMPTY',
-      `${dir} is not empty`,
-      'give --out a new or empty directory (or --resume to continue a ceremony there)',
-    );
-}
+export { assertEmptyDir } from './empty-dir.js';
 
 /**
  * A ceremony directory this run may create. If the run stops before a ceremony log exists (a refused

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { KeyriteError } from '../errors.js';
 import { KEY_MATERIAL_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS } from '../wrap/specs.js';
 import { PLAN_DOMAIN, domainDigest } from '../audit/hashing.js';
+import { CEREMONY_KEY_USAGES } from './key-usage.js';
 import { planDigestV1 } from './legacy-digests.js';
 import { GUARDABLE_STEPS, STEP_CATALOGUE, type GuardableStep } from './steps.js';
 import { huaweiTarget } from './plan-huawei.js';
@@ -30,7 +31,7 @@ const createKey = z.strictObject({
   description: z.string().max(8192).default(''),
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
   keySpec: z.enum(PLAN_KEY_SPECS),
-  keyUsage: z.enum(['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC']).optional(),
+  keyUsage: z.enum(CEREMONY_KEY_USAGES).optional(),
 });
 const existingKey = z.strictObject({ keyId: z.string().min(1).max(2048), keySpec: z.enum(PLAN_KEY_SPECS) });
 
@@ -81,6 +82,12 @@ export const planSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * `split`: an air-gapped ceremony — the online steps run on a station with cloud credentials, the
+   * offline ones on a station with no network, joined only by signed bundles on removable media.
+   * Absent means one station runs every step (and leaves the digests of existing plans unchanged).
+   */
+  stations: z.enum(['single', 'split']).optional(),
 });
 
 export type CeremonyPlan = z.infer<typeof planSchema>;

@@ -34,3 +34,14 @@ export const PROVIDERS: { readonly [P in PlanProvider]: ProviderFacts } = {
     callerIdentity: false,
   },
 };
+
+/**
+ * The access key of Keyrite's embedded Huawei emulator: public by design (the emulator only ever runs as a
+ * rehearsal), kept here so a report can tell a rehearsal from Huawei Cloud without importing the emulator.
+ */
+export const HUAWEI_EMULATOR_ACCESS_KEY = 'KEYRITEHUAWEIEMULATOR0';
+
+/** How a Huawei caller is named in the log: its access key shortened, never whole. */
+export function huaweiPrincipal(accessKey: string): string {
+  return `access key ${accessKey.length > 8 ? `${accessKey.slice(0, 4)}…${accessKey.slice(-4)}` : '…'}`;
+}

@@ -77,4 +77,6 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   'grant.actions':
     'KMS actions granted. Default: what the key usage needs — signing: kms:Sign, kms:Verify, kms:GetPublicKey, kms:DescribeKey; MAC: kms:GenerateMac, kms:VerifyMac, kms:DescribeKey; encryption: kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:DescribeKey and kms:GenerateDataKey* (symmetric) or kms:GetPublicKey (RSA).',
   'grant.actions[]': 'One KMS action (`kms:Name`).',
+  stations:
+    '`single` (default): one station runs every step. `split`: air-gapped — an online station (credentials, KMS) and an offline station (no network) joined by signed bundles on removable media.',
 };

@@ -10,7 +10,7 @@ import { kmsFor, runCeremony, stationOption, type RunFlags } from '../ceremony-r
 import { stationOptionsUsage } from '../station-unlock.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
-                     [--resume] [--yes]
+                     [--resume] [--yes] [--station online|offline --media DIR [--peer-station FINGERPRINT]]
 
 Runs a real ceremony in this terminal. Before anyone enrolls, the credentials' account, caller and
 region, the alias and an existing key are checked against KMS and shown; every screen then opens with
@@ -32,6 +32,14 @@ ${stationOptionsUsage}
   --resume           continue the ceremony in DIR after an interruption (no --plan needed)
   --yes              do not ask the administrator to type the plan digest check and witnesses to sign off
                      (for scripted runs against the emulator only)
+  --station ROLE     a split (air-gapped) plan: run this station's half — online (credentials, KMS:
+                     pre-flight, create key, import parameters; later import, verify, grant, close) or
+                     offline (no network, no KMS: enroll, generate, back up, wrap). Each run goes as far
+                     as this station can and says when to carry the medium across; run again with
+                     --resume when the other station's bundle is on it
+  --media DIR        the mounted removable medium (or any folder carried across) bundles go through
+  --peer-station FINGERPRINT  the other station's key fingerprint as it showed it: its first bundle
+                     must be signed by that station (it is pinned either way)
   --passphrase-fd N  (tests, scripts) custodian passphrases, one per line in plan order, from descriptor N
   --passphrase-file FILE  the same from a file (works through npx, which does not pass descriptors on)
 
@@ -90,6 +98,9 @@ export const command: Command = {
         step: { type: 'string' },
         witness: { type: 'string' },
         text: { type: 'string' },
+        station: { type: 'string' },
+        media: { type: 'string' },
+        'peer-station': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
@@ -120,7 +131,7 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
   const plan = validatePlan(readPlanFile(path.join(out, 'plan.json'))).plan;
   const svc = await CeremonyService.open({
     dir: out,
-    kms: kmsFor(plan, v),
+    kms: await kmsFor(plan, v),
     options: await stationOption(io, out, v),
   });
   try {

@@ -10,7 +10,7 @@ import {
 import { preflightRefusals, type Refusal } from '../../../src-shared/ceremony/preflight.js';
 import { existingKeyRefusals } from '../../../src-shared/plan/key-reference.js';
 import { planProblems, type PlanProblem } from '../../../src-shared/plan/plan-issues.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import {
   assertCompatible,
   isKeyMaterialSpec,
@@ -58,7 +58,7 @@ export function checkPlanFile(file: string, now: Date): PlanCheck {
     stage: 'preflight',
     plan,
     digest,
-    words: toPgpWords(digest).join(' '),
+    words: toWords(digest),
     refusals,
   };
 }

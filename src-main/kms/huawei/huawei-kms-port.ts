@@ -1,3 +1,4 @@
+import { huaweiPrincipal } from '../../../src-shared/ceremony/providers.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import {
   HUAWEI_PLAN_ALGORITHMS,
@@ -144,9 +145,6 @@ export function huaweiKmsPort(kms: HuaweiKms, o: HuaweiPortOptions): KmsPort {
 }
 
 /** The access key as the log names it: its first and last four characters. */
-export function huaweiPrincipal(accessKey: string): string {
-  return `access key ${accessKey.length > 8 ? `${accessKey.slice(0, 4)}…${accessKey.slice(-4)}` : '…'}`;
-}
 
 function unsupported(what: string, hint: string): KeyriteError {
   return new KeyriteError('HUAWEI_UNSUPPORTED', `Huawei Cloud KMS does not offer ${what} here`, hint);
