@@ -1,6 +1,8 @@
-// Layering is enforced here, not by memory: src-renderer → src-shared ← src-main.
+// Layering is enforced here, not by memory: src-renderer → src-shared ← src-main, and inside src-main
+// the per-folder table of eslint-layering.mjs.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layeringConfig } from './eslint-layering.mjs';
 
 const sidesOfShared = [
   { group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-shared imports neither side.' },
@@ -15,7 +17,17 @@ const sidesOfShared = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.native/', 'release/', 'test/e2e/artifacts/', 'test/fixtures/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.venv-interop/',
+      'dist/',
+      '.native/',
+      'release/',
+      'test/e2e/artifacts/',
+      'test/fixtures/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -33,6 +45,7 @@ export default tseslint.config(
       'no-console': 'error',
     },
   },
+  layeringConfig,
   { files: ['src-shared/**'], rules: { 'no-restricted-imports': ['error', { patterns: sidesOfShared }] } },
   {
     files: ['src-renderer/**'],

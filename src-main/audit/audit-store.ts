@@ -2,6 +2,7 @@ import { sign } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { canonicalString } from '../../src-shared/audit/canonical-json.js';
+import { MAX_PAYLOAD_BYTES } from '../../src-shared/audit/record-limits.js';
 import {
   type Cosignature,
   type SignedCheckpoint,
@@ -9,9 +10,10 @@ import {
   checkpointProblem,
 } from '../../src-shared/audit/checkpoint.js';
 import { ZERO_HASH } from '../../src-shared/audit/hashing.js';
-import { publicKeyToBase64, stationIdOf, verifyEd25519 } from '../../src-shared/audit/keys.js';
+import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
 import { CompactRange } from '../../src-shared/audit/merkle.js';
-import { payloadProblem } from '../../src-shared/audit/payload-schemas.js';
+import { payloadProblem, payloadSchemas } from '../../src-shared/audit/payload-schemas.js';
+import { cosignatureProblem, cosignerProblem } from '../../src-shared/audit/cosignature-rule.js';
 import {
   type AuditRecord,
   type RecordBody,
@@ -107,6 +109,10 @@ export function openAuditStore(
       "SELECT json_extract(payload, '$.publicKey') FROM records WHERE type = 'participant.enrolled' AND json_extract(payload, '$.name') = ? ORDER BY seq DESC LIMIT 1",
     )
     .pluck();
+  const enrolledKeyOf = (signer: string): string | undefined => {
+    const k: unknown = enrolledKey.get(signer);
+    return typeof k === 'string' ? k : undefined;
+  };
   const insertCheckpoint = db.prepare('INSERT INTO checkpoints (tree_size, body) VALUES (?, ?)');
   const checkpointRows = db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id');
   const checkpointAt = db.prepare('SELECT id, tree_size, body FROM checkpoints WHERE tree_size = ?');
@@ -178,7 +184,10 @@ export function openAuditStore(
         'log a KCV, fingerprint or digest instead; never key material, shares or passphrases',
       );
     }
-    canonicalString(e.payload);
+    // A record the verifier would reject for its size is refused here, before it is written.
+    const size = Buffer.byteLength(canonicalString(e.payload), 'utf8');
+    if (size > MAX_PAYLOAD_BYTES)
+      throw invalid(`payload is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit of a record`);
   }
 
   const cosignedBy = db
@@ -188,27 +197,29 @@ export function openAuditStore(
     .pluck();
 
   /** A co-signature that verification would reject later is refused now, while the custodian is present. */
-  function cosignatureProblem(e: AppendInput): string | undefined {
-    const p = e.payload;
-    const rows = checkpointAt.all(p['treeSize']) as Array<{ id: number; tree_size: number; body: string }>;
-    const cp = readCheckpointRows(rows)
-      .map((c) => ('problem' in c ? undefined : (c.checkpoint as SignedCheckpoint)))
-      .find((c) => c !== undefined && c.rootHash === p['rootHash'] && c.ceremonyId === e.ceremonyId);
-    if (!cp) return `co-signature names no checkpoint of this ceremony at tree size ${String(p['treeSize'])}`;
-    if (enrolledKey.get(p['signer']) !== p['publicKey'])
-      return `co-signer ${String(p['signer'])} is not enrolled in the log with this key`;
-    if (!verifyEd25519(String(p['publicKey']), checkpointDigest(cp), String(p['signature'])))
-      return `co-signature of ${String(p['signer'])} does not verify over the checkpoint`;
-    if (cosignedBy.get(e.ceremonyId, p['treeSize'], p['signer']) !== undefined)
-      return `${String(p['signer'])} already co-signed the checkpoint at tree size ${String(p['treeSize'])}`;
-    return undefined;
+  function cosignatureRefusal(e: AppendInput): string | undefined {
+    const claim = payloadSchemas['audit.cosignature'].safeParse(e.payload);
+    if (!claim.success) return 'the payload is malformed'; // validate() refuses it first
+    const at = (size: number): SignedCheckpoint[] =>
+      readCheckpointRows(checkpointAt.all(size) as Array<{ id: number; tree_size: number; body: string }>)
+        .map((c) => ('problem' in c ? undefined : (c.checkpoint as SignedCheckpoint)))
+        .filter((c) => c !== undefined);
+    return cosignatureProblem(e.ceremonyId, claim.data, {
+      // This ceremony's checkpoint where two ceremonies checkpointed the same tree.
+      checkpoint: (size, root) =>
+        at(size)
+          .filter((c) => c.rootHash === root)
+          .sort((a, b) => Number(b.ceremonyId === e.ceremonyId) - Number(a.ceremonyId === e.ceremonyId))[0],
+      enrolledKey: enrolledKeyOf,
+      alreadyCosigned: (size, signer) => cosignedBy.get(e.ceremonyId, size, signer) !== undefined,
+    });
   }
 
   function append(e: AppendInput): AuditRecord {
     validate(e);
     if (e.type === 'audit.cosignature') {
-      const problem = cosignatureProblem(e);
-      if (problem) throw invalid(problem);
+      const problem = cosignatureRefusal(e);
+      if (problem) throw invalid(`co-signature refused: ${problem}`);
     }
     const rec = appendInTx.immediate(e);
     tree.append(recordLeafHash(rec.hash));
@@ -281,8 +292,8 @@ export function openAuditStore(
       const problem = checkpointProblem(cp);
       if (problem) throw invalid(problem);
       for (const co of cosignatures) {
-        if (enrolledKey.get(co.signer) !== co.publicKey)
-          throw invalid(`co-signer ${co.signer} is not enrolled in the log with this key`);
+        const who = cosignerProblem(co.signer, co.publicKey, enrolledKeyOf(co.signer));
+        if (who) throw invalid(`checkpoint co-signature refused: ${who}`);
       }
       const payload = {
         treeSize: size,

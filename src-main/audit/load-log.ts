@@ -3,7 +3,7 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
-import { iterateRows, readCheckpointRows, rowToRecord } from './read-log.js';
+import { iterateRows, readCheckpointRows, sizedRowToRecord, storedCheckpointRows } from './read-log.js';
 import { unreadable } from './verify-database.js';
 
 export interface LoadedLog {
@@ -27,7 +27,7 @@ function loadCopy(copy: string, path: string): LoadedLog {
   try {
     const records: AuditRecord[] = [];
     for (const row of iterateRows(db)) {
-      const r = rowToRecord(row);
+      const r = sizedRowToRecord(row);
       if ('problem' in r)
         throw new KeyriteError(
           'AUDIT_LOG_DAMAGED',
@@ -37,17 +37,7 @@ function loadCopy(copy: string, path: string): LoadedLog {
       records.push(r);
     }
     const checkpoints: SignedCheckpoint[] = [];
-    // A database at schema version 1 predates the checkpoints table.
-    const hasCheckpoints =
-      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !==
-      undefined;
-    const rows = (
-      hasCheckpoints ? db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id').all() : []
-    ) as Array<{
-      id: number;
-      tree_size: number;
-      body: string;
-    }>;
+    const rows = storedCheckpointRows(db);
     for (const c of readCheckpointRows(rows)) {
       if ('problem' in c)
         throw new KeyriteError(

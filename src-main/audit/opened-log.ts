@@ -4,7 +4,7 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
-import { iterateRows, readCheckpointRows, rowToRecord } from './read-log.js';
+import { iterateRows, readCheckpointRows, sizedRowToRecord, storedCheckpointRows } from './read-log.js';
 import { type DatabaseVerification, unreadable, verifyDatabase } from './verify-database.js';
 
 /** A ceremony log is hundreds of records; these bounds keep a hostile file from exhausting memory. */
@@ -69,7 +69,7 @@ function readCopy(file: string, pinnedStations?: readonly string[]): OpenedLog {
     let bytes = 0;
     let bad: OpenedLog['unreadable'];
     for (const row of iterateRows(db)) {
-      const r = rowToRecord(row);
+      const r = sizedRowToRecord(row);
       if ('problem' in r) {
         bad = r;
         break;
@@ -79,12 +79,7 @@ function readCopy(file: string, pinnedStations?: readonly string[]): OpenedLog {
         throw tooLarge(file);
       records.push(r);
     }
-    const hasCheckpoints =
-      db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").get() !==
-      undefined;
-    const rows = (
-      hasCheckpoints ? db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id').all() : []
-    ) as Array<{ id: number; tree_size: number; body: string }>;
+    const rows = storedCheckpointRows(db);
     const checkpoints = readCheckpointRows(rows).flatMap((c) =>
       'checkpoint' in c ? [c.checkpoint as SignedCheckpoint] : [],
     );

@@ -24,6 +24,8 @@ export type Block =
   | { kind: 'heading'; text: string }
   | { kind: 'text'; cell: Cell }
   | { kind: 'box'; tone: 'ok' | 'bad' | 'advice' | 'rehearsal'; cell: Cell }
+  /** Where the ceremony's KMS calls went (the cloud, an emulator, another endpoint), in words a reader cannot miss. */
+  | { kind: 'environment'; env: 'cloud' | 'emulator' | 'endpoint' | 'unknown'; text: string }
   | { kind: 'facts'; rows: ReadonlyArray<readonly [string, Cell]> }
   | { kind: 'table'; headers: readonly string[]; rows: readonly Cell[][]; empty: string; cls?: string };
 

@@ -18,6 +18,8 @@ h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid 
 table{border-collapse:collapse;width:100%;margin:.5rem 0}th,td{border:1px solid #ccc;padding:.25rem .4rem;text-align:left;vertical-align:top}
 th{background:#f3f3f3}code,.mono{font-family:ui-monospace,monospace;font-size:12px;word-break:break-all}
 .ok{background:#e6f4ea;border:2px solid #1e7e34;padding:.75rem}.bad{background:#fdecea;border:2px solid #b00020;padding:.75rem}
+.environment{font-size:1.1rem;padding:.75rem;border:3px solid #111;background:#f3f3f3}
+.environment-emulator,.environment-endpoint{border-color:#b26a00;background:#fff3cd}.environment-cloud{border-color:#1e7e34;background:#e6f4ea}
 .words{font-style:italic;color:#333}.warn{color:#b00020;font-weight:bold}
 .advice{background:#fff8e1;border:2px solid #b26a00;padding:.75rem;margin:1rem 0}
 .rehearsal{background:#7a3a00;color:#fff;padding:.75rem;margin:1rem 0;font-size:1.1rem}
@@ -47,6 +49,8 @@ function block(b: Block): string {
       return `<p>${cell(b.cell)}</p>`;
     case 'box':
       return `<div class="${b.tone}">${cell(b.cell)}</div>`;
+    case 'environment':
+      return `<p class="environment${b.env === 'unknown' ? '' : ` environment-${b.env}`}" role="note"><strong>${escapeHtml(b.text)}</strong></p>`;
     case 'facts':
       return `<table class="summary"><tbody>\n${b.rows
         .map(([k, v]) => `<tr><th>${escapeHtml(k)}</th><td>${cell(v)}</td></tr>`)

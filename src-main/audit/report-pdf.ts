@@ -18,6 +18,13 @@ const TONE = {
   advice: { fill: '#fff8e1', stroke: '#b26a00', ink: COLOR.ink },
   rehearsal: { fill: '#7a3a00', stroke: '#7a3a00', ink: '#ffffff' },
 } as const;
+/** The environment banner's colours, as the HTML report draws them. */
+const ENVIRONMENT_TONE = {
+  cloud: { fill: '#e6f4ea', stroke: '#1e7e34', ink: COLOR.ink },
+  emulator: { fill: '#fff3cd', stroke: '#b26a00', ink: COLOR.ink },
+  endpoint: { fill: '#fff3cd', stroke: '#b26a00', ink: COLOR.ink },
+  unknown: { fill: '#f3f3f3', stroke: '#111111', ink: COLOR.ink },
+} as const;
 const MAX_CELL_CHARS = 2000;
 
 type Doc = InstanceType<typeof PDFDocument>;
@@ -129,7 +136,9 @@ function drawTable(
     headers.map((t) => [[{ text: printable(t), font: 'Helvetica-Bold', color: COLOR.ink }]]),
     COLOR.head,
   );
-  ensureRoom(doc, head.h * 2);
+  // A header never stands alone at a page's foot: it goes where its first row fits too.
+  const first = rows[0] ? row(rows[0].map((c) => paragraphs(c, COLOR.ink))) : null;
+  ensureRoom(doc, head.h + (first?.h ?? head.h));
   head.draw(doc.y);
   for (const r of rows) {
     const body = row(r.map((c) => paragraphs(c, COLOR.ink)));
@@ -154,7 +163,9 @@ function drawBlock(doc: Doc, b: Block): void {
       doc.moveDown(0.4);
       return;
     case 'heading':
-      ensureRoom(doc, 60);
+      // Kept with what follows: room for a table's header and a tall first row (a key fingerprint's
+      // words), so a heading never ends a page alone.
+      ensureRoom(doc, 170);
       doc.moveDown(0.6);
       doc
         .font('Helvetica-Bold')
@@ -175,9 +186,10 @@ function drawBlock(doc: Doc, b: Block): void {
       doc.y += drawParas(doc, paras, MARGIN, doc.y, width, SIZE.body) + 4;
       return;
     }
-    case 'box': {
-      const tone = TONE[b.tone];
-      const paras = paragraphs(b.cell, tone.ink);
+    case 'box':
+    case 'environment': {
+      const tone = b.kind === 'box' ? TONE[b.tone] : ENVIRONMENT_TONE[b.env];
+      const paras = paragraphs(b.kind === 'box' ? b.cell : [{ strong: b.text }], tone.ink);
       const h = paras.reduce((s, p) => s + measure(doc, p, width - 16, SIZE.body + 1), 0) + 16;
       ensureRoom(doc, h);
       const y = doc.y;
@@ -234,9 +246,14 @@ function decoratePages(doc: Doc, report: ReportDocument): void {
       doc.rotate(-35, { origin: [A4.width / 2, A4.height / 2] });
       doc
         .font('Helvetica-Bold')
-        .fontSize(96)
+        .fontSize(80)
         .fillColor('#a05000', 0.12)
-        .text(REHEARSAL_MARK, 0, A4.height / 2 - 48, { width: A4.width, align: 'center', lineBreak: false });
+        // A box twice the page's width, centred on it: the rotated word never wraps.
+        .text(REHEARSAL_MARK, -A4.width / 2, A4.height / 2 - 40, {
+          width: A4.width * 2,
+          align: 'center',
+          lineBreak: false,
+        });
       doc.restore();
     }
   }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { checkpointDigest, checkpointProblem } from '../../src-shared/audit/checkpoint.js';
 import { verifyEd25519 } from '../../src-shared/audit/keys.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
+import { spkiFingerprint } from '../../src-shared/digests.js';
 import {
   type Block,
   type Cell,
@@ -14,7 +14,7 @@ import {
 } from './report-document.js';
 import { str } from './report-markup.js';
 import type { ReportInput } from './report.js';
-import { isRehearsalLog, summaryRows, verifyAdvice } from './report-summary.js';
+import { environmentNotice, isRehearsalLog, summaryRows, verifyAdvice } from './report-summary.js';
 import { timelineTable } from './report-timeline.js';
 
 /** Walks a payload for fields by name (KCVs, fingerprints appear in many record types). */
@@ -35,9 +35,6 @@ function fieldsNamed(
 
 const at = (r: AuditRecord): Cell => [String(r.seq), { br: true }, { code: r.time }];
 
-function spkiFingerprint(b64: string): string {
-  return createHash('sha256').update(Buffer.from(b64, 'base64')).digest('hex');
-}
 
 const table = (headers: string[], rows: Cell[][], empty: string): Block => ({
   kind: 'table',
@@ -50,7 +47,7 @@ const table = (headers: string[], rows: Cell[][], empty: string): Block => ({
 export function buildReport(input: ReportInput): ReportDocument {
   const { records, checkpoints, verification: v } = input;
   const rehearsal = isRehearsalLog(records);
-  const blocks: Block[] = [{ kind: 'title', text: 'Keyrite audit report' }];
+  const blocks: Block[] = [{ kind: 'title', text: 'Keyrite audit report' }, environmentNotice(records)];
   if (rehearsal) blocks.push({ kind: 'box', tone: 'rehearsal', cell: [{ strong: REHEARSAL_NOTE }] });
   blocks.push({
     kind: 'text',

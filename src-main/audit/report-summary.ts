@@ -1,6 +1,12 @@
+import {
+  environmentBanner,
+  environmentLabel,
+  type KmsEnvironment,
+} from '../../src-shared/ceremony/environment.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
-import { type Cell, hexWithWords, lines } from './report-document.js';
+import { type Block, type Cell, hexWithWords, lines } from './report-document.js';
 import { str } from './report-markup.js';
+import { environmentOfIdentity } from './recorded-environment.js';
 
 type Payload = Record<string, unknown>;
 
@@ -12,22 +18,33 @@ const completed = (records: readonly AuditRecord[], stepId: string): Payload | u
   return f !== null && typeof f === 'object' ? (f as Payload) : undefined;
 };
 
-/**
- * Whether the log is a rehearsal's: the embedded emulator answers GetCallerIdentity as this user, which
- * a real account never has. (The log records no rehearsal flag of its own yet.)
- */
-export function isRehearsalLog(records: readonly AuditRecord[]): boolean {
-  return /:user\/keyrite-emulator$/.test(str(last(records, 'kms.identity')?.payload['callerArn']));
+/** Where the ceremony ran, from the identity (and endpoint) the station recorded before touching KMS. */
+export function recordedEnvironment(records: readonly AuditRecord[]): KmsEnvironment | null {
+  const id = last(records, 'kms.identity')?.payload;
+  return id ? environmentOfIdentity(id) : null;
 }
 
-/** Where the ceremony ran, from the identity the station recorded before touching KMS. */
+/** Whether the log is a rehearsal's: its KMS identity is the one a Keyrite emulator answers with. */
+export function isRehearsalLog(records: readonly AuditRecord[]): boolean {
+  return recordedEnvironment(records)?.kind === 'emulator';
+}
+
+/** The banner the report opens with: the cloud, an emulator (a rehearsal) or another endpoint. */
+export function environmentNotice(records: readonly AuditRecord[]): Block {
+  const env = recordedEnvironment(records);
+  return env
+    ? { kind: 'environment', env: env.kind, text: environmentBanner(env) }
+    : {
+        kind: 'environment',
+        env: 'unknown',
+        text: 'Environment not recorded: no KMS identity was checked in this log.',
+      };
+}
+
 function environment(records: readonly AuditRecord[]): string {
-  const id = last(records, 'kms.identity')?.payload;
-  if (!id) return 'not recorded (no AWS identity was checked in this log)';
-  const where = `AWS account ${str(id['account'])}, region ${str(id['region'])}, as ${str(id['callerArn'])}`;
-  return isRehearsalLog(records)
-    ? `Keyrite's embedded KMS emulator — a rehearsal, not AWS (${where})`
-    : where;
+  const env = recordedEnvironment(records);
+  if (!env) return 'not recorded (no KMS identity was checked in this log)';
+  return `${environmentLabel(env)} — as ${env.caller}`;
 }
 
 /**

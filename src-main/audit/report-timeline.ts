@@ -32,7 +32,9 @@ export function describeRecord(r: AuditRecord, effects: ReadonlyMap<number, stri
     case 'step.quorum-met':
       return `quorum met: ${Array.isArray(p['custodians']) ? p['custodians'].map(str).join(', ') : ''}`;
     case 'kms.identity':
-      return `AWS identity: account ${str(p['account'])}, ${str(p['callerArn'])}, region ${str(p['region'])}`;
+      return p['projectId'] !== undefined
+        ? `Huawei Cloud project ${str(p['projectId'])}, region ${str(p['region'])}: ${str(p['principal'])}`
+        : `AWS identity: account ${str(p['account'])}, ${str(p['callerArn'])}, region ${str(p['region'])}`;
     case 'params.fetched':
       return `import parameters fetched for ${str(p['algorithm'])}, valid to ${str(p['validTo'])}`;
     case 'material.kcv':

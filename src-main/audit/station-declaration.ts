@@ -1,7 +1,8 @@
 import { sign } from 'node:crypto';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
-import { keyFingerprint, stationIntroductionDigest } from '../../src-shared/audit/station-chain.js';
+import { stationIntroductionDigest } from '../../src-shared/audit/station-chain.js';
+import { spkiFingerprint } from '../../src-shared/digests.js';
 import type { StationKey } from './station-key.js';
 
 /**
@@ -27,7 +28,7 @@ export function stationDeclaration(input: {
   if (!input.previous || prevPublic === undefined || stationIdOf(prevPublic) !== current)
     throw new KeyriteError(
       'AUDIT_STATION_MISMATCH',
-      `${input.dbPath} belongs to station ${current}, not to this station ${stationId} (fingerprint ${keyFingerprint(publicKey)})`,
+      `${input.dbPath} belongs to station ${current}, not to this station ${stationId} (fingerprint ${spkiFingerprint(publicKey)})`,
       'open it with the station key that wrote it (--station-key); a station takes over a log only when the old station key introduces it',
     );
   const digest = stationIntroductionDigest({

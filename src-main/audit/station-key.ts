@@ -2,7 +2,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { z } from 'zod';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { publicKeyToBase64 } from '../../src-shared/audit/keys.js';
-import { keyFingerprint } from '../../src-shared/audit/station-chain.js';
+import { spkiFingerprint } from '../../src-shared/digests.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { readBoundedFile } from '../media/bounded-file.js';
 import { type ScryptCost, DEFAULT_SCRYPT_COST } from '../secrets/passphrase-seal.js';
@@ -206,7 +206,7 @@ function parseSealed(bytes: Buffer): SealedFile | undefined {
 }
 
 export function fingerprintOf(key: StationKey): string {
-  return keyFingerprint(publicKeyToBase64(key.publicKey));
+  return spkiFingerprint(publicKeyToBase64(key.publicKey));
 }
 
 /** A station key that lives only in this process: for rehearsals that need no resume. */

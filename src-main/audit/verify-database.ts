@@ -1,9 +1,10 @@
 import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { LogVerifier, type VerifyResult } from '../../src-shared/audit/verify-log.js';
+import { MAX_FIELD_BYTES } from '../../src-shared/audit/record-limits.js';
 import { openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
-import { iterateRows, readCheckpointRows, rowToRecord } from './read-log.js';
+import { iterateRows, readCheckpointRows, sizedRowToRecord, storedCheckpointRows } from './read-log.js';
 
 export interface DatabaseVerification {
   result: VerifyResult;
@@ -94,16 +95,7 @@ function verifyOpen(
     if (!triggers.has(t))
       warnings.push(`append-only trigger ${t} is missing: the database was modified outside Keyrite`);
   }
-  const hasCheckpoints =
-    db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'checkpoints'").pluck().get() !==
-    undefined;
-  const rows = hasCheckpoints
-    ? (db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id').all() as Array<{
-        id: number;
-        tree_size: number;
-        body: string;
-      }>)
-    : [];
+  const rows = storedCheckpointRows(db);
   const checkpoints: unknown[] = [];
   for (const c of readCheckpointRows(rows)) {
     if ('problem' in c)
@@ -119,7 +111,7 @@ function verifyOpen(
     ...(pinnedStations ? { pinnedStations } : {}),
   });
   for (const row of iterateRows(db)) {
-    const r = rowToRecord(row);
+    const r = sizedRowToRecord(row);
     if ('problem' in r) {
       verifier.fail(r.seq, r.problem);
       break;
@@ -129,8 +121,13 @@ function verifyOpen(
   }
   const result = verifier.finish();
   if (result.ok || result.firstBadSeq < 1) return { result, warnings };
+  // As stored, but never a column over its limit (that may be exactly why the record is bad).
+  const shown = (c: string) =>
+    `CASE WHEN octet_length(${c}) <= ${MAX_FIELD_BYTES} THEN ${c} ELSE '(' || octet_length(${c}) || ' bytes, not shown)' END AS ${c}`;
   const row = db
-    .prepare('SELECT seq, time, ceremony_id, actor, type FROM records WHERE seq = ?')
+    .prepare(
+      `SELECT seq, ${['time', 'ceremony_id', 'actor', 'type'].map(shown).join(', ')} FROM records WHERE seq = ?`,
+    )
     .get(result.firstBadSeq) as
     { seq: number; time: string; ceremony_id: string; actor: string; type: string } | undefined;
   if (!row) return { result, warnings };

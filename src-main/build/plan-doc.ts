@@ -13,6 +13,7 @@ const EXAMPLES = [
   ['`split-knowledge`: each custodian types a component (HMAC, expiring)', 'hmac-split-knowledge.yaml'],
   ['`existing-file`: an RSA private key from a file into an existing key', 'rsa-existing-key.yaml'],
   ['`existing-shares`: the material rebuilt from Keyrite backup shares', 'reimport-from-shares.yaml'],
+  ['`target.provider: huawei`: a new AES_256 key in a Huawei Cloud KMS project', 'huawei-symmetric.yaml'],
 ] as const;
 
 export function generatedPlanDoc(current: string): string {

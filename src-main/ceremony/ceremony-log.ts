@@ -1,3 +1,5 @@
+import type { KmsEnvironment } from '../../src-shared/ceremony/environment.js';
+import { environmentOfIdentity } from '../audit/recorded-environment.js';
 import { planKeySpec, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import type { CeremonyRecord } from '../../src-shared/ceremony/records.js';
 import {
@@ -14,12 +16,31 @@ import type { KeyMaterialSpec } from '../../src-shared/wrap/specs.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
 import type { CeremonyPaths } from './ceremony-dir.js';
 import { readEnrollmentFile } from './ceremony-files.js';
+import { stationOrder, type StationRole } from '../../src-shared/ceremony/stations.js';
 
 /** Why a step failed, as people see it and the log records it. */
 export interface StepFailure {
   code: string;
   message: string;
   hint?: string;
+}
+
+/** A bundle this station accepted from the other station of a split ceremony. */
+export interface AcceptedBundle {
+  kind: 'request' | 'response';
+  sequence: number;
+  bundleDigest: string;
+  stationFingerprint: string;
+}
+
+/** A bundle this station set out to write (its intent), and its digest once written. */
+export interface WrittenBundle {
+  kind: 'request' | 'response';
+  sequence: number;
+  importTokenDigest: string;
+  wrappedKeyDigest?: string;
+  bundleDigest?: string;
+  intentSeq: number;
 }
 
 export interface WitnessNote {
@@ -52,14 +73,39 @@ export class CeremonyLog {
   readonly #confirmedBy = new Map<StepId, readonly string[]>();
   #commitments = new Map<string, string>();
   #createdKey: { keyArn: string; keyId: string } | null = null;
+  #environment: KmsEnvironment | null = null;
+  readonly #accepted: AcceptedBundle[] = [];
+  readonly #written: WrittenBundle[] = [];
+  /** Which station of a split ceremony this log belongs to; undefined for a one-station ceremony. */
+  readonly role: StationRole | undefined;
 
-  constructor(a: { ceremonyId: string; plan: CeremonyPlan; planDigest: string; paths: CeremonyPaths }) {
+  constructor(a: {
+    ceremonyId: string;
+    plan: CeremonyPlan;
+    planDigest: string;
+    paths: CeremonyPaths;
+    role?: StationRole | undefined;
+  }) {
     this.ceremonyId = a.ceremonyId;
     this.plan = a.plan;
     this.planDigest = a.planDigest;
     this.spec = planKeySpec(a.plan);
     this.#paths = a.paths;
-    this.#state = initialState(a.ceremonyId, a.planDigest, a.plan);
+    this.role = a.role;
+    this.#state = initialState(a.ceremonyId, a.planDigest, a.plan, stationOrder(a.role));
+  }
+
+  /** Bundles accepted from the other station, in order. */
+  get acceptedBundles(): readonly AcceptedBundle[] {
+    return this.#accepted;
+  }
+  /** The other station's key fingerprint, pinned by the first bundle accepted from it. */
+  get peerStation(): string | undefined {
+    return this.#accepted[0]?.stationFingerprint;
+  }
+  /** Bundles this station set out to write (a number is spent even if the write may not have finished). */
+  get writtenBundles(): readonly WrittenBundle[] {
+    return this.#written;
   }
 
   get state(): CeremonyState {
@@ -110,6 +156,11 @@ export class CeremonyLog {
   /** The key an earlier, interrupted run of create-key made, as its outcome recorded it. */
   get createdKey(): { keyArn: string; keyId: string } | null {
     return this.#createdKey;
+  }
+
+  /** Where the KMS calls went, as the last pre-flight recorded it (null before any pre-flight ran). */
+  get environment(): KmsEnvironment | null {
+    return this.#environment;
   }
 
   /** Throws unless the event is a legal move now; the state does not change until its record is folded. */
@@ -178,9 +229,32 @@ export class CeremonyLog {
           at: r.time,
         });
         break;
+      case 'kms.identity':
+        this.#environment = environmentOfIdentity(r.payload);
+        break;
       case 'outcome':
         if (r.payload.action === 'kms.create-key' && r.payload.ok && 'keyArn' in r.payload.details)
           this.#createdKey = r.payload.details;
+        if (
+          r.payload.action === 'media.write-bundle' &&
+          r.payload.ok &&
+          'bundleDigest' in r.payload.details
+        ) {
+          const w = this.#written.find((b) => b.intentSeq === r.payload.intentSeq);
+          if (w) w.bundleDigest = r.payload.details.bundleDigest;
+        }
+        break;
+      case 'intent':
+        if (r.payload.action === 'media.write-bundle')
+          this.#written.push({ ...r.payload.details, intentSeq: r.seq });
+        break;
+      case 'bundle.accepted':
+        this.#accepted.push({
+          kind: r.payload.kind,
+          sequence: r.payload.sequence,
+          bundleDigest: r.payload.bundleDigest,
+          stationFingerprint: r.payload.stationFingerprint,
+        });
         break;
       default:
         break;

@@ -1,3 +1,4 @@
+import type { StationKey } from '../audit/station-key.js';
 import type { CeremonyPaths } from './ceremony-dir.js';
 import type { CeremonyLog } from './ceremony-log.js';
 import type { EngineSettings } from './engine-options.js';
@@ -30,6 +31,8 @@ export interface CeremonyParts {
   readonly settings: EngineSettings;
   readonly planBase: string;
   readonly signals: CeremonySignals;
+  /** The key that signs this station's log and, in a split ceremony, its bundles. */
+  readonly stationKey: StationKey;
   /** What recovery found and did, for people to read (empty for a fresh ceremony). */
   readonly recovery: string[];
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import { KeyriteError } from '../../src-shared/errors.js';
 import type { Confirmation, ConfirmationChallenge } from '../../src-shared/ceremony/confirmation.js';
 import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { isGuarded, nextStep, type StepFacts, type StepId } from '../../src-shared/ceremony/state-machine.js';
@@ -19,6 +20,11 @@ import { assertStepId } from './step-ids.js';
 import { runNextStep } from './step-runner.js';
 import { buildView, type CeremonyView } from './view.js';
 import { witnessException, witnessSignOff } from './witnesses.js';
+import type { StationRole } from '../../src-shared/ceremony/stations.js';
+import { bundleDue, type BundleAction } from './bundle-due.js';
+import { acceptBundle, type AcceptedBundleInfo } from './bundle-read.js';
+import { stationFingerprint, writeDueBundle, type WrittenBundleInfo } from './bundle-write.js';
+import { firstRequest } from './bundle-first.js';
 
 export type { ProgressEvent };
 
@@ -57,17 +63,62 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     };
   }
 
-  /** Starts a new ceremony in an empty directory from a plan document (parsed YAML/JSON). */
+  /**
+   * Starts a new ceremony in an empty directory from a plan document (parsed YAML/JSON). A split plan
+   * needs `station`; the online station starts here, the offline one with `createOffline`.
+   */
   static async create(args: {
     dir: string;
     planDoc: unknown;
     planBase: string;
     kms: KmsPort;
     options?: EngineOptions;
+    station?: StationRole;
   }): Promise<CeremonyService> {
+    if (args.station === 'offline')
+      throw new KeyriteError(
+        'STATION_OFFLINE_NEEDS_REQUEST',
+        'the offline station starts from the request bundle the online station wrote',
+        'read the request bundle from the medium to start this station’s half',
+      );
     const s = CeremonyService.#signals();
-    const svc = new CeremonyService(await createCeremony({ ...args, signals: s.signals }));
+    const svc = new CeremonyService(
+      await createCeremony({
+        ...args,
+        signals: s.signals,
+        ...(args.station ? { split: { role: args.station } } : {}),
+      }),
+    );
     s.attach(svc);
+    return svc;
+  }
+
+  /**
+   * The offline station of a split ceremony starts from the online station's request bundle: it must
+   * verify under this plan (and, with `peerStation`, be signed by that station); the ceremony takes the
+   * id the request names, and the request is the first record of its log after the start.
+   */
+  static async createOffline(args: {
+    dir: string;
+    planDoc: unknown;
+    planBase: string;
+    kms: KmsPort;
+    requestDir: string;
+    peerStation?: string;
+    options?: EngineOptions;
+  }): Promise<CeremonyService> {
+    const ceremonyId = firstRequest(args.requestDir, args.planDoc, args.peerStation);
+    const s = CeremonyService.#signals();
+    const svc = new CeremonyService(
+      await createCeremony({ ...args, signals: s.signals, split: { role: 'offline', ceremonyId } }),
+    );
+    s.attach(svc);
+    try {
+      await svc.readBundle(args.requestDir, args.peerStation);
+    } catch (e) {
+      svc.dispose();
+      throw e;
+    }
     return svc;
   }
 
@@ -103,6 +154,31 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   get recoveryAccount(): readonly string[] {
     return this.#p.recovery;
   }
+  /** Which station of a split ceremony this is; undefined for a one-station ceremony. */
+  get stationRole(): StationRole | undefined {
+    return this.#p.log.role;
+  }
+  /** This station's key fingerprint (SHA-256 of its SPKI DER, hex), as the other station pins it. */
+  get stationFingerprint(): string {
+    return stationFingerprint(this.#p);
+  }
+  /** The other station's fingerprint, pinned by the first bundle read from it. */
+  get peerStation(): string | undefined {
+    return this.#p.log.peerStation;
+  }
+  /** The bundle this station must write or read before its next step, or null. */
+  bundleDue(): BundleAction | null {
+    return bundleDue(this.#p.log);
+  }
+  /** Writes the bundle this station owes the other station into `mediaDir` (synced: safe to remove). */
+  writeBundle(mediaDir: string): Promise<WrittenBundleInfo> {
+    return writeDueBundle(this.#p, mediaDir);
+  }
+  /** Reads and verifies a bundle from the other station; a refusal is recorded, then thrown. */
+  readBundle(dir: string, peerStation?: string): Promise<AcceptedBundleInfo> {
+    return acceptBundle(this.#p, dir, peerStation);
+  }
+
   get nextStep(): StepId | null {
     return nextStep(this.#p.log.state);
   }

@@ -4,7 +4,7 @@
  * (The same plan ships as test/fixtures/plans/rehearsal-symmetric.yaml.) The account is the one AWS's
  * documentation uses in examples; whoever rehearses starts an emulator for the plan's account and region.
  */
-export function defaultRehearsalPlan(): Record<string, unknown> {
+export function defaultRehearsalPlan(alias = 'alias/keyrite-rehearsal'): Record<string, unknown> {
   return {
     version: 1,
     name: 'Rehearsal: symmetric BYOK key with 2-of-3 custodians',
@@ -14,7 +14,7 @@ export function defaultRehearsalPlan(): Record<string, unknown> {
       accountId: '111122223333',
       key: {
         create: {
-          alias: 'alias/keyrite-rehearsal',
+          alias,
           description: 'Keyrite rehearsal key',
           tags: { purpose: 'rehearsal' },
           keySpec: 'SYMMETRIC_DEFAULT',

@@ -17,7 +17,8 @@ import {
 } from '../../src-shared/ceremony/effects.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import type { SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
-import { writeFileAtomic, sha256Of } from '../media/atomic-file.js';
+import { sha256Hex } from '../../src-shared/digests.js';
+import { writeFileAtomic } from '../media/atomic-file.js';
 import { crashPoint } from './crash-point.js';
 
 export const STATION = 'station';
@@ -149,7 +150,7 @@ export class Journal {
 
   /** An atomic file write as an effect; the intent records the digest the file must have. */
   async writeFile(file: string, relName: string, data: Uint8Array | string): Promise<string> {
-    const digest = sha256Of(data);
+    const digest = sha256Hex(data);
     await this.effect(
       'media.write-file',
       `write ${relName}`,

@@ -7,7 +7,8 @@ import { assertPlanAcceptable } from '../../src-shared/ceremony/preflight.js';
 import { isRecordOf, readRecord, type CeremonyRecord } from '../../src-shared/ceremony/records.js';
 import { assertCompatible } from '../../src-shared/wrap/index.js';
 import { openAuditStore, type AuditStore } from '../audit/audit-store.js';
-import type { StationKey } from '../audit/station-key.js';
+import { ephemeralStationKey, type StationKey } from '../audit/station-key.js';
+import { isSplit, type StationRole } from '../../src-shared/ceremony/stations.js';
 import { ceremonyPaths, type CeremonyPaths } from './ceremony-dir.js';
 import { CeremonyLog } from './ceremony-log.js';
 import type { CeremonyParts, CeremonySignals } from './ceremony-parts.js';
@@ -25,9 +26,26 @@ export interface OpenCeremony {
   store: AuditStore;
 }
 
-function auditOptions(s: EngineSettings): { clock: () => Date; stationKey?: StationKey } {
+/** The key that signs this station's log (and, in a split ceremony, its bundles): given, or one-time. */
+function auditOptions(s: EngineSettings): { clock: () => Date; stationKey: StationKey } {
   const stationKey = typeof s.stationKey === 'function' ? s.stationKey() : s.stationKey;
-  return stationKey ? { clock: s.clock, stationKey } : { clock: s.clock };
+  return { clock: s.clock, stationKey: stationKey ?? ephemeralStationKey() };
+}
+
+/** A split plan needs a station role, and a role needs a split plan. */
+function assertRoleFits(plan: CeremonyPlan, role: StationRole | undefined): void {
+  if (isSplit(plan) && role === undefined)
+    throw new KeyriteError(
+      'STATION_ROLE_MISSING',
+      'this plan splits the ceremony across an online and an offline station',
+      'say which station this is (keyrite ceremony run --station online|offline, or choose it in the app)',
+    );
+  if (!isSplit(plan) && role !== undefined)
+    throw new KeyriteError(
+      'PLAN_NOT_SPLIT',
+      `this plan runs on one station; it has no ${role} half`,
+      'run it without --station, or use a plan with stations: split',
+    );
 }
 
 /** Wires the modules of one ceremony together: every record the journal writes or replays is folded. */
@@ -41,6 +59,8 @@ function assemble(a: {
   settings: EngineSettings;
   planBase: string;
   signals: CeremonySignals;
+  stationKey: StationKey;
+  role: StationRole | undefined;
 }): CeremonyParts {
   const journal = new Journal(a.store, a.ceremonyId);
   const log = new CeremonyLog({
@@ -48,6 +68,7 @@ function assemble(a: {
     plan: a.plan,
     planDigest: a.digest,
     paths: a.paths,
+    role: a.role,
   });
   const quorum = new Quorum(log, journal, a.settings);
   journal.onRecord((r) => {
@@ -64,6 +85,7 @@ function assemble(a: {
     settings: a.settings,
     planBase: a.planBase,
     signals: a.signals,
+    stationKey: a.stationKey,
     recovery: [],
   };
 }
@@ -76,10 +98,14 @@ export async function createCeremony(a: {
   kms: KmsPort;
   options?: EngineOptions | undefined;
   signals: CeremonySignals;
+  /** A split ceremony: this station's role, and (offline) the ceremony id its request bundle names. */
+  split?: { role: StationRole; ceremonyId?: string } | undefined;
 }): Promise<OpenCeremony> {
   const { plan, digest } = validatePlan(a.planDoc);
   const settings = withDefaults(a.options);
   assertPlanAcceptable(plan, settings.clock(), assertCompatible);
+  const role = a.split?.role;
+  assertRoleFits(plan, role);
   const paths = ceremonyPaths(a.dir);
   if (existsSync(paths.auditDb))
     throw new KeyriteError(
@@ -88,9 +114,10 @@ export async function createCeremony(a: {
       'reopen it, or choose an empty directory',
     );
   mkdirSync(a.dir, { recursive: true, mode: 0o700 });
-  const store = openAuditStore(paths.auditDb, auditOptions(settings));
+  const audit = auditOptions(settings);
+  const store = openAuditStore(paths.auditDb, audit);
   try {
-    const ceremonyId = `cer-${randomBytes(6).toString('hex')}`;
+    const ceremonyId = a.split?.ceremonyId ?? `cer-${randomBytes(6).toString('hex')}`;
     const planBase = path.resolve(a.planBase);
     const parts = assemble({
       ceremonyId,
@@ -102,8 +129,14 @@ export async function createCeremony(a: {
       settings,
       planBase,
       signals: a.signals,
+      stationKey: audit.stationKey,
+      role,
     });
-    parts.journal.append('ceremony.started', { planDigest: digest, title: plan.name });
+    parts.journal.append('ceremony.started', {
+      planDigest: digest,
+      title: plan.name,
+      ...(role ? { station: role } : {}),
+    });
     await parts.journal.writeFile(paths.planJson, 'plan.json', JSON.stringify(plan, null, 2) + '\n');
     await parts.journal.writeFile(
       paths.meta,
@@ -136,10 +169,13 @@ export async function openCeremony(a: {
       `no ceremony in ${a.dir}`,
       'give the directory a ceremony was started in',
     );
-  const store = openAuditStore(paths.auditDb, auditOptions(settings));
+  const audit = auditOptions(settings);
+  const store = openAuditStore(paths.auditDb, audit);
   try {
     const started = startedRecord(store, a.dir);
     const { plan, digest } = await reviewedPlan(store, started, paths, a.planDoc);
+    const role = started.payload.station;
+    assertRoleFits(plan, role);
     const parts = assemble({
       ceremonyId: started.ceremonyId,
       plan,
@@ -150,6 +186,8 @@ export async function openCeremony(a: {
       settings,
       planBase: readPlanBase(paths.meta, a.dir),
       signals: a.signals,
+      stationKey: audit.stationKey,
+      role,
     });
     parts.journal.replay();
     parts.quorum.state.settleAfterReplay();

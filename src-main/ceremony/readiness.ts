@@ -2,6 +2,7 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import type { LogView } from './ceremony-log.js';
 import type { SecretsInHand } from './secrets-in-hand.js';
+import { awaitingBundle } from './bundle-due.js';
 
 /**
  * Why a step cannot succeed yet, or null when it can: what people in the room must still do (enroll,
@@ -10,6 +11,9 @@ import type { SecretsInHand } from './secrets-in-hand.js';
  * Quorum is not counted here: confirmations have their own display and their own refusal.
  */
 export function stepBlocker(log: LogView, secrets: SecretsInHand, step: StepId): KeyriteError | null {
+  // A split ceremony: the other station runs this step, or a bundle must cross first.
+  const bundle = awaitingBundle(log, step);
+  if (bundle) return bundle;
   switch (step) {
     case 'enroll': {
       const missing = log.plan.participants.custodians.filter((c) => !log.enrollment(c.id));
@@ -31,12 +35,15 @@ export function stepBlocker(log: LogView, secrets: SecretsInHand, step: StepId):
       );
     }
     case 'verify-shares': {
+      // Any M verified shares prove the backup; the rest may stay pending (the step's record names them).
+      const m = log.plan.quorum.m;
+      const verified = log.plan.participants.custodians.filter((c) => log.shareVerified(c.id));
+      if (verified.length >= m) return null;
       const missing = log.plan.participants.custodians.filter((c) => !log.shareVerified(c.id));
-      if (missing.length === 0) return null;
       return new KeyriteError(
         'SHARES_NOT_VERIFIED',
-        `${missing.length} share(s) not yet verified: ${names(missing)}`,
-        'each custodian opens their own share with their passphrase',
+        `${verified.length} of the ${m} share(s) needed are verified; not yet: ${names(missing)}`,
+        `custodians open their own share with their passphrase; any ${m} prove the backup`,
       );
     }
     case 'close': {

@@ -6,6 +6,7 @@ import type { StepFailure } from './ceremony-log.js';
 import type { CeremonyParts } from './ceremony-parts.js';
 import { listShareFiles } from './steps/backup-shares.js';
 import { grantSid } from './steps/grant.js';
+import { isPeerStep } from '../../src-shared/ceremony/stations.js';
 
 /** Steps that need the plaintext material in memory, which a restart never has. */
 const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-shares', 'wrap']);
@@ -43,6 +44,10 @@ export async function reconcile(
         found = ok ? `${d.file} is on disk, complete` : `${d.file} was not written`;
         break;
       }
+      case 'media.write-bundle':
+        // The medium may have left with it: a new bundle gets the next number and the same content.
+        found = `the ${ip.details.kind} bundle number ${ip.details.sequence} may or may not be on the medium; write it again (it gets the next number)`;
+        break;
       case 'media.move-files':
         found = `moving share files to ${ip.details.to} may not have finished: check shares/`;
         break;
@@ -104,15 +109,22 @@ export async function reconcile(
   return account;
 }
 
+/**
+ * Steps that need the current import parameters still valid. In a split ceremony the online station
+ * also needs them while it waits for the offline station's steps (the response would be refused).
+ */
+function waitsOnParams(p: CeremonyParts, next: StepId): boolean {
+  if (['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].includes(next)) return true;
+  return p.log.role === 'online' && isPeerStep('online', next);
+}
+
 /** True when the next step cannot run as things stand (material gone, parameters expired). */
 export function needsRealign(p: CeremonyParts): boolean {
   const next = nextStep(p.log.state);
   if (!next) return false;
   const validTo = p.log.facts.validTo;
   const paramsExpired = validTo !== undefined && Date.parse(validTo) <= p.settings.clock().getTime();
-  const afterParams = ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].includes(
-    next,
-  );
+  const afterParams = waitsOnParams(p, next);
   return (afterParams && paramsExpired) || (NEEDS_MATERIAL.has(next) && !p.secrets.material);
 }
 
@@ -129,17 +141,20 @@ export async function realign(
   if (!needsRealign(p)) return account;
   const next = nextStep(p.log.state);
   if (!next) return account;
-  const idx = (s: StepId) =>
-    ['generate-material', 'backup-shares', 'verify-shares', 'wrap', 'import'].indexOf(s);
   const validTo = p.log.facts.validTo;
   const paramsExpired = validTo !== undefined && Date.parse(validTo) <= p.settings.clock().getTime();
   const pendingImport = async () => {
+    // The offline station cannot ask KMS; nothing can have been imported while no response left it.
+    if (p.log.role === 'offline')
+      return !p.log.writtenBundles.some(
+        (b) => b.kind === 'response' && b.importTokenDigest === p.log.facts.importTokenDigest,
+      );
     const keyId = p.log.facts.keyId;
     if (!keyId) return true;
     return (await p.kms.describeKey(keyId)).keyState === 'PendingImport';
   };
 
-  if (idx(next) >= 0 && paramsExpired) {
+  if (waitsOnParams(p, next) && paramsExpired) {
     if (!(await pendingImport())) {
       account.push(
         'the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else',

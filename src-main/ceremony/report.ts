@@ -1,5 +1,7 @@
 import { verifyLog } from '../../src-shared/audit/verify-log.js';
 import { STEP_CATALOGUE } from '../../src-shared/ceremony/steps.js';
+import { planCloudKeySpec, planOwner } from '../../src-shared/ceremony/plan.js';
+import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import { renderReport } from '../audit/report.js';
 import { escapeHtml } from '../audit/report-html.js';
@@ -25,6 +27,8 @@ function summary(log: LogView, recovery: readonly string[]): string {
         .join('')}</td></tr>`;
     })
     .join('\n');
+  const owner = planOwner(log.plan);
+  const cloud = PROVIDERS[log.plan.target.provider];
   return `
 <section class="ceremony-summary">
 <h2>Ceremony summary</h2>
@@ -33,9 +37,12 @@ ${row('Ceremony', log.ceremonyId)}
 ${row('Plan', log.plan.name)}
 ${row('Plan digest (SHA-256)', log.planDigest)}
 ${row('Plan digest (words)', toWords(log.planDigest))}
-${row('Key ARN', f.keyArn)}
+${row('Cloud', cloud.cloud)}
+${row(owner.kind === 'account' ? 'Account' : 'Project', owner.id)}
 ${row('Region', log.plan.target.region)}
-${row('Key spec', log.spec)}
+${row(cloud.keyName.replace(/^k/, 'K'), f.keyArn)}
+${row('Key id', f.keyId)}
+${row('Key spec', planCloudKeySpec(log.plan))}
 ${row('Wrapping', `${log.plan.wrapping.algorithm} / ${log.plan.wrapping.keySpec}`)}
 ${row('Wrapping key fingerprint', f.wrappingKeyFingerprint)}
 ${row('KCV', f.kcv ? `${f.kcv} (${f.kcvWords ?? ''})` : undefined)}

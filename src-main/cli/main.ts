@@ -30,6 +30,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'rehearse a whole ceremony against the KMS emulator',
     load: async () => (await import('./commands/rehearse.js')).command,
   },
+  bundle: {
+    summary: 'verify a bundle that carries a split (air-gapped) ceremony between its two stations',
+    load: async () => (await import('./commands/bundle.js')).command,
+  },
   ceremony: {
     summary: 'run a real ceremony in the terminal; its status; a witness exception',
     load: async () => (await import('./commands/ceremony.js')).command,

@@ -1,16 +1,23 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { validatePlan } from '../../src-shared/ceremony/plan.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
-import { createKmsGateway } from '../kms/kms-gateway.js';
+import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
+import type { RunningEmulator } from '../emulator/index.js';
+import { rehearsalKms } from './rehearsal-kms.js';
 import { CeremonyService } from '../ceremony/ceremony-service.js';
 import { driveCeremony } from '../ceremony/ceremony-driver.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
-import { kmsPortFromGateway } from '../kms/aws-kms-port.js';
 import { RehearsalCustodians } from './rehearsal-custodians.js';
+import {
+  assertEmptyDir,
+  assertPlanAcceptableNow,
+  bannerFor,
+  identityBeforeEnrollment,
+  STATION_KEY_FILE,
+} from './ceremony-start.js';
+import { checkIdentity } from '../ceremony/steps/preflight.js';
 
 export interface RehearsalOptions {
   out: string;
@@ -30,19 +37,11 @@ export interface RehearsalOptions {
 export interface RehearsalResult {
   ceremonyId: string;
   keyArn: string;
+  /** What the cloud calls the key's full name (key ARN; Huawei: key URN). */
+  keyName: string;
   checkValue: string;
   keyState: string;
   recovery: readonly string[];
-}
-
-/** `except`: files the front end put there first (the station key it just sealed). */
-export function assertEmptyDir(dir: string, except: readonly string[] = []): void {
-  if (existsSync(dir) && readdirSync(dir).some((f) => !except.includes(f)))
-    throw new KeyriteError(
-      'REHEARSAL_DIR_NOT_EMPTY',
-      `${dir} is not empty`,
-      'give --out a new or empty directory (or --resume to continue a ceremony there)',
-    );
 }
 
 /** Runs a whole ceremony headlessly with rehearsal custodians against an emulator. */
@@ -52,8 +51,8 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
   const planDoc = resumedPlan ?? o.planDoc;
   const { plan } = validatePlan(planDoc);
   if (!o.resume) {
-    assertEmptyDir(o.out, ['station-ed25519.key']);
-    mkdirSync(o.out, { recursive: true, mode: 0o700 });
+    assertEmptyDir(o.out, [STATION_KEY_FILE]);
+    assertPlanAcceptableNow(plan, o.engine?.clock?.());
   }
   let emulator: RunningEmulator | undefined;
   let svc: CeremonyService | undefined;
@@ -62,12 +61,23 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
     ? RehearsalCustodians.fromLines(ids, o.passphraseLines)
     : RehearsalCustodians.generate(ids);
   try {
-    const endpoint =
-      o.endpoint ??
-      (emulator = await startEmulator({ region: plan.target.region, accountId: plan.target.accountId })).url;
-    const kms = kmsPortFromGateway(createKmsGateway({ region: plan.target.region, endpoint }));
+    const connected = await rehearsalKms(plan, o.endpoint);
+    emulator = connected.emulator;
+    const kms = connected.kms;
     const rehearsalComponents = async (_id: string, length: number) =>
       SecretBuffer.adopt(randomBytes(length));
+    // Before anyone enrolls: the identity, the alias, the existing key; the directory is made after.
+    const pre = await (
+      o.resume
+        ? checkIdentity(kms, plan).then((identity) => ({ identity, lines: [] }))
+        : identityBeforeEnrollment(kms, plan, o.planBase)
+    ).catch((e: unknown) => {
+      kms.close();
+      throw e;
+    });
+    const banner = bannerFor(pre.identity, kms.endpoint);
+    o.say(banner);
+    for (const l of pre.lines) o.say(l);
     const engine: EngineOptions = { componentSource: rehearsalComponents, ...o.engine };
     svc = o.resume
       ? await CeremonyService.open({ dir: o.out, kms, options: engine, planDoc: o.planDoc })
@@ -82,10 +92,12 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
       { signOff: async () => true },
     );
     svc.report();
+    o.say(banner);
     const f = svc.facts();
     return {
       ceremonyId: svc.ceremonyId,
       keyArn: f.keyArn ?? '',
+      keyName: PROVIDERS[plan.target.provider].keyName,
       checkValue: f.kcv ?? f.publicKeyFingerprint ?? '',
       keyState: f.keyState ?? '',
       recovery: svc.recoveryAccount,

@@ -3,7 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import { toPgpWords } from '../../src-shared/words/pgp-words.js';
+import { toWords } from '../../src-shared/words/pgp-words.js';
 import { type OpenedStationKey, openStationKey } from '../audit/station-key.js';
 import { readSecretLineFromTty } from './secret-line.js';
 import { testScryptCost } from '../ceremony/crash-point.js';
@@ -96,7 +96,7 @@ export async function unlockStationForCli(
           `keyrite: the station key ${file} was stored unsealed by an earlier Keyrite; it is now sealed under the station passphrase (copies made before, e.g. backups, still hold it in the clear: destroy them)`,
         );
       io.out(`station fingerprint: ${opened.fingerprint}`);
-      io.out(`  (words) ${toPgpWords(opened.fingerprint).join(' ')}`);
+      io.out(`  (words) ${toWords(opened.fingerprint)}`);
       return opened;
     } catch (e) {
       const retry =

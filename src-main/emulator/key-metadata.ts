@@ -1,5 +1,5 @@
 import type { RegionState } from './region-state.js';
-import { currentMaterial, type KeyRecord, keyState } from './key-record.js';
+import { currentMaterial, isAssociated, type KeyRecord, keyState } from './key-record.js';
 import {
   encryptionAlgorithms,
   HMAC_ALGORITHM_FOR_SPEC,
@@ -7,14 +7,46 @@ import {
   signingAlgorithms,
 } from './key-specs.js';
 import { invalidState, KmsServiceError } from './kms-error.js';
+import { isPrimary, relatedKeys } from './multi-region.js';
 
 const seconds = (ms: number): number => ms / 1000;
 
-/** KeyMetadata as DescribeKey/CreateKey return it, members in the service model's order. */
-export function keyMetadata(state: RegionState, key: KeyRecord): Record<string, unknown> {
-  const ks = keyState(key);
+/**
+ * The earliest expiry of the imported material permanently associated with the key (KeyMetadata
+ * ValidTo): when any of it expires the key becomes unusable until it is reimported.
+ */
+function earliestValidTo(key: KeyRecord): number | undefined {
+  let min: number | undefined;
+  for (const m of key.materials) {
+    if (!isAssociated(m) || !m.bytes || m.expirationModel !== 'KEY_MATERIAL_EXPIRES') continue;
+    if (m.validTo !== undefined && (min === undefined || m.validTo < min)) min = m.validTo;
+  }
+  return min;
+}
+
+function multiRegionConfiguration(state: RegionState, key: KeyRecord): Record<string, unknown> {
+  const all = relatedKeys(state, key);
+  const primary = all.find(isPrimary) ?? key;
+  return {
+    MultiRegionKeyType: isPrimary(key) ? 'PRIMARY' : 'REPLICA',
+    PrimaryKey: { Arn: primary.arn, Region: primary.region },
+    ReplicaKeys: all.filter((k) => !isPrimary(k)).map((k) => ({ Arn: k.arn, Region: k.region })),
+  };
+}
+
+/**
+ * KeyMetadata as DescribeKey/CreateKey return it, members in the service model's order. `creating`
+ * reports the transient Creating state AWS recorded in ReplicateKey's answer (test_replicate_key).
+ */
+export function keyMetadata(
+  state: RegionState,
+  key: KeyRecord,
+  opts: { creating?: boolean } = {},
+): Record<string, unknown> {
+  const ks = opts.creating ? 'Creating' : keyState(key);
   const cur = currentMaterial(key);
   const live = cur && cur.bytes !== null ? cur : undefined;
+  const validTo = earliestValidTo(key);
   const md: Record<string, unknown> = {
     AWSAccountId: key.accountId,
     KeyId: key.keyId,
@@ -26,8 +58,7 @@ export function keyMetadata(state: RegionState, key: KeyRecord): Record<string, 
     KeyState: ks,
   };
   if (key.deletion) md.DeletionDate = seconds(key.deletion.date);
-  if (live?.expirationModel === 'KEY_MATERIAL_EXPIRES' && live.validTo !== undefined)
-    md.ValidTo = seconds(live.validTo);
+  if (validTo !== undefined) md.ValidTo = seconds(validTo);
   md.Origin = key.origin;
   if (key.origin === 'EXTERNAL' && live) md.ExpirationModel = live.expirationModel;
   md.KeyManager = 'CUSTOMER';
@@ -37,17 +68,10 @@ export function keyMetadata(state: RegionState, key: KeyRecord): Record<string, 
   if (key.keyUsage === 'SIGN_VERIFY') md.SigningAlgorithms = signingAlgorithms(key.keySpec);
   if (key.keyUsage === 'KEY_AGREEMENT') md.KeyAgreementAlgorithms = ['ECDH'];
   md.MultiRegion = key.multiRegion;
-  if (key.multiRegion) {
-    md.MultiRegionConfiguration = {
-      MultiRegionKeyType: 'PRIMARY',
-      PrimaryKey: { Arn: key.arn, Region: key.region },
-      ReplicaKeys: [],
-    };
-  }
+  if (key.multiRegion) md.MultiRegionConfiguration = multiRegionConfiguration(state, key);
   if (key.deletion) md.PendingDeletionWindowInDays = key.deletion.windowDays;
   if (materialClass(key.keySpec) === 'hmac') md.MacAlgorithms = [HMAC_ALGORITHM_FOR_SPEC[key.keySpec]];
   if (key.keySpec === 'SYMMETRIC_DEFAULT' && live) md.CurrentKeyMaterialId = live.id;
-  void state;
   return md;
 }
 

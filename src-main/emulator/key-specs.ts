@@ -1,11 +1,21 @@
+import {
+  KEY_MATERIAL_SPECS,
+  KEY_SPEC_TABLE,
+  isKeyMaterialSpec,
+  materialKind,
+  type MaterialKind,
+} from '../../src-shared/wrap/specs.js';
+
 /**
  * The parts of the KMS service model the emulator enforces: key specs, usages, algorithms, and which
  * wrapping algorithm may carry which material. Values are the model's enum strings (botocore
  * `kms/2014-11-01/service-2.json`).
  *
- * Written out here rather than imported from src-shared/wrap on purpose: the emulator stands in for
- * AWS, so its rules are an independent reading of the service model that the wrap module is tested
- * against, not a copy that would agree with it by construction.
+ * What each importable key spec is (its family, sizes, curve, usages and algorithms) comes from the one
+ * key-spec table in src-shared/wrap/specs.ts, so the emulator and the wrap module cannot drift apart;
+ * the emulator's independence as a stand-in for AWS is kept where it counts, in tests that hold it to
+ * the AWS CLI, the SDKs and AWS's recorded responses. The model's enums below list more than Keyrite
+ * imports (SM2, ML-DSA, Ed25519), as AWS accepts them in requests.
  */
 export const KEY_SPECS = [
   'RSA_2048',
@@ -28,21 +38,8 @@ export const KEY_SPECS = [
 ] as const;
 export type KeySpec = (typeof KEY_SPECS)[number];
 
-/** The specs the emulator implements; the rest exist in the model but not in the import workflow. */
-export const EMULATED_KEY_SPECS = [
-  'SYMMETRIC_DEFAULT',
-  'HMAC_224',
-  'HMAC_256',
-  'HMAC_384',
-  'HMAC_512',
-  'RSA_2048',
-  'RSA_3072',
-  'RSA_4096',
-  'ECC_NIST_P256',
-  'ECC_NIST_P384',
-  'ECC_NIST_P521',
-  'ECC_SECG_P256K1',
-] as const;
+/** The specs the emulator implements (those Keyrite imports); the rest exist in the model only. */
+export const EMULATED_KEY_SPECS = KEY_MATERIAL_SPECS;
 export type EmulatedKeySpec = (typeof EMULATED_KEY_SPECS)[number];
 
 export const KEY_USAGES = ['SIGN_VERIFY', 'ENCRYPT_DECRYPT', 'GENERATE_VERIFY_MAC', 'KEY_AGREEMENT'] as const;
@@ -101,78 +98,59 @@ export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 export const MESSAGE_TYPES = ['RAW', 'DIGEST', 'EXTERNAL_MU'] as const;
 export type MessageType = (typeof MESSAGE_TYPES)[number];
 
-export type MaterialClass = 'symmetric' | 'hmac' | 'rsa' | 'ecc';
+export type MaterialClass = MaterialKind;
 
 export function materialClass(spec: EmulatedKeySpec): MaterialClass {
-  if (spec === 'SYMMETRIC_DEFAULT') return 'symmetric';
-  if (spec.startsWith('HMAC_')) return 'hmac';
-  if (spec.startsWith('RSA_')) return 'rsa';
-  return 'ecc';
+  return materialKind(spec);
 }
 
 export function isEmulatedKeySpec(s: string): s is EmulatedKeySpec {
-  return (EMULATED_KEY_SPECS as readonly string[]).includes(s);
+  return isKeyMaterialSpec(s);
 }
 
 /** Which usages each spec allows (AWS "key spec reference"). */
 export function allowedUsages(spec: EmulatedKeySpec): readonly KeyUsage[] {
-  switch (materialClass(spec)) {
-    case 'symmetric':
-      return ['ENCRYPT_DECRYPT'];
-    case 'hmac':
-      return ['GENERATE_VERIFY_MAC'];
-    case 'rsa':
-      return ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'];
-    case 'ecc':
-      return spec === 'ECC_SECG_P256K1' ? ['SIGN_VERIFY'] : ['SIGN_VERIFY', 'KEY_AGREEMENT'];
-  }
+  return KEY_SPEC_TABLE[spec].usages;
 }
 
-export const HMAC_BYTES: Record<string, number> = { HMAC_224: 28, HMAC_256: 32, HMAC_384: 48, HMAC_512: 64 };
-export const HMAC_ALGORITHM_FOR_SPEC: Record<string, MacAlgorithm> = {
-  HMAC_224: 'HMAC_SHA_224',
-  HMAC_256: 'HMAC_SHA_256',
-  HMAC_384: 'HMAC_SHA_384',
-  HMAC_512: 'HMAC_SHA_512',
-};
-export const RSA_BITS: Record<string, number> = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 };
+/** Per-spec facts from the table, keyed by spec name for lookups by a request's string. */
+function bySpec<V>(pick: (spec: EmulatedKeySpec) => V | undefined): Record<string, V> {
+  const out: Record<string, V> = {};
+  for (const spec of EMULATED_KEY_SPECS) {
+    const v = pick(spec);
+    if (v !== undefined) out[spec] = v;
+  }
+  return out;
+}
+
+const MAC_ALGORITHM_NAMES: ReadonlySet<string> = new Set(MAC_ALGORITHMS);
+const isMacAlgorithm = (s: string | undefined): s is MacAlgorithm =>
+  s !== undefined && MAC_ALGORITHM_NAMES.has(s);
+
+export const HMAC_BYTES = bySpec((s) => {
+  const a = KEY_SPEC_TABLE[s];
+  return a.kind === 'hmac' ? a.rawBytes : undefined;
+});
+export const HMAC_ALGORITHM_FOR_SPEC = bySpec((s) => {
+  const a = KEY_SPEC_TABLE[s];
+  return 'macAlgorithm' in a && isMacAlgorithm(a.macAlgorithm) ? a.macAlgorithm : undefined;
+});
+export const RSA_BITS = bySpec((s) => {
+  const a = KEY_SPEC_TABLE[s];
+  return 'bits' in a ? a.bits : undefined;
+});
 /** AWS spec → OpenSSL curve name as node:crypto reports it. */
-export const ECC_CURVES: Record<string, string> = {
-  ECC_NIST_P256: 'prime256v1',
-  ECC_NIST_P384: 'secp384r1',
-  ECC_NIST_P521: 'secp521r1',
-  ECC_SECG_P256K1: 'secp256k1',
-};
+export const ECC_CURVES = bySpec((s) => {
+  const a = KEY_SPEC_TABLE[s];
+  return 'curve' in a ? a.curve : undefined;
+});
 
 export function signingAlgorithms(spec: EmulatedKeySpec): SigningAlgorithm[] {
-  switch (spec) {
-    case 'RSA_2048':
-    case 'RSA_3072':
-    case 'RSA_4096':
-      return [
-        'RSASSA_PKCS1_V1_5_SHA_256',
-        'RSASSA_PKCS1_V1_5_SHA_384',
-        'RSASSA_PKCS1_V1_5_SHA_512',
-        'RSASSA_PSS_SHA_256',
-        'RSASSA_PSS_SHA_384',
-        'RSASSA_PSS_SHA_512',
-      ];
-    case 'ECC_NIST_P256':
-    case 'ECC_SECG_P256K1':
-      return ['ECDSA_SHA_256'];
-    case 'ECC_NIST_P384':
-      return ['ECDSA_SHA_384'];
-    case 'ECC_NIST_P521':
-      return ['ECDSA_SHA_512'];
-    default:
-      return [];
-  }
+  return [...KEY_SPEC_TABLE[spec].signingAlgorithms];
 }
 
 export function encryptionAlgorithms(spec: EmulatedKeySpec): EncryptionAlgorithm[] {
-  if (spec === 'SYMMETRIC_DEFAULT') return ['SYMMETRIC_DEFAULT'];
-  if (materialClass(spec) === 'rsa') return ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'];
-  return [];
+  return [...KEY_SPEC_TABLE[spec].encryptionAlgorithms];
 }
 
 /**
@@ -208,3 +186,14 @@ export function wrappingRefusal(
       return undefined;
   }
 }
+
+/** KeyMaterialDescriptionType and BackingKeyIdType in the service model (2025 import API). */
+export const KEY_MATERIAL_DESCRIPTION = { pattern: /^[a-zA-Z0-9:/_\s.-]+$/, min: 0, max: 256 } as const;
+export const KEY_MATERIAL_ID = { pattern: /^[a-f0-9]+$/, min: 64, max: 64 } as const;
+export const INCLUDE_KEY_MATERIAL = ['ALL_KEY_MATERIAL', 'ROTATIONS_ONLY'] as const;
+
+/**
+ * On-demand rotations per KMS key: the resource quota (not adjustable). The current developer guide
+ * and the botocore 1.43 model say 25; older API-reference pages still say 10.
+ */
+export const ON_DEMAND_ROTATION_LIMIT = 25;

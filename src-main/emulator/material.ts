@@ -1,7 +1,8 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, createPrivateKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { ECC_CURVES, type EmulatedKeySpec, HMAC_BYTES, materialClass, RSA_BITS } from './key-specs.js';
+import { keySpecFacts } from '../../src-shared/wrap/specs.js';
+import { ECC_CURVES, type EmulatedKeySpec, RSA_BITS } from './key-specs.js';
 import { KmsServiceError } from './kms-error.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
@@ -29,14 +30,14 @@ export function privateKeyOf(material: Buffer): KeyObject {
  * refused as AWS documents IncorrectKeyMaterialException: "invalid … key material".
  */
 export function checkMaterial(spec: EmulatedKeySpec, material: Buffer): void {
-  const cls = materialClass(spec);
+  const facts = keySpecFacts(spec);
   const bad = (why: string): KmsServiceError =>
     new KmsServiceError(
       'IncorrectKeyMaterialException',
       `The key material is not valid for a ${spec} KMS key: ${why}.`,
     );
-  if (cls === 'symmetric' || cls === 'hmac') {
-    const want = cls === 'symmetric' ? 32 : (HMAC_BYTES[spec] as number);
+  if (facts.kind === 'symmetric' || facts.kind === 'hmac') {
+    const want = facts.rawBytes;
     if (material.length !== want) throw bad(`expected ${want} bytes, got ${material.length}`);
     return;
   }
@@ -47,15 +48,14 @@ export function checkMaterial(spec: EmulatedKeySpec, material: Buffer): void {
     throw bad('it is not a PKCS#8 DER private key');
   }
   const details = key.asymmetricKeyDetails ?? {};
-  if (cls === 'rsa') {
+  if (facts.kind === 'rsa') {
     if (key.asymmetricKeyType !== 'rsa')
       throw bad(`it is a ${key.asymmetricKeyType ?? 'unknown'} key, not RSA`);
-    if (details.modulusLength !== RSA_BITS[spec])
-      throw bad(`the modulus has ${details.modulusLength ?? 0} bits`);
+    if (details.modulusLength !== facts.bits) throw bad(`the modulus has ${details.modulusLength ?? 0} bits`);
     return;
   }
   if (key.asymmetricKeyType !== 'ec') throw bad(`it is a ${key.asymmetricKeyType ?? 'unknown'} key, not ECC`);
-  if (details.namedCurve !== ECC_CURVES[spec]) throw bad(`the curve is ${details.namedCurve ?? 'unknown'}`);
+  if (details.namedCurve !== facts.curve) throw bad(`the curve is ${details.namedCurve ?? 'unknown'}`);
 }
 
 /** A fresh key pair: PKCS#8 DER private key in Buffer.alloc'd memory the caller wipes, SPKI DER public key. */
@@ -76,8 +76,7 @@ export async function generateKeyPairDer(
 
 /** Material for Origin AWS_KMS keys, generated inside the emulator as KMS would. */
 export async function generateMaterial(spec: EmulatedKeySpec): Promise<Buffer> {
-  const cls = materialClass(spec);
-  if (cls === 'symmetric') return randomBytes(32);
-  if (cls === 'hmac') return randomBytes(HMAC_BYTES[spec] as number);
+  const facts = keySpecFacts(spec);
+  if (facts.kind === 'symmetric' || facts.kind === 'hmac') return randomBytes(facts.rawBytes);
   return (await generateKeyPairDer(spec)).privateKeyDer;
 }

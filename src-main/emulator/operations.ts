@@ -10,7 +10,9 @@ import {
 import { decrypt, encrypt, reEncrypt } from './ops/encryption.js';
 import { createGrant, listGrants, listRetirableGrants, retireGrant, revokeGrant } from './ops/grants.js';
 import type { Handler } from './ops/handler.js';
-import { deleteImportedKeyMaterial, getParametersForImport, importKeyMaterial } from './ops/import.js';
+import { getParametersForImport, importKeyMaterial } from './ops/import.js';
+import { deleteImportedKeyMaterial, listKeyRotations, rotateKeyOnDemand } from './ops/key-materials.js';
+import { replicateKey } from './ops/replicate.js';
 import {
   cancelKeyDeletion,
   createKey,
@@ -59,6 +61,9 @@ export const OPERATIONS: Record<string, Handler> = {
   EnableKeyRotation: enableKeyRotation,
   DisableKeyRotation: disableKeyRotation,
   GetKeyRotationStatus: getKeyRotationStatus,
+  RotateKeyOnDemand: rotateKeyOnDemand,
+  ListKeyRotations: listKeyRotations,
+  ReplicateKey: replicateKey,
   GetParametersForImport: getParametersForImport,
   ImportKeyMaterial: importKeyMaterial,
   DeleteImportedKeyMaterial: deleteImportedKeyMaterial,

@@ -173,3 +173,25 @@ export function page<T>(items: T[], body: Body): { items: T[]; nextMarker?: stri
   const next = start + limit < items.length ? String(start + limit) : undefined;
   return next === undefined ? { items: slice } : { items: slice, nextMarker: next };
 }
+
+/**
+ * An optional string with the model's length bounds and pattern, refused in Coral's words ("Member
+ * must have length less than or equal to …" / "Member must satisfy regular expression pattern: …").
+ */
+export function optPatterned(
+  body: Body,
+  field: string,
+  rule: { pattern: RegExp; min: number; max: number },
+): string | undefined {
+  const v = optString(body, field);
+  if (v === undefined) return undefined;
+  const refuse = (constraint: string) =>
+    validation(
+      `1 validation error detected: Value '${v}' at '${wireName(field)}' failed to satisfy constraint: Member must ${constraint}`,
+    );
+  const length = [...v].length;
+  if (length < rule.min) throw refuse(`have length greater than or equal to ${rule.min}`);
+  if (length > rule.max) throw refuse(`have length less than or equal to ${rule.max}`);
+  if (!rule.pattern.test(v)) throw refuse(`satisfy regular expression pattern: ${rule.pattern.source}`);
+  return v;
+}

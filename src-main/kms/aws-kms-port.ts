@@ -1,7 +1,7 @@
 import type { KeyMetadata } from '@aws-sdk/client-kms';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { KmsGateway } from './kms-gateway.js';
-import type { KeyFacts, KmsPort } from './kms-port.js';
+import type { KeyFacts, KeyMaterialFacts, KmsPort } from './kms-port.js';
 
 function facts(m: KeyMetadata | undefined): KeyFacts {
   if (!m?.KeyId || !m.Arn)
@@ -23,6 +23,39 @@ function facts(m: KeyMetadata | undefined): KeyFacts {
   };
 }
 
+async function listKeyMaterials(g: KmsGateway, keyId: string): Promise<KeyMaterialFacts[]> {
+  const out: KeyMaterialFacts[] = [];
+  let marker: string | undefined;
+  // Bounded: a key has at most 1 + 25 rotations + 1 pending material; 20 pages of 100 is plenty.
+  for (let page = 0; page < 20; page++) {
+    const r = await g.listKeyRotations({
+      KeyId: keyId,
+      IncludeKeyMaterial: 'ALL_KEY_MATERIAL',
+      ...(marker ? { Marker: marker } : {}),
+    });
+    for (const e of r.Rotations ?? []) {
+      if (!e.KeyMaterialId || !e.KeyMaterialState) continue;
+      out.push({
+        keyMaterialId: e.KeyMaterialId,
+        state: e.KeyMaterialState,
+        ...(e.ImportState ? { importState: e.ImportState } : {}),
+        ...(e.ExpirationModel ? { expirationModel: e.ExpirationModel } : {}),
+        ...(e.ValidTo ? { validTo: e.ValidTo } : {}),
+        ...(e.KeyMaterialDescription ? { description: e.KeyMaterialDescription } : {}),
+        ...(e.RotationDate ? { rotationDate: e.RotationDate } : {}),
+        ...(e.RotationType ? { rotationType: e.RotationType } : {}),
+      });
+    }
+    if (!r.Truncated || !r.NextMarker) return out;
+    marker = r.NextMarker;
+  }
+  throw new KeyriteError(
+    'KMS_TOO_MANY_MATERIALS',
+    `ListKeyRotations for ${keyId} did not end after 20 pages`,
+    'inspect the key with aws kms list-key-rotations',
+  );
+}
+
 function bytes(b: Uint8Array | undefined, what: string): Buffer {
   if (!b)
     throw new KeyriteError('KMS_INCOMPLETE_RESPONSE', `KMS returned no ${what}`, 'retry; check the endpoint');
@@ -32,6 +65,8 @@ function bytes(b: Uint8Array | undefined, what: string): Buffer {
 /** The engine's KMS port over the shared gateway (which already maps every failure to a KeyriteError). */
 export function kmsPortFromGateway(g: KmsGateway): KmsPort {
   return {
+    // The SDK also takes an endpoint from these variables; say so rather than claim AWS.
+    endpoint: g.endpoint ?? process.env['AWS_ENDPOINT_URL_KMS'] ?? process.env['AWS_ENDPOINT_URL'],
     callerIdentity: () => g.callerIdentity(),
     async createKey(i) {
       const r = await g.createKey({
@@ -45,6 +80,14 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
     },
     async describeKey(keyId) {
       return facts((await g.describeKey(keyId)).KeyMetadata);
+    },
+    async aliasTarget(alias) {
+      try {
+        return facts((await g.describeKey(alias)).KeyMetadata).arn;
+      } catch (e) {
+        if (e instanceof KeyriteError && e.code === 'KMS_NOT_FOUND') return null;
+        throw e;
+      }
     },
     createAlias: (alias, keyId) => g.createAlias({ AliasName: alias, TargetKeyId: keyId }),
     async getParametersForImport(keyId, algorithm, wrappingKeySpec) {
@@ -73,8 +116,19 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
         EncryptedKeyMaterial: i.encryptedKeyMaterial,
         ExpirationModel: i.expirationModel as never,
         ...(i.validTo ? { ValidTo: i.validTo } : {}),
+        ...(i.importType ? { ImportType: i.importType } : {}),
+        ...(i.keyMaterialId ? { KeyMaterialId: i.keyMaterialId } : {}),
+        ...(i.keyMaterialDescription ? { KeyMaterialDescription: i.keyMaterialDescription } : {}),
       });
       return r.KeyMaterialId ? { keyMaterialId: r.KeyMaterialId } : {};
+    },
+    rotateKeyOnDemand: async (keyId) => void (await g.rotateKeyOnDemand(keyId)),
+    listKeyMaterials: (keyId) => listKeyMaterials(g, keyId),
+    async replicateKey(keyId, region, description) {
+      return facts(
+        (await g.replicateKey({ KeyId: keyId, ReplicaRegion: region, Description: description }))
+          .ReplicaKeyMetadata,
+      );
     },
     async encrypt(keyId, plaintext, algorithm) {
       const r = await g.encrypt({

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../../src-shared/digests.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 
 /**
@@ -24,11 +24,11 @@ export class ImportGuard {
   }
 
   static digestOf(wrapped: Uint8Array): string {
-    return createHash('sha256').update(wrapped).digest('hex');
+    return sha256Hex(wrapped);
   }
 
   static slotOf(keyId: string, importToken: Uint8Array): string {
-    return `${ImportGuard.keyOf(keyId)}|${createHash('sha256').update(importToken).digest('hex')}`;
+    return `${ImportGuard.keyOf(keyId)}|${sha256Hex(importToken)}`;
   }
 
   /**

@@ -1,4 +1,5 @@
 import { KeyriteError } from '../../src-shared/errors.js';
+import { explainRotationError } from './kms-errors-rotation.js';
 
 /**
  * Every failure of a KMS or STS call becomes a KeyriteError with a stable code, a sentence a witness
@@ -22,6 +23,8 @@ interface Explanation {
 }
 
 function explain(name: string, operation: string, serviceMessage: string): Explanation {
+  const rotation = explainRotationError(name, operation, serviceMessage);
+  if (rotation) return rotation;
   const said = serviceMessage ? ` (KMS said: ${serviceMessage})` : '';
   switch (name) {
     case 'InvalidCiphertextException':

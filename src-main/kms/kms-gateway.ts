@@ -33,6 +33,14 @@ import {
   ListAliasesCommand,
   type ListAliasesCommandInput,
   type ListAliasesCommandOutput,
+  ListKeyRotationsCommand,
+  type ListKeyRotationsCommandInput,
+  type ListKeyRotationsCommandOutput,
+  ReplicateKeyCommand,
+  type ReplicateKeyCommandInput,
+  type ReplicateKeyCommandOutput,
+  RotateKeyOnDemandCommand,
+  type RotateKeyOnDemandCommandOutput,
   PutKeyPolicyCommand,
   type PutKeyPolicyCommandInput,
   ScheduleKeyDeletionCommand,
@@ -100,6 +108,9 @@ export interface KmsGateway {
     input: DeleteImportedKeyMaterialCommandInput,
   ): Promise<Out<DeleteImportedKeyMaterialCommandOutput>>;
   scheduleKeyDeletion(input: ScheduleKeyDeletionCommandInput): Promise<Out<ScheduleKeyDeletionCommandOutput>>;
+  rotateKeyOnDemand(keyId: string): Promise<Out<RotateKeyOnDemandCommandOutput>>;
+  listKeyRotations(input: ListKeyRotationsCommandInput): Promise<Out<ListKeyRotationsCommandOutput>>;
+  replicateKey(input: ReplicateKeyCommandInput): Promise<Out<ReplicateKeyCommandOutput>>;
   encrypt(input: EncryptCommandInput): Promise<Out<EncryptCommandOutput>>;
   decrypt(input: DecryptCommandInput): Promise<Out<DecryptCommandOutput>>;
   generateMac(input: GenerateMacCommandInput): Promise<Out<GenerateMacCommandOutput>>;
@@ -263,6 +274,11 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
       call('DeleteImportedKeyMaterial', () => kms.send(new DeleteImportedKeyMaterialCommand(input))),
     scheduleKeyDeletion: (input) =>
       call('ScheduleKeyDeletion', () => kms.send(new ScheduleKeyDeletionCommand(input))),
+    // Not retried by the SDK: a rotation whose answer was lost is checked with ListKeyRotations.
+    rotateKeyOnDemand: (keyId) =>
+      call('RotateKeyOnDemand', () => importClient.send(new RotateKeyOnDemandCommand({ KeyId: keyId }))),
+    listKeyRotations: (input) => call('ListKeyRotations', () => kms.send(new ListKeyRotationsCommand(input))),
+    replicateKey: (input) => call('ReplicateKey', () => kms.send(new ReplicateKeyCommand(input))),
     encrypt: (input) => call('Encrypt', () => kms.send(new EncryptCommand(input))),
     decrypt: (input) => call('Decrypt', () => kms.send(new DecryptCommand(input))),
     generateMac: (input) => call('GenerateMac', () => kms.send(new GenerateMacCommand(input))),

@@ -15,6 +15,20 @@ export interface KeyFacts {
   keyMaterialId?: string;
 }
 
+/** One key material of a symmetric key (ListKeyRotations, IncludeKeyMaterial ALL_KEY_MATERIAL). */
+export interface KeyMaterialFacts {
+  keyMaterialId: string;
+  /** CURRENT, NON_CURRENT, PENDING_ROTATION or PENDING_MULTI_REGION_IMPORT_AND_ROTATION. */
+  state: string;
+  /** Imported material only: IMPORTED or PENDING_IMPORT (expired or deleted). */
+  importState?: string;
+  expirationModel?: string;
+  validTo?: Date;
+  description?: string;
+  rotationDate?: Date;
+  rotationType?: string;
+}
+
 export interface ImportParametersResult {
   keyArn: string;
   importToken: Buffer;
@@ -22,14 +36,36 @@ export interface ImportParametersResult {
   validTo: Date;
 }
 
+/**
+ * Who the calls run as. AWS names the caller (STS); Huawei KMS has no such call, so its port proves the
+ * credentials are accepted in the project with a signed call and names the access key instead.
+ */
+export interface CallerIdentity {
+  /** The AWS account, or the Huawei Cloud project the signed call was accepted in. */
+  account: string;
+  /** The caller's ARN (AWS). */
+  arn?: string;
+  /** Who, when there is no ARN: the access key (shortened) and where it came from. */
+  principal?: string;
+}
+
 export interface KmsPort {
-  callerIdentity(): Promise<{ account: string; arn: string }>;
+  /**
+   * The KMS endpoint override in force (an emulator, a proxy), absent for the regional AWS endpoint.
+   * Recorded with the caller identity so the log, the report and the hand-over sheet say where calls went.
+   */
+  readonly endpoint?: string | undefined;
+  callerIdentity(): Promise<CallerIdentity>;
   createKey(input: {
     keySpec: string;
     keyUsage: string;
     description: string;
     tags: Record<string, string>;
+    /** Clouds that name a key when creating it (Huawei's key_alias) take it here; AWS ignores it (CreateAlias). */
+    alias?: string;
   }): Promise<KeyFacts>;
+  /** The full name of the key an alias names, or null when no key has that alias. */
+  aliasTarget(alias: string): Promise<string | null>;
   describeKey(keyId: string): Promise<KeyFacts>;
   createAlias(alias: string, keyId: string): Promise<void>;
   getParametersForImport(
@@ -43,7 +79,18 @@ export interface KmsPort {
     encryptedKeyMaterial: Buffer;
     expirationModel: string;
     validTo?: Date;
+    /** Symmetric keys only (2025 import API): NEW stages material for RotateKeyOnDemand. */
+    importType?: 'NEW_KEY_MATERIAL' | 'EXISTING_KEY_MATERIAL';
+    /** With EXISTING_KEY_MATERIAL: KMS checks the material is the one it knows by this id. */
+    keyMaterialId?: string;
+    keyMaterialDescription?: string;
   }): Promise<{ keyMaterialId?: string }>;
+  /** Makes the material pending rotation CURRENT (on a multi-Region primary: in every region). */
+  rotateKeyOnDemand(keyId: string): Promise<void>;
+  /** Every material of a symmetric key, oldest first, with its state. */
+  listKeyMaterials(keyId: string): Promise<KeyMaterialFacts[]>;
+  /** A replica of a multi-Region primary key in `region`. */
+  replicateKey(keyId: string, region: string, description: string): Promise<KeyFacts>;
   encrypt(keyId: string, plaintext: Buffer, algorithm?: string): Promise<Buffer>;
   decrypt(keyId: string, ciphertext: Buffer, algorithm?: string): Promise<Buffer>;
   generateMac(keyId: string, message: Buffer, macAlgorithm: string): Promise<Buffer>;

@@ -9,8 +9,8 @@ import {
   existsSync,
   rmSync,
 } from 'node:fs';
-import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { sha256Hex } from '../../src-shared/digests.js';
 
 /**
  * Writes a file so that after a crash it is either absent or complete: temp file, fsync, rename,
@@ -52,9 +52,5 @@ export function syncDirectory(dir: string): void {
 
 export function sha256OfFile(file: string): string | null {
   if (!existsSync(file)) return null;
-  return createHash('sha256').update(readFileSync(file)).digest('hex');
-}
-
-export function sha256Of(data: Uint8Array | string): string {
-  return createHash('sha256').update(data).digest('hex');
+  return sha256Hex(readFileSync(file));
 }

@@ -1,7 +1,6 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createHash,
   createPublicKey,
   diffieHellman,
   generateKeyPairSync,
@@ -9,6 +8,7 @@ import {
   randomBytes,
 } from 'node:crypto';
 import { combine, split } from 'shamir-secret-sharing';
+import { sha256Hex } from '../../src-shared/digests.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import type { UnlockedCustodian } from './custodian-keys.js';
@@ -43,7 +43,7 @@ const aad = (ceremonyId: string, custodianId: string) =>
  * long as the key plus one byte, uniformly random on its own, and SHA-256 is preimage resistant.
  */
 export function shareCommitment(ceremonyId: string, custodianId: string, share: Buffer): string {
-  return createHash('sha256').update(aad(ceremonyId, custodianId)).update(share).digest('hex');
+  return sha256Hex(aad(ceremonyId, custodianId), share);
 }
 
 function shareKey(shared: SecretBuffer, ceremonyId: string, custodianId: string): SecretBuffer {

@@ -1,59 +1,38 @@
-import { createHash, createHmac, generateKeyPair, randomFillSync } from 'node:crypto';
+import { createHmac, generateKeyPair, randomFillSync } from 'node:crypto';
+import { sha256Hex } from '../../src-shared/digests.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import {
-  HMAC_HASH,
-  RAW_MATERIAL_BYTES,
+  KEY_SPEC_TABLE,
+  keySpecFacts,
+  rawMaterialBytes,
   type HmacSpec,
   type KeyMaterialSpec,
 } from '../../src-shared/wrap/specs.js';
-import { materialKind } from '../../src-shared/wrap/index.js';
 
 /** Where material comes from in CSPRNG mode; tests inject a source that reuses costly RSA keys. */
 export type MaterialSource = (spec: KeyMaterialSpec) => Promise<SecretBuffer>;
 
-const CURVE: Record<string, string> = {
-  ECC_NIST_P256: 'prime256v1',
-  ECC_NIST_P384: 'secp384r1',
-  ECC_NIST_P521: 'secp521r1',
-  ECC_SECG_P256K1: 'secp256k1',
-};
-
 /** Raw length of symmetric/HMAC material; null for asymmetric (PKCS#8, variable). */
 export function rawMaterialLength(spec: KeyMaterialSpec): number | null {
-  return spec in RAW_MATERIAL_BYTES ? RAW_MATERIAL_BYTES[spec as keyof typeof RAW_MATERIAL_BYTES] : null;
+  return rawMaterialBytes(spec);
 }
 
 /** Fresh material from the operating system's CSPRNG (via OpenSSL/BoringSSL). */
 export const csprngMaterial: MaterialSource = async (spec) => {
-  const raw = rawMaterialLength(spec);
-  if (raw !== null) {
-    const s = SecretBuffer.alloc(raw);
+  const facts = keySpecFacts(spec);
+  if (facts.kind === 'symmetric' || facts.kind === 'hmac') {
+    const s = SecretBuffer.alloc(facts.rawBytes);
     s.use((b) => randomFillSync(b));
     return s;
   }
+  const encoding = {
+    publicKeyEncoding: { type: 'spki', format: 'der' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'der' },
+  } as const;
   const der = await new Promise<Buffer>((resolve, reject) => {
     const done = (err: Error | null, _pub: unknown, priv: Buffer) => (err ? reject(err) : resolve(priv));
-    if (materialKind(spec) === 'rsa') {
-      generateKeyPair(
-        'rsa',
-        {
-          modulusLength: Number(spec.slice(4)),
-          publicKeyEncoding: { type: 'spki', format: 'der' },
-          privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-        },
-        done,
-      );
-    } else {
-      generateKeyPair(
-        'ec',
-        {
-          namedCurve: CURVE[spec] ?? 'prime256v1',
-          publicKeyEncoding: { type: 'spki', format: 'der' },
-          privateKeyEncoding: { type: 'pkcs8', format: 'der' },
-        },
-        done,
-      );
-    }
+    if (facts.kind === 'rsa') generateKeyPair('rsa', { modulusLength: facts.bits, ...encoding }, done);
+    else generateKeyPair('ec', { namedCurve: facts.curve, ...encoding }, done);
   });
   return SecretBuffer.adopt(der);
 };
@@ -69,7 +48,7 @@ export function macProbeMessage(ceremonyId: string): Buffer {
  */
 export function macProbeFingerprint(material: SecretBuffer, spec: HmacSpec, ceremonyId: string): string {
   const mac = material.use((k) =>
-    createHmac(HMAC_HASH[spec], k).update(macProbeMessage(ceremonyId)).digest(),
+    createHmac(KEY_SPEC_TABLE[spec].hash, k).update(macProbeMessage(ceremonyId)).digest(),
   );
-  return createHash('sha256').update(mac).digest('hex');
+  return sha256Hex(mac);
 }

@@ -1,4 +1,5 @@
-import { createHash, createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { spkiFingerprint } from '../digests.js';
 import { KeyriteError } from '../errors.js';
 
 /** Public keys travel as base64 of their SubjectPublicKeyInfo DER: unambiguous and what openssl reads. */
@@ -30,7 +31,7 @@ export function publicKeyToBase64(key: KeyObject): string {
 
 /** A station is named by the first 16 bytes of SHA-256 over its public key's DER, in hex. */
 export function stationIdOf(spkiBase64: string): string {
-  return createHash('sha256').update(Buffer.from(spkiBase64, 'base64')).digest('hex').slice(0, 32);
+  return spkiFingerprint(spkiBase64).slice(0, 32);
 }
 
 /** Ed25519 verification that answers false (never throws) for malformed keys or signatures. */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HASH_HEX } from './hashing.js';
+import { KEY_NAME } from './key-name.js';
 
 /*
  * Every record type has a payload schema, checked when a record is appended and again when a log is
@@ -92,7 +93,7 @@ const FAMILY =
 const fieldFormats: Array<[RegExp, z.ZodType]> = [
   [/^([A-Za-z]*Kcv|kcv)$/, kcv],
   [/^(fingerprint|[A-Za-z]*Fingerprint|digest|planDigest|rootHash|chainHead)$/, hex64],
-  [/^(keyArn|[A-Za-z]*Arn)$/, z.string().regex(/^arn:aws[a-z-]*:/, 'expected an ARN')],
+  [/^(keyArn|[A-Za-z]*Arn)$/, z.string().regex(KEY_NAME, 'expected an ARN or a Huawei KMS key URN')],
   [/^keyMaterialId$/, hex64],
 ];
 

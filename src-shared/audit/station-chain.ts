@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { spkiFingerprint } from '../digests.js';
 import { canonicalString } from './canonical-json.js';
 import { sha256 } from './hashing.js';
 import { stationIdOf, verifyEd25519 } from './keys.js';
@@ -36,11 +36,6 @@ export function stationIntroductionDigest(i: {
     prevHash: i.prevHash,
   });
   return sha256(STATION_INTRODUCTION_DOMAIN, Buffer.from(text, 'utf8'));
-}
-
-/** What people compare: SHA-256 of the key's SubjectPublicKeyInfo DER, hex (app.info shows the same). */
-export function keyFingerprint(spkiBase64: string): string {
-  return createHash('sha256').update(Buffer.from(spkiBase64, 'base64')).digest('hex');
 }
 
 /** A fingerprint as typed by an auditor: hex with optional spaces or colons, any case. */
@@ -90,7 +85,7 @@ export class StationChain {
     }
     if (this.declarations.some((d) => d.stationId === stationId))
       return `station ${stationId} was replaced earlier in the log and cannot return`;
-    const fingerprint = keyFingerprint(publicKey);
+    const fingerprint = spkiFingerprint(publicKey);
     const intro = p.introduction;
     if (cur) {
       if (!intro)

@@ -1,11 +1,12 @@
 import { HASH_HEX, ZERO_HASH } from './hashing.js';
-import { verifyEd25519 } from './keys.js';
 import { CompactRange } from './merkle.js';
 import { readPayload, type KnownRecord } from './payload-schemas.js';
 import { type AuditRecord, TIME_FORMAT, computeRecordHash, recordLeafHash } from './record.js';
 import { findSecretLookingField } from './secret-guard.js';
-import { type SignedCheckpoint, checkpointDigest, checkpointProblem } from './checkpoint.js';
-import { type StationDeclaration, StationChain, keyFingerprint } from './station-chain.js';
+import { type SignedCheckpoint, checkpointProblem } from './checkpoint.js';
+import { cosignatureProblem, cosignerProblem } from './cosignature-rule.js';
+import { spkiFingerprint } from '../digests.js';
+import { type StationDeclaration, StationChain } from './station-chain.js';
 
 /** A participant's key as enrolled in the log, for the auditor to compare with what the person holds. */
 export interface ParticipantKey {
@@ -194,7 +195,7 @@ export class LogVerifier {
         seq: r.seq,
         name: k.payload.name,
         role: k.payload.role,
-        fingerprint: keyFingerprint(k.payload.publicKey),
+        fingerprint: spkiFingerprint(k.payload.publicKey),
       });
     }
     if (k?.type === 'intent') this.openIntents.add(r.seq);
@@ -223,26 +224,21 @@ export class LogVerifier {
     return undefined;
   }
 
-  /** A custodian's co-signature of an earlier checkpoint: enrolled signer, enrolled key, valid signature. */
+  /** A custodian's co-signature of an earlier checkpoint, under the one rule the store also applies. */
   private cosignatureProblem(
     r: AuditRecord,
     p: Extract<KnownRecord, { type: 'audit.cosignature' }>['payload'],
   ): string | undefined {
-    const { treeSize: size, signer, publicKey, rootHash, signature } = p;
-    const recorded = this.recordedCheckpoints.get(size);
-    if (!recorded || recorded.cp.rootHash !== rootHash)
-      return `names no checkpoint recorded earlier in the log at tree size ${size} with root ${rootHash}`;
-    if (recorded.cp.ceremonyId !== r.ceremonyId)
-      return `names a checkpoint of another ceremony (${recorded.cp.ceremonyId})`;
-    const enrolledKey = this.enrolled.get(signer);
-    if (enrolledKey === undefined) return `signer ${signer} is not enrolled with a key in the log`;
-    if (enrolledKey !== publicKey) return `signer ${signer} signed with a key other than the enrolled one`;
-    if (recorded.cosigners.has(signer))
-      return `${signer} already co-signed the checkpoint at tree size ${size}`;
-    if (!verifyEd25519(publicKey, checkpointDigest(recorded.cp), signature))
-      return `signature of ${signer} does not verify over the digest of the checkpoint at tree size ${size}`;
-    recorded.cosigners.add(signer);
-    return undefined;
+    const why = cosignatureProblem(r.ceremonyId, p, {
+      checkpoint: (size, root) => {
+        const recorded = this.recordedCheckpoints.get(size)?.cp;
+        return recorded?.rootHash === root ? recorded : undefined;
+      },
+      enrolledKey: (signer) => this.enrolled.get(signer),
+      alreadyCosigned: (size, signer) => this.recordedCheckpoints.get(size)?.cosigners.has(signer) === true,
+    });
+    if (!why) this.recordedCheckpoints.get(p.treeSize)?.cosigners.add(p.signer);
+    return why;
   }
 
   private checkpointAtSizeProblem(p: PendingCheckpoint, last: AuditRecord): string | undefined {
@@ -257,11 +253,8 @@ export class LogVerifier {
     if (signer) return `${label} ${signer}`;
     if (p.cp.time < last.time) return `${label} is older than the records it covers`;
     for (const co of p.cp.cosignatures) {
-      const key = this.enrolled.get(co.signer);
-      if (key === undefined)
-        return `${label} is co-signed by ${co.signer}, who is not enrolled with a key in the log`;
-      if (key !== co.publicKey)
-        return `${label} is co-signed by ${co.signer} with a key other than the enrolled one`;
+      const who = cosignerProblem(co.signer, co.publicKey, this.enrolled.get(co.signer));
+      if (who) return `${label} is co-signed, but ${who}`;
     }
     return undefined;
   }
@@ -325,7 +318,7 @@ export class LogVerifier {
     if (signer?.trusted) return undefined;
     return {
       seq: first.seq,
-      reason: `the log is signed by station ${newest.cp.stationId} (fingerprint ${signer?.fingerprint ?? keyFingerprint(newest.cp.stationPublicKey)}), which is not a station you pinned nor one introduced by it`,
+      reason: `the log is signed by station ${newest.cp.stationId} (fingerprint ${signer?.fingerprint ?? spkiFingerprint(newest.cp.stationPublicKey)}), which is not a station you pinned nor one introduced by it`,
     };
   }
 }

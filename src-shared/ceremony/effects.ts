@@ -15,6 +15,20 @@ export const EFFECTS = {
   'media.write-file': { details: z.strictObject({ file: z.string().max(512), digest: hex64 }), result: none },
   /** Share files of abandoned material moved aside. */
   'media.move-files': { details: z.strictObject({ to: z.string().max(512) }), result: none },
+  /**
+   * A bundle written to removable media. The sequence is spent by the intent (a bundle that may be on
+   * the medium is never renumbered); the token and wrapped digests let the station refuse ever to send
+   * two different wrapped materials for one import token.
+   */
+  'media.write-bundle': {
+    details: z.strictObject({
+      kind: z.enum(['request', 'response']),
+      sequence: z.number().int().min(1),
+      importTokenDigest: F.importTokenDigest,
+      wrappedKeyDigest: F.wrappedKeyDigest.optional(),
+    }),
+    result: z.strictObject({ bundleDigest: hex64 }),
+  },
   'kms.create-key': {
     details: z.strictObject({ keySpec: F.keySpec, keyUsage: F.keyUsage, tagCeremony: z.string().max(64) }),
     result: z.strictObject({ keyArn: F.keyArn, keyId: F.keyId }),
@@ -64,6 +78,7 @@ const E = EFFECTS;
 export const intentPayload = z.discriminatedUnion('action', [
   intentOf('media.write-file', E['media.write-file'].details),
   intentOf('media.move-files', E['media.move-files'].details),
+  intentOf('media.write-bundle', E['media.write-bundle'].details),
   intentOf('kms.create-key', E['kms.create-key'].details),
   intentOf('kms.create-alias', E['kms.create-alias'].details),
   intentOf('kms.get-parameters-for-import', E['kms.get-parameters-for-import'].details),
@@ -74,6 +89,7 @@ export const intentPayload = z.discriminatedUnion('action', [
 export const outcomePayload = z.discriminatedUnion('action', [
   outcomeOf('media.write-file', E['media.write-file'].result),
   outcomeOf('media.move-files', E['media.move-files'].result),
+  outcomeOf('media.write-bundle', E['media.write-bundle'].result),
   outcomeOf('kms.create-key', E['kms.create-key'].result),
   outcomeOf('kms.create-alias', E['kms.create-alias'].result),
   outcomeOf('kms.get-parameters-for-import', E['kms.get-parameters-for-import'].result),

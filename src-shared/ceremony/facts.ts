@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { KEY_NAME } from '../audit/key-name.js';
 
 /*
  * The public facts a ceremony establishes (ARNs, fingerprints, digests, check values, states), each
@@ -7,11 +8,11 @@ import { z } from 'zod';
  */
 const text = (max: number) => z.string().max(max);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 lower-case hex digits');
-/** The audit format fixes this shape for every `*Arn` field (see src-shared/audit/payload-schemas.ts). */
-const arn = z
-  .string()
-  .regex(/^arn:aws[a-z-]*:/, 'expected an ARN')
-  .max(2048);
+/**
+ * The audit format fixes this shape for every `*Arn` field (see src-shared/audit/payload-schemas.ts):
+ * an AWS ARN, or a Huawei Cloud KMS key's IAM resource URN (Huawei has no ARNs).
+ */
+const arn = z.string().regex(KEY_NAME, 'expected an ARN or a Huawei KMS key URN').max(2048);
 const isoTime = z.iso.datetime({ offset: true });
 
 export const FACT_SCHEMAS = {

@@ -1,26 +1,28 @@
+import { KEY_SPEC_TABLE, materialKind, type KeyUsageName, type MaterialKind } from '../wrap/specs.js';
 import type { PlanKeySpec } from './plan.js';
 
-export type KeyFamily = 'symmetric' | 'hmac' | 'rsa' | 'ecc';
+export type KeyFamily = MaterialKind;
 
+/** The four families of key material, as the key-spec table says (src-shared/wrap/specs.ts). */
 export function keyFamily(spec: PlanKeySpec): KeyFamily {
-  if (spec === 'SYMMETRIC_DEFAULT') return 'symmetric';
-  if (spec.startsWith('HMAC_')) return 'hmac';
-  if (spec.startsWith('RSA_')) return 'rsa';
-  return 'ecc';
+  return materialKind(spec);
 }
 
-/** KMS requires KeyUsage for every spec but symmetric; these are the usages each family allows. */
+/**
+ * The usages a ceremony can verify after the import (encrypt/decrypt round trip, a MAC, a signature).
+ * AWS also allows KEY_AGREEMENT for NIST-curve ECC keys; a ceremony cannot yet prove such a key holds
+ * the imported material (that needs DeriveSharedSecret), so a plan cannot ask for it.
+ */
+export const CEREMONY_KEY_USAGES = [
+  'ENCRYPT_DECRYPT',
+  'SIGN_VERIFY',
+  'GENERATE_VERIFY_MAC',
+] as const satisfies readonly KeyUsageName[];
+const VERIFIABLE: ReadonlySet<KeyUsageName> = new Set(CEREMONY_KEY_USAGES);
+
+/** KMS requires KeyUsage for every spec but symmetric; these are the ones a ceremony may create. */
 export function allowedKeyUsages(spec: PlanKeySpec): readonly string[] {
-  switch (keyFamily(spec)) {
-    case 'symmetric':
-      return ['ENCRYPT_DECRYPT'];
-    case 'hmac':
-      return ['GENERATE_VERIFY_MAC'];
-    case 'rsa':
-      return ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'];
-    case 'ecc':
-      return ['SIGN_VERIFY'];
-  }
+  return KEY_SPEC_TABLE[spec].usages.filter((u) => VERIFIABLE.has(u));
 }
 
 export function defaultKeyUsage(spec: PlanKeySpec): string {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from '../digests.js';
 
 /*
  * The digest rule of logs written before log format v2, kept only to read them: a ceremony started
@@ -21,7 +21,7 @@ function v1Text(value: V1Value): string {
 }
 
 function v1Digest(value: V1Value): string {
-  return createHash('sha256').update(v1Text(value)).digest('hex');
+  return sha256Hex(v1Text(value));
 }
 
 /** A plan's digest as ceremonies before log format v2 recorded it in `ceremony.started`. */

@@ -2,8 +2,10 @@ import { z } from 'zod';
 import { KeyriteError } from '../errors.js';
 import { KEY_MATERIAL_SPECS, WRAPPING_ALGORITHMS, WRAPPING_KEY_SPECS } from '../wrap/specs.js';
 import { PLAN_DOMAIN, domainDigest } from '../audit/hashing.js';
+import { CEREMONY_KEY_USAGES } from './key-usage.js';
 import { planDigestV1 } from './legacy-digests.js';
 import { GUARDABLE_STEPS, STEP_CATALOGUE, type GuardableStep } from './steps.js';
+import { huaweiTarget } from './plan-huawei.js';
 
 /** KMS key specs Keyrite can import material into: exactly the material kinds the wrap module handles. */
 export const PLAN_KEY_SPECS = KEY_MATERIAL_SPECS;
@@ -29,7 +31,7 @@ const createKey = z.strictObject({
   description: z.string().max(8192).default(''),
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
   keySpec: z.enum(PLAN_KEY_SPECS),
-  keyUsage: z.enum(['ENCRYPT_DECRYPT', 'SIGN_VERIFY', 'GENERATE_VERIFY_MAC']).optional(),
+  keyUsage: z.enum(CEREMONY_KEY_USAGES).optional(),
 });
 const existingKey = z.strictObject({ keyId: z.string().min(1).max(2048), keySpec: z.enum(PLAN_KEY_SPECS) });
 
@@ -45,15 +47,17 @@ const expiration = z.discriminatedUnion('model', [
   z.strictObject({ model: z.literal('KEY_MATERIAL_EXPIRES'), validTo: z.iso.datetime({ offset: true }) }),
 ]);
 
+const awsTarget = z.strictObject({
+  provider: z.literal('aws'),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
+  accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
+  key: z.union([z.strictObject({ create: createKey }), z.strictObject({ existing: existingKey })]),
+});
+
 export const planSchema = z.strictObject({
   version: z.literal(1),
   name: z.string().min(1).max(200),
-  target: z.strictObject({
-    provider: z.literal('aws'),
-    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
-    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
-    key: z.union([z.strictObject({ create: createKey }), z.strictObject({ existing: existingKey })]),
-  }),
+  target: z.discriminatedUnion('provider', [awsTarget, huaweiTarget]),
   wrapping: z.strictObject({
     algorithm: z.enum(PLAN_WRAPPING_ALGORITHMS),
     keySpec: z.enum(PLAN_WRAPPING_KEY_SPECS),
@@ -78,13 +82,39 @@ export const planSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * `split`: an air-gapped ceremony — the online steps run on a station with cloud credentials, the
+   * offline ones on a station with no network, joined only by signed bundles on removable media.
+   * Absent means one station runs every step (and leaves the digests of existing plans unchanged).
+   */
+  stations: z.enum(['single', 'split']).optional(),
 });
 
 export type CeremonyPlan = z.infer<typeof planSchema>;
+export type PlanProvider = CeremonyPlan['target']['provider'];
 
-/** The key spec the ceremony imports into, whether the key is created or exists. */
+/**
+ * The material the ceremony makes and wraps, in the wrap module's terms (AWS's spelling), whether the
+ * key is created or exists: a Huawei AES_256 key takes the 256-bit symmetric material AWS calls
+ * SYMMETRIC_DEFAULT.
+ */
 export function planKeySpec(plan: CeremonyPlan): PlanKeySpec {
-  return 'create' in plan.target.key ? plan.target.key.create.keySpec : plan.target.key.existing.keySpec;
+  const spec = planCloudKeySpec(plan);
+  return spec === 'AES_256' ? 'SYMMETRIC_DEFAULT' : spec;
+}
+
+/** The key spec as the plan (and the cloud) spells it: AES_256 on Huawei, AWS's names on AWS. */
+export function planCloudKeySpec(plan: CeremonyPlan): PlanKeySpec | 'AES_256' {
+  const key = plan.target.key;
+  return 'create' in key ? key.create.keySpec : key.existing.keySpec;
+}
+
+/** Who owns the key: the AWS account, or the Huawei Cloud project. */
+export function planOwner(plan: CeremonyPlan): { kind: 'account' | 'project'; id: string; label: string } {
+  const t = plan.target;
+  return t.provider === 'aws'
+    ? { kind: 'account', id: t.accountId, label: `AWS account ${t.accountId}` }
+    : { kind: 'project', id: t.projectId, label: `Huawei Cloud project ${t.projectId}` };
 }
 
 /**

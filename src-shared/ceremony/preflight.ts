@@ -1,13 +1,11 @@
 import type { KeyMaterialSpec, WrappingAlgorithm, WrappingKeySpec } from '../wrap/specs.js';
 import { KeyriteError } from '../errors.js';
-import { allowedKeyUsages, keyFamily } from './key-usage.js';
+import { keyFamily } from './key-usage.js';
+import { targetRefusals } from './target-refusals.js';
 import { planKeySpec, type CeremonyPlan } from './plan.js';
 
-export interface Refusal {
-  code: string;
-  message: string;
-  hint: string;
-}
+export type { Refusal } from './target-refusals.js';
+import type { Refusal } from './target-refusals.js';
 
 /** The wrap module's rule for algorithm × material × wrapping key; injected to keep this file testable. */
 export type CompatibilityCheck = (
@@ -17,7 +15,6 @@ export type CompatibilityCheck = (
 ) => void;
 
 const MAX_VALID_TO_MS = 365 * 24 * 3600 * 1000;
-const ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
 
 /**
  * Everything AWS (or the quorum arithmetic) would refuse later, refused now, before anyone enrolls and
@@ -41,29 +38,7 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
     );
   }
 
-  if ('create' in plan.target.key) {
-    const { alias, keyUsage } = plan.target.key.create;
-    if (alias !== undefined) {
-      if (alias.startsWith('alias/aws/'))
-        refuse(
-          'PLAN_ALIAS_RESERVED',
-          `alias ${alias} is reserved for AWS managed keys`,
-          'pick a name outside alias/aws/',
-        );
-      else if (!ALIAS.test(alias))
-        refuse(
-          'PLAN_ALIAS_SYNTAX',
-          `alias ${alias} is not a valid KMS alias`,
-          'start with alias/ and use letters, digits, / _ -',
-        );
-    }
-    if (keyUsage !== undefined && !allowedKeyUsages(spec).includes(keyUsage))
-      refuse(
-        'PLAN_KEY_USAGE',
-        `key usage ${keyUsage} is not valid for ${spec}`,
-        `use one of ${allowedKeyUsages(spec).join(', ')}`,
-      );
-  }
+  out.push(...targetRefusals(plan, spec));
 
   if (plan.expiration.model === 'KEY_MATERIAL_EXPIRES') {
     const validTo = Date.parse(plan.expiration.validTo);
@@ -131,12 +106,6 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
       'raise M to the threshold of the shares',
     );
 
-  if (plan.grant && plan.grant.accountId === plan.target.accountId)
-    refuse(
-      'PLAN_GRANT_SELF',
-      'the grant names the key’s own account',
-      'grant only another account; the owner already has access',
-    );
   if (plan.guardedSteps.includes('grant') && !plan.grant)
     refuse(
       'PLAN_GUARD_UNKNOWN_STEP',

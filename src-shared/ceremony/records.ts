@@ -53,7 +53,15 @@ const entry = <T extends string, S extends z.ZodType>(type: T, payload: S) =>
 
 export const ceremonyRecord = z.discriminatedUnion('type', [
   // ceremony
-  entry('ceremony.started', z.strictObject({ planDigest: hex64, title: z.string().max(500) })),
+  entry(
+    'ceremony.started',
+    z.strictObject({
+      planDigest: hex64,
+      title: z.string().max(500),
+      // A split ceremony: which station this log belongs to (stations.ts).
+      station: z.enum(['online', 'offline']).optional(),
+    }),
+  ),
   entry('ceremony.closed', z.strictObject({ status: z.literal('completed'), keyArn: F.keyArn.optional() })),
   entry('ceremony.witness-signoff', z.strictObject({ witness: name, witnessId: id })),
   entry(
@@ -126,7 +134,21 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
   // KMS
   entry(
     'kms.identity',
-    z.strictObject({ account: z.string().max(64), callerArn: F.keyArn, region: F.region }),
+    // callerArn where the cloud names the caller (AWS); otherwise the principal in words (Huawei: the
+    // shortened access key, and that KMS has no caller-identity call).
+    z.strictObject({
+      // The AWS account, or (Huawei) the project the signed call was accepted in.
+      account: z.string().max(64).optional(),
+      projectId: z
+        .string()
+        .regex(/^[0-9a-f]{32}$/)
+        .optional(),
+      callerArn: F.keyArn.optional(),
+      principal: z.string().max(512).optional(),
+      region: F.region,
+      // Absent: the regional endpoint (and in logs written before the endpoint was recorded).
+      endpoint: z.string().max(2048).optional(),
+    }),
   ),
   entry('kms.key-reused', z.strictObject({ keyArn: F.keyArn, note: F.note })),
   entry(
@@ -180,6 +202,26 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       algorithm: F.algorithm,
       wrappingKeyFingerprint: F.wrappingKeyFingerprint,
       wrappedKeyDigest: F.wrappedKeyDigest,
+    }),
+  ),
+  // bundles between the stations of a split ceremony (docs/BUNDLES.md)
+  entry(
+    'bundle.accepted',
+    z.strictObject({
+      kind: z.enum(['request', 'response']),
+      sequence: z.number().int().min(1),
+      bundleDigest: hex64,
+      stationFingerprint: hex64,
+      /** The first bundle pins its writer: every later one must come from the same station. */
+      pinned: z.boolean(),
+    }),
+  ),
+  entry(
+    'bundle.refused',
+    z.strictObject({
+      code: z.string().min(1).max(100),
+      message: z.string().max(1000),
+      bundleDigest: hex64.optional(),
     }),
   ),
   // Written by the audit store, not by the journal: read here so every record reads the same way.

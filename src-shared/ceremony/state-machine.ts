@@ -72,9 +72,14 @@ export function isGuarded(plan: CeremonyPlan, step: StepId): boolean {
   return (plan.guardedSteps as readonly string[]).includes(step) && !skippedSteps(plan).has(step);
 }
 
-export function initialState(ceremonyId: string, planDigest: string, plan: CeremonyPlan): CeremonyState {
+/** `order`: a station of a split ceremony walks the kind's steps in its own order (stations.ts). */
+export function initialState(
+  ceremonyId: string,
+  planDigest: string,
+  plan: CeremonyPlan,
+  order: readonly StepId[] = CEREMONY_KINDS[planKind(plan)],
+): CeremonyState {
   const skip = skippedSteps(plan);
-  const order = CEREMONY_KINDS[planKind(plan)];
   // Steps of the catalogue that this kind does not run are never offered.
   const status = (s: StepId): StepStatus => (skip.has(s) || !order.includes(s) ? 'skipped' : 'pending');
   const steps = Object.fromEntries(STEP_IDS.map((s) => [s, status(s)])) as Record<StepId, StepStatus>;

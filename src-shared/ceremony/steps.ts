@@ -51,7 +51,8 @@ export const STEP_CATALOGUE = {
   },
   preflight: {
     title: 'Pre-flight checks',
-    description: 'Caller identity, account, region and key state, before anything changes.',
+    description:
+      'Caller identity, account, region and key state, before anything changes. Huawei Cloud KMS has no caller-identity call: a signed call accepted in the planned project stands in, and the log says so.',
     station: 'online',
     actors: ['administrator'],
     quorum: 'never',
@@ -68,7 +69,8 @@ export const STEP_CATALOGUE = {
   },
   'create-key': {
     title: 'Create the KMS key',
-    description: 'CreateKey with origin EXTERNAL, tagged with this ceremony, and its alias.',
+    description:
+      'CreateKey with origin EXTERNAL, tagged with this ceremony, and its alias (Huawei: create-key origin external, named by its alias).',
     station: 'online',
     actors: ['administrator'],
     quorum: 'never',
@@ -126,7 +128,8 @@ export const STEP_CATALOGUE = {
   },
   'verify-shares': {
     title: 'Verify backup shares',
-    description: 'Each custodian opens their share and checks it against its commitment.',
+    description:
+      'Custodians open their own shares against their commitments; any M prove the backup, the others stay pending.',
     station: 'offline',
     actors: ['custodians'],
     quorum: 'never',
@@ -173,7 +176,8 @@ export const STEP_CATALOGUE = {
   },
   grant: {
     title: 'Grant another account',
-    description: 'Add a key policy statement for the account named in the plan.',
+    description:
+      'Add a key policy statement for the account named in the plan. AWS only: Huawei Cloud KMS keys have no key policy, so a Huawei plan cannot have a grant.',
     station: 'online',
     actors: ['administrator'],
     quorum: 'optional',
@@ -183,7 +187,8 @@ export const STEP_CATALOGUE = {
   },
   handover: {
     title: 'Hand-over sheet',
-    description: 'Key ARN, region and check value for the people who will use the key.',
+    description:
+      'Cloud, account or project, region, key ARN (Huawei: key URN) and check value for the people who will use the key.',
     station: 'online',
     actors: ['administrator'],
     quorum: 'never',

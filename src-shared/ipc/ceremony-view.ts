@@ -61,7 +61,8 @@ export const stepView = z.object({
  */
 export const keyIdentity = z.object({
   kind: z.enum(['create', 'existing']),
-  provider: z.literal('aws'),
+  provider: z.enum(['aws', 'huawei']),
+  /** The AWS account, or the Huawei Cloud project (32 hex digits), that will own the key. */
   accountId: z.string().max(32),
   region: z.string().max(32),
   keySpec: z.string().max(64),

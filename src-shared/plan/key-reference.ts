@@ -11,8 +11,10 @@ const ALIAS = /^alias\/[a-zA-Z0-9/_-]{1,250}$/;
  * (REPLACE-WITH-KEY-ID) is found at review, not in front of the custodians.
  */
 export function existingKeyRefusals(plan: CeremonyPlan): Refusal[] {
-  if (!('existing' in plan.target.key)) return [];
-  const keyId = plan.target.key.existing.keyId;
+  const t = plan.target;
+  // A Huawei key id is a UUID, which the plan schema already checks.
+  if (t.provider !== 'aws' || !('existing' in t.key)) return [];
+  const keyId = t.key.existing.keyId;
   const shown = keyId.length > 80 ? `${keyId.slice(0, 80)}…` : keyId;
   const arn = ARN.exec(keyId);
   if (arn) {
@@ -20,16 +22,16 @@ export function existingKeyRefusals(plan: CeremonyPlan): Refusal[] {
     const out: Refusal[] = [];
     if (kind === 'key' && !KEY_ID.test(rest ?? ''))
       out.push(bad(`target.key.existing.keyId: the key ARN ${shown} does not end in a key id`));
-    if (region !== plan.target.region)
+    if (region !== t.region)
       out.push({
         code: 'PLAN_KEY_REGION',
-        message: `target.key.existing.keyId is in ${region ?? '?'}, but target.region is ${plan.target.region}`,
+        message: `target.key.existing.keyId is in ${region ?? '?'}, but target.region is ${t.region}`,
         hint: 'the key ARN and target.region must name the same Region',
       });
-    if (account !== plan.target.accountId)
+    if (account !== t.accountId)
       out.push({
         code: 'PLAN_KEY_ACCOUNT',
-        message: `target.key.existing.keyId belongs to account ${account ?? '?'}, but target.accountId is ${plan.target.accountId}`,
+        message: `target.key.existing.keyId belongs to account ${account ?? '?'}, but target.accountId is ${t.accountId}`,
         hint: 'the key ARN and target.accountId must name the same account',
       });
     return out;

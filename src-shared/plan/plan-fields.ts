@@ -8,30 +8,35 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   version: 'Plan format version. Always 1.',
   name: 'A human title for the ceremony; shown on every screen, in the log and on the report.',
   target: 'Where the key lives.',
-  'target.provider': 'The cloud KMS. Only AWS today.',
-  'target.region': 'AWS Region of the KMS key, e.g. eu-west-1.',
+  'target.provider':
+    'The cloud KMS: `aws` (AWS KMS) or `huawei` (Huawei Cloud KMS: AES_256 keys, RSA_2048 wrapping keys, no key policies, so no `grant`).',
+  'target.region':
+    'Region of the KMS key: an AWS Region such as eu-west-1, or a Huawei Cloud region such as ap-southeast-1.',
+  'target.projectId':
+    'Huawei: the project (32 hex digits, My Credentials › API Credentials) that owns the key; credentials carrying another project id are refused.',
   'target.accountId':
     'The 12-digit AWS account that owns the key; the identity pre-flight refuses to run under another account.',
   'target.key':
     'Exactly one of `create` (the ceremony creates a new key) or `existing` (material goes into a key you created with origin EXTERNAL).',
   'target.key.create': 'Create a new KMS key with origin EXTERNAL.',
   'target.key.create.alias':
-    'Alias for the new key (`alias/…`, letters, digits, `/ _ -`; not `alias/aws/…`). The pre-flight refuses an alias that already exists.',
-  'target.key.create.description': 'KMS key description.',
+    'Alias for the new key. AWS: `alias/…`, letters, digits, `/ _ -`, not `alias/aws/…`. Huawei (required): 1–255 letters, digits, `: / _ -`. The pre-flight refuses an alias that already exists.',
+  'target.key.create.description': 'KMS key description (Huawei: at most 255 characters).',
   'target.key.create.tags':
-    'KMS tags as `key: value`. Keyrite adds `keyrite:ceremony` with the ceremony id, so an orphaned key can be found.',
-  'target.key.create.keySpec': 'KMS key spec; decides the material Keyrite generates or expects.',
+    'KMS tags as `key: value`. Keyrite adds `keyrite:ceremony` (Huawei: `keyrite-ceremony`) with the ceremony id, so an orphaned key can be found. Huawei tag keys are 1–36 and values 0–43 letters, digits, `_ . -`.',
+  'target.key.create.keySpec':
+    'KMS key spec; decides the material Keyrite generates or expects. Huawei: AES_256 (256-bit symmetric material) only.',
   'target.key.create.keyUsage':
     'KMS key usage. Default: ENCRYPT_DECRYPT for symmetric and RSA, GENERATE_VERIFY_MAC for HMAC, SIGN_VERIFY for ECC; must be one the key spec allows.',
   'target.key.existing':
     'Import into a key that already exists (origin EXTERNAL, e.g. to reimport after expiry).',
   'target.key.existing.keyId':
-    'The existing key: key id, key ARN, alias (`alias/NAME`) or alias ARN; an ARN must name target.region and target.accountId.',
+    'The existing key. AWS: key id, key ARN, alias (`alias/NAME`) or alias ARN; an ARN must name target.region and target.accountId. Huawei: the key id (a UUID).',
   'target.key.existing.keySpec': 'The existing key’s key spec (checked against KMS at the pre-flight).',
   wrapping: 'How the material is wrapped for import; the import parameters are fetched for exactly this.',
   'wrapping.algorithm':
-    'AWS wrapping algorithm. RSAES_OAEP_SHA_256 for symmetric, HMAC and ECC; RSA_AES_KEY_WRAP_SHA_256 for RSA private keys (and ECC). RSAES_PKCS1_V1_5 is refused by AWS for new imports.',
-  'wrapping.keySpec': 'Size of the RSA wrapping key KMS hands out.',
+    'AWS wrapping algorithm. RSAES_OAEP_SHA_256 for symmetric, HMAC and ECC; RSA_AES_KEY_WRAP_SHA_256 for RSA private keys (and ECC). RSAES_PKCS1_V1_5 is refused by AWS for new imports. Huawei: RSAES_OAEP_SHA_256, or RSAES_OAEP_SHA_1 / RSAES_PKCS1_V1_5 for HSMs without OAEP-SHA-256 (SM2_ENCRYPT is not offered).',
+  'wrapping.keySpec': 'Size of the RSA wrapping key KMS hands out (Huawei: RSA_2048 only).',
   expiration: 'Whether the imported material expires in KMS.',
   'expiration.model': 'KEY_MATERIAL_DOES_NOT_EXPIRE, or KEY_MATERIAL_EXPIRES together with `validTo`.',
   'expiration.validTo':
@@ -66,8 +71,12 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   'quorum.m': 'M of the N custodians (1 ≤ M ≤ N).',
   guardedSteps: 'Steps that need M custodian confirmations before they run.',
   'guardedSteps[]': 'A step that can be guarded.',
-  grant: 'After the import, let another AWS account use the key (key policy statement).',
+  grant:
+    'After the import, let another AWS account use the key (key policy statement). AWS only: Huawei keys have no key policy.',
   'grant.accountId': 'The other 12-digit AWS account (not the key’s own).',
-  'grant.actions': 'KMS actions granted, e.g. kms:Sign. Default: the encryption actions.',
+  'grant.actions':
+    'KMS actions granted. Default: what the key usage needs — signing: kms:Sign, kms:Verify, kms:GetPublicKey, kms:DescribeKey; MAC: kms:GenerateMac, kms:VerifyMac, kms:DescribeKey; encryption: kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:DescribeKey and kms:GenerateDataKey* (symmetric) or kms:GetPublicKey (RSA).',
   'grant.actions[]': 'One KMS action (`kms:Name`).',
+  stations:
+    '`single` (default): one station runs every step. `split`: air-gapped — an online station (credentials, KMS) and an offline station (no network) joined by signed bundles on removable media.',
 };

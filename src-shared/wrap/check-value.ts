@@ -2,12 +2,12 @@ import { Buffer } from 'node:buffer';
 import {
   createCipheriv,
   createECDH,
-  createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
   getCurves,
 } from 'node:crypto';
+import { spkiFingerprint } from '../digests.js';
 import { KeyriteError, missingCase } from '../errors.js';
 import type { SecretBuffer } from '../secret-buffer.js';
 import { TAG, encodeTlv } from './der.js';
@@ -15,7 +15,7 @@ import { aesCmac } from './aes-cmac.js';
 import { validateMaterial } from './material.js';
 import { type Pkcs8Info, curveOf } from './pkcs8.js';
 import { scratch } from './scratch.js';
-import { HMAC_HASH, type HmacSpec, type KeyMaterialSpec, materialKind } from './specs.js';
+import { KEY_SPEC_TABLE, type KeyMaterialSpec, type NodeHash, keySpecFacts } from './specs.js';
 
 export type CheckValueKind =
   | 'AES_CMAC'
@@ -52,17 +52,17 @@ export function checkValue(
   opts?: { legacyEcb?: boolean },
 ): CheckValue {
   const info = validateMaterial(material, spec);
-  const kind = materialKind(spec);
-  switch (kind) {
+  const facts = keySpecFacts(spec);
+  switch (facts.kind) {
     case 'symmetric':
       return opts?.legacyEcb ? ecbKcv(material) : cmacKcv(material);
     case 'hmac':
-      return hmacCheck(material, spec as HmacSpec);
+      return hmacCheck(material, facts.hash);
     case 'rsa':
     case 'ecc':
       return publicKeyFingerprint(material, info);
     default:
-      return missingCase(kind);
+      return missingCase(facts);
   }
 }
 
@@ -96,8 +96,7 @@ function ecbKcv(material: SecretBuffer): CheckValue {
   }
 }
 
-function hmacCheck(material: SecretBuffer, spec: HmacSpec): CheckValue {
-  const hash = HMAC_HASH[spec];
+function hmacCheck(material: SecretBuffer, hash: NodeHash): CheckValue {
   const mac = material.use((key) =>
     createHmac(hash, key).update(Buffer.alloc(HMAC_CHECK_MESSAGE_BYTES)).digest(),
   );
@@ -140,21 +139,14 @@ function publicKeyFingerprint(material: SecretBuffer, info: Pkcs8Info | null): C
   }
   return {
     kind: 'PUBLIC_KEY_SHA256',
-    value: createHash('sha256').update(spki).digest('hex'),
+    value: spkiFingerprint(spki),
     description: 'SHA-256 of the DER SubjectPublicKeyInfo of the public key (compare with KMS GetPublicKey)',
   };
 }
 
-const CURVE_NAMES: Record<Extract<Pkcs8Info, { kind: 'ecc' }>['spec'], string> = {
-  ECC_NIST_P256: 'prime256v1',
-  ECC_NIST_P384: 'secp384r1',
-  ECC_NIST_P521: 'secp521r1',
-  ECC_SECG_P256K1: 'secp256k1',
-};
-
 /** Only a curve the crypto library lacks may fall back to the embedded key; any other failure is an error. */
 function canDerive(info: Pkcs8Info): boolean {
-  return info.kind === 'rsa' || getCurves().includes(CURVE_NAMES[info.spec]);
+  return info.kind === 'rsa' || getCurves().includes(KEY_SPEC_TABLE[info.spec].curve);
 }
 
 /**
@@ -169,7 +161,7 @@ function deriveSpki(der: Buffer, info: Pkcs8Info): Buffer | null {
         format: 'der',
       });
     }
-    const ecdh = createECDH(CURVE_NAMES[info.spec]);
+    const ecdh = createECDH(KEY_SPEC_TABLE[info.spec].curve);
     ecdh.setPrivateKey(der.subarray(info.scalarAt.offset, info.scalarAt.offset + info.scalarAt.length));
     return ecSpki(info.spec, ecdh.getPublicKey());
   } catch {

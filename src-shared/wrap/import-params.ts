@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
-import { unzipSync } from 'fflate';
 import { KeyriteError, isKeyriteError } from '../errors.js';
 import { readParamsFileExtras } from './params-file.js';
+import { type UnzippedEntry, UnzipRefused, unzipBounded } from './bounded-unzip.js';
 import {
   type KeyMaterialSpec,
   type WrappingAlgorithm,
@@ -141,27 +141,15 @@ function readFile(facts: Facts, f: ParamsFile, depth: number): void {
 }
 
 function unzip(bytes: Buffer, name: string): ParamsFile[] {
-  let entries: Record<string, Uint8Array>;
-  let count = 0;
+  let entries: UnzippedEntry[];
   try {
-    entries = unzipSync(bytes, {
-      // Refuse zip bombs and odd archives before inflating anything.
-      filter: (file) => {
-        count++;
-        if (count > MAX_ZIP_ENTRIES || file.originalSize > MAX_ZIP_ENTRY_BYTES) throw new Error('too large');
-        return !file.name.endsWith('/');
-      },
-    });
-  } catch {
-    throw invalid(`${name} is not a readable ImportParameters.zip`);
+    entries = unzipBounded(bytes, MAX_ZIP_ENTRIES, MAX_ZIP_ENTRY_BYTES);
+  } catch (e) {
+    if (!(e instanceof UnzipRefused)) throw e;
+    throw invalid(`${name} is not a readable ImportParameters.zip: ${e.message}`);
   }
-  const out: ParamsFile[] = [];
-  for (const [entryName, data] of Object.entries(entries)) {
-    if (data.length > MAX_ZIP_ENTRY_BYTES) throw invalid(`${name} holds an entry that is too large`);
-    out.push({ name: entryName, bytes: data });
-  }
-  if (out.length === 0) throw invalid(`${name} is empty`);
-  return out;
+  if (entries.length === 0) throw invalid(`${name} is empty`);
+  return entries;
 }
 
 function readJson(facts: Facts, bytes: Buffer, name: string): void {

@@ -3,7 +3,7 @@ import { KeyriteError, missingCase } from '../errors.js';
 import type { SecretBuffer } from '../secret-buffer.js';
 import { DerError, TAG, readTlv } from './der.js';
 import { type Pkcs8Info, readPkcs8 } from './pkcs8.js';
-import { type KeyMaterialSpec, RAW_MATERIAL_BYTES, materialKind } from './specs.js';
+import { type KeyMaterialSpec, keySpecFacts } from './specs.js';
 
 /** Largest material accepted at all (an RSA-4096 PKCS#8 key is about 2.4 KB). */
 export const MAX_MATERIAL_BYTES = 8192;
@@ -17,11 +17,11 @@ const TO_DER_HINT =
  * Returns the structural facts of asymmetric material (never secret bytes).
  */
 export function validateMaterial(material: SecretBuffer, spec: KeyMaterialSpec): Pkcs8Info | null {
-  const kind = materialKind(spec);
-  switch (kind) {
+  const facts = keySpecFacts(spec);
+  switch (facts.kind) {
     case 'symmetric':
     case 'hmac': {
-      const want = RAW_MATERIAL_BYTES[spec as keyof typeof RAW_MATERIAL_BYTES];
+      const want = facts.rawBytes;
       if (material.length !== want) {
         throw new KeyriteError(
           'MATERIAL_SIZE',
@@ -48,7 +48,7 @@ export function validateMaterial(material: SecretBuffer, spec: KeyMaterialSpec):
       return info;
     }
     default:
-      return missingCase(kind);
+      return missingCase(facts);
   }
 }
 

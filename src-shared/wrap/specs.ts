@@ -15,6 +15,109 @@ export type WrappingAlgorithm = (typeof WRAPPING_ALGORITHMS)[number];
 export const WRAPPING_KEY_SPECS = ['RSA_2048', 'RSA_3072', 'RSA_4096'] as const;
 export type WrappingKeySpec = (typeof WRAPPING_KEY_SPECS)[number];
 
+export type MaterialKind = 'symmetric' | 'hmac' | 'rsa' | 'ecc';
+export type KeyUsageName = 'ENCRYPT_DECRYPT' | 'SIGN_VERIFY' | 'GENERATE_VERIFY_MAC' | 'KEY_AGREEMENT';
+export type NodeHash = 'sha224' | 'sha256' | 'sha384' | 'sha512';
+
+interface SpecCommon {
+  /** Every KeyUsage CreateKey accepts for the spec (the first is KMS's default where there is one). */
+  readonly usages: readonly KeyUsageName[];
+  readonly signingAlgorithms: readonly string[];
+  readonly encryptionAlgorithms: readonly string[];
+}
+
+/**
+ * What AWS says about one key spec Keyrite can import material into (KMS "key spec reference"),
+ * told apart by family so each family's own facts are never optional where they apply.
+ */
+export type KeySpecFacts = SpecCommon &
+  (
+    | { readonly kind: 'symmetric'; /** raw material length in bytes */ readonly rawBytes: number }
+    | {
+        readonly kind: 'hmac';
+        readonly rawBytes: number;
+        readonly hash: NodeHash;
+        /** The MacAlgorithm KMS accepts for the spec: the one HMAC rule (a spec has exactly one). */
+        readonly macAlgorithm: string;
+      }
+    | { readonly kind: 'rsa'; readonly bits: number }
+    | {
+        readonly kind: 'ecc';
+        /** The curve as OpenSSL and node:crypto name it. */
+        readonly curve: string;
+        /** Its one signing algorithm (also its signingAlgorithms) and the hash that algorithm uses. */
+        readonly ecdsaAlgorithm: string;
+        readonly hash: NodeHash;
+      }
+  );
+
+const RSA_SIGNING = [
+  'RSASSA_PKCS1_V1_5_SHA_256',
+  'RSASSA_PKCS1_V1_5_SHA_384',
+  'RSASSA_PKCS1_V1_5_SHA_512',
+  'RSASSA_PSS_SHA_256',
+  'RSASSA_PSS_SHA_384',
+  'RSASSA_PSS_SHA_512',
+] as const;
+const RSA_ENCRYPTION = ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'] as const;
+const hmac = (rawBytes: number, hash: NodeHash, macAlgorithm: string) =>
+  ({
+    kind: 'hmac',
+    rawBytes,
+    hash,
+    macAlgorithm,
+    usages: ['GENERATE_VERIFY_MAC'],
+    signingAlgorithms: [],
+    encryptionAlgorithms: [],
+  }) as const;
+const rsa = (bits: number) =>
+  ({
+    kind: 'rsa',
+    bits,
+    usages: ['ENCRYPT_DECRYPT', 'SIGN_VERIFY'],
+    signingAlgorithms: RSA_SIGNING,
+    encryptionAlgorithms: RSA_ENCRYPTION,
+  }) as const;
+/** NIST curves may also be KEY_AGREEMENT keys; secp256k1 only signs (CreateKey's KeyUsage rules). */
+const ecc = <S extends string>(curve: string, hash: NodeHash, signing: S, agreement: boolean) =>
+  ({
+    kind: 'ecc',
+    curve,
+    hash,
+    ecdsaAlgorithm: signing,
+    usages: agreement ? (['SIGN_VERIFY', 'KEY_AGREEMENT'] as const) : (['SIGN_VERIFY'] as const),
+    signingAlgorithms: [signing],
+    encryptionAlgorithms: [],
+  }) as const;
+
+/**
+ * The one table of key specs: every fact about a spec that Keyrite (the wrap module, the ceremony's
+ * plan checks and verification, the embedded emulator) needs comes from here.
+ */
+export const KEY_SPEC_TABLE = {
+  SYMMETRIC_DEFAULT: {
+    kind: 'symmetric',
+    rawBytes: 32,
+    usages: ['ENCRYPT_DECRYPT'],
+    signingAlgorithms: [],
+    encryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
+  },
+  HMAC_224: hmac(28, 'sha224', 'HMAC_SHA_224'),
+  HMAC_256: hmac(32, 'sha256', 'HMAC_SHA_256'),
+  HMAC_384: hmac(48, 'sha384', 'HMAC_SHA_384'),
+  HMAC_512: hmac(64, 'sha512', 'HMAC_SHA_512'),
+  RSA_2048: rsa(2048),
+  RSA_3072: rsa(3072),
+  RSA_4096: rsa(4096),
+  ECC_NIST_P256: ecc('prime256v1', 'sha256', 'ECDSA_SHA_256', true),
+  ECC_NIST_P384: ecc('secp384r1', 'sha384', 'ECDSA_SHA_384', true),
+  ECC_NIST_P521: ecc('secp521r1', 'sha512', 'ECDSA_SHA_512', true),
+  ECC_SECG_P256K1: ecc('secp256k1', 'sha256', 'ECDSA_SHA_256', false),
+} as const satisfies Record<string, KeySpecFacts>;
+
+export type KeyMaterialSpec = keyof typeof KEY_SPEC_TABLE;
+
+/** The specs in the order people see them (plan schema, CLI help). */
 export const KEY_MATERIAL_SPECS = [
   'SYMMETRIC_DEFAULT',
   'HMAC_224',
@@ -28,51 +131,36 @@ export const KEY_MATERIAL_SPECS = [
   'ECC_NIST_P384',
   'ECC_NIST_P521',
   'ECC_SECG_P256K1',
-] as const;
-export type KeyMaterialSpec = (typeof KEY_MATERIAL_SPECS)[number];
+] as const satisfies readonly KeyMaterialSpec[];
+/** Checked by the compiler: the list names every spec of the table. */
+export const specListIsComplete: [KeyMaterialSpec] extends [(typeof KEY_MATERIAL_SPECS)[number]]
+  ? true
+  : false = true;
 
-export type HmacSpec = 'HMAC_224' | 'HMAC_256' | 'HMAC_384' | 'HMAC_512';
-export type RsaMaterialSpec = 'RSA_2048' | 'RSA_3072' | 'RSA_4096';
-export type EccMaterialSpec = 'ECC_NIST_P256' | 'ECC_NIST_P384' | 'ECC_NIST_P521' | 'ECC_SECG_P256K1';
+type SpecOfKind<K extends MaterialKind> = {
+  [S in KeyMaterialSpec]: (typeof KEY_SPEC_TABLE)[S]['kind'] extends K ? S : never;
+}[KeyMaterialSpec];
+export type HmacSpec = SpecOfKind<'hmac'>;
+export type RsaMaterialSpec = SpecOfKind<'rsa'>;
+export type EccMaterialSpec = SpecOfKind<'ecc'>;
 
-export type MaterialKind = 'symmetric' | 'hmac' | 'rsa' | 'ecc';
-
-export function materialKind(spec: KeyMaterialSpec): MaterialKind {
-  switch (spec) {
-    case 'SYMMETRIC_DEFAULT':
-      return 'symmetric';
-    case 'HMAC_224':
-    case 'HMAC_256':
-    case 'HMAC_384':
-    case 'HMAC_512':
-      return 'hmac';
-    case 'RSA_2048':
-    case 'RSA_3072':
-    case 'RSA_4096':
-      return 'rsa';
-    case 'ECC_NIST_P256':
-    case 'ECC_NIST_P384':
-    case 'ECC_NIST_P521':
-    case 'ECC_SECG_P256K1':
-      return 'ecc';
-  }
+export function keySpecFacts(spec: KeyMaterialSpec): KeySpecFacts {
+  return KEY_SPEC_TABLE[spec];
 }
 
-/** Exact byte lengths of raw (non-PKCS#8) material. */
-export const RAW_MATERIAL_BYTES: Record<'SYMMETRIC_DEFAULT' | HmacSpec, number> = {
-  SYMMETRIC_DEFAULT: 32,
-  HMAC_224: 28,
-  HMAC_256: 32,
-  HMAC_384: 48,
-  HMAC_512: 64,
-};
+export function materialKind(spec: KeyMaterialSpec): MaterialKind {
+  return KEY_SPEC_TABLE[spec].kind;
+}
 
-export const HMAC_HASH: Record<HmacSpec, 'sha224' | 'sha256' | 'sha384' | 'sha512'> = {
-  HMAC_224: 'sha224',
-  HMAC_256: 'sha256',
-  HMAC_384: 'sha384',
-  HMAC_512: 'sha512',
-};
+export function isHmacSpec(spec: KeyMaterialSpec): spec is HmacSpec {
+  return KEY_SPEC_TABLE[spec].kind === 'hmac';
+}
+
+/** Exact byte length of raw material (symmetric and HMAC); null where material is PKCS#8 DER. */
+export function rawMaterialBytes(spec: KeyMaterialSpec): number | null {
+  const f = keySpecFacts(spec);
+  return f.kind === 'symmetric' || f.kind === 'hmac' ? f.rawBytes : null;
+}
 
 export const WRAPPING_KEY_BITS: Record<WrappingKeySpec, number> = {
   RSA_2048: 2048,

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { createHash, createPublicKey } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { spkiFingerprint } from '../digests.js';
 import forge from 'node-forge';
 import { KeyriteError } from '../errors.js';
 import { type WrappingKeySpec, WRAPPING_KEY_SPECS, WRAPPING_KEY_BITS } from './specs.js';
@@ -71,7 +72,7 @@ export function parseWrappingPublicKey(bytes: Uint8Array): WrappingPublicKey {
   } catch {
     throw invalid('the wrapping key was parsed but the crypto library refuses it');
   }
-  return { spkiDer, bits, spec, fingerprintSha256: createHash('sha256').update(spkiDer).digest('hex') };
+  return { spkiDer, bits, spec, fingerprintSha256: spkiFingerprint(spkiDer) };
 }
 
 function toDer(input: Buffer): Buffer {

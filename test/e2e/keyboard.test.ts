@@ -111,6 +111,14 @@ void test('a whole ceremony done with the keyboard only; the focus moves to the 
         await page.keyboard.press('Tab');
         assert.equal(await focused(page), 'Passphrase');
       }
+      // Read the list only once the screen has caught up with the log: until then it may still show a
+      // custodian who already confirmed, and the list changes under the typing (a person is slower).
+      const custodianList = page.getByLabel('Custodian', { exact: true }).locator('option');
+      for (let i = 0; i < 500; i++) {
+        const listed = await custodianList.allInnerTexts();
+        if (!step.confirmedBy.some((id) => listed.some((t) => t.endsWith(`(${id})`)))) break;
+        await page.waitForTimeout(20);
+      }
       const shown = await shownCustodian(page);
       await page.keyboard.type(PASSPHRASES[shown] ?? '');
       await page.keyboard.press('Enter');

@@ -144,12 +144,15 @@ void test('the renderer is served with the strict CSP and Chromium enforces it',
 void test('navigation away from the app and window.open are refused by the shell policy', async () => {
   const page = await h.open();
   const appUrl = page.url();
+  // One navigation at a time: a second assignment to location can cancel the first before the shell
+  // policy sees it, so each waits (up to 10 s) until the policy has refused it.
   for (const to of ['https://evil.example/phish', `${h.server.foreignOrigin}/index.html`]) {
     await page.evaluate((url) => {
       window.location.href = url;
     }, to);
+    for (let i = 0; i < 500 && !h.refused.navigations.some((u) => u.startsWith(to)); i++)
+      await page.waitForTimeout(20);
   }
-  await page.waitForTimeout(300);
   assert.equal(page.url(), appUrl);
   assert.ok(h.refused.navigations.some((u) => u.startsWith('https://evil.example')));
   assert.ok(h.refused.navigations.some((u) => u.startsWith(h.server.foreignOrigin)));

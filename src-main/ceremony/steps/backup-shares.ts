@@ -5,6 +5,7 @@ import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { createSealedShares } from '../../secrets/backup-shares.js';
 import type { ShareFileOnDisk } from '../ceremony-files.js';
 import type { StepContext } from '../step-context.js';
+import type { LogView } from '../ceremony-log.js';
 
 export async function runBackupShares(ctx: StepContext): Promise<FactsOf<'backup-shares'>> {
   const material = ctx.secrets.requireMaterial();
@@ -50,15 +51,34 @@ export async function runBackupShares(ctx: StepContext): Promise<FactsOf<'backup
   return { note: `${files.length} sealed shares, any ${ctx.log.plan.quorum.m} rebuild the key` };
 }
 
+/**
+ * The backup is proven when a quorum of shares has been opened against its commitments: that many
+ * rebuild the material. Custodians who were not present stay pending, named in the step's record.
+ */
 export async function runVerifyShares(ctx: StepContext): Promise<FactsOf<'verify-shares'>> {
-  const missing = ctx.log.plan.participants.custodians.filter((c) => !ctx.log.shareVerified(c.id));
-  if (missing.length > 0)
+  const { verified, pending } = shareVerification(ctx.log);
+  const m = ctx.log.plan.quorum.m;
+  if (verified.length < m)
     throw new KeyriteError(
       'SHARES_NOT_VERIFIED',
-      `${missing.length} share(s) not yet verified: ${missing.map((c) => c.id).join(', ')}`,
-      'each custodian opens their own share with their passphrase',
+      `${verified.length} of the ${m} share(s) needed are verified; not yet: ${pending.join(', ')}`,
+      'custodians open their own share with their passphrase; any ' + m + ' prove the backup',
     );
-  return { note: `all ${ctx.log.sharesVerified} shares open and match their commitments` };
+  return {
+    note:
+      pending.length === 0
+        ? `all ${verified.length} shares open and match their commitments`
+        : `${verified.length} of ${verified.length + pending.length} shares verified now (${verified.join(', ')}); pending: ${pending.join(', ')}`,
+  };
+}
+
+/** Who has opened their share against its commitment, and who has not yet (plan order). */
+export function shareVerification(log: LogView): { verified: string[]; pending: string[] } {
+  const ids = log.plan.participants.custodians.map((c) => c.id);
+  return {
+    verified: ids.filter((id) => log.shareVerified(id)),
+    pending: ids.filter((id) => !log.shareVerified(id)),
+  };
 }
 
 export function listShareFiles(dir: string): string[] {

@@ -1,5 +1,6 @@
 import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import type { StepContext } from '../step-context.js';
 import { aliasTarget } from './kms-lookups.js';
 
@@ -7,8 +8,8 @@ export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-ke
   if (!('create' in ctx.log.plan.target.key))
     throw new Error('create-key step on a plan without a key to create');
   const c = ctx.log.plan.target.key.create;
-  const keyUsage = c.keyUsage ?? defaultKeyUsage(ctx.log.spec);
-  const tags = { ...c.tags, 'keyrite:ceremony': ctx.log.ceremonyId };
+  const keyUsage = ('keyUsage' in c ? c.keyUsage : undefined) ?? defaultKeyUsage(ctx.log.spec);
+  const tags = { ...c.tags, [PROVIDERS[ctx.log.plan.target.provider].ceremonyTag]: ctx.log.ceremonyId };
   // A rerun after an interruption reuses the key the first run created, if it is still untouched.
   const earlier = ctx.log.createdKey;
   const reusable = earlier ? await ctx.kms.describeKey(earlier.keyId) : null;
@@ -19,7 +20,14 @@ export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-ke
           'kms.create-key',
           `CreateKey ${ctx.log.spec} origin EXTERNAL`,
           { keySpec: ctx.log.spec, keyUsage, tagCeremony: ctx.log.ceremonyId },
-          () => ctx.kms.createKey({ keySpec: ctx.log.spec, keyUsage, description: c.description, tags }),
+          () =>
+            ctx.kms.createKey({
+              keySpec: ctx.log.spec,
+              keyUsage,
+              description: c.description,
+              tags,
+              ...(c.alias !== undefined ? { alias: c.alias } : {}),
+            }),
           (k) => ({ keyArn: k.arn, keyId: k.keyId }),
         );
   if (reusable === key)

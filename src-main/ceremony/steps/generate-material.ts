@@ -3,7 +3,7 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import type { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { checkValue, materialKind, validateMaterial } from '../../../src-shared/wrap/index.js';
-import type { HmacSpec } from '../../../src-shared/wrap/specs.js';
+import { isHmacSpec } from '../../../src-shared/wrap/specs.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { combineShares } from '../../secrets/backup-shares.js';
 import { csprngMaterial, macProbeFingerprint, rawMaterialLength } from '../../secrets/material-source.js';
@@ -108,8 +108,8 @@ export async function runGenerateMaterial(ctx: StepContext): Promise<FactsOf<'ge
         method: cv.kind,
       });
     }
-    if (kind === 'hmac')
-      facts.macFingerprint = macProbeFingerprint(material, ctx.log.spec as HmacSpec, ctx.log.ceremonyId);
+    if (isHmacSpec(ctx.log.spec))
+      facts.macFingerprint = macProbeFingerprint(material, ctx.log.spec, ctx.log.ceremonyId);
     if (kind === 'rsa' || kind === 'ecc') {
       facts.publicKeyFingerprint = cv.value;
       facts.note = `public key SHA-256 ${cv.value}`;

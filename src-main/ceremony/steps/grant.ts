@@ -3,19 +3,13 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf } from './kms-lookups.js';
+import { plannedGrantActions } from '../../../src-shared/ceremony/grant-actions.js';
+import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
 
 /** The statement id this ceremony uses for a grant; recovery looks for it in the key policy. */
 export function grantSid(accountId: string): string {
   return `KeyriteGrant${accountId}`;
 }
-
-export const DEFAULT_GRANT_ACTIONS = [
-  'kms:Encrypt',
-  'kms:Decrypt',
-  'kms:ReEncrypt*',
-  'kms:GenerateDataKey*',
-  'kms:DescribeKey',
-];
 
 /** The key policy KMS returned, as far as the grant needs it; anything else is refused, not guessed at. */
 const keyPolicy = z.looseObject({
@@ -45,13 +39,19 @@ export async function runGrant(ctx: StepContext): Promise<FactsOf<'grant'>> {
   if (!grant) throw new Error('grant step without a grant');
   const keyId = keyIdOf(ctx);
   const sid = grantSid(grant.accountId);
+  // The usage KMS reported (create-key or preflight) decides; the spec's default only if neither said.
+  const actions = plannedGrantActions(
+    grant,
+    ctx.log.facts.keyUsage || defaultKeyUsage(ctx.log.spec),
+    ctx.log.spec,
+  );
   const current = readPolicy(await ctx.kms.getKeyPolicy(keyId));
   const statements = (current.Statement ?? []).filter((s) => s.Sid !== sid);
   statements.push({
     Sid: sid,
     Effect: 'Allow',
     Principal: { AWS: `arn:aws:iam::${grant.accountId}:root` },
-    Action: grant.actions ?? DEFAULT_GRANT_ACTIONS,
+    Action: [...actions],
     Resource: '*',
   });
   const policy = JSON.stringify({ Version: current.Version ?? '2012-10-17', Statement: statements }, null, 2);
@@ -62,5 +62,5 @@ export async function runGrant(ctx: StepContext): Promise<FactsOf<'grant'>> {
     () => ctx.kms.putKeyPolicy(keyId, policy),
     () => ({}),
   );
-  return { note: `account ${grant.accountId} granted ${(grant.actions ?? DEFAULT_GRANT_ACTIONS).join(' ')}` };
+  return { note: `account ${grant.accountId} granted ${actions.join(' ')}` };
 }

@@ -1,16 +1,30 @@
+import { environmentBanner, environmentLabel } from '../../../src-shared/ceremony/environment.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { StepContext } from '../step-context.js';
+import { planCloudKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
+import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 
 export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>> {
   const f = ctx.log.facts;
+  const plan = ctx.log.plan;
+  const cloud = PROVIDERS[plan.target.provider];
+  const owner = planOwner(plan);
+  const env = ctx.log.environment;
   const lines = [
     'Keyrite key hand-over sheet',
     '',
+    // First, so nobody takes a rehearsal's sheet for a real key's (or the reverse).
+    env ? `*** ${environmentBanner(env)} ***` : '*** environment not recorded ***',
+    '',
+    `environment:   ${env ? environmentLabel(env) : 'not recorded'}`,
     `ceremony:      ${ctx.log.ceremonyId}`,
     `plan digest:   ${ctx.log.planDigest}`,
-    `key ARN:       ${f.keyArn ?? ''}`,
-    `region:        ${ctx.log.plan.target.region}`,
-    `key spec:      ${ctx.log.spec}`,
+    `cloud:         ${cloud.cloud}`,
+    `${owner.kind}:`.padEnd(15) + owner.id,
+    `region:        ${plan.target.region}`,
+    `${cloud.keyName}:`.padEnd(15) + (f.keyArn ?? ''),
+    `key id:        ${f.keyId ?? ''}`,
+    `key spec:      ${planCloudKeySpec(plan)}`,
     `key state:     ${f.keyState ?? ''}`,
     f.kcv
       ? `KCV:           ${f.kcv} (${f.kcvWords ?? ''})`

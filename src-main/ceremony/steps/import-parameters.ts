@@ -2,7 +2,7 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { parseWrappingPublicKey } from '../../../src-shared/wrap/index.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
-import { sha256Of } from '../../media/atomic-file.js';
+import { sha256Hex } from '../../../src-shared/digests.js';
 import type { StepContext } from '../step-context.js';
 
 export async function runImportParameters(ctx: StepContext): Promise<FactsOf<'import-parameters'>> {
@@ -14,7 +14,7 @@ export async function runImportParameters(ctx: StepContext): Promise<FactsOf<'im
     `GetParametersForImport ${algorithm} ${keySpec}`,
     { keyId, algorithm, wrappingKeySpec: keySpec },
     () => ctx.kms.getParametersForImport(keyId, algorithm, keySpec),
-    (r) => ({ importTokenDigest: sha256Of(r.importToken), validTo: r.validTo.toISOString() }),
+    (r) => ({ importTokenDigest: sha256Hex(r.importToken), validTo: r.validTo.toISOString() }),
   );
   const wk = parseWrappingPublicKey(p.publicKey);
   if (wk.spec !== keySpec)

@@ -1,14 +1,8 @@
-import { KeyriteError } from '../../../src-shared/errors.js';
 import type { StepContext } from '../step-context.js';
 
 /** The key an alias names, or null when the alias does not exist. */
-export async function aliasTarget(ctx: StepContext, alias: string): Promise<string | null> {
-  try {
-    return (await ctx.kms.describeKey(alias)).arn;
-  } catch (e) {
-    if (e instanceof KeyriteError && e.code === 'KMS_NOT_FOUND') return null;
-    throw e;
-  }
+export function aliasTarget(ctx: StepContext, alias: string): Promise<string | null> {
+  return ctx.kms.aliasTarget(alias);
 }
 
 /** The id of the key this ceremony imports into, as create-key or pre-flight recorded it. */

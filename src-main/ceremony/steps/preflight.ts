@@ -1,37 +1,105 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
+import type { CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
+import { planKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
+import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';
 import type { StepContext } from '../step-context.js';
-import { aliasTarget } from './kms-lookups.js';
+
+/** Who the credentials are, for which account or project, in which region: shown before enrollment. */
+export interface PreflightIdentity {
+  owner: ReturnType<typeof planOwner>;
+  /** The account (AWS) or project (Huawei Cloud) id the credentials belong to. */
+  account: string;
+  /** AWS names the caller by ARN; a cloud without a caller-identity call names the access key. */
+  callerArn?: string;
+  principal?: string;
+  region: string;
+}
 
 /** Identity, region and key state, before anything changes in the account. */
 export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight'>> {
-  const who = await ctx.kms.callerIdentity();
-  if (who.account !== ctx.log.plan.target.accountId)
+  const who = await checkIdentity(ctx.kms, ctx.log.plan);
+  ctx.journal.append('kms.identity', {
+    ...(who.owner.kind === 'account' ? { account: who.account } : { projectId: who.account }),
+    ...(who.callerArn ? { callerArn: who.callerArn } : {}),
+    ...(who.principal ? { principal: who.principal } : {}),
+    region: who.region,
+    ...(ctx.kms.endpoint ? { endpoint: ctx.kms.endpoint } : {}),
+  });
+  assertMaterialSourceReady(ctx.log.plan, ctx.planBase);
+  const k = await checkKeyTarget(ctx.kms, ctx.log.plan, ctx.log.createdKey?.keyArn);
+  const note = `${who.owner.kind} ${who.account}`;
+  if (k)
+    return {
+      region: ctx.log.plan.target.region,
+      keyArn: k.arn,
+      keyId: k.keyId,
+      keySpec: ctx.log.spec,
+      keyUsage: k.keyUsage ?? '',
+      note,
+    };
+  return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note };
+}
+
+/**
+ * The same checks, before anyone enrolls (the terminal and rehearsals run them first), so nobody
+ * chooses a passphrase for a ceremony whose credentials, material or key cannot work. Nothing is
+ * written: the pre-flight step repeats them and records what it found.
+ */
+export async function preflightBeforeEnrollment(
+  kms: KmsPort,
+  plan: CeremonyPlan,
+  planBase: string,
+): Promise<{ identity: PreflightIdentity; existingKey?: KeyFacts }> {
+  const identity = await checkIdentity(kms, plan);
+  assertMaterialSourceReady(plan, planBase);
+  const existingKey = await checkKeyTarget(kms, plan, undefined);
+  return existingKey ? { identity, existingKey } : { identity };
+}
+
+/** Who the credentials are; refused unless they are for the plan's account or project. */
+export async function checkIdentity(kms: KmsPort, plan: CeremonyPlan): Promise<PreflightIdentity> {
+  const who = await kms.callerIdentity();
+  const owner = planOwner(plan);
+  if (who.account !== owner.id)
     throw new KeyriteError(
       'PREFLIGHT_WRONG_ACCOUNT',
-      `the credentials are for account ${who.account}, the plan targets ${ctx.log.plan.target.accountId}`,
-      'switch to a profile for the planned account (AWS_PROFILE) and reopen the ceremony',
+      `the credentials are for ${owner.kind} ${who.account}, the plan targets ${owner.label}`,
+      `switch to credentials for the planned ${owner.kind} and reopen the ceremony`,
     );
-  ctx.journal.append('kms.identity', {
+  return {
+    owner,
     account: who.account,
-    callerArn: who.arn,
-    region: ctx.log.plan.target.region,
-  });
-  assertMaterialSourceReady(ctx);
-  if ('existing' in ctx.log.plan.target.key) {
-    const k = await ctx.kms.describeKey(ctx.log.plan.target.key.existing.keyId);
+    ...(who.arn ? { callerArn: who.arn } : {}),
+    ...(who.principal ? { principal: who.principal } : {}),
+    region: plan.target.region,
+  };
+}
+
+/**
+ * An existing key must be EXTERNAL, of the planned spec and pending import (its facts are returned);
+ * a key to create must not find its alias taken by another key (`createdKey`: the one this ceremony made).
+ */
+async function checkKeyTarget(
+  kms: KmsPort,
+  plan: CeremonyPlan,
+  createdKey: string | undefined,
+): Promise<KeyFacts | undefined> {
+  const spec = planKeySpec(plan);
+  if ('existing' in plan.target.key) {
+    const k = await kms.describeKey(plan.target.key.existing.keyId);
     if (k.origin !== 'EXTERNAL')
       throw new KeyriteError(
         'PREFLIGHT_NOT_EXTERNAL',
         `key ${k.arn} has origin ${k.origin}, not EXTERNAL`,
         'import needs a key created with origin EXTERNAL',
       );
-    if (k.keySpec !== ctx.log.spec)
+    if (k.keySpec !== spec)
       throw new KeyriteError(
         'PREFLIGHT_KEY_SPEC',
-        `key ${k.arn} is ${k.keySpec}, the plan says ${ctx.log.spec}`,
+        `key ${k.arn} is ${k.keySpec}, the plan says ${spec}`,
         'fix the plan or choose the right key',
       );
     if (k.keyState !== 'PendingImport')
@@ -40,33 +108,26 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
         `key ${k.arn} is ${k.keyState}; this ceremony imports only into a key pending import`,
         'use a new key, or delete the imported material first if you mean to replace it',
       );
-    return {
-      region: ctx.log.plan.target.region,
-      keyArn: k.arn,
-      keyId: k.keyId,
-      keySpec: ctx.log.spec,
-      keyUsage: k.keyUsage ?? '',
-      note: `account ${who.account}`,
-    };
+    return k;
   }
-  const alias = ctx.log.plan.target.key.create.alias;
+  const alias = plan.target.key.create.alias;
   if (alias !== undefined) {
-    const holder = await aliasTarget(ctx, alias);
-    if (holder && holder !== ctx.log.createdKey?.keyArn)
+    const holder = await kms.aliasTarget(alias);
+    if (holder && holder !== createdKey)
       throw new KeyriteError(
         'PREFLIGHT_ALIAS_EXISTS',
         `alias ${alias} already names key ${holder}`,
-        'choose another alias in the plan (the plan will be reviewed again)',
+        'choose another alias in the plan (the plan will be reviewed again); in a rehearsal against a long-running emulator, start a new emulator or delete the alias there',
       );
   }
-  return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note: `account ${who.account}` };
+  return undefined;
 }
 
 /** Existing material must be reachable before a key is created for it. */
-function assertMaterialSourceReady(ctx: StepContext): void {
-  const m = ctx.log.plan.material;
+function assertMaterialSourceReady(plan: CeremonyPlan, planBase: string): void {
+  const m = plan.material;
   if (m.mode === 'existing-file') {
-    const file = path.resolve(ctx.planBase, m.file);
+    const file = path.resolve(planBase, m.file);
     if (!existsSync(file) || !statSync(file).isFile())
       throw new KeyriteError(
         'PREFLIGHT_MATERIAL_FILE',
@@ -75,12 +136,12 @@ function assertMaterialSourceReady(ctx: StepContext): void {
       );
   }
   if (m.mode === 'existing-shares') {
-    const dir = path.resolve(ctx.planBase, m.sharesDir);
+    const dir = path.resolve(planBase, m.sharesDir);
     const n = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.share.json')).length : 0;
-    if (n < ctx.log.plan.quorum.m)
+    if (n < plan.quorum.m)
       throw new KeyriteError(
         'PREFLIGHT_SHARES',
-        `${dir} holds ${n} share file(s); the quorum needs ${ctx.log.plan.quorum.m}`,
+        `${dir} holds ${n} share file(s); the quorum needs ${plan.quorum.m}`,
         'bring the custodians’ share media',
       );
   }

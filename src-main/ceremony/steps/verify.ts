@@ -2,17 +2,10 @@ import { constants, createPublicKey, publicEncrypt, randomBytes, verify } from '
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { sha256Hex } from '../../../src-shared/digests.js';
-import { materialKind } from '../../../src-shared/wrap/index.js';
+import { keySpecFacts } from '../../../src-shared/wrap/specs.js';
 import { macProbeMessage } from '../../secrets/material-source.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
-
-const ECDSA_ALG: Record<string, [string, string]> = {
-  ECC_NIST_P256: ['ECDSA_SHA_256', 'sha256'],
-  ECC_NIST_P384: ['ECDSA_SHA_384', 'sha384'],
-  ECC_NIST_P521: ['ECDSA_SHA_512', 'sha512'],
-  ECC_SECG_P256K1: ['ECDSA_SHA_256', 'sha256'],
-};
 
 /**
  * Proves KMS holds the material this ceremony generated, from facts recorded at generation (so it
@@ -40,9 +33,9 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
       `key ${k.arn} has expiration model ${k.expirationModel}`,
       'the import used other options than the plan',
     );
-  const kind = materialKind(ctx.log.spec);
+  const spec = keySpecFacts(ctx.log.spec);
   let check: string;
-  switch (kind) {
+  switch (spec.kind) {
     case 'symmetric': {
       const probe = randomBytes(32);
       const ct = await ctx.kms.encrypt(keyId, probe);
@@ -53,8 +46,7 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
       break;
     }
     case 'hmac': {
-      const alg = `HMAC_SHA_${ctx.log.spec.slice(5)}`;
-      const mac = await ctx.kms.generateMac(keyId, macProbeMessage(ctx.log.ceremonyId), alg);
+      const mac = await ctx.kms.generateMac(keyId, macProbeMessage(ctx.log.ceremonyId), spec.macAlgorithm);
       if (sha256Hex(mac) !== f.macFingerprint)
         throw verifyFailed(k.arn, 'KMS computes a different MAC than the generated key');
       check = 'GenerateMac matches the MAC computed at generation';
@@ -67,7 +59,7 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
         throw verifyFailed(k.arn, 'KMS holds a different public key than the generated private key');
       const pub = createPublicKey({ key: spki, format: 'der', type: 'spki' });
       const usage = f.keyUsage || 'ENCRYPT_DECRYPT';
-      if (kind === 'rsa' && usage === 'ENCRYPT_DECRYPT') {
+      if (spec.kind === 'rsa' && usage === 'ENCRYPT_DECRYPT') {
         const probe = randomBytes(32);
         const ct = publicEncrypt(
           { key: pub, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' },
@@ -80,9 +72,7 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
       } else {
         const msg = Buffer.from(`keyrite/verify/v1/${ctx.log.ceremonyId}`);
         const [alg, hash] =
-          kind === 'rsa'
-            ? ['RSASSA_PKCS1_V1_5_SHA_256', 'sha256']
-            : (ECDSA_ALG[ctx.log.spec] ?? ['ECDSA_SHA_256', 'sha256']);
+          spec.kind === 'ecc' ? [spec.ecdsaAlgorithm, spec.hash] : ['RSASSA_PKCS1_V1_5_SHA_256', 'sha256'];
         const sig = await ctx.kms.sign(keyId, msg, alg);
         if (!verify(hash, msg, pub, sig))
           throw verifyFailed(k.arn, 'a KMS signature does not verify under the generated public key');

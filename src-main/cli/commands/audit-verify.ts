@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
 import type { VerifyOk } from '../../../src-shared/audit/verify-log.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
 import { readBoundedText } from '../../media/bounded-file.js';
 import { type CliIO, reportError, usageError } from '../io.js';
@@ -79,15 +79,13 @@ function readCheckpointFile(file: string): unknown {
   }
 }
 
-const words = (hex: string): string => toPgpWords(hex).join(' ');
-
 function printIdentity(io: CliIO, result: VerifyOk): void {
   for (const s of result.stations) {
     io.out(
       `  station ${s.stationId} (declared at record ${s.seq}${s.introducedBy ? `, introduced by station ${s.introducedBy}` : ''})`,
     );
     io.out(`    fingerprint: ${s.fingerprint}`);
-    io.out(`    words:       ${words(s.fingerprint)}`);
+    io.out(`    words:       ${toWords(s.fingerprint)}`);
     if (result.pinned)
       io.out(`    trusted:     ${s.trusted ? 'yes (pinned, or introduced by a pinned station)' : 'no'}`);
   }
@@ -150,7 +148,7 @@ export function verify(args: string[], io: CliIO): number {
   io.out(`${sealedFail ? 'audit log FAILED verification' : 'audit log intact'}: ${db}`);
   io.out(`  records: ${result.recordCount}, signed checkpoints: ${result.checkpointCount}`);
   io.out(`  merkle root: ${result.rootHash}`);
-  io.out(`  root words:  ${words(result.rootHash)}`);
+  io.out(`  root words:  ${toWords(result.rootHash)}`);
   printIdentity(io, result);
   if (result.trustedCheckpointSize !== undefined)
     io.out(`  extends your checkpoint at tree size ${result.trustedCheckpointSize}: yes`);

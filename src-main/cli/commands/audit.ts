@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { canonicalString } from '../../../src-shared/audit/canonical-json.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { loadLog } from '../../audit/load-log.js';
 import { REPORT_FORMATS, type ReportFormat, renderReport, renderReportPdf } from '../../audit/report.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
@@ -94,7 +94,7 @@ function exportCheckpoint(args: string[], io: CliIO): number {
     );
   writeNewFileAtomic(values.out, canonicalString(newest) + '\n', REPORT_MODE);
   io.out(`wrote ${values.out}: tree size ${newest.treeSize}, root ${newest.rootHash}`);
-  io.out(`  root words: ${toPgpWords(newest.rootHash).join(' ')}`);
+  io.out(`  root words: ${toWords(newest.rootHash)}`);
   return 0;
 }
 

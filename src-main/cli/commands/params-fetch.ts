@@ -1,5 +1,5 @@
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import {
   KEY_MATERIAL_SPECS,
   WRAPPING_ALGORITHMS,
@@ -144,7 +144,7 @@ export async function fetchParams(args: string[], io: CliIO): Promise<number> {
     io.out(`key spec       ${keySpec} (origin EXTERNAL, state ${meta.KeyState ?? 'unknown'})`);
     io.out(`algorithm      ${algorithm}`);
     io.out(`wrapping key   ${wrappingKeySpec}  SHA-256 ${wrappingKey.fingerprintSha256}`);
-    io.out(`  (words)      ${toPgpWords(wrappingKey.fingerprintSha256).join(' ')}`);
+    io.out(`  (words)      ${toWords(wrappingKey.fingerprintSha256)}`);
     io.out(`valid to       ${r.ParametersValidTo.toISOString()}`);
     io.out(`wrote          ${out}`);
     io.out('');

@@ -1,5 +1,5 @@
 import { parseImportParameters } from '../../../src-shared/wrap/index.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { parseFlags } from '../args.js';
 import { type CliIO, usageError } from '../io.js';
 import { readPublicFile } from '../../media/public-file.js';
@@ -62,7 +62,7 @@ export function inspect(args: string[], io: CliIO): number {
       `algorithm      ${p.algorithm ?? '(not stated: keyrite wrap will need --algorithm and --unchecked-algorithm)'}`,
     );
     io.out(`wrapping key   ${p.wrappingKeySpec}  SHA-256 ${p.wrappingKey.fingerprintSha256}`);
-    io.out(`  (words)      ${toPgpWords(p.wrappingKey.fingerprintSha256).join(' ')}`);
+    io.out(`  (words)      ${toWords(p.wrappingKey.fingerprintSha256)}`);
     io.out(`import token   ${p.importToken ? `${p.importToken.length} bytes` : '(not in these files)'}`);
     io.out(
       `valid to       ${p.validTo ? `${p.validTo.toISOString()} (${describe(remaining ?? 0)})` : '(unknown)'}`,

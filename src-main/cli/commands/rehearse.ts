@@ -13,11 +13,13 @@ import {
 } from '../station-unlock.js';
 import { defaultRehearsalPlan } from '../../ceremony/default-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
-import { assertEmptyDir, defaultPlanBase, runRehearsal } from '../rehearsal.js';
+import { defaultPlanBase, runRehearsal } from '../rehearsal.js';
+import { assertEmptyDir, ceremonyDirGuard } from '../ceremony-start.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
+import { runAirGappedRehearsal } from '../rehearsal-airgapped.js';
 
-const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume] [--station-key FILE]
+const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume] [--station-key FILE] [--air-gapped]
 
 Runs a whole key ceremony headlessly against the embedded KMS emulator (or the emulator at URL),
 with rehearsal custodians whose passphrases are generated and kept in memory only. Writes
@@ -29,6 +31,9 @@ and the final key state. DIR must be new or empty.
   --endpoint URL   a running emulator, e.g. http://127.0.0.1:4599 (keyrite emulator)
   --resume         continue the ceremony in DIR after an interruption (needs the custodian and
                    station passphrases of the first run)
+  --air-gapped     rehearse a split ceremony: the online station in DIR/online (emulator), the
+                   offline station in DIR/offline (no KMS at all), bundles passing through DIR/media;
+                   prints both station fingerprints (one-time keys), the key ARN and check value
   --passphrase-fd N  read custodian passphrases (one per line, plan order) from file descriptor N
   --passphrase-file FILE  the same from a file
 
@@ -52,6 +57,40 @@ async function rehearsalStation(io: CliIO, out: string, v: StationFlags): Promis
   return (await unlockStationForCli(io, file, supplied)).key;
 }
 
+async function airGapped(
+  io: CliIO,
+  out: string,
+  planFile: string | undefined,
+  endpoint: string | undefined,
+  resume: boolean,
+): Promise<number> {
+  if (resume)
+    throw usageError(
+      '--air-gapped rehearsals cannot --resume: their station keys are one-time keys; rehearse again in a new directory',
+      usage,
+    );
+  const result = await runAirGappedRehearsal({
+    out,
+    planDoc: planFile ? readPlanFile(planFile) : defaultRehearsalPlan(),
+    planBase: defaultPlanBase(planFile),
+    ...(endpoint ? { endpoint } : {}),
+    engine: testScryptCost() ? { scryptCost: testScryptCost() } : {},
+    say: (l) => io.out(l),
+  });
+  io.out('');
+  io.out(`online station:  ${result.onlineStation}`);
+  io.out(`                 ${toWords(result.onlineStation)}`);
+  io.out(`offline station: ${result.offlineStation}`);
+  io.out(`                 ${toWords(result.offlineStation)}`);
+  io.out(`key ARN:     ${result.keyArn}`);
+  io.out(
+    `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
+  );
+  io.out(`key state:   ${result.keyState}`);
+  io.out(`logs:        ${path.join(out, 'online', 'audit.db')}  ${path.join(out, 'offline', 'audit.db')}`);
+  return 0;
+}
+
 export const command: Command = {
   usage,
   async run(args, io) {
@@ -62,6 +101,7 @@ export const command: Command = {
         plan: { type: 'string' },
         endpoint: { type: 'string' },
         resume: { type: 'boolean', default: false },
+        'air-gapped': { type: 'boolean', default: false },
         'passphrase-fd': { type: 'string' },
         'passphrase-file': { type: 'string' },
         'station-key': { type: 'string' },
@@ -85,34 +125,67 @@ export const command: Command = {
           ? readSecretInputFile(values['passphrase-file'])
           : undefined;
     const out = path.resolve(values.out);
+    if (values['air-gapped']) return airGapped(io, out, values.plan, values.endpoint, values.resume);
     if (!values.resume) assertEmptyDir(out);
-    const stationKey = await rehearsalStation(io, out, values);
-    if (values.resume && !stationKey)
-      throw usageError(
-        `--resume needs the station passphrase (--station-passphrase-file, --station-passphrase-fd or ${STATION_PASSPHRASE_ENV}): the first run's one-time station key is gone`,
-        usage,
-      );
-    const planDoc = values.plan ? readPlanFile(values.plan) : defaultRehearsalPlan();
-    const result = await runRehearsal({
-      out,
-      planDoc,
-      planBase: defaultPlanBase(values.plan),
-      ...(values.endpoint ? { endpoint: values.endpoint } : {}),
-      resume: values.resume,
-      ...(lines ? { passphraseLines: lines } : {}),
-      say: (l) => io.out(l),
-      engine: {
-        ...(testScryptCost() ? { scryptCost: testScryptCost() } : {}),
-        ...(stationKey ? { stationKey } : {}),
-      },
-    });
-    io.out('');
-    io.out(`key ARN:     ${result.keyArn}`);
-    io.out(
-      `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
-    );
-    io.out(`key state:   ${result.keyState}`);
-    io.out(`report:      ${path.join(path.resolve(values.out), 'report.html')}`);
-    return 0;
+    const dir = ceremonyDirGuard(out);
+    try {
+      return await rehearse(io, out, values, lines);
+    } catch (e) {
+      dir.abandon();
+      throw e;
+    }
   },
 };
+
+async function rehearse(
+  io: CliIO,
+  out: string,
+  values: RehearseFlags,
+  lines: Buffer | undefined,
+): Promise<number> {
+  const stationKey = await rehearsalStation(io, out, values);
+  if (values.resume && !stationKey)
+    throw usageError(
+      `--resume needs the station passphrase (--station-passphrase-file, --station-passphrase-fd or ${STATION_PASSPHRASE_ENV}): the first run's one-time station key is gone`,
+      usage,
+    );
+  const planDoc = values.plan ? readPlanFile(values.plan) : builtInPlan(io, values.endpoint);
+  const result = await runRehearsal({
+    out,
+    planDoc,
+    planBase: defaultPlanBase(values.plan),
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+    resume: values.resume,
+    ...(lines ? { passphraseLines: lines } : {}),
+    say: (l) => io.out(l),
+    engine: {
+      ...(testScryptCost() ? { scryptCost: testScryptCost() } : {}),
+      ...(stationKey ? { stationKey } : {}),
+    },
+  });
+  io.out('');
+  io.out(`${`${result.keyName}:`.padEnd(13)}${result.keyArn}`);
+  io.out(
+    `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
+  );
+  io.out(`key state:   ${result.keyState}`);
+  io.out(`report:      ${path.join(out, 'report.html')}`);
+  return 0;
+}
+
+interface RehearseFlags extends StationFlags {
+  plan?: string | undefined;
+  endpoint?: string | undefined;
+  resume?: boolean | undefined;
+}
+
+/**
+ * The built-in plan. Against an emulator that outlives the run (--endpoint), its alias gets this run's
+ * time, so rehearsal after rehearsal works against one emulator; the embedded one starts empty.
+ */
+function builtInPlan(io: CliIO, endpoint: string | undefined): Record<string, unknown> {
+  if (!endpoint) return defaultRehearsalPlan();
+  const alias = `alias/keyrite-rehearsal-${new Date().toISOString().replace(/\D/g, '').slice(0, 17)}`;
+  io.out(`built-in plan, alias ${alias} (unique to this run: ${endpoint} may hold earlier rehearsals)`);
+  return defaultRehearsalPlan(alias);
+}

@@ -1,11 +1,16 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { planKeySpec, validatePlan, type CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
+import {
+  planCloudKeySpec,
+  planOwner,
+  validatePlan,
+  type CeremonyPlan,
+} from '../../../src-shared/ceremony/plan.js';
 import { preflightRefusals, type Refusal } from '../../../src-shared/ceremony/preflight.js';
 import { existingKeyRefusals } from '../../../src-shared/plan/key-reference.js';
 import { planProblems, type PlanProblem } from '../../../src-shared/plan/plan-issues.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import {
   assertCompatible,
   isKeyMaterialSpec,
@@ -28,7 +33,7 @@ export type PlanCheck =
 
 /** What a ceremony checks online, listed so nobody takes an offline pass for more than it is. */
 export const CHECKED_ONLY_ONLINE = [
-  'the AWS identity and that it is target.accountId',
+  'the AWS identity and that it is target.accountId (Huawei: that the credentials are accepted in target.projectId)',
   'that the alias is free (create) or the existing key is EXTERNAL, of the planned spec and pending import',
 ];
 
@@ -53,7 +58,7 @@ export function checkPlanFile(file: string, now: Date): PlanCheck {
     stage: 'preflight',
     plan,
     digest,
-    words: toPgpWords(digest).join(' '),
+    words: toWords(digest),
     refusals,
   };
 }
@@ -67,15 +72,16 @@ function compatible(algorithm: string, materialSpec: string, wrappingKeySpec: st
 /** The plan's essentials, one line each, for the reviewer reading the check's output. */
 export function planSummary(plan: CeremonyPlan): Array<[string, string]> {
   const t = plan.target;
+  const spec = planCloudKeySpec(plan);
   const key =
     'create' in t.key
-      ? `new ${planKeySpec(plan)} key${t.key.create.alias ? ` ${t.key.create.alias}` : ''}`
-      : `existing ${planKeySpec(plan)} key ${t.key.existing.keyId}`;
+      ? `new ${spec} key${t.key.create.alias ? ` ${t.key.create.alias}` : ''}`
+      : `existing ${spec} key ${t.key.existing.keyId}`;
   const p = plan.participants;
   const names = (xs: ReadonlyArray<{ name: string }>): string => xs.map((x) => x.name).join(', ') || 'none';
   return [
     ['name', plan.name],
-    ['target', `AWS account ${t.accountId}, ${t.region}: ${key}`],
+    ['target', `${planOwner(plan).label}, ${t.region}: ${key}`],
     ['wrapping', `${plan.wrapping.algorithm} with an ${plan.wrapping.keySpec} wrapping key`],
     [
       'expiration',

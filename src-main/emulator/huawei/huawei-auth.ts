@@ -1,3 +1,4 @@
+import { HUAWEI_EMULATOR_ACCESS_KEY } from '../../../src-shared/ceremony/providers.js';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
@@ -11,7 +12,7 @@ import { createHash } from 'node:crypto';
 
 /** The dialect's one access key; Keyrite's rehearsals sign with it (never a real Huawei key). */
 export const HUAWEI_EMULATOR_CREDENTIALS = {
-  accessKey: 'KEYRITEHUAWEIEMULATOR0',
+  accessKey: HUAWEI_EMULATOR_ACCESS_KEY,
   secretKey: 'keyrite-huawei-emulator-secret-key',
 };
 

@@ -95,30 +95,47 @@ export const createKey: HuaweiOp = (ctx, body) => {
   return { key_info: { key_id: keyId, domain_id: ctx.domainId } };
 };
 
-export const describeKey: HuaweiOp = (ctx, body) => {
-  const k = key(ctx, body);
-  const cur = currentMaterial(k);
+export const describeKey: HuaweiOp = (ctx, body) => ({ key_info: keyInfo(ctx, key(ctx, body)) });
+
+/** list-keys: `limit` (a string of 1–1000, default 1000) and `marker` (the offset, as the API's are). */
+export const listKeys: HuaweiOp = (ctx, body) => {
+  const limit = body.limit === undefined ? 1000 : Number(body.limit);
+  const offset = body.marker === undefined ? 0 : Number(body.marker);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw invalidParameter('Invalid limit.');
+  if (!Number.isInteger(offset) || offset < 0) throw invalidParameter('Invalid marker.');
+  const all = [...ctx.state.keys.values()].filter((k) => huaweiAlias(k) !== undefined);
+  const page = all.slice(offset, offset + limit);
+  const more = offset + limit < all.length;
   return {
-    key_info: {
-      key_id: k.keyId,
-      domain_id: ctx.domainId,
-      key_alias: huaweiAlias(k),
-      realm: ctx.state.region,
-      key_spec: 'AES_256',
-      key_usage: 'ENCRYPT_DECRYPT',
-      key_description: k.description,
-      creation_date: String(k.creationDate),
-      scheduled_deletion_date: k.deletion ? String(k.deletion.date) : '',
-      key_state: STATE_CODE[keyState(k)],
-      default_key_flag: '0',
-      key_type: '1',
-      expiration_time: cur?.bytes && cur.validTo !== undefined ? String(cur.validTo) : '',
-      origin: 'external',
-      key_rotation_enabled: 'false',
-      sys_enterprise_project_id: '0',
-    },
+    keys: page.map((k) => k.keyId),
+    key_details: page.map((k) => keyInfo(ctx, k)),
+    next_marker: more ? String(offset + limit) : '',
+    truncated: more ? 'true' : 'false',
+    total: all.length,
   };
 };
+
+function keyInfo(ctx: HuaweiContext, k: KeyRecord): Record<string, unknown> {
+  const cur = currentMaterial(k);
+  return {
+    key_id: k.keyId,
+    domain_id: ctx.domainId,
+    key_alias: huaweiAlias(k),
+    realm: ctx.state.region,
+    key_spec: 'AES_256',
+    key_usage: 'ENCRYPT_DECRYPT',
+    key_description: k.description,
+    creation_date: String(k.creationDate),
+    scheduled_deletion_date: k.deletion ? String(k.deletion.date) : '',
+    key_state: STATE_CODE[keyState(k)],
+    default_key_flag: '0',
+    key_type: '1',
+    expiration_time: cur?.bytes && cur.validTo !== undefined ? String(cur.validTo) : '',
+    origin: 'external',
+    key_rotation_enabled: 'false',
+    sys_enterprise_project_id: '0',
+  };
+}
 
 export const getParametersForImport: HuaweiOp = async (ctx, body) => {
   const k = key(ctx, body);
@@ -276,6 +293,7 @@ export const tagAction: (keyId: string) => HuaweiOp = (keyId) => (ctx, body) => 
 export const HUAWEI_OPERATIONS: Record<string, HuaweiOp> = {
   'create-key': createKey,
   'describe-key': describeKey,
+  'list-keys': listKeys,
   'get-parameters-for-import': getParametersForImport,
   'import-key-material': importKeyMaterial,
   'delete-imported-key-material': deleteImportedKeyMaterial,

@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, createPublicKey, timingSafeEqual } from 'node:crypto';
+import { keySpecFacts } from '../../../src-shared/wrap/specs.js';
 import { MAC_ALGORITHM_LISTED } from '../enum-messages.js';
 import { incompatible, liveMaterial } from '../envelope.js';
 import type { RegionState } from '../region-state.js';
@@ -37,9 +38,11 @@ function macKey(
   return { key, alg, message };
 }
 
+/** `alg` is the spec's one MAC algorithm (macKey checked), so the spec's hash is the algorithm's. */
 function hmac(key: KeyRecord, alg: string, message: Buffer): Buffer {
-  const hash = alg.replace('HMAC_SHA_', 'sha');
-  return createHmac(hash, liveMaterial(key)).update(message).digest();
+  const facts = keySpecFacts(key.keySpec);
+  if (facts.kind !== 'hmac') throw incompatible(alg, key);
+  return createHmac(facts.hash, liveMaterial(key)).update(message).digest();
 }
 
 export const generateMac: Handler = (state, body) => {

@@ -1,17 +1,30 @@
 import { timingSafeEqual } from 'node:crypto';
 import { bindingDigest, decodeToken, encodeToken, newTokenId } from '../import-token.js';
 import { requireExternal, requireNotPendingDeletion } from '../key-metadata.js';
-import { currentMaterial, type MaterialRecord } from '../key-record.js';
+import { currentMaterial, type KeyRecord, type MaterialRecord } from '../key-record.js';
 import {
   EXPIRATION_MODELS,
   IMPORT_TYPES,
+  type ImportType,
+  KEY_MATERIAL_DESCRIPTION,
+  KEY_MATERIAL_ID,
   WRAPPING_ALGORITHMS,
   WRAPPING_KEY_SPECS,
   wrappingRefusal,
 } from '../key-specs.js';
 import { invalidState, KmsServiceError, notFound, unsupported, validation } from '../kms-error.js';
 import { checkMaterial, materialId } from '../material.js';
-import { optEnum, optNumber, optString, reqBlob, reqEnum, reqString } from '../request-fields.js';
+import { isPrimary, isReplica, primaryOf, syncReplicas } from '../multi-region.js';
+import {
+  type Body,
+  optEnum,
+  optNumber,
+  optPatterned,
+  reqBlob,
+  reqEnum,
+  reqString,
+} from '../request-fields.js';
+import type { RegionState } from '../region-state.js';
 import { unwrapImported } from '../unwrap.js';
 import { wrappingKeyPair } from '../wrapping-keys.js';
 import type { Handler } from './handler.js';
@@ -76,13 +89,51 @@ function readExpiry(
   return { model, validTo };
 }
 
-export const importKeyMaterial: Handler = (state, body) => {
+/**
+ * Which material an import is for. NEW_KEY_MATERIAL stages new material (PENDING_ROTATION) once the
+ * key has any; EXISTING_KEY_MATERIAL restores material the key already knows, by KeyMaterialId or the
+ * current one. A multi-Region replica only ever takes material its primary has: new material goes to
+ * the primary, the same bytes to each replica as EXISTING_KEY_MATERIAL.
+ */
+function importTarget(
+  state: RegionState,
+  key: KeyRecord,
+  importType: ImportType,
+  wantedId: string | undefined,
+): MaterialRecord | undefined {
+  const everImported = key.materials.length > 0;
+  if (importType === 'NEW_KEY_MATERIAL' && wantedId !== undefined) {
+    throw validation('KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
+  }
+  if (importType === 'NEW_KEY_MATERIAL' && isReplica(key)) {
+    const primary = primaryOf(state, key);
+    throw unsupported(
+      `${key.arn} is a multi-Region replica key. Import new key material into the primary key ${primary?.arn ?? ''} first, then the same key material into this key with ImportType EXISTING_KEY_MATERIAL.`,
+    );
+  }
+  if (importType === 'EXISTING_KEY_MATERIAL' && !everImported) {
+    throw validation(
+      'No key material has been imported into this KMS key yet; use ImportType NEW_KEY_MATERIAL.',
+    );
+  }
+  if (importType === 'NEW_KEY_MATERIAL') {
+    if (everImported && key.materials.some((m) => m.role === 'PENDING_ROTATION')) {
+      throw invalidState(`${key.arn} already has key material pending rotation.`);
+    }
+    return undefined;
+  }
+  const target = wantedId === undefined ? currentMaterial(key) : key.materials.find((m) => m.id === wantedId);
+  if (!target) throw notFound(`Key material ${wantedId ?? ''} is not associated with ${key.arn}.`);
+  return target;
+}
+
+export const importKeyMaterial: Handler = (state, body: Body) => {
   const key = state.resolve(reqString(body, 'KeyId'), false);
   const token = reqBlob(body, 'ImportToken');
   const wrapped = reqBlob(body, 'EncryptedKeyMaterial');
   const importTypeParam = optEnum(body, 'ImportType', IMPORT_TYPES);
-  const description = optString(body, 'KeyMaterialDescription');
-  const wantedId = optString(body, 'KeyMaterialId');
+  const description = optPatterned(body, 'KeyMaterialDescription', KEY_MATERIAL_DESCRIPTION);
+  const wantedId = optPatterned(body, 'KeyMaterialId', KEY_MATERIAL_ID);
   const now = state.now();
   const expiry = readExpiry(body, now);
   requireExternal(key);
@@ -101,32 +152,15 @@ export const importKeyMaterial: Handler = (state, body) => {
     throw new KmsServiceError('ExpiredImportTokenException', 'Import token has expired.');
 
   const symmetric = key.keySpec === 'SYMMETRIC_DEFAULT';
-  if (!symmetric && (importTypeParam !== undefined || wantedId !== undefined)) {
-    throw validation('ImportType and KeyMaterialId are supported only for symmetric encryption KMS keys.');
+  if (!symmetric && (importTypeParam !== undefined || wantedId !== undefined || description !== undefined)) {
+    throw validation(
+      'ImportType, KeyMaterialId and KeyMaterialDescription are supported only for symmetric encryption KMS keys.',
+    );
   }
   const everImported = key.materials.length > 0;
   // AWS: NEW_KEY_MATERIAL for the first import, EXISTING_KEY_MATERIAL for reimports, unless told.
   const importType = importTypeParam ?? (everImported ? 'EXISTING_KEY_MATERIAL' : 'NEW_KEY_MATERIAL');
-  if (importType === 'NEW_KEY_MATERIAL' && wantedId !== undefined) {
-    throw validation('KeyMaterialId cannot be specified when ImportType is NEW_KEY_MATERIAL.');
-  }
-  if (importType === 'EXISTING_KEY_MATERIAL' && !everImported) {
-    throw validation(
-      'No key material has been imported into this KMS key yet; use ImportType NEW_KEY_MATERIAL.',
-    );
-  }
-  if (
-    importType === 'NEW_KEY_MATERIAL' &&
-    everImported &&
-    key.materials.some((m) => m.role === 'PENDING_ROTATION')
-  ) {
-    throw invalidState(`${key.arn} already has key material pending rotation.`);
-  }
-  let target: MaterialRecord | undefined;
-  if (importType === 'EXISTING_KEY_MATERIAL') {
-    target = wantedId === undefined ? currentMaterial(key) : key.materials.find((m) => m.id === wantedId);
-    if (!target) throw notFound(`Key material ${wantedId ?? ''} is not associated with ${key.arn}.`);
-  }
+  const target = importTarget(state, key, importType, wantedId);
 
   const material = unwrapImported(params, wrapped);
   let stored = false;
@@ -167,29 +201,9 @@ export const importKeyMaterial: Handler = (state, body) => {
     }
     stored = true;
     state.save(key);
+    if (isPrimary(key)) syncReplicas(state, key);
     return { KeyId: key.arn, KeyMaterialId: id };
   } finally {
     if (!stored) material.fill(0);
   }
-};
-
-export const deleteImportedKeyMaterial: Handler = (state, body) => {
-  const key = state.resolve(reqString(body, 'KeyId'), false);
-  const wantedId = optString(body, 'KeyMaterialId');
-  requireExternal(key);
-  requireNotPendingDeletion(key);
-  if (wantedId !== undefined && key.keySpec !== 'SYMMETRIC_DEFAULT') {
-    throw validation('KeyMaterialId is supported only for symmetric encryption KMS keys.');
-  }
-  const target = wantedId === undefined ? currentMaterial(key) : key.materials.find((m) => m.id === wantedId);
-  if (wantedId !== undefined && !target)
-    throw notFound(`Key material ${wantedId} is not associated with ${key.arn}.`);
-  if (target?.bytes) {
-    target.bytes.fill(0);
-    target.bytes = null;
-    state.save(key);
-  }
-  const out: Record<string, unknown> = { KeyId: key.arn };
-  if (target) out.KeyMaterialId = target.id;
-  return out;
 };

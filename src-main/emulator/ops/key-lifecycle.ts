@@ -108,6 +108,7 @@ export const createKey: Handler = async (state, body) => {
     tags,
     materials: [],
   };
+  if (multiRegion) key.primaryRegion = state.region;
   if (origin === 'AWS_KMS') {
     const bytes = await generateMaterial(spec);
     key.materials.push({

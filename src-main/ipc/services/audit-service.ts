@@ -1,11 +1,9 @@
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { loadLog } from '../../audit/load-log.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
 import { ceremonyPaths } from '../../ceremony/ceremony-dir.js';
 import type { KeyriteServices } from '../services.js';
 import type { CeremonyHost } from './ceremony-host.js';
-
-const words = (hex: string) => toPgpWords(hex).join(' ');
 
 /**
  * The current ceremony's audit log: verified with the same verifier the CLI and auditors use (read-only,
@@ -31,13 +29,13 @@ export function auditService(host: CeremonyHost): Pick<KeyriteServices, 'audit.v
       const cp = log.checkpoints.at(-1);
       return {
         records: log.records.length,
-        ...(last ? { headHash: last.hash, headWords: words(last.hash) } : {}),
+        ...(last ? { headHash: last.hash, headWords: toWords(last.hash) } : {}),
         ...(cp
           ? {
               lastCheckpoint: {
                 treeSize: cp.treeSize,
                 rootHash: cp.rootHash,
-                rootWords: words(cp.rootHash),
+                rootWords: toWords(cp.rootHash),
                 time: cp.time,
               },
             }

@@ -2,15 +2,14 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { validatePlan } from '../../../src-shared/ceremony/plan.js';
+import { validatePlan, type CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
 import { CeremonyService } from '../../ceremony/ceremony-service.js';
-import { kmsPortFromGateway } from '../../kms/aws-kms-port.js';
+import { kmsPortForPlan } from '../../kms/kms-for-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import type { EngineOptions } from '../../ceremony/engine-options.js';
 import type { KmsPort } from '../../kms/kms-port.js';
 import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
 import { ComponentDesk } from './component-desk.js';
-import { createKmsGateway } from '../../kms/kms-gateway.js';
 import type { ShellPorts } from '../shell-ports.js';
 import type { Emulators } from './emulators.js';
 import { ceremonyPaths } from '../../ceremony/ceremony-dir.js';
@@ -108,7 +107,7 @@ export class CeremonyHost {
     let kms: KmsPort | undefined;
     try {
       const { plan } = validatePlan(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
-      kms = await this.#kms(plan.target.region, plan.target.accountId);
+      kms = await this.#kms(plan);
       this.#adopt(await CeremonyService.open({ dir, kms, options: this.#engine }), dir);
     } catch (e) {
       kms?.close();
@@ -131,7 +130,7 @@ export class CeremonyHost {
     if (!file) return null;
     const planDoc = readPlanFile(file);
     const { plan } = validatePlan(planDoc);
-    const kms = await this.#kms(plan.target.region, plan.target.accountId);
+    const kms = await this.#kms(plan);
     const dir = path.join(
       this.ports.dataDirectory,
       'ceremonies',
@@ -155,11 +154,15 @@ export class CeremonyHost {
     return svc;
   }
 
-  async #kms(region: string, accountId: string): Promise<KmsPort> {
-    const endpoint =
-      this.ports.kmsEndpoint ??
-      (this.ports.mode === 'rehearsal' ? await this.emulators.urlFor(region, accountId) : undefined);
-    return kmsPortFromGateway(createKmsGateway({ region, ...(endpoint ? { endpoint } : {}) }));
+  /** The plan's cloud: its rehearsal emulator in rehearsal mode, else the configured or real endpoint. */
+  async #kms(plan: CeremonyPlan): Promise<KmsPort> {
+    const t = plan.target;
+    if (this.ports.kmsEndpoint) return kmsPortForPlan(plan, { endpoint: this.ports.kmsEndpoint });
+    if (this.ports.mode !== 'rehearsal') return kmsPortForPlan(plan);
+    if (t.provider === 'aws')
+      return kmsPortForPlan(plan, { endpoint: await this.emulators.urlFor(t.region, t.accountId) });
+    const h = await this.emulators.huaweiFor(t.region, t.projectId);
+    return kmsPortForPlan(plan, { endpoint: h.url, huaweiCredentials: h });
   }
 
   #adopt(svc: CeremonyService, dir: string): void {

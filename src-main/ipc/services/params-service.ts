@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { parseImportParameters, type ParamsFile } from '../../../src-shared/wrap/import-params.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
 import { readBoundedFile } from '../../media/bounded-file.js';
@@ -37,7 +37,7 @@ export function paramsService(ports: ShellPorts, clock: () => Date): Pick<Keyrit
           ...(p.algorithm ? { algorithm: p.algorithm } : {}),
           wrappingKeySpec: p.wrappingKeySpec,
           wrappingKeyFingerprint: p.wrappingKey.fingerprintSha256,
-          wrappingKeyFingerprintWords: toPgpWords(p.wrappingKey.fingerprintSha256).join(' '),
+          wrappingKeyFingerprintWords: toWords(p.wrappingKey.fingerprintSha256),
           ...(p.validTo ? { validTo: p.validTo.toISOString() } : {}),
           expired: p.expired,
           hasImportToken: p.importToken !== undefined,

@@ -1,10 +1,11 @@
 import { existsSync, statSync } from 'node:fs';
 import type { CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
 import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
-import { planKeySpec } from '../../../src-shared/ceremony/plan.js';
+import { planCloudKeySpec, planKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
+import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import type { CeremonyView, KeyIdentity } from '../../../src-shared/ipc/ceremony-view.js';
 import { loadLog } from '../../audit/load-log.js';
-import { DEFAULT_GRANT_ACTIONS } from '../../ceremony/steps/grant.js';
+import { plannedGrantActions } from '../../../src-shared/ceremony/grant-actions.js';
 
 /**
  * What the room reviews before CreateKey (the first step that cannot be undone): the key's identity
@@ -14,26 +15,40 @@ import { DEFAULT_GRANT_ACTIONS } from '../../ceremony/steps/grant.js';
 export function keyIdentityOf(plan: CeremonyPlan, ceremonyId: string): KeyIdentity {
   const { target } = plan;
   const spec = planKeySpec(plan);
-  const policy = [
-    `KMS default key policy: the account root (arn:aws:iam::${target.accountId}:root) may do anything with the key; IAM policies in account ${target.accountId} decide who actually can.`,
-  ];
-  if (plan.grant)
+  const owner = planOwner(plan);
+  const facts = PROVIDERS[target.provider];
+  const policy = facts.keyPolicy
+    ? [
+        `KMS default key policy: the account root (arn:aws:iam::${owner.id}:root) may do anything with the key; IAM policies in account ${owner.id} decide who actually can.`,
+      ]
+    : [
+        `${facts.cloud} keys have no key policy: IAM policies in the account that owns ${owner.label} decide who may use and administer the key.`,
+      ];
+  if (plan.grant) {
+    // An existing key's usage is known once pre-flight has described it; its spec's default until then.
+    const c = 'create' in target.key ? target.key.create : undefined;
+    const usage = (c && 'keyUsage' in c ? c.keyUsage : undefined) ?? defaultKeyUsage(spec);
     policy.push(
-      `After the import is verified, a statement lets account ${plan.grant.accountId} use the key (${(plan.grant.actions ?? DEFAULT_GRANT_ACTIONS).join(', ')}).`,
+      `After the import is verified, a statement lets account ${plan.grant.accountId} use the key (${plannedGrantActions(plan.grant, usage, spec).join(', ')}).`,
     );
+  }
+  const common = {
+    provider: target.provider,
+    accountId: owner.id,
+    region: target.region,
+    keySpec: planCloudKeySpec(plan),
+  };
   if ('create' in target.key) {
     const c = target.key.create;
+    const keyUsage = ('keyUsage' in c ? c.keyUsage : undefined) ?? defaultKeyUsage(spec);
     return {
       kind: 'create',
-      provider: 'aws',
-      accountId: target.accountId,
-      region: target.region,
-      keySpec: spec,
-      keyUsage: c.keyUsage ?? defaultKeyUsage(spec),
+      ...common,
+      keyUsage,
       ...(c.alias ? { alias: c.alias } : {}),
       ...(c.description ? { description: c.description.slice(0, 1024) } : {}),
       // The engine adds the ceremony tag, so an orphaned key can always be traced to its ceremony.
-      tags: Object.entries({ ...c.tags, 'keyrite:ceremony': ceremonyId }).map(([key, value]) => ({
+      tags: Object.entries({ ...c.tags, [facts.ceremonyTag]: ceremonyId }).map(([key, value]) => ({
         key,
         value,
       })),
@@ -42,10 +57,7 @@ export function keyIdentityOf(plan: CeremonyPlan, ceremonyId: string): KeyIdenti
   }
   return {
     kind: 'existing',
-    provider: 'aws',
-    accountId: target.accountId,
-    region: target.region,
-    keySpec: spec,
+    ...common,
     keyId: target.key.existing.keyId,
     tags: [],
     policy: [

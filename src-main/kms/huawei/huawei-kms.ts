@@ -53,6 +53,8 @@ export interface HuaweiKms {
     tags: Record<string, string>;
   }): Promise<HuaweiKeyInfo>;
   describeKey(keyId: string): Promise<HuaweiKeyInfo>;
+  /** One page of the project's keys (list-keys with details); `nextMarker` when there are more. */
+  listKeys(marker?: string): Promise<{ keys: HuaweiKeyInfo[]; nextMarker?: string }>;
   getParametersForImport(keyId: string, algorithm: HuaweiWrappingAlgorithm): Promise<HuaweiImportParameters>;
   importKeyMaterial(input: {
     keyId: string;
@@ -65,6 +67,9 @@ export interface HuaweiKms {
   decryptData(cipherText: string): Promise<string>;
   close(): void;
 }
+
+/** list-keys page size (the API allows up to 1000; Keyrite reads few keys at a time). */
+const LIST_PAGE = 100;
 
 export function createHuaweiKms(opts: HuaweiHttpOptions & { importGuard?: ImportGuard }): HuaweiKms {
   const http = huaweiHttp(opts);
@@ -98,6 +103,14 @@ export function createHuaweiKms(opts: HuaweiHttpOptions & { importGuard?: Import
       return describeKey(keyId);
     },
     describeKey,
+    async listKeys(marker) {
+      const out = record(
+        await http.call('list-keys', { limit: String(LIST_PAGE), ...(marker ? { marker } : {}) }),
+      );
+      const details = Array.isArray(out.key_details) ? out.key_details : [];
+      const next = out.truncated === 'true' && typeof out.next_marker === 'string' ? out.next_marker : '';
+      return { keys: details.map(keyInfo), ...(next ? { nextMarker: next } : {}) };
+    },
     async getParametersForImport(keyId, algorithm) {
       const out = record(
         await http.call('get-parameters-for-import', { key_id: keyId, wrapping_algorithm: algorithm }),

@@ -4,7 +4,7 @@ import { createPrivateKey, createPublicKey } from 'node:crypto';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { keyFingerprint } from '../../../src-shared/audit/station-chain.js';
+import { spkiFingerprint } from '../../../src-shared/digests.js';
 import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { cli, freshLog, tempDir, writeCeremony, stationKeyAt } from './fixture.js';
@@ -13,7 +13,7 @@ import { Forger } from './forger.js';
 /** The station's fingerprint as the station shows it (app.info, ceremony run): SHA-256 of its SPKI DER. */
 function fingerprintOfKeyFile(file: string): string {
   const key = createPublicKey(createPrivateKey({ key: readFileSync(file), format: 'der', type: 'pkcs8' }));
-  return keyFingerprint(publicKeyToBase64(key));
+  return spkiFingerprint(publicKeyToBase64(key));
 }
 
 void test('issue 12: a forged tail under a fresh station key no longer verifies against the auditor’s checkpoint', async (t) => {

@@ -69,6 +69,8 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     // in what arrived since the last answer, not only at the end.
     if (/Type "yes" to proceed: /.test(tail)) reply = 'yes';
     else if (/type "sign" to sign off the ceremony: /.test(tail)) reply = 'sign';
+    // The room picks who acts: here always the first custodian offered (plan order).
+    else if (/Which custodian is next\? [^\n]*: /.test(tail)) reply = '1';
     else if ((m = tail.match(/your passphrase: ([a-z -]+)\r?\n[^]*type it to confirm: /))) {
       generated = m[1] as string;
       reply = generated;

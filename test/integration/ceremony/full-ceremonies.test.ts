@@ -147,6 +147,11 @@ void test('ECC P-256 signing key with RSA_AES_KEY_WRAP and a cross-account grant
   try {
     const policy = (await g.getKeyPolicy(r.keyArn)).Policy ?? '';
     assert.ok(policy.includes('arn:aws:iam::444455556666:root'));
+    // A signing key: the grantee gets what signing needs, not the encryption actions it could never use.
+    const stmt = (JSON.parse(policy) as { Statement: { Sid?: string; Action: string[] }[] }).Statement.find(
+      (s) => s.Sid === 'KeyriteGrant444455556666',
+    );
+    assert.deepEqual(stmt?.Action, ['kms:Sign', 'kms:Verify', 'kms:GetPublicKey', 'kms:DescribeKey']);
   } finally {
     g.close();
   }

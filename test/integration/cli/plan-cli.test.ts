@@ -108,11 +108,14 @@ void test('plan check: the pre-flight refusals that need no network, all listed,
 void test('plan check: an existing key must be a real key reference in the plan’s account and Region; its material must be there', () => {
   const shipped = run(['plan', 'check', path.join(PLANS, 'rsa-existing-key.yaml')]);
   assert.equal(shipped.code, 1);
-  assert.match(shipped.stderr, /`REPLACE-WITH-KEY-ID` is not a KMS key id, key ARN or alias/);
   assert.match(shipped.stderr, /material\.file rsa-2048\.pk8 does not exist/);
 
   const doc = fixture('rsa-existing-key.yaml');
   const key = (doc['target'] as { key: { existing: Record<string, string> } }).key.existing;
+  key['keyId'] = 'REPLACE-WITH-KEY-ID';
+  const placeholder = run(['plan', 'check', writePlan('placeholder.json', doc)]);
+  assert.equal(placeholder.code, 1);
+  assert.match(placeholder.stderr, /`REPLACE-WITH-KEY-ID` is not a KMS key id, key ARN or alias/);
   key['keyId'] = 'arn:aws:kms:eu-west-1:999999999999:key/1234abcd-12ab-34cd-56ef-1234567890ab';
   writeFileSync(path.join(dir, 'rsa-2048.pk8'), 'not read by plan check');
   const arn = run(['plan', 'check', writePlan('arn.json', doc)]);

@@ -73,7 +73,15 @@ void test('a rehearsal exported as PDF says it is a rehearsal on every page and 
   assert.match(flat, /keyrite audit verify audit\.db --checkpoint CHECKPOINT/);
   for (const section of ['Summary', 'Participants', 'Confirmations', 'Signed checkpoints', 'Timeline'])
     assert.match(text, new RegExp(`^\\s*${section}\\s*$`, 'm'), section);
-  assert.match(flat, /Environment Keyrite's embedded KMS emulator — a rehearsal, not AWS/);
+  // The environment banner opens the report, and the summary names the environment again.
+  assert.match(
+    flat,
+    /^Keyrite audit report REHEARSAL — Keyrite emulator of AWS KMS at http:\/\/127\.0\.0\.1:\d+, account \d{12}, us-east-1 — NOT AWS: no real key is made/,
+  );
+  assert.match(
+    flat,
+    /Environment rehearsal: Keyrite emulator of AWS KMS \(http:\/\/127\.0\.0\.1:\d+\), not AWS/,
+  );
   assert.match(flat, /quorum met: custodian-1, custodian-2/);
   // Every page is marked and numbered.
   const n = pages(file);

@@ -74,7 +74,7 @@ const rowText = async (name: RegExp): Promise<string> =>
 void test('the summary says where it ran, what came of it, the grant, who signed off and every exception', async () => {
   assert.match(
     await rowText(/^Environment/),
-    /Keyrite's embedded KMS emulator — a rehearsal, not AWS \(AWS account 111122223333, region us-east-1/,
+    /^Environment\s*rehearsal: Keyrite emulator of AWS KMS \(http:\/\/127\.0\.0\.1:\d+\), not AWS — as arn:aws:iam::111122223333:user\/keyrite-emulator/,
   );
   assert.match(await rowText(/^Outcome/), /completed/);
   assert.match(await rowText(/^Key state/), /Enabled/);

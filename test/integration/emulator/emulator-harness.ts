@@ -8,6 +8,7 @@ import {
   type CreateKeyCommandInput,
   GetParametersForImportCommand,
   ImportKeyMaterialCommand,
+  type ImportKeyMaterialCommandInput,
   KMSClient,
 } from '@aws-sdk/client-kms';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
@@ -154,4 +155,30 @@ export async function importWithWrapModule(
   } finally {
     secret.dispose();
   }
+}
+
+/** Imports raw `material` (RSAES_OAEP_SHA_256 under RSA_2048, wrapped here); `extra` sets the 2025 members. */
+export async function importInto(
+  kms: KMSClient,
+  keyId: string,
+  material: Buffer,
+  extra: Partial<ImportKeyMaterialCommandInput> = {},
+): Promise<string> {
+  const p = await kms.send(
+    new GetParametersForImportCommand({
+      KeyId: keyId,
+      WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+      WrappingKeySpec: 'RSA_2048',
+    }),
+  );
+  const r = await kms.send(
+    new ImportKeyMaterialCommand({
+      KeyId: keyId,
+      ImportToken: p.ImportToken,
+      EncryptedKeyMaterial: oaepWrap(p.PublicKey ?? new Uint8Array(), material, 'sha256'),
+      ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+      ...extra,
+    }),
+  );
+  return r.KeyMaterialId ?? '';
 }

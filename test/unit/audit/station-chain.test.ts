@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { generateKeyPairSync } from 'node:crypto';
-import { keyFingerprint, normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
+import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
+import { spkiFingerprint } from '../../../src-shared/digests.js';
 import { computeRecordHash, type AuditRecord } from '../../../src-shared/audit/record.js';
 import { type VerifyFailure, type VerifyOk, verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { LogBuilder, custodian } from './log-builder.js';
@@ -28,12 +29,12 @@ void test('a station key introduced by the current station is accepted and liste
   ceremony(b);
   const r = ok(verifyLog({ records: b.records, checkpoints: b.checkpoints }));
   assert.equal(r.stations.length, 2);
-  assert.equal(r.stations[0]?.fingerprint, keyFingerprint(first));
+  assert.equal(r.stations[0]?.fingerprint, spkiFingerprint(first));
   assert.equal(r.stations[1]?.introducedBy, r.stations[0]?.stationId);
   // Trust flows forward: pinning the first station trusts the one it introduced, and vice versa the
   // newest checkpoint signed by a pinned newer station vouches for everything before it.
-  assert.equal(ok(verifyLog({ ...b, pinnedStations: [keyFingerprint(first)] })).stations[1]?.trusted, true);
-  ok(verifyLog({ ...b, pinnedStations: [keyFingerprint(b.publicKey)] }));
+  assert.equal(ok(verifyLog({ ...b, pinnedStations: [spkiFingerprint(first)] })).stations[1]?.trusted, true);
+  ok(verifyLog({ ...b, pinnedStations: [spkiFingerprint(b.publicKey)] }));
 });
 
 void test('a new station key without the current station’s signature fails at its record', () => {
@@ -73,14 +74,14 @@ void test('a replaced station may not write again', () => {
 void test('with pinned stations, a log whose newest checkpoint no pinned station vouches for fails', () => {
   const b = new LogBuilder();
   ceremony(b);
-  const stranger = keyFingerprint(new LogBuilder().publicKey);
+  const stranger = spkiFingerprint(new LogBuilder().publicKey);
   const r = bad(verifyLog({ ...b, pinnedStations: [stranger] }));
   assert.equal(r.firstBadSeq, 1);
   assert.match(r.reason, /not a station you pinned/);
   const unsealed = new LogBuilder();
   unsealed.add('c1', 'admin', 'note', { text: 'no checkpoint yet' });
   assert.match(
-    bad(verifyLog({ ...unsealed, pinnedStations: [keyFingerprint(unsealed.publicKey)] })).reason,
+    bad(verifyLog({ ...unsealed, pinnedStations: [spkiFingerprint(unsealed.publicKey)] })).reason,
     /no signed checkpoint/,
   );
 });

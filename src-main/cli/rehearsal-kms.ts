@@ -1,0 +1,33 @@
+import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import { HUAWEI_EMULATOR_CREDENTIALS } from '../emulator/huawei/huawei-auth.js';
+import { kmsPortForPlan } from '../kms/kms-for-plan.js';
+import type { KmsPort } from '../kms/kms-port.js';
+
+/**
+ * The KMS a rehearsal talks to: the endpoint given (credentials from the environment, as for any
+ * endpoint: `keyrite emulator` prints the Huawei ones), or an embedded emulator serving the plan's cloud,
+ * account or project, and region.
+ */
+export async function rehearsalKms(
+  plan: CeremonyPlan,
+  endpoint: string | undefined,
+): Promise<{ kms: KmsPort; emulator?: RunningEmulator }> {
+  if (endpoint) return { kms: kmsPortForPlan(plan, { endpoint }) };
+  const t = plan.target;
+  const emulator = await startEmulator(
+    t.provider === 'aws'
+      ? { region: t.region, accountId: t.accountId }
+      : { region: t.region, huawei: { region: t.region, projectId: t.projectId } },
+  );
+  try {
+    const url = emulator.huawei?.url ?? emulator.url;
+    return {
+      emulator,
+      kms: kmsPortForPlan(plan, { endpoint: url, huaweiCredentials: HUAWEI_EMULATOR_CREDENTIALS }),
+    };
+  } catch (e) {
+    await emulator.close();
+    throw e;
+  }
+}

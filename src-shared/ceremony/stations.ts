@@ -1,0 +1,58 @@
+import type { CeremonyPlan } from './plan.js';
+import { CEREMONY_KINDS, type StepId } from './state-machine.js';
+import { STEP_CATALOGUE } from './steps.js';
+
+/**
+ * A split (air-gapped) ceremony runs on two stations, each with its own log. Each station's log walks
+ * the whole ceremony in the same order: the steps it runs itself, and the steps the other station ran,
+ * which it completes from the facts that station's signed bundle carries.
+ *
+ *   online:  preflight, create-key, import-parameters → request bundle → … → import, verify, grant, handover, close
+ *   offline: (request) → enroll, generate-material, backup-shares, verify-shares, wrap → response bundle → close
+ */
+export type StationRole = 'online' | 'offline';
+
+/** The import ceremony in the order a split runs it: the online half first, then the offline, then online. */
+const SPLIT_IMPORT: readonly StepId[] = [
+  'preflight',
+  'create-key',
+  'import-parameters',
+  'enroll',
+  'generate-material',
+  'backup-shares',
+  'verify-shares',
+  'wrap',
+  'import',
+  'verify',
+  'grant',
+  'handover',
+  'close',
+];
+
+/** Checked by a test: the split order is a permutation of the import kind's steps. */
+export const SPLIT_ORDERS = { import: SPLIT_IMPORT } as const;
+
+export function isSplit(plan: CeremonyPlan): boolean {
+  return plan.stations === 'split';
+}
+
+/** The steps the station's log walks, in order; the offline log ends with its own close after wrap. */
+export function stationOrder(role: StationRole | undefined): readonly StepId[] {
+  if (role === undefined) return CEREMONY_KINDS.import;
+  if (role === 'online') return SPLIT_IMPORT;
+  return SPLIT_IMPORT.filter(
+    (s) => STEP_CATALOGUE[s].station !== 'online' || SPLIT_IMPORT.indexOf(s) < SPLIT_IMPORT.indexOf('enroll'),
+  );
+}
+
+/** True when `step` is run by the other station and only recorded here from its bundle. */
+export function isPeerStep(role: StationRole | undefined, step: StepId): boolean {
+  if (role === undefined) return false;
+  const where = STEP_CATALOGUE[step].station;
+  return where !== 'either' && where !== role;
+}
+
+/** The other station's role. */
+export function peerOf(role: StationRole): StationRole {
+  return role === 'online' ? 'offline' : 'online';
+}

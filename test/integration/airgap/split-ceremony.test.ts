@@ -1,0 +1,163 @@
+// A split ceremony end to end through the engine, and the attacks on its bundles as the stations
+// meet them: each refused with its code, recorded in the reading station's log, nothing imported.
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
+import { loadLog } from '../../../src-main/audit/load-log.js';
+import { tempDir } from '../ceremony/harness.js';
+import { SplitRoom, splitPlan } from './split-harness.js';
+
+let emu: RunningEmulator;
+const tmp = tempDir('split');
+void before(async () => {
+  emu = await startEmulator();
+});
+void after(async () => {
+  await emu.close();
+  tmp.cleanup();
+});
+
+let n = 0;
+const room = (plan = splitPlan(), clock?: () => Date) =>
+  new SplitRoom(path.join(tmp.dir, `room-${++n}`), emu.url, withAlias(plan, `alias/split-${n}`), clock);
+
+/** Each room creates its own key: one emulator, one alias per key. */
+function withAlias(plan: Record<string, unknown>, alias: string): Record<string, unknown> {
+  const target = structuredClone(plan['target']) as { key: { create: { alias?: string } } };
+  target.key.create.alias = alias;
+  return { ...plan, target };
+}
+
+function recordTypes(db: string): { type: string; payload: Record<string, unknown> }[] {
+  assert.ok(verifyDatabase(db).result.ok, `${db} does not verify`);
+  return loadLog(db).records.map((r) => ({ type: r.type, payload: r.payload }));
+}
+
+const bundles = (r: SplitRoom, kind: string) =>
+  readdirSync(r.dirs.media)
+    .filter((d) => d.includes(`-${kind}-`))
+    .map((d) => path.join(r.dirs.media, d));
+
+void test('online → request → offline (no KMS) → response → online: imported, verified, closed', async () => {
+  const r = room();
+  const first = await r.half('online');
+  assert.equal(first.state, 'carry');
+  assert.equal(first.facts['keyState'], undefined);
+  const offline = await r.half('offline', { peerStation: first.svc.stationFingerprint });
+  assert.equal(offline.state, 'closed');
+  assert.equal(offline.svc.peerStation, first.svc.stationFingerprint);
+  const last = await r.half('online', { peerStation: offline.svc.stationFingerprint });
+  assert.equal(last.state, 'closed');
+  assert.equal(last.facts['keyState'], 'Enabled');
+  assert.equal(last.facts['kcv'], offline.facts['kcv']);
+  assert.notEqual(first.svc.stationFingerprint, offline.svc.stationFingerprint);
+  // Both logs verify, and each records the other's bundle digest as accepted and its own as written.
+  const on = recordTypes(path.join(r.dirs.online, 'audit.db'));
+  const off = recordTypes(path.join(r.dirs.offline, 'audit.db'));
+  const written = (recs: typeof on) =>
+    recs
+      .filter((x) => x.type === 'outcome' && x.payload['action'] === 'media.write-bundle')
+      .map((x) => (x.payload['details'] as { bundleDigest: string }).bundleDigest);
+  const accepted = (recs: typeof on) =>
+    recs.filter((x) => x.type === 'bundle.accepted').map((x) => x.payload['bundleDigest']);
+  assert.deepEqual(accepted(off), written(on));
+  assert.deepEqual(accepted(on), written(off));
+  assert.equal(off.filter((x) => x.type.startsWith('kms.')).length, 0, 'the offline log holds no KMS call');
+  // The offline station never sent material to KMS: its log has no import, the online one has one.
+  assert.ok(on.some((x) => x.type === 'intent' && x.payload['action'] === 'kms.import-key-material'));
+});
+
+/** Runs to the point where the online station waits for the response; returns the room and the response dir. */
+async function awaitingResponse(plan = splitPlan()) {
+  const r = room(plan);
+  const first = await r.half('online');
+  await r.half('offline', { peerStation: first.svc.stationFingerprint });
+  const [response] = bundles(r, 'response');
+  return { r, response: response!, online: first.svc.stationFingerprint };
+}
+
+async function refusedOnline(r: SplitRoom, dir: string, code: string, pin?: string): Promise<void> {
+  const svc = await r.open('online');
+  try {
+    await assert.rejects(svc.readBundle(dir, pin), (e: { code: string }) => {
+      assert.equal(e.code, code);
+      return true;
+    });
+    assert.equal(svc.bundleDue(), 'read-response', 'still waiting: nothing was taken in');
+    const refused = recordTypes(path.join(r.dirs.online, 'audit.db')).filter(
+      (x) => x.type === 'bundle.refused',
+    );
+    assert.equal(refused.at(-1)?.payload['code'], code, 'the refusal is in the online log');
+    const keyId = svc.facts().keyId!;
+    const k = await r.kms().describeKey(keyId);
+    assert.equal(k.keyState, 'PendingImport', 'nothing was imported');
+  } finally {
+    svc.dispose();
+  }
+}
+
+void test('a tampered, truncated or extended response is refused and recorded; the key stays PendingImport', async () => {
+  const { r, response } = await awaitingResponse();
+  const copy = (name: string) => {
+    const d = path.join(r.dirs.media, `attack-${name}`);
+    cpSync(response, d, { recursive: true });
+    return d;
+  };
+  const flipped = copy('flip');
+  const f = path.join(flipped, 'EncryptedKeyMaterial.bin');
+  const bytes = readFileSync(f);
+  bytes[7]! ^= 0x80;
+  writeFileSync(f, bytes);
+  await refusedOnline(r, flipped, 'BUNDLE_FILE_DIGEST');
+  const truncated = copy('trunc');
+  writeFileSync(
+    path.join(truncated, 'response.json'),
+    readFileSync(path.join(truncated, 'response.json')).subarray(0, 40),
+  );
+  await refusedOnline(r, truncated, 'BUNDLE_FILE_SIZE');
+  const extra = copy('extra');
+  writeFileSync(path.join(extra, 'EncryptedKeyMaterial2.bin'), 'x');
+  await refusedOnline(r, extra, 'BUNDLE_EXTRA_FILE');
+  const missing = copy('missing');
+  rmSync(path.join(missing, 'custodian-custodian-1.json'));
+  await refusedOnline(r, missing, 'BUNDLE_MISSING_FILE');
+  // And the genuine response is still accepted afterwards.
+  const svc = await r.open('online');
+  try {
+    await svc.readBundle(response);
+    assert.equal(svc.bundleDue(), null);
+  } finally {
+    svc.dispose();
+  }
+});
+
+void test('a response from an unknown station, or made under another plan, is refused and recorded', async () => {
+  const { r, response } = await awaitingResponse();
+  // The people read aloud another fingerprint than the one that signed.
+  await refusedOnline(r, response, 'BUNDLE_UNKNOWN_STATION', 'f'.repeat(64));
+  // A second offline station runs the same request under an edited plan: its response names that plan.
+  const other = new SplitRoom(
+    path.join(tmp.dir, `room-${++n}-other`),
+    emu.url,
+    splitPlan({ name: 'an edited plan' }),
+  );
+  cpSync(bundles(r, 'request')[0]!, path.join(other.dirs.media, path.basename(bundles(r, 'request')[0]!)), {
+    recursive: true,
+  });
+  await assert.rejects(other.half('offline'), { code: 'BUNDLE_OTHER_PLAN' });
+});
+
+void test('a request is read once: a replayed or second response is refused once the response was taken in', async () => {
+  const { r, response, online } = await awaitingResponse();
+  const svc = await r.open('online');
+  try {
+    await svc.readBundle(response, undefined);
+    await assert.rejects(svc.readBundle(response), { code: 'BUNDLE_NOT_EXPECTED' });
+  } finally {
+    svc.dispose();
+  }
+  assert.ok(online);
+});

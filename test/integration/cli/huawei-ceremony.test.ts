@@ -1,0 +1,186 @@
+// A Huawei Cloud KMS ceremony as its people run it, through the launcher: the shipped example plan is
+// checked and rehearsed exactly as shipped (the embedded emulator's Huawei dialect is the peer), the
+// log verifies, and the log, hand-over sheet and report name the cloud, region, project and key.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { parse as parseYaml } from 'yaml';
+import { loadLog } from '../../../src-main/audit/load-log.js';
+import { validatePlan } from '../../../src-shared/ceremony/plan.js';
+import { assertOneReasonOneHint, isolatedEnv, keyrite, keyriteSync, ROOT } from './launcher.js';
+
+const SHIPPED = path.join(ROOT, 'test', 'fixtures', 'plans', 'huawei-symmetric.yaml');
+const PROJECT = '0123456789abcdef0123456789abcdef';
+const URN = new RegExp(`^kms:ap-southeast-1:[0-9a-f]{32}:KeyId:([0-9a-f-]{36})$`);
+const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-huawei-ceremony-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+const shipped = (): Record<string, unknown> =>
+  parseYaml(readFileSync(SHIPPED, 'utf8')) as Record<string, unknown>;
+function variant(name: string, change: (doc: Record<string, unknown>) => void): string {
+  const doc = shipped();
+  change(doc);
+  const file = path.join(dir, name);
+  writeFileSync(file, JSON.stringify(doc));
+  return file;
+}
+const target = (doc: Record<string, unknown>) => doc['target'] as Record<string, unknown>;
+
+void test('the shipped Huawei plan passes plan check, which names the project and the AES_256 key', () => {
+  const r = keyriteSync(['plan', 'check', SHIPPED], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^result +acceptable offline$/m);
+  assert.match(
+    r.stdout,
+    new RegExp(`Huawei Cloud project ${PROJECT}, ap-southeast-1: new AES_256 key keyrite-payments-key`),
+  );
+  assert.match(r.stdout, /Huawei: that the credentials are accepted in target.projectId/);
+});
+
+void test('the plan digest covers the Huawei target: another project or region is another plan', () => {
+  const base = validatePlan(shipped()).digest;
+  const other = shipped();
+  target(other)['projectId'] = 'ffffffffffffffffffffffffffffffff';
+  const region = shipped();
+  target(region)['region'] = 'cn-north-4';
+  assert.notEqual(validatePlan(other).digest, base);
+  assert.notEqual(validatePlan(region).digest, base);
+});
+
+for (const [name, change, reason] of [
+  [
+    'grant',
+    (d: Record<string, unknown>) => (d['grant'] = { accountId: '444455556666' }),
+    /Huawei Cloud KMS keys have no key policy/,
+  ],
+  [
+    'algorithm',
+    (d: Record<string, unknown>) =>
+      (d['wrapping'] = { algorithm: 'RSA_AES_KEY_WRAP_SHA_256', keySpec: 'RSA_2048' }),
+    /does not offer the wrapping algorithm RSA_AES_KEY_WRAP_SHA_256/,
+  ],
+  [
+    'wrapping-key',
+    (d: Record<string, unknown>) =>
+      (d['wrapping'] = { algorithm: 'RSAES_OAEP_SHA_256', keySpec: 'RSA_4096' }),
+    /RSA_2048 wrapping keys only/,
+  ],
+  [
+    'key-spec',
+    (d: Record<string, unknown>) =>
+      ((target(d)['key'] as { create: Record<string, unknown> }).create['keySpec'] = 'HMAC_256'),
+    /target\.key/,
+  ],
+  [
+    'account-not-project',
+    (d: Record<string, unknown>) => {
+      delete target(d)['projectId'];
+      target(d)['accountId'] = '111122223333';
+    },
+    /target/,
+  ],
+  [
+    'tag-with-colon',
+    (d: Record<string, unknown>) =>
+      ((target(d)['key'] as { create: Record<string, unknown> }).create['tags'] = { 'team:name': 'x' }),
+    /tag/,
+  ],
+] as const) {
+  void test(`plan check refuses a Huawei plan with a wrong ${name}, saying why`, () => {
+    const r = keyriteSync(['plan', 'check', variant(`${name}.json`, change)], { cwd: dir });
+    assert.notEqual(r.code, 0, r.stdout);
+    assert.match(r.stdout + r.stderr, reason);
+  });
+}
+
+void test('keyrite rehearse --plan <the shipped Huawei plan>: the whole ceremony, a verified log, a hand-over naming the key', async () => {
+  const out = path.join(dir, 'rehearsal');
+  // Test-only scrypt cost, so enrolling three custodians does not dominate the run.
+  const env = isolatedEnv(dir, { KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' });
+  const r = await keyrite(['rehearse', '--plan', SHIPPED, '--out', out], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  const urn = /^key URN: +(\S+)$/m.exec(r.stdout)?.[1] ?? '';
+  const keyId = URN.exec(urn)?.[1];
+  assert.ok(keyId, `a Huawei key URN, got: ${r.stdout}`);
+  assert.match(r.stdout, /^key state: +Enabled$/m);
+  for (const step of [
+    'enroll',
+    'preflight',
+    'create-key',
+    'import-parameters',
+    'generate-material',
+    'backup-shares',
+    'verify-shares',
+    'wrap',
+    'import',
+    'verify',
+    'handover',
+    'close',
+  ])
+    assert.match(r.stdout, new RegExp(`^✓ ${step}( |$)`, 'm'), step);
+
+  const verified = keyriteSync(['audit', 'verify', path.join(out, 'audit.db')], { cwd: dir });
+  assert.equal(verified.code, 0, verified.stderr);
+  assert.match(verified.stdout, /^audit log intact/m);
+
+  const handover = readFileSync(path.join(out, 'handover.txt'), 'utf8');
+  assert.match(handover, /^cloud: +Huawei Cloud KMS$/m);
+  assert.match(handover, new RegExp(`^project: +${PROJECT}$`, 'm'));
+  assert.match(handover, /^region: +ap-southeast-1$/m);
+  assert.match(handover, new RegExp(`^key URN: +${urn}$`, 'm'));
+  assert.match(handover, new RegExp(`^key id: +${keyId}$`, 'm'));
+  assert.match(handover, /^key spec: +AES_256$/m);
+  assert.match(handover, /^KCV: +[0-9A-F]{6} /m);
+
+  const records = loadLog(path.join(out, 'audit.db')).records;
+  const identity = records.find((x) => x.type === 'kms.identity')?.payload ?? {};
+  assert.equal(identity['projectId'], PROJECT);
+  assert.equal(identity['callerArn'], undefined, 'Huawei has no caller ARN, and the log does not invent one');
+  assert.match(String(identity['principal']), /no caller-identity call/);
+  const intents = records
+    .filter((x) => x.type === 'intent' && String(x.payload['action']).startsWith('kms.'))
+    .map((x) => String(x.payload['action']));
+  assert.deepEqual(intents, ['kms.create-key', 'kms.get-parameters-for-import', 'kms.import-key-material']);
+  const verify = records.find((x) => x.type === 'kms.verified')?.payload ?? {};
+  assert.equal(verify['keyArn'], urn);
+  assert.match(String(verify['check']), /Encrypt\/Decrypt round trip/);
+
+  const report = readFileSync(path.join(out, 'report.html'), 'utf8');
+  assert.match(report, /Huawei Cloud KMS/);
+  assert.match(
+    report,
+    new RegExp(
+      `Keyrite(&#39;|&#x27;|')s embedded Huawei KMS emulator — a rehearsal, not Huawei Cloud \\(Huawei Cloud project ${PROJECT}`,
+    ),
+  );
+});
+
+void test('credentials for another Huawei project are refused before any call', async () => {
+  const r = await keyrite(
+    [
+      'rehearse',
+      '--plan',
+      SHIPPED,
+      '--out',
+      path.join(dir, 'wrong-project'),
+      '--endpoint',
+      'http://127.0.0.1:9',
+    ],
+    {
+      cwd: dir,
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: dir,
+        HUAWEICLOUD_SDK_AK: 'KEYRITEHUAWEIEMULATOR0',
+        HUAWEICLOUD_SDK_SK: 'keyrite-huawei-emulator-secret-key',
+        HUAWEICLOUD_SDK_PROJECT_ID: 'ffffffffffffffffffffffffffffffff',
+      },
+    },
+  );
+  assertOneReasonOneHint(
+    r,
+    /are for project ffffffffffffffffffffffffffffffff, the plan targets 0123456789abcdef0123456789abcdef/,
+  );
+});

@@ -1,0 +1,213 @@
+// Every example plan Keyrite ships rehearses as shipped, one after another against one long-running
+// `keyrite emulator` (as a team rehearses before the real day): byte-for-byte copies of the plan files,
+// prepared only as each plan's own comment tells its reader to (create the key, place the material
+// file, bring the share files). And the built-in plan rehearses again and again against that emulator.
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { parse } from 'yaml';
+import { isolatedEnv, keyrite, LAUNCHER, ROOT } from './launcher.js';
+
+const PLANS = path.join(ROOT, 'test', 'fixtures', 'plans');
+const AWS = '/usr/bin/aws';
+let dir: string;
+let env: NodeJS.ProcessEnv;
+let emulator: ChildProcess;
+let url: string;
+// The same custodians (custodian-1…3) hold the shares of the first ceremony and reimport from them.
+const passphrases = [
+  'amber kettle forty lanterns 1',
+  'quiet harbor slate 72 comet',
+  'velvet orchard 5 tundra pike',
+]
+  .map((p, i) => `${p} custodian-${i + 1}`)
+  .join('\n');
+
+before(async () => {
+  assert.ok(existsSync(AWS), `this test prepares plans with the AWS CLI v2 at ${AWS}: install it`);
+  assert.equal(spawnSync('openssl', ['version']).status, 0, 'this test needs openssl');
+  dir = mkdtempSync(path.join(tmpdir(), 'keyrite-shipped-'));
+  env = isolatedEnv(dir, { KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' });
+  writeFileSync(path.join(dir, 'custodians.txt'), passphrases + '\n', { mode: 0o600 });
+  emulator = spawn(process.execPath, [LAUNCHER, 'emulator', '--port', '0'], { cwd: dir, env });
+  url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    emulator.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1] as string);
+    });
+    emulator.on('exit', (code) => reject(new Error(`keyrite emulator exited (${code}): ${out}`)));
+  });
+});
+
+after(() => {
+  emulator.kill('SIGTERM');
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function aws(...args: string[]): string {
+  const r = spawnSync(AWS, [...args, '--endpoint-url', url, '--region', 'us-east-1', '--output', 'text'], {
+    env,
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, `aws ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** A byte-for-byte copy of a shipped plan in its own folder (relative paths resolve beside it). */
+function copyPlan(name: string, folderName = name.replace(/\.yaml$/, '')): { folder: string; plan: string } {
+  const folder = path.join(dir, folderName);
+  mkdirSync(folder);
+  const plan = path.join(folder, name);
+  copyFileSync(path.join(PLANS, name), plan);
+  return { folder, plan };
+}
+
+/** Plans whose comment says to rehearse them with the embedded emulator (no --endpoint). */
+const EMBEDDED = new Set(['huawei-symmetric.yaml']);
+
+async function rehearse(plan: string, out: string) {
+  const endpoint = EMBEDDED.has(path.basename(plan)) ? [] : ['--endpoint', url];
+  const r = await keyrite(
+    ['rehearse', '--plan', plan, '--out', out, ...endpoint, '--passphrase-file', 'custodians.txt'],
+    { cwd: dir, env },
+  );
+  assert.equal(r.code, 0, `${path.basename(plan)}:\n${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /key state: +Enabled/);
+  return r;
+}
+
+/** What a plan's comment asks the administrator to prepare, done exactly so. */
+const PREPARE: Record<string, (folder: string) => void> = {
+  'rsa-existing-key.yaml': (folder) => {
+    const keyId = aws(
+      'kms',
+      'create-key',
+      '--origin',
+      'EXTERNAL',
+      '--key-spec',
+      'RSA_2048',
+      '--key-usage',
+      'SIGN_VERIFY',
+      '--query',
+      'KeyMetadata.KeyId',
+    );
+    aws('kms', 'create-alias', '--alias-name', 'alias/keyrite-rsa-import', '--target-key-id', keyId);
+    // The material file exactly as the plan's comment makes it (openssl's genpkey alone writes PKCS#1).
+    const line = /^#\s+(openssl genpkey .*)$/m.exec(
+      readFileSync(path.join(folder, 'rsa-existing-key.yaml'), 'utf8'),
+    );
+    assert.ok(line, 'the plan says how to make its material file');
+    const gen = spawnSync('sh', ['-c', line[1] as string], { cwd: folder });
+    assert.equal(gen.status, 0, String(gen.stderr));
+  },
+  // The rehearsal key's material is deleted (expired, say) and rebuilt from two custodians' shares.
+  'reimport-from-shares.yaml': (folder) => {
+    const keyId = aws(
+      'kms',
+      'describe-key',
+      '--key-id',
+      'alias/keyrite-rehearsal',
+      '--query',
+      'KeyMetadata.KeyId',
+    );
+    aws('kms', 'delete-imported-key-material', '--key-id', keyId);
+    mkdirSync(path.join(folder, 'shares'));
+    for (const holder of ['custodian-1', 'custodian-3'])
+      copyFileSync(
+        path.join(dir, 'out-rehearsal-symmetric', 'shares', `${holder}.share.json`),
+        path.join(folder, 'shares', `${holder}.share.json`),
+      );
+  },
+};
+
+// The symmetric rehearsal comes first: its key and shares are what the reimport plan starts from.
+const ORDER = [
+  'rehearsal-symmetric.yaml',
+  'ecc-sign-grant.yaml',
+  'hmac-split-knowledge.yaml',
+  'rsa-existing-key.yaml',
+  'reimport-from-shares.yaml',
+  // Its comment: "Rehearse it as shipped: keyrite rehearse --plan huawei-symmetric.yaml --out DIR".
+  'huawei-symmetric.yaml',
+];
+
+void test('every shipped example plan rehearses as shipped, one after another against one emulator', async () => {
+  const shipped = readdirSync(PLANS)
+    .filter((n) => n.endsWith('.yaml'))
+    .sort();
+  assert.deepEqual(shipped, [...ORDER].sort(), 'a new example plan must be rehearsed here too');
+  for (const name of ORDER) {
+    const { folder, plan } = copyPlan(name);
+    PREPARE[name]?.(folder);
+    await rehearse(plan, path.join(dir, `out-${name.replace(/\.yaml$/, '')}`));
+  }
+  // The reimported key is the rehearsal key again, with its material back.
+  const state = aws(
+    'kms',
+    'describe-key',
+    '--key-id',
+    'alias/keyrite-rehearsal',
+    '--query',
+    'KeyMetadata.KeyState',
+  );
+  assert.equal(state, 'Enabled');
+});
+
+void test('the built-in plan rehearses again and again against one long-running emulator', async () => {
+  const aliases = new Set<string>();
+  for (const n of [1, 2, 3]) {
+    const r = await keyrite(['rehearse', '--out', `again-${n}`, '--endpoint', url], { cwd: dir, env });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const alias = /alias (alias\/keyrite-rehearsal-\d+)/.exec(r.stdout)?.[1];
+    assert.ok(alias, r.stdout);
+    aliases.add(alias);
+  }
+  assert.equal(aliases.size, 3, 'each rehearsal has its own alias');
+});
+
+void test('a refused plan leaves no directory behind: checked offline, then against KMS before anyone enrolls', async () => {
+  const withStation = { ...env, KEYRITE_STATION_PASSPHRASE: 'refusal bench station passphrase 42 quill' };
+  // Offline: material expiring in the past.
+  const expired = path.join(dir, 'expired.json');
+  writeFileSync(
+    expired,
+    JSON.stringify({
+      ...(parse(readFileSync(path.join(PLANS, 'rehearsal-symmetric.yaml'), 'utf8')) as object),
+      expiration: { model: 'KEY_MATERIAL_EXPIRES', validTo: '2020-01-01T00:00:00Z' },
+    }),
+  );
+  const r1 = await keyrite(['rehearse', '--plan', expired, '--out', 'refused-1', '--endpoint', url], {
+    cwd: dir,
+    env: withStation,
+  });
+  assert.equal(r1.code, 1, r1.stderr);
+  assert.match(r1.stderr, /validTo 2020-01-01T00:00:00Z is not in the future/);
+  assert.ok(!existsSync(path.join(dir, 'refused-1')), 'no directory after an offline refusal');
+  // Against KMS: the shipped rehearsal plan's alias was taken by the first test's rehearsal.
+  const { plan } = copyPlan('rehearsal-symmetric.yaml', 'taken-alias');
+  const r2 = await keyrite(['rehearse', '--plan', plan, '--out', 'refused-2', '--endpoint', url], {
+    cwd: dir,
+    env: withStation,
+  });
+  assert.equal(r2.code, 1, r2.stderr);
+  assert.match(r2.stderr, /alias alias\/keyrite-rehearsal already names key/);
+  assert.doesNotMatch(r2.stdout, /enrolled/, 'refused before anyone enrolled');
+  assert.ok(
+    !existsSync(path.join(dir, 'refused-2')),
+    'no directory (nor station key) after a refusal by KMS',
+  );
+});
