@@ -136,7 +136,7 @@ export function validatePlan(doc: unknown): { plan: CeremonyPlan; digest: string
 }
 
 /**
- * SHA-256("keyrite/plan/v2\n" || canonical JSON of the validated plan), hex (see FORMAT.md). The plan
+ * SHA-256("keyrite/plan/v2\n" || canonical JSON of the validated plan), hex (see docs/FORMAT.md). The plan
  * is taken as plan.json stores it (JSON: an absent optional field is simply not there).
  */
 export function planDigest(plan: CeremonyPlan): string {
