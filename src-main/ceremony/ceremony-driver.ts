@@ -5,6 +5,7 @@ import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import type { CeremonyService } from './ceremony-service.js';
 import { challengeDigest } from '../../src-shared/ceremony/confirmation.js';
 import { KeyriteError } from '../../src-shared/errors.js';
+import { PassphraseRefusal } from './passphrase-attempts.js';
 
 /** How a front end supplies people at their turn: a passphrase prompt, a share file to open. */
 export interface CeremonyPeople {
@@ -18,6 +19,13 @@ export interface CeremonyPeople {
 /** Mistakes a person can correct by typing again. */
 const RETRYABLE = new Set(['PASSPHRASE_WRONG', 'PASSPHRASE_MISMATCH', 'PASSPHRASE_WEAK', 'COMPONENT_FORMAT']);
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Asks again after a mistake a person can correct, up to the front end's tries. After a wrong
+ * passphrase the engine says how many tries the plan still allows and how long to wait: the loop
+ * waits that long before asking again, and stops when the plan allows no more.
+ */
 async function withRetries<T>(people: CeremonyPeople, act: () => Promise<T>): Promise<T> {
   const attempts = people.attempts ?? 1;
   for (let i = 1; ; i++) {
@@ -25,7 +33,9 @@ async function withRetries<T>(people: CeremonyPeople, act: () => Promise<T>): Pr
       return await act();
     } catch (e) {
       if (i >= attempts || !(e instanceof KeyriteError) || !RETRYABLE.has(e.code)) throw e;
+      if (e instanceof PassphraseRefusal && e.remaining === 0) throw e;
       people.say(`  ${e.message} — ${e.hint} (try ${i + 1} of ${attempts})`);
+      if (e instanceof PassphraseRefusal && e.retryInMs > 0) await sleep(e.retryInMs);
     }
   }
 }
@@ -43,6 +53,17 @@ export async function driveCeremony(
 ): Promise<void> {
   const plan = svc.plan;
   const custodians = plan.participants.custodians.map((c) => c.id);
+  // Each prompt at a step where the plan caps tries, or after a wrong one, says where the custodian stands.
+  const ask = (id: string, step: StepId, purpose: string): Promise<SecretBuffer> => {
+    const s = svc.passphraseAttempts(id, step);
+    const note =
+      s.remaining !== undefined
+        ? ` (${s.remaining} of ${plan.passphraseAttempts} passphrase attempts left at this step)`
+        : s.wrong > 0
+          ? ` (${s.wrong} wrong at this step so far)`
+          : '';
+    return people.passphrase(id, `${purpose}${note}`);
+  };
   for (;;) {
     const step: StepId | null = svc.nextStep;
     // A split ceremony: the rest waits for a bundle to cross (the front end writes or reads it).
@@ -61,7 +82,7 @@ export async function driveCeremony(
     if (step === 'verify-shares') {
       for (const id of custodians) {
         await withRetries(people, async () =>
-          svc.verifyShare(id, await people.passphrase(id, 'open your backup share to verify it')),
+          svc.verifyShare(id, await ask(id, step, 'open your backup share to verify it')),
         );
         people.say(`  ${id}: share opens and matches its commitment`);
       }
@@ -79,7 +100,7 @@ export async function driveCeremony(
         const r = await withRetries(people, async () =>
           svc.provideShare(
             path.join(dir, name),
-            await people.passphrase(holder, 'open your backup share for reconstitution'),
+            await ask(holder, step, 'open your backup share for reconstitution'),
           ),
         );
         people.say(`  ${r.holder} opened a share of material with check value ${r.kcv}`);
@@ -103,7 +124,7 @@ export async function driveCeremony(
         if (n >= plan.quorum.m) break;
         if (already.has(id)) continue;
         const r = await withRetries(people, async () =>
-          svc.confirm(step, id, await people.passphrase(id, `confirm step ${step}`)),
+          svc.confirm(step, id, await ask(id, step, `confirm step ${step}`)),
         );
         n = r.confirmations;
         people.say(`  ${id} confirmed (${r.confirmations}/${r.required})`);

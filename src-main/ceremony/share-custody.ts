@@ -32,7 +32,9 @@ export async function verifyShare(
         'run the backup-shares step first',
       );
     const file = readShareFile(p.paths.share(custodianId));
-    unlocked = await unlockCustodian(p.log.ceremonyId, e, passphrase);
+    unlocked = await p.attempts.guard(custodianId, 'verify-shares', 'verify-share', () =>
+      unlockCustodian(p.log.ceremonyId, e, passphrase),
+    );
     openShare(file, unlocked, commitment).dispose();
     p.journal.append('backup.share-verified', { holder: custodianId, digest: commitment }, custodianId);
     p.signals.changed();
@@ -59,10 +61,8 @@ export async function provideShare(
         `this share belongs to another backup (ceremony ${file.ceremonyId}) than the shares already opened`,
         'open shares of one backup only',
       );
-    unlocked = await unlockCustodian(
-      file.ceremonyId,
-      { custodianId: file.custodianId, ...file.holder },
-      passphrase,
+    unlocked = await p.attempts.guard(file.custodianId, 'generate-material', 'open-share', () =>
+      unlockCustodian(file.ceremonyId, { custodianId: file.custodianId, ...file.holder }, passphrase),
     );
     const share = openShare(file, unlocked, file.commitment);
     p.secrets.holdShare(file.custodianId, share, {

@@ -73,6 +73,11 @@ export const planSchema = z.strictObject({
   }),
   quorum: z.strictObject({ m: z.number().int().min(1).max(16) }),
   guardedSteps: z.array(z.enum(GUARDABLE_STEPS)).default(DEFAULT_GUARDED),
+  /**
+   * The most wrong passphrases one custodian may type at one step. Absent: no cap, only the doubling
+   * back-off (and the digests of existing plans stay as they were).
+   */
+  passphraseAttempts: z.number().int().min(1).max(20).optional(),
   grant: z
     .strictObject({
       accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),

@@ -71,6 +71,8 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   'quorum.m': 'M of the N custodians (1 ≤ M ≤ N).',
   guardedSteps: 'Steps that need M custodian confirmations before they run.',
   'guardedSteps[]': 'A step that can be guarded.',
+  passphraseAttempts:
+    'The most wrong passphrases one custodian may type at one step (confirming it, verifying or opening a share); then that custodian is refused at that step. Absent: no cap. Every wrong passphrase is an audit record, and each one doubles the wait before the next try (1 s, 2 s, 4 s … at most 5 min).',
   grant:
     'After the import, let another AWS account use the key (key policy statement). AWS only: Huawei keys have no key policy.',
   'grant.accountId': 'The other 12-digit AWS account (not the key’s own).',
