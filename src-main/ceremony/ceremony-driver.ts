@@ -26,18 +26,95 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * passphrase the engine says how many tries the plan still allows and how long to wait: the loop
  * waits that long before asking again, and stops when the plan allows no more.
  */
-async function withRetries<T>(people: CeremonyPeople, act: () => Promise<T>): Promise<T> {
-  const attempts = people.attempts ?? 1;
-  for (let i = 1; ; i++) {
+async function withRetries<T>(
+  people: CeremonyPeople,
+  act: () => Promise<T>,
+  attempts = people.attempts ?? 1,
+  firstTry = 1,
+): Promise<T> {
+  for (let i = firstTry; ; i++) {
     try {
       return await act();
     } catch (e) {
-      if (i >= attempts || !(e instanceof KeyriteError) || !RETRYABLE.has(e.code)) throw e;
-      if (e instanceof PassphraseRefusal && e.remaining === 0) throw e;
-      people.say(`  ${e.message} — ${e.hint} (try ${i + 1} of ${attempts})`);
-      if (e instanceof PassphraseRefusal && e.retryInMs > 0) await sleep(e.retryInMs);
+      if (i >= attempts || !retryable(e, attempts)) throw e;
+      await sayAndWait(people, e, i + 1, attempts);
     }
   }
+}
+
+function retryable(e: unknown, attempts: number): e is KeyriteError {
+  if (attempts <= 1 || !(e instanceof KeyriteError) || !RETRYABLE.has(e.code)) return false;
+  return !(e instanceof PassphraseRefusal && e.remaining === 0);
+}
+
+async function sayAndWait(people: CeremonyPeople, e: KeyriteError, nextTry: number, attempts: number) {
+  people.say(`  ${e.message} — ${e.hint} (try ${nextTry} of ${attempts})`);
+  if (e instanceof PassphraseRefusal && e.retryInMs > 0) await sleep(e.retryInMs);
+}
+
+/**
+ * Independent acts of several people (enrollments, share checks, the confirmations of one step). Each
+ * person is asked in turn and their act starts at once, so the next person types while the previous
+ * person's key is derived, and scripted people (a rehearsal) derive concurrently, as many at once as
+ * the KDF pool allows (src-main/secrets/kdf-pool.ts). Every act settles before anything is reported;
+ * a mistake a person can correct is then retried, one person at a time, in plan order.
+ */
+async function together<T>(
+  people: CeremonyPeople,
+  ids: readonly string[],
+  ask: (id: string) => Promise<SecretBuffer>,
+  act: (id: string, passphrase: SecretBuffer) => Promise<T>,
+  done: (id: string, result: T) => void,
+): Promise<void> {
+  const attempts = people.attempts ?? 1;
+  const started: Promise<T>[] = [];
+  const retriedAlready = new Set<string>();
+  const again = async (id: string, e: KeyriteError): Promise<T> => {
+    await sayAndWait(people, e, 2, attempts);
+    return withRetries(people, async () => act(id, await ask(id)), attempts, 2);
+  };
+  try {
+    for (const id of ids) {
+      const passphrase = await ask(id);
+      const pending = act(id, passphrase);
+      // A refusal that needs no key derivation (a weak passphrase, a mistyped repeat) is known at once:
+      // the person hears it and tries again before the next person is asked.
+      const early = await settledNow(pending);
+      if (early?.status === 'rejected' && retryable(early.reason, attempts)) {
+        const retried = again(id, early.reason);
+        // The same person tries again before the next one is asked: one prompt at a time.
+        await retried.catch(() => undefined);
+        retriedAlready.add(id);
+        started.push(retried);
+      } else started.push(pending);
+    }
+  } catch (e) {
+    // Someone could not be asked (end of input, a closed terminal): let the acts in flight finish
+    // writing their records before the ceremony stops.
+    await Promise.allSettled(started);
+    throw e;
+  }
+  const settled = await Promise.allSettled(started);
+  for (const [i, id] of ids.entries()) {
+    const s = settled[i] as PromiseSettledResult<T>;
+    if (s.status === 'fulfilled') {
+      done(id, s.value);
+      continue;
+    }
+    if (retriedAlready.has(id) || !retryable(s.reason, attempts)) throw s.reason;
+    done(id, await again(id, s.reason));
+  }
+}
+
+/** The promise's outcome if it settles before the event loop turns (a synchronous refusal), else undefined. */
+async function settledNow<T>(p: Promise<T>): Promise<PromiseSettledResult<T> | undefined> {
+  let outcome: PromiseSettledResult<T> | undefined;
+  p.then(
+    (value) => (outcome = { status: 'fulfilled', value }),
+    (reason: unknown) => (outcome = { status: 'rejected', reason }),
+  );
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  return outcome;
 }
 
 /**
@@ -70,42 +147,40 @@ export async function driveCeremony(
     if (!step || svc.bundleDue()) return;
     const view = svc.view();
     if (step === 'enroll') {
-      for (const p of view.participants) {
-        if (p.role === 'custodian' && !p.enrolled) {
-          const r = await withRetries(people, async () =>
-            svc.enroll(p.id, await people.passphrase(p.id, 'choose your passphrase to enroll')),
-          );
-          people.say(`  enrolled ${p.id}: key fingerprint ${r.publicKeyFingerprint.slice(0, 16)}…`);
-        }
-      }
+      const waiting = view.participants.filter((p) => p.role === 'custodian' && !p.enrolled).map((p) => p.id);
+      await together(
+        people,
+        waiting,
+        (id) => people.passphrase(id, 'choose your passphrase to enroll'),
+        (id, pw) => svc.enroll(id, pw),
+        (id, r) => people.say(`  enrolled ${id}: key fingerprint ${r.publicKeyFingerprint.slice(0, 16)}…`),
+      );
     }
     if (step === 'verify-shares') {
-      for (const id of custodians) {
-        await withRetries(people, async () =>
-          svc.verifyShare(id, await ask(id, step, 'open your backup share to verify it')),
-        );
-        people.say(`  ${id}: share opens and matches its commitment`);
-      }
+      await together(
+        people,
+        custodians,
+        (id) => ask(id, step, 'open your backup share to verify it'),
+        (id, pw) => svc.verifyShare(id, pw),
+        (id) => people.say(`  ${id}: share opens and matches its commitment`),
+      );
     }
     if (step === 'generate-material' && plan.material.mode === 'existing-shares') {
       const dir = path.resolve(svc.planBase, plan.material.sharesDir);
-      const files = readdirSync(dir)
+      const holders = readdirSync(dir)
         .filter((n) => n.endsWith('.share.json'))
-        .sort();
-      let opened = 0;
-      for (const name of files) {
-        if (opened >= plan.quorum.m) break;
-        const holder = name.replace(/\.share\.json$/, '');
-        if (!custodians.includes(holder)) continue;
-        const r = await withRetries(people, async () =>
-          svc.provideShare(
-            path.join(dir, name),
-            await ask(holder, step, 'open your backup share for reconstitution'),
-          ),
-        );
-        people.say(`  ${r.holder} opened a share of material with check value ${r.kcv}`);
-        opened++;
-      }
+        .sort()
+        .map((name) => ({ name, holder: name.replace(/\.share\.json$/, '') }))
+        .filter((f) => custodians.includes(f.holder))
+        .slice(0, plan.quorum.m);
+      const fileOf = new Map(holders.map((f) => [f.holder, path.join(dir, f.name)]));
+      await together(
+        people,
+        holders.map((f) => f.holder),
+        (holder) => ask(holder, step, 'open your backup share for reconstitution'),
+        (holder, pw) => svc.provideShare(fileOf.get(holder) as string, pw),
+        (_holder, r) => people.say(`  ${r.holder} opened a share of material with check value ${r.kcv}`),
+      );
     }
     if (step === 'close') {
       for (const w of plan.participants.witnesses) {
@@ -119,16 +194,17 @@ export async function driveCeremony(
         `  step ${step} needs ${plan.quorum.m} custodian confirmation(s); request ${challengeDigest(ch).slice(0, 16)}…`,
       );
       const already = new Set(svc.pendingConfirmations());
+      const needed = custodians
+        .filter((id) => !already.has(id))
+        .slice(0, Math.max(0, plan.quorum.m - already.size));
       let n = already.size;
-      for (const id of custodians) {
-        if (n >= plan.quorum.m) break;
-        if (already.has(id)) continue;
-        const r = await withRetries(people, async () =>
-          svc.confirm(step, id, await ask(id, step, `confirm step ${step}`)),
-        );
-        n = r.confirmations;
-        people.say(`  ${id} confirmed (${r.confirmations}/${r.required})`);
-      }
+      await together(
+        people,
+        needed,
+        (id) => ask(id, step, `confirm step ${step}`),
+        (id, pw) => svc.confirm(step, id, pw),
+        (id) => people.say(`  ${id} confirmed (${++n}/${plan.quorum.m})`),
+      );
     }
     await svc.runStep(step);
     const facts = svc.facts();
