@@ -79,7 +79,8 @@ export function wrapForGcp(opts: GcpWrapOptions): {
 } {
   const { material, algorithm, method, wrappingKey } = opts;
   const spec = gcpMaterialSpec(algorithm);
-  validateMaterial(material, spec);
+  // Cloud KMS imports HMAC keys of the hash's length only (AWS takes a range).
+  validateMaterial(material, spec, { hmacLength: 'digest' });
   const parts = gcpMethodParts(method);
   if (wrappingKey.bits !== parts.bits) {
     throw incompatible(

@@ -10,6 +10,7 @@ import {
   type KeyMaterialSpec,
   checkValue,
   detectMaterialSpec,
+  rawSpecsFitting,
   wrapKeyMaterial,
 } from '../../../src-shared/wrap/index.js';
 import { oneOf, parseFlags } from '../args.js';
@@ -268,13 +269,18 @@ function resolveSpec(
   if (chosen) return chosen;
   const found = detectMaterialSpec(material);
   if (!found) {
+    const fits = rawSpecsFitting(material.length);
     throw new KeyriteError(
       'KEY_SPEC_REQUIRED',
       `cannot tell the key spec of ${material.length} bytes of material`,
-      `pass --key-spec (${KEY_MATERIAL_SPECS.join(', ')})`,
+      fits.length > 0
+        ? `${material.length} raw bytes fit ${fits.join(' or ')}: pass --key-spec with the spec of the KMS key`
+        : `pass --key-spec (${KEY_MATERIAL_SPECS.join(', ')})`,
     );
   }
   if (found.ambiguous)
-    io.err(`note: 32 bytes of material taken as ${found.spec}; pass --key-spec HMAC_256 for an HMAC key`);
+    io.err(
+      `note: ${material.length} bytes of material taken as ${found.spec}; it also fits ${found.alsoFits.join(', ')}: pass --key-spec to say which`,
+    );
   return found.spec;
 }
