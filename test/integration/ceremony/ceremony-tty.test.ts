@@ -125,7 +125,7 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
   );
   assert.match(
     shown,
-    /custodian-2\), confirm step generate-material \(2 of 3 passphrase attempts left at this step\): /,
+    /custodian-2\), confirm step generate-material \(2 of 3 passphrase attempts left at this step\) \(Enter alone to pass\): /,
   );
   const db = new Database(path.join(out, 'audit.db'), { readonly: true });
   const refused = db
