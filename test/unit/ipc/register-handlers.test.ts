@@ -9,7 +9,7 @@ import {
   operations,
   type IpcResult,
 } from '../../../src-shared/ipc/index.js';
-import { fakeServices } from './fake-services.js';
+import { fakeServices } from './harness/fake-services.js';
 
 type Listener = (event: SenderEventLike, ...args: unknown[]) => Promise<unknown>;
 
