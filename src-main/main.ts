@@ -11,7 +11,7 @@ import { createSenderCheck } from './ipc/sender.js';
 import { APP_ORIGIN } from './shell/app-origin.js';
 import { registerAppScheme, serveRenderer } from './shell/app-protocol.js';
 import { hardenAllWebContents, hardenSession } from './shell/harden.js';
-import { restrictCoreDumps } from './shell/core-dumps.js';
+import { restrictCoreDumps } from './secrets/core-dumps.js';
 import { selectNativeBinding } from './shell/native-binding.js';
 import { setSqliteNativeBinding } from './sqlite/open-sqlite.js';
 import { Windows } from './shell/windows.js';

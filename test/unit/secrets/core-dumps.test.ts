@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { restrictCoreDumps } from '../../../src-main/shell/core-dumps.js';
+import { restrictCoreDumps } from '../../../src-main/secrets/core-dumps.js';
 
-const moduleUrl = path.resolve(__dirname, '../../../src-main/shell/core-dumps.ts');
+const moduleUrl = path.resolve(__dirname, '../../../src-main/secrets/core-dumps.ts');
 
 void test('on Linux the process excludes all its memory from core dumps', (t) => {
   if (process.platform !== 'linux') {
