@@ -46,7 +46,7 @@ export const LAYERS = {
     'main/media',
     'main/secrets',
   ],
-  'main/shell': ['shared', 'main/ipc', 'main/audit', 'main/sqlite'],
+  'main/shell': ['shared', 'main/ipc', 'main/audit', 'main/secrets', 'main/sqlite'],
   'main/build': ['shared'],
 };
 

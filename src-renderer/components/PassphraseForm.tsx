@@ -1,6 +1,7 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Participant } from '../../src-shared/ipc/ceremony-view.js';
 import { PassphraseField } from './PassphraseField.js';
+import { sendingSecret, takeBytes } from './secret-input.js';
 
 type Attempts = NonNullable<Participant['passphraseAttempts']>;
 
@@ -15,8 +16,8 @@ function attemptsText(name: string, a: Attempts): string {
 }
 
 /**
- * Collects a custodian's passphrase for main and forgets it: the field is cleared as soon as the
- * request is sent, and nothing here keeps it after that. Main never sends it back.
+ * Collects a custodian's passphrase for main and forgets it: read once from the field as bytes, the
+ * field emptied as the request is sent, the bytes zeroed when main answers. Main never sends it back.
  */
 export function PassphraseForm({
   custodians,
@@ -26,11 +27,12 @@ export function PassphraseForm({
 }: {
   custodians: { id: string; name: string; passphraseAttempts?: Attempts | undefined }[];
   submitLabel: string;
-  onSubmit: (custodianId: string, passphrase: string) => Promise<void>;
+  onSubmit: (custodianId: string, passphrase: Uint8Array) => Promise<void>;
   testId: string;
 }) {
   const [chosen, setChosen] = useState(custodians[0]?.id ?? '');
-  const [passphrase, setPassphrase] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  const [filled, setFilled] = useState(false);
   const [busy, setBusy] = useState(false);
   // The form sends exactly the custodian the list shows: when the one chosen leaves the list (they
   // enrolled or confirmed), the list shows its first entry, and so does what is sent.
@@ -42,11 +44,11 @@ export function PassphraseForm({
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const p = passphrase;
-    setPassphrase('');
+    const bytes = takeBytes(field.current);
+    setFilled(false);
     setBusy(true);
     try {
-      await onSubmit(custodianId, p);
+      await sendingSecret(bytes, (b) => onSubmit(custodianId, b));
     } finally {
       setBusy(false);
     }
@@ -77,12 +79,12 @@ export function PassphraseForm({
       <PassphraseField
         id={`${ids}-passphrase`}
         label="Passphrase"
-        value={passphrase}
-        onChange={setPassphrase}
+        inputRef={field}
+        onInput={() => setFilled((field.current?.value ?? '') !== '')}
         {...(attempts ? { describedBy: `${ids}-attempts` } : {})}
         isNextAction
       />
-      <button type="submit" disabled={busy || !custodianId || passphrase === '' || exhausted}>
+      <button type="submit" disabled={busy || !custodianId || !filled || exhausted}>
         {submitLabel}
       </button>
     </form>

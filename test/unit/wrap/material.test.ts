@@ -8,7 +8,7 @@ import {
   detectMaterialSpec,
   validateMaterial,
 } from '../../../src-shared/wrap/index.js';
-import { fixture, material, materialBytes, onlyKeyriteErrors, throwsCode } from './helpers.js';
+import { fixture, material, materialBytes, onlyKeyriteErrors, throwsCode } from './harness/helpers.js';
 
 void test('every spec accepts its own material', () => {
   for (const spec of KEY_MATERIAL_SPECS) {

@@ -9,7 +9,7 @@ import { main } from '../../../src-main/cli/main.js';
 import type { CliIO } from '../../../src-main/cli/io.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { unwrapKeyMaterial } from '../../../src-shared/wrap/index.js';
-import { FIXTURES, fixture, materialBytes, wrappingPair } from './helpers.js';
+import { FIXTURES, fixture, materialBytes, wrappingPair } from '../wrap/harness/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-cli-wrap-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
