@@ -46,21 +46,9 @@ export const LAYERS = {
     'main/media',
     'main/secrets',
   ],
-  'main/shell': ['shared', 'main/ipc', 'main/audit', 'main/sqlite'],
+  'main/shell': ['shared', 'main/ipc', 'main/audit', 'main/secrets', 'main/sqlite'],
   'main/build': ['shared'],
 };
-
-/**
- * Single files allowed across a line the table draws, each with its reason. Keep this short: an entry is
- * a debt, not a design.
- */
-export const EXCEPTIONS = [
-  {
-    from: 'src-main/emulator/huawei/huawei-auth.ts',
-    to: 'src-main/kms/huawei/signer.ts',
-    why: 'the Huawei emulator checks signatures with the client’s SDK-HMAC-SHA256 signer (proven byte for byte against the Huawei SDK); the signer belongs in src-shared',
-  },
-];
 
 /** The layer of a file, or undefined for files outside the layered code (tests, scripts). */
 export function layerOf(file) {
@@ -71,8 +59,6 @@ export function layerOf(file) {
   // main.ts and preload.ts are the Electron shell's entry points.
   return parts.length === 2 ? 'main/shell' : `main/${parts[1]}`;
 }
-
-const rel = (file) => path.relative(ROOT, file).split(path.sep).join('/');
 
 /** @type {import('eslint').Rule.RuleModule} */
 const importsRule = {
@@ -99,8 +85,6 @@ const importsRule = {
         return;
       }
       if (allowed.includes(to)) return;
-      const targetFile = rel(target).replace(/\.js$/, '.ts');
-      if (EXCEPTIONS.some((e) => e.from === rel(file) && e.to === targetFile)) return;
       context.report({
         node,
         message: `${from} may not import ${to} (${source}); ${from} may import ${allowed.length ? allowed.join(', ') : 'nothing outside itself'} — see LAYERS in eslint-layering.mjs`,

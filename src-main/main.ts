@@ -11,7 +11,7 @@ import { createSenderCheck } from './ipc/sender.js';
 import { APP_ORIGIN } from './shell/app-origin.js';
 import { registerAppScheme, serveRenderer } from './shell/app-protocol.js';
 import { hardenAllWebContents, hardenSession } from './shell/harden.js';
-import { restrictCoreDumps } from './shell/core-dumps.js';
+import { restrictCoreDumps, restrictProcessCoreDumps } from './secrets/core-dumps.js';
 import { selectNativeBinding } from './shell/native-binding.js';
 import { setSqliteNativeBinding } from './sqlite/open-sqlite.js';
 import { Windows } from './shell/windows.js';
@@ -90,6 +90,13 @@ if (!app.requestSingleInstanceLock()) {
   app.enableSandbox();
   registerAppScheme();
   hardenAllWebContents();
+  // Renderer and other child processes hold what people type until it is sent: each load, every child
+  // process this app has is filtered out of core dumps too (Linux; see secrets/core-dumps.ts).
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('did-finish-load', () => {
+      for (const m of app.getAppMetrics()) if (m.type !== 'Browser') restrictProcessCoreDumps(m.pid);
+    });
+  });
   const windows = new Windows(!app.isPackaged);
   app.on('second-instance', () => {
     void windows.openMain().then((w) => w.focus());

@@ -1,37 +1,25 @@
-import { sign } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { canonicalString } from '../../src-shared/audit/canonical-json.js';
-import { MAX_PAYLOAD_BYTES } from '../../src-shared/audit/record-limits.js';
-import {
-  type Cosignature,
-  type SignedCheckpoint,
-  checkpointDigest,
-  checkpointProblem,
-} from '../../src-shared/audit/checkpoint.js';
+import type { Cosignature, SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
 import { ZERO_HASH } from '../../src-shared/audit/hashing.js';
 import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
 import { CompactRange } from '../../src-shared/audit/merkle.js';
-import { payloadProblem, payloadSchemas } from '../../src-shared/audit/payload-schemas.js';
-import { cosignatureProblem, cosignerProblem } from '../../src-shared/audit/cosignature-rule.js';
 import {
   type AuditRecord,
   type RecordBody,
   computeRecordHash,
   recordLeafHash,
 } from '../../src-shared/audit/record.js';
-import { findSecretLookingField } from '../../src-shared/audit/secret-guard.js';
+import { type AppendInput, STATION_ACTOR, invalidRecord, validateAppend } from './append-validation.js';
+import { checkpointWriter } from './checkpoint-writer.js';
+import { cosignatureLookups } from './cosignature-lookups.js';
 import { openAuditDatabase } from './database.js';
-import { type RecordRow, readCheckpointRows, rowToRecord } from './read-log.js';
+import { type RecordRow, rowToRecord } from './read-log.js';
 import { stationDeclaration } from './station-declaration.js';
 import { type StationKey, ephemeralStationKey } from './station-key.js';
 
-export interface AppendInput {
-  ceremonyId: string;
-  actor: string;
-  type: string;
-  payload: Record<string, unknown>;
-}
+export { type AppendInput, STATION_ACTOR } from './append-validation.js';
 
 export interface RecordFilter {
   ceremonyId?: string;
@@ -60,8 +48,6 @@ export interface AuditStore {
   stationId(): string;
   close(): void;
 }
-
-export const STATION_ACTOR = 'station';
 
 /**
  * Opens the audit log at `dbPath`. Every append is validated (schema, secret guard), hashed onto the chain
@@ -104,18 +90,7 @@ export function openAuditStore(
     `SELECT * FROM records WHERE (? IS NULL OR ceremony_id = ?) AND (? IS NULL OR type = ?) AND seq >= ?
      ORDER BY seq LIMIT ?`,
   );
-  const enrolledKey = db
-    .prepare(
-      "SELECT json_extract(payload, '$.publicKey') FROM records WHERE type = 'participant.enrolled' AND json_extract(payload, '$.name') = ? ORDER BY seq DESC LIMIT 1",
-    )
-    .pluck();
-  const enrolledKeyOf = (signer: string): string | undefined => {
-    const k: unknown = enrolledKey.get(signer);
-    return typeof k === 'string' ? k : undefined;
-  };
-  const insertCheckpoint = db.prepare('INSERT INTO checkpoints (tree_size, body) VALUES (?, ?)');
-  const checkpointRows = db.prepare('SELECT id, tree_size, body FROM checkpoints ORDER BY id');
-  const checkpointAt = db.prepare('SELECT id, tree_size, body FROM checkpoints WHERE tree_size = ?');
+  const lookups = cosignatureLookups(db);
 
   // The tree is rebuilt from the stored hashes once per open; appends extend it in memory.
   const tree = new CompactRange();
@@ -169,57 +144,11 @@ export function openAuditStore(
     return { ...body, hash };
   });
 
-  function validate(e: AppendInput): void {
-    if (typeof e.ceremonyId !== 'string' || e.ceremonyId.length > 200)
-      throw invalid('ceremony id must be a string of at most 200 characters');
-    if (typeof e.actor !== 'string' || e.actor.length === 0 || e.actor.length > 200)
-      throw invalid('actor must be a non-empty string of at most 200 characters');
-    const schema = payloadProblem(e.type, e.payload);
-    if (schema) throw invalid(schema);
-    const secret = findSecretLookingField(e.payload);
-    if (secret) {
-      throw new KeyriteError(
-        'AUDIT_SECRET_REFUSED',
-        `refused to log ${secret}: it looks like secret material`,
-        'log a KCV, fingerprint or digest instead; never key material, shares or passphrases',
-      );
-    }
-    // A record the verifier would reject for its size is refused here, before it is written.
-    const size = Buffer.byteLength(canonicalString(e.payload), 'utf8');
-    if (size > MAX_PAYLOAD_BYTES)
-      throw invalid(`payload is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit of a record`);
-  }
-
-  const cosignedBy = db
-    .prepare(
-      "SELECT 1 FROM records WHERE type = 'audit.cosignature' AND ceremony_id = ? AND json_extract(payload, '$.treeSize') = ? AND json_extract(payload, '$.signer') = ? LIMIT 1",
-    )
-    .pluck();
-
-  /** A co-signature that verification would reject later is refused now, while the custodian is present. */
-  function cosignatureRefusal(e: AppendInput): string | undefined {
-    const claim = payloadSchemas['audit.cosignature'].safeParse(e.payload);
-    if (!claim.success) return 'the payload is malformed'; // validate() refuses it first
-    const at = (size: number): SignedCheckpoint[] =>
-      readCheckpointRows(checkpointAt.all(size) as Array<{ id: number; tree_size: number; body: string }>)
-        .map((c) => ('problem' in c ? undefined : (c.checkpoint as SignedCheckpoint)))
-        .filter((c) => c !== undefined);
-    return cosignatureProblem(e.ceremonyId, claim.data, {
-      // This ceremony's checkpoint where two ceremonies checkpointed the same tree.
-      checkpoint: (size, root) =>
-        at(size)
-          .filter((c) => c.rootHash === root)
-          .sort((a, b) => Number(b.ceremonyId === e.ceremonyId) - Number(a.ceremonyId === e.ceremonyId))[0],
-      enrolledKey: enrolledKeyOf,
-      alreadyCosigned: (size, signer) => cosignedBy.get(e.ceremonyId, size, signer) !== undefined,
-    });
-  }
-
   function append(e: AppendInput): AuditRecord {
-    validate(e);
+    validateAppend(e);
     if (e.type === 'audit.cosignature') {
-      const problem = cosignatureRefusal(e);
-      if (problem) throw invalid(`co-signature refused: ${problem}`);
+      const problem = lookups.cosignatureRefusal(e);
+      if (problem) throw invalidRecord(`co-signature refused: ${problem}`);
     }
     const rec = appendInTx.immediate(e);
     tree.append(recordLeafHash(rec.hash));
@@ -241,6 +170,18 @@ export function openAuditStore(
     throw e;
   }
 
+  const checkpoints = checkpointWriter({
+    db,
+    tree,
+    clock,
+    stationId,
+    publicKey,
+    key,
+    lastRecord: () => last.get() as { seq: number; time: string } | undefined,
+    appendInTx,
+    enrolledKeyOf: lookups.enrolledKeyOf,
+  });
+
   const store: AuditStore = {
     append,
     intent(e) {
@@ -253,8 +194,8 @@ export function openAuditStore(
     },
     outcome(intentSeq, e) {
       const row = bySeq.get(intentSeq) as RecordRow | undefined;
-      if (!row || row.type !== 'intent') throw invalid(`record ${intentSeq} is not an intent`);
-      if (outcomeOf.get(intentSeq)) throw invalid(`intent ${intentSeq} already has an outcome`);
+      if (!row || row.type !== 'intent') throw invalidRecord(`record ${intentSeq} is not an intent`);
+      if (outcomeOf.get(intentSeq)) throw invalidRecord(`intent ${intentSeq} already has an outcome`);
       const intent = toRecord(row);
       return append({
         ceremonyId: intent.ceremonyId,
@@ -267,69 +208,8 @@ export function openAuditStore(
       const c = ceremonyId ?? null;
       return (openIntentRows.all(c, c) as RecordRow[]).map(toRecord);
     },
-    checkpoint({ ceremonyId, cosign }) {
-      const size = tree.size;
-      const prevTime = (last.get() as { time: string } | undefined)?.time ?? '';
-      let time = clock().toISOString();
-      if (time < prevTime) time = prevTime;
-      const body = {
-        version: 1 as const,
-        ceremonyId,
-        stationId,
-        treeSize: size,
-        rootHash: tree.root().toString('hex'),
-        time,
-      };
-      const digest = checkpointDigest(body);
-      const cosignatures = cosign ? cosign(Buffer.from(digest)) : [];
-      const cp: SignedCheckpoint = {
-        ...body,
-        stationPublicKey: publicKey,
-        stationSignature: sign(null, digest, key.privateKey).toString('base64'),
-        cosignatures,
-      };
-      // A checkpoint that would fail verification later is refused now, while the custodians are present.
-      const problem = checkpointProblem(cp);
-      if (problem) throw invalid(problem);
-      for (const co of cosignatures) {
-        const who = cosignerProblem(co.signer, co.publicKey, enrolledKeyOf(co.signer));
-        if (who) throw invalid(`checkpoint co-signature refused: ${who}`);
-      }
-      const payload = {
-        treeSize: size,
-        rootHash: cp.rootHash,
-        time,
-        stationSignature: cp.stationSignature,
-        cosigners: cosignatures.map((c) => c.signer),
-      };
-      validate({ ceremonyId, actor: STATION_ACTOR, type: 'audit.checkpoint', payload });
-      db.transaction(() => {
-        if (((last.get() as { seq: number } | undefined)?.seq ?? 0) !== size) {
-          throw new KeyriteError(
-            'AUDIT_CONCURRENT_WRITER',
-            'the audit log changed under this process',
-            'only one Keyrite process may write a ceremony log',
-          );
-        }
-        insertCheckpoint.run(size, canonicalString(cp));
-        const rec = appendInTx({ ceremonyId, actor: STATION_ACTOR, type: 'audit.checkpoint', payload });
-        tree.append(recordLeafHash(rec.hash));
-      }).immediate();
-      return cp;
-    },
-    checkpoints() {
-      return readCheckpointRows(
-        checkpointRows.all() as Array<{ id: number; tree_size: number; body: string }>,
-      ).map((c) => {
-        if ('problem' in c)
-          throw new KeyriteError(
-            'AUDIT_LOG_DAMAGED',
-            `checkpoint ${c.id} cannot be read: ${c.problem}`,
-            'run keyrite audit verify on the database',
-          );
-        return c.checkpoint as SignedCheckpoint;
-      });
-    },
+    checkpoint: checkpoints.checkpoint,
+    checkpoints: checkpoints.checkpoints,
     records(filter = {}) {
       const c = filter.ceremonyId ?? null;
       const t = filter.type ?? null;
@@ -351,12 +231,4 @@ export function openAuditStore(
     },
   };
   return store;
-}
-
-function invalid(message: string): KeyriteError {
-  return new KeyriteError(
-    'AUDIT_RECORD_INVALID',
-    `audit record refused: ${message}`,
-    'this is a bug in the caller; the log was not changed',
-  );
 }

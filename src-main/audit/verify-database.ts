@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { LogVerifier, type VerifyResult } from '../../src-shared/audit/verify-log.js';
 import { MAX_FIELD_BYTES } from '../../src-shared/audit/record-limits.js';
-import { openAuditDatabaseReadOnly } from './database.js';
+import { type SqliteCheck, openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
 import { iterateRows, readCheckpointRows, sizedRowToRecord, storedCheckpointRows } from './read-log.js';
 
@@ -38,8 +38,11 @@ export function verifyDatabase(
   path: string,
   trustedCheckpoint?: unknown,
   pinnedStations?: readonly string[],
+  sqliteCheck: SqliteCheck = 'quick',
 ): DatabaseVerification {
-  return withEvidenceCopy(path, (copy) => verifyCopy(copy, path, trustedCheckpoint, pinnedStations));
+  return withEvidenceCopy(path, (copy) =>
+    verifyCopy(copy, path, trustedCheckpoint, pinnedStations, sqliteCheck),
+  );
 }
 
 function verifyCopy(
@@ -47,10 +50,11 @@ function verifyCopy(
   path: string,
   trustedCheckpoint: unknown,
   pinnedStations: readonly string[] | undefined,
+  sqliteCheck: SqliteCheck,
 ): DatabaseVerification {
   let db: Database.Database;
   try {
-    db = openAuditDatabaseReadOnly(copy, path);
+    db = openAuditDatabaseReadOnly(copy, path, sqliteCheck);
   } catch (e) {
     if (e instanceof KeyriteError && e.code === 'AUDIT_DB_CORRUPT')
       return { result: { ok: false, firstBadSeq: 0, reason: e.message }, warnings: [] };

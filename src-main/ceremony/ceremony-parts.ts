@@ -5,6 +5,7 @@ import type { EngineSettings } from './engine-options.js';
 import type { Journal } from './journal.js';
 import type { KmsPort } from '../kms/kms-port.js';
 import type { Quorum } from './quorum.js';
+import type { PassphraseAttempts } from './passphrase-attempts.js';
 import type { SecretsInHand } from './secrets-in-hand.js';
 import type { ProgressEvent, StepContext } from './step-context.js';
 import type { StepFacts, StepId } from '../../src-shared/ceremony/state-machine.js';
@@ -24,6 +25,8 @@ export interface CeremonySignals {
 export interface CeremonyParts {
   readonly log: CeremonyLog;
   readonly quorum: Quorum;
+  /** Wrong passphrases: recorded, backed off, capped per custodian per step. */
+  readonly attempts: PassphraseAttempts;
   readonly secrets: SecretsInHand;
   readonly journal: Journal;
   readonly kms: KmsPort;

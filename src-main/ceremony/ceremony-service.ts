@@ -16,6 +16,7 @@ import type { ConfirmationResult } from './quorum.js';
 import { writeReport } from './report.js';
 import { provideShare, verifyShare } from './share-custody.js';
 import type { ProgressEvent } from './step-context.js';
+import type { AttemptStatus } from './passphrase-attempts.js';
 import { assertStepId } from './step-ids.js';
 import { runNextStep } from './step-runner.js';
 import { buildView, type CeremonyView } from './view.js';
@@ -192,11 +193,15 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     return this.#store.head();
   }
   view(): CeremonyView {
-    return buildView(this.#p.log, this.#p.quorum.state, this.#p.secrets);
+    return buildView(this.#p.log, this.#p.quorum.state, this.#p.secrets, this.#p.attempts);
   }
   /** Custodians whose confirmation of the open request already counts. */
   pendingConfirmations(): string[] {
     return this.#p.quorum.state.confirmations().map((c) => c.custodianId);
+  }
+  /** Where a custodian stands with passphrase tries at a step: wrong so far, left under the plan's cap, the wait. */
+  passphraseAttempts(custodianId: string, step: StepId): AttemptStatus {
+    return this.#p.attempts.status(custodianId, step);
   }
   isGuarded(step: StepId): boolean {
     return isGuarded(this.#p.log.plan, step);

@@ -16,6 +16,7 @@ import { withDefaults, type EngineOptions, type EngineSettings } from './engine-
 import { Journal } from './journal.js';
 import type { KmsPort } from '../kms/kms-port.js';
 import { Quorum } from './quorum.js';
+import { PassphraseAttempts } from './passphrase-attempts.js';
 import { reconcile } from './recovery.js';
 import { SecretsInHand } from './secrets-in-hand.js';
 import { applyStepEvent } from './step-runner.js';
@@ -70,14 +71,17 @@ function assemble(a: {
     paths: a.paths,
     role: a.role,
   });
-  const quorum = new Quorum(log, journal, a.settings);
+  const attempts = new PassphraseAttempts(log, journal, a.settings);
+  const quorum = new Quorum(log, journal, a.settings, attempts);
   journal.onRecord((r) => {
     log.fold(r);
     quorum.state.fold(r);
+    attempts.fold(r);
   });
   return {
     log,
     quorum,
+    attempts,
     secrets: new SecretsInHand(),
     journal,
     kms: a.kms,

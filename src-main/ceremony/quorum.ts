@@ -14,6 +14,7 @@ import type { LogView } from './ceremony-log.js';
 import { QuorumState, type CosignTarget } from './quorum-state.js';
 import type { EngineSettings } from './engine-options.js';
 import type { Journal } from './journal.js';
+import type { PassphraseAttempts } from './passphrase-attempts.js';
 
 /** The facts so far that a custodian's confirmation covers, besides the plan digest and key spec. */
 const CONFIRMED_FACTS = [
@@ -45,6 +46,7 @@ export class Quorum {
     private readonly log: LogView,
     private readonly journal: Journal,
     private readonly settings: EngineSettings,
+    private readonly attempts: PassphraseAttempts,
   ) {
     this.state = new QuorumState(log, settings);
   }
@@ -102,7 +104,9 @@ export class Quorum {
           `${custodianId} is not an enrolled custodian`,
           'only enrolled custodians can confirm',
         );
-      unlocked = await unlockCustodian(this.log.ceremonyId, e, passphrase);
+      unlocked = await this.attempts.guard(custodianId, stepId, 'confirm', () =>
+        unlockCustodian(this.log.ceremonyId, e, passphrase),
+      );
       const digest = challengeDigest(ch);
       const target = this.#cosignTarget();
       const signature = unlocked.signDigest(digest);

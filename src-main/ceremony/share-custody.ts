@@ -32,7 +32,9 @@ export async function verifyShare(
         'run the backup-shares step first',
       );
     const file = readShareFile(p.paths.share(custodianId));
-    unlocked = await unlockCustodian(p.log.ceremonyId, e, passphrase);
+    unlocked = await p.attempts.guard(custodianId, 'verify-shares', 'verify-share', () =>
+      unlockCustodian(p.log.ceremonyId, e, passphrase),
+    );
     openShare(file, unlocked, commitment).dispose();
     p.journal.append('backup.share-verified', { holder: custodianId, digest: commitment }, custodianId);
     p.signals.changed();
@@ -51,20 +53,18 @@ export async function provideShare(
   let unlocked: UnlockedCustodian | undefined;
   try {
     const file = readShareFile(shareFile);
-    // Shamir cannot tell shares of two backups apart: mixed shares would rebuild a wrong key silently.
-    const src = p.secrets.shareSource;
-    if (src && (src.ceremonyId !== file.ceremonyId || src.materialKcv !== file.materialKcv))
-      throw new KeyriteError(
-        'SHARES_INCONSISTENT',
-        `this share belongs to another backup (ceremony ${file.ceremonyId}) than the shares already opened`,
-        'open shares of one backup only',
-      );
-    unlocked = await unlockCustodian(
-      file.ceremonyId,
-      { custodianId: file.custodianId, ...file.holder },
-      passphrase,
+    assertSameBackup(p, file);
+    unlocked = await p.attempts.guard(file.custodianId, 'generate-material', 'open-share', () =>
+      unlockCustodian(file.ceremonyId, { custodianId: file.custodianId, ...file.holder }, passphrase),
     );
     const share = openShare(file, unlocked, file.commitment);
+    // Again after the key derivation: other custodians' shares may have been opened meanwhile.
+    try {
+      assertSameBackup(p, file);
+    } catch (e) {
+      share.dispose();
+      throw e;
+    }
     p.secrets.holdShare(file.custodianId, share, {
       ceremonyId: file.ceremonyId,
       materialKcv: file.materialKcv,
@@ -80,4 +80,15 @@ export async function provideShare(
     unlocked?.dispose();
     passphrase.dispose();
   }
+}
+
+/** Shamir cannot tell shares of two backups apart: mixed shares would rebuild a wrong key silently. */
+function assertSameBackup(p: CeremonyParts, file: { ceremonyId: string; materialKcv: string }): void {
+  const src = p.secrets.shareSource;
+  if (src && (src.ceremonyId !== file.ceremonyId || src.materialKcv !== file.materialKcv))
+    throw new KeyriteError(
+      'SHARES_INCONSISTENT',
+      `this share belongs to another backup (ceremony ${file.ceremonyId}) than the shares already opened`,
+      'open shares of one backup only',
+    );
 }

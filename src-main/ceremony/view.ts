@@ -7,6 +7,13 @@ import type { LogView } from './ceremony-log.js';
 import type { QuorumState } from './quorum-state.js';
 import type { SecretsInHand } from './secrets-in-hand.js';
 import { stepBlocker } from './readiness.js';
+import type { AttemptStatus, PassphraseAttempts } from './passphrase-attempts.js';
+
+/** What the room sees of a custodian's passphrase tries at the current step: only once one was wrong, or the plan caps them. */
+function attemptsView(s: AttemptStatus): Pick<CeremonyView['participants'][number], 'passphraseAttempts'> {
+  if (s.wrong === 0 && s.remaining === undefined) return {};
+  return { passphraseAttempts: s };
+}
 
 export type { CeremonyView };
 
@@ -21,7 +28,12 @@ export function viewFacts(step: StepId, f: StepFacts): StepView['facts'] {
 }
 
 /** Builds the public picture of the ceremony: no material, no shares, no sealed blobs. */
-export function buildView(log: LogView, quorum: QuorumState, secrets: SecretsInHand): CeremonyView {
+export function buildView(
+  log: LogView,
+  quorum: QuorumState,
+  secrets: SecretsInHand,
+  attempts: PassphraseAttempts,
+): CeremonyView {
   const next = nextStep(log.state);
   const completed = log.state.closed;
   const enrolling = log.state.steps.enroll !== 'done';
@@ -37,6 +49,7 @@ export function buildView(log: LogView, quorum: QuorumState, secrets: SecretsInH
         enrolled: e !== undefined,
         ...(log.plan.backup.shares ? { shareVerified: log.shareVerified(c.id) } : {}),
         ...(e ? { publicKeyFingerprint: spkiFingerprint(e.signingPublicKey) } : {}),
+        ...(next ? attemptsView(attempts.status(c.id, next)) : {}),
       };
     }),
     ...p.witnesses.map((w) => ({ id: w.id, name: w.name, role: 'witness' as const, enrolled: false })),

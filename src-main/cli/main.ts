@@ -1,4 +1,5 @@
 import { type CliIO, type Command, processIO, reportError } from './io.js';
+import { guardCliMemory } from './memory-guard.js';
 
 /**
  * Every command, its one-line summary and how to load it. The table is static so `keyrite --help`
@@ -41,6 +42,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 };
 
 export const COMMAND_NAMES = Object.keys(commands);
+const SECRET_COMMANDS = new Set(['wrap', 'rehearse', 'ceremony']);
 
 function help(io: CliIO): number {
   io.out('keyrite — witnessed key ceremonies for bring-your-own-key imports into AWS KMS');
@@ -66,6 +68,8 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.err(`  hint: one of ${COMMAND_NAMES.join(', ')}; see keyrite --help`);
     return 2;
   }
+  // Commands that may hold key material, passphrases or components keep them out of core dumps.
+  if (SECRET_COMMANDS.has(name)) guardCliMemory(io);
   try {
     const cmd = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {

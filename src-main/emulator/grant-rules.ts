@@ -1,5 +1,6 @@
 import { Buffer } from 'node:buffer';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256Hex } from '../../src-shared/digests.js';
 import type { KeyRecord } from './key-record.js';
 import { KmsServiceError, validation } from './kms-error.js';
 import { type Body, optString, optStringMap } from './request-fields.js';
@@ -168,7 +169,7 @@ export function newGrantToken(grantId: string): string {
 }
 
 export function tokenDigest(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return sha256Hex(token);
 }
 
 export function grantIdOfToken(token: string): string | undefined {

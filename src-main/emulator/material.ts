@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, createPrivateKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { keySpecFacts } from '../../src-shared/wrap/specs.js';
+import { keySpecFacts, rawMaterialRange } from '../../src-shared/wrap/specs.js';
 import { ECC_CURVES, type EmulatedKeySpec, RSA_BITS } from './key-specs.js';
 import { KmsServiceError } from './kms-error.js';
 
@@ -37,8 +37,13 @@ export function checkMaterial(spec: EmulatedKeySpec, material: Buffer): void {
       `The key material is not valid for a ${spec} KMS key: ${why}.`,
     );
   if (facts.kind === 'symmetric' || facts.kind === 'hmac') {
-    const want = facts.rawBytes;
-    if (material.length !== want) throw bad(`expected ${want} bytes, got ${material.length}`);
+    const range = rawMaterialRange(spec) ?? { min: facts.rawBytes, max: facts.rawBytes };
+    if (material.length < range.min || material.length > range.max)
+      throw bad(
+        range.min === range.max
+          ? `expected ${range.min} bytes, got ${material.length}`
+          : `expected ${range.min} to ${range.max} bytes, got ${material.length}`,
+      );
     return;
   }
   let key: KeyObject;

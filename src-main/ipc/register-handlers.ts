@@ -11,6 +11,7 @@ import {
 import type { SenderCheck, SenderEventLike } from './sender.js';
 import type { KeyriteServices } from './services.js';
 import { toFailure } from './to-failure.js';
+import { plainDataSize, wipeBytes } from './request-data.js';
 
 /** The part of Electron's ipcMain the handlers need; the e2e harness provides its own. */
 export interface IpcMainLike {
@@ -45,7 +46,25 @@ export function registerHandlers(
   };
 }
 
+/**
+ * One call, checked and served. Secret fields arrive as byte arrays: the service copies them into
+ * SecretBuffers, and whatever happened, every byte array of the request is zeroed before the answer goes.
+ */
 export async function dispatch(
+  name: OperationName,
+  services: KeyriteServices,
+  isTrustedSender: SenderCheck,
+  event: SenderEventLike,
+  args: unknown[],
+): Promise<IpcResult<unknown>> {
+  try {
+    return await checkedCall(name, services, isTrustedSender, event, args);
+  } finally {
+    wipeBytes(args);
+  }
+}
+
+async function checkedCall(
   name: OperationName,
   services: KeyriteServices,
   isTrustedSender: SenderCheck,
@@ -67,7 +86,7 @@ export async function dispatch(
       'This is a bug in the caller, not in your data.',
     );
   }
-  const size = serializedSize(args[0]);
+  const size = plainDataSize(args[0], spec.maxRequestBytes);
   if (size === null) {
     return failure(
       'IPC_BAD_REQUEST',
@@ -109,14 +128,4 @@ export async function dispatch(
     );
   }
   return success(out.data);
-}
-
-/** JSON size as a bound on what structured clone delivered; null when it is not JSON data. */
-function serializedSize(value: unknown): number | null {
-  try {
-    const text = JSON.stringify(value);
-    return text === undefined ? null : Buffer.byteLength(text, 'utf8');
-  } catch {
-    return null;
-  }
 }

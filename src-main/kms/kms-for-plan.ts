@@ -50,5 +50,6 @@ export function kmsPortForPlan(plan: CeremonyPlan, c: KmsConnection = {}): KmsPo
     projectId: t.projectId,
     accessKey: credentials.accessKey,
     credentialSource: credentials.source,
+    ...endpoint,
   });
 }

@@ -2,6 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb } fro
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { assertPassphraseAcceptable } from './passphrase-policy.js';
+import { inKdfSlot } from './kdf-pool.js';
 
 /** scrypt cost, recorded with every sealed blob so it can be opened (and audited) later. */
 export interface ScryptCost {
@@ -60,21 +61,25 @@ function deriveKey(passphrase: SecretBuffer, salt: Buffer, cost: ScryptCost): Pr
         'this file was not made by Keyrite; use the original share or enrollment',
       ),
     );
-  return new Promise((resolve, reject) => {
-    passphrase.use((pw) =>
-      scryptCb(pw, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }, (err, key) => {
-        if (err)
-          reject(
-            new KeyriteError(
-              'KDF_FAILED',
-              'the passphrase key could not be derived',
-              'lower memory pressure and retry',
-            ),
-          );
-        else resolve(SecretBuffer.adopt(key));
+  return inKdfSlot(
+    128 * cost.N * cost.r,
+    () =>
+      new Promise((resolve, reject) => {
+        passphrase.use((pw) =>
+          scryptCb(pw, salt, 32, { ...cost, maxmem: 256 * cost.N * cost.r + 1024 * 1024 }, (err, key) => {
+            if (err)
+              reject(
+                new KeyriteError(
+                  'KDF_FAILED',
+                  'the passphrase key could not be derived',
+                  'lower memory pressure and retry',
+                ),
+              );
+            else resolve(SecretBuffer.adopt(key));
+          }),
+        );
       }),
-    );
-  });
+  );
 }
 
 /**

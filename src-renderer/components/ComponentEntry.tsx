@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import type { IpcFailure } from '../../src-shared/ipc/envelope.js';
-import { api, asFailure, unwrap } from '../ipc/client.js';
+import { OperationFailed, api, asFailure, unwrap } from '../ipc/client.js';
 import { ErrorNotice } from './ErrorNotice.js';
+import { hexBytes, sendingSecret } from './secret-input.js';
 
 export interface ComponentCheck {
   custodianId: string;
@@ -9,8 +10,9 @@ export interface ComponentCheck {
 }
 
 /**
- * Split knowledge: the custodian the station is waiting for types their component (hex). It goes to
- * main and the field is cleared; the reply is that component's check value, which the screen shows
+ * Split knowledge: the custodian the station is waiting for types their component (hex). The field is
+ * read once when it is sent, decoded to bytes (main refuses text), emptied, and the bytes zeroed once
+ * main has answered; the reply is that component's check value, which the screen shows
  * to this custodian (PrivateCheckValue) until they hide it, before the next custodian's turn.
  */
 export function ComponentEntry({
@@ -24,18 +26,32 @@ export function ComponentEntry({
   bytes: number;
   onEntered: (r: ComponentCheck) => void;
 }) {
-  const [component, setComponent] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  // How many hex digits are typed, not which.
+  const [digits, setDigits] = useState(0);
   const [error, setError] = useState<IpcFailure>();
   const [busy, setBusy] = useState(false);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const c = component;
-    setComponent('');
+    const input = field.current;
+    const typed = hexBytes((input?.value ?? '').trim());
+    if (input) input.value = '';
+    setDigits(0);
     setBusy(true);
     setError(undefined);
     try {
-      onEntered(await unwrap(api().ceremony.enterComponent({ custodianId, component: c })));
+      if (!typed)
+        throw new OperationFailed({
+          code: 'COMPONENT_FORMAT',
+          message: `A component is ${bytes * 2} hex digits.`,
+          hint: 'Check the component and enter it again.',
+        });
+      onEntered(
+        await sendingSecret(typed, (component) =>
+          unwrap(api().ceremony.enterComponent({ custodianId, component })),
+        ),
+      );
     } catch (err) {
       setError(asFailure(err));
     } finally {
@@ -61,12 +77,13 @@ export function ComponentEntry({
             spellCheck={false}
             pattern="[0-9a-fA-F]*"
             maxLength={bytes * 2}
-            value={component}
-            onChange={(e) => setComponent(e.target.value.trim())}
+            ref={field}
+            defaultValue=""
+            onInput={() => setDigits((field.current?.value ?? '').trim().length)}
             required
           />
         </label>
-        <button type="submit" className="primary" disabled={busy || component.length !== bytes * 2}>
+        <button type="submit" className="primary" disabled={busy || digits !== bytes * 2}>
           Enter component
         </button>
       </form>

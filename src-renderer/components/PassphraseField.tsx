@@ -1,16 +1,16 @@
-import { useState, type KeyboardEvent, type ReactNode } from 'react';
+import { useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
 
 /**
  * The one input every passphrase is typed into (enrollment, confirmations, shares): hidden by default
- * with a show/hide toggle for the person typing, and a warning while Caps Lock is on. Keeping every
- * passphrase in this one component is what lets the later change to byte-only handling happen in one
- * place.
+ * with a show/hide toggle for the person typing, and a warning while Caps Lock is on. Uncontrolled:
+ * the text lives in the field alone, never in React state; the form reads it once, as bytes, when it
+ * sends it, and empties the field (secret-input.ts). `onInput` says that the text changed, not what it is.
  */
 export function PassphraseField({
   id,
   label,
-  value,
-  onChange,
+  inputRef,
+  onInput,
   describedBy,
   name = 'passphrase',
   isNextAction = false,
@@ -18,8 +18,8 @@ export function PassphraseField({
 }: {
   id: string;
   label: string;
-  value: string;
-  onChange: (v: string) => void;
+  inputRef: RefObject<HTMLInputElement | null>;
+  onInput?: () => void;
   describedBy?: string;
   name?: string;
   /** Focus goes here when this field is where the next person acts. */
@@ -51,8 +51,9 @@ export function PassphraseField({
           autoCapitalize="off"
           autoCorrect="off"
           spellCheck={false}
-          value={value}
-          onChange={(e) => onChange(e.target.value)}
+          ref={inputRef}
+          defaultValue=""
+          onInput={onInput}
           onKeyDown={watchCaps}
           onKeyUp={watchCaps}
           onBlur={() => setCapsLock(false)}

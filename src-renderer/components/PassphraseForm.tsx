@@ -1,9 +1,23 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
+import type { Participant } from '../../src-shared/ipc/ceremony-view.js';
 import { PassphraseField } from './PassphraseField.js';
+import { sendingSecret, takeBytes } from './secret-input.js';
+
+type Attempts = NonNullable<Participant['passphraseAttempts']>;
+
+/** Where the custodian stands at this step, in words: the plan's tries left, or the wrong ones so far. */
+function attemptsText(name: string, a: Attempts): string {
+  const wrong = a.wrong === 0 ? '' : ` (${a.wrong} wrong so far)`;
+  if (a.remaining === undefined)
+    return `${name} typed a wrong passphrase ${a.wrong === 1 ? 'once' : `${a.wrong} times`} at this step; each one doubles the wait before the next try.`;
+  if (a.remaining === 0)
+    return `${name} has no passphrase attempts left at this step${wrong}. Another custodian acts.`;
+  return `${name}: ${a.remaining} passphrase ${a.remaining === 1 ? 'attempt' : 'attempts'} left at this step${wrong}.`;
+}
 
 /**
- * Collects a custodian's passphrase for main and forgets it: the field is cleared as soon as the
- * request is sent, and nothing here keeps it after that. Main never sends it back.
+ * Collects a custodian's passphrase for main and forgets it: read once from the field as bytes, the
+ * field emptied as the request is sent, the bytes zeroed when main answers. Main never sends it back.
  */
 export function PassphraseForm({
   custodians,
@@ -11,26 +25,30 @@ export function PassphraseForm({
   onSubmit,
   testId,
 }: {
-  custodians: { id: string; name: string }[];
+  custodians: { id: string; name: string; passphraseAttempts?: Attempts | undefined }[];
   submitLabel: string;
-  onSubmit: (custodianId: string, passphrase: string) => Promise<void>;
+  onSubmit: (custodianId: string, passphrase: Uint8Array) => Promise<void>;
   testId: string;
 }) {
   const [chosen, setChosen] = useState(custodians[0]?.id ?? '');
-  const [passphrase, setPassphrase] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  const [filled, setFilled] = useState(false);
   const [busy, setBusy] = useState(false);
   // The form sends exactly the custodian the list shows: when the one chosen leaves the list (they
   // enrolled or confirmed), the list shows its first entry, and so does what is sent.
   const custodianId = custodians.some((c) => c.id === chosen) ? chosen : (custodians[0]?.id ?? '');
   const ids = useId();
+  const chosenOne = custodians.find((c) => c.id === custodianId);
+  const attempts = chosenOne?.passphraseAttempts;
+  const exhausted = attempts?.remaining === 0;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    const p = passphrase;
-    setPassphrase('');
+    const bytes = takeBytes(field.current);
+    setFilled(false);
     setBusy(true);
     try {
-      await onSubmit(custodianId, p);
+      await sendingSecret(bytes, (b) => onSubmit(custodianId, b));
     } finally {
       setBusy(false);
     }
@@ -53,14 +71,20 @@ export function PassphraseForm({
           ))}
         </select>
       </div>
+      {attempts && chosenOne ? (
+        <p className="muted attempts" id={`${ids}-attempts`} role="status">
+          {attemptsText(chosenOne.name, attempts)}
+        </p>
+      ) : null}
       <PassphraseField
         id={`${ids}-passphrase`}
         label="Passphrase"
-        value={passphrase}
-        onChange={setPassphrase}
+        inputRef={field}
+        onInput={() => setFilled((field.current?.value ?? '') !== '')}
+        {...(attempts ? { describedBy: `${ids}-attempts` } : {})}
         isNextAction
       />
-      <button type="submit" disabled={busy || !custodianId || passphrase === ''}>
+      <button type="submit" disabled={busy || !custodianId || !filled || exhausted}>
         {submitLabel}
       </button>
     </form>

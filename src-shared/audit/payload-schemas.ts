@@ -35,7 +35,7 @@ export const payloadSchemas = {
     stationSignature: base64,
     cosigners: z.array(name),
   }),
-  // A custodian's Ed25519 signature over the digest of the checkpoint at `treeSize` (see FORMAT.md).
+  // A custodian's Ed25519 signature over the digest of the checkpoint at `treeSize` (see docs/FORMAT.md).
   'audit.cosignature': z.looseObject({
     treeSize: z.number().int().min(1),
     rootHash: hex64,

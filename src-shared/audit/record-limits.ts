@@ -1,5 +1,5 @@
 /**
- * How large a record may be (documented in FORMAT.md). The writer refuses anything larger and the
+ * How large a record may be (documented in docs/FORMAT.md). The writer refuses anything larger and the
  * verifier rejects it by its stored size, before reading it: a hostile log with a 200 MiB payload must
  * not make an auditor's machine allocate gigabytes. The largest legitimate payload is a reviewed plan
  * (a plan file is at most 256 KiB), far below the cap.

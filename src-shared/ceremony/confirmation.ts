@@ -36,7 +36,7 @@ export type ConfirmationRefusal =
 
 /**
  * What a custodian signs: SHA-256("keyrite/confirmation/v2\n" || canonical JSON of
- * {ceremonyId, stepId, facts, chainHead, nonce, expiresAt}), hex (see FORMAT.md).
+ * {ceremonyId, stepId, facts, chainHead, nonce, expiresAt}), hex (see docs/FORMAT.md).
  */
 export function challengeDigest(ch: ConfirmationChallenge): string {
   const { ceremonyId, stepId, facts, chainHead, nonce, expiresAt } = ch;

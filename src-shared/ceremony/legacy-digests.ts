@@ -3,7 +3,7 @@ import { sha256Hex } from '../digests.js';
 /*
  * The digest rule of logs written before log format v2, kept only to read them: a ceremony started
  * then recorded its plan digest this way, and custodians signed confirmation requests this way. New
- * digests use the strict canonical JSON with a versioned domain (src-shared/audit/FORMAT.md).
+ * digests use the strict canonical JSON with a versioned domain (docs/FORMAT.md).
  *
  * The v1 rule: JSON with object keys sorted (default string order), no whitespace, members whose value
  * is undefined left out, strings and numbers as JSON.stringify writes them; the domain is a member of

@@ -73,6 +73,11 @@ export const planSchema = z.strictObject({
   }),
   quorum: z.strictObject({ m: z.number().int().min(1).max(16) }),
   guardedSteps: z.array(z.enum(GUARDABLE_STEPS)).default(DEFAULT_GUARDED),
+  /**
+   * The most wrong passphrases one custodian may type at one step. Absent: no cap, only the doubling
+   * back-off (and the digests of existing plans stay as they were).
+   */
+  passphraseAttempts: z.number().int().min(1).max(20).optional(),
   grant: z
     .strictObject({
       accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
@@ -136,7 +141,7 @@ export function validatePlan(doc: unknown): { plan: CeremonyPlan; digest: string
 }
 
 /**
- * SHA-256("keyrite/plan/v2\n" || canonical JSON of the validated plan), hex (see FORMAT.md). The plan
+ * SHA-256("keyrite/plan/v2\n" || canonical JSON of the validated plan), hex (see docs/FORMAT.md). The plan
  * is taken as plan.json stores it (JSON: an absent optional field is simply not there).
  */
 export function planDigest(plan: CeremonyPlan): string {

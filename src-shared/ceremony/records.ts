@@ -117,6 +117,22 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
     }),
   ),
   entry('step.confirmation-refused', z.strictObject({ stepId, custodian: id, code: z.string().max(100) })),
+  // A passphrase that did not open a custodian's key: who, at which step, for what (the record's time
+  // says when). Replayed on reopening, so a restart neither forgets the count nor shortens the wait.
+  entry(
+    'step.passphrase-refused',
+    z.strictObject({
+      custodian: id,
+      stepId,
+      purpose: z.enum(['confirm', 'verify-share', 'open-share']),
+      /** Wrong passphrases this custodian has typed at this step, this one included. */
+      attempt: z.number().int().min(1),
+      /** Attempts the plan still allows at this step; absent when the plan sets no cap. */
+      remaining: z.number().int().min(0).optional(),
+      /** No passphrase of this custodian is tried at this step before this time (doubling back-off). */
+      notBefore: isoTime,
+    }),
+  ),
   entry(
     'step.quorum-met',
     z.strictObject({ stepId, nonce: z.string().max(64), custodians: z.array(id).max(64) }),

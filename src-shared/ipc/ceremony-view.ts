@@ -16,6 +16,17 @@ export const participant = z.object({
   publicKeyFingerprint: hexDigest.optional(),
   /** Backup shares: this custodian opened their share and it matched its commitment. */
   shareVerified: z.boolean().optional(),
+  /**
+   * Custodians, at the current step: wrong passphrases so far, the tries the plan still allows (absent
+   * when it sets no cap) and when the next try is allowed. Absent until one is wrong or the plan caps them.
+   */
+  passphraseAttempts: z
+    .object({
+      wrong: z.number().int().min(0).max(1000),
+      remaining: z.number().int().min(0).max(1000).optional(),
+      notBefore: isoTime.optional(),
+    })
+    .optional(),
   /** Witnesses: when they signed off the ceremony, if they have. */
   signedOffAt: isoTime.optional(),
 });

@@ -7,7 +7,16 @@ import {
 } from './audit-workspace.js';
 import { ceremonyView } from './ceremony-view.js';
 import type { EventName, OperationName } from './names.js';
-import { empty, hexDigest, identifier, isoTime, passphrase, stepFacts, words } from './schemas.js';
+import {
+  empty,
+  hexDigest,
+  identifier,
+  isoTime,
+  passphrase,
+  secretBytes,
+  stepFacts,
+  words,
+} from './schemas.js';
 
 /**
  * The IPC contract: every operation once, with its request and response schema. main.ts registers
@@ -170,16 +179,12 @@ export const operations = {
     }),
   ),
   // Split knowledge: a custodian types their component (hex) at the station when the engine asks for
-  // it. Like a passphrase it goes renderer → main only; the reply carries the component's check value,
-  // which that custodian alone compares with their record.
+  // it; the renderer decodes the hex into bytes. Like a passphrase it goes renderer → main only, as
+  // bytes; the reply carries the component's check value, which that custodian alone compares.
   'ceremony.enterComponent': op(
     z.strictObject({
       custodianId: identifier,
-      component: z
-        .string()
-        .min(2)
-        .max(128)
-        .regex(/^[0-9a-fA-F]+$/, 'hex digits'),
+      component: secretBytes(1, 64),
     }),
     z.object({ custodianId: identifier, checkValue: z.string().max(128) }),
   ),

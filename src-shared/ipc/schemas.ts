@@ -21,8 +21,18 @@ export const words = z.string().max(2048);
 
 export const isoTime = z.iso.datetime({ offset: true });
 
-/** Passphrases go renderer → main only. 1024 bytes is generous for a human-typed passphrase. */
-export const passphrase = z.string().min(1).max(1024);
+/**
+ * Secrets (passphrases, split-knowledge components) go renderer → main only, and only as bytes: a
+ * Uint8Array, which Electron's structured clone carries as bytes. Main copies them into a SecretBuffer
+ * and zeroes the array; a string here is refused, so no secret becomes an unwipeable JS string in main.
+ */
+export const secretBytes = (min: number, max: number) =>
+  z
+    .custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes')
+    .refine((b) => b.length >= min && b.length <= max, `expected ${min} to ${max} bytes`);
+
+/** A passphrase as UTF-8 bytes. 1024 bytes is generous for a human-typed passphrase. */
+export const passphrase = secretBytes(1, 1024);
 
 export const empty = z.strictObject({});
 

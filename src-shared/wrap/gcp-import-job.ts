@@ -2,20 +2,9 @@ import { Buffer } from 'node:buffer';
 import { parse as parseYaml } from 'yaml';
 import { KeyriteError } from '../errors.js';
 import { type WrappingPublicKey, parseWrappingPublicKey } from './wrapping-key.js';
+import { GCP_IMPORT_METHODS, type GcpImportMethod } from './gcp-specs.js';
 
-/**
- * Google Cloud KMS import methods, spelled as gcloud spells them (`--import-method`); the API and
- * `gcloud kms import-jobs describe` spell them in upper case with underscores.
- */
-export const GCP_IMPORT_METHODS = [
-  'rsa-oaep-3072-sha1-aes-256',
-  'rsa-oaep-3072-sha256-aes-256',
-  'rsa-oaep-4096-sha1-aes-256',
-  'rsa-oaep-4096-sha256-aes-256',
-  'rsa-oaep-3072-sha256',
-  'rsa-oaep-4096-sha256',
-] as const;
-export type GcpImportMethod = (typeof GCP_IMPORT_METHODS)[number];
+export { GCP_IMPORT_METHODS, type GcpImportMethod } from './gcp-specs.js';
 
 export interface GcpMethodParts {
   bits: 3072 | 4096;

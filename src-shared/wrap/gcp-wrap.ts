@@ -7,54 +7,9 @@ import { rsaAesKeyWrap, rsaOaepEncrypt } from './rsa-oaep.js';
 import { shellCommand } from './shell-command.js';
 import { type KeyMaterialSpec, materialKind, rsaMessageLimit } from './specs.js';
 import type { WrappingPublicKey } from './wrapping-key.js';
+import { type GcpAlgorithm, gcpMaterialSpec } from './gcp-specs.js';
 
-/**
- * Cloud KMS key version algorithms (gcloud's `--algorithm` spelling) whose material Keyrite can
- * generate, check and wrap, with the material each one takes ("Formatting keys for import": 32 raw
- * bytes for AES-256, hash-length raw bytes for HMAC, PKCS#8 DER for RSA and EC keys). Left out on
- * purpose: aes-128-* (16-byte keys), hmac-sha1 (20-byte keys), ec-sign-ed25519 and the post-quantum
- * algorithms, whose material no Keyrite ceremony produces.
- */
-export const GCP_ALGORITHMS = {
-  'google-symmetric-encryption': 'SYMMETRIC_DEFAULT',
-  'aes-256-gcm': 'SYMMETRIC_DEFAULT',
-  'aes-256-cbc': 'SYMMETRIC_DEFAULT',
-  'aes-256-ctr': 'SYMMETRIC_DEFAULT',
-  'hmac-sha224': 'HMAC_224',
-  'hmac-sha256': 'HMAC_256',
-  'hmac-sha384': 'HMAC_384',
-  'hmac-sha512': 'HMAC_512',
-  'rsa-sign-pss-2048-sha256': 'RSA_2048',
-  'rsa-sign-pss-3072-sha256': 'RSA_3072',
-  'rsa-sign-pss-4096-sha256': 'RSA_4096',
-  'rsa-sign-pss-4096-sha512': 'RSA_4096',
-  'rsa-sign-pkcs1-2048-sha256': 'RSA_2048',
-  'rsa-sign-pkcs1-3072-sha256': 'RSA_3072',
-  'rsa-sign-pkcs1-4096-sha256': 'RSA_4096',
-  'rsa-sign-pkcs1-4096-sha512': 'RSA_4096',
-  'rsa-sign-raw-pkcs1-2048': 'RSA_2048',
-  'rsa-sign-raw-pkcs1-3072': 'RSA_3072',
-  'rsa-sign-raw-pkcs1-4096': 'RSA_4096',
-  'rsa-decrypt-oaep-2048-sha256': 'RSA_2048',
-  'rsa-decrypt-oaep-3072-sha256': 'RSA_3072',
-  'rsa-decrypt-oaep-4096-sha256': 'RSA_4096',
-  'rsa-decrypt-oaep-4096-sha512': 'RSA_4096',
-  'rsa-decrypt-oaep-2048-sha1': 'RSA_2048',
-  'rsa-decrypt-oaep-3072-sha1': 'RSA_3072',
-  'rsa-decrypt-oaep-4096-sha1': 'RSA_4096',
-  'ec-sign-p256-sha256': 'ECC_NIST_P256',
-  'ec-sign-p384-sha384': 'ECC_NIST_P384',
-  'ec-sign-secp256k1-sha256': 'ECC_SECG_P256K1',
-} as const satisfies Record<string, KeyMaterialSpec>;
-export type GcpAlgorithm = keyof typeof GCP_ALGORITHMS;
-
-export function isGcpAlgorithm(s: string): s is GcpAlgorithm {
-  return Object.hasOwn(GCP_ALGORITHMS, s);
-}
-
-export function gcpMaterialSpec(algorithm: GcpAlgorithm): KeyMaterialSpec {
-  return GCP_ALGORITHMS[algorithm];
-}
+export { GCP_ALGORITHMS, type GcpAlgorithm, isGcpAlgorithm, gcpMaterialSpec } from './gcp-specs.js';
 
 export const GCP_SHA1_WARNING =
   'this import job uses SHA-1 for RSA-OAEP; Cloud KMS accepts it, but the sha256 import methods are preferred';
@@ -79,7 +34,8 @@ export function wrapForGcp(opts: GcpWrapOptions): {
 } {
   const { material, algorithm, method, wrappingKey } = opts;
   const spec = gcpMaterialSpec(algorithm);
-  validateMaterial(material, spec);
+  // Cloud KMS imports HMAC keys of the hash's length only (AWS takes a range).
+  validateMaterial(material, spec, { hmacLength: 'digest' });
   const parts = gcpMethodParts(method);
   if (wrappingKey.bits !== parts.bits) {
     throw incompatible(

@@ -10,6 +10,8 @@ export {
   isWrappingKeySpec,
   isKeyMaterialSpec,
   materialKind,
+  rawMaterialRange,
+  rawSpecsFitting,
   rsaMessageLimit,
   algorithmParts,
 } from './specs.js';

@@ -3,7 +3,13 @@ import { KeyriteError, missingCase } from '../errors.js';
 import type { SecretBuffer } from '../secret-buffer.js';
 import { DerError, TAG, readTlv } from './der.js';
 import { type Pkcs8Info, readPkcs8 } from './pkcs8.js';
-import { type KeyMaterialSpec, keySpecFacts } from './specs.js';
+import {
+  type KeyMaterialSpec,
+  describeRange,
+  keySpecFacts,
+  rawMaterialRange,
+  rawSpecsFitting,
+} from './specs.js';
 
 /** Largest material accepted at all (an RSA-4096 PKCS#8 key is about 2.4 KB). */
 export const MAX_MATERIAL_BYTES = 8192;
@@ -12,23 +18,35 @@ const TO_DER_HINT =
   'asymmetric material must be an unencrypted PKCS#8 DER private key, e.g. `openssl pkcs8 -topk8 -nocrypt -outform DER -in key.pem -out key.der`';
 
 /**
- * Checks that `material` is what `spec` says: exact lengths for symmetric and HMAC material, a
- * well-formed PKCS#8 key of the right algorithm, size or curve for asymmetric material.
+ * Checks that `material` is what `spec` says: 32 bytes for symmetric material, a length in the spec's
+ * range for HMAC material (AWS KMS's rule; `hmacLength: 'digest'` for clouds that take only the hash's
+ * length), a well-formed PKCS#8 key of the right algorithm, size or curve for asymmetric material.
  * Returns the structural facts of asymmetric material (never secret bytes).
  */
-export function validateMaterial(material: SecretBuffer, spec: KeyMaterialSpec): Pkcs8Info | null {
+export function validateMaterial(
+  material: SecretBuffer,
+  spec: KeyMaterialSpec,
+  opts: { hmacLength?: 'aws-range' | 'digest' } = {},
+): Pkcs8Info | null {
   const facts = keySpecFacts(spec);
   switch (facts.kind) {
     case 'symmetric':
     case 'hmac': {
-      const want = facts.rawBytes;
-      if (material.length !== want) {
+      const range =
+        facts.kind === 'hmac' && opts.hmacLength === 'digest'
+          ? { min: facts.rawBytes, max: facts.rawBytes }
+          : (rawMaterialRange(spec) ?? { min: facts.rawBytes, max: facts.rawBytes });
+      const n = material.length;
+      if (n < range.min || n > range.max) {
+        const fits = rawSpecsFitting(n);
         throw new KeyriteError(
           'MATERIAL_SIZE',
-          `${spec} key material must be exactly ${want} bytes, but the material is ${material.length} bytes`,
-          material.length > want && material.use(looksLikeText)
+          `${spec} key material must be ${describeRange(range)}, but the material is ${n} bytes`,
+          n > range.max && material.use(looksLikeText)
             ? 'the file looks like text (hex or base64?); key material must be raw binary bytes'
-            : `provide exactly ${want} raw bytes, or choose the key spec that matches the material`,
+            : fits.length > 0
+              ? `${n} bytes fit ${fits.join(', ')}: choose the key spec that matches the material, or provide ${describeRange(range)}`
+              : `provide ${describeRange(range)} of raw material, or choose the key spec that matches the material`,
         );
       }
       return null;
@@ -78,31 +96,41 @@ function readAsymmetric(bytes: Buffer, spec: KeyMaterialSpec): Pkcs8Info {
 
 /**
  * Guesses the spec of material whose spec the user did not give: PKCS#8 keys name themselves; raw
- * bytes are told apart by length, except that 32 bytes could be SYMMETRIC_DEFAULT or HMAC_256, so the
- * caller gets `ambiguous` and should say which it assumed.
+ * bytes of a hash's length are taken as that HMAC spec (32 bytes as SYMMETRIC_DEFAULT). Raw lengths fit
+ * more than one spec (HMAC material may be longer than its hash), so `alsoFits` lists the others and
+ * `ambiguous` says the caller should name which it assumed; other lengths in an HMAC range are not
+ * guessed at all (the caller lists `rawSpecsFitting`).
  */
 export function detectMaterialSpec(
   material: SecretBuffer,
-): { spec: KeyMaterialSpec; ambiguous: boolean } | null {
+): { spec: KeyMaterialSpec; ambiguous: boolean; alsoFits: KeyMaterialSpec[] } | null {
+  const found = detectByShape(material);
+  if (!found) return null;
+  const alsoFits =
+    rawMaterialRange(found) === null ? [] : rawSpecsFitting(material.length).filter((s) => s !== found);
+  return { spec: found, ambiguous: alsoFits.length > 0, alsoFits };
+}
+
+function detectByShape(material: SecretBuffer): KeyMaterialSpec | null {
   return material.use((bytes) => {
     if (looksLikeDer(bytes)) {
       // A DER key KMS does not take (Ed25519, RSA-1024, …) must not pass for raw HMAC bytes by length.
       try {
         const info = readPkcs8(bytes);
-        return info.spec ? { spec: info.spec, ambiguous: false } : null;
+        return info.spec ?? null;
       } catch {
         return null;
       }
     }
     switch (bytes.length) {
       case 28:
-        return { spec: 'HMAC_224', ambiguous: false };
+        return 'HMAC_224';
       case 32:
-        return { spec: 'SYMMETRIC_DEFAULT', ambiguous: true };
+        return 'SYMMETRIC_DEFAULT';
       case 48:
-        return { spec: 'HMAC_384', ambiguous: false };
+        return 'HMAC_384';
       case 64:
-        return { spec: 'HMAC_512', ambiguous: false };
+        return 'HMAC_512';
       default:
         return null;
     }

@@ -35,7 +35,14 @@ export type KeySpecFacts = SpecCommon &
     | { readonly kind: 'symmetric'; /** raw material length in bytes */ readonly rawBytes: number }
     | {
         readonly kind: 'hmac';
+        /** The length Keyrite generates: the hash's output length. */
         readonly rawBytes: number;
+        /**
+         * Imported HMAC material may be any length in this range (AWS KMS Developer Guide, "Requirements
+         * for imported key material": HMAC_224 28–64 bytes, HMAC_256 32–64, HMAC_384 48–128,
+         * HMAC_512 64–128), up to the hash's block size.
+         */
+        readonly importBytes: { readonly min: number; readonly max: number };
         readonly hash: NodeHash;
         /** The MacAlgorithm KMS accepts for the spec: the one HMAC rule (a spec has exactly one). */
         readonly macAlgorithm: string;
@@ -60,10 +67,11 @@ const RSA_SIGNING = [
   'RSASSA_PSS_SHA_512',
 ] as const;
 const RSA_ENCRYPTION = ['RSAES_OAEP_SHA_1', 'RSAES_OAEP_SHA_256'] as const;
-const hmac = (rawBytes: number, hash: NodeHash, macAlgorithm: string) =>
+const hmac = (rawBytes: number, maxBytes: number, hash: NodeHash, macAlgorithm: string) =>
   ({
     kind: 'hmac',
     rawBytes,
+    importBytes: { min: rawBytes, max: maxBytes },
     hash,
     macAlgorithm,
     usages: ['GENERATE_VERIFY_MAC'],
@@ -102,10 +110,10 @@ export const KEY_SPEC_TABLE = {
     signingAlgorithms: [],
     encryptionAlgorithms: ['SYMMETRIC_DEFAULT'],
   },
-  HMAC_224: hmac(28, 'sha224', 'HMAC_SHA_224'),
-  HMAC_256: hmac(32, 'sha256', 'HMAC_SHA_256'),
-  HMAC_384: hmac(48, 'sha384', 'HMAC_SHA_384'),
-  HMAC_512: hmac(64, 'sha512', 'HMAC_SHA_512'),
+  HMAC_224: hmac(28, 64, 'sha224', 'HMAC_SHA_224'),
+  HMAC_256: hmac(32, 64, 'sha256', 'HMAC_SHA_256'),
+  HMAC_384: hmac(48, 128, 'sha384', 'HMAC_SHA_384'),
+  HMAC_512: hmac(64, 128, 'sha512', 'HMAC_SHA_512'),
   RSA_2048: rsa(2048),
   RSA_3072: rsa(3072),
   RSA_4096: rsa(4096),
@@ -156,10 +164,34 @@ export function isHmacSpec(spec: KeyMaterialSpec): spec is HmacSpec {
   return KEY_SPEC_TABLE[spec].kind === 'hmac';
 }
 
-/** Exact byte length of raw material (symmetric and HMAC); null where material is PKCS#8 DER. */
+/** Byte length of raw material Keyrite generates (symmetric and HMAC); null where material is PKCS#8 DER. */
 export function rawMaterialBytes(spec: KeyMaterialSpec): number | null {
   const f = keySpecFacts(spec);
   return f.kind === 'symmetric' || f.kind === 'hmac' ? f.rawBytes : null;
+}
+
+/**
+ * The lengths of raw material KMS imports for a spec: exactly 32 bytes for SYMMETRIC_DEFAULT, a range
+ * for HMAC (see `importBytes`); null where material is PKCS#8 DER. The one rule the wrap module, the
+ * ceremony and the emulator share.
+ */
+export function rawMaterialRange(spec: KeyMaterialSpec): { min: number; max: number } | null {
+  const f = keySpecFacts(spec);
+  if (f.kind === 'symmetric') return { min: f.rawBytes, max: f.rawBytes };
+  return f.kind === 'hmac' ? f.importBytes : null;
+}
+
+/** "32 bytes" or "32 to 64 bytes". */
+export function describeRange(r: { min: number; max: number }): string {
+  return r.min === r.max ? `exactly ${r.min} bytes` : `${r.min} to ${r.max} bytes`;
+}
+
+/** Every raw-material spec (symmetric, HMAC) that takes material of `length` bytes, in table order. */
+export function rawSpecsFitting(length: number): KeyMaterialSpec[] {
+  return KEY_MATERIAL_SPECS.filter((s) => {
+    const r = rawMaterialRange(s);
+    return r !== null && length >= r.min && length <= r.max;
+  });
 }
 
 export const WRAPPING_KEY_BITS: Record<WrappingKeySpec, number> = {

@@ -189,6 +189,17 @@ void test('a full rehearsal ceremony runs through the UI at 1024×700: every ste
   const crossed = [...h.server.exchanges.map((e) => e.response), ...h.server.events];
   assert.ok(crossed.length > 50, `the scan covers the run (${crossed.length} messages)`);
   for (const text of crossed) for (const f of forbidden) assert.ok(!text.includes(f), 'a secret crossed IPC');
+  // Passphrases went to main as bytes only: no request, as sent or as main read it, holds one as text.
+  const secretOps = ['enroll', 'confirm', 'verifyShare', 'check'].map((m) => new RegExp(`\\.${m}$`));
+  const sent = h.server.exchanges.filter((e) => secretOps.some((re) => re.test(e.channel)));
+  assert.ok(sent.length >= 3 + 3 + 3 + 2 * 3, `the scan covers every passphrase sent (${sent.length})`);
+  for (const e of sent) {
+    assert.equal(e.byteArrays, 1, `${e.channel} carried its passphrase as bytes`);
+    for (const p of Object.values(PASSPHRASES)) {
+      assert.ok(!e.request.includes(p), `${e.channel}: a passphrase crossed IPC as text`);
+      assert.ok(!e.strings.some((x) => x.includes(p)), `${e.channel}: main received a passphrase string`);
+    }
+  }
   // And the page itself holds no passphrase once the forms are submitted.
   const html = await page.content();
   for (const p of Object.values(PASSPHRASES)) assert.ok(!html.includes(p));
@@ -227,6 +238,17 @@ void test('split knowledge through the UI: the witness display says look away, a
   ];
   const crossed = [...h.server.exchanges.map((e) => e.response), ...h.server.events];
   for (const text of crossed) for (const f of forbidden) assert.ok(!text.includes(f), 'a secret crossed IPC');
+  // Components went to main as bytes: never as hex text in a request.
+  const entered = h.server.exchanges.filter((e) => e.channel.endsWith('.enterComponent'));
+  assert.equal(entered.length, 3);
+  for (const e of entered) {
+    assert.equal(e.byteArrays, 1);
+    for (const c of components.values())
+      for (const f of secretForms(c)) {
+        assert.ok(!e.request.includes(f), 'a component crossed IPC as text');
+        assert.ok(!e.strings.some((x) => x.includes(f)), 'main received a component as a string');
+      }
+  }
   assert.deepEqual(h.droppedEvents, []);
   assert.equal(await page.getByLabel('Component (hex)').count(), 0);
 });

@@ -6,8 +6,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { stringify as toYaml } from 'yaml';
-import { FIXTURES, fixture } from '../unit/wrap/helpers.js';
-import { openssl, requireOpenssl } from '../unit/wrap/openssl-oracle.js';
+import { FIXTURES, fixture } from '../unit/wrap/harness/helpers.js';
+import { openssl, requireOpenssl } from '../unit/wrap/harness/openssl-oracle.js';
 
 // `keyrite wrap --for gcp|azure` as a person types it: the real launcher (built by `npm test`), files
 // on disk, the printed upload command run through bash, the output unwrapped by openssl.

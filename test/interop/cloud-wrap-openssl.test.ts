@@ -13,8 +13,8 @@ import {
   wrapForAzure,
   wrapForGcp,
 } from '../../src-shared/wrap/index.js';
-import { FIXTURES, fixture, materialBytes } from '../unit/wrap/helpers.js';
-import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/openssl-oracle.js';
+import { FIXTURES, fixture, materialBytes } from '../unit/wrap/harness/helpers.js';
+import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/harness/openssl-oracle.js';
 
 // What Google Cloud KMS and Azure Key Vault do with Keyrite's output, done by the openssl command
 // line: RSA-OAEP decrypt (hash and MGF1 hash set explicitly), then RFC 5649 unwrap of the rest.

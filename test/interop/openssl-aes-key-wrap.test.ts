@@ -2,7 +2,7 @@ import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { aesKeyUnwrapPad, aesKeyWrapPad } from '../../src-shared/wrap/index.js';
-import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/openssl-oracle.js';
+import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/harness/openssl-oracle.js';
 
 requireOpenssl();
 const pad = new Scratchpad();

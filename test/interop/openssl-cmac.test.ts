@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { aesCmac, checkValue } from '../../src-shared/wrap/index.js';
-import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/openssl-oracle.js';
+import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/harness/openssl-oracle.js';
 
 requireOpenssl();
 const pad = new Scratchpad();

@@ -12,8 +12,8 @@ import {
   unwrapKeyMaterial,
   wrapKeyMaterial,
 } from '../../src-shared/wrap/index.js';
-import { FIXTURES, materialBytes, wrappingPair } from '../unit/wrap/helpers.js';
-import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/openssl-oracle.js';
+import { FIXTURES, materialBytes, wrappingPair } from '../unit/wrap/harness/helpers.js';
+import { Scratchpad, openssl, requireOpenssl } from '../unit/wrap/harness/openssl-oracle.js';
 
 requireOpenssl();
 const pad = new Scratchpad();

@@ -7,7 +7,7 @@ import { verifyDatabase } from '../../audit/verify-database.js';
 import { readBoundedText } from '../../media/bounded-file.js';
 import { type CliIO, reportError, usageError } from '../io.js';
 
-export const verifyUsage = `keyrite audit verify DB [--checkpoint FILE] [--station FINGERPRINT]... [--trusted-stations FILE] [--require-sealed]
+export const verifyUsage = `keyrite audit verify DB [--checkpoint FILE] [--station FINGERPRINT]... [--trusted-stations FILE] [--require-sealed] [--deep]
 
   verify      checks the log from its bytes alone (read-only, no station key needed): hash chain,
               Merkle tree, checkpoint signatures, schemas, and the station's identity: a new station
@@ -19,6 +19,8 @@ export const verifyUsage = `keyrite audit verify DB [--checkpoint FILE] [--stati
                              log's newest checkpoint must be signed by it or by a station it introduced
     --trusted-stations FILE  fingerprints to pin, one per line (# starts a comment)
     --require-sealed         fail when records follow the newest checkpoint (an unsealed tail)
+    --deep                   SQLite's full integrity_check (every index against its table) instead of
+                             quick_check (every page and record); slower on large logs
               Exit 0 intact, 1 anything wrong, 2 unreadable.
 
 example:
@@ -107,6 +109,7 @@ export function verify(args: string[], io: CliIO): number {
       station: { type: 'string', multiple: true },
       'trusted-stations': { type: 'string' },
       'require-sealed': { type: 'boolean', default: false },
+      deep: { type: 'boolean', default: false },
     },
     allowPositionals: true,
   });
@@ -122,7 +125,7 @@ export function verify(args: string[], io: CliIO): number {
     });
     if (values['trusted-stations']) pins.push(...readTrustedStations(values['trusted-stations']));
     const trusted = values.checkpoint === undefined ? undefined : readCheckpointFile(values.checkpoint);
-    outcome = verifyDatabase(db, trusted, pins.length > 0 ? pins : undefined);
+    outcome = verifyDatabase(db, trusted, pins.length > 0 ? pins : undefined, values.deep ? 'deep' : 'quick');
   } catch (e) {
     return reportError(io, e, 2);
   }

@@ -18,6 +18,16 @@ import { assertEmptyDir, ceremonyDirGuard } from '../ceremony-start.js';
 import { testScryptCost } from '../../ceremony/crash-point.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { runAirGappedRehearsal } from '../rehearsal-airgapped.js';
+import { type KdfStats, kdfStats } from '../../secrets/kdf-pool.js';
+
+/**
+ * The time passphrase-key derivation took, on its own line: at a real ceremony a person types while it
+ * runs, so it is waiting time of people, not of the machine.
+ */
+export function kdfLine(k: KdfStats): string {
+  const mib = (b: number) => `${Math.round(b / 2 ** 20)} MiB`;
+  return `${k.derivations} passphrase-key derivation(s), ${k.deriveSeconds.toFixed(2)} s of work, ${k.waitSeconds.toFixed(2)} s waited (up to ${k.peakConcurrent} at once, ${mib(k.peakBytes)} of scrypt memory)`;
+}
 
 const usage = `keyrite rehearse --out DIR [--plan FILE] [--endpoint URL] [--resume] [--station-key FILE] [--air-gapped]
 
@@ -170,6 +180,7 @@ async function rehearse(
   );
   io.out(`key state:   ${result.keyState}`);
   io.out(`report:      ${path.join(out, 'report.html')}`);
+  io.out(`kdf:         ${kdfLine(kdfStats())}`);
   return 0;
 }
 

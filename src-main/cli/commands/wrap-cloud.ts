@@ -24,47 +24,7 @@ import {
   wrapForGcp,
 } from '../../../src-shared/wrap/index.js';
 import { type CliIO, usageError } from '../io.js';
-
-export const cloudUsage = `keyrite wrap --for gcp --import-job FILE --algorithm ALG --key KEY --material FILE --out FILE
-             [--import-method METHOD] [--import-job-name projects/P/locations/L/keyRings/R/importJobs/J]
-keyrite wrap --for azure --kek FILE [--kid KID] --name KEY --material FILE --out FILE.byok [--key-spec SPEC]
-
-Wraps key material offline for another cloud's own import, and prints the command that uploads it.
-
-Google Cloud KMS (gcloud kms keys versions import --wrapped-key-file):
-  --import-job FILE    \`gcloud kms import-jobs describe JOB …\` output (YAML or --format=json), or the
-                       import job's wrapping key PEM (then --import-method and --import-job-name)
-  --algorithm ALG      the new key version's algorithm, one of
-${columns(Object.keys(GCP_ALGORITHMS))}
-  --key KEY            the crypto key, in the import job's key ring, that receives the new version
-  --import-method M    the import job's method, one of
-${columns(GCP_IMPORT_METHODS)}
-                       (the plain rsa-oaep-*-sha256 methods carry symmetric and HMAC keys only)
-Azure Key Vault (az keyvault key import --byok-file):
-  --kek FILE           the key exchange key: \`az keyvault key show\` JSON, a JWK, or the PEM of
-                       \`az keyvault key download\` (then --kid)
-  --kid KID            the KEK's identifier, https://VAULT.vault.azure.net/keys/KEK/VERSION
-  --name KEY           the name of the key to create in the KEK's vault or Managed HSM
-  --key-spec SPEC      RSA_2048 | RSA_3072 | RSA_4096 | ECC_NIST_P256 | ECC_NIST_P384 | ECC_NIST_P521 |
-                       ECC_SECG_P256K1 | SYMMETRIC_DEFAULT (Managed HSM only); default: from the material
-
---out is never overwritten (mode 0600). Prints the wrapping key's fingerprint, the material's check
-value and the exact upload command.`;
-
-/** A list laid out in lines of at most 100 columns under the option descriptions. */
-function columns(words: readonly string[]): string {
-  const lines: string[] = [];
-  let line = '';
-  for (const w of words) {
-    if (line && line.length + w.length + 2 > 78) {
-      lines.push(line);
-      line = '';
-    }
-    line += line ? `, ${w}` : w;
-  }
-  if (line) lines.push(line);
-  return lines.map((l) => `                       ${l}`).join('\n');
-}
+import { cloudUsage } from './wrap-usage.js';
 
 export type CloudTarget = 'gcp' | 'azure';
 

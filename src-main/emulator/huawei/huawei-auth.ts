@@ -6,9 +6,9 @@ import {
   canonicalQuery,
   canonicalUri,
   parseAuthorization,
-} from '../../kms/huawei/signer.js';
+} from '../../../src-shared/kms/huawei-signer.js';
+import { sha256Hex } from '../../../src-shared/digests.js';
 import { HuaweiServiceError } from './huawei-error.js';
-import { createHash } from 'node:crypto';
 
 /** The dialect's one access key; Keyrite's rehearsals sign with it (never a real Huawei key). */
 export const HUAWEI_EMULATOR_CREDENTIALS = {
@@ -49,13 +49,9 @@ export function verifySignature(
     canonicalQuery(url.searchParams),
     canonicalHeaders,
     auth.signedHeaders.join(';'),
-    createHash('sha256').update(body).digest('hex'),
+    sha256Hex(body),
   ].join('\n');
-  const stringToSign = [
-    SIGNING_ALGORITHM,
-    date,
-    createHash('sha256').update(canonicalRequest).digest('hex'),
-  ].join('\n');
+  const stringToSign = [SIGNING_ALGORITHM, date, sha256Hex(canonicalRequest)].join('\n');
   const expected = createHmac('sha256', HUAWEI_EMULATOR_CREDENTIALS.secretKey).update(stringToSign).digest();
   if (!timingSafeEqual(expected, Buffer.from(auth.signature, 'hex')))
     throw denied('verify aksk signature fail');

@@ -7,11 +7,10 @@ import type {
   AuditWorkspace,
   OpenedLogVerification,
 } from '../../../src-shared/ipc/audit-workspace.js';
-import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
+import { toWords } from '../../../src-shared/words/pgp-words.js';
 import type { OpenedLog } from '../../audit/opened-log.js';
 import { describeRecord, intentEffects, isAlert, stepOfEach } from '../../audit/report-timeline.js';
 
-const words = (hex: string): string => toPgpWords(hex).join(' ');
 const PAYLOAD_SHOWN = 16 * 1024;
 
 /** Every record as the workspace lists it, computed once when the log is opened. */
@@ -70,14 +69,14 @@ function verificationOf(log: OpenedLog, pins: readonly string[]): OpenedLogVerif
     records: result.recordCount,
     checkpoints: result.checkpointCount,
     rootHash: result.rootHash,
-    rootWords: words(result.rootHash),
+    rootWords: toWords(result.rootHash),
     ...(tail > 0
       ? { unsealedTail: { from: result.recordCount - tail + 1, to: result.recordCount, count: tail } }
       : {}),
     stations: result.stations.map((s) => ({
       stationId: s.stationId,
       fingerprint: s.fingerprint,
-      fingerprintWords: words(s.fingerprint),
+      fingerprintWords: toWords(s.fingerprint),
       seq: s.seq,
       ...(s.introducedBy ? { introducedBy: s.introducedBy } : {}),
       trusted: s.trusted,

@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import { existsSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -24,12 +23,11 @@ type CeremonyOps = Pick<
 >;
 
 /**
- * A passphrase arrives as a JS string (that is what an input field holds); it is turned into a
- * SecretBuffer at once, which the engine disposes. Strings cannot be wiped, so this is the shortest
- * life it can have in main, and it is never sent back.
+ * A passphrase arrives as bytes (the contract refuses a string): they are copied into a SecretBuffer,
+ * which the engine disposes, and the request's array is zeroed at once. It is never sent back.
  */
-function secret(passphrase: string): SecretBuffer {
-  return SecretBuffer.adopt(Buffer.from(passphrase, 'utf8'));
+function secret(passphrase: Uint8Array): SecretBuffer {
+  return SecretBuffer.adopt(passphrase);
 }
 
 function step(id: string): StepId {

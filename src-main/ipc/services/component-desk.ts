@@ -1,4 +1,3 @@
-import { Buffer } from 'node:buffer';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import type { ComponentSource, PrivateNotice } from '../../ceremony/engine-options.js';
@@ -39,7 +38,7 @@ export class ComponentDesk {
   /** Hands a component to the waiting step; resolves with that custodian's private check value. */
   async provide(
     custodianId: string,
-    componentHex: string,
+    component: Uint8Array,
   ): Promise<{ custodianId: string; checkValue: string }> {
     const p = this.#pending;
     if (!p)
@@ -55,15 +54,15 @@ export class ComponentDesk {
         `Let ${p.custodianId} enter theirs first.`,
       );
     }
-    if (componentHex.length !== p.bytes * 2) {
+    if (component.length !== p.bytes) {
       throw new KeyriteError(
         'COMPONENT_LENGTH',
         `A component is ${p.bytes} bytes: ${p.bytes * 2} hex digits.`,
         'Check the component and enter it again.',
       );
     }
-    // The hex text came from an input field and cannot be wiped; the bytes are adopted at once.
-    const secret = SecretBuffer.adopt(Buffer.from(componentHex, 'hex'));
+    // The bytes (decoded from hex in the renderer) are copied into a SecretBuffer and zeroed at once.
+    const secret = SecretBuffer.adopt(component);
     const notice = new Promise<string>((resolve) => this.#notices.set(custodianId, resolve));
     this.#pending = null;
     p.resolve(secret);

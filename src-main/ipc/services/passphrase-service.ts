@@ -29,8 +29,8 @@ export function passphraseService(
       },
     }),
     'passphrase.check': async (r) => {
-      // The request's string is the IPC contract's today (issue 12 part 2 carries secrets as bytes).
-      const bytes = Buffer.from(r.passphrase, 'utf8');
+      // Bytes, as the contract requires; the estimator alone holds them as text, for the length of the check.
+      const bytes = r.passphrase;
       try {
         const v = checkPassphrase(bytes, context(r.custodianId));
         return {

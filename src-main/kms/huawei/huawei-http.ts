@@ -3,7 +3,7 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import { isLoopbackEndpoint } from '../kms-gateway.js';
 import type { HuaweiCredentials } from './credentials.js';
 import { huaweiError } from './huawei-errors.js';
-import { signRequest } from './signer.js';
+import { signRequest } from '../../../src-shared/kms/huawei-signer.js';
 
 export interface HuaweiHttpOptions {
   region: string;

@@ -25,6 +25,8 @@ export interface HuaweiPortOptions {
   /** The access key id and where it came from, shown (shortened) as the caller. */
   accessKey: string;
   credentialSource: string;
+  /** The endpoint override in force (the emulator, a proxy); absent for Huawei Cloud's own endpoint. */
+  endpoint?: string | undefined;
 }
 
 export function huaweiKmsPort(kms: HuaweiKms, o: HuaweiPortOptions): KmsPort {
@@ -50,6 +52,7 @@ export function huaweiKmsPort(kms: HuaweiKms, o: HuaweiPortOptions): KmsPort {
   const idOf = (keyIdOrUrn: string): string => keyIdOrUrn.split(':KeyId:').at(-1) ?? keyIdOrUrn;
 
   return {
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     async callerIdentity() {
       await kms.listKeys();
       return {

@@ -3,6 +3,7 @@ import type { Participant } from '../../../src-shared/ipc/ceremony-view.js';
 import { PassphraseField } from '../../components/PassphraseField.js';
 import { StrengthMeter, type Verdict } from '../../components/StrengthMeter.js';
 import { api, asFailure, unwrap } from '../../ipc/client.js';
+import { peekBytes, sendingSecret, takeBytes } from '../../components/secret-input.js';
 import { POLICY_ID, usePassphrasePolicy } from './PassphrasePolicy.js';
 
 /** How long typing must pause before the engine is asked about the passphrase. */
@@ -13,54 +14,77 @@ const CHECK_AFTER_MS = 150;
  * takes a generated one and types it again. The meter shows the engine's own verdict
  * (passphrase.check); Enroll waits for a passphrase the engine will accept, and the engine checks again
  * when it seals the key. Both fields are cleared as soon as the request is sent, and whenever the
- * custodian shown changes, so a passphrase is only ever sent for the custodian it was typed for.
+ * custodian shown changes, so a passphrase is only ever sent for the custodian it was typed for. The
+ * passphrase stays in the fields (uncontrolled) and crosses to main as bytes only.
  */
 export function EnrollmentForm({
   pending,
   onEnroll,
 }: {
   pending: Participant[];
-  onEnroll: (custodianId: string, passphrase: string) => Promise<void>;
+  onEnroll: (custodianId: string, passphrase: Uint8Array) => Promise<void>;
 }) {
   const policy = usePassphrasePolicy();
   const [chosen, setChosen] = useState(pending[0]?.id ?? '');
-  const [first, setFirst] = useState('');
-  const [again, setAgain] = useState('');
+  // The passphrase lives in the two fields only; React keeps what the screen needs to say about it.
+  const firstField = useRef<HTMLInputElement>(null);
+  const againField = useRef<HTMLInputElement>(null);
+  const [typed, setTyped] = useState({ version: 0, first: false, again: false, same: true });
   const [generated, setGenerated] = useState<{ text: string; words: number; bits: number } | undefined>();
-  const [checked, setChecked] = useState<{ text: string; verdict: Verdict | undefined; failed?: string }>();
+  const [checked, setChecked] = useState<{
+    version: number;
+    verdict: Verdict | undefined;
+    failed?: string;
+  }>();
   const [busy, setBusy] = useState(false);
   const againRef = useRef<HTMLDivElement>(null);
   const ids = useId();
   const custodian = pending.find((c) => c.id === chosen) ?? pending[0];
   const custodianId = custodian?.id;
 
-  // Ask the engine about what is typed now; a late answer for older text is dropped.
+  /** Looks at the fields after a keystroke: filled, matching; the text itself is not kept. */
+  function refresh(firstChanged: boolean) {
+    const a = firstField.current?.value ?? '';
+    const b = againField.current?.value ?? '';
+    setTyped((t) => ({
+      version: firstChanged ? t.version + 1 : t.version,
+      first: a !== '',
+      again: b !== '',
+      same: a === b,
+    }));
+    if (firstChanged && generated && a !== generated.text) setGenerated(undefined);
+  }
+
+  // Ask the engine about what is typed now (as bytes, read from the field when the typing pauses); a
+  // late answer for older text is dropped.
   useEffect(() => {
-    if (first === '') return;
+    if (!typed.first) return;
     let live = true;
+    const version = typed.version;
     const t = setTimeout(() => {
-      void unwrap(api().passphrase.check({ passphrase: first, ...(custodianId ? { custodianId } : {}) }))
-        .then((verdict) => live && setChecked({ text: first, verdict }))
+      void sendingSecret(peekBytes(firstField.current), (passphrase) =>
+        unwrap(api().passphrase.check({ passphrase, ...(custodianId ? { custodianId } : {}) })),
+      )
+        .then((verdict) => live && setChecked({ version, verdict }))
         .catch(
-          (e: unknown) =>
-            live && setChecked({ text: first, verdict: undefined, failed: asFailure(e).message }),
+          (e: unknown) => live && setChecked({ version, verdict: undefined, failed: asFailure(e).message }),
         );
     }, CHECK_AFTER_MS);
     return () => {
       live = false;
       clearTimeout(t);
     };
-  }, [first, custodianId]);
+  }, [typed.version, typed.first, custodianId]);
 
-  const current = checked?.text === first ? checked : undefined;
+  const current = checked?.version === typed.version && typed.first ? checked : undefined;
   // If the check itself could not run, the engine still decides at Enroll and says why it refuses.
   const acceptable = current !== undefined && (current.verdict?.acceptable ?? current.failed !== undefined);
-  const same = first === again;
-  const ready = custodian !== undefined && first !== '' && acceptable && same && !busy;
+  const ready = custodian !== undefined && typed.first && acceptable && typed.same && !busy;
 
   function clear() {
-    setFirst('');
-    setAgain('');
+    if (firstField.current) firstField.current.value = '';
+    if (againField.current) againField.current.value = '';
+    setTyped((t) => ({ version: t.version + 1, first: false, again: false, same: true }));
     setGenerated(undefined);
     setChecked(undefined);
   }
@@ -69,23 +93,25 @@ export function EnrollmentForm({
     if (!custodian) return;
     try {
       const g = await unwrap(api().passphrase.generate({ custodianId: custodian.id }));
-      setFirst(g.passphrase);
-      setAgain('');
+      // Shown to this custodian to write down, so it is text on screen anyway; the field gets it too.
+      if (firstField.current) firstField.current.value = g.passphrase;
+      if (againField.current) againField.current.value = '';
       setGenerated({ text: g.passphrase, words: g.words, bits: g.bits });
+      setTyped((t) => ({ version: t.version + 1, first: true, again: false, same: false }));
       againRef.current?.querySelector('input')?.focus();
     } catch (e) {
-      setChecked({ text: first, verdict: undefined, failed: asFailure(e).message });
+      setChecked({ version: typed.version, verdict: undefined, failed: asFailure(e).message });
     }
   }
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     if (!custodian || !ready) return;
-    const p = first;
+    const bytes = takeBytes(firstField.current);
     clear();
     setBusy(true);
     try {
-      await onEnroll(custodian.id, p);
+      await sendingSecret(bytes, (b) => onEnroll(custodian.id, b));
     } finally {
       setBusy(false);
     }
@@ -115,11 +141,8 @@ export function EnrollmentForm({
         <PassphraseField
           id={`${ids}-passphrase`}
           label="Passphrase"
-          value={first}
-          onChange={(v) => {
-            setFirst(v);
-            if (generated && v !== generated.text) setGenerated(undefined);
-          }}
+          inputRef={firstField}
+          onInput={() => refresh(true)}
           aside={
             <button
               type="button"
@@ -138,8 +161,8 @@ export function EnrollmentForm({
             id={`${ids}-again`}
             label="Passphrase again"
             name="passphrase-again"
-            value={again}
-            onChange={setAgain}
+            inputRef={againField}
+            onInput={() => refresh(false)}
             describedBy={`${ids}-match`}
           />
         </div>
@@ -160,17 +183,17 @@ export function EnrollmentForm({
       <StrengthMeter
         id={`${ids}-strength`}
         verdict={current?.verdict}
-        typed={first !== ''}
+        typed={typed.first}
         minGuessesLog10={policy.data?.minGuessesLog10}
       />
       <p id={`${ids}-match`} className="match-status" role="status" aria-live="polite">
         {current?.failed
           ? `The station could not judge it (${current.failed}); it will check again at Enroll.`
-          : first === '' && again === ''
+          : !typed.first && !typed.again
             ? ''
-            : again === ''
+            : !typed.again
               ? 'Type it again to check it.'
-              : same
+              : typed.same
                 ? 'Both entries match.'
                 : 'The two entries differ.'}
       </p>

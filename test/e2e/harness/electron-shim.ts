@@ -37,7 +37,11 @@ export const ipcRenderer = {
         'x-keyrite-token': token,
         'x-keyrite-frame': window.top === window ? 'top' : 'sub',
       },
-      body: JSON.stringify({ args }),
+      // Electron's structured clone carries a Uint8Array as bytes; over this HTTP loopback it travels
+      // as a list of numbers, so a secret sent as bytes is never text here either.
+      body: JSON.stringify({ args }, (_key, value: unknown) =>
+        value instanceof Uint8Array ? { $bytes: Array.from(value) } : value,
+      ),
     });
     if (!response.ok) throw new Error(`transport ${response.status}`);
     return response.json();

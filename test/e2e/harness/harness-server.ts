@@ -18,6 +18,10 @@ export interface IpcExchange {
   channel: string;
   request: string;
   response: string;
+  /** Every string value of the request as main received it. */
+  strings: string[];
+  /** How many byte arrays (Uint8Array) the request carried. */
+  byteArrays: number;
 }
 
 export interface HarnessServer {
@@ -126,7 +130,12 @@ export async function startHarnessServer(rendererRoot: string): Promise<HarnessS
     const text = Buffer.concat(chunks).toString('utf8');
     let args: unknown[];
     try {
-      const body = JSON.parse(text) as { args?: unknown };
+      // Byte arrays arrive as Uint8Arrays, as Electron's structured clone delivers them (electron-shim.ts).
+      const body = JSON.parse(text, (_key, value: unknown) =>
+        value !== null && typeof value === 'object' && Array.isArray((value as { $bytes?: unknown }).$bytes)
+          ? Uint8Array.from((value as { $bytes: number[] }).$bytes)
+          : value,
+      ) as { args?: unknown };
       if (!Array.isArray(body.args)) throw new Error('no args');
       args = body.args;
     } catch {
@@ -140,9 +149,18 @@ export async function startHarnessServer(rendererRoot: string): Promise<HarnessS
       res.end('{}');
       return;
     }
+    // What main received, before the handler zeroes the byte arrays: every string, and how many byte arrays.
+    const strings: string[] = [];
+    let byteArrays = 0;
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') strings.push(v);
+      else if (v instanceof Uint8Array) byteArrays++;
+      else if (v !== null && typeof v === 'object') for (const x of Object.values(v)) walk(x);
+    };
+    walk(args);
     const result = await handler(senderOf(req), ...args);
     const out = JSON.stringify(result);
-    exchanges.push({ channel, request: text, response: out });
+    exchanges.push({ channel, request: text, response: out, strings, byteArrays });
     res.writeHead(200, cors);
     res.end(out);
   }

@@ -1,4 +1,4 @@
-import { fakeKeystore } from '../../unit/ipc/fake-keystore.js';
+import { fakeKeystore } from '../../unit/audit/harness/fake-keystore.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';

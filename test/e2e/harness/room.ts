@@ -93,6 +93,16 @@ export async function shownCustodian(page: Page): Promise<string> {
   return id;
 }
 
+/** Waits (up to 10 s) until the custodian list no longer offers anyone in `done`. */
+export async function screenCaughtUp(page: Page, done: readonly string[]): Promise<void> {
+  const options = page.getByLabel('Custodian', { exact: true }).locator('option');
+  for (let i = 0; i < 500; i++) {
+    const listed = await options.allInnerTexts();
+    if (!done.some((id) => listed.some((t) => t.endsWith(`(${id})`)))) return;
+    await page.waitForTimeout(20);
+  }
+}
+
 /** "Now: NAME, role — what": the person the step card says acts now. */
 export async function whoActs(page: Page): Promise<string> {
   return (await page.getByTestId('who-acts').innerText()).replace(/\s+/g, ' ');
@@ -167,6 +177,9 @@ export async function driveByMouse(h: Harness, options: DriveOptions = {}): Prom
     }
     const need = v.quorum?.m ?? 1;
     if (step.guarded && step.confirmedBy.length < need) {
+      // Read the list once the screen has caught up with the log (as the keyboard test does): until
+      // then it may still show a custodian who already confirmed.
+      await screenCaughtUp(page, step.confirmedBy);
       const shown = await shownCustodian(page);
       assert.match(await whoActs(page), new RegExp(`${nameOf(shown)}, custodian`));
       await page.getByLabel('Passphrase', { exact: true }).fill(passphrases[shown] ?? '');

@@ -1,10 +1,10 @@
 """An auditor's own recomputation of a Keyrite ceremony log's plan and confirmation digests, written
-from src-shared/audit/FORMAT.md alone (Python standard library, no Keyrite code). Prints one line per
+from docs/FORMAT.md alone (Python standard library, no Keyrite code). Prints one line per
 digest: kind, recorded, recomputed."""
 import hashlib, json, sqlite3, sys
 
 def canonical(value):
-    # FORMAT.md: sorted keys, no whitespace, JSON.stringify escapes, UTF-8; integers only.
+    # docs/FORMAT.md: sorted keys, no whitespace, JSON.stringify escapes, UTF-8; integers only.
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 def digest(domain, value):

@@ -9,7 +9,7 @@ import { passphrasesFor, rehearse, tempDir } from '../ceremony/harness.js';
 /*
  * The digests custodians sign and the plan digest the room compares must be recomputable by an auditor
  * from the documentation, with their own tools. auditor-digests.py does it with Python's standard
- * library from FORMAT.md alone; every digest of a real rehearsal's log must match.
+ * library from docs/FORMAT.md alone; every digest of a real rehearsal's log must match.
  */
 let emu: RunningEmulator;
 const tmp = tempDir('auditor-digests');

@@ -11,7 +11,7 @@ import { cli, freshLog, stationKeyAt, tempDir } from './fixture.js';
 
 /*
  * Issue 12 (low): a hostile log with one enormous record made `audit verify` allocate 1.34 GB for a
- * 200 MiB payload. A record over the documented limit (FORMAT.md) is now rejected by its stored size,
+ * 200 MiB payload. A record over the documented limit (docs/FORMAT.md) is now rejected by its stored size,
  * without being read, and named.
  */
 

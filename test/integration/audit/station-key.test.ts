@@ -11,7 +11,7 @@ import {
 import { keystoreFromSafeStorage } from '../../../src-main/shell/keystore.js';
 import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
-import { fakeKeystore } from '../../unit/ipc/fake-keystore.js';
+import { fakeKeystore } from '../../unit/audit/harness/fake-keystore.js';
 import { tempDir } from './fixture.js';
 
 const cost = { N: 2 ** 10, r: 8, p: 1 };

@@ -1,7 +1,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness.js';
 
@@ -29,6 +31,12 @@ const passphrase = (id: string) => `tty-secret-of-${id}-Zq7`;
 
 void test('custodians type passphrases at a terminal without echo, may retype a mistake; the ceremony completes', async () => {
   const out = path.join(tmp.dir, 'run');
+  // The rehearsal plan with a cap on wrong passphrases, so the prompts say how many tries remain.
+  const plan = path.join(tmp.dir, 'plan.yaml');
+  writeFileSync(
+    plan,
+    `${readFileSync(path.join(FIXTURES, 'rehearsal-symmetric.yaml'), 'utf8')}passphraseAttempts: 3\n`,
+  );
   const cmd = [
     process.execPath,
     '--import',
@@ -37,7 +45,7 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     'ceremony',
     'run',
     '--plan',
-    path.join(FIXTURES, 'rehearsal-symmetric.yaml'),
+    plan,
     '--out',
     out,
     '--endpoint',
@@ -110,7 +118,24 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
   assert.match(shown, /key state: +Enabled/);
   assert.match(shown, /custodian-3\), choose your passphrase/);
   assert.ok(mistyped);
-  assert.match(shown, /does not open this custodian key .*try 2 of 3/);
+  // The wrong passphrase is counted against the plan's cap, and the next prompt says what is left.
+  assert.match(
+    shown,
+    /does not open this custodian key \(2 attempts left at this step; next try in 1 s\).*try 2 of 3/,
+  );
+  assert.match(
+    shown,
+    /custodian-2\), confirm step generate-material \(2 of 3 passphrase attempts left at this step\) \(Enter alone to pass\): /,
+  );
+  const db = new Database(path.join(out, 'audit.db'), { readonly: true });
+  const refused = db
+    .prepare("SELECT actor, payload FROM records WHERE type = 'step.passphrase-refused'")
+    .all() as { actor: string; payload: string }[];
+  db.close();
+  assert.deepEqual(
+    refused.map((r) => [r.actor, JSON.parse(r.payload).stepId, JSON.parse(r.payload).remaining]),
+    [['custodian-2', 'generate-material', 2]],
+  );
   assert.match(shown, /too easy to guess.*try 2 of 3/);
   assert.ok(!shown.includes('qwertyuiop'), 'a refused passphrase is not echoed either');
   for (const id of ['custodian-1', 'custodian-2'])

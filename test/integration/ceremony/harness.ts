@@ -8,7 +8,7 @@ import { runRehearsal, type RehearsalResult } from '../../../src-main/cli/rehear
 import type { EngineOptions } from '../../../src-main/ceremony/engine-options.js';
 import { csprngMaterial, type MaterialSource } from '../../../src-main/secrets/material-source.js';
 
-export { setIn, getIn, type PlanDoc } from '../../unit/ceremony/plan-doc.js';
+export { setIn, getIn, type PlanDoc } from '../../unit/ceremony/harness/plan-doc.js';
 
 export const FIXTURES = path.resolve(__dirname, '../../fixtures/plans');
 /** Low scrypt cost for test speed, passed explicitly; the product default is 2^17. */

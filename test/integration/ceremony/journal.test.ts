@@ -104,3 +104,106 @@ void test('a record the catalogue does not know makes the ceremony log unreadabl
   store.append({ ceremonyId: 'cer-journal', actor: 'x', type: 'kms.key-created', payload: { note: 'x' } });
   assert.throws(() => journal.records(), { code: 'AUDIT_RECORD_UNREADABLE' });
 });
+
+const refusedByCatalogue = (e: unknown) =>
+  e instanceof KeyriteError && e.code === 'AUDIT_RECORD_INVALID' && /record catalogue/.test(e.message);
+
+void test('the journal refuses a type outside the catalogue and an over-long field, though the audit format would take them', (t) => {
+  const { journal, store } = open(t);
+  journal.append('ceremony.started', { planDigest: HEX, title: 'journal test' });
+  const head = store.head();
+  // Both would pass the generic audit format (its families are open); the catalogue is the stricter contract.
+  assert.throws(() => journal.append('kms.key-created' as never, { note: 'x' } as never), refusedByCatalogue);
+  const note = { witness: 'Wanda Witness', witnessId: 'w1', stepId: 'wrap' as const, text: 'x'.repeat(2001) };
+  assert.throws(() => journal.append('witness.exception', note), refusedByCatalogue);
+  assert.deepEqual(store.head(), head);
+  // At the limit it is taken.
+  journal.append('witness.exception', { ...note, text: 'x'.repeat(2000) });
+  assert.equal(store.head().seq, head.seq + 1);
+});
+
+void test('an effect whose details do not fit its schema is refused before the intent, and never runs', async (t) => {
+  const { journal, store } = open(t);
+  const head = store.head();
+  let ran = false;
+  await assert.rejects(
+    journal.effect(
+      'media.write-file',
+      'write out.txt',
+      // A field the effect does not declare: the generic audit format would take it.
+      { file: 'out.txt', digest: HEX, extra: 'x' } as never,
+      () => {
+        ran = true;
+      },
+      () => ({}),
+    ),
+  );
+  assert.equal(ran, false);
+  assert.deepEqual(store.head(), head);
+});
+
+void test('the intent is committed before the effect runs, and the outcome carries the typed result', async (t) => {
+  const { journal } = open(t);
+  const keyArn = 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+  const keyId = '1234abcd-12ab-34cd-56ef-1234567890ab';
+  let openDuringEffect: number[] = [];
+  const got = await journal.effect(
+    'kms.create-key',
+    'CreateKey AES-256',
+    { keySpec: 'SYMMETRIC_DEFAULT', keyUsage: 'ENCRYPT_DECRYPT', tagCeremony: 'cer-journal' },
+    () => {
+      // What a station that died right now would find: the intent, with no outcome.
+      openDuringEffect = journal.openIntents().map((i) => i.seq);
+      return { arn: keyArn, id: keyId };
+    },
+    (r) => ({ keyArn: r.arn, keyId: r.id }),
+  );
+  assert.deepEqual(got, { arn: keyArn, id: keyId });
+  const [intent] = journal.records('intent');
+  const [outcome] = journal.records('outcome');
+  assert.deepEqual(openDuringEffect, [intent?.seq]);
+  assert.equal(outcome?.payload.intentSeq, intent?.seq);
+  assert.equal(outcome?.payload.action, 'kms.create-key');
+  assert.deepEqual(outcome?.payload.details, { keyArn, keyId });
+  assert.deepEqual(journal.openIntents(), []);
+});
+
+void test('an intent is settled once: a second outcome, or an outcome for a record that is no intent, is refused', async (t) => {
+  const { journal, store } = open(t);
+  void journal.effect(
+    'kms.put-key-policy',
+    'PutKeyPolicy',
+    { grantee: '444455556666' },
+    () => new Promise<void>(() => {}),
+    () => ({}),
+  );
+  const [intent] = journal.openIntents();
+  assert.ok(intent);
+  journal.settle(intent.seq, true, 'the key policy statement is in place');
+  const head = store.head();
+  assert.throws(() => journal.settle(intent.seq, false, 'again'), { code: 'AUDIT_RECORD_INVALID' });
+  assert.throws(() => journal.settle(1, false, 'not an intent'), { code: 'AUDIT_RECORD_INVALID' });
+  assert.deepEqual(store.head(), head);
+  assert.equal(journal.records('outcome').length, 1);
+});
+
+void test('every record the journal writes reaches its listener in log order, and replay folds the same sequence', async (t) => {
+  const { journal, store, dir } = open(t);
+  const seen: string[] = [];
+  journal.onRecord((r) => seen.push(`${r.seq}:${r.type}`));
+  journal.append('ceremony.started', { planDigest: HEX, title: 'journal test' });
+  await journal.writeFile(path.join(dir, 'a.txt'), 'a.txt', 'a');
+  journal.checkpoint();
+  journal.append('material.kcv', { kcv: 'A1B2C3', scope: 'material', method: 'AES_CMAC' });
+  const logged = store.records({ ceremonyId: 'cer-journal' }).map((r) => `${r.seq}:${r.type}`);
+  assert.deepEqual(
+    logged.map((l) => l.split(':')[1]),
+    ['ceremony.started', 'intent', 'outcome', 'audit.checkpoint', 'material.kcv'],
+  );
+  assert.deepEqual(seen, logged);
+  const replayed: string[] = [];
+  const again = new Journal(store, 'cer-journal');
+  again.onRecord((r) => replayed.push(`${r.seq}:${r.type}`));
+  again.replay();
+  assert.deepEqual(replayed, logged);
+});

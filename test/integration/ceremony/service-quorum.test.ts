@@ -61,6 +61,7 @@ void test('a guarded step does not run without M distinct valid confirmations', 
   await assert.rejects(svc.confirm('generate-material', 'custodian-1', pw('custodian-2')), {
     code: 'PASSPHRASE_WRONG',
   });
+  now += 1000; // the wait after a wrong passphrase (passphrase-attempts.test.ts)
   const r = await svc.confirm('generate-material', 'custodian-1', pw('custodian-1'));
   assert.deepEqual([r.confirmations, r.required], [1, 2]);
   await assert.rejects(svc.confirm('generate-material', 'custodian-1', pw('custodian-1')), {

@@ -1,13 +1,14 @@
 // The wrap module against the emulator: every wrapping algorithm × wrapping key size × material kind
 // AWS allows, each followed by an operation that proves the imported material is the one wrapped.
 import assert from 'node:assert/strict';
-import { createHmac, createPrivateKey, createPublicKey, verify } from 'node:crypto';
+import { constants, createHmac, createPrivateKey, createPublicKey, publicEncrypt, verify } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import {
   CreateKeyCommand,
   EncryptCommand,
   GenerateMacCommand,
   GetParametersForImportCommand,
+  ImportKeyMaterialCommand,
   type KeyUsageType,
   SignCommand,
 } from '@aws-sdk/client-kms';
@@ -172,5 +173,60 @@ void describe('wrap module ⇄ emulator', () => {
       'ValidationException',
       /no longer supported/,
     );
+  });
+
+  void test('HMAC material of every length AWS accepts imports (and MACs as node does); one byte out of range is refused', async () => {
+    const ranges = {
+      HMAC_224: [28, 64],
+      HMAC_256: [32, 64],
+      HMAC_384: [48, 128],
+      HMAC_512: [64, 128],
+    } as const;
+    for (const [spec, [min, max]] of Object.entries(ranges) as [
+      keyof typeof ranges,
+      readonly [number, number],
+    ][]) {
+      for (const length of [min, min + 1, max]) {
+        const { KeyMetadata: md } = await h.kms.send(
+          new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: spec, KeyUsage: 'GENERATE_VERIFY_MAC' }),
+        );
+        const material = randomMaterial(length);
+        await importWithWrapModule(h.kms, md?.KeyId ?? '', spec, material, 'RSAES_OAEP_SHA_256');
+        await proveMaterial(md?.KeyId ?? '', spec, material);
+      }
+      // Past either end: wrapped by node itself (the wrap module refuses such material before KMS sees it).
+      for (const length of [min - 1, max + 1]) {
+        const { KeyMetadata: md } = await h.kms.send(
+          new CreateKeyCommand({ Origin: 'EXTERNAL', KeySpec: spec, KeyUsage: 'GENERATE_VERIFY_MAC' }),
+        );
+        const p = await h.kms.send(
+          new GetParametersForImportCommand({
+            KeyId: md?.KeyId,
+            WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
+            WrappingKeySpec: 'RSA_2048',
+          }),
+        );
+        const wrapped = publicEncrypt(
+          {
+            key: createPublicKey({ key: Buffer.from(p.PublicKey ?? []), format: 'der', type: 'spki' }),
+            padding: constants.RSA_PKCS1_OAEP_PADDING,
+            oaepHash: 'sha256',
+          },
+          randomMaterial(length),
+        );
+        await rejectsWith(
+          h.kms.send(
+            new ImportKeyMaterialCommand({
+              KeyId: md?.KeyId,
+              ImportToken: p.ImportToken,
+              EncryptedKeyMaterial: wrapped,
+              ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
+            }),
+          ),
+          'IncorrectKeyMaterialException',
+          `The key material is not valid for a ${spec} KMS key: expected ${min} to ${max} bytes, got ${length}.`,
+        );
+      }
+    }
   });
 });

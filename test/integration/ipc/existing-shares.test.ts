@@ -16,12 +16,13 @@ import type { CeremonyView } from '../../../src-shared/ipc/index.js';
 const data = mkdtempSync(path.join(tmpdir(), 'keyrite-ipc-shares-'));
 after(() => rmSync(data, { recursive: true, force: true }));
 const custodians = ['custodian-1', 'custodian-2', 'custodian-3'];
-const first = (id: string) => `first ceremony passphrase of ${id}`;
-const second = (id: string) => `second ceremony passphrase of ${id}`;
+// Passphrases cross IPC as bytes; each call gets fresh ones, since main zeroes what it was sent.
+const first = (id: string) => new TextEncoder().encode(`first ceremony passphrase of ${id}`);
+const second = (id: string) => new TextEncoder().encode(`second ceremony passphrase of ${id}`);
 
 async function drive(
   s: KeyriteServices,
-  pass: (id: string) => string,
+  pass: (id: string) => Uint8Array,
   beforeGenerate?: () => Promise<void>,
 ): Promise<CeremonyView> {
   for (const id of custodians) await s['ceremony.enroll']({ custodianId: id, passphrase: pass(id) });
@@ -75,9 +76,14 @@ void test('a key rebuilt from two backup shares through IPC operations has the o
 
     const done2 = await drive(s, second, async () => {
       await assert.rejects(
-        s['ceremony.openShare']({ custodianId: 'custodian-1', passphrase: 'wrong passphrase' }),
+        s['ceremony.openShare']({
+          custodianId: 'custodian-1',
+          passphrase: new TextEncoder().encode('wrong passphrase'),
+        }),
+        { code: 'PASSPHRASE_WRONG' },
       );
-      for (const id of ['custodian-1', 'custodian-3']) {
+      // custodian-1 now waits out the back-off; two others open theirs.
+      for (const id of ['custodian-2', 'custodian-3']) {
         const r = await s['ceremony.openShare']({ custodianId: id, passphrase: first(id) });
         assert.equal(r.checkValue.toLowerCase(), kcv);
       }

@@ -18,6 +18,8 @@ after(() => rmSync(data, { recursive: true, force: true }));
 const plan = path.join(data, 'plan.json');
 writeFileSync(plan, JSON.stringify(defaultRehearsalPlan()));
 const trusted = () => true;
+/** Passphrases cross IPC as bytes (the renderer encodes what was typed as UTF-8). */
+const bytes = (text: string) => new TextEncoder().encode(text);
 
 void test('policy, check and generate agree with what enrollment enforces', async () => {
   const { services, close } = await composeRehearsal(data, () => plan);
@@ -34,27 +36,33 @@ void test('policy, check and generate agree with what enrollment enforces', asyn
     assert.deepEqual(policy['kdf'], { algorithm: 'scrypt', N: 2 ** 18, r: 8, p: 1, memoryMiB: 256 });
 
     assert.equal((await call('ceremony.loadPlan', {}))['status'], 'chosen');
-    const weak = await call('passphrase.check', { passphrase: 'qwertyuiop', custodianId: 'custodian-1' });
+    const weak = await call('passphrase.check', {
+      passphrase: bytes('qwertyuiop'),
+      custodianId: 'custodian-1',
+    });
     assert.equal(weak['acceptable'], false);
     assert.ok((weak['problems'] as string[]).length > 0);
     assert.ok(!JSON.stringify(weak).includes('qwertyuiop'), 'the verdict never repeats the passphrase');
     // What the meter refused, enrollment refuses, with the same reason.
-    await assert.rejects(call('ceremony.enroll', { custodianId: 'custodian-1', passphrase: 'qwertyuiop' }), {
-      code: 'PASSPHRASE_WEAK',
-    });
+    await assert.rejects(
+      call('ceremony.enroll', { custodianId: 'custodian-1', passphrase: bytes('qwertyuiop') }),
+      {
+        code: 'PASSPHRASE_WEAK',
+      },
+    );
 
     const generated = await call('passphrase.generate', { custodianId: 'custodian-1' });
     const words = String(generated['passphrase']).split(' ');
     assert.equal(words.length, 6);
     assert.equal(generated['bits'], 77);
     const verdict = await call('passphrase.check', {
-      passphrase: generated['passphrase'],
+      passphrase: bytes(String(generated['passphrase'])),
       custodianId: 'custodian-1',
     });
     assert.equal(verdict['acceptable'], true);
     const enrolled = await call('ceremony.enroll', {
       custodianId: 'custodian-1',
-      passphrase: generated['passphrase'],
+      passphrase: bytes(String(generated['passphrase'])),
     });
     assert.equal(enrolled['custodianId'], 'custodian-1');
   } finally {

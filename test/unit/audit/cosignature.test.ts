@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { type SignedCheckpoint, checkpointDigest } from '../../../src-shared/audit/checkpoint.js';
 import type { AuditRecord } from '../../../src-shared/audit/record.js';
 import { type VerifyResult, verifyLog } from '../../../src-shared/audit/verify-log.js';
-import { LogBuilder, custodian } from './log-builder.js';
+import { LogBuilder, custodian } from './harness/log-builder.js';
 
 type Custodian = ReturnType<typeof custodian>;
 

@@ -5,7 +5,7 @@ import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js
 import { spkiFingerprint } from '../../../src-shared/digests.js';
 import { computeRecordHash, type AuditRecord } from '../../../src-shared/audit/record.js';
 import { type VerifyFailure, type VerifyOk, verifyLog } from '../../../src-shared/audit/verify-log.js';
-import { LogBuilder, custodian } from './log-builder.js';
+import { LogBuilder, custodian } from './harness/log-builder.js';
 
 function ceremony(b: LogBuilder, notes = 5): void {
   for (let i = 0; i < notes; i++) b.add('c1', 'admin', 'note', { text: `n${i}` });

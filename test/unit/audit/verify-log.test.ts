@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { computeRecordHash, type AuditRecord } from '../../../src-shared/audit/record.js';
 import { type VerifyResult, verifyLog } from '../../../src-shared/audit/verify-log.js';
-import { LogBuilder, custodian } from './log-builder.js';
+import { LogBuilder, custodian } from './harness/log-builder.js';
 
 function sampleLog(): { b: LogBuilder; alice: ReturnType<typeof custodian> } {
   const b = new LogBuilder();

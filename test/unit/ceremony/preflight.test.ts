@@ -7,7 +7,7 @@ import {
   type CompatibilityCheck,
 } from '../../../src-shared/ceremony/preflight.js';
 import { assertCompatible } from '../../../src-shared/wrap/compat.js';
-import { basePlanDoc, getIn, setIn, type PlanDoc } from './plan-doc.js';
+import { basePlanDoc, getIn, setIn, type PlanDoc } from './harness/plan-doc.js';
 
 const now = new Date('2026-03-01T00:00:00Z');
 const compat = assertCompatible as unknown as CompatibilityCheck;

@@ -8,7 +8,7 @@ import {
   nextStep,
 } from '../../../src-shared/ceremony/state-machine.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
-import { basePlanDoc } from './plan-doc.js';
+import { basePlanDoc } from './harness/plan-doc.js';
 
 const { plan, digest } = validatePlan(basePlanDoc());
 

@@ -14,7 +14,7 @@ import {
 } from '../../../src-shared/ceremony/state-machine.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
 import { STEP_RUNNERS } from '../../../src-main/ceremony/steps/index.js';
-import { basePlanDoc } from './plan-doc.js';
+import { basePlanDoc } from './harness/plan-doc.js';
 
 const ids = Object.keys(STEP_CATALOGUE).filter(isStepId);
 

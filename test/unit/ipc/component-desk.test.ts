@@ -8,13 +8,18 @@ const code = (c: string) => (e: unknown) => isKeyriteError(e) && e.code === c;
 void test('a component reaches the waiting step as secret bytes, and the reply is that custodian’s check value', async () => {
   let changes = 0;
   const desk = new ComponentDesk(() => (changes += 1));
-  await assert.rejects(desk.provide('c1', 'aa'.repeat(32)), code('NO_COMPONENT_REQUESTED'));
+  await assert.rejects(desk.provide('c1', new Uint8Array(32).fill(0xaa)), code('NO_COMPONENT_REQUESTED'));
   const asked = desk.source('c1', 32);
   assert.deepEqual(desk.awaiting, { custodianId: 'c1', bytes: 32 });
-  await assert.rejects(desk.provide('c2', 'aa'.repeat(32)), code('NOT_YOUR_TURN'));
-  await assert.rejects(desk.provide('c1', 'aa'.repeat(31)), code('COMPONENT_LENGTH'));
-  const reply = desk.provide('c1', 'ab'.repeat(32));
+  await assert.rejects(desk.provide('c2', new Uint8Array(32).fill(0xaa)), code('NOT_YOUR_TURN'));
+  await assert.rejects(desk.provide('c1', new Uint8Array(31).fill(0xaa)), code('COMPONENT_LENGTH'));
+  const sent = new Uint8Array(32).fill(0xab);
+  const reply = desk.provide('c1', sent);
   const secret = await asked;
+  assert.ok(
+    sent.every((b) => b === 0),
+    'the bytes that crossed IPC are zeroed once copied',
+  );
   assert.deepEqual(
     secret.use((b) => [...b]),
     new Array(32).fill(0xab),
@@ -29,7 +34,7 @@ void test('a component reaches the waiting step as secret bytes, and the reply i
 void test('a notice for another custodian is not delivered to this one', async () => {
   const desk = new ComponentDesk(() => {});
   const asked = desk.source('c1', 16);
-  const reply = desk.provide('c1', '00'.repeat(16));
+  const reply = desk.provide('c1', new Uint8Array(16));
   await asked;
   desk.notice('c2', 'component check value FFFFFF');
   desk.notice('c1', 'component check value 000001');

@@ -9,7 +9,7 @@ import {
   operations,
   type IpcResult,
 } from '../../../src-shared/ipc/index.js';
-import { fakeServices } from './fake-services.js';
+import { fakeServices } from './harness/fake-services.js';
 
 type Listener = (event: SenderEventLike, ...args: unknown[]) => Promise<unknown>;
 
@@ -35,21 +35,35 @@ const untrusted: SenderEventLike = {
 };
 const check = createSenderCheck('app://keyrite', (id) => id === 1);
 
-/** A valid request for each operation, so refusals below are caused by the one thing changed. */
-const valid: Record<string, unknown> = {
-  'ceremony.enroll': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
-  'ceremony.confirm': { stepId: 'import', custodianId: 'alice', passphrase: 'correct horse battery staple' },
+const SECRET = 'correct horse battery staple';
+const bytesOf = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * A valid request for each operation, so refusals below are caused by the one thing changed. Fresh
+ * each time: main zeroes the byte arrays of every request it handled.
+ */
+const valid = (): Record<string, unknown> => ({
+  'ceremony.enroll': { custodianId: 'alice', passphrase: bytesOf(SECRET) },
+  'ceremony.confirm': { stepId: 'import', custodianId: 'alice', passphrase: bytesOf(SECRET) },
   'ceremony.runStep': { stepId: 'import' },
-  'ceremony.verifyShare': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
+  'ceremony.verifyShare': { custodianId: 'alice', passphrase: bytesOf(SECRET) },
   'ceremony.witnessSignOff': { witnessId: 'wendy' },
-  'ceremony.openShare': { custodianId: 'alice', passphrase: 'correct horse battery staple' },
-  'ceremony.enterComponent': { custodianId: 'alice', component: '00112233445566778899aabbccddeeff' },
+  'ceremony.openShare': { custodianId: 'alice', passphrase: bytesOf(SECRET) },
+  'ceremony.enterComponent': { custodianId: 'alice', component: new Uint8Array(16).fill(7) },
   'ceremony.witnessException': { stepId: 'import', witnessId: 'wendy', text: 'the lights flickered' },
-  'passphrase.check': { passphrase: 'correct horse battery staple' },
+  'passphrase.check': { passphrase: bytesOf(SECRET) },
   'audit.pinStations': { stations: [] },
   'audit.exportLog': { format: 'pdf' },
-};
-const validRequest = (name: string) => valid[name] ?? {};
+});
+const validRequest = (name: string) => valid()[name] ?? {};
+const SECRET_OPERATIONS = [
+  'ceremony.enroll',
+  'ceremony.confirm',
+  'ceremony.verifyShare',
+  'ceremony.openShare',
+  'ceremony.enterComponent',
+  'passphrase.check',
+] as const;
 
 async function call(
   handlers: Map<string, Listener>,
@@ -143,10 +157,85 @@ void test('a refusal never echoes the submitted value', async () => {
   const secret = 'Tr0ub4dor&3-never-echo';
   const r = await call(handlers, 'ceremony.enroll', trusted, {
     custodianId: 'bad id with spaces',
-    passphrase: secret,
+    passphrase: bytesOf(secret),
   });
   assert.equal(r.ok, false);
   assert.ok(!JSON.stringify(r).includes(secret));
+});
+
+void test('secrets cross as bytes only: a passphrase or component sent as text is refused', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  let called = 0;
+  registerHandlers(
+    ipc,
+    fakeServices({
+      'ceremony.enroll': async () => ((called += 1), { custodianId: 'alice', publicKeyFingerprint: 'ab' }),
+    }),
+    check,
+  );
+  for (const name of SECRET_OPERATIONS) {
+    const field = name === 'ceremony.enterComponent' ? 'component' : 'passphrase';
+    const asText = {
+      ...(validRequest(name) as object),
+      [field]: name.endsWith('Component') ? '00'.repeat(16) : SECRET,
+    };
+    const r = await call(handlers, name, trusted, asText);
+    assert.equal(!r.ok && r.error.code, 'IPC_BAD_REQUEST', name);
+    assert.match(!r.ok ? r.error.message : '', new RegExp(`at "${field}"`), name);
+  }
+  assert.equal(called, 0);
+});
+
+void test('main zeroes every byte array of a request once handled: served, refused by schema, by size or by sender', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  const seen: Uint8Array[] = [];
+  registerHandlers(
+    ipc,
+    fakeServices({
+      // The service sees the bytes intact, and keeps (wrongly) a reference, so the test can look after.
+      'ceremony.confirm': async (r) => {
+        assert.equal(new TextDecoder().decode(r.passphrase), SECRET);
+        seen.push(r.passphrase);
+        return { stepId: 'import', custodianId: 'alice', confirmations: 1, required: 2 };
+      },
+    }),
+    check,
+  );
+  const served = validRequest('ceremony.confirm') as { passphrase: Uint8Array };
+  assert.equal((await call(handlers, 'ceremony.confirm', trusted, served)).ok, true);
+  assert.equal(seen.length, 1);
+  const refusals: Array<[SenderEventLike, Record<string, unknown>]> = [
+    [trusted, { ...(validRequest('ceremony.confirm') as object), stepId: 'not a step id!' }],
+    [trusted, { ...(validRequest('ceremony.confirm') as object), passphrase: new Uint8Array(5000).fill(1) }],
+    [untrusted, validRequest('ceremony.confirm') as Record<string, unknown>],
+  ];
+  for (const [event, req] of refusals) {
+    const r = await call(handlers, 'ceremony.confirm', event, req);
+    assert.equal(r.ok, false);
+  }
+  for (const bytes of [served.passphrase, ...refusals.map(([, r]) => r['passphrase'] as Uint8Array)])
+    assert.ok(
+      bytes.every((b) => b === 0),
+      'the request bytes are all zero afterwards',
+    );
+});
+
+void test('the size check counts bytes without turning the request into text', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  registerHandlers(ipc, fakeServices(), check);
+  const stringify = JSON.stringify;
+  let stringified = 0;
+  JSON.stringify = ((...a: Parameters<typeof JSON.stringify>) => {
+    if (a[0] !== null && typeof a[0] === 'object' && 'passphrase' in (a[0] as object)) stringified += 1;
+    return stringify(...a);
+  }) as typeof JSON.stringify;
+  try {
+    const r = await call(handlers, 'ceremony.enroll', trusted, validRequest('ceremony.enroll'));
+    assert.equal(r.ok, true);
+  } finally {
+    JSON.stringify = stringify;
+  }
+  assert.equal(stringified, 0, 'the request holding the passphrase was never JSON.stringify’d');
 });
 
 void test('unexpected errors cross as a fixed INTERNAL failure without stack or message', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { AKSKSigner } from '@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner.js';
 import type { ICredential } from '@huaweicloud/huaweicloud-sdk-core/auth/ICredential.js';
-import { sdkDate, signRequest } from '../../../src-main/kms/huawei/signer.js';
+import { sdkDate, signRequest } from '../../../src-shared/kms/huawei-signer.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 
 // Keyrite's SDK-HMAC-SHA256 signer against the maintained Huawei Cloud SDK's own AKSKSigner: for the

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { aesCmac } from '../../../src-shared/wrap/index.js';
-import { hex, throwsCode } from './helpers.js';
+import { hex, throwsCode } from './harness/helpers.js';
 
 const M = hex(
   '6bc1bee22e409f96e93d7e117393172a ae2d8a571e03ac9c9eb76fac45af8e51 30c81c46a35ce411e5fbc1191a0a52ef f69f2445df4f9b17ad2b417be66c3710',

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { aesKeyUnwrapPad, aesKeyWrapPad } from '../../../src-shared/wrap/index.js';
-import { hex, onlyKeyriteErrors, throwsCode } from './helpers.js';
+import { hex, onlyKeyriteErrors, throwsCode } from './harness/helpers.js';
 
 // RFC 5649 section 6: the two published vectors (192-bit KEK).
 const KEK = hex('5840df6e29b02af1 ab493b705bf16ea1 ae8338f4dcc176a8');

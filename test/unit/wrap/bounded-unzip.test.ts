@@ -4,7 +4,7 @@ import { createPublicKey } from 'node:crypto';
 import { zipSync } from 'fflate';
 import { unzipBounded } from '../../../src-shared/wrap/bounded-unzip.js';
 import { parseImportParameters } from '../../../src-shared/wrap/index.js';
-import { fixture, throwsCode } from './helpers.js';
+import { fixture, throwsCode } from './harness/helpers.js';
 
 /*
  * Issue 12 (low): a ZIP entry that lies about its size was inflated in full (fflate's unzipSync sizes

@@ -6,7 +6,7 @@ import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { type KeyMaterialSpec, checkValue } from '../../../src-shared/wrap/index.js';
 import { ecSpki } from '../../../src-shared/wrap/check-value.js';
 import { readPkcs8 } from '../../../src-shared/wrap/pkcs8.js';
-import { fixture, hex, material, throwsCode } from './helpers.js';
+import { fixture, hex, material, throwsCode } from './harness/helpers.js';
 
 // Known answers computed with OpenSSL 3.0 (`openssl mac … CMAC`, `openssl enc -aes-256-ecb`,
 // `openssl mac -digest SHAn … HMAC` over 32 zero bytes, `openssl pkey -pubout -outform DER | sha256sum`).

@@ -15,7 +15,7 @@ import {
   wrapForGcp,
 } from '../../../src-shared/wrap/index.js';
 import { observeScratch } from '../../../src-shared/wrap/scratch.js';
-import { fixture, material, onlyKeyriteErrors, throwsCode } from './helpers.js';
+import { fixture, material, onlyKeyriteErrors, throwsCode } from './harness/helpers.js';
 
 const NOW = new Date('2026-11-24T12:00:00Z');
 const PEM_3072 = fixture('wrapping-rsa-3072.pub.pem').toString('utf8');

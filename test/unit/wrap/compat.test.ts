@@ -11,7 +11,7 @@ import {
   rsaMessageLimit,
   algorithmParts,
 } from '../../../src-shared/wrap/index.js';
-import { throwsCode } from './helpers.js';
+import { throwsCode } from './harness/helpers.js';
 
 /**
  * AWS's table, written out independently of the implementation (API reference, GetParametersForImport

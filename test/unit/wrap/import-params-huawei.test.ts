@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { assertNotExpired, parseImportParameters, type ParamsFile } from '../../../src-shared/wrap/index.js';
-import { fixture, onlyKeyriteErrors, throwsCode } from './helpers.js';
+import { fixture, onlyKeyriteErrors, throwsCode } from './harness/helpers.js';
 
 const DIR = path.resolve(__dirname, '../../fixtures/huawei');
 const KEY_ID = '43f1ffd7-18fb-4568-9575-602e009b7ee8';

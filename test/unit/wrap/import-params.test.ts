@@ -8,7 +8,7 @@ import {
   assertNotExpired,
   parseImportParameters,
 } from '../../../src-shared/wrap/index.js';
-import { fixture, onlyKeyriteErrors, throwsCode } from './helpers.js';
+import { fixture, onlyKeyriteErrors, throwsCode } from './harness/helpers.js';
 
 const KEY_ID = 'f44c4e20-f83c-48f4-adc6-a1ef38829760';
 const ARN = `arn:aws:kms:us-west-2:111122223333:key/${KEY_ID}`;

@@ -6,7 +6,7 @@ import {
   parseImportParameters,
   serializeFetchedParameters,
 } from '../../../src-shared/wrap/index.js';
-import { fixture, throwsCode } from './helpers.js';
+import { fixture, throwsCode } from './harness/helpers.js';
 
 const NOW = new Date('2026-11-24T02:00:00Z');
 const ARN = 'arn:aws:kms:eu-west-1:111122223333:key/f44c4e20-f83c-48f4-adc6-a1ef38829760';

@@ -23,7 +23,7 @@ import {
   onlyKeyriteErrors,
   throwsCode,
   wrappingPair,
-} from './helpers.js';
+} from './harness/helpers.js';
 
 const pairs: WrappingPair[] = WRAPPING_KEY_SPECS.map(wrappingPair);
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash, createPublicKey } from 'node:crypto';
 import fc from 'fast-check';
 import { parseWrappingPublicKey } from '../../../src-shared/wrap/index.js';
-import { fixture, onlyKeyriteErrors, throwsCode } from './helpers.js';
+import { fixture, onlyKeyriteErrors, throwsCode } from './harness/helpers.js';
 
 const pem = fixture('wrapping-rsa-2048.pub.pem');
 const key = createPublicKey(pem);

@@ -9,7 +9,7 @@ import { main } from '../../../src-main/cli/main.js';
 import type { CliIO } from '../../../src-main/cli/io.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { unwrapKeyMaterial } from '../../../src-shared/wrap/index.js';
-import { FIXTURES, fixture, materialBytes, wrappingPair } from './helpers.js';
+import { FIXTURES, fixture, materialBytes, wrappingPair } from '../wrap/harness/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-cli-wrap-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -375,6 +375,7 @@ const BAD: [string, () => string[], RegExp][] = [
     ],
     /cannot tell the key spec/,
   ],
+
   [
     'hex material',
     () => [
@@ -556,6 +557,26 @@ for (const [what, args, reason] of BAD) {
     if (out) assert.throws(() => statSync(out), /ENOENT/);
   });
 }
+
+void test('HMAC material whose length fits two specs: wrap names both and asks for --key-spec', async () => {
+  const r = await run([
+    'wrap',
+    '--wrapping-key',
+    pubPem,
+    '--unchecked-algorithm',
+    '--algorithm',
+    'RSAES_OAEP_SHA_256',
+    '--material',
+    put('m', Buffer.alloc(40, 1)),
+    '--out',
+    fresh('never.bin'),
+  ]);
+  assert.equal(r.code, 1);
+  assert.deepEqual(r.err, [
+    'keyrite: cannot tell the key spec of 40 bytes of material',
+    '  hint: 40 raw bytes fit HMAC_224 or HMAC_256: pass --key-spec with the spec of the KMS key',
+  ]);
+});
 
 void test('wrap never overwrites: an existing --out is refused and left untouched', async () => {
   const out = put('existing.bin', 'keep me');

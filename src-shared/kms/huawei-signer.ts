@@ -1,5 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
-import type { HuaweiCredentials } from './credentials.js';
+import { createHmac } from 'node:crypto';
+import { sha256Hex } from '../digests.js';
+import type { SecretBuffer } from '../secret-buffer.js';
 
 /**
  * Huawei Cloud's AK/SK request signing, SDK-HMAC-SHA256 ("API signing guide"; the algorithm of
@@ -12,8 +13,20 @@ import type { HuaweiCredentials } from './credentials.js';
  *   Signature        = hex(HMAC-SHA256(SK, StringToSign))
  *
  * Every header sent is signed (lower-cased names, sorted), as the SDK does.
+ *
+ * Shared code because both sides use it: the KMS client (`src-main/kms/huawei/`) signs with it, and the
+ * Huawei emulator (`src-main/emulator/huawei/huawei-auth.ts`) rebuilds the canonical request with it to
+ * check a signature.
  */
 export const SIGNING_ALGORITHM = 'SDK-HMAC-SHA256';
+
+/** What signing needs of the credentials (`HuaweiCredentials` in src-main/kms/huawei has it). */
+export interface SigningCredentials {
+  accessKey: string;
+  secretKey: SecretBuffer;
+  /** Temporary credentials (STS) carry a security token, sent as X-Security-Token. */
+  securityToken?: string | undefined;
+}
 
 export interface SignableRequest {
   method: string;
@@ -34,7 +47,7 @@ export function sdkDate(now: Date): string {
 /** Returns the complete header set to send, Authorization included. */
 export function signRequest(
   req: SignableRequest,
-  creds: HuaweiCredentials,
+  creds: SigningCredentials,
   now: Date,
 ): Record<string, string> {
   const date = sdkDate(now);
@@ -79,10 +92,6 @@ export function canonicalQuery(params: URLSearchParams): string {
 
 function encodeRfc3986(s: string): string {
   return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function sha256Hex(data: Buffer): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /** Code-unit order, as Array.prototype.sort and the SDK's sortBy use. */

@@ -1,5 +1,5 @@
-import type { KeyriteServices } from '../../../src-main/ipc/services.js';
-import { KeyriteError } from '../../../src-shared/errors.js';
+import type { KeyriteServices } from '../../../../src-main/ipc/services.js';
+import { KeyriteError } from '../../../../src-shared/errors.js';
 
 const view = { status: 'no-plan' as const, participants: [], steps: [] };
 

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import type { OsKeystore } from '../../../src-main/audit/keystore-seal.js';
-import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import type { OsKeystore } from '../../../../src-main/audit/keystore-seal.js';
+import { SecretBuffer } from '../../../../src-shared/secret-buffer.js';
 
 // One "OS user" per test process: whatever one fake keystore seals, another in the same process opens,
 // as the real keystore does for the same user account.

@@ -1,10 +1,10 @@
 import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { type SignedCheckpoint, checkpointDigest } from '../../../src-shared/audit/checkpoint.js';
-import { ZERO_HASH } from '../../../src-shared/audit/hashing.js';
-import { publicKeyToBase64, stationIdOf } from '../../../src-shared/audit/keys.js';
-import { CompactRange } from '../../../src-shared/audit/merkle.js';
-import { stationIntroductionDigest } from '../../../src-shared/audit/station-chain.js';
-import { type AuditRecord, computeRecordHash, recordLeafHash } from '../../../src-shared/audit/record.js';
+import { type SignedCheckpoint, checkpointDigest } from '../../../../src-shared/audit/checkpoint.js';
+import { ZERO_HASH } from '../../../../src-shared/audit/hashing.js';
+import { publicKeyToBase64, stationIdOf } from '../../../../src-shared/audit/keys.js';
+import { CompactRange } from '../../../../src-shared/audit/merkle.js';
+import { stationIntroductionDigest } from '../../../../src-shared/audit/station-chain.js';
+import { type AuditRecord, computeRecordHash, recordLeafHash } from '../../../../src-shared/audit/record.js';
 
 /** Builds a valid log in memory with the shared functions only, as an independent writer would. */
 export class LogBuilder {

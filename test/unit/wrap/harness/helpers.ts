@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { KeyriteError } from '../../../src-shared/errors.js';
-import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import { KeyriteError } from '../../../../src-shared/errors.js';
+import { SecretBuffer } from '../../../../src-shared/secret-buffer.js';
 import {
   type KeyMaterialSpec,
   type WrappingKeySpec,
   type WrappingPublicKey,
   parseWrappingPublicKey,
-} from '../../../src-shared/wrap/index.js';
+} from '../../../../src-shared/wrap/index.js';
 
-export const FIXTURES = path.resolve(__dirname, '../../fixtures/wrap');
+export const FIXTURES = path.resolve(__dirname, '../../../fixtures/wrap');
 
 export function fixture(name: string): Buffer {
   return readFileSync(path.join(FIXTURES, name));

@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { restrictCoreDumps } from '../../../src-main/shell/core-dumps.js';
+import { restrictCoreDumps, restrictProcessCoreDumps } from '../../../src-main/secrets/core-dumps.js';
 
-const moduleUrl = path.resolve(__dirname, '../../../src-main/shell/core-dumps.ts');
+const moduleUrl = path.resolve(__dirname, '../../../src-main/secrets/core-dumps.ts');
 
 void test('on Linux the process excludes all its memory from core dumps', (t) => {
   if (process.platform !== 'linux') {
@@ -43,4 +44,25 @@ void test('other platforms keep their default, and a refused write is reported, 
     }),
     'failed',
   );
+});
+
+void test('a child process of this user (as the app’s renderers are) is filtered out of core dumps too', (t) => {
+  if (process.platform !== 'linux') {
+    t.diagnostic('not Linux: the OS default applies');
+    assert.equal(restrictProcessCoreDumps(1), 'os-default');
+    return;
+  }
+  const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 30000)'], { stdio: 'ignore' });
+  try {
+    const pid = child.pid;
+    assert.ok(pid);
+    const file = `/proc/${pid}/coredump_filter`;
+    assert.notEqual(parseInt(readFileSync(file, 'utf8'), 16), 0, 'a fresh child dumps some mappings');
+    assert.equal(restrictProcessCoreDumps(pid), 'filtered');
+    assert.equal(parseInt(readFileSync(file, 'utf8'), 16), 0);
+  } finally {
+    child.kill();
+  }
+  assert.equal(restrictProcessCoreDumps(0), 'failed', 'no such process: reported, not thrown');
+  assert.equal(restrictProcessCoreDumps(2 ** 31), 'failed');
 });

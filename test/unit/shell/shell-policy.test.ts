@@ -12,7 +12,7 @@ import {
   CHECKLIST_WEB_PREFERENCES,
   PER_WINDOW_WEB_PREFERENCES,
 } from '../../../src-main/shell/web-preferences.js';
-import { windowWebPreferences } from './window-literals.js';
+import { windowWebPreferences } from './harness/window-literals.js';
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../../src-shared/ipc/csp.js';
 
 void test('navigation is allowed only to the app’s own index page', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { zipSync } from 'fflate';
 import { main } from '../../../src-main/cli/main.js';
 import type { CliIO } from '../../../src-main/cli/io.js';
-import { wrappingPair } from './helpers.js';
+import { wrappingPair } from '../wrap/harness/helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-cli-params-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,57 @@
+// `keyrite audit verify` runs SQLite's quick_check by default (a tenth of integrity_check's time on a
+// large log: the hash chain and Merkle tree already prove every record) and the full integrity_check
+// with --deep. The difference is an index that no longer matches its table: the records themselves
+// are intact (exit 0 by default), and --deep reports the damaged file (exit 1).
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import Database from 'better-sqlite3';
+import { openAuditStore } from '../../../src-main/audit/audit-store.js';
+import { keyrite } from '../cli/launcher.js';
+import { tempDir } from './fixture.js';
+
+void test('quick_check by default; --deep finds an index that does not match its table', async (t) => {
+  const dir = tempDir(t);
+  const db = path.join(dir, 'audit.db');
+  const store = openAuditStore(db);
+  for (let i = 0; i < 20; i++)
+    store.append({ ceremonyId: 'cer-1', actor: 'alice', type: 'note', payload: { text: `note ${i}` } });
+  store.close();
+
+  // Rename the last 'note' entry of the records_by_type index to 'notf': still in order, still a valid
+  // page, but no longer what the table holds.
+  const probe = new Database(db, { readonly: true });
+  const pageSize = probe.pragma('page_size', { simple: true }) as number;
+  const root = probe
+    .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'records_by_type'")
+    .pluck()
+    .get() as number;
+  const records = probe.prepare("SELECT count(*) FROM records WHERE type = 'note'").pluck().get() as number;
+  probe.close();
+  assert.equal(records, 20);
+  const bytes = readFileSync(db);
+  const page = bytes.subarray((root - 1) * pageSize, root * pageSize);
+  const at = page.lastIndexOf(Buffer.from('note'));
+  assert.ok(at > 0, 'the index page holds the type keys');
+  page[at + 3] = 'f'.charCodeAt(0);
+  writeFileSync(db, bytes);
+
+  const check = new Database(db, { readonly: true });
+  assert.equal(
+    check.pragma('quick_check', { simple: true }),
+    'ok',
+    'quick_check does not look at index contents',
+  );
+  assert.notEqual(check.pragma('integrity_check', { simple: true }), 'ok');
+  check.close();
+
+  const quick = await keyrite(['audit', 'verify', db], { cwd: dir });
+  assert.equal(quick.code, 0, quick.stdout + quick.stderr);
+  assert.match(quick.stdout, /audit log intact/);
+
+  const deep = await keyrite(['audit', 'verify', db, '--deep'], { cwd: dir });
+  assert.equal(deep.code, 1, deep.stdout + deep.stderr);
+  assert.match(deep.stdout, /FAILED verification/);
+  assert.match(deep.stdout, /integrity check failed: SQLite integrity_check/);
+});
