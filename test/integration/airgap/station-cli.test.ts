@@ -22,7 +22,7 @@ void after(async () => {
   tmp.cleanup();
 });
 
-const PROBE = path.join(__dirname, 'module-probe.cjs');
+const PROBE = path.join(__dirname, 'harness', 'module-probe.cjs');
 
 function run(
   prefix: string[],
