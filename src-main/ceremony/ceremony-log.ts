@@ -89,7 +89,7 @@ export class CeremonyLog {
     this.spec = planKeySpec(a.plan);
     this.#paths = a.paths;
     this.role = a.role;
-    this.#state = initialState(a.ceremonyId, a.planDigest, a.plan, stationOrder(a.role));
+    this.#state = initialState(a.ceremonyId, a.planDigest, a.plan, stationOrder(a.role, a.plan));
   }
 
   /** Bundles accepted from the other station, in order. */

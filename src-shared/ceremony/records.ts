@@ -175,6 +175,15 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
     }),
   ),
   entry(
+    'kms.rotated',
+    z.strictObject({
+      keyArn: F.keyArn,
+      keyMaterialId: F.keyMaterialId,
+      priorKeyMaterialId: F.priorKeyMaterialId,
+      check: z.string().max(1000),
+    }),
+  ),
+  entry(
     'params.fetched',
     z.strictObject({
       keyArn: F.keyArn,

@@ -78,6 +78,10 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   'grant.accountId': 'The other 12-digit AWS account (not the key’s own).',
   'grant.actions': 'KMS actions granted, e.g. kms:Sign. Default: the encryption actions.',
   'grant.actions[]': 'One KMS action (`kms:Name`).',
+  rotate:
+    'Makes this a rotation ceremony: new material for an existing AWS SYMMETRIC_DEFAULT key with imported material is imported as NEW_KEY_MATERIAL (pending rotation), verified, then made current by RotateKeyOnDemand; earlier ciphertexts still decrypt. When `guardedSteps` is absent, `rotate` is guarded too.',
+  'rotate.keyMaterialDescription':
+    'KMS KeyMaterialDescription of the new material (letters, digits, spaces, `: / _ . -`, at most 256). Default: `keyrite <ceremony id> quorum M of N`.',
   stations:
     '`single` (default): one station runs every step. `split`: air-gapped — an online station (credentials, KMS) and an offline station (no network) joined by signed bundles on removable media.',
 };

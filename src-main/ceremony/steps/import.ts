@@ -4,6 +4,7 @@ import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { sha256OfFile } from '../../media/atomic-file.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
+import { isRotation, materialDescription } from './rotation.js';
 
 export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
   const keyId = keyIdOf(ctx);
@@ -27,11 +28,19 @@ export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
       'do not import; reopen the ceremony so it can account for the files',
     );
   const before = await ctx.kms.describeKey(keyId);
-  if (before.keyState !== 'PendingImport')
+  const rotation = isRotation(ctx);
+  const expected = rotation ? 'Enabled' : 'PendingImport';
+  if (before.keyState !== expected)
     throw new KeyriteError(
       'IMPORT_KEY_NOT_PENDING',
-      `key ${before.arn} is ${before.keyState}, not PendingImport`,
+      `key ${before.arn} is ${before.keyState}, not ${expected}`,
       'someone changed the key during the ceremony; stop and investigate',
+    );
+  if (rotation && before.keyMaterialId !== f.priorKeyMaterialId)
+    throw new KeyriteError(
+      'IMPORT_KEY_ROTATED',
+      `key ${before.arn} has current material ${before.keyMaterialId ?? '(none)'}, not ${f.priorKeyMaterialId ?? '(none recorded)'} as at pre-flight`,
+      'someone rotated the key during the ceremony; stop and investigate',
     );
   const exp = ctx.log.plan.expiration;
   const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
@@ -45,6 +54,7 @@ export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
       wrappedKeyDigest: f.wrappedKeyDigest,
       importTokenDigest: f.importTokenDigest,
       expirationModel: exp.model,
+      ...(rotation ? { importType: 'NEW_KEY_MATERIAL' as const } : {}),
     },
     () =>
       ctx.kms.importKeyMaterial({
@@ -53,9 +63,18 @@ export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
         encryptedKeyMaterial: readFileSync(ctx.paths.wrapped),
         expirationModel: exp.model,
         ...(validTo ? { validTo } : {}),
+        ...(rotation
+          ? { importType: 'NEW_KEY_MATERIAL' as const, keyMaterialDescription: materialDescription(ctx) }
+          : {}),
       }),
     (r) => keyMaterialIdFact(r.keyMaterialId),
   );
+  if (rotation && keyMaterialIdFact(imported.keyMaterialId).keyMaterialId === undefined)
+    throw new KeyriteError(
+      'IMPORT_NO_MATERIAL_ID',
+      `KMS imported new material into ${before.arn} but named no KeyMaterialId`,
+      'list the key material (ListKeyRotations --include-key-material ALL_KEY_MATERIAL) and investigate before rotating',
+    );
   return { keyArn: before.arn, ...keyMaterialIdFact(imported.keyMaterialId) };
 }
 

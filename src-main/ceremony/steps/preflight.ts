@@ -5,6 +5,7 @@ import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { planOwner } from '../../../src-shared/ceremony/plan.js';
 import type { StepContext } from '../step-context.js';
 import { aliasTarget } from './kms-lookups.js';
+import { isRotation, rotationPreflight } from './rotation.js';
 
 /** Identity, region and key state, before anything changes in the account. */
 export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight'>> {
@@ -38,11 +39,14 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
         `key ${k.arn} is ${k.keySpec}, the plan says ${ctx.log.spec}`,
         'fix the plan or choose the right key',
       );
-    if (k.keyState !== 'PendingImport')
+    const priorKeyMaterialId = isRotation(ctx) ? await rotationPreflight(ctx, k) : undefined;
+    if (priorKeyMaterialId === undefined && k.keyState !== 'PendingImport')
       throw new KeyriteError(
         'PREFLIGHT_KEY_STATE',
         `key ${k.arn} is ${k.keyState}; this ceremony imports only into a key pending import`,
-        'use a new key, or delete the imported material first if you mean to replace it',
+        k.keyState === 'Enabled'
+          ? 'to give this key new material, make the plan a rotation (add rotate: {}); otherwise use a new key'
+          : 'use a key pending import, or a new key',
       );
     return {
       region: ctx.log.plan.target.region,
@@ -50,7 +54,8 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
       keyId: k.keyId,
       keySpec: ctx.log.spec,
       keyUsage: k.keyUsage ?? '',
-      note: `${owner.kind} ${who.account}`,
+      ...(priorKeyMaterialId ? { priorKeyMaterialId } : {}),
+      note: `${owner.kind} ${who.account}${priorKeyMaterialId ? `; current material ${priorKeyMaterialId}` : ''}`,
     };
   }
   const alias = ctx.log.plan.target.key.create.alias;

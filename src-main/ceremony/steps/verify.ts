@@ -6,6 +6,7 @@ import { keySpecFacts } from '../../../src-shared/wrap/specs.js';
 import { macProbeMessage } from '../../secrets/material-source.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
+import { isRotation, verifyStaged } from './rotation.js';
 
 /**
  * Proves KMS holds the material this ceremony generated, from facts recorded at generation (so it
@@ -27,6 +28,7 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
       `key ${k.arn} is ${k.keyState} (origin ${k.origin}) after import`,
       'the import did not take effect; investigate before using the key',
     );
+  if (isRotation(ctx)) return verifyStaged(ctx, k);
   if (k.expirationModel && k.expirationModel !== ctx.log.plan.expiration.model)
     throw new KeyriteError(
       'VERIFY_EXPIRATION',
