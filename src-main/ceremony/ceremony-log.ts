@@ -9,6 +9,7 @@ import {
   type StepId,
 } from '../../src-shared/ceremony/state-machine.js';
 import type { CeremonyFacts } from '../../src-shared/ceremony/facts.js';
+import type { KeyMaterialEntry } from '../../src-shared/ceremony/key-materials.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { KeyMaterialSpec } from '../../src-shared/wrap/specs.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
@@ -71,6 +72,7 @@ export class CeremonyLog {
   readonly #confirmedBy = new Map<StepId, readonly string[]>();
   #commitments = new Map<string, string>();
   #createdKey: { keyArn: string; keyId: string } | null = null;
+  #keyMaterials: readonly KeyMaterialEntry[] = [];
   readonly #accepted: AcceptedBundle[] = [];
   readonly #written: WrittenBundle[] = [];
   /** Which station of a split ceremony this log belongs to; undefined for a one-station ceremony. */
@@ -150,6 +152,10 @@ export class CeremonyLog {
   get commitments(): ReadonlyMap<string, string> {
     return this.#commitments;
   }
+  /** Every material of the key as KMS listed it at the hand-over (AWS symmetric keys), else empty. */
+  get keyMaterials(): readonly KeyMaterialEntry[] {
+    return this.#keyMaterials;
+  }
   /** The key an earlier, interrupted run of create-key made, as its outcome recorded it. */
   get createdKey(): { keyArn: string; keyId: string } | null {
     return this.#createdKey;
@@ -206,6 +212,9 @@ export class CeremonyLog {
       case 'backup.created':
         this.#shareVerified.clear();
         this.#commitments = new Map(r.payload.commitments.map((c) => [c.holder, c.digest]));
+        break;
+      case 'kms.key-materials':
+        this.#keyMaterials = r.payload.materials;
         break;
       case 'backup.share-verified':
         this.#shareVerified.add(r.payload.holder);

@@ -36,7 +36,15 @@ const createKey = z.strictObject({
   keySpec: z.enum(PLAN_KEY_SPECS),
   keyUsage: z.enum(CEREMONY_KEY_USAGES).optional(),
 });
-const existingKey = z.strictObject({ keyId: z.string().min(1).max(2048), keySpec: z.enum(PLAN_KEY_SPECS) });
+const existingKey = z.strictObject({
+  keyId: z.string().min(1).max(2048),
+  keySpec: z.enum(PLAN_KEY_SPECS),
+  /** Reimport: which of the key's materials to restore (ImportType EXISTING_KEY_MATERIAL). */
+  keyMaterialId: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'a KeyMaterialId: 64 lower-case hex digits')
+    .optional(),
+});
 
 const material = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('csprng') }),
@@ -102,12 +110,12 @@ export const planSchema = z.strictObject({
    */
   rotate: z
     .strictObject({
-      /** KMS's KeyMaterialDescription; default `keyrite <ceremony id> quorum M of N`. */
+      /** Words added to KMS's KeyMaterialDescription after `keyrite <ceremony id> quorum M of N`. */
       keyMaterialDescription: z
         .string()
         .regex(KEY_MATERIAL_DESCRIPTION, 'letters, digits, spaces and : / _ . - only (as KMS allows)')
         .min(1)
-        .max(256)
+        .max(200)
         .optional(),
     })
     .optional(),

@@ -7,6 +7,22 @@ import type { Refusal } from './target-refusals.js';
  * needs a key that already holds material. Huawei Cloud KMS has no on-demand rotation of imported keys.
  */
 export function rotationRefusals(plan: CeremonyPlan): Refusal[] {
+  const t0 = plan.target;
+  const named = t0.provider === 'aws' && 'existing' in t0.key ? t0.key.existing : undefined;
+  if (
+    named?.keyMaterialId !== undefined &&
+    (plan.rotate !== undefined || named.keySpec !== 'SYMMETRIC_DEFAULT')
+  )
+    return [
+      {
+        code: 'PLAN_KEY_MATERIAL_ID',
+        message:
+          plan.rotate !== undefined
+            ? 'a rotation imports new material; keyMaterialId names material to reimport'
+            : `only SYMMETRIC_DEFAULT keys have several materials with ids, not ${named.keySpec}`,
+        hint: 'remove target.key.existing.keyMaterialId',
+      },
+    ];
   if (plan.rotate === undefined)
     return plan.guardedSteps.includes('rotate')
       ? [

@@ -66,6 +66,8 @@ export const STEP_CATALOGUE = {
       keyUsage: F.keyUsage.optional(),
       // Rotation: the material CURRENT before the ceremony.
       priorKeyMaterialId: F.priorKeyMaterialId.optional(),
+      // Reimport into a key with several materials: the one this ceremony restores.
+      keyMaterialId: F.keyMaterialId.optional(),
     }),
     shows: ['keyArn', 'keyId', 'region', 'keySpec', 'note'],
   },

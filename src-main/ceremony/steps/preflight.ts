@@ -6,6 +6,7 @@ import { planOwner } from '../../../src-shared/ceremony/plan.js';
 import type { StepContext } from '../step-context.js';
 import { aliasTarget } from './kms-lookups.js';
 import { isRotation, rotationPreflight } from './rotation.js';
+import { reimportTarget } from './reimport.js';
 
 /** Identity, region and key state, before anything changes in the account. */
 export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight'>> {
@@ -48,6 +49,7 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
           ? 'to give this key new material, make the plan a rotation (add rotate: {}); otherwise use a new key'
           : 'use a key pending import, or a new key',
       );
+    const reimport = priorKeyMaterialId === undefined ? await reimportTarget(ctx, k) : undefined;
     return {
       region: ctx.log.plan.target.region,
       keyArn: k.arn,
@@ -55,7 +57,8 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
       keySpec: ctx.log.spec,
       keyUsage: k.keyUsage ?? '',
       ...(priorKeyMaterialId ? { priorKeyMaterialId } : {}),
-      note: `${owner.kind} ${who.account}${priorKeyMaterialId ? `; current material ${priorKeyMaterialId}` : ''}`,
+      ...(reimport ? { keyMaterialId: reimport } : {}),
+      note: `${owner.kind} ${who.account}${priorKeyMaterialId ? `; current material ${priorKeyMaterialId}` : ''}${reimport ? `; reimports material ${reimport}` : ''}`,
     };
   }
   const alias = ctx.log.plan.target.key.create.alias;

@@ -19,16 +19,16 @@ export function isRotation(ctx: StepContext): boolean {
   return planKind(ctx.log.plan) === 'rotate';
 }
 
-/** KMS's KeyMaterialDescription for the new material: the plan's, or the ceremony and its quorum. */
+/** KMS's KeyMaterialDescription for new material: the ceremony and its quorum, then the plan's words. */
 export function materialDescription(ctx: StepContext): string {
   return materialDescriptionFor(ctx.log.plan, ctx.log.ceremonyId);
 }
 
+/** Always names the ceremony first, so a reimport from its shares finds the material; the plan's words follow. */
 export function materialDescriptionFor(plan: CeremonyPlan, ceremonyId: string): string {
-  return (
-    plan.rotate?.keyMaterialDescription ??
-    `keyrite ${ceremonyId} quorum ${plan.quorum.m} of ${plan.participants.custodians.length}`
-  );
+  const own = `keyrite ${ceremonyId} quorum ${plan.quorum.m} of ${plan.participants.custodians.length}`;
+  const extra = plan.rotate?.keyMaterialDescription;
+  return extra === undefined ? own : `${own} ${extra}`;
 }
 
 /**

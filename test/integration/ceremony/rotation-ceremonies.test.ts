@@ -30,7 +30,9 @@ void after(async () => {
 });
 
 /** A symmetric key made by an import ceremony, under its own alias, and a ciphertext made under it. */
-async function importedKey(alias: string): Promise<{ keyArn: string; old: Buffer; secret: Buffer }> {
+async function importedKey(
+  alias: string,
+): Promise<{ keyArn: string; ceremonyId: string; old: Buffer; secret: Buffer }> {
   const plan = defaultRehearsalPlan() as PlanDoc;
   setIn(plan, 'target.key.create.alias', alias);
   const r = await rehearse(path.join(tmp.dir, alias.replace(/\W+/g, '-')), plan, {
@@ -39,7 +41,7 @@ async function importedKey(alias: string): Promise<{ keyArn: string; old: Buffer
   });
   const secret = randomBytes(24);
   const old = Buffer.from((await g.encrypt({ KeyId: r.keyArn, Plaintext: secret })).CiphertextBlob ?? []);
-  return { keyArn: r.keyArn, old, secret };
+  return { keyArn: r.keyArn, ceremonyId: r.ceremonyId, old, secret };
 }
 
 function rotationPlan(keyId: string): PlanDoc {
@@ -120,6 +122,21 @@ void test('the shipped rotation plan: new material imported pending rotation, ve
     /prior NON_CURRENT; a ciphertext made under .* still decrypts/,
   );
   assert.ok(readFileSync(path.join(dir, 'rotation-canary.json'), 'utf8').includes(priorId));
+
+  // Hand-over sheet and report: every material with its state, expiry and the share set behind it.
+  const sheet = readFileSync(path.join(dir, 'handover.txt'), 'utf8');
+  assert.match(sheet, /key materials \(2; the key is unusable while any is MISSING\):/);
+  assert.ok(sheet.includes(`  ${priorId} NON_CURRENT, imported, does not expire`), sheet);
+  assert.ok(
+    sheet.includes(`    re-imported by: backup shares of ceremony ${key.ceremonyId}, if it wrote any`),
+    sheet,
+  );
+  assert.ok(sheet.includes(`  ${current.KeyMaterialId} CURRENT, imported, does not expire`), sheet);
+  assert.ok(sheet.includes(`    re-imported by: backup shares of this ceremony (${r.ceremonyId})`), sheet);
+  const report = readFileSync(path.join(dir, 'report.html'), 'utf8');
+  assert.match(report, /<h3>Key materials \(at the hand-over\)<\/h3>/);
+  assert.ok(report.includes(`<code>${priorId}</code></td><td>NON_CURRENT</td>`));
+  assert.ok(report.includes(`<code>${current.KeyMaterialId}</code></td><td>CURRENT</td>`));
 });
 
 void test('a rotation plan guards the rotation when it names no guarded steps', () => {

@@ -139,3 +139,47 @@ void test('a resumed rotation refuses to rotate material someone else made curre
     true,
   );
 });
+
+void test('keyrite ceremony status lists every material of the rotated key with its expiry and share set', async () => {
+  const importPlan = defaultRehearsalPlan() as PlanDoc;
+  setIn(importPlan, 'target.key.create.alias', 'alias/rotation-status');
+  setIn(importPlan, 'expiration', { model: 'KEY_MATERIAL_EXPIRES', validTo: '2027-06-30T00:00:00Z' });
+  const first = await rehearse(path.join(tmp.dir, 'status-import'), importPlan, {
+    endpoint: emu.url,
+    passphrases,
+  });
+  const plan = fixturePlan('rotate-symmetric.yaml') as PlanDoc;
+  setIn(plan, 'target.key.existing.keyId', first.keyArn);
+  setIn(plan, 'backup', { shares: false });
+  setIn(plan, 'guardedSteps', ['import', 'rotate']);
+  const planFile = path.join(tmp.dir, 'status.plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  const dir = path.join(tmp.dir, 'status');
+  const run = await runCli(
+    ['rehearse', '--out', dir, '--plan', planFile, '--endpoint', emu.url, '--passphrase-fd', '3'],
+    passphrases,
+  );
+  assert.equal(run.code, 0, run.err);
+  const list =
+    (await g.listKeyRotations({ KeyId: first.keyArn, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' })).Rotations ??
+    [];
+  const [prior, now] = [
+    list.find((m) => m.KeyMaterialState === 'NON_CURRENT'),
+    list.find((m) => m.KeyMaterialState === 'CURRENT'),
+  ];
+  const s = await runCli(['ceremony', 'status', '--out', dir, '--endpoint', emu.url], passphrases);
+  assert.equal(s.code, 0, s.err);
+  assert.match(s.out, /key materials \(2, as KMS listed them at the hand-over\):/);
+  assert.ok(
+    s.out.includes(
+      `  ${prior?.KeyMaterialId ?? '?'} NON_CURRENT, IMPORTED, valid to 2027-06-30T00:00:00.000Z`,
+    ),
+    s.out,
+  );
+  assert.ok(
+    s.out.includes(`    re-imported by: backup shares of ceremony ${first.ceremonyId}, if it wrote any`),
+    s.out,
+  );
+  assert.ok(s.out.includes(`  ${now?.KeyMaterialId ?? '?'} CURRENT, IMPORTED, does not expire`), s.out);
+  assert.ok(s.out.includes('    re-imported by: none: this ceremony'), s.out);
+});
