@@ -14,6 +14,7 @@ const EXAMPLES = [
   ['`existing-file`: an RSA private key from a file into an existing key', 'rsa-existing-key.yaml'],
   ['`existing-shares`: the material rebuilt from Keyrite backup shares', 'reimport-from-shares.yaml'],
   ['`target.provider: huawei`: a new AES_256 key in a Huawei Cloud KMS project', 'huawei-symmetric.yaml'],
+  ['`rotate`: new material for an existing key, made current by RotateKeyOnDemand', 'rotate-symmetric.yaml'],
 ] as const;
 
 export function generatedPlanDoc(current: string): string {

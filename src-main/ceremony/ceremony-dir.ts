@@ -10,6 +10,8 @@ export function ceremonyPaths(dir: string) {
     meta: path.join(dir, 'ceremony.json'),
     report: path.join(dir, 'report.html'),
     handover: path.join(dir, 'handover.txt'),
+    /** Rotation: a ciphertext made under the prior material, which must still decrypt after rotating. */
+    canary: path.join(dir, 'rotation-canary.json'),
     custodian: (id: string) => path.join(dir, 'custodians', `${id}.json`),
     sharesDir: path.join(dir, 'shares'),
     share: (id: string) => path.join(dir, 'shares', `${id}.share.json`),

@@ -5,7 +5,7 @@ import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import type { CeremonyService } from './ceremony-service.js';
 import { challengeDigest, type ConfirmationChallenge } from '../../src-shared/ceremony/confirmation.js';
 import { KeyriteError } from '../../src-shared/errors.js';
-import { PassphraseRefusal } from './passphrase-attempts.js';
+import { BACKOFF_MAX_MS, PassphraseRefusal } from './passphrase-attempts.js';
 
 /** What custodians are asked to do when the room picks who acts. */
 export type CustodianTask = 'confirm' | 'verify-share' | 'open-share';
@@ -210,8 +210,17 @@ export async function driveCeremony(
   const m = plan.quorum.m;
   const custodians = plan.participants.custodians.map((c) => c.id);
   // Each prompt at a step where the plan caps tries, or after a wrong one, says where the custodian stands.
-  const ask = (id: string, step: StepId, purpose: string): Promise<SecretBuffer> => {
+  const ask = async (id: string, step: StepId, purpose: string): Promise<SecretBuffer> => {
     const s = svc.passphraseAttempts(id, step);
+    // A wait still running from earlier wrong passphrases (also across a restart): wait it out before
+    // asking, rather than take a passphrase the engine must refuse unread.
+    const wait = s.notBefore && s.remaining !== 0 ? Date.parse(s.notBefore) - Date.now() : 0;
+    if (wait > 0) {
+      people.say(
+        `  ${id}: after wrong passphrases at this step, the next try is allowed in ${Math.ceil(wait / 1000)} s`,
+      );
+      await sleep(Math.min(wait, BACKOFF_MAX_MS));
+    }
     const note =
       s.remaining !== undefined
         ? ` (${s.remaining} of ${plan.passphraseAttempts} passphrase attempts left at this step)`

@@ -11,6 +11,7 @@ import {
   type StepId,
 } from '../../src-shared/ceremony/state-machine.js';
 import type { CeremonyFacts } from '../../src-shared/ceremony/facts.js';
+import type { KeyMaterialEntry } from '../../src-shared/ceremony/key-materials.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { KeyMaterialSpec } from '../../src-shared/wrap/specs.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
@@ -74,6 +75,7 @@ export class CeremonyLog {
   #commitments = new Map<string, string>();
   #createdKey: { keyArn: string; keyId: string } | null = null;
   #environment: KmsEnvironment | null = null;
+  #keyMaterials: readonly KeyMaterialEntry[] = [];
   readonly #accepted: AcceptedBundle[] = [];
   readonly #written: WrittenBundle[] = [];
   /** Which station of a split ceremony this log belongs to; undefined for a one-station ceremony. */
@@ -92,7 +94,7 @@ export class CeremonyLog {
     this.spec = planKeySpec(a.plan);
     this.#paths = a.paths;
     this.role = a.role;
-    this.#state = initialState(a.ceremonyId, a.planDigest, a.plan, stationOrder(a.role));
+    this.#state = initialState(a.ceremonyId, a.planDigest, a.plan, stationOrder(a.role, a.plan));
   }
 
   /** Bundles accepted from the other station, in order. */
@@ -152,6 +154,10 @@ export class CeremonyLog {
   /** The share commitments recorded when the current backup shares were made, by holder. */
   get commitments(): ReadonlyMap<string, string> {
     return this.#commitments;
+  }
+  /** Every material of the key as KMS listed it at the hand-over (AWS symmetric keys), else empty. */
+  get keyMaterials(): readonly KeyMaterialEntry[] {
+    return this.#keyMaterials;
   }
   /** The key an earlier, interrupted run of create-key made, as its outcome recorded it. */
   get createdKey(): { keyArn: string; keyId: string } | null {
@@ -214,6 +220,9 @@ export class CeremonyLog {
       case 'backup.created':
         this.#shareVerified.clear();
         this.#commitments = new Map(r.payload.commitments.map((c) => [c.holder, c.digest]));
+        break;
+      case 'kms.key-materials':
+        this.#keyMaterials = r.payload.materials;
         break;
       case 'backup.share-verified':
         this.#shareVerified.add(r.payload.holder);

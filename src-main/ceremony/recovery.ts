@@ -1,11 +1,17 @@
 import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { nextStep, type CeremonyEvent, type StepId } from '../../src-shared/ceremony/state-machine.js';
+import {
+  nextStep,
+  planKind,
+  type CeremonyEvent,
+  type StepId,
+} from '../../src-shared/ceremony/state-machine.js';
 import { sha256OfFile, syncDirectory } from '../media/atomic-file.js';
 import type { StepFailure } from './ceremony-log.js';
 import type { CeremonyParts } from './ceremony-parts.js';
 import { listShareFiles } from './steps/backup-shares.js';
 import { grantSid } from './steps/grant.js';
+import { stagedMaterial } from './steps/rotation.js';
 import { isPeerStep } from '../../src-shared/ceremony/stations.js';
 
 /** Steps that need the plaintext material in memory, which a restart never has. */
@@ -32,6 +38,7 @@ export async function reconcile(
   const account: string[] = [];
   const j = p.journal;
   let importTookEffect = false;
+  let stagedId: string | undefined;
 
   for (const intent of j.openIntents()) {
     const ip = intent.payload;
@@ -68,12 +75,30 @@ export async function reconcile(
         found = 'import parameters were not kept; they are fetched again';
         break;
       case 'kms.import-key-material': {
-        const k = await p.kms.describeKey(ip.details.keyArn);
-        ok = k.keyState === 'Enabled';
+        if (planKind(p.log.plan) === 'rotate') {
+          // The key is Enabled throughout a rotation: the question is whether new material is staged.
+          const staged = await stagedMaterial(p.kms, p.log.plan, p.log.ceremonyId, ip.details.keyArn);
+          ok = staged !== null && staged.importState !== 'PENDING_IMPORT';
+          if (ok && staged) stagedId = staged.keyMaterialId;
+          found = ok
+            ? `the import took effect (material ${stagedId ?? ''} pending rotation)`
+            : 'the import did not take effect (no material of this ceremony pending rotation)';
+        } else {
+          const k = await p.kms.describeKey(ip.details.keyArn);
+          ok = k.keyState === 'Enabled';
+          found = ok
+            ? `the import took effect (key ${k.keyState})`
+            : `the import did not take effect (key ${k.keyState})`;
+        }
         importTookEffect = ok;
+        break;
+      }
+      case 'kms.rotate-key-on-demand': {
+        const k = await p.kms.describeKey(ip.details.keyArn);
+        ok = k.keyMaterialId === ip.details.keyMaterialId;
         found = ok
-          ? `the import took effect (key ${k.keyState})`
-          : `the import did not take effect (key ${k.keyState})`;
+          ? `the rotation took effect (material ${ip.details.keyMaterialId} current)`
+          : `the rotation did not take effect (material ${k.keyMaterialId ?? '(none)'} current)`;
         break;
       }
       case 'kms.put-key-policy': {
@@ -93,9 +118,17 @@ export async function reconcile(
       apply({
         kind: 'step-completed',
         step: 'import',
-        facts: { keyArn: p.log.facts.keyArn ?? '', note: 'import completed (found by recovery)' },
+        facts: {
+          keyArn: p.log.facts.keyArn ?? '',
+          ...(stagedId ? { keyMaterialId: stagedId } : {}),
+          note: 'import completed (found by recovery)',
+        },
       });
-      account.push('step import: completed — KMS shows the imported key Enabled');
+      account.push(
+        stagedId
+          ? `step import: completed — KMS lists this ceremony's material ${stagedId} pending rotation`
+          : 'step import: completed — KMS shows the imported key Enabled',
+      );
     } else {
       apply(
         { kind: 'step-failed', step: running, reason: 'interrupted' },
@@ -151,6 +184,8 @@ export async function realign(
       );
     const keyId = p.log.facts.keyId;
     if (!keyId) return true;
+    if (planKind(p.log.plan) === 'rotate')
+      return (await stagedMaterial(p.kms, p.log.plan, p.log.ceremonyId, keyId)) === null;
     return (await p.kms.describeKey(keyId)).keyState === 'PendingImport';
   };
 

@@ -1,5 +1,6 @@
 import { verifyLog } from '../../src-shared/audit/verify-log.js';
 import { STEP_CATALOGUE } from '../../src-shared/ceremony/steps.js';
+import { reimportSource } from '../../src-shared/ceremony/key-materials.js';
 import { planCloudKeySpec, planOwner } from '../../src-shared/ceremony/plan.js';
 import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
 import type { AuditStore } from '../audit/audit-store.js';
@@ -49,14 +50,32 @@ ${row('KCV', f.kcv ? `${f.kcv} (${f.kcvWords ?? ''})` : undefined)}
 ${row('Public key fingerprint', f.publicKeyFingerprint)}
 ${row('Key state', f.keyState)}
 ${row('Verification', log.stepFacts('verify')?.note)}
+${row('Rotation', log.stepFacts('rotate')?.note)}
 ${row('Quorum', `${log.plan.quorum.m} of ${log.plan.participants.custodians.length}`)}
 </table>
 <h3>Steps</h3>
 <table><tr><th>Step</th><th>Status</th><th>Confirmed by</th><th>Witness exceptions</th></tr>
 ${steps}
 </table>
+${materialsTable(log)}
 ${recovery.length > 0 ? `<h3>Recovery account</h3><ul>${recovery.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}
 </section>`;
+}
+
+/** Every material of the key as KMS listed it at the hand-over, with the share set that re-imports it. */
+function materialsTable(log: LogView): string {
+  if (log.keyMaterials.length === 0) return '';
+  const own = { ceremonyId: log.ceremonyId, wroteShares: log.plan.backup.shares };
+  const rows = log.keyMaterials
+    .map(
+      (m) =>
+        `<tr><td><code>${escapeHtml(m.keyMaterialId)}</code></td><td>${escapeHtml(m.state)}</td><td>${escapeHtml(m.importState ?? '')}</td><td>${escapeHtml(m.expirationModel === 'KEY_MATERIAL_EXPIRES' && m.validTo ? m.validTo : 'does not expire')}</td><td>${escapeHtml(reimportSource(m, own))}</td></tr>`,
+    )
+    .join('\n');
+  return `<h3>Key materials (at the hand-over)</h3>
+<table><tr><th>Key material id</th><th>State</th><th>Import state</th><th>Valid to</th><th>Re-imported by</th></tr>
+${rows}
+</table>`;
 }
 
 /** Writes DIR/report.html (replacing an older one) and returns its size in bytes. */

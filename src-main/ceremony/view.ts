@@ -1,4 +1,5 @@
-import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.js';
+import type { CeremonyView, KeyMaterialView, StepView } from '../../src-shared/ipc/ceremony-view.js';
+import { reimportSource } from '../../src-shared/ceremony/key-materials.js';
 import { isGuarded, nextStep, type StepFacts, type StepId } from '../../src-shared/ceremony/state-machine.js';
 import { STEP_CATALOGUE } from '../../src-shared/ceremony/steps.js';
 import { spkiFingerprint } from '../../src-shared/digests.js';
@@ -112,5 +113,18 @@ export function buildView(
     participants,
     steps,
     ...(next ? { currentStepId: next } : {}),
+    ...(log.keyMaterials.length > 0 ? { keyMaterials: materialViews(log) } : {}),
   };
+}
+
+/** The key's materials for the screen and `keyrite ceremony status`. */
+export function materialViews(log: LogView): KeyMaterialView[] {
+  const own = { ceremonyId: log.ceremonyId, wroteShares: log.plan.backup.shares };
+  return log.keyMaterials.map((m) => ({
+    keyMaterialId: m.keyMaterialId,
+    state: m.state,
+    ...(m.importState ? { importState: m.importState } : {}),
+    ...(m.expirationModel === 'KEY_MATERIAL_EXPIRES' && m.validTo ? { validTo: m.validTo } : {}),
+    reimportedBy: reimportSource(m, own),
+  }));
 }

@@ -61,6 +61,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { ImportGuard } from './import-guard.js';
+import { resendImport } from './import-resend.js';
 import { toKeyriteError } from './kms-errors.js';
 
 export interface KmsGatewayOptions {
@@ -254,10 +255,20 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
         );
       }
       const result = await call('ImportKeyMaterial', () =>
-        importClient.send(new ImportKeyMaterialCommand(input)),
+        resendImport(
+          input,
+          (i) => importClient.send(new ImportKeyMaterialCommand(i)),
+          async () =>
+            (
+              await kms.send(
+                new ListKeyRotationsCommand({ KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }),
+              )
+            ).Rotations ?? [],
+        ),
       );
-      // For symmetric keys (without a staged rotation), the key's current material must now be ours.
-      if (input.ImportType !== 'NEW_KEY_MATERIAL' && result.KeyMaterialId) {
+      // A reimport of the key's current material (no type, no id): the current material must be ours.
+      // With a KeyMaterialId, KMS itself checked the bytes against that material.
+      if (input.ImportType === undefined && input.KeyMaterialId === undefined && result.KeyMaterialId) {
         const after = await call('DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: keyId })));
         const current = after.KeyMetadata?.CurrentKeyMaterialId;
         if (current !== undefined && current !== result.KeyMaterialId) {

@@ -7,6 +7,7 @@ import { api, unwrap } from '../ipc/client.js';
 import { useCeremony } from '../ipc/use-ceremony.js';
 import { PlanHeader } from './ceremony/PlanHeader.js';
 import { ReportActions } from './ceremony/ReportActions.js';
+import { KeyMaterials } from './ceremony/KeyMaterials.js';
 import { StepCard } from './ceremony/StepCard.js';
 
 /** The administrator's ceremony screen: the plan, the timeline, and the step in front of the room. */
@@ -80,6 +81,7 @@ export function CeremonyScreen() {
                 />
               ) : null}
               {view.status === 'completed' ? <ReportActions onNotice={setNotice} act={actThenFocus} /> : null}
+              {view.keyMaterials ? <KeyMaterials materials={view.keyMaterials} /> : null}
               {progress.length > 0 ? (
                 <details className="card progress">
                   <summary>Progress ({progress.length})</summary>

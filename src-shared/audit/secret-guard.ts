@@ -14,7 +14,7 @@ const SECRET_KEY_NAME =
 
 /** Field names whose string values are public by design and may legitimately look like encoded bytes. */
 const PUBLIC_FIELD =
-  /^(hash|[A-Za-z]*Hash|digest|[A-Za-z]*Digest|chainHead|fingerprint|[A-Za-z]*Fingerprint|publicKey|[A-Za-z]*PublicKey|signature|[A-Za-z]*Signature|stationId|ceremonyId|projectId|keyId|keyArn|[A-Za-z]*Arn|alias|aliasName|nonce|requestId|importTokenDigest|wrappedKeyDigest|keyMaterialId|kcv|[A-Za-z]*Kcv)$/;
+  /^(hash|[A-Za-z]*Hash|digest|[A-Za-z]*Digest|chainHead|fingerprint|[A-Za-z]*Fingerprint|publicKey|[A-Za-z]*PublicKey|signature|[A-Za-z]*Signature|stationId|ceremonyId|projectId|keyId|keyArn|[A-Za-z]*Arn|alias|aliasName|nonce|requestId|importTokenDigest|wrappedKeyDigest|keyMaterialId|[A-Za-z]*KeyMaterialId|kcv|[A-Za-z]*Kcv)$/;
 
 const HEXISH = /^(0x)?[0-9a-fA-F]{32,}$/;
 const BASE64ISH = /^[A-Za-z0-9+/_-]{24,}={0,2}$/;

@@ -47,8 +47,19 @@ export const EFFECTS = {
       wrappedKeyDigest: F.wrappedKeyDigest,
       importTokenDigest: F.importTokenDigest,
       expirationModel: z.string().max(64),
+      /** Rotation: NEW_KEY_MATERIAL, pending rotation until the rotate step; absent: KMS's default. */
+      importType: z.enum(['NEW_KEY_MATERIAL', 'EXISTING_KEY_MATERIAL']).optional(),
     }),
     result: z.strictObject({ keyMaterialId: F.keyMaterialId.optional() }),
+  },
+  /** Makes `keyMaterialId` (pending rotation) current; recovery asks DescribeKey which material is current. */
+  'kms.rotate-key-on-demand': {
+    details: z.strictObject({
+      keyArn: F.keyArn,
+      keyMaterialId: F.keyMaterialId,
+      priorKeyMaterialId: F.priorKeyMaterialId,
+    }),
+    result: none,
   },
   'kms.put-key-policy': { details: z.strictObject({ grantee: accountId }), result: none },
 } as const;
@@ -84,6 +95,7 @@ export const intentPayload = z.discriminatedUnion('action', [
   intentOf('kms.get-parameters-for-import', E['kms.get-parameters-for-import'].details),
   intentOf('kms.import-key-material', E['kms.import-key-material'].details),
   intentOf('kms.put-key-policy', E['kms.put-key-policy'].details),
+  intentOf('kms.rotate-key-on-demand', E['kms.rotate-key-on-demand'].details),
 ]);
 
 export const outcomePayload = z.discriminatedUnion('action', [
@@ -95,6 +107,7 @@ export const outcomePayload = z.discriminatedUnion('action', [
   outcomeOf('kms.get-parameters-for-import', E['kms.get-parameters-for-import'].result),
   outcomeOf('kms.import-key-material', E['kms.import-key-material'].result),
   outcomeOf('kms.put-key-policy', E['kms.put-key-policy'].result),
+  outcomeOf('kms.rotate-key-on-demand', E['kms.rotate-key-on-demand'].result),
 ]);
 
 export type IntentPayload = z.output<typeof intentPayload>;

@@ -38,6 +38,10 @@ export const FACT_SCHEMAS = {
   wrappedKeyDigest: hex64,
   /** KMS's id of the imported material: public, DescribeKey shows it to anyone who may describe the key. */
   keyMaterialId: hex64,
+  /** Rotation ceremonies: the material that was CURRENT before, which must still decrypt afterwards. */
+  priorKeyMaterialId: hex64,
+  /** The state KMS gives the ceremony's material: PENDING_ROTATION, CURRENT, NON_CURRENT, … */
+  keyMaterialState: text(64),
   planDigest: hex64,
   note: text(1000),
 } as const;

@@ -21,6 +21,9 @@ const DEFAULT_GUARDED = GUARDABLE_STEPS.filter(
   (s): s is GuardableStep => STEP_CATALOGUE[s].quorum === 'default',
 );
 
+/** KeyMaterialDescription as KMS's service model constrains it. */
+export const KEY_MATERIAL_DESCRIPTION = /^[a-zA-Z0-9:/_\s.-]+$/;
+
 const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]{0,39}$/, 'ids are lowercase letters, digits, . _ - (max 40)');
@@ -33,7 +36,15 @@ const createKey = z.strictObject({
   keySpec: z.enum(PLAN_KEY_SPECS),
   keyUsage: z.enum(CEREMONY_KEY_USAGES).optional(),
 });
-const existingKey = z.strictObject({ keyId: z.string().min(1).max(2048), keySpec: z.enum(PLAN_KEY_SPECS) });
+const existingKey = z.strictObject({
+  keyId: z.string().min(1).max(2048),
+  keySpec: z.enum(PLAN_KEY_SPECS),
+  /** Reimport: which of the key's materials to restore (ImportType EXISTING_KEY_MATERIAL). */
+  keyMaterialId: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'a KeyMaterialId: 64 lower-case hex digits')
+    .optional(),
+});
 
 const material = z.discriminatedUnion('mode', [
   z.strictObject({ mode: z.literal('csprng') }),
@@ -93,6 +104,21 @@ export const planSchema = z.strictObject({
    * Absent means one station runs every step (and leaves the digests of existing plans unchanged).
    */
   stations: z.enum(['single', 'split']).optional(),
+  /**
+   * A rotation ceremony: new material goes into an existing symmetric key as NEW_KEY_MATERIAL (pending
+   * rotation), then RotateKeyOnDemand makes it current. Absent: an import ceremony (digests unchanged).
+   */
+  rotate: z
+    .strictObject({
+      /** Words added to KMS's KeyMaterialDescription after `keyrite <ceremony id> quorum M of N`. */
+      keyMaterialDescription: z
+        .string()
+        .regex(KEY_MATERIAL_DESCRIPTION, 'letters, digits, spaces and : / _ . - only (as KMS allows)')
+        .min(1)
+        .max(200)
+        .optional(),
+    })
+    .optional(),
 });
 
 export type CeremonyPlan = z.infer<typeof planSchema>;
@@ -127,7 +153,7 @@ export function planOwner(plan: CeremonyPlan): { kind: 'account' | 'project'; id
  * (defaults applied), so two spellings of one plan share one digest and what ran is what was reviewed.
  */
 export function validatePlan(doc: unknown): { plan: CeremonyPlan; digest: string } {
-  const r = planSchema.safeParse(doc);
+  const r = planSchema.safeParse(withKindDefaults(doc));
   if (!r.success) {
     const first = r.error.issues[0];
     const where = first && first.path.length > 0 ? first.path.join('.') : 'plan';
@@ -138,6 +164,17 @@ export function validatePlan(doc: unknown): { plan: CeremonyPlan; digest: string
     );
   }
   return { plan: r.data, digest: planDigest(r.data) };
+}
+
+/**
+ * A rotation plan that names no guarded steps guards the rotation too: making material current is as
+ * irreversible as importing it. Import plans keep the catalogue's defaults (and their digests).
+ */
+function withKindDefaults(doc: unknown): unknown {
+  if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
+  const d = doc as Record<string, unknown>;
+  if (d['rotate'] === undefined || d['guardedSteps'] !== undefined) return doc;
+  return { ...d, guardedSteps: [...DEFAULT_GUARDED, 'rotate'] };
 }
 
 /**

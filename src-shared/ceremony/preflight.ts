@@ -2,6 +2,7 @@ import type { KeyMaterialSpec, WrappingAlgorithm, WrappingKeySpec } from '../wra
 import { KeyriteError } from '../errors.js';
 import { keyFamily } from './key-usage.js';
 import { targetRefusals } from './target-refusals.js';
+import { rotationRefusals } from './rotation-rules.js';
 import { planKeySpec, type CeremonyPlan } from './plan.js';
 
 export type { Refusal } from './target-refusals.js';
@@ -39,6 +40,7 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
   }
 
   out.push(...targetRefusals(plan, spec));
+  out.push(...rotationRefusals(plan));
 
   if (plan.expiration.model === 'KEY_MATERIAL_EXPIRES') {
     const validTo = Date.parse(plan.expiration.validTo);

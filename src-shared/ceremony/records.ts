@@ -3,6 +3,7 @@ import { payloadSchemas } from '../audit/payload-schemas.js';
 import type { AuditRecord } from '../audit/record.js';
 import { FACT_SCHEMAS as F } from './facts.js';
 import { intentPayload, outcomePayload } from './effects.js';
+import { keyMaterialEntry } from './key-materials.js';
 import { STEP_CATALOGUE, isStepId, type StepId } from './steps.js';
 
 /*
@@ -175,6 +176,19 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       check: z.string().max(1000),
       keyMaterialId: F.keyMaterialId.optional(),
     }),
+  ),
+  entry(
+    'kms.rotated',
+    z.strictObject({
+      keyArn: F.keyArn,
+      keyMaterialId: F.keyMaterialId,
+      priorKeyMaterialId: F.priorKeyMaterialId,
+      check: z.string().max(1000),
+    }),
+  ),
+  entry(
+    'kms.key-materials',
+    z.strictObject({ keyArn: F.keyArn, materials: z.array(keyMaterialEntry).max(64) }),
   ),
   entry(
     'params.fetched',

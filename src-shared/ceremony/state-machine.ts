@@ -6,8 +6,8 @@ import { STEP_CATALOGUE, STEP_IDS, isStepId, type StepId } from './steps.js';
 export { isStepId, type StepId };
 
 /**
- * A ceremony kind is an ordered sequence of catalogue steps. Today every plan is an import ceremony;
- * another kind (rotation, a multi-Region import) is another entry here plus the steps it adds to the
+ * A ceremony kind is an ordered sequence of catalogue steps: an import, or a rotation of an existing
+ * key. Another kind (a multi-Region import) is another entry here plus the steps it adds to the
  * catalogue, and the state machine below runs it unchanged.
  */
 export const CEREMONY_KINDS = {
@@ -26,15 +26,30 @@ export const CEREMONY_KINDS = {
     'handover',
     'close',
   ],
+  /** New material for an existing key, imported pending rotation, verified, then made current. */
+  rotate: [
+    'enroll',
+    'preflight',
+    'import-parameters',
+    'generate-material',
+    'backup-shares',
+    'verify-shares',
+    'wrap',
+    'import',
+    'verify',
+    'rotate',
+    'handover',
+    'close',
+  ],
 } as const satisfies Record<string, readonly StepId[]>;
 export type CeremonyKind = keyof typeof CEREMONY_KINDS;
 
 /** The import ceremony's steps, in order. Steps a plan does not need are skipped, never reordered. */
 export const STEPS = CEREMONY_KINDS.import;
 
-/** Which kind of ceremony a plan describes (version-1 plans all describe an import). */
-export function planKind(_plan: CeremonyPlan): CeremonyKind {
-  return 'import';
+/** Which kind of ceremony a plan describes: a plan with `rotate` rotates, every other one imports. */
+export function planKind(plan: CeremonyPlan): CeremonyKind {
+  return plan.rotate === undefined ? 'import' : 'rotate';
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';

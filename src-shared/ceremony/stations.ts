@@ -1,5 +1,5 @@
 import type { CeremonyPlan } from './plan.js';
-import { CEREMONY_KINDS, type StepId } from './state-machine.js';
+import { CEREMONY_KINDS, planKind, type StepId } from './state-machine.js';
 import { STEP_CATALOGUE } from './steps.js';
 
 /**
@@ -36,9 +36,12 @@ export function isSplit(plan: CeremonyPlan): boolean {
   return plan.stations === 'split';
 }
 
-/** The steps the station's log walks, in order; the offline log ends with its own close after wrap. */
-export function stationOrder(role: StationRole | undefined): readonly StepId[] {
-  if (role === undefined) return CEREMONY_KINDS.import;
+/**
+ * The steps the station's log walks, in order; the offline log ends with its own close after wrap. A
+ * one-station ceremony walks its plan's kind (only import ceremonies can be split).
+ */
+export function stationOrder(role: StationRole | undefined, plan: CeremonyPlan): readonly StepId[] {
+  if (role === undefined) return CEREMONY_KINDS[planKind(plan)];
   if (role === 'online') return SPLIT_IMPORT;
   return SPLIT_IMPORT.filter(
     (s) => STEP_CATALOGUE[s].station !== 'online' || SPLIT_IMPORT.indexOf(s) < SPLIT_IMPORT.indexOf('enroll'),

@@ -64,6 +64,10 @@ export const STEP_CATALOGUE = {
       keyArn: F.keyArn.optional(),
       keyId: F.keyId.optional(),
       keyUsage: F.keyUsage.optional(),
+      // Rotation: the material CURRENT before the ceremony.
+      priorKeyMaterialId: F.priorKeyMaterialId.optional(),
+      // Reimport into a key with several materials: the one this ceremony restores.
+      keyMaterialId: F.keyMaterialId.optional(),
     }),
     shows: ['keyArn', 'keyId', 'region', 'keySpec', 'note'],
   },
@@ -171,8 +175,26 @@ export const STEP_CATALOGUE = {
       keyState: F.keyState,
       note: F.note,
       keyMaterialId: F.keyMaterialId.optional(),
+      keyMaterialState: F.keyMaterialState.optional(),
     }),
     shows: ['keyArn', 'note'],
+  },
+  rotate: {
+    title: 'Rotate to the new material',
+    description:
+      'RotateKeyOnDemand makes the imported material current, under custodian quorum; new encryptions use it and every earlier ciphertext still decrypts.',
+    station: 'online',
+    actors: ['administrator'],
+    quorum: 'optional',
+    facts: z.strictObject({
+      keyArn: F.keyArn,
+      keyMaterialId: F.keyMaterialId,
+      keyMaterialState: F.keyMaterialState,
+      priorKeyMaterialId: F.priorKeyMaterialId,
+      note: F.note,
+    }),
+    shows: ['keyMaterialId', 'keyMaterialState', 'priorKeyMaterialId', 'note'],
+    skipWhen: (plan) => plan.rotate === undefined,
   },
   grant: {
     title: 'Grant another account',
@@ -223,7 +245,7 @@ export function isStepId(s: string): s is StepId {
 export const STEP_IDS: readonly StepId[] = Object.keys(STEP_CATALOGUE).filter(isStepId);
 
 /** Steps a plan may put under M-of-N custodian control (the plan schema's `guardedSteps`). */
-export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant'] as const;
+export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant', 'rotate'] as const;
 export type GuardableStep = (typeof GUARDABLE_STEPS)[number];
 
 /** Checked by the compiler: GUARDABLE_STEPS is exactly the steps whose quorum rule is not `never`. */

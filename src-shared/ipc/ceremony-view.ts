@@ -86,6 +86,16 @@ export const keyIdentity = z.object({
   policy: z.array(z.string().max(512)).max(16),
 });
 
+/** One material of the key, as KMS listed it at the hand-over, and the backup shares that re-import it. */
+export const keyMaterialView = z.object({
+  keyMaterialId: hexDigest,
+  state: z.string().max(64),
+  importState: z.string().max(64).optional(),
+  /** ISO time, or absent when the material does not expire. */
+  validTo: z.string().max(64).optional(),
+  reimportedBy: z.string().max(256),
+});
+
 export const ceremonyStatus = z.enum(['no-plan', 'enrolling', 'in-progress', 'completed', 'aborted']);
 
 export const ceremonyView = z.object({
@@ -105,10 +115,13 @@ export const ceremonyView = z.object({
   /** What reopening the ceremony found and did after a restart or crash, for people to read. */
   recovery: z.array(z.string().max(512)).max(32).optional(),
   keyIdentity: keyIdentity.optional(),
+  /** AWS symmetric keys: every material of the key (rotations), once the hand-over listed them. */
+  keyMaterials: z.array(keyMaterialView).max(64).optional(),
 });
 
 export type CeremonyView = z.infer<typeof ceremonyView>;
 export type StepView = z.infer<typeof stepView>;
 export type KeyIdentity = z.infer<typeof keyIdentity>;
+export type KeyMaterialView = z.infer<typeof keyMaterialView>;
 export type ConfirmationView = z.infer<typeof confirmationView>;
 export type Participant = z.infer<typeof participant>;

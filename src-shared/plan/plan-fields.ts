@@ -32,6 +32,8 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
     'Import into a key that already exists (origin EXTERNAL, e.g. to reimport after expiry).',
   'target.key.existing.keyId':
     'The existing key. AWS: key id, key ARN, alias (`alias/NAME`) or alias ARN; an ARN must name target.region and target.accountId. Huawei: the key id (a UUID).',
+  'target.key.existing.keyMaterialId':
+    'AWS SYMMETRIC_DEFAULT keys: the KeyMaterialId of the material to reimport (ImportType EXISTING_KEY_MATERIAL; KMS refuses other bytes). Optional: Keyrite finds the material imported by the ceremony whose shares `material.sharesDir` holds, or the only missing one.',
   'target.key.existing.keySpec': 'The existing key’s key spec (checked against KMS at the pre-flight).',
   wrapping: 'How the material is wrapped for import; the import parameters are fetched for exactly this.',
   'wrapping.algorithm':
@@ -79,6 +81,10 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
   'grant.actions':
     'KMS actions granted. Default: what the key usage needs — signing: kms:Sign, kms:Verify, kms:GetPublicKey, kms:DescribeKey; MAC: kms:GenerateMac, kms:VerifyMac, kms:DescribeKey; encryption: kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:DescribeKey and kms:GenerateDataKey* (symmetric) or kms:GetPublicKey (RSA).',
   'grant.actions[]': 'One KMS action (`kms:Name`).',
+  rotate:
+    'Makes this a rotation ceremony: new material for an existing AWS SYMMETRIC_DEFAULT key with imported material is imported as NEW_KEY_MATERIAL (pending rotation), verified, then made current by RotateKeyOnDemand; earlier ciphertexts still decrypt. When `guardedSteps` is absent, `rotate` is guarded too.',
+  'rotate.keyMaterialDescription':
+    'Words for the new material’s KMS KeyMaterialDescription (letters, digits, spaces, `: / _ . -`, at most 200). Keyrite always starts it with `keyrite <ceremony id> quorum M of N`, which a reimport from this ceremony’s backup shares looks for.',
   stations:
     '`single` (default): one station runs every step. `split`: air-gapped — an online station (credentials, KMS) and an offline station (no network) joined by signed bundles on removable media.',
 };

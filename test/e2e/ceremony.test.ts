@@ -173,6 +173,14 @@ void test('a full rehearsal ceremony runs through the UI at 1024×700: every ste
     existsSync(path.join(h.dataDirectory, `keyrite-${done.ceremonyId}-report.html`)),
     'copy saved where chosen',
   );
+  // Every material of the key, with the share set that re-imports it (one material: no rotation yet).
+  const materials = page.getByRole('table', { name: 'Key materials' });
+  const rows = materials.getByRole('row');
+  assert.equal(await rows.count(), 2, 'a header and one material');
+  assert.match(
+    await rows.nth(1).innerText(),
+    /^[0-9a-f]{64}\s+CURRENT\s+does not expire\s+backup shares of this ceremony \(cer-[0-9a-f]{12}\)$/,
+  );
   await lookAt(page, 'ceremony-completed');
 
   await h.open('#/witness');

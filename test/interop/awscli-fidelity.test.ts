@@ -3,7 +3,7 @@
 // docs/EMULATOR-FIDELITY.md for where each comes from).
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type CliHarness, startCliHarness } from './awscli-harness.js';
+import { type CliHarness, startCliHarness } from './harness/awscli.js';
 
 let cli: CliHarness;
 before(async () => {

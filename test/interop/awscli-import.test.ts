@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliHarness, OPENSSL, startCliHarness } from './awscli-harness.js';
+import { type CliHarness, OPENSSL, startCliHarness } from './harness/awscli.js';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'wrap');
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, test } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../src-main/emulator/index.js';
-import { boto3Python } from './boto3-harness.js';
+import { boto3Python } from './harness/boto3.js';
 
 let emulator: RunningEmulator;
 before(async () => {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type CliHarness, OPENSSL, startCliHarness } from './awscli-harness.js';
+import { type CliHarness, OPENSSL, startCliHarness } from './harness/awscli.js';
 import { isolatedEnv, keyrite } from '../integration/cli/launcher.js';
 
 const RANGES = {

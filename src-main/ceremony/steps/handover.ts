@@ -3,6 +3,9 @@ import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { StepContext } from '../step-context.js';
 import { planCloudKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
 import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
+import { materialLines } from '../../../src-shared/ceremony/key-materials.js';
+import { keyMaterialEntries } from './materials.js';
+import { hasMaterialIds } from './reimport.js';
 
 export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>> {
   const f = ctx.log.facts;
@@ -10,6 +13,11 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
   const cloud = PROVIDERS[plan.target.provider];
   const owner = planOwner(plan);
   const env = ctx.log.environment;
+  // AWS symmetric keys hold several materials (rotations): each with its state, expiry and share set.
+  const materials = hasMaterialIds(ctx) && f.keyId ? await keyMaterialEntries(ctx.kms, f.keyId) : [];
+  if (materials.length > 0 && f.keyArn)
+    ctx.journal.append('kms.key-materials', { keyArn: f.keyArn, materials });
+  const own = { ceremonyId: ctx.log.ceremonyId, wroteShares: plan.backup.shares };
   const lines = [
     'Keyrite key hand-over sheet',
     '',
@@ -31,6 +39,13 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
       : `public key:    SHA-256 ${f.publicKeyFingerprint ?? ''}`,
     `expiration:    ${ctx.log.plan.expiration.model}${ctx.log.plan.expiration.model === 'KEY_MATERIAL_EXPIRES' ? ' ' + ctx.log.plan.expiration.validTo : ''}`,
     ...(ctx.log.plan.grant ? [`granted to:    account ${ctx.log.plan.grant.accountId}`] : []),
+    ...(materials.length > 0
+      ? [
+          '',
+          `key materials (${materials.length}; the key is unusable while any is MISSING):`,
+          ...materialLines(materials, own),
+        ]
+      : []),
     '',
   ];
   const digest = await ctx.journal.writeFile(ctx.paths.handover, 'handover.txt', lines.join('\n'));

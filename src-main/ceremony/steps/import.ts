@@ -2,8 +2,11 @@ import { readFileSync } from 'node:fs';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { sha256OfFile } from '../../media/atomic-file.js';
+import type { KmsPort } from '../../kms/kms-port.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
+import { isRotation, materialDescription } from './rotation.js';
+import { hasMaterialIds } from './reimport.js';
 
 export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
   const keyId = keyIdOf(ctx);
@@ -27,12 +30,34 @@ export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
       'do not import; reopen the ceremony so it can account for the files',
     );
   const before = await ctx.kms.describeKey(keyId);
-  if (before.keyState !== 'PendingImport')
+  const rotation = isRotation(ctx);
+  const expected = rotation ? 'Enabled' : 'PendingImport';
+  if (before.keyState !== expected)
     throw new KeyriteError(
       'IMPORT_KEY_NOT_PENDING',
-      `key ${before.arn} is ${before.keyState}, not PendingImport`,
+      `key ${before.arn} is ${before.keyState}, not ${expected}`,
       'someone changed the key during the ceremony; stop and investigate',
     );
+  if (rotation && before.keyMaterialId !== f.priorKeyMaterialId)
+    throw new KeyriteError(
+      'IMPORT_KEY_ROTATED',
+      `key ${before.arn} has current material ${before.keyMaterialId ?? '(none)'}, not ${f.priorKeyMaterialId ?? '(none recorded)'} as at pre-flight`,
+      'someone rotated the key during the ceremony; stop and investigate',
+    );
+  const reimportId = rotation ? undefined : ctx.log.stepFacts('preflight')?.keyMaterialId;
+  // Which material: new (first import or rotation), described with this ceremony so its backup shares
+  // can find it again; or, into a key that held material, the one pre-flight chose to restore.
+  const which: Partial<
+    Pick<
+      Parameters<KmsPort['importKeyMaterial']>[0],
+      'importType' | 'keyMaterialId' | 'keyMaterialDescription'
+    >
+  > =
+    rotation || (reimportId === undefined && hasMaterialIds(ctx))
+      ? { importType: 'NEW_KEY_MATERIAL' as const, keyMaterialDescription: materialDescription(ctx) }
+      : reimportId !== undefined
+        ? { importType: 'EXISTING_KEY_MATERIAL' as const, keyMaterialId: reimportId }
+        : {};
   const exp = ctx.log.plan.expiration;
   const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
   // KeyMaterialId (64 hex) is public (DescribeKey shows it to anyone who asks KMS); the secret guard
@@ -45,6 +70,7 @@ export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
       wrappedKeyDigest: f.wrappedKeyDigest,
       importTokenDigest: f.importTokenDigest,
       expirationModel: exp.model,
+      ...(which.importType ? { importType: which.importType } : {}),
     },
     () =>
       ctx.kms.importKeyMaterial({
@@ -53,9 +79,22 @@ export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
         encryptedKeyMaterial: readFileSync(ctx.paths.wrapped),
         expirationModel: exp.model,
         ...(validTo ? { validTo } : {}),
+        ...which,
       }),
     (r) => keyMaterialIdFact(r.keyMaterialId),
   );
+  if (reimportId !== undefined && imported.keyMaterialId !== reimportId)
+    throw new KeyriteError(
+      'IMPORT_OTHER_MATERIAL',
+      `KMS reports material ${imported.keyMaterialId ?? '(none)'} imported into ${before.arn}, not ${reimportId}`,
+      'list the key material (ListKeyRotations --include-key-material ALL_KEY_MATERIAL) and investigate',
+    );
+  if (rotation && keyMaterialIdFact(imported.keyMaterialId).keyMaterialId === undefined)
+    throw new KeyriteError(
+      'IMPORT_NO_MATERIAL_ID',
+      `KMS imported new material into ${before.arn} but named no KeyMaterialId`,
+      'list the key material (ListKeyRotations --include-key-material ALL_KEY_MATERIAL) and investigate before rotating',
+    );
   return { keyArn: before.arn, ...keyMaterialIdFact(imported.keyMaterialId) };
 }
 

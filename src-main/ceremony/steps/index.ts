@@ -10,6 +10,7 @@ import { runHandover } from './handover.js';
 import { runImportParameters } from './import-parameters.js';
 import { runImport } from './import.js';
 import { runPreflight } from './preflight.js';
+import { runRotate } from './rotate.js';
 import { runVerify } from './verify.js';
 import { runWrap } from './wrap.js';
 
@@ -32,6 +33,7 @@ export const STEP_RUNNERS: { readonly [S in StepId]: StepRunner<S> } = {
   wrap: runWrap,
   import: runImport,
   verify: runVerify,
+  rotate: runRotate,
   grant: runGrant,
   handover: runHandover,
   close: runClose,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
 import { planKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
+import { planKind } from '../../../src-shared/ceremony/state-machine.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';
 import type { StepContext } from '../step-context.js';
@@ -17,6 +18,8 @@ export interface PreflightIdentity {
   principal?: string;
   region: string;
 }
+import { isRotation, rotationPreflight } from './rotation.js';
+import { reimportTarget } from './reimport.js';
 
 /** Identity, region and key state, before anything changes in the account. */
 export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight'>> {
@@ -31,16 +34,19 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
   assertMaterialSourceReady(ctx.log.plan, ctx.planBase);
   const k = await checkKeyTarget(ctx.kms, ctx.log.plan, ctx.log.createdKey?.keyArn);
   const note = `${who.owner.kind} ${who.account}`;
-  if (k)
-    return {
-      region: ctx.log.plan.target.region,
-      keyArn: k.arn,
-      keyId: k.keyId,
-      keySpec: ctx.log.spec,
-      keyUsage: k.keyUsage ?? '',
-      note,
-    };
-  return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note };
+  if (!k) return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note };
+  const priorKeyMaterialId = isRotation(ctx) ? await rotationPreflight(ctx, k) : undefined;
+  const reimport = priorKeyMaterialId === undefined ? await reimportTarget(ctx, k) : undefined;
+  return {
+    region: ctx.log.plan.target.region,
+    keyArn: k.arn,
+    keyId: k.keyId,
+    keySpec: ctx.log.spec,
+    keyUsage: k.keyUsage ?? '',
+    ...(priorKeyMaterialId ? { priorKeyMaterialId } : {}),
+    ...(reimport ? { keyMaterialId: reimport } : {}),
+    note: `${note}${priorKeyMaterialId ? `; current material ${priorKeyMaterialId}` : ''}${reimport ? `; reimports material ${reimport}` : ''}`,
+  };
 }
 
 /**
@@ -102,11 +108,14 @@ async function checkKeyTarget(
         `key ${k.arn} is ${k.keySpec}, the plan says ${spec}`,
         'fix the plan or choose the right key',
       );
-    if (k.keyState !== 'PendingImport')
+    // A rotation gives an Enabled key new material: the pre-flight step checks its own rules.
+    if (planKind(plan) !== 'rotate' && k.keyState !== 'PendingImport')
       throw new KeyriteError(
         'PREFLIGHT_KEY_STATE',
         `key ${k.arn} is ${k.keyState}; this ceremony imports only into a key pending import`,
-        'use a new key, or delete the imported material first if you mean to replace it',
+        k.keyState === 'Enabled'
+          ? 'to give this key new material, make the plan a rotation (add rotate: {}); otherwise use a new key'
+          : 'use a key pending import, or a new key',
       );
     return k;
   }

@@ -6,6 +6,7 @@ import { keySpecFacts } from '../../../src-shared/wrap/specs.js';
 import { macProbeMessage } from '../../secrets/material-source.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
+import { isRotation, materialOf, verifyStaged } from './rotation.js';
 
 /**
  * Proves KMS holds the material this ceremony generated, from facts recorded at generation (so it
@@ -27,6 +28,7 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
       `key ${k.arn} is ${k.keyState} (origin ${k.origin}) after import`,
       'the import did not take effect; investigate before using the key',
     );
+  if (isRotation(ctx)) return verifyStaged(ctx, k);
   if (k.expirationModel && k.expirationModel !== ctx.log.plan.expiration.model)
     throw new KeyriteError(
       'VERIFY_EXPIRATION',
@@ -81,7 +83,15 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
       break;
     }
   }
-  const materialId = keyMaterialIdFact(k.keyMaterialId);
+  const reimported = ctx.log.stepFacts('preflight')?.keyMaterialId;
+  if (reimported !== undefined) {
+    // KMS takes EXISTING_KEY_MATERIAL under an id only for the very bytes it knows by that id.
+    const m = await materialOf(ctx, keyId, reimported);
+    if (!m || m.importState === 'PENDING_IMPORT')
+      throw verifyFailed(k.arn, `KMS still lists material ${reimported} as ${m ? 'missing' : 'unknown'}`);
+    check += `; material ${reimported.slice(0, 12)}… restored (${m.state}), accepted by KMS under its id`;
+  }
+  const materialId = keyMaterialIdFact(reimported ?? f.keyMaterialId ?? k.keyMaterialId);
   ctx.journal.append('kms.verified', { keyArn: k.arn, keyState: k.keyState, check, ...materialId });
   return { keyArn: k.arn, note: check, keyState: k.keyState, ...materialId };
 }

@@ -49,7 +49,8 @@ example:
 const statusUsage = `keyrite ceremony status --out DIR [--station-key FILE] [--station-passphrase-file FILE] [--profile P] [--endpoint URL]
 
 Shows where the ceremony in DIR stands: each step's status, whether it needs the quorum, its error,
-and what recovery found after an interruption.
+what recovery found after an interruption and, for an AWS symmetric key, every key material (id,
+state, expiry, and which backup shares re-import it) as KMS listed them at the hand-over.
 
 example:
   keyrite ceremony status --out /media/ceremony-2026-12 --station-key ~/.keyrite/station.key`;
@@ -150,6 +151,14 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
       io.out(
         `  ${s.status.padEnd(8)} ${s.id}${s.guarded ? ' (quorum)' : ''}${s.error ? ` — ${s.error.message}` : ''}`,
       );
+    if (view.keyMaterials) {
+      io.out(`key materials (${view.keyMaterials.length}, as KMS listed them at the hand-over):`);
+      for (const m of view.keyMaterials) {
+        const until = m.validTo ? `valid to ${m.validTo}` : 'does not expire';
+        io.out(`  ${m.keyMaterialId} ${m.state}, ${m.importState ?? 'imported'}, ${until}`);
+        io.out(`    re-imported by: ${m.reimportedBy}`);
+      }
+    }
     for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
     return 0;
   } finally {

@@ -8,6 +8,8 @@ export function irreversibility(view: CeremonyView, stepId: string): string | nu
       return `CreateKey makes a KMS key in account ${account} that stays until it is scheduled for deletion (7 to 30 days).`;
     case 'import':
       return 'Importing binds this material to the KMS key for good: KMS refuses any other material for it from then on.';
+    case 'rotate':
+      return 'Rotating makes the new material current for every new encryption; KMS cannot make the earlier material current again (a later rotation needs new material).';
     case 'close':
       return 'Closing zeroizes every secret this station holds for the ceremony and signs the final checkpoint; nothing can be added afterwards.';
     default:

@@ -8,7 +8,7 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { tempDir } from '../ceremony/harness.js';
-import { SplitRoom, splitPlan } from './split-harness.js';
+import { SplitRoom, splitPlan } from './harness/split.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('split');

@@ -10,7 +10,7 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { LAUNCHER, isolatedEnv } from '../cli/launcher.js';
 import { STATION_PASSPHRASE, passphrasesFor, tempDir } from '../ceremony/harness.js';
-import { splitPlan } from './split-harness.js';
+import { splitPlan } from './harness/split.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('station-cli');
@@ -22,7 +22,7 @@ void after(async () => {
   tmp.cleanup();
 });
 
-const PROBE = path.join(__dirname, 'module-probe.cjs');
+const PROBE = path.join(__dirname, 'harness', 'module-probe.cjs');
 
 function run(
   prefix: string[],

@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
@@ -9,7 +8,8 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { STATION_PASSPHRASE, findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness.js';
+import { findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness.js';
+import { runCli as runChild } from './crash-child.js';
 
 /*
  * Kills a real `keyrite rehearse` child with SIGKILL at each step boundary and effect boundary, then
@@ -17,10 +17,11 @@ import { STATION_PASSPHRASE, findLeaks, passphrasesFor, tempDir, setIn, type Pla
  * exactly the material the ceremony verified (an HMAC key, so verification is a strong check), no
  * import ever ran twice, and nothing secret is on disk even with the WAL left by the kill.
  */
-const CLI = path.join(__dirname, 'cli-entry.ts');
 let emu: RunningEmulator;
 const tmp = tempDir('crash');
 const passphrases = passphrasesFor(3, 'crash');
+
+const runCli = (args: string[], crashAt?: string) => runChild(args, passphrases, crashAt);
 
 void before(async () => {
   emu = await startEmulator();
@@ -42,35 +43,6 @@ void after(async () => {
   await emu.close();
   tmp.cleanup();
 });
-
-function runCli(
-  args: string[],
-  crashAt?: string,
-): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      KEYRITE_TEST: '1',
-      KEYRITE_TEST_SCRYPT_LOG2N: '10',
-      KEYRITE_STATION_PASSPHRASE: STATION_PASSPHRASE,
-    };
-    delete env['KEYRITE_CRASH_AT'];
-    if (crashAt) env['KEYRITE_CRASH_AT'] = crashAt;
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
-    const fd3 = child.stdio[3] as NodeJS.WritableStream;
-    fd3.on('error', () => {});
-    fd3.end(passphrases);
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
-  });
-}
 
 /** Every step boundary (start:STEP) and the effect boundaries around each kind of external effect. */
 const POINTS = [

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
-import { newStation, writeOn } from '../media/bundle-fixture.js';
+import { newStation, writeOn } from '../media/harness/bundle-fixture.js';
 import { assertOneReasonOneHint, keyriteSync } from './launcher.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-bundle-cli-'));

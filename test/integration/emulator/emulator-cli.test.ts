@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 
-const ENTRY = path.join(__dirname, 'cli-entry.ts');
+const ENTRY = path.join(__dirname, 'harness', 'cli-entry.ts');
 let dir: string;
 
 before(() => {

@@ -29,7 +29,7 @@ import {
   randomMaterial,
   rejectsWith,
   startHarness,
-} from './emulator-harness.js';
+} from './harness/emulator.js';
 
 let h: Harness;
 before(async () => {

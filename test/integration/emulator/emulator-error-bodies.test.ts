@@ -12,7 +12,7 @@ import {
   VerifyCommand,
   VerifyMacCommand,
 } from '@aws-sdk/client-kms';
-import { type Harness, rejectsWith, startHarness } from './emulator-harness.js';
+import { type Harness, rejectsWith, startHarness } from './harness/emulator.js';
 
 let h: Harness;
 before(async () => {

@@ -27,7 +27,7 @@ import {
   randomMaterial,
   rejectsWith,
   startHarness,
-} from './emulator-harness.js';
+} from './harness/emulator.js';
 
 const DAY = 86_400_000;
 let h: Harness;

@@ -18,7 +18,7 @@ import {
   ScheduleKeyDeletionCommand,
   TagResourceCommand,
 } from '@aws-sdk/client-kms';
-import { type Harness, rejectsWith, startHarness } from './emulator-harness.js';
+import { type Harness, rejectsWith, startHarness } from './harness/emulator.js';
 
 let h: Harness;
 before(async () => {

@@ -12,7 +12,7 @@ import {
   ReplicateKeyCommand,
   RotateKeyOnDemandCommand,
 } from '@aws-sdk/client-kms';
-import { type Harness, importInto, randomMaterial, rejectsWith, startHarness } from './emulator-harness.js';
+import { type Harness, importInto, randomMaterial, rejectsWith, startHarness } from './harness/emulator.js';
 
 let h: Harness;
 before(async () => {

@@ -13,7 +13,7 @@ import {
   type RotationsListEntry,
   RotateKeyOnDemandCommand,
 } from '@aws-sdk/client-kms';
-import { type Harness, importInto, randomMaterial, rejectsWith, startHarness } from './emulator-harness.js';
+import { type Harness, importInto, randomMaterial, rejectsWith, startHarness } from './harness/emulator.js';
 
 let h: Harness;
 before(async () => {

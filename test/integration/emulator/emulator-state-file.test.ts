@@ -22,7 +22,7 @@ import { bindingDigest, encodeToken, newTokenId } from '../../../src-main/emulat
 import { materialId } from '../../../src-main/emulator/material.js';
 import { startEmulator } from '../../../src-main/emulator/index.js';
 import { Emulators } from '../../../src-main/ipc/services/emulators.js';
-import { oaepWrap, rejectsWith } from './emulator-harness.js';
+import { oaepWrap, rejectsWith } from './harness/emulator.js';
 
 let dir: string;
 before(() => {

@@ -10,7 +10,7 @@ import {
   TagResourceCommand,
   UntagResourceCommand,
 } from '@aws-sdk/client-kms';
-import { type Harness, rejectsWith, startHarness } from './emulator-harness.js';
+import { type Harness, rejectsWith, startHarness } from './harness/emulator.js';
 
 let h: Harness;
 before(async () => {

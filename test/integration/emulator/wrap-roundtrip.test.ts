@@ -29,7 +29,7 @@ import {
   randomMaterial,
   rejectsWith,
   startHarness,
-} from './emulator-harness.js';
+} from './harness/emulator.js';
 
 /** PKCS#1 v1.5 is left out on purpose: AWS no longer accepts it for imports (checked below). */
 const ALGORITHMS = [

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { composeRehearsal } from './compose-rehearsal.js';
+import { composeRehearsal } from './harness/compose-rehearsal.js';
 import type { KeyriteServices } from '../../../src-main/ipc/services.js';
 import type { CeremonyView } from '../../../src-shared/ipc/index.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { composeRehearsal } from './compose-rehearsal.js';
+import { composeRehearsal } from './harness/compose-rehearsal.js';
 
 /*
  * The app reads the files a person picks in its dialogs (a plan, import parameters) in the main

@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { dispatch } from '../../../src-main/ipc/register-handlers.js';
 import type { OperationName } from '../../../src-shared/ipc/index.js';
-import { composeRehearsal } from './compose-rehearsal.js';
+import { composeRehearsal } from './harness/compose-rehearsal.js';
 
 /**
  * The passphrase policy as front ends see it, through the real handlers (sender check, size, request and

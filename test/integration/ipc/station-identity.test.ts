@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { composeRehearsal } from './compose-rehearsal.js';
+import { composeRehearsal } from './harness/compose-rehearsal.js';
 
 /**
  * A station has one identity: the key app.info shows is the key that signs every ceremony log the

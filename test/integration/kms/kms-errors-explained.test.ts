@@ -18,7 +18,7 @@ import {
 import { toKeyriteError } from '../../../src-main/kms/kms-errors.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { type Harness, startHarness } from '../emulator/emulator-harness.js';
+import { type Harness, startHarness } from '../emulator/harness/emulator.js';
 
 let h: Harness;
 before(async () => {

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { ReplicateKeyCommand, RotateKeyOnDemandCommand } from '@aws-sdk/client-kms';
 import { toKeyriteError } from '../../../src-main/kms/kms-errors.js';
 import type { KeyriteError } from '../../../src-shared/errors.js';
-import { type Harness, importInto, randomMaterial, startHarness } from '../emulator/emulator-harness.js';
+import { type Harness, importInto, randomMaterial, startHarness } from '../emulator/harness/emulator.js';
 
 let h: Harness;
 before(async () => {

@@ -1,21 +1,14 @@
 // The KMS gateway against the emulator over HTTP: the typed calls, the identity pre-flight, errors as
 // explained KeyriteErrors, and an import that stays idempotent when a response is lost.
 import assert from 'node:assert/strict';
-import {
-  constants,
-  createHash,
-  createHmac,
-  createPublicKey,
-  publicEncrypt,
-  randomBytes,
-  verify,
-} from 'node:crypto';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { constants, createHmac, createPublicKey, publicEncrypt, randomBytes, verify } from 'node:crypto';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../src-main/emulator/index.js';
 import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { ImportGuard } from '../../../src-main/kms/import-guard.js';
+import { lossyProxy } from './harness/lossy-proxy.js';
 import { kmsErrorCode } from '../../../src-main/kms/kms-errors.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
 
@@ -349,53 +342,3 @@ void describe('KMS gateway', () => {
     }
   });
 });
-
-/** Forwards to the emulator, but drops the connection instead of answering the first ImportKeyMaterial. */
-async function lossyProxy(
-  target: string,
-): Promise<{ url: string; importsSeen(): number; importBodies(): string[]; close(): Promise<void> }> {
-  const upstream = new URL(target);
-  const bodies: string[] = [];
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const isImport = req.headers['x-amz-target'] === 'TrentService.ImportKeyMaterial';
-      if (isImport) bodies.push(createHash('sha256').update(body).digest('hex'));
-      const up = request(
-        {
-          host: upstream.hostname,
-          port: upstream.port,
-          path: req.url,
-          method: req.method,
-          headers: req.headers,
-        },
-        (upRes) => {
-          const out: Buffer[] = [];
-          upRes.on('data', (c: Buffer) => out.push(c));
-          upRes.on('end', () => {
-            if (isImport && bodies.length === 1) {
-              req.socket.destroy();
-              return;
-            }
-            res.writeHead(upRes.statusCode ?? 500, upRes.headers);
-            res.end(Buffer.concat(out));
-          });
-        },
-      );
-      up.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    importsSeen: () => bodies.length,
-    importBodies: () => bodies,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}

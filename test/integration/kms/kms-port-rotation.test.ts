@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import type { KmsPort } from '../../../src-main/kms/kms-port.js';
-import { type Harness, oaepWrap, randomMaterial, startHarness } from '../emulator/emulator-harness.js';
+import { type Harness, oaepWrap, randomMaterial, startHarness } from '../emulator/harness/emulator.js';
 
 let h: Harness;
 let east: KmsPort;

@@ -11,7 +11,14 @@ import { BUNDLE_CAPS } from '../../../src-shared/bundle/manifest.js';
 import { verifyBundle, type BundleExpectations } from '../../../src-shared/bundle/verify.js';
 import { isKeyriteError } from '../../../src-shared/errors.js';
 import { directorySource, writeBundle } from '../../../src-main/media/bundle-dir.js';
-import { CEREMONY, PLAN_DIGEST, newStation, requestBundle, requestFiles, writeOn } from './bundle-fixture.js';
+import {
+  CEREMONY,
+  PLAN_DIGEST,
+  newStation,
+  requestBundle,
+  requestFiles,
+  writeOn,
+} from './harness/bundle-fixture.js';
 
 const online = newStation();
 const expectations = (over: Partial<BundleExpectations> = {}): BundleExpectations => ({

@@ -11,20 +11,20 @@ import {
   type ImportKeyMaterialCommandInput,
   KMSClient,
 } from '@aws-sdk/client-kms';
-import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import { SecretBuffer } from '../../../../src-shared/secret-buffer.js';
 import {
   type KeyMaterialSpec,
   type WrappingAlgorithm,
   parseWrappingPublicKey,
   wrapKeyMaterial,
-} from '../../../src-shared/wrap/index.js';
+} from '../../../../src-shared/wrap/index.js';
 import {
   type EmulatorOptions,
   type RunningEmulator,
   startEmulator,
-} from '../../../src-main/emulator/index.js';
+} from '../../../../src-main/emulator/index.js';
 
-export const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'wrap');
+export const FIXTURES = path.join(__dirname, '..', '..', '..', 'fixtures', 'wrap');
 
 /** Test-only private keys (PKCS#8 DER) so tests spend no time generating RSA material. */
 export function fixtureMaterial(name: string): Buffer {

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const REPO = path.join(__dirname, '..', '..');
+const REPO = path.join(__dirname, '..', '..', '..');
 export const BOTO3_INSTALL = 'python3 -m venv .venv-interop && .venv-interop/bin/pip install boto3';
 
 const PROBE = [

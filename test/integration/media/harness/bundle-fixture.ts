@@ -4,13 +4,13 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { encodeCanonical } from '../../../src-shared/audit/canonical-json.js';
-import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
-import { spkiFingerprint } from '../../../src-shared/digests.js';
-import { REQUEST_FILES } from '../../../src-shared/bundle/content.js';
-import { sha256Hex } from '../../../src-shared/digests.js';
-import { toWords } from '../../../src-shared/words/pgp-words.js';
-import { writeBundle, type BundleToWrite } from '../../../src-main/media/bundle-dir.js';
+import { encodeCanonical } from '../../../../src-shared/audit/canonical-json.js';
+import { publicKeyToBase64 } from '../../../../src-shared/audit/keys.js';
+import { spkiFingerprint } from '../../../../src-shared/digests.js';
+import { REQUEST_FILES } from '../../../../src-shared/bundle/content.js';
+import { sha256Hex } from '../../../../src-shared/digests.js';
+import { toWords } from '../../../../src-shared/words/pgp-words.js';
+import { writeBundle, type BundleToWrite } from '../../../../src-main/media/bundle-dir.js';
 
 export interface Station {
   privateKey: KeyObject;

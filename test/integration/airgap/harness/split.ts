@@ -3,18 +3,22 @@
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
-import { ephemeralStationKey, type StationKey } from '../../../src-main/audit/station-key.js';
-import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js';
-import type { EngineOptions } from '../../../src-main/ceremony/engine-options.js';
-import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
-import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
-import { OFFLINE_KMS_PORT } from '../../../src-main/kms/offline-kms-port.js';
-import type { KmsPort } from '../../../src-main/kms/kms-port.js';
-import { runStationHalf, type HalfOptions, type HalfResult } from '../../../src-main/airgap/station-half.js';
-import { RehearsalCustodians } from '../../../src-main/cli/rehearsal-custodians.js';
-import { TEST_SCRYPT } from '../ceremony/harness.js';
+import { SecretBuffer } from '../../../../src-shared/secret-buffer.js';
+import { ephemeralStationKey, type StationKey } from '../../../../src-main/audit/station-key.js';
+import { defaultRehearsalPlan } from '../../../../src-main/ceremony/default-plan.js';
+import { CeremonyService } from '../../../../src-main/ceremony/ceremony-service.js';
+import type { EngineOptions } from '../../../../src-main/ceremony/engine-options.js';
+import { createKmsGateway } from '../../../../src-main/kms/kms-gateway.js';
+import { kmsPortFromGateway } from '../../../../src-main/kms/aws-kms-port.js';
+import { OFFLINE_KMS_PORT } from '../../../../src-main/kms/offline-kms-port.js';
+import type { KmsPort } from '../../../../src-main/kms/kms-port.js';
+import {
+  runStationHalf,
+  type HalfOptions,
+  type HalfResult,
+} from '../../../../src-main/airgap/station-half.js';
+import { RehearsalCustodians } from '../../../../src-main/cli/rehearsal-custodians.js';
+import { TEST_SCRYPT } from '../../ceremony/harness.js';
 
 export function splitPlan(over: Record<string, unknown> = {}): Record<string, unknown> {
   const plan = defaultRehearsalPlan() as Record<string, unknown>;

@@ -1,5 +1,5 @@
-import { composeServices } from '../../../src-main/ipc/compose-services.js';
-import { fakeKeystore } from '../../unit/audit/harness/fake-keystore.js';
+import { composeServices } from '../../../../src-main/ipc/compose-services.js';
+import { fakeKeystore } from '../../../unit/audit/harness/fake-keystore.js';
 
 /**
  * The composed services as main.ts builds them, in rehearsal mode with a low scrypt cost, for a data

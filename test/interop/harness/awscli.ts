@@ -7,7 +7,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type EmulatorOptions, type RunningEmulator, startEmulator } from '../../src-main/emulator/index.js';
+import {
+  type EmulatorOptions,
+  type RunningEmulator,
+  startEmulator,
+} from '../../../src-main/emulator/index.js';
 
 const run = promisify(execFile);
 export const AWS = '/usr/bin/aws';

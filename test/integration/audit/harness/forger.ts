@@ -1,10 +1,10 @@
 import { type KeyObject, generateKeyPairSync, sign } from 'node:crypto';
 import Database from 'better-sqlite3';
-import { canonicalString } from '../../../src-shared/audit/canonical-json.js';
-import { checkpointDigest } from '../../../src-shared/audit/checkpoint.js';
-import { publicKeyToBase64, stationIdOf } from '../../../src-shared/audit/keys.js';
-import { CompactRange } from '../../../src-shared/audit/merkle.js';
-import { type RecordBody, computeRecordHash, recordLeafHash } from '../../../src-shared/audit/record.js';
+import { canonicalString } from '../../../../src-shared/audit/canonical-json.js';
+import { checkpointDigest } from '../../../../src-shared/audit/checkpoint.js';
+import { publicKeyToBase64, stationIdOf } from '../../../../src-shared/audit/keys.js';
+import { CompactRange } from '../../../../src-shared/audit/merkle.js';
+import { type RecordBody, computeRecordHash, recordLeafHash } from '../../../../src-shared/audit/record.js';
 
 /**
  * An attacker with write access to a copied ceremony directory and a tool of their own: appends
