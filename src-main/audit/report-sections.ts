@@ -35,7 +35,6 @@ function fieldsNamed(
 
 const at = (r: AuditRecord): Cell => [String(r.seq), { br: true }, { code: r.time }];
 
-
 const table = (headers: string[], rows: Cell[][], empty: string): Block => ({
   kind: 'table',
   headers,
