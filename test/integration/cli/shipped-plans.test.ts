@@ -141,6 +141,8 @@ const ORDER = [
   'hmac-split-knowledge.yaml',
   'rsa-existing-key.yaml',
   'reimport-from-shares.yaml',
+  // Rotates the rehearsal key, Enabled again with its material back, to new material.
+  'rotate-symmetric.yaml',
   // Its comment: "Rehearse it as shipped: keyrite rehearse --plan huawei-symmetric.yaml --out DIR".
   'huawei-symmetric.yaml',
 ];
