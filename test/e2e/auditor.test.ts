@@ -7,7 +7,7 @@ import { afterEach, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../src-main/audit/audit-store.js';
 import { runRehearsal } from '../../src-main/cli/rehearsal.js';
-import { writeCeremony } from '../integration/audit/fixture.js';
+import { writeCeremony } from '../integration/audit/harness/fixture.js';
 import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
 import { lookAt } from './harness/look.js';
 import { FAST_ENGINE, roomPlan } from './harness/room.js';

@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type CliHarness, OPENSSL, startCliHarness } from './harness/awscli.js';
-import { isolatedEnv, keyrite } from '../integration/cli/launcher.js';
+import { isolatedEnv, keyrite } from '../integration/cli/harness/launcher.js';
 
 const RANGES = {
   HMAC_224: { min: 28, max: 64, mac: 'HMAC_SHA_224', digest: 'SHA224' },

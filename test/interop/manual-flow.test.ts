@@ -18,7 +18,12 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../src-main/emulator/index.js';
-import { assertOneReasonOneHint, isolatedEnv, keyrite, type Run } from '../integration/cli/launcher.js';
+import {
+  assertOneReasonOneHint,
+  isolatedEnv,
+  keyrite,
+  type Run,
+} from '../integration/cli/harness/launcher.js';
 
 const execFileP = promisify(execFile);
 const AWS = '/usr/bin/aws';

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
-import { tempDir } from '../ceremony/harness.js';
+import { tempDir } from '../ceremony/harness/ceremony.js';
 import { SplitRoom, splitPlan } from './harness/split.js';
 
 let emu: RunningEmulator;

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
-import { LAUNCHER, isolatedEnv } from '../cli/launcher.js';
-import { STATION_PASSPHRASE, passphrasesFor, tempDir } from '../ceremony/harness.js';
+import { LAUNCHER, isolatedEnv } from '../cli/harness/launcher.js';
+import { STATION_PASSPHRASE, passphrasesFor, tempDir } from '../ceremony/harness/ceremony.js';
 import { splitPlan } from './harness/split.js';
 
 let emu: RunningEmulator;

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { passphrasesFor, rehearse, tempDir } from '../ceremony/harness.js';
+import { passphrasesFor, rehearse, tempDir } from '../ceremony/harness/ceremony.js';
 
 /*
  * The digests custodians sign and the plan digest the room compares must be recomputable by an auditor

@@ -8,8 +8,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { keyrite } from '../cli/launcher.js';
-import { tempDir } from './fixture.js';
+import { keyrite } from '../cli/harness/launcher.js';
+import { tempDir } from './harness/fixture.js';
 
 void test('quick_check by default; --deep finds an index that does not match its table', async (t) => {
   const dir = tempDir(t);

@@ -15,8 +15,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { isolatedEnv, LAUNCHER, type Run } from '../cli/launcher.js';
-import { cli, freshLog, stationKeyAt, tempDir, writeCeremony } from './fixture.js';
+import { isolatedEnv, LAUNCHER, type Run } from '../cli/harness/launcher.js';
+import { cli, freshLog, stationKeyAt, tempDir, writeCeremony } from './harness/fixture.js';
 
 /*
  * Issue 12, medium 6: an auditor verifies evidence where it lies — a write-protected USB stick, a

@@ -6,8 +6,8 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
 import { MAX_PAYLOAD_BYTES } from '../../../src-shared/audit/record-limits.js';
-import { isolatedEnv, LAUNCHER } from '../cli/launcher.js';
-import { cli, freshLog, stationKeyAt, tempDir } from './fixture.js';
+import { isolatedEnv, LAUNCHER } from '../cli/harness/launcher.js';
+import { cli, freshLog, stationKeyAt, tempDir } from './harness/fixture.js';
 
 /*
  * Issue 12 (low): a hostile log with one enormous record made `audit verify` allocate 1.34 GB for a

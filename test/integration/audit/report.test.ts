@@ -9,7 +9,7 @@ import type { AuditRecord } from '../../../src-shared/audit/record.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { cli, custodianKey, tempDir, writeCeremony } from './fixture.js';
+import { cli, custodianKey, tempDir, writeCeremony } from './harness/fixture.js';
 
 function hostileLog(dir: string): string {
   const db = path.join(dir, 'audit.db');

@@ -12,7 +12,7 @@ import { keystoreFromSafeStorage } from '../../../src-main/shell/keystore.js';
 import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { fakeKeystore } from '../../unit/audit/harness/fake-keystore.js';
-import { tempDir } from './fixture.js';
+import { tempDir } from './harness/fixture.js';
 
 const cost = { N: 2 ** 10, r: 8, p: 1 };
 const pass = (s: string): StationKeyLock => ({

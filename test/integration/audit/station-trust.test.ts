@@ -7,7 +7,7 @@ import { openAuditStore } from '../../../src-main/audit/audit-store.js';
 import { spkiFingerprint } from '../../../src-shared/digests.js';
 import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
-import { cli, freshLog, tempDir, writeCeremony, stationKeyAt } from './fixture.js';
+import { cli, freshLog, tempDir, writeCeremony, stationKeyAt } from './harness/fixture.js';
 import { Forger } from './harness/forger.js';
 
 /** The station's fingerprint as the station shows it (app.info, ceremony run): SHA-256 of its SPKI DER. */

@@ -14,7 +14,7 @@ import {
   userVersion,
 } from '../../../src-main/audit/migrations.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
-import { custodianKey, tempDir, stationKeyAt } from './fixture.js';
+import { custodianKey, tempDir, stationKeyAt } from './harness/fixture.js';
 
 const objects = (db: Database.Database): string[] =>
   db
@@ -289,7 +289,7 @@ void test('acknowledged appends survive the writer being killed (SIGKILL)', asyn
   writeFileSync(
     script,
     `import { openAuditStore } from ${JSON.stringify(storeModule)};
-     import { stationKeyAt } from ${JSON.stringify(path.resolve('test/integration/audit/fixture.ts'))};
+     import { stationKeyAt } from ${JSON.stringify(path.resolve('test/integration/audit/harness/fixture.ts'))};
      const s = openAuditStore(${JSON.stringify(db)}, { stationKey: stationKeyAt(${JSON.stringify(path.join(dir, 'station.key'))}) });
      for (let i = 0; ; i++) {
        const r = s.append({ ceremonyId: 'c', actor: 'w', type: 'note', payload: { text: 'n' + i } });

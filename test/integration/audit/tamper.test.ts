@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { cli, freshLog, tempDir, writeCeremony, stationKeyAt } from './fixture.js';
+import { cli, freshLog, tempDir, writeCeremony, stationKeyAt } from './harness/fixture.js';
 
 /** Small seeded PRNG so a failing case can be replayed from the seed printed with it. */
 function prng(seed: number): (n: number) => number {

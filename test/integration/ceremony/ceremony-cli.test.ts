@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
-import { STATION_PASSPHRASE, FIXTURES, passphrasesFor, tempDir } from './harness.js';
+import { STATION_PASSPHRASE, FIXTURES, passphrasesFor, tempDir } from './harness/ceremony.js';
 
-const CLI = path.join(__dirname, 'cli-entry.ts');
+const CLI = path.join(__dirname, 'harness', 'cli-entry.ts');
 let emu: RunningEmulator;
 const tmp = tempDir('ceremony-cli');
 void before(async () => {

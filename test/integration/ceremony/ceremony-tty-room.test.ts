@@ -5,11 +5,11 @@ import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
-import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness.js';
-import { assertScriptAvailable, atTerminal } from './tty-session.js';
+import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness/ceremony.js';
+import { assertScriptAvailable, atTerminal } from './harness/tty-session.js';
 
 /*
- * `keyrite ceremony run` as a room meets it, at a real terminal (see tty-session.ts): the environment
+ * `keyrite ceremony run` as a room meets it, at a real terminal (see harness/tty-session.ts): the environment
  * banner on every screen, identity and alias checked before anyone enrolls, the passphrase rule before
  * the first passphrase, the facts custodians approve (with the words they read aloud) before each
  * confirmation, any M of N confirming as the room chooses, a custodian passing without penalty, share

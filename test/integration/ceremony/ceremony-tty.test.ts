@@ -5,14 +5,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
-import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness.js';
+import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness/ceremony.js';
 
 /*
  * `keyrite ceremony run` at a real terminal: util-linux `script` gives the CLI a pseudo-terminal, and
  * this test types at the prompts as people would — only after each prompt appears, so the terminal is
  * already in no-echo mode. The passphrases must never appear in what the terminal shows.
  */
-const CLI = path.join(__dirname, 'cli-entry.ts');
+const CLI = path.join(__dirname, 'harness', 'cli-entry.ts');
 let emu: RunningEmulator;
 const tmp = tempDir('tty');
 void before(async () => {

@@ -1,4 +1,4 @@
-import { stationKeyAt } from '../audit/fixture.js';
+import { stationKeyAt } from '../audit/harness/fixture.js';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync, randomBytes, sign } from 'node:crypto';
@@ -17,8 +17,16 @@ import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js'
 import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
-import { cli } from '../audit/fixture.js';
-import { TEST_SCRYPT, passphrasesFor, rehearse, secretOf, setIn, tempDir, type PlanDoc } from './harness.js';
+import { cli } from '../audit/harness/fixture.js';
+import {
+  TEST_SCRYPT,
+  passphrasesFor,
+  rehearse,
+  secretOf,
+  setIn,
+  tempDir,
+  type PlanDoc,
+} from './harness/ceremony.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('checkpoints');

@@ -8,8 +8,8 @@ import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness.js';
-import { runCli as runChild } from './crash-child.js';
+import { findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness/ceremony.js';
+import { runCli as runChild } from './harness/crash-child.js';
 
 /*
  * Kills a real `keyrite rehearse` child with SIGKILL at each step boundary and effect boundary, then

@@ -9,7 +9,7 @@ import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import type { StepId } from '../../../src-shared/ceremony/state-machine.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
-import { TEST_SCRYPT, secretOf, setIn, tempDir, type PlanDoc } from './harness.js';
+import { TEST_SCRYPT, secretOf, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('errors');

@@ -8,7 +8,7 @@ import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { fixturePlan, passphrasesFor, rehearse, tempDir, setIn, type PlanDoc } from './harness.js';
+import { fixturePlan, passphrasesFor, rehearse, tempDir, setIn, type PlanDoc } from './harness/ceremony.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('ceremonies');

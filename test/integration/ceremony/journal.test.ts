@@ -5,7 +5,7 @@ import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { openAuditStore, type AuditStore } from '../../../src-main/audit/audit-store.js';
 import { Journal } from '../../../src-main/ceremony/journal.js';
-import { tempDir } from './harness.js';
+import { tempDir } from './harness/ceremony.js';
 
 /*
  * The journal is the engine's only way into the audit log: it takes records of the catalogue with

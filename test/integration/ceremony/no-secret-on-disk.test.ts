@@ -20,7 +20,7 @@ import {
   setIn,
   type PlanDoc,
   secretOf,
-} from './harness.js';
+} from './harness/ceremony.js';
 
 let emu: RunningEmulator;
 const tmp = tempDir('leaks');

@@ -9,8 +9,8 @@ import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js'
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
-import { stationKeyAt } from '../audit/fixture.js';
-import { TEST_SCRYPT, secretOf, tempDir, setIn, type PlanDoc } from './harness.js';
+import { stationKeyAt } from '../audit/harness/fixture.js';
+import { TEST_SCRYPT, secretOf, tempDir, setIn, type PlanDoc } from './harness/ceremony.js';
 
 /*
  * Wrong passphrases are limited and recorded (issue 12, item 5): each one is an audit record naming

@@ -7,7 +7,7 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js';
 import type { KmsPort } from '../../../src-main/kms/kms-port.js';
-import { stationKeyAt } from '../audit/fixture.js';
+import { stationKeyAt } from '../audit/harness/fixture.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 
 /*

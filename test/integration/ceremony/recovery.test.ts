@@ -17,7 +17,7 @@ import { enrollParticipant } from '../../../src-main/ceremony/enrollment.js';
 import { verifyShare } from '../../../src-main/ceremony/share-custody.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { grantSid } from '../../../src-main/ceremony/steps/grant.js';
-import { TEST_SCRYPT, setIn, tempDir, type PlanDoc } from './harness.js';
+import { TEST_SCRYPT, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
 
 /*
  * recovery.ts on its own: a ceremony is driven on the emulator to the edge of an effect, the effect is

@@ -7,7 +7,7 @@ import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gat
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness.js';
+import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
 
 /*
  * A key with two materials (imported by one ceremony, rotated by another, each with its own backup

@@ -9,7 +9,7 @@ import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness.js';
+import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
 
 /*
  * The rotation ceremony as people run it: a key made by an import ceremony, then the shipped rotation

@@ -7,8 +7,8 @@ import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gat
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
-import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness.js';
-import { runCli } from './crash-child.js';
+import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
+import { runCli } from './harness/crash-child.js';
 
 /*
  * A rotation ceremony killed with SIGKILL at its own effect boundaries (between the import of the new

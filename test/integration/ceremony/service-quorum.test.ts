@@ -11,7 +11,7 @@ import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { unlockCustodian } from '../../../src-main/secrets/custodian-keys.js';
 import { readFileSync } from 'node:fs';
-import { TEST_SCRYPT, secretOf, tempDir, setIn, type PlanDoc } from './harness.js';
+import { TEST_SCRYPT, secretOf, tempDir, setIn, type PlanDoc } from './harness/ceremony.js';
 
 /*
  * The quorum rules end to end through the service the UI and CLI use: every refusal with a real

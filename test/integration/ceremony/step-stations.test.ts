@@ -11,7 +11,7 @@ import { driveCeremony } from '../../../src-main/ceremony/ceremony-driver.js';
 import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import type { KmsPort } from '../../../src-main/kms/kms-port.js';
 import { RehearsalCustodians } from '../../../src-main/cli/rehearsal-custodians.js';
-import { TEST_SCRYPT, fixturePlan, tempDir } from './harness.js';
+import { TEST_SCRYPT, fixturePlan, tempDir } from './harness/ceremony.js';
 
 /*
  * The catalogue says which station runs each step; an air-gapped ceremony will rely on it. This runs

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, test } from 'node:test';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { newStation, writeOn } from '../media/harness/bundle-fixture.js';
-import { assertOneReasonOneHint, keyriteSync } from './launcher.js';
+import { assertOneReasonOneHint, keyriteSync } from './harness/launcher.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-bundle-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { guardCliMemory } from '../../../src-main/cli/memory-guard.js';
-import { LAUNCHER, isolatedEnv } from './launcher.js';
+import { LAUNCHER, isolatedEnv } from './harness/launcher.js';
 
 /*
  * The command line keeps its memory out of core dumps, as the Electron main process does (issue 12,

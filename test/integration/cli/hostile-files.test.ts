@@ -4,8 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { freshLog } from '../audit/fixture.js';
-import { assertOneReasonOneHint, keyrite } from './launcher.js';
+import { freshLog } from '../audit/harness/fixture.js';
+import { assertOneReasonOneHint, keyrite } from './harness/launcher.js';
 
 /*
  * Issue 12 (low): every file Keyrite reads goes through one bounded regular-file reader. /dev/zero never

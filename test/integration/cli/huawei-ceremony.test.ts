@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
-import { assertOneReasonOneHint, isolatedEnv, keyrite, keyriteSync, ROOT } from './launcher.js';
+import { assertOneReasonOneHint, isolatedEnv, keyrite, keyriteSync, ROOT } from './harness/launcher.js';
 
 const SHIPPED = path.join(ROOT, 'test', 'fixtures', 'plans', 'huawei-symmetric.yaml');
 const PROJECT = '0123456789abcdef0123456789abcdef';

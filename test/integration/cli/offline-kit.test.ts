@@ -19,7 +19,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT } from './launcher.js';
+import { ROOT } from './harness/launcher.js';
 
 let work: string;
 let archive: string;

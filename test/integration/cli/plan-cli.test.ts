@@ -9,7 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
 import { toPgpWords } from '../../../src-shared/words/pgp-words.js';
 import { readPlanFile } from '../../../src-main/ceremony/plan-file.js';
-import { keyriteSync, ROOT } from './launcher.js';
+import { keyriteSync, ROOT } from './harness/launcher.js';
 
 const PLANS = path.join(ROOT, 'test', 'fixtures', 'plans');
 const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-plan-cli-'));

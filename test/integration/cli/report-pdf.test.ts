@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
-import { writeCeremony } from '../audit/fixture.js';
-import { isolatedEnv, keyrite, ROOT } from './launcher.js';
+import { writeCeremony } from '../audit/harness/fixture.js';
+import { isolatedEnv, keyrite, ROOT } from './harness/launcher.js';
 
 let dir: string;
 const env = () =>

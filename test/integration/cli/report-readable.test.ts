@@ -7,7 +7,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { isolatedEnv, keyrite, ROOT } from './launcher.js';
+import { isolatedEnv, keyrite, ROOT } from './harness/launcher.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 let dir: string;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
-import { isolatedEnv, keyrite, LAUNCHER, ROOT } from './launcher.js';
+import { isolatedEnv, keyrite, LAUNCHER, ROOT } from './harness/launcher.js';
 
 const PLANS = path.join(ROOT, 'test', 'fixtures', 'plans');
 const AWS = '/usr/bin/aws';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadHuaweiCredentials } from '../../../src-main/kms/huawei/credentials.js';
 import { createHuaweiKms } from '../../../src-main/kms/huawei/huawei-kms.js';
-import { LAUNCHER, assertOneReasonOneHint, isolatedEnv, keyriteSync } from '../cli/launcher.js';
+import { LAUNCHER, assertOneReasonOneHint, isolatedEnv, keyriteSync } from '../cli/harness/launcher.js';
 
 let dir: string;
 before(() => {

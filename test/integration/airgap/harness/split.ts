@@ -18,7 +18,7 @@ import {
   type HalfResult,
 } from '../../../../src-main/airgap/station-half.js';
 import { RehearsalCustodians } from '../../../../src-main/cli/rehearsal-custodians.js';
-import { TEST_SCRYPT } from '../../ceremony/harness.js';
+import { TEST_SCRYPT } from '../../ceremony/harness/ceremony.js';
 
 export function splitPlan(over: Record<string, unknown> = {}): Record<string, unknown> {
   const plan = defaultRehearsalPlan() as Record<string, unknown>;

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { STATION_PASSPHRASE } from './harness.js';
+import { STATION_PASSPHRASE } from './ceremony.js';
 
 const CLI = path.join(__dirname, 'cli-entry.ts');
 

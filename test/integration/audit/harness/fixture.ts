@@ -2,11 +2,11 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, sign } from 'no
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { publicKeyToBase64 } from '../../../src-shared/audit/keys.js';
-import { type AuditStore, openAuditStore } from '../../../src-main/audit/audit-store.js';
-import type { StationKey } from '../../../src-main/audit/station-key.js';
-import type { CliIO } from '../../../src-main/cli/io.js';
-import { main } from '../../../src-main/cli/main.js';
+import { publicKeyToBase64 } from '../../../../src-shared/audit/keys.js';
+import { type AuditStore, openAuditStore } from '../../../../src-main/audit/audit-store.js';
+import type { StationKey } from '../../../../src-main/audit/station-key.js';
+import type { CliIO } from '../../../../src-main/cli/io.js';
+import { main } from '../../../../src-main/cli/main.js';
 
 export function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-audit-'));

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const LAUNCHER = path.join(ROOT, 'src-main', 'cli', 'keyrite.cjs');
 const BUILT = path.join(ROOT, 'dist', 'src-main', 'cli', 'main.js');
 

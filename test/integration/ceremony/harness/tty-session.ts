@@ -4,7 +4,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const LAUNCHER = path.resolve(__dirname, '..', '..', '..', 'src-main', 'cli', 'keyrite.cjs');
+const LAUNCHER = path.resolve(__dirname, '..', '..', '..', '..', 'src-main', 'cli', 'keyrite.cjs');
 
 export function assertScriptAvailable(): void {
   if (spawnSync('script', ['--version']).status !== 0)

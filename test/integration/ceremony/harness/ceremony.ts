@@ -1,16 +1,16 @@
-import { stationKeyAt } from '../audit/fixture.js';
+import { stationKeyAt } from '../../audit/harness/fixture.js';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
-import { readPlanFile } from '../../../src-main/ceremony/plan-file.js';
-import { runRehearsal, type RehearsalResult } from '../../../src-main/cli/rehearsal.js';
-import type { EngineOptions } from '../../../src-main/ceremony/engine-options.js';
-import { csprngMaterial, type MaterialSource } from '../../../src-main/secrets/material-source.js';
+import { SecretBuffer } from '../../../../src-shared/secret-buffer.js';
+import { readPlanFile } from '../../../../src-main/ceremony/plan-file.js';
+import { runRehearsal, type RehearsalResult } from '../../../../src-main/cli/rehearsal.js';
+import type { EngineOptions } from '../../../../src-main/ceremony/engine-options.js';
+import { csprngMaterial, type MaterialSource } from '../../../../src-main/secrets/material-source.js';
 
-export { setIn, getIn, type PlanDoc } from '../../unit/ceremony/harness/plan-doc.js';
+export { setIn, getIn, type PlanDoc } from '../../../unit/ceremony/harness/plan-doc.js';
 
-export const FIXTURES = path.resolve(__dirname, '../../fixtures/plans');
+export const FIXTURES = path.resolve(__dirname, '../../../fixtures/plans');
 /** Low scrypt cost for test speed, passed explicitly; the product default is 2^17. */
 export const TEST_SCRYPT = { N: 2 ** 10, r: 8, p: 1 };
 

@@ -1,5 +1,5 @@
 // Runs the keyrite CLI from source (for child-process tests that must SIGKILL a real process).
-import { main } from '../../../src-main/cli/main.js';
+import { main } from '../../../../src-main/cli/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {
