@@ -3,8 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import { planDigest, validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
-import { toWords } from '../../src-shared/words/pgp-words.js';
+import { validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
 import type { CliIO } from './io.js';
 import type { KmsPort } from '../kms/kms-port.js';
@@ -22,9 +21,9 @@ import {
   bannerFor,
   identityBeforeEnrollment,
 } from './ceremony-start.js';
-import { generatePassphrase } from '../secrets/diceware.js';
 import type { StationKey } from '../audit/station-key.js';
 import { readFromFd, readSecretInputFile } from './secret-input.js';
+import { askDigestConfirmed, confirmDigest, confirmGenerated } from './ceremony-prompts.js';
 import { suppliedStationPassphrase, unlockStationForCli } from './station-unlock.js';
 import { TerminalRoom } from './terminal-room.js';
 
@@ -255,58 +254,5 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
       // the log is the record; never hide the original error behind a report failure
     }
     svc.dispose();
-  }
-}
-
-async function askDigestConfirmed(): Promise<void> {
-  const answer = await readAnswer(
-    'Administrator: does this digest match the reviewed plan? Type "yes" to proceed: ',
-  );
-  if (answer !== 'yes')
-    throw new KeyriteError(
-      'CEREMONY_PLAN_NOT_CONFIRMED',
-      'the administrator did not confirm the plan digest',
-      'compare the digest with the reviewed plan and run again',
-    );
-}
-
-/** A split station shows the plan digest before it starts, as the one-station run does. */
-async function confirmDigest(io: CliIO, plan: CeremonyPlan): Promise<void> {
-  const digest = planDigest(plan);
-  io.out(`plan digest (SHA-256): ${digest}`);
-  io.out(`plan digest (words):   ${toWords(digest)}`);
-  await askDigestConfirmed();
-}
-
-/**
- * The easy path to a strong passphrase: six random words, shown once to the custodian alone (written as
- * bytes, never a string), who types them back to prove they have them before the key is sealed.
- */
-async function confirmGenerated(
-  id: string,
-  name: string,
-  readSecret: (prompt: string) => Promise<Buffer>,
-): Promise<SecretBuffer> {
-  const generated = generatePassphrase([id]);
-  const shown = generated.use((g) =>
-    Buffer.concat([Buffer.from(`[${id} only — others look away] your passphrase: `), g, Buffer.from('\n')]),
-  );
-  process.stderr.write(shown);
-  shown.fill(0);
-  const typed = await readSecret(`${name}, write it down, then type it to confirm: `);
-  try {
-    const same = generated.use((g) => typed.length === g.length && timingSafeEqual(typed, g));
-    if (!same)
-      throw new KeyriteError(
-        'PASSPHRASE_MISMATCH',
-        'what was typed is not the generated passphrase',
-        'enroll again: press Enter for a new generated passphrase, or choose your own',
-      );
-    return generated;
-  } catch (e) {
-    generated.dispose();
-    throw e;
-  } finally {
-    typed.fill(0);
   }
 }
