@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { createHmac, createPrivateKey, generateKeyPair, type KeyObject, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
-import { keySpecFacts, rawMaterialRange } from '../../src-shared/wrap/specs.js';
+import { keySpecFacts, rawRange } from '../../src-shared/wrap/specs.js';
 import { ECC_CURVES, type EmulatedKeySpec, RSA_BITS } from './key-specs.js';
 import { KmsServiceError } from './kms-error.js';
 
@@ -37,7 +37,7 @@ export function checkMaterial(spec: EmulatedKeySpec, material: Buffer): void {
       `The key material is not valid for a ${spec} KMS key: ${why}.`,
     );
   if (facts.kind === 'symmetric' || facts.kind === 'hmac') {
-    const range = rawMaterialRange(spec) ?? { min: facts.rawBytes, max: facts.rawBytes };
+    const range = rawRange(facts);
     if (material.length < range.min || material.length > range.max)
       throw bad(
         range.min === range.max

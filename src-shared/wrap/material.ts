@@ -8,6 +8,7 @@ import {
   describeRange,
   keySpecFacts,
   rawMaterialRange,
+  rawRange,
   rawSpecsFitting,
 } from './specs.js';
 
@@ -35,7 +36,7 @@ export function validateMaterial(
       const range =
         facts.kind === 'hmac' && opts.hmacLength === 'digest'
           ? { min: facts.rawBytes, max: facts.rawBytes }
-          : (rawMaterialRange(spec) ?? { min: facts.rawBytes, max: facts.rawBytes });
+          : rawRange(facts);
       const n = material.length;
       if (n < range.min || n > range.max) {
         const fits = rawSpecsFitting(n);

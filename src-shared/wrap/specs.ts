@@ -177,8 +177,15 @@ export function rawMaterialBytes(spec: KeyMaterialSpec): number | null {
  */
 export function rawMaterialRange(spec: KeyMaterialSpec): { min: number; max: number } | null {
   const f = keySpecFacts(spec);
-  if (f.kind === 'symmetric') return { min: f.rawBytes, max: f.rawBytes };
-  return f.kind === 'hmac' ? f.importBytes : null;
+  return f.kind === 'symmetric' || f.kind === 'hmac' ? rawRange(f) : null;
+}
+
+/** The same, from a raw-material spec's facts (where the caller has already told the family apart). */
+export function rawRange(f: Extract<KeySpecFacts, { kind: 'symmetric' | 'hmac' }>): {
+  min: number;
+  max: number;
+} {
+  return f.kind === 'hmac' ? f.importBytes : { min: f.rawBytes, max: f.rawBytes };
 }
 
 /** "32 bytes" or "32 to 64 bytes". */
