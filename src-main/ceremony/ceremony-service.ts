@@ -14,6 +14,7 @@ import type { KmsPort } from '../kms/kms-port.js';
 import { createCeremony, openCeremony, type OpenCeremony } from './lifecycle.js';
 import type { ConfirmationResult } from './quorum.js';
 import { writeReport } from './report.js';
+import { CeremonyExports } from './exports.js';
 import { provideShare, verifyShare } from './share-custody.js';
 import type { ProgressEvent } from './step-context.js';
 import type { AttemptStatus } from './passphrase-attempts.js';
@@ -264,6 +265,11 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   report(): { fileName: string; bytes: number } {
     const bytes = writeReport(this.#p, this.#store);
     return { fileName: path.basename(this.#p.paths.report), bytes };
+  }
+
+  /** What leaves the station (report copies, shares on custodians' media), as the log records it. */
+  get exports(): CeremonyExports {
+    return new CeremonyExports(this.#p);
   }
 
   /** Releases the audit log and the KMS client; zeroes anything still held. */

@@ -78,6 +78,15 @@ ${rows}
 </table>`;
 }
 
+/** Where the audit report's header ends: after its environment banner, else after its title. */
+function afterBanner(html: string): number {
+  const banner = html.indexOf('<p class="environment');
+  const end = banner >= 0 ? html.indexOf('</p>', banner) : -1;
+  if (end >= 0) return end + 4;
+  const title = html.indexOf('</h1>');
+  return title >= 0 ? title + 5 : -1;
+}
+
 /** Writes DIR/report.html (replacing an older one) and returns its size in bytes. */
 export function writeReport(p: CeremonyParts, store: AuditStore): number {
   const records = store.records();
@@ -92,10 +101,11 @@ export function writeReport(p: CeremonyParts, store: AuditStore): number {
     },
     'html',
   );
-  const at = html.indexOf('</h1>');
+  // The summary goes under the title and the environment banner, so page 1 says where the ceremony ran.
+  const at = afterBanner(html);
   const out =
     at >= 0
-      ? html.slice(0, at + 5) + summary(p.log, p.recovery) + html.slice(at + 5)
+      ? html.slice(0, at) + summary(p.log, p.recovery) + html.slice(at)
       : summary(p.log, p.recovery) + html;
   writeFileAtomic(p.paths.report, out, 0o644);
   return Buffer.byteLength(out);

@@ -16,6 +16,7 @@ import { Emulators } from './services/emulators.js';
 import { kmsService } from './services/kms-service.js';
 import { paramsService } from './services/params-service.js';
 import { passphraseService } from './services/passphrase-service.js';
+import { reportOps } from './services/report-ops.js';
 
 /**
  * The one composition of the services behind the IPC contract, used by main.ts and by the e2e
@@ -53,6 +54,7 @@ export async function composeServices(
     ...auditorService(ports, clock),
     ...kmsService(ports, emulators),
     ...ceremonyOps(host),
+    ...reportOps(host, ports),
     ...passphraseService(() => host.current?.ceremonyId),
   };
   return {

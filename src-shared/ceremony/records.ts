@@ -65,6 +65,17 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
   ),
   entry('ceremony.closed', z.strictObject({ status: z.literal('completed'), keyArn: F.keyArn.optional() })),
   entry('ceremony.witness-signoff', z.strictObject({ witness: name, witnessId: id })),
+  // A copy of the ceremony's report saved where the operator chose (the station's own report.html is
+  // rewritten from the log; this records which bytes left the station, and where to).
+  entry(
+    'ceremony.report-exported',
+    z.strictObject({
+      format: z.enum(['html', 'pdf']),
+      destination: z.string().min(1).max(1024),
+      fileDigest: hex64,
+      bytes: z.number().int().min(0),
+    }),
+  ),
   entry(
     'participant.enrolled',
     z.strictObject({
@@ -226,6 +237,17 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
     z.strictObject({ holder: id, digest: hex64, sourceCeremony: z.string().max(64) }),
   ),
   entry('backup.voided', z.strictObject({ moved: z.number().int().min(1), to: z.string().max(512) })),
+  // A sealed share copied to the medium its custodian takes away: read back, its digest equal to the
+  // one logged when it was sealed, synced. The file name only: a medium's path says nothing to a reader.
+  entry(
+    'backup.share-copied',
+    z.strictObject({
+      holder: id,
+      fileName: z.string().min(1).max(255),
+      fileDigest: hex64,
+      bytes: z.number().int().min(1),
+    }),
+  ),
   entry(
     'wrap.done',
     z.strictObject({

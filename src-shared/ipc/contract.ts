@@ -204,6 +204,12 @@ export const operations = {
   ),
   'ceremony.witnessSignOff': op(z.strictObject({ witnessId: identifier }), ceremonyView),
   'ceremony.report': op(empty, z.object({ fileName: z.string().max(255), bytes: z.number().int().min(0) })),
+  // The report printed to PDF (Electron's printToPDF; Chromium's PDF in the harness), saved where the
+  // operator chooses in main's dialog; the reply names the file and its digest, which the log records.
+  'ceremony.reportPdf': op(
+    empty,
+    chosen(z.object({ fileName: z.string().max(255), bytes: z.number().int().min(0), sha256: hexDigest })),
+  ),
   'passphrase.policy': op(empty, passphrasePolicy),
   // The meter: judged exactly as enrollment will judge it (same estimator, same names counted against
   // it: the loaded ceremony's id and this custodian's id). Nothing is stored or logged.

@@ -25,6 +25,7 @@ export const operationNames = [
   'ceremony.witnessException',
   'ceremony.witnessSignOff',
   'ceremony.report',
+  'ceremony.reportPdf',
   'passphrase.policy',
   'passphrase.check',
   'passphrase.generate',

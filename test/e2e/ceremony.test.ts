@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
+import { loadLog } from '../../src-main/audit/load-log.js';
 import { csprngMaterial } from '../../src-main/secrets/material-source.js';
-import { startHarness, type Harness } from './harness/harness.js';
+import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
 import { lookAt } from './harness/look.js';
 import {
   FAST_ENGINE,
@@ -54,6 +56,67 @@ async function stepFitsTheScreen(page: Page, name: string): Promise<void> {
   }
   const run = card.getByRole('button', { name: /^(Run|Retry) this step$/ });
   if ((await run.count()) > 0) await assertInView(`${name}: Run`, run);
+}
+
+function needTool(tool: string, pkg: string): void {
+  if (spawnSync('which', [tool]).status !== 0)
+    assert.fail(`${tool} is needed for this test: apt-get install ${pkg}`);
+}
+
+/**
+ * "Save as PDF…": Chromium prints the report, main's dialog (the harness's choice) says where; the PDF's
+ * text is read back with pdftotext, its first page rendered with pdftoppm, and the log records the copy
+ * with the file's SHA-256. A second save to the same place is refused and the first file unchanged.
+ */
+async function reportSavedAsPdf(page: Page, ceremonyId: string, keyArn: string, kcv: string): Promise<void> {
+  needTool('pdftotext', 'poppler-utils');
+  needTool('pdftoppm', 'poppler-utils');
+  await page.getByRole('button', { name: 'Save as PDF…' }).click();
+  const file = path.join(h.dataDirectory, `keyrite-${ceremonyId}-report.pdf`);
+  await page.getByText(new RegExp(`Report saved as keyrite-${ceremonyId}-report\\.pdf`)).waitFor();
+  const pdf = readFileSync(file);
+  assert.equal(pdf.subarray(0, 5).toString(), '%PDF-');
+  const digest = createHash('sha256').update(pdf).digest('hex');
+  assert.match(
+    await page.getByRole('status').filter({ hasText: 'Report saved as' }).innerText(),
+    new RegExp(digest.slice(0, 16)),
+  );
+  const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+  assert.ok(text.includes(keyArn), 'the PDF names the key ARN');
+  assert.ok(text.toUpperCase().includes(kcv.toUpperCase()), 'the PDF shows the check value');
+  assert.match(text, /REHEARSAL — Keyrite emulator of AWS KMS/, 'the PDF opens with the environment banner');
+  execFileSync('pdftoppm', [
+    '-png',
+    '-r',
+    '60',
+    '-f',
+    '1',
+    '-l',
+    '1',
+    file,
+    path.join(artifactsDir, 'ceremony-report-pdf'),
+  ]);
+  const dirs = readdirSync(path.join(h.dataDirectory, 'ceremonies'));
+  const log = loadLog(path.join(h.dataDirectory, 'ceremonies', dirs.at(-1) ?? '', 'audit.db'));
+  const exported = log.records.filter((r) => r.type === 'ceremony.report-exported');
+  assert.deepEqual(
+    exported.map((r) => [r.payload['format'], r.payload['destination']]),
+    [
+      ['html', path.join(h.dataDirectory, `keyrite-${ceremonyId}-report.html`)],
+      ['pdf', file],
+    ],
+  );
+  assert.deepEqual([exported[1]?.payload['fileDigest'], exported[1]?.payload['bytes']], [digest, pdf.length]);
+  assert.equal(log.records.at(-1)?.type, 'audit.checkpoint', 'the export is covered by a signed checkpoint');
+  await page.getByRole('button', { name: 'Save as PDF…' }).click();
+  const refusal = page.getByRole('alert').filter({ hasText: 'already exists' });
+  await refusal.waitFor();
+  assert.doesNotMatch(
+    await refusal.innerText(),
+    /--out|\/tmp\//,
+    'the refusal speaks of the dialog and names the file only',
+  );
+  assert.equal(createHash('sha256').update(readFileSync(file)).digest('hex'), digest, 'never overwritten');
 }
 
 beforeEach(async () => {
@@ -173,6 +236,7 @@ void test('a full rehearsal ceremony runs through the UI at 1024×700: every ste
     existsSync(path.join(h.dataDirectory, `keyrite-${done.ceremonyId}-report.html`)),
     'copy saved where chosen',
   );
+  await reportSavedAsPdf(page, done.ceremonyId ?? '', facts.keyArn ?? '', facts.kcv ?? '');
   // Every material of the key, with the share set that re-imports it (one material: no rotation yet).
   const materials = page.getByRole('table', { name: 'Key materials' });
   const rows = materials.getByRole('row');

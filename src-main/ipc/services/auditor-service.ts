@@ -4,10 +4,10 @@ import type { AuditRecordRow } from '../../../src-shared/ipc/audit-workspace.js'
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { type OpenedLog, openLogReadOnly } from '../../audit/opened-log.js';
 import { renderReport } from '../../audit/report.js';
-import { writeNewFileAtomic } from '../../media/new-file.js';
 import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
 import { workspaceOf, workspaceRows } from './auditor-view.js';
+import { saveNewFile } from './save-new-file.js';
 
 /** Exports hold no secret and are meant to be handed on. */
 const EXPORT_MODE = 0o644;
@@ -91,7 +91,7 @@ export function auditorService(
         format === 'pdf'
           ? await ports.printToPdf(renderReport(input, 'html'))
           : Buffer.from(renderReport(input, format), 'utf8');
-      writeNewFileAtomic(dest, data, EXPORT_MODE);
+      saveNewFile(dest, data, EXPORT_MODE);
       return { status: 'chosen', value: { fileName: path.basename(dest), bytes: data.length, format } };
     },
   };

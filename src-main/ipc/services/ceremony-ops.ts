@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { copyFile } from 'node:fs/promises';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { isStepId, type StepId } from '../../../src-shared/ceremony/state-machine.js';
@@ -19,7 +18,6 @@ type CeremonyOps = Pick<
   | 'ceremony.runStep'
   | 'ceremony.witnessException'
   | 'ceremony.witnessSignOff'
-  | 'ceremony.report'
 >;
 
 /**
@@ -90,15 +88,6 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
       const svc = host.require();
       svc.witnessSignOff(witnessId);
       return host.view();
-    },
-    'ceremony.report': async () => {
-      const svc = host.require();
-      // Always written into the ceremony's own directory; a copy goes where the person chooses.
-      const written = svc.report();
-      const dest = await host.chooseSavePath(`keyrite-${svc.ceremonyId}-report.html`);
-      if (!dest) return written;
-      await copyFile(path.join(host.directory, written.fileName), dest);
-      return { fileName: path.basename(dest), bytes: written.bytes };
     },
   };
 }

@@ -1,7 +1,7 @@
 import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
 import { api, unwrap } from '../../ipc/client.js';
 
-/** The completed ceremony's report, saved where the person chooses (the dialog is main's). */
+/** The completed ceremony's report, saved as HTML or PDF where the person chooses (the dialog is main's). */
 export function ReportActions({
   onNotice,
   act,
@@ -28,6 +28,20 @@ export function ReportActions({
           }
         >
           Save the ceremony report…
+        </button>
+        <button
+          type="button"
+          onClick={() =>
+            void act(async () => {
+              const r = await unwrap(api().ceremony.reportPdf({}));
+              if (r.status === 'chosen')
+                onNotice(
+                  `Report saved as ${r.value.fileName} (${r.value.bytes} bytes, SHA-256 ${r.value.sha256.slice(0, 16)}…); the log records this copy.`,
+                );
+            })
+          }
+        >
+          Save as PDF…
         </button>
         <button
           type="button"

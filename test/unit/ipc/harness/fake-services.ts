@@ -57,6 +57,7 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
     'ceremony.runStep': async () => view,
     'ceremony.witnessSignOff': async () => view,
     'ceremony.witnessException': async () => view,
+    'ceremony.reportPdf': async () => ({ status: 'cancelled' }),
     'passphrase.policy': async () => ({
       rule: 'rule',
       minCharacters: 12,
