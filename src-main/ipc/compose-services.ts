@@ -52,7 +52,7 @@ export async function composeServices(
     ...paramsService(ports, clock),
     ...auditService(host),
     ...auditorService(ports, clock),
-    ...kmsService(ports, emulators),
+    ...kmsService(ports, emulators, host),
     ...ceremonyOps(host),
     ...reportOps(host, ports),
     ...passphraseService(() => host.current?.ceremonyId),

@@ -11,8 +11,8 @@ export function RehearsalBanner({ large = false }: { large?: boolean }) {
         aria-label="Rehearsal"
       >
         <p>
-          <strong>Rehearsal</strong> — the embedded KMS emulator stands in for AWS. Nothing done here creates
-          or imports a real key.
+          <strong>Rehearsal</strong> — the embedded KMS emulator stands in for the cloud (AWS or Huawei
+          Cloud). Nothing done here creates or imports a real key.
         </p>
       </aside>
       <div className="watermark" aria-hidden="true" />

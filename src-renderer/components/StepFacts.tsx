@@ -1,8 +1,9 @@
 import type { StepFacts as Facts } from '../../src-shared/ipc/schemas.js';
 import { Fact } from './Fact.js';
+import { keyNameLabel, type Provider } from './cloud-terms.js';
 
 /** What a step will do, in the terms custodians confirm and witnesses compare. */
-export function StepFacts({ facts }: { facts: Facts }) {
+export function StepFacts({ facts, provider }: { facts: Facts; provider?: Provider | undefined }) {
   const any = Object.values(facts).some((v) => v !== undefined);
   if (!any)
     return (
@@ -10,7 +11,7 @@ export function StepFacts({ facts }: { facts: Facts }) {
     );
   return (
     <dl className="facts">
-      <Fact label="Key ARN" value={facts.keyArn} testId="fact-key-arn" />
+      <Fact label={keyNameLabel(provider)} value={facts.keyArn} testId="fact-key-arn" />
       <Fact label="Key ID" value={facts.keyId} />
       <Fact label="Region" value={facts.region} />
       <Fact label="Wrapping algorithm" value={facts.algorithm} testId="fact-algorithm" />

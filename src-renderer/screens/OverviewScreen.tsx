@@ -2,8 +2,12 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Fact } from '../components/Fact.js';
 import { Loading } from '../components/Loading.js';
 import { useOperation } from '../ipc/use-operation.js';
+import { capitalized, cloudName, ownerWord } from '../components/cloud-terms.js';
 
-/** The station at a glance: who this station is, which AWS identity it would act as. */
+/**
+ * The station at a glance: who this station is, which cloud identity it would act as (the loaded plan's
+ * cloud; AWS before any plan).
+ */
 export function OverviewScreen() {
   const info = useOperation((k) => k.app.info({}));
   const identity = useOperation((k) => k.kms.identity({}));
@@ -26,20 +30,22 @@ export function OverviewScreen() {
           ) : null}
         </article>
         <article className="card">
-          <h2>AWS identity</h2>
-          <p className="muted">Witnesses check the account before anything is imported.</p>
-          {identity.loading ? <Loading what="the AWS identity" /> : null}
+          <h2>{identity.data?.provider === 'huawei' ? 'Huawei Cloud identity' : 'AWS identity'}</h2>
+          <p className="muted">Witnesses check the account or project before anything is imported.</p>
+          {identity.loading ? <Loading what="the cloud identity" /> : null}
           {identity.error ? <ErrorNotice error={identity.error} /> : null}
           {identity.data ? (
             <dl className="facts" data-testid="kms-identity">
               <Fact
                 label="Endpoint"
                 value={
-                  identity.data.endpoint === 'emulator' ? 'Embedded KMS emulator (rehearsal)' : 'AWS KMS'
+                  identity.data.endpoint === 'emulator'
+                    ? 'Embedded KMS emulator (rehearsal)'
+                    : cloudName(identity.data.provider)
                 }
               />
-              <Fact label="Account" value={identity.data.account} />
-              <Fact label="Principal" value={identity.data.arn} />
+              <Fact label={capitalized(ownerWord(identity.data.provider))} value={identity.data.account} />
+              <Fact label="Principal" value={identity.data.arn ?? identity.data.principal} />
               <Fact label="Region" value={identity.data.region} />
             </dl>
           ) : null}

@@ -2,6 +2,7 @@ import type { CeremonyView, StepView } from '../../src-shared/ipc/ceremony-view.
 import { CompareValue } from '../components/CompareValue.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Loading } from '../components/Loading.js';
+import { keyNameLabel } from '../components/cloud-terms.js';
 import { QuorumStatus } from '../components/QuorumStatus.js';
 import { useCeremony } from '../ipc/use-ceremony.js';
 import { knownFacts } from './ceremony/known-facts.js';
@@ -69,7 +70,7 @@ export function WitnessScreen() {
       ) : null}
       <dl className="compare-list">
         <CompareValue label="Plan digest" value={view.planDigest} words={view.planDigestWords} />
-        <CompareValue label="Key ARN" value={facts.keyArn} />
+        <CompareValue label={keyNameLabel(view.keyIdentity?.provider)} value={facts.keyArn} />
         <CompareValue
           label="Wrapping key fingerprint"
           value={facts.wrappingKeyFingerprint}
@@ -127,7 +128,7 @@ function Complete({ view }: { view: CeremonyView }) {
       <h1 id="witness-title">Ceremony complete</h1>
       <p className="witness-full-text">{view.title}</p>
       <dl className="compare-list">
-        <CompareValue label="Key ARN" value={facts.keyArn} />
+        <CompareValue label={keyNameLabel(view.keyIdentity?.provider)} value={facts.keyArn} />
         <CompareValue label="Key check value" value={facts.kcv} words={facts.kcvWords} />
       </dl>
       <Exceptions view={view} steps={view.steps} />

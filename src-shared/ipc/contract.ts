@@ -98,11 +98,18 @@ const auditSummary = z.object({
     .max(50),
 });
 
+/**
+ * Who the station would act as in the current ceremony's cloud (or AWS before a plan is loaded): the
+ * AWS account and caller ARN, or the Huawei Cloud project and the access key that signed (Huawei KMS
+ * has no caller-identity call, so `principal` says what was proven instead of an ARN).
+ */
 const kmsIdentity = z.object({
-  endpoint: z.enum(['aws', 'emulator']),
+  provider: z.enum(['aws', 'huawei']),
+  endpoint: z.enum(['aws', 'huawei', 'emulator']),
   region: z.string().max(32),
   account: z.string().max(32),
-  arn: z.string().max(2048),
+  arn: z.string().max(2048).optional(),
+  principal: z.string().max(1024).optional(),
 });
 
 const stepRef = z.strictObject({ stepId: identifier });

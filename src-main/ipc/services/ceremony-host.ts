@@ -107,7 +107,7 @@ export class CeremonyHost {
     let kms: KmsPort | undefined;
     try {
       const { plan } = validatePlan(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
-      kms = await this.#kms(plan);
+      kms = await this.portFor(plan);
       this.#adopt(await CeremonyService.open({ dir, kms, options: this.#engine }), dir);
     } catch (e) {
       kms?.close();
@@ -130,7 +130,7 @@ export class CeremonyHost {
     if (!file) return null;
     const planDoc = readPlanFile(file);
     const { plan } = validatePlan(planDoc);
-    const kms = await this.#kms(plan);
+    const kms = await this.portFor(plan);
     const dir = path.join(
       this.ports.dataDirectory,
       'ceremonies',
@@ -154,8 +154,11 @@ export class CeremonyHost {
     return svc;
   }
 
-  /** The plan's cloud: its rehearsal emulator in rehearsal mode, else the configured or real endpoint. */
-  async #kms(plan: CeremonyPlan): Promise<KmsPort> {
+  /**
+   * The plan's cloud: its rehearsal emulator in rehearsal mode, else the configured or real endpoint.
+   * Also how `kms.identity` asks who the station acts as for the loaded plan (the caller closes the port).
+   */
+  async portFor(plan: CeremonyPlan): Promise<KmsPort> {
     const t = plan.target;
     if (this.ports.kmsEndpoint) return kmsPortForPlan(plan, { endpoint: this.ports.kmsEndpoint });
     if (this.ports.mode !== 'rehearsal') return kmsPortForPlan(plan);

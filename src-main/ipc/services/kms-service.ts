@@ -1,18 +1,41 @@
 import { createKmsGateway } from '../../kms/kms-gateway.js';
+import type { KmsPort } from '../../kms/kms-port.js';
+import type { ResponseOf } from '../../../src-shared/ipc/index.js';
 import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
+import type { CeremonyHost } from './ceremony-host.js';
 import type { Emulators } from './emulators.js';
 
-/** The AWS identity the station would act as (STS GetCallerIdentity), for witnesses to check. */
-export function kmsService(ports: ShellPorts, emulators: Emulators): Pick<KeyriteServices, 'kms.identity'> {
+type StationIdentity = ResponseOf<'kms.identity'>;
+
+/**
+ * Who the station would act as, for witnesses to check against the plan. With a ceremony loaded it asks
+ * through the plan's own cloud (the same port, credentials and endpoint the steps use), so a Huawei plan
+ * is checked against its project; before any plan, the AWS identity (STS GetCallerIdentity).
+ */
+export function kmsService(
+  ports: ShellPorts,
+  emulators: Emulators,
+  host: CeremonyHost,
+): Pick<KeyriteServices, 'kms.identity'> {
   return {
     'kms.identity': async () => {
+      const plan = host.current?.plan;
+      if (plan) {
+        const port = await host.portFor(plan);
+        try {
+          return await identityThrough(port, plan.target.provider, plan.target.region);
+        } finally {
+          port.close();
+        }
+      }
       const endpoint =
         ports.kmsEndpoint ?? (ports.mode === 'rehearsal' ? await emulators.urlFor(ports.region) : undefined);
       const gateway = createKmsGateway({ region: ports.region, ...(endpoint ? { endpoint } : {}) });
       try {
         const id = await gateway.callerIdentity();
         return {
+          provider: 'aws',
           endpoint: endpoint ? 'emulator' : 'aws',
           region: ports.region,
           account: id.account,
@@ -22,5 +45,22 @@ export function kmsService(ports: ShellPorts, emulators: Emulators): Pick<Keyrit
         gateway.close();
       }
     },
+  };
+}
+
+async function identityThrough(
+  port: KmsPort,
+  provider: StationIdentity['provider'],
+  region: string,
+): Promise<StationIdentity> {
+  const id = await port.callerIdentity();
+  return {
+    provider,
+    // An endpoint override is the embedded emulator in rehearsal mode, or one the operator configured.
+    endpoint: port.endpoint ? 'emulator' : provider,
+    region,
+    account: id.account,
+    ...(id.arn ? { arn: id.arn } : {}),
+    ...(id.principal ? { principal: id.principal.slice(0, 1024) } : {}),
   };
 }

@@ -4,6 +4,7 @@ import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { Fact } from '../../components/Fact.js';
 import { Loading } from '../../components/Loading.js';
 import { useOperation } from '../../ipc/use-operation.js';
+import { capitalized, ownerWord } from '../../components/cloud-terms.js';
 
 /** Before CreateKey: the key's identity exactly as the reviewed plan states it, and its key policy in words. */
 export function KeyIdentityFacts({ identity }: { identity: KeyIdentity }) {
@@ -15,7 +16,7 @@ export function KeyIdentityFacts({ identity }: { identity: KeyIdentity }) {
         <Fact label="Description" value={identity.description ?? '(none)'} />
         <Fact label="Key spec" value={identity.keySpec} />
         <Fact label="Key usage" value={identity.keyUsage} />
-        <Fact label="Account" value={identity.accountId} />
+        <Fact label={capitalized(ownerWord(identity.provider))} value={identity.accountId} />
         <Fact label="Region" value={identity.region} />
         <Fact
           label="Tags"
@@ -35,8 +36,8 @@ export function KeyIdentityFacts({ identity }: { identity: KeyIdentity }) {
 }
 
 /**
- * The plan's account checked against the AWS identity this station would act as; the room ticks the
- * review before Run is offered, and cannot while the accounts differ.
+ * The plan's account (AWS) or project (Huawei Cloud) checked against the identity this station would act
+ * as in that cloud; the room ticks the review before Run is offered, and cannot while they differ.
  */
 export function KeyIdentityCheck({
   identity,
@@ -48,7 +49,12 @@ export function KeyIdentityCheck({
   onReviewed: (v: boolean) => void;
 }) {
   const station = useOperation((k) => k.kms.identity({}));
-  const matches = station.data ? station.data.account === identity.accountId : undefined;
+  const owner = ownerWord(identity.provider);
+  const matches = station.data
+    ? station.data.provider === identity.provider && station.data.account === identity.accountId
+    : undefined;
+  // AWS names the caller by ARN; Huawei KMS has no caller-identity call, so the access key that signed.
+  const caller = station.data?.arn ?? station.data?.principal;
   const box = useRef<HTMLInputElement>(null);
   // The review is the next action once the check allows it; focus comes here unless the person has
   // already moved on to something else.
@@ -58,21 +64,22 @@ export function KeyIdentityCheck({
   }, [matches]);
   return (
     <div className="key-check">
-      {station.loading ? <Loading what="the station's AWS identity" /> : null}
+      {station.loading ? <Loading what="the station's cloud identity" /> : null}
       {station.error ? <ErrorNotice error={station.error} /> : null}
       {station.data ? (
         matches ? (
           <p className="notice notice-ok" data-testid="account-check">
-            The station acts as account <strong>{station.data.account}</strong> ({station.data.arn}): the
-            plan's account.
+            The station acts as {owner} <strong>{station.data.account}</strong>
+            {caller ? ` (${caller})` : ''}: the plan's {owner}.
           </p>
         ) : (
           <div className="notice notice-error" role="alert" data-testid="account-check">
             <p className="notice-message">
-              The station acts as account {station.data.account}, but the plan names {identity.accountId}.
+              The station acts as {ownerWord(station.data.provider)} {station.data.account}, but the plan
+              names {owner} {identity.accountId}.
             </p>
             <p className="notice-hint">
-              Stop here. Sign in to the planned account, or correct and review the plan again.
+              Stop here. Use credentials for the planned {owner}, or correct and review the plan again.
             </p>
           </div>
         )

@@ -179,7 +179,10 @@ export function StepCard({
           ) : (
             <>
               <h3>{step.status === 'done' ? 'What this step did' : 'What this step acts on'}</h3>
-              <StepFacts facts={step.status === 'done' ? step.facts : knownFacts(view)} />
+              <StepFacts
+                facts={step.status === 'done' ? step.facts : knownFacts(view)}
+                provider={view.keyIdentity?.provider}
+              />
             </>
           )}
         </div>

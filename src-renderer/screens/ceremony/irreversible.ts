@@ -2,10 +2,13 @@ import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
 
 /** The steps that cannot be undone, and what exactly cannot be undone about each, said before Run. */
 export function irreversibility(view: CeremonyView, stepId: string): string | null {
-  const account = view.keyIdentity?.accountId ?? 'the planned account';
+  const id = view.keyIdentity;
   switch (stepId) {
     case 'create-key':
-      return `CreateKey makes a KMS key in account ${account} that stays until it is scheduled for deletion (7 to 30 days).`;
+      // Huawei keeps a key scheduled for deletion 7 to 1,096 days (its schedule-key-deletion API), AWS 7 to 30.
+      return id?.provider === 'huawei'
+        ? `Create-key makes a KMS key in project ${id.accountId} that stays until it is scheduled for deletion (7 to 1,096 days).`
+        : `CreateKey makes a KMS key in account ${id?.accountId ?? 'the planned account'} that stays until it is scheduled for deletion (7 to 30 days).`;
     case 'import':
       return 'Importing binds this material to the KMS key for good: KMS refuses any other material for it from then on.';
     case 'rotate':

@@ -263,6 +263,7 @@ void test('responses are validated: unknown fields are stripped, wrong shapes re
     fakeServices({
       'kms.identity': async () =>
         ({
+          provider: 'aws',
           endpoint: 'aws',
           region: 'eu-west-1',
           account: '1',

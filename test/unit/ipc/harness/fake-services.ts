@@ -37,6 +37,7 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
     'audit.records': async (r) => ({ matched: 0, offset: r.offset, records: [] }),
     'audit.exportLog': async () => ({ status: 'cancelled' }),
     'kms.identity': async () => ({
+      provider: 'aws',
       endpoint: 'emulator',
       region: 'eu-west-1',
       account: '111122223333',
