@@ -92,8 +92,10 @@ export function decryptBlob(
 ): Opened {
   const parsed = parseSymmetric(blob);
   let key: KeyRecord;
+  // IAM authorizes ReEncrypt's source key as kms:ReEncryptFrom.
+  const action = operation === 'ReEncrypt' ? 'ReEncryptFrom' : operation;
   if (keyIdParam !== undefined) {
-    key = state.resolve(keyIdParam, true);
+    key = state.resolve(keyIdParam, true, action);
     if (parsed && parsed.keyId !== key.keyId) {
       throw new KmsServiceError(
         'IncorrectKeyException',
@@ -101,7 +103,7 @@ export function decryptBlob(
       );
     }
   } else {
-    const found = parsed && state.keys.get(parsed.keyId);
+    const found = parsed && state.keyOfCiphertext(parsed.keyId, action);
     if (!found) throw silent('InvalidCiphertextException');
     key = found;
   }

@@ -1,6 +1,7 @@
 import { aliasArn, keyArn, parseKmsArn } from './arn.js';
 import type { EmulatorState } from './emulator-state.js';
 import type { KeyRecord } from './key-record.js';
+import { authorizeForeign, type ForeignAccess, refuseOutsideHome } from './foreign-access.js';
 import { notFound } from './kms-error.js';
 import type { AliasRecord, GrantRecord, ImportParams } from './state-types.js';
 
@@ -12,15 +13,29 @@ const KEY_ID = /^(mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
  * account (`account`) reaches the other regions, which multi-Region operations need.
  */
 export class RegionState {
-  readonly keys = new Map<string, KeyRecord>();
-  readonly aliases = new Map<string, AliasRecord>();
-  readonly params = new Map<string, ImportParams>();
-  readonly grants = new Map<string, GrantRecord>();
+  readonly keys: Map<string, KeyRecord>;
+  readonly aliases: Map<string, AliasRecord>;
+  readonly params: Map<string, ImportParams>;
+  readonly grants: Map<string, GrantRecord>;
 
   constructor(
     readonly account: EmulatorState,
     readonly region: string,
-  ) {}
+    /** The region's own state, when this is one request's view of it for a caller of another account. */
+    shared?: RegionState,
+    /** Set on such a view: every key it resolves is authorized for that caller (foreign-access.ts). */
+    readonly foreign?: ForeignAccess,
+  ) {
+    this.keys = shared?.keys ?? new Map();
+    this.aliases = shared?.aliases ?? new Map();
+    this.params = shared?.params ?? new Map();
+    this.grants = shared?.grants ?? new Map();
+  }
+
+  /** This region as one request of a caller of another account sees it: same state, keys authorized. */
+  viewFor(foreign: ForeignAccess): RegionState {
+    return new RegionState(this.account, this.region, this, foreign);
+  }
 
   get accountId(): string {
     return this.account.accountId;
@@ -90,7 +105,25 @@ export class RegionState {
    * alias name or alias ARN — always within this region. A key id from another region is simply not
    * here; an ARN naming another region is refused with AWS's recorded "Invalid arn <region>".
    */
-  resolve(keyIdParam: string, allowAlias: boolean): KeyRecord {
+  resolve(keyIdParam: string, allowAlias: boolean, action?: string): KeyRecord {
+    if (!this.foreign) return this.resolveHome(keyIdParam, allowAlias);
+    refuseOutsideHome(this, keyIdParam, allowAlias, this.foreign.caller);
+    const key = this.resolveHome(keyIdParam, allowAlias);
+    authorizeForeign(this, key, this.foreign.caller, action ?? this.foreign.operation);
+    return key;
+  }
+
+  /**
+   * The key a symmetric ciphertext names (Decrypt and ReEncrypt without a KeyId), authorized like a
+   * resolved key when a caller of another account asks; undefined when this region does not hold it.
+   */
+  keyOfCiphertext(keyId: string, action: string): KeyRecord | undefined {
+    const key = this.keys.get(keyId);
+    if (key && this.foreign) authorizeForeign(this, key, this.foreign.caller, action);
+    return key;
+  }
+
+  private resolveHome(keyIdParam: string, allowAlias: boolean): KeyRecord {
     let id = keyIdParam;
     const arn = parseKmsArn(keyIdParam);
     if (arn) {

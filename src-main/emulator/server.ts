@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorState } from './emulator-state.js';
+import { callerOf } from './callers.js';
+import { foreignWithoutKey } from './foreign-access.js';
 import { KmsServiceError } from './kms-error.js';
 import { OPERATIONS } from './operations.js';
 import type { Body } from './request-fields.js';
@@ -58,7 +60,8 @@ function tooLarge(): KmsServiceError {
 /**
  * One request: AWS JSON 1.1 for KMS (POST /, X-Amz-Target: TrentService.<Op>), AWS Query for STS.
  * SigV4 signatures are accepted from any credentials without checking: the emulator is a local
- * stand-in, bound to loopback. The signature's credential scope names the region the request is
+ * stand-in, bound to loopback. The access key id says which account calls (callers.ts): the home
+ * account is served as before; another account reaches home keys only by ARN, through the key policy. The signature's credential scope names the region the request is
  * for, so one emulator serves every region of the account. Requests are served one at a time so
  * state changes never interleave.
  */
@@ -79,7 +82,8 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
     if (req.method !== 'POST') throw new KmsServiceError('UnknownOperationException', undefined, 404);
     const text = raw.toString('utf8');
     if (isStsRequest(req.headers['content-type'], text)) {
-      const r = stsResponse(text, state.accountId);
+      const region = signedRegion(req.headers.authorization, state.defaultRegion);
+      const r = stsResponse(text, callerOf(req.headers.authorization, state.accountId, region).accountId);
       res.writeHead(r.status, { 'Content-Type': 'text/xml', 'x-amzn-RequestId': r.requestId });
       res.end(r.xml);
       return;
@@ -91,7 +95,7 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
         ? target.slice(TARGET_PREFIX.length)
         : undefined;
     const handler = op === undefined ? undefined : OPERATIONS[op];
-    if (!handler) throw new KmsServiceError('UnknownOperationException', undefined);
+    if (op === undefined || !handler) throw new KmsServiceError('UnknownOperationException', undefined);
     let body: Body;
     try {
       const parsed: unknown = text.length === 0 ? {} : JSON.parse(text);
@@ -105,7 +109,13 @@ async function handle(state: EmulatorState, req: IncomingMessage, res: ServerRes
       );
     }
     state.tick();
-    const out = await handler(state.region(region), body);
+    const caller = callerOf(req.headers.authorization, state.accountId, region);
+    let out: Record<string, unknown>;
+    if (caller.accountId === state.accountId) out = await handler(state.region(region), body);
+    else
+      out =
+        foreignWithoutKey(op, body, caller, state.accountId) ??
+        (await handler(state.region(region).viewFor({ caller, operation: op }), body));
     send(res, 200, JSON.stringify(out), requestId);
   } catch (e) {
     if (e instanceof KmsServiceError) sendError(res, e, requestId);

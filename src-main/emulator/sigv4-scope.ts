@@ -34,3 +34,12 @@ export function signedRegion(authorization: string | undefined, defaultRegion: s
   }
   return region;
 }
+
+/**
+ * The access key id a request was signed with (the first field of the credential scope), or
+ * undefined for an unsigned request. Only the emulator's account mapping (callers.ts) reads it.
+ */
+export function signedAccessKeyId(authorization: string | undefined): string | undefined {
+  const m = /Credential=([^/,\s]+)\//.exec(authorization ?? '');
+  return m ? m[1] : undefined;
+}

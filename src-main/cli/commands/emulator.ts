@@ -26,6 +26,12 @@ emulator serves every region: each request is served in the region it is signed 
   --huawei-region REGION  the one Huawei region it serves (default ${DEFAULT_HUAWEI_REGION})
   --huawei-project ID     the one Huawei project it serves, 32 hex digits (default ${DEFAULT_HUAWEI_PROJECT})
 
+Accounts: the emulator holds the keys of one account (--account). A request signed with the access
+key id KEYRITE<12-digit account id> (for example KEYRITE444455556666; any secret) comes from that
+other account: it reaches keys only by key ARN (or alias ARN), for the operations AWS allows across
+accounts, and only as the key policy or a grant allows (AccessDeniedException otherwise). Any other
+access key id is the emulator's own account, allowed everything. See docs/EMULATOR-FIDELITY.md.
+
 Prints "listening on http://127.0.0.1:PORT" when ready (with --huawei-port also "huawei listening on
 …", its project and the HUAWEICLOUD_SDK_* variables its signature check accepts: emulator-only keys);
 stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
@@ -33,7 +39,9 @@ stops cleanly on Ctrl-C (SIGINT) or SIGTERM.
 example:
   keyrite emulator --port 4599 --state rehearsal-kms.db
   aws kms list-keys --endpoint-url http://127.0.0.1:4599     (in another terminal)
-  keyrite emulator --port 4599 --huawei-port 4600             (AWS and Huawei Cloud)`;
+  keyrite emulator --port 4599 --huawei-port 4600             (AWS and Huawei Cloud)
+  AWS_ACCESS_KEY_ID=KEYRITE444455556666 aws kms sign --endpoint-url http://127.0.0.1:4599 \
+    --key-id arn:aws:kms:us-east-1:111122223333:key/… …       (as account 444455556666)`;
 
 function parsePort(text: string | undefined, flag = '--port'): number | undefined {
   if (text === undefined) return undefined;

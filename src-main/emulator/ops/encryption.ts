@@ -48,7 +48,7 @@ export const decrypt: Handler = (state, body) => {
 export const reEncrypt: Handler = (state, body) => {
   const blob = reqBlob(body, 'CiphertextBlob');
   const sourceKeyId = optString(body, 'SourceKeyId');
-  const destination = state.resolve(reqString(body, 'DestinationKeyId'), true);
+  const destination = state.resolve(reqString(body, 'DestinationKeyId'), true, 'ReEncryptTo');
   const sourceAlg = optEnum(body, 'SourceEncryptionAlgorithm', ENCRYPTION_ALGORITHMS) ?? 'SYMMETRIC_DEFAULT';
   const destAlg =
     optEnum(body, 'DestinationEncryptionAlgorithm', ENCRYPTION_ALGORITHMS) ?? 'SYMMETRIC_DEFAULT';
