@@ -5,9 +5,9 @@ import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { assertBuilt, LAUNCHER } from '../cli/harness/launcher.js';
 import { STATION_PASSPHRASE, FIXTURES, passphrasesFor, tempDir } from './harness/ceremony.js';
 
-const CLI = path.join(__dirname, 'harness', 'cli-entry.ts');
 let emu: RunningEmulator;
 const tmp = tempDir('ceremony-cli');
 void before(async () => {
@@ -19,8 +19,9 @@ void after(async () => {
 });
 
 function cli(args: string[], fd3?: Buffer): Promise<{ code: number | null; out: string; err: string }> {
+  assertBuilt();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const child = spawn(process.execPath, [LAUNCHER, ...args], {
       env: {
         ...process.env,
         KEYRITE_TEST: '1',

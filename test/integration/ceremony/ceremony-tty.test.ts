@@ -5,6 +5,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { assertBuilt, LAUNCHER } from '../cli/harness/launcher.js';
 import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness/ceremony.js';
 
 /*
@@ -12,10 +13,10 @@ import { STATION_PASSPHRASE, FIXTURES, tempDir } from './harness/ceremony.js';
  * this test types at the prompts as people would — only after each prompt appears, so the terminal is
  * already in no-echo mode. The passphrases must never appear in what the terminal shows.
  */
-const CLI = path.join(__dirname, 'harness', 'cli-entry.ts');
 let emu: RunningEmulator;
 const tmp = tempDir('tty');
 void before(async () => {
+  assertBuilt();
   if (spawnSync('script', ['--version']).status !== 0)
     throw new Error(
       'this test needs util-linux `script` (apt-get install bsdutils) to give the CLI a terminal',
@@ -39,9 +40,7 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
   );
   const cmd = [
     process.execPath,
-    '--import',
-    'tsx',
-    CLI,
+    LAUNCHER,
     'ceremony',
     'run',
     '--plan',

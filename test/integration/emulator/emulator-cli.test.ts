@@ -7,12 +7,13 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { assertBuilt, LAUNCHER } from '../cli/harness/launcher.js';
 import { CreateKeyCommand, DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 
-const ENTRY = path.join(__dirname, 'harness', 'cli-entry.ts');
 let dir: string;
 
 before(() => {
+  assertBuilt();
   dir = mkdtempSync(path.join(tmpdir(), 'keyrite-emu-cli-'));
 });
 after(() => {
@@ -27,7 +28,7 @@ interface Running {
 }
 
 function startCli(args: string[]): Promise<Running> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'emulator', ...args], {
+  const child = spawn(process.execPath, [LAUNCHER, 'emulator', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -91,7 +92,7 @@ void describe('keyrite emulator', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const busy = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'emulator', '--port', String(port)], {
+      const busy = spawn(process.execPath, [LAUNCHER, 'emulator', '--port', String(port)], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let err = '';
@@ -124,7 +125,7 @@ void describe('keyrite emulator', () => {
     fixed.child.kill('SIGTERM');
     assert.equal((await fixed.exited).code, 0);
 
-    const bad = spawn(process.execPath, ['--import', 'tsx', ENTRY, 'emulator', '--port', 'eighty'], {
+    const bad = spawn(process.execPath, [LAUNCHER, 'emulator', '--port', 'eighty'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let badErr = '';

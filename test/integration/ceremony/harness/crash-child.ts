@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { assertBuilt, LAUNCHER } from '../../cli/harness/launcher.js';
 import { STATION_PASSPHRASE } from './ceremony.js';
-
-const CLI = path.join(__dirname, 'cli-entry.ts');
 
 export interface ChildResult {
   code: number | null;
@@ -12,10 +10,11 @@ export interface ChildResult {
 }
 
 /**
- * Runs `keyrite` as a child process (asynchronously: the emulator it talks to runs in this process),
+ * Runs `keyrite` — the real launcher over the build `npm test` makes — as a child process (asynchronously: the emulator it talks to runs in this process),
  * custodian passphrases on fd 3, and with KEYRITE_CRASH_AT set the child SIGKILLs itself there.
  */
 export function runCli(args: string[], passphrases: Buffer, crashAt?: string): Promise<ChildResult> {
+  assertBuilt();
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
@@ -25,7 +24,7 @@ export function runCli(args: string[], passphrases: Buffer, crashAt?: string): P
     };
     delete env['KEYRITE_CRASH_AT'];
     if (crashAt) env['KEYRITE_CRASH_AT'] = crashAt;
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+    const child = spawn(process.execPath, [LAUNCHER, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });

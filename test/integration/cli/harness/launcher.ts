@@ -15,7 +15,7 @@ export interface Run {
   stderr: string;
 }
 
-function assertBuilt(): void {
+export function assertBuilt(): void {
   assert.ok(
     existsSync(BUILT),
     `the CLI is not built: run \`node src-main/build/build.mjs main\` (npm test does)`,
