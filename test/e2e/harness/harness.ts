@@ -184,6 +184,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       win.on('pageerror', (e) => pageErrors.push(e.message));
       await win.goto(`${server.origin}/index.html${route}`);
       await win.waitForFunction(() => typeof (window as { keyrite?: unknown }).keyrite === 'object');
+      // The second window is on its own screen (a projector), not over the station's: the station's
+      // window stays in front, so Chromium does not throttle the frames of the window people act in.
+      await page.bringToFront();
       return win;
     },
     async close() {
