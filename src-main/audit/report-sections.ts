@@ -16,6 +16,7 @@ import { str } from './report-markup.js';
 import type { ReportInput } from './report.js';
 import { environmentNotice, isRehearsalLog, summaryRows, verifyAdvice } from './report-summary.js';
 import { timelineTable } from './report-timeline.js';
+import { witnessStatementStatus } from './report-witnesses.js';
 
 /** Walks a payload for fields by name (KCVs, fingerprints appear in many record types). */
 function fieldsNamed(
@@ -183,10 +184,11 @@ export function buildReport(input: ReportInput): ReportDocument {
     ),
   );
 
+  const signatures = witnessStatementStatus(records);
   blocks.push(
     { kind: 'heading', text: 'Witness exceptions' },
     table(
-      ['Record', 'Witness', 'Step', 'Exception'],
+      ['Record', 'Witness', 'Step', 'Exception', 'Witness signature'],
       records
         .filter((r) => r.type === 'witness.exception')
         .map((r) => [
@@ -194,6 +196,7 @@ export function buildReport(input: ReportInput): ReportDocument {
           [str(r.payload['witness'])],
           [str(r.payload['stepId'])],
           [str(r.payload['text'])],
+          [signatures.get(r.seq) ?? ''],
         ]),
       'No witness recorded an exception.',
     ),

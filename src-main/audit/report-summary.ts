@@ -7,6 +7,7 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { type Block, type Cell, hexWithWords, lines } from './report-document.js';
 import { str } from './report-markup.js';
 import { environmentOfIdentity } from './recorded-environment.js';
+import { witnessStatementStatus } from './report-witnesses.js';
 
 type Payload = Record<string, unknown>;
 
@@ -59,9 +60,10 @@ export function summaryRows(records: readonly AuditRecord[]): Array<[string, Cel
     str(closed?.['keyArn']) || str(verified?.['keyArn']) || str(completed(records, 'create-key')?.['keyArn']);
   const kcv = records.find((r) => r.type === 'material.kcv' && r.payload['scope'] === 'material')?.payload;
   const grant = completed(records, 'grant');
+  const signatures = witnessStatementStatus(records);
   const signoffs = records
     .filter((r) => r.type === 'ceremony.witness-signoff')
-    .map((r) => str(r.payload['witness']));
+    .map((r) => [`${str(r.payload['witness'])} (record ${r.seq}): ${signatures.get(r.seq) ?? ''}`]);
   const exceptions = records.filter((r) => r.type === 'witness.exception');
   const failures = records.filter((r) => r.type === 'step.failed');
   const digest = str(started?.['planDigest']);
@@ -74,7 +76,7 @@ export function summaryRows(records: readonly AuditRecord[]): Array<[string, Cel
     ['Key state', [str(verified?.['keyState']) || '—']],
     ['Check value', [kcv ? `${str(kcv['kcv'])} (${str(kcv['method']) || 'KCV'})` : '—']],
     ['Grant', [grant ? str(grant['note']) || 'granted' : 'none in this log']],
-    ['Witnesses signed off', [signoffs.join(', ') || 'none']],
+    ['Witnesses signed off', signoffs.length === 0 ? ['none'] : lines(signoffs)],
     [
       'Witness exceptions',
       exceptions.length === 0
@@ -84,7 +86,7 @@ export function summaryRows(records: readonly AuditRecord[]): Array<[string, Cel
             ': ',
             ...lines(
               exceptions.map((r) => [
-                `${str(r.payload['witness'])} on ${str(r.payload['stepId']) || 'the ceremony'} (record ${r.seq}): ${str(r.payload['text'])}`,
+                `${str(r.payload['witness'])} on ${str(r.payload['stepId']) || 'the ceremony'} (record ${r.seq}): ${str(r.payload['text'])} — ${signatures.get(r.seq) ?? ''}`,
               ]),
             ),
           ],

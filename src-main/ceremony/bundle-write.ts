@@ -81,7 +81,12 @@ function responseFiles(p: CeremonyParts): Map<string, Buffer> {
   const request = p.log.acceptedBundles.filter((b) => b.kind === 'request').at(-1);
   if (!request) throw new Error('a response without an accepted request');
   const wrapped = recordedFile(p.paths.wrapped, f.wrappedKeyDigest, 'wrapped key material');
-  const enrolled = p.journal.records('participant.enrolled').map((r) => r.payload);
+  // Custodians confirm the import at the online station with their keys. Witness keys stay in the
+  // offline log: witnesses sign what they saw at the station where they enrolled.
+  const enrolled = p.journal
+    .records('participant.enrolled')
+    .map((r) => r.payload)
+    .filter((e) => e.role === 'custodian');
   const content: BundleResponse = {
     kind: 'response',
     requestDigest: request.bundleDigest,

@@ -13,6 +13,8 @@ export function ceremonyPaths(dir: string) {
     /** Rotation: a ciphertext made under the prior material, which must still decrypt after rotating. */
     canary: path.join(dir, 'rotation-canary.json'),
     custodian: (id: string) => path.join(dir, 'custodians', `${id}.json`),
+    /** A witness's Ed25519 key, sealed under their passphrase (src-main/secrets/witness-keys.ts). */
+    witness: (id: string) => path.join(dir, 'witnesses', `${id}.json`),
     sharesDir: path.join(dir, 'shares'),
     share: (id: string) => path.join(dir, 'shares', `${id}.share.json`),
     importDir: path.join(dir, 'import'),

@@ -236,7 +236,10 @@ export async function driveCeremony(
     const view = svc.view();
     if (step === 'enroll') {
       people.show?.(step, null);
-      const waiting = view.participants.filter((p) => p.role === 'custodian' && !p.enrolled).map((p) => p.id);
+      // Custodians, then witnesses (a witness's key signs their sign-off and exceptions).
+      const waiting = view.participants
+        .filter((p) => (p.role === 'custodian' || p.role === 'witness') && !p.enrolled)
+        .map((p) => p.id);
       await together(
         people,
         waiting,
@@ -319,7 +322,14 @@ export async function driveCeremony(
       people.show?.(step, null);
       for (const w of plan.participants.witnesses) {
         if (!(await opts.signOff(w.id))) throw new Error(`witness ${w.id} did not sign off`);
-        svc.witnessSignOff(w.id);
+        if (!svc.witnessEnrolled(w.id)) {
+          await svc.witnessSignOff(w.id); // a ceremony enrolled before witnesses had keys
+          continue;
+        }
+        await withRetries(people, async () =>
+          svc.witnessSignOff(w.id, await ask(w.id, step, 'sign off the ceremony with your passphrase')),
+        );
+        people.say(`  ${w.id} signed off`);
       }
     }
     if (svc.isGuarded(step)) {

@@ -3,6 +3,7 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import { readBoundedText } from '../media/bounded-file.js';
 import type { SealedShareFile } from '../secrets/backup-shares.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
+import type { WitnessEnrollment } from '../secrets/witness-keys.js';
 import type { PassphraseSealed } from '../secrets/passphrase-seal.js';
 
 /*
@@ -21,6 +22,12 @@ const enrollmentFile = z.object({
   signingPublicKey: base64,
   sharePublicKey: base64,
   sealedKeys: sealed,
+});
+
+const witnessFile = z.object({
+  witnessId: z.string().min(1).max(64),
+  publicKey: base64,
+  sealedKey: sealed,
 });
 
 const shareFile = z.object({
@@ -72,6 +79,10 @@ function readJson<T>(file: string, schema: z.ZodType<T>, what: string): T {
 
 export function readEnrollmentFile(file: string): CustodianEnrollment {
   return readJson(file, enrollmentFile, 'custodian key file');
+}
+
+export function readWitnessFile(file: string): WitnessEnrollment {
+  return readJson(file, witnessFile, 'witness key file');
 }
 
 export function readShareFile(file: string): ShareFileOnDisk {

@@ -16,7 +16,8 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import type { KeyMaterialSpec } from '../../src-shared/wrap/specs.js';
 import type { CustodianEnrollment } from '../secrets/custodian-keys.js';
 import type { CeremonyPaths } from './ceremony-dir.js';
-import { readEnrollmentFile } from './ceremony-files.js';
+import { readEnrollmentFile, readWitnessFile } from './ceremony-files.js';
+import type { WitnessEnrollment } from '../secrets/witness-keys.js';
 import { stationOrder, type StationRole } from '../../src-shared/ceremony/stations.js';
 
 /** Why a step failed, as people see it and the log records it. */
@@ -49,6 +50,15 @@ export interface WitnessNote {
   witnessId: string;
   text: string;
   at: string;
+  /** The record, for the report to show whether its signature verifies. */
+  seq: number;
+}
+
+/** A witness's sign-off, as the log holds it. */
+export interface WitnessSignOff {
+  witnessId: string;
+  at: string;
+  seq: number;
 }
 
 /**
@@ -68,8 +78,9 @@ export class CeremonyLog {
   readonly #stepFacts = new Map<StepId, StepFacts>();
   readonly #errors = new Map<StepId, StepFailure>();
   readonly #enrollments = new Map<string, CustodianEnrollment>();
+  readonly #witnessKeys = new Map<string, WitnessEnrollment>();
   readonly #shareVerified = new Set<string>();
-  readonly #signoffs = new Set<string>();
+  readonly #signoffs = new Map<string, WitnessSignOff>();
   readonly #exceptions: WitnessNote[] = [];
   readonly #confirmedBy = new Map<StepId, readonly string[]>();
   #commitments = new Map<string, string>();
@@ -128,6 +139,10 @@ export class CeremonyLog {
   enrollment(custodianId: string): CustodianEnrollment | undefined {
     return this.#enrollments.get(custodianId);
   }
+  /** A witness's enrolled key (absent: not enrolled, e.g. a log from before witnesses had keys). */
+  witnessEnrollment(witnessId: string): WitnessEnrollment | undefined {
+    return this.#witnessKeys.get(witnessId);
+  }
   get enrolledCount(): number {
     return this.#enrollments.size;
   }
@@ -143,6 +158,9 @@ export class CeremonyLog {
   }
   signedOff(witnessId: string): boolean {
     return this.#signoffs.has(witnessId);
+  }
+  get signOffs(): readonly WitnessSignOff[] {
+    return [...this.#signoffs.values()];
   }
   get exceptions(): readonly WitnessNote[] {
     return this.#exceptions;
@@ -206,6 +224,18 @@ export class CeremonyLog {
         this.#confirmedBy.set(r.payload.stepId, r.payload.custodians);
         break;
       case 'participant.enrolled': {
+        if (r.payload.role === 'witness') {
+          const id = r.payload.witnessId;
+          const w = readWitnessFile(this.#paths.witness(id));
+          if (w.publicKey !== r.payload.publicKey || w.witnessId !== id)
+            throw new KeyriteError(
+              'ENROLLMENT_FILE_CHANGED',
+              `witnesses/${id}.json does not hold the enrolled key`,
+              'restore the file from the ceremony directory backup',
+            );
+          this.#witnessKeys.set(id, w);
+          break;
+        }
         const id = r.payload.custodianId;
         const e = readEnrollmentFile(this.#paths.custodian(id));
         if (e.signingPublicKey !== r.payload.publicKey || e.custodianId !== id)
@@ -228,7 +258,8 @@ export class CeremonyLog {
         this.#shareVerified.add(r.payload.holder);
         break;
       case 'ceremony.witness-signoff':
-        this.#signoffs.add(r.payload.witnessId);
+        if (!this.#signoffs.has(r.payload.witnessId))
+          this.#signoffs.set(r.payload.witnessId, { witnessId: r.payload.witnessId, at: r.time, seq: r.seq });
         break;
       case 'witness.exception':
         this.#exceptions.push({
@@ -236,6 +267,7 @@ export class CeremonyLog {
           witnessId: r.payload.witnessId,
           text: r.payload.text,
           at: r.time,
+          seq: r.seq,
         });
         break;
       case 'kms.identity':

@@ -208,7 +208,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     return isGuarded(this.#p.log.plan, step);
   }
 
-  /** Enrolls a custodian; the passphrase is disposed whatever happens. */
+  /** Enrolls a custodian or a witness; the passphrase is disposed whatever happens. */
   enroll(
     custodianId: string,
     passphrase: SecretBuffer,
@@ -244,14 +244,25 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     return provideShare(this.#p, shareFile, passphrase);
   }
 
-  witnessSignOff(witnessId: string): void {
-    witnessSignOff(this.#p, witnessId);
+  /** A witness signs off with the key they enrolled (their passphrase is disposed here). */
+  witnessSignOff(witnessId: string, passphrase?: SecretBuffer): Promise<void> {
+    return witnessSignOff(this.#p, witnessId, passphrase);
   }
 
-  /** A witness's objection or remark, recorded and then covered by a station-signed checkpoint. */
-  witnessException(stepId: string, witnessId: string, text: string): CeremonyView {
-    witnessException(this.#p, stepId, witnessId, text);
+  /** A witness's objection or remark, signed by them, recorded and then covered by a station-signed checkpoint. */
+  async witnessException(
+    stepId: string,
+    witnessId: string,
+    text: string,
+    passphrase?: SecretBuffer,
+  ): Promise<CeremonyView> {
+    await witnessException(this.#p, stepId, witnessId, text, passphrase);
     return this.view();
+  }
+
+  /** Whether a witness enrolled a key (then their sign-off and exceptions need their passphrase). */
+  witnessEnrolled(witnessId: string): boolean {
+    return this.#p.log.witnessEnrollment(witnessId) !== undefined;
   }
 
   /** Runs the next step (which must be `stepId` when given). */

@@ -6,13 +6,14 @@ import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
 import type { AuditStore } from '../audit/audit-store.js';
 import { renderReport } from '../audit/report.js';
 import { escapeHtml } from '../audit/report-html.js';
+import { witnessStatementStatus } from '../audit/report-witnesses.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import type { LogView } from './ceremony-log.js';
 import type { CeremonyParts } from './ceremony-parts.js';
 
 /** The ceremony's own summary, placed above the audit log's full, verified report. */
-function summary(log: LogView, recovery: readonly string[]): string {
+function summary(log: LogView, recovery: readonly string[], signatures: ReadonlyMap<number, string>): string {
   const f = log.facts;
   const row = (k: string, v: string | undefined) =>
     v ? `<tr><th>${escapeHtml(k)}</th><td><code>${escapeHtml(v)}</code></td></tr>` : '';
@@ -23,7 +24,7 @@ function summary(log: LogView, recovery: readonly string[]): string {
       return `<tr><td>${escapeHtml(STEP_CATALOGUE[s].title)}</td><td>${escapeHtml(log.state.steps[s])}</td><td>${escapeHtml(by ? by.join(', ') : '')}</td><td>${ex
         .map(
           (x) =>
-            `<p><strong>exception by ${escapeHtml(x.witnessId)}</strong> (${escapeHtml(x.at)}): ${escapeHtml(x.text)}</p>`,
+            `<p><strong>exception by ${escapeHtml(x.witnessId)}</strong> (${escapeHtml(x.at)}): ${escapeHtml(x.text)} <em>— ${escapeHtml(signatures.get(x.seq) ?? '')}</em></p>`,
         )
         .join('')}</td></tr>`;
     })
@@ -57,9 +58,25 @@ ${row('Quorum', `${log.plan.quorum.m} of ${log.plan.participants.custodians.leng
 <table><tr><th>Step</th><th>Status</th><th>Confirmed by</th><th>Witness exceptions</th></tr>
 ${steps}
 </table>
+${signOffs(log, signatures)}
 ${materialsTable(log)}
 ${recovery.length > 0 ? `<h3>Recovery account</h3><ul>${recovery.map((l) => `<li>${escapeHtml(l)}</li>`).join('')}</ul>` : ''}
 </section>`;
+}
+
+/** Each witness's sign-off and whether its signature verifies against the key they enrolled. */
+function signOffs(log: LogView, signatures: ReadonlyMap<number, string>): string {
+  if (log.signOffs.length === 0) return '';
+  const rows = log.signOffs
+    .map(
+      (s) =>
+        `<tr><td>${escapeHtml(s.witnessId)}</td><td>${escapeHtml(s.at)}</td><td>${escapeHtml(signatures.get(s.seq) ?? '')}</td></tr>`,
+    )
+    .join('\n');
+  return `<h3>Witness sign-offs</h3>
+<table><tr><th>Witness</th><th>Signed off at</th><th>Signature</th></tr>
+${rows}
+</table>`;
 }
 
 /** Every material of the key as KMS listed it at the hand-over, with the share set that re-imports it. */
@@ -103,10 +120,8 @@ export function writeReport(p: CeremonyParts, store: AuditStore): number {
   );
   // The summary goes under the title and the environment banner, so page 1 says where the ceremony ran.
   const at = afterBanner(html);
-  const out =
-    at >= 0
-      ? html.slice(0, at) + summary(p.log, p.recovery) + html.slice(at)
-      : summary(p.log, p.recovery) + html;
+  const head = summary(p.log, p.recovery, witnessStatementStatus(records));
+  const out = at >= 0 ? html.slice(0, at) + head + html.slice(at) : head + html;
   writeFileAtomic(p.paths.report, out, 0o644);
   return Buffer.byteLength(out);
 }

@@ -53,7 +53,17 @@ export function buildView(
         ...(next ? attemptsView(attempts.status(c.id, next)) : {}),
       };
     }),
-    ...p.witnesses.map((w) => ({ id: w.id, name: w.name, role: 'witness' as const, enrolled: false })),
+    ...p.witnesses.map((w) => {
+      const e = log.witnessEnrollment(w.id);
+      return {
+        id: w.id,
+        name: w.name,
+        role: 'witness' as const,
+        enrolled: e !== undefined,
+        ...(e ? { publicKeyFingerprint: spkiFingerprint(e.publicKey) } : {}),
+        ...(next ? attemptsView(attempts.status(w.id, next)) : {}),
+      };
+    }),
     ...(p.auditor
       ? [{ id: p.auditor.id, name: p.auditor.name, role: 'auditor' as const, enrolled: false }]
       : []),

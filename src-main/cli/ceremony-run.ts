@@ -12,7 +12,7 @@ import { CeremonyService } from '../ceremony/ceremony-service.js';
 import { CUSTODIAN_PASSED, driveCeremony } from '../ceremony/ceremony-driver.js';
 import { checkIdentity } from '../ceremony/steps/preflight.js';
 import { readPlanFile } from '../ceremony/plan-file.js';
-import { RehearsalCustodians } from './rehearsal-custodians.js';
+import { passphraseHolders, RehearsalCustodians } from './rehearsal-custodians.js';
 import { decodeHexComponent, readAnswer, readSecretLineFromTty } from './secret-line.js';
 import { testScryptCost } from '../ceremony/crash-point.js';
 import {
@@ -86,7 +86,7 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
   const planDoc = v.plan ? readPlanFile(v.plan) : readPlanFile(path.join(out, 'plan.json'));
   const { plan } = validatePlan(planDoc);
   const fd = v['passphrase-fd'];
-  const ids = plan.participants.custodians.map((c) => c.id);
+  const ids = passphraseHolders(plan);
   const lines =
     fd !== undefined
       ? readFromFd(fd, '--passphrase-fd')
@@ -102,7 +102,8 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
       'run it in a terminal (tests pass --passphrase-fd)',
     );
   const planBase = v.plan ? path.dirname(path.resolve(v.plan)) : out;
-  const nameOf = (id: string) => plan.participants.custodians.find((c) => c.id === id)?.name ?? id;
+  const nameOf = (id: string) =>
+    [...plan.participants.custodians, ...plan.participants.witnesses].find((c) => c.id === id)?.name ?? id;
 
   const askPassphrase = async (id: string, purpose: string): Promise<SecretBuffer> => {
     if (supplied) return supplied.passphrase(id);

@@ -11,7 +11,7 @@ import { kmsPortFromGateway } from '../kms/aws-kms-port.js';
 import { OFFLINE_KMS_PORT } from '../kms/offline-kms-port.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
 import { runStationHalf, type HalfOptions } from '../airgap/station-half.js';
-import { RehearsalCustodians } from './rehearsal-custodians.js';
+import { passphraseHolders, RehearsalCustodians } from './rehearsal-custodians.js';
 import { assertEmptyDir } from './empty-dir.js';
 
 export interface AirGappedRehearsalOptions {
@@ -56,7 +56,7 @@ export async function runAirGappedRehearsal(o: AirGappedRehearsalOptions): Promi
     media: path.join(o.out, 'media'),
   };
   for (const d of Object.values(dirs)) mkdirSync(d, { recursive: true, mode: 0o700 });
-  const people = RehearsalCustodians.generate(plan.participants.custodians.map((c) => c.id));
+  const people = RehearsalCustodians.generate(passphraseHolders(plan));
   const keys = { online: ephemeralStationKey(), offline: ephemeralStationKey() };
   let emulator: RunningEmulator | undefined;
   try {

@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import { KeyriteError } from '../../src-shared/errors.js';
+import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+
+/** Who holds a passphrase in a ceremony, in the order supplied passphrase lines follow: custodians, then witnesses. */
+export function passphraseHolders(plan: CeremonyPlan): string[] {
+  return [...plan.participants.custodians, ...plan.participants.witnesses].map((p) => p.id);
+}
 
 const ALPHABET = Buffer.from('abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789', 'ascii');
 
@@ -23,11 +30,20 @@ export class RehearsalCustodians {
     return c;
   }
 
-  /** One passphrase per line, in custodian order. The input buffer is wiped. */
+  /** One passphrase per line, custodians then witnesses in plan order. The input buffer is wiped. */
   static fromLines(ids: readonly string[], input: Buffer): RehearsalCustodians {
     const c = new RehearsalCustodians();
     let start = 0;
     for (const id of ids) {
+      if (start >= input.length) {
+        input.fill(0);
+        c.wipe();
+        throw new KeyriteError(
+          'PASSPHRASE_LINES_MISSING',
+          `the passphrases given end before ${id}'s: one line is needed for each of ${ids.join(', ')}`,
+          'give one passphrase per line: the custodians, then the witnesses, in plan order',
+        );
+      }
       let end = input.indexOf(0x0a, start);
       if (end < 0) end = input.length;
       let stop = end;

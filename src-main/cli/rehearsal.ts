@@ -9,7 +9,7 @@ import { rehearsalKms } from './rehearsal-kms.js';
 import { CeremonyService } from '../ceremony/ceremony-service.js';
 import { driveCeremony } from '../ceremony/ceremony-driver.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
-import { RehearsalCustodians } from './rehearsal-custodians.js';
+import { passphraseHolders, RehearsalCustodians } from './rehearsal-custodians.js';
 import {
   assertEmptyDir,
   assertPlanAcceptableNow,
@@ -56,7 +56,7 @@ export async function runRehearsal(o: RehearsalOptions): Promise<RehearsalResult
   }
   let emulator: RunningEmulator | undefined;
   let svc: CeremonyService | undefined;
-  const ids = plan.participants.custodians.map((c) => c.id);
+  const ids = passphraseHolders(plan);
   const people = o.passphraseLines
     ? RehearsalCustodians.fromLines(ids, o.passphraseLines)
     : RehearsalCustodians.generate(ids);

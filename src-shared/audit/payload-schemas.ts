@@ -50,6 +50,15 @@ export const payloadSchemas = {
     role: z.enum(ROLES),
     publicKey: base64.optional(),
     fingerprint: hex64.optional(),
+    // A witness's key: their statements (sign-off, exceptions) are signed with it (witness-statement.ts).
+    witnessId: z.string().min(1).max(64).optional(),
+  }),
+  // Signed by the witness since witnesses enroll keys; older logs hold unsigned ones (no key, no signature).
+  'ceremony.witness-signoff': z.looseObject({
+    witness: name,
+    witnessId: z.string().min(1).max(64),
+    publicKey: base64.optional(),
+    signature: base64.optional(),
   }),
   'step.started': z.looseObject({ stepId }),
   'step.confirmed': z.looseObject({
@@ -70,6 +79,9 @@ export const payloadSchemas = {
     witness: name,
     text: z.string().min(1).max(5000),
     stepId: stepId.optional(),
+    witnessId: z.string().min(1).max(64).optional(),
+    publicKey: base64.optional(),
+    signature: base64.optional(),
   }),
   intent: z.looseObject({ action: z.string().min(1).max(100), effect: z.string().min(1).max(500), details }),
   outcome: z.looseObject({
@@ -131,6 +143,7 @@ const knownRecord = z.discriminatedUnion('type', [
   known('ceremony.started', payloadSchemas['ceremony.started']),
   known('ceremony.closed', payloadSchemas['ceremony.closed']),
   known('participant.enrolled', payloadSchemas['participant.enrolled']),
+  known('ceremony.witness-signoff', payloadSchemas['ceremony.witness-signoff']),
   known('step.started', payloadSchemas['step.started']),
   known('step.confirmed', payloadSchemas['step.confirmed']),
   known('step.completed', payloadSchemas['step.completed']),

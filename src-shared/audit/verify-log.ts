@@ -7,6 +7,7 @@ import { type SignedCheckpoint, checkpointProblem } from './checkpoint.js';
 import { cosignatureProblem, cosignerProblem } from './cosignature-rule.js';
 import { spkiFingerprint } from '../digests.js';
 import { type StationDeclaration, StationChain } from './station-chain.js';
+import { witnessStatementProblem } from './witness-statement.js';
 
 /** A participant's key as enrolled in the log, for the auditor to compare with what the person holds. */
 export interface ParticipantKey {
@@ -14,6 +15,15 @@ export interface ParticipantKey {
   name: string;
   role: string;
   fingerprint: string;
+}
+
+/** A witness's sign-off or exception, as the verifier found it: signed (and verified) or unsigned. */
+export interface WitnessStatementCheck {
+  seq: number;
+  witnessId: string;
+  kind: 'signoff' | 'exception';
+  /** The enrolled key's fingerprint when the statement is signed (its signature verified); absent: unsigned. */
+  fingerprint?: string;
 }
 
 export interface VerifyOk {
@@ -32,6 +42,8 @@ export interface VerifyOk {
   stations: StationDeclaration[];
   /** Every participant key enrolled in the log. */
   participantKeys: ParticipantKey[];
+  /** Every witness statement, signed (verified against the witness's enrolled key) or unsigned (older logs). */
+  witnessStatements: WitnessStatementCheck[];
   /** True when the auditor pinned stations and the newest checkpoint is signed by a trusted one. */
   pinned: boolean;
 }
@@ -73,6 +85,9 @@ export class LogVerifier {
   private readonly stations: StationChain;
   private readonly participantKeys: ParticipantKey[] = [];
   private readonly enrolled = new Map<string, string>();
+  /** witnessId → the key the witness enrolled (their statements must be signed with it). */
+  private readonly witnessKeys = new Map<string, string>();
+  private readonly witnessStatements: WitnessStatementCheck[] = [];
   private readonly openIntents = new Set<number>();
   /** Checkpoints already recorded in the log, by tree size: what an `audit.cosignature` may name. */
   private readonly recordedCheckpoints = new Map<number, { cp: SignedCheckpoint; cosigners: Set<string> }>();
@@ -197,6 +212,12 @@ export class LogVerifier {
         role: k.payload.role,
         fingerprint: spkiFingerprint(k.payload.publicKey),
       });
+      if (k.payload.role === 'witness' && k.payload.witnessId !== undefined)
+        this.witnessKeys.set(k.payload.witnessId, k.payload.publicKey);
+    }
+    if (k?.type === 'ceremony.witness-signoff' || k?.type === 'witness.exception') {
+      const why = this.witnessStatementProblem(r, k);
+      if (why) return at(`witness statement record ${r.seq} (${r.type}): ${why}`);
     }
     if (k?.type === 'intent') this.openIntents.add(r.seq);
     if (k?.type === 'outcome') {
@@ -221,6 +242,44 @@ export class LogVerifier {
       const why = this.cosignatureProblem(r, k.payload);
       if (why) return at(`co-signature record ${r.seq}: ${why}`);
     }
+    return undefined;
+  }
+
+  /** A witness's sign-off or exception: signed with the key they enrolled, over this statement at this place. */
+  private witnessStatementProblem(
+    r: AuditRecord,
+    k: Extract<KnownRecord, { type: 'ceremony.witness-signoff' | 'witness.exception' }>,
+  ): string | undefined {
+    const p = k.payload;
+    const witnessId = p.witnessId;
+    if (witnessId === undefined)
+      return p.signature === undefined && p.publicKey === undefined
+        ? undefined
+        : 'a signed statement must name its witness (witnessId)';
+    const enrolledKey = this.witnessKeys.get(witnessId);
+    const why = witnessStatementProblem(
+      k.type === 'ceremony.witness-signoff'
+        ? { ceremonyId: r.ceremonyId, witnessId, kind: 'signoff', chainHead: r.prevHash }
+        : {
+            ceremonyId: r.ceremonyId,
+            witnessId,
+            kind: 'exception',
+            ...(k.payload.stepId !== undefined ? { stepId: k.payload.stepId } : {}),
+            text: k.payload.text,
+            chainHead: r.prevHash,
+          },
+      p,
+      enrolledKey,
+    );
+    if (why) return why;
+    this.witnessStatements.push({
+      seq: r.seq,
+      witnessId,
+      kind: k.type === 'ceremony.witness-signoff' ? 'signoff' : 'exception',
+      ...(p.signature !== undefined && enrolledKey !== undefined
+        ? { fingerprint: spkiFingerprint(enrolledKey) }
+        : {}),
+    });
     return undefined;
   }
 
@@ -296,6 +355,7 @@ export class LogVerifier {
       ...(trusted ? { trustedCheckpointSize: trusted.cp.treeSize } : {}),
       stations: this.stations.declarations,
       participantKeys: this.participantKeys,
+      witnessStatements: this.witnessStatements,
       pinned: this.stations.pinned,
     };
   }

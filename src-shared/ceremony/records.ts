@@ -49,6 +49,31 @@ const stepCompleted = z.strictObject({ stepId, facts: ceremonyFacts }).superRefi
     });
 });
 
+const scryptCost = z.strictObject({ N: z.number().int(), r: z.number().int(), p: z.number().int() });
+
+/** A custodian's keys: Ed25519 to sign confirmations, X25519 to receive backup shares. */
+const custodianEnrolled = z.strictObject({
+  name,
+  custodianId: id,
+  role: z.literal('custodian'),
+  publicKey: base64,
+  sharePublicKey: base64,
+  fingerprint: hex64,
+  scrypt: scryptCost,
+});
+
+/** A witness's Ed25519 key: it signs their sign-off and their exceptions. */
+const witnessEnrolled = z.strictObject({
+  name,
+  witnessId: id,
+  role: z.literal('witness'),
+  publicKey: base64,
+  fingerprint: hex64,
+  scrypt: scryptCost,
+});
+
+const witnessSignature = { publicKey: base64.optional(), signature: base64.optional() };
+
 const entry = <T extends string, S extends z.ZodType>(type: T, payload: S) =>
   z.strictObject({ type: z.literal(type), payload });
 
@@ -64,7 +89,9 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
     }),
   ),
   entry('ceremony.closed', z.strictObject({ status: z.literal('completed'), keyArn: F.keyArn.optional() })),
-  entry('ceremony.witness-signoff', z.strictObject({ witness: name, witnessId: id })),
+  // Signed by the witness with the key they enrolled (src-shared/audit/witness-statement.ts). Optional
+  // in the schema so logs written before witnesses had keys still read; the engine signs every new one.
+  entry('ceremony.witness-signoff', z.strictObject({ witness: name, witnessId: id, ...witnessSignature })),
   // A copy of the ceremony's report saved where the operator chose (the station's own report.html is
   // rewritten from the log; this records which bytes left the station, and where to).
   entry(
@@ -76,21 +103,10 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       bytes: z.number().int().min(0),
     }),
   ),
-  entry(
-    'participant.enrolled',
-    z.strictObject({
-      name,
-      custodianId: id,
-      role: z.literal('custodian'),
-      publicKey: base64,
-      sharePublicKey: base64,
-      fingerprint: hex64,
-      scrypt: z.strictObject({ N: z.number().int(), r: z.number().int(), p: z.number().int() }),
-    }),
-  ),
+  entry('participant.enrolled', z.union([custodianEnrolled, witnessEnrolled])),
   entry(
     'witness.exception',
-    z.strictObject({ witness: name, witnessId: id, stepId, text: z.string().max(2000) }),
+    z.strictObject({ witness: name, witnessId: id, stepId, text: z.string().max(2000), ...witnessSignature }),
   ),
   // steps
   entry('step.started', z.strictObject({ stepId })),
@@ -136,7 +152,8 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
     z.strictObject({
       custodian: id,
       stepId,
-      purpose: z.enum(['confirm', 'verify-share', 'open-share']),
+      // 'witness': a witness's passphrase for their sign-off or an exception (the custodian field holds the witness id).
+      purpose: z.enum(['confirm', 'verify-share', 'open-share', 'witness']),
       /** Wrong passphrases this custodian has typed at this step, this one included. */
       attempt: z.number().int().min(1),
       /** Attempts the plan still allows at this step; absent when the plan sets no cap. */

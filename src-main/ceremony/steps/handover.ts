@@ -6,6 +6,8 @@ import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import { materialLines } from '../../../src-shared/ceremony/key-materials.js';
 import { keyMaterialEntries } from './materials.js';
 import { hasMaterialIds } from './reimport.js';
+import { spkiFingerprint } from '../../../src-shared/digests.js';
+import { witnessStatementStatus } from '../../audit/report-witnesses.js';
 
 export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>> {
   const f = ctx.log.facts;
@@ -46,8 +48,27 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
           ...materialLines(materials, own),
         ]
       : []),
+    ...witnessLines(ctx),
     '',
   ];
   const digest = await ctx.journal.writeFile(ctx.paths.handover, 'handover.txt', lines.join('\n'));
   return { note: `hand-over sheet written (sha256 ${digest.slice(0, 16)}…)` };
+}
+
+/** The witnesses' keys and what they stated so far (sign-offs come at close, after this sheet). */
+function witnessLines(ctx: StepContext): string[] {
+  const witnesses = ctx.log.plan.participants.witnesses;
+  if (witnesses.length === 0) return [];
+  const signatures = witnessStatementStatus(ctx.journal.records());
+  return [
+    '',
+    'witnesses (each signs their sign-off and exceptions with the key they enrolled):',
+    ...witnesses.map((w) => {
+      const e = ctx.log.witnessEnrollment(w.id);
+      return `  ${w.id} (${w.name}): ${e ? `key fingerprint ${spkiFingerprint(e.publicKey)}` : 'no key enrolled'}`;
+    }),
+    ...ctx.log.exceptions.map(
+      (x) => `  exception by ${x.witnessId} at ${x.stepId} (record ${x.seq}): ${signatures.get(x.seq) ?? ''}`,
+    ),
+  ];
 }

@@ -99,6 +99,10 @@ function printIdentity(io: CliIO, result: VerifyOk): void {
     io.out(
       `  ${k.role || 'participant'} ${k.name} enrolled at record ${k.seq}: key fingerprint ${k.fingerprint}`,
     );
+  for (const w of result.witnessStatements)
+    io.out(
+      `  witness ${w.witnessId} ${w.kind === 'signoff' ? 'sign-off' : 'exception'} at record ${w.seq}: ${w.fingerprint ? `signature verified (key fingerprint ${w.fingerprint})` : 'unsigned (log from before witness keys)'}`,
+    );
 }
 
 export function verify(args: string[], io: CliIO): number {

@@ -8,6 +8,7 @@ import { readPlanFile } from '../../ceremony/plan-file.js';
 import { ceremonyDirGuard } from '../ceremony-start.js';
 import { kmsFor, runCeremony, stationOption, type RunFlags } from '../ceremony-run.js';
 import { stationOptionsUsage } from '../station-unlock.js';
+import { witnessPassphrase } from '../witness-passphrase.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
                      [--resume] [--yes] [--station online|offline --media DIR [--peer-station FINGERPRINT]]
@@ -40,7 +41,7 @@ ${stationOptionsUsage}
   --media DIR        the mounted removable medium (or any folder carried across) bundles go through
   --peer-station FINGERPRINT  the other station's key fingerprint as it showed it: its first bundle
                      must be signed by that station (it is pinned either way)
-  --passphrase-fd N  (tests, scripts) custodian passphrases, one per line in plan order, from descriptor N
+  --passphrase-fd N  (tests, scripts) passphrases, one per line: custodians then witnesses, in plan order, from descriptor N
   --passphrase-file FILE  the same from a file (works through npx, which does not pass descriptors on)
 
 example:
@@ -56,12 +57,16 @@ example:
   keyrite ceremony status --out /media/ceremony-2026-12 --station-key ~/.keyrite/station.key`;
 
 const exceptionUsage = `keyrite ceremony exception --out DIR --step STEP --witness ID --text TEXT [--station-key FILE]
+                     [--passphrase-fd N | --passphrase-file FILE]
 
-Records a witness's exception for a step, signed into the log by the station; the report lists it.
+Records a witness's exception for a step, signed by the witness with the key they enrolled (their
+passphrase is asked without echo) and into the log by the station; the report lists it as verified.
 
   --step STEP     the step id, as ceremony status lists it (e.g. import)
   --witness ID    the witness's id in the plan
   --text TEXT     what the witness saw, in their words
+  --passphrase-fd N  (scripts) the witness's passphrase on the first line of descriptor N
+  --passphrase-file FILE  the same from a file
 
 example:
   keyrite ceremony exception --out /media/ceremony-2026-12 --step import --witness witness-1 \\
@@ -140,9 +145,16 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
       if (!v.step || !v.witness || !v.text)
         throw usageError('exception needs --step, --witness and --text', usage);
       if (!isStepId(v.step)) throw usageError(`unknown step ${v.step}`, usage);
-      svc.witnessException(v.step, v.witness, v.text);
+      const w = plan.participants.witnesses.find((x) => x.id === v.witness);
+      // A witness who enrolled a key signs the exception with it (older ceremonies: unsigned).
+      const passphrase = w && svc.witnessEnrolled(w.id) ? await witnessPassphrase(io, w, v) : undefined;
+      await svc.witnessException(v.step, v.witness, v.text, passphrase);
       svc.report();
-      io.out(`exception recorded for step ${v.step} and signed into the log`);
+      io.out(
+        passphrase
+          ? `exception recorded for step ${v.step}, signed by witness ${v.witness} and by the station`
+          : `exception recorded for step ${v.step} and signed into the log`,
+      );
       return 0;
     }
     const view = svc.view();

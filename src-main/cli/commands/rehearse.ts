@@ -44,7 +44,7 @@ and the final key state. DIR must be new or empty.
   --air-gapped     rehearse a split ceremony: the online station in DIR/online (emulator), the
                    offline station in DIR/offline (no KMS at all), bundles passing through DIR/media;
                    prints both station fingerprints (one-time keys), the key ARN and check value
-  --passphrase-fd N  read custodian passphrases (one per line, plan order) from file descriptor N
+  --passphrase-fd N  read passphrases (one per line: custodians, then witnesses, in plan order) from file descriptor N
   --passphrase-file FILE  the same from a file
 
 The log is signed by a one-time station key that never touches the disk, unless a station passphrase

@@ -81,12 +81,12 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
       return host.view();
     },
     'ceremony.witnessException': async ({ stepId, witnessId, text }) => {
-      host.require().witnessException(stepId, witnessId, text);
+      await host.require().witnessException(stepId, witnessId, text);
       return host.view();
     },
     'ceremony.witnessSignOff': async ({ witnessId }) => {
       const svc = host.require();
-      svc.witnessSignOff(witnessId);
+      await svc.witnessSignOff(witnessId);
       return host.view();
     },
   };

@@ -56,7 +56,7 @@ void test('the offline half runs with no network at all and loads no KMS client;
   const planFile = path.join(tmp.dir, 'split.json');
   writeFileSync(planFile, JSON.stringify(plan));
   const passFile = path.join(tmp.dir, 'passphrases.txt');
-  writeFileSync(passFile, passphrasesFor(3));
+  writeFileSync(passFile, passphrasesFor(4));
   const media = path.join(tmp.dir, 'usb');
   mkdirSync(media);
   const common = ['--plan', planFile, '--media', media, '--yes', '--passphrase-file', passFile];

@@ -23,7 +23,7 @@ void after(async () => {
 
 void test("an auditor's own script recomputes the plan digest and every confirmation digest of a log", async () => {
   const dir = path.join(tmp.dir, 'ceremony');
-  await rehearse(dir, defaultRehearsalPlan(), { endpoint: emu.url, passphrases: passphrasesFor(3) });
+  await rehearse(dir, defaultRehearsalPlan(), { endpoint: emu.url, passphrases: passphrasesFor(4) });
   const r = spawnSync(
     'python3',
     [path.join(__dirname, 'auditor-digests.py'), path.join(dir, 'audit.db'), path.join(dir, 'plan.json')],

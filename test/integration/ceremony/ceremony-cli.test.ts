@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -17,6 +17,9 @@ void after(async () => {
   await emu.close();
   tmp.cleanup();
 });
+
+/** The witness's line of passphrasesFor(4): the plan has three custodians, then witness-1. */
+const WITNESS_LINE = `${passphrasesFor(4).toString().split('\n')[3]}\n`;
 
 function cli(args: string[], fd3?: Buffer): Promise<{ code: number | null; out: string; err: string }> {
   assertBuilt();
@@ -62,27 +65,50 @@ void test('ceremony run completes a ceremony; a witness exception is recorded an
   const plan = path.join(FIXTURES, 'rehearsal-symmetric.yaml');
   const r = await cli(
     ['ceremony', 'run', '--plan', plan, '--out', out, '--endpoint', emu.url, '--yes', '--passphrase-fd', '3'],
-    passphrasesFor(3),
+    passphrasesFor(4),
   );
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /plan digest \(words\): +\w+/);
   assert.match(r.out, /key state: +Enabled/);
   const text = 'The second custodian stepped out during the wrap step <b>and came back</b>.';
-  const e = await cli([
-    'ceremony',
-    'exception',
-    '--out',
-    out,
-    '--step',
-    'wrap',
-    '--witness',
-    'witness-1',
-    '--text',
-    text,
-    '--endpoint',
-    emu.url,
-  ]);
+  const exception = (fd3: Buffer) =>
+    cli(
+      [
+        'ceremony',
+        'exception',
+        '--out',
+        out,
+        '--step',
+        'wrap',
+        '--witness',
+        'witness-1',
+        '--text',
+        text,
+        '--endpoint',
+        emu.url,
+        '--passphrase-fd',
+        '3',
+      ],
+      fd3,
+    );
+  // The witness signs the exception with the key they enrolled: a wrong passphrase records nothing.
+  const wrong = await exception(Buffer.from('not the witness passphrase at all\n'));
+  assert.equal(wrong.code, 1, wrong.err);
+  assert.match(wrong.err, /does not open the key of witness witness-1/);
+  // The witness's passphrase is the fourth line given to the run: custodians, then witnesses.
+  const e = await exception(Buffer.from(WITNESS_LINE));
   assert.equal(e.code, 0, e.err);
+  assert.match(e.out, /signed by witness witness-1/);
+  const ex = new Database(path.join(out, 'audit.db'), { readonly: true });
+  try {
+    const rows = ex.prepare("SELECT payload FROM records WHERE type = 'witness.exception'").all() as Array<{
+      payload: string;
+    }>;
+    assert.equal(rows.length, 1);
+    assert.match(String(JSON.parse(rows[0]?.payload ?? '{}').signature), /^[A-Za-z0-9+/]{86}==$/);
+  } finally {
+    ex.close();
+  }
   const report = readFileSync(path.join(out, 'report.html'), 'utf8');
   assert.match(
     report,
@@ -118,12 +144,14 @@ void test('with --station-key one station key signs the log, and none is left in
       '--passphrase-fd',
       '3',
     ],
-    passphrasesFor(3),
+    passphrasesFor(4),
   );
   assert.equal(r.code, 0, r.err);
   assert.ok(existsSync(stationKey), 'the station key is created where --station-key says');
   assert.equal(statSync(stationKey).mode & 0o077, 0, 'the station key is private to its owner');
   assert.equal(existsSync(path.join(out, 'station-ed25519.key')), false);
+  const witnessFile = path.join(tmp.dir, 'witness-passphrase.txt');
+  writeFileSync(witnessFile, WITNESS_LINE, { mode: 0o600 });
   const e = await cli([
     'ceremony',
     'exception',
@@ -139,6 +167,8 @@ void test('with --station-key one station key signs the log, and none is left in
     'noted',
     '--endpoint',
     own.url,
+    '--passphrase-file',
+    witnessFile,
   ]);
   assert.equal(e.code, 0, e.err);
   const db = new Database(path.join(out, 'audit.db'), { readonly: true });

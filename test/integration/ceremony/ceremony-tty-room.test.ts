@@ -65,7 +65,7 @@ void test('the room chooses any M of N, sees the facts and the environment on ev
         return pick(tail, ['custodian-3', 'custodian-1']);
       }
       if (/type it again: /.test(tail)) return passphrase(last);
-      if ((m = tail.match(/\((custodian-\d)\), ([^\n]*?): /))) {
+      if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^\n]*?): /))) {
         const id = (last = m[1] as string);
         if (/confirm step/.test(m[2] as string) && id === 'custodian-2') {
           passes++;
@@ -173,7 +173,7 @@ void test('after the last failed try the terminal says how to resume, and --resu
         if (/Type "yes" to proceed: /.test(tail)) return 'yes';
         if (/Which custodian is next\? [^\n]*: /.test(tail)) return '1';
         if (/type it again: /.test(tail)) return passphrase(last);
-        if ((m = tail.match(/\((custodian-\d)\), ([^\n]*?): /))) {
+        if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^\n]*?): /))) {
           if (/confirm step generate-material/.test(m[2] as string)) {
             wrong++;
             return 'not the passphrase at all';
@@ -197,7 +197,7 @@ void test('after the last failed try the terminal says how to resume, and --resu
         if (/Type "yes" to proceed: /.test(tail)) return 'yes';
         if (/type "sign" to sign off the ceremony: /.test(tail)) return 'sign';
         if (/Which custodian is next\? [^\n]*: /.test(tail)) return '1';
-        if ((m = tail.match(/\((custodian-\d)\), ([^\n]*?): /))) return passphrase(m[1] as string);
+        if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^\n]*?): /))) return passphrase(m[1] as string);
         return null;
       },
     );

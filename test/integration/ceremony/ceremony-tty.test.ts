@@ -86,7 +86,8 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
         triedWeak && lastCustodian === 'custodian-1' && !/too easy/.test(shown)
           ? 'qwertyuiop'
           : passphrase(lastCustodian);
-    else if ((m = tail.match(/\((custodian-\d)\), ([^:\n]*): /))) {
+    // Custodians and the witness (who enrolls a key and signs off with it).
+    else if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^:\n]*): /))) {
       lastCustodian = m[1] as string;
       const choosing = /choose your passphrase/.test(m[2] as string);
       // custodian-1 first tries a passphrase the policy refuses; custodian-3 takes a generated one.
@@ -136,8 +137,21 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     [['custodian-2', 'generate-material', 2]],
   );
   assert.match(shown, /too easy to guess.*try 2 of 3/);
+  // The witness enrolled a key at the terminal and signed the sign-off with it.
+  assert.match(shown, /Rehearsal Witness \(witness-1\), choose your passphrase to enroll/);
+  assert.match(shown, /\(witness-1\), sign off the ceremony with your passphrase/);
+  const verified = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', CLI, 'audit', 'verify', path.join(out, 'audit.db')],
+    {
+      encoding: 'utf8',
+      env: { ...process.env, KEYRITE_TEST: '1', NODE_NO_WARNINGS: '1' },
+    },
+  );
+  assert.equal(verified.status, 0, verified.stdout + verified.stderr);
+  assert.match(verified.stdout, /witness witness-1 sign-off at record \d+: signature verified/);
   assert.ok(!shown.includes('qwertyuiop'), 'a refused passphrase is not echoed either');
-  for (const id of ['custodian-1', 'custodian-2'])
+  for (const id of ['custodian-1', 'custodian-2', 'witness-1'])
     assert.ok(!shown.includes(passphrase(id)), `${id}'s passphrase was echoed`);
   // The generated passphrase is shown once, to its custodian, and never echoed when typed back.
   assert.equal(generated.split(' ').length, 6);

@@ -35,7 +35,7 @@ let log: LoadedLog;
 
 void before(async () => {
   emu = await startEmulator();
-  await rehearse(dir, defaultRehearsalPlan(), { endpoint: emu.url, passphrases: passphrasesFor(3) });
+  await rehearse(dir, defaultRehearsalPlan(), { endpoint: emu.url, passphrases: passphrasesFor(4) });
   log = loadLog(path.join(dir, 'audit.db'));
 });
 void after(async () => {

@@ -19,7 +19,7 @@ import { runCli as runChild } from './harness/crash-child.js';
  */
 let emu: RunningEmulator;
 const tmp = tempDir('crash');
-const passphrases = passphrasesFor(3, 'crash');
+const passphrases = passphrasesFor(4, 'crash');
 
 const runCli = (args: string[], crashAt?: string) => runChild(args, passphrases, crashAt);
 

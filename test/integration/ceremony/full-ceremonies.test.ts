@@ -36,7 +36,7 @@ void test('symmetric, CSPRNG, 2-of-3 backup shares: a full rehearsal imports and
   const lines: string[] = [];
   const r = await rehearse(symmetricDir, defaultRehearsalPlan(), {
     endpoint: emu.url,
-    passphrases: passphrasesFor(3),
+    passphrases: passphrasesFor(4),
     lines,
   });
   assert.match(r.keyArn, /^arn:aws:kms:us-east-1:111122223333:key\//);
@@ -73,7 +73,7 @@ void test('existing material from backup shares: a quorum reconstitutes the same
   setIn(plan, 'target.key.create.alias', 'alias/keyrite-from-shares');
   setIn(plan, 'guardedSteps', ['generate-material', 'import']);
   const dir = path.join(tmp.dir, 'from-shares');
-  const r = await rehearse(dir, plan, { endpoint: emu.url, passphrases: passphrasesFor(3) });
+  const r = await rehearse(dir, plan, { endpoint: emu.url, passphrases: passphrasesFor(4) });
   assert.equal(r.checkValue, symmetricKcv, 'the reconstituted material is the backed-up material');
   assert.equal(r.keyState, 'Enabled');
   assertLogIntact(dir);
@@ -95,7 +95,7 @@ void test('shares that do not belong together, or to the check value they claim,
     setIn(plan, 'backup', { shares: false });
     setIn(plan, 'target.key.create.alias', `alias/keyrite-${name}`);
     setIn(plan, 'guardedSteps', ['generate-material', 'import']);
-    return rehearse(path.join(tmp.dir, name), plan, { endpoint: emu.url, passphrases: passphrasesFor(3) });
+    return rehearse(path.join(tmp.dir, name), plan, { endpoint: emu.url, passphrases: passphrasesFor(4) });
   };
   // One share claims another backup: refused when it is opened, before anything is combined.
   await assert.rejects(

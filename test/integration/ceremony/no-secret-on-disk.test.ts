@@ -51,7 +51,7 @@ for (const [name, planOf] of [
   void test(`no secret appears in any file Keyrite wrote (${name})`, async () => {
     const secrets: Buffer[] = [];
     const dir = path.join(tmp.dir, name.replace(/\W+/g, '-'));
-    const passphrases = passphrasesFor(3, 'leak-test');
+    const passphrases = passphrasesFor(4, 'leak-test');
     for (const line of passphrases.toString('utf8').trim().split('\n')) secrets.push(Buffer.from(line));
     let scanned: string[] | null = null;
     let walSeen = false;

@@ -18,7 +18,7 @@ import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } f
 let emu: RunningEmulator;
 let g: KmsGateway;
 const tmp = tempDir('reimport-id');
-const phrases = passphrasesFor(3);
+const phrases = passphrasesFor(4);
 void before(async () => {
   emu = await startEmulator();
   g = createKmsGateway({ region: 'us-east-1', endpoint: emu.url });

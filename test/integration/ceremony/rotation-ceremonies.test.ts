@@ -37,7 +37,7 @@ async function importedKey(
   setIn(plan, 'target.key.create.alias', alias);
   const r = await rehearse(path.join(tmp.dir, alias.replace(/\W+/g, '-')), plan, {
     endpoint: emu.url,
-    passphrases: passphrasesFor(3),
+    passphrases: passphrasesFor(4),
   });
   const secret = randomBytes(24);
   const old = Buffer.from((await g.encrypt({ KeyId: r.keyArn, Plaintext: secret })).CiphertextBlob ?? []);
@@ -64,7 +64,7 @@ void test('the shipped rotation plan: new material imported pending rotation, ve
   const dir = path.join(tmp.dir, 'rotate-main');
   const r = await rehearse(dir, rotationPlan(key.keyArn), {
     endpoint: emu.url,
-    passphrases: passphrasesFor(3),
+    passphrases: passphrasesFor(4),
   });
   assert.equal(r.keyArn, key.keyArn);
   assert.equal(r.keyState, 'Enabled');

@@ -19,7 +19,7 @@ import { runCli } from './harness/crash-child.js';
 let emu: RunningEmulator;
 let g: KmsGateway;
 const tmp = tempDir('rotation-crash');
-const passphrases = passphrasesFor(3, 'rotation-crash');
+const passphrases = passphrasesFor(4, 'rotation-crash');
 
 void before(async () => {
   emu = await startEmulator();

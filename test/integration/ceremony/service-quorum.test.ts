@@ -146,15 +146,15 @@ void test('the view is public facts only and fits the IPC contract; progress eve
   for (const e of events) ipcEvents['ceremony.progress'].parse(e);
 });
 
-void test('a witness exception appears on its step', () => {
-  const view = svc.witnessException(
+void test('a witness exception appears on its step', async () => {
+  const view = await svc.witnessException(
     'generate-material',
     'witness-1',
     'Custodian 3 read the KCV aloud before the others compared it.',
   );
   const step = view.steps.find((s) => s.id === 'generate-material');
   assert.equal(step?.exceptions[0]?.witnessId, 'witness-1');
-  assert.throws(() => svc.witnessException('generate-material', 'custodian-1', 'x'), {
+  await assert.rejects(svc.witnessException('generate-material', 'custodian-1', 'x'), {
     code: 'NOT_A_WITNESS',
   });
 });

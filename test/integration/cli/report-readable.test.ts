@@ -1,7 +1,7 @@
 // The HTML report as an auditor reads it: a real rehearsal (with a grant) and a witness exception,
 // exported with `keyrite audit export`, opened in Chromium and read by its rows.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -26,7 +26,20 @@ before(async () => {
   });
   const cwd = dir;
   const plan = path.join(ROOT, 'test', 'fixtures', 'plans', 'ecc-sign-grant.yaml');
-  const rehearsed = await keyrite(['rehearse', '--plan', plan, '--out', 'ceremony'], { cwd, env });
+  // Known passphrases (custodians, then the witness), so the witness can sign the exception afterwards.
+  writeFileSync(
+    path.join(dir, 'passphrases.txt'),
+    ['one', 'two', 'three', 'witness'].map((w) => `report bench ${w} passphrase for the room`).join('\n') +
+      '\n',
+    { mode: 0o600 },
+  );
+  writeFileSync(path.join(dir, 'witness.txt'), 'report bench witness passphrase for the room\n', {
+    mode: 0o600,
+  });
+  const rehearsed = await keyrite(
+    ['rehearse', '--plan', plan, '--out', 'ceremony', '--passphrase-file', 'passphrases.txt'],
+    { cwd, env },
+  );
   assert.equal(rehearsed.code, 0, rehearsed.stderr);
   const exception = await keyrite(
     [
@@ -40,6 +53,8 @@ before(async () => {
       'witness-1',
       '--text',
       'the second custodian arrived late',
+      '--passphrase-file',
+      'witness.txt',
     ],
     { cwd, env },
   );
@@ -79,10 +94,14 @@ void test('the summary says where it ran, what came of it, the grant, who signed
   assert.match(await rowText(/^Outcome/), /completed/);
   assert.match(await rowText(/^Key state/), /Enabled/);
   assert.match(await rowText(/^Grant/), /account 444455556666 granted kms:/);
-  assert.match(await rowText(/^Witnesses signed off/), /Witness/);
+  // Each witness statement is checked against the key the witness enrolled, not taken on its word.
+  assert.match(
+    await rowText(/^Witnesses signed off/),
+    /Witness \(record \d+\): signature verified \(key fingerprint [0-9a-f]{64}\)/,
+  );
   assert.match(
     await rowText(/^Witness exceptions/),
-    /1: Witness on import \(record \d+\): the second custodian arrived late/,
+    /1: Witness on import \(record \d+\): the second custodian arrived late — signature verified \(key fingerprint [0-9a-f]{64}\)/,
   );
   assert.match(await rowText(/^Failed steps/), /none/);
 });

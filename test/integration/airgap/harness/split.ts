@@ -46,7 +46,9 @@ export class SplitRoom {
       media: path.join(root, 'media'),
     };
     for (const d of Object.values(this.dirs)) mkdirSync(d, { recursive: true });
-    const ids = (planDoc['participants'] as { custodians: { id: string }[] }).custodians.map((c) => c.id);
+    // Custodians and witnesses: each enrolls a key under their own passphrase.
+    const people = planDoc['participants'] as { custodians: { id: string }[]; witnesses?: { id: string }[] };
+    const ids = [...people.custodians, ...(people.witnesses ?? [])].map((c) => c.id);
     this.people = RehearsalCustodians.generate(ids);
   }
 

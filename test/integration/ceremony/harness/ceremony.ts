@@ -23,6 +23,7 @@ export function fixturePlan(name: string): Record<string, unknown> {
   return readPlanFile(path.join(FIXTURES, name)) as Record<string, unknown>;
 }
 
+/** Passphrase lines as --passphrase-fd takes them: one per holder, the custodians then the witnesses, in plan order. */
 export function passphrasesFor(n: number, seed = 'rehearsal'): Buffer {
   return Buffer.from(Array.from({ length: n }, (_, i) => `${seed}-passphrase-${i + 1}`).join('\n') + '\n');
 }

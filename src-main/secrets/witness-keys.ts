@@ -1,0 +1,120 @@
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import {
+  DEFAULT_SCRYPT_COST,
+  openWithPassphrase,
+  sealWithPassphrase,
+  type PassphraseSealed,
+  type ScryptCost,
+} from './passphrase-seal.js';
+
+/**
+ * A witness's key: one Ed25519 pair that signs what the witness attests (their sign-off, their
+ * exceptions), sealed under the witness's own passphrase with the same policy and KDF as custodians'
+ * keys. Without it, anyone at the station (or any renderer) could speak for any witness.
+ */
+export interface WitnessEnrollment {
+  witnessId: string;
+  /** Ed25519 public key, SPKI DER base64. */
+  publicKey: string;
+  sealedKey: PassphraseSealed;
+}
+
+const aadFor = (ceremonyId: string, witnessId: string) =>
+  `keyrite/witness-keys/v1/${ceremonyId}/${witnessId}`;
+
+export async function enrollWitness(
+  ceremonyId: string,
+  witnessId: string,
+  passphrase: SecretBuffer,
+  cost: ScryptCost = DEFAULT_SCRYPT_COST,
+): Promise<WitnessEnrollment> {
+  const pair = generateKeyPairSync('ed25519');
+  const der = SecretBuffer.adopt(pair.privateKey.export({ format: 'der', type: 'pkcs8' }));
+  try {
+    const sealedKey = await sealWithPassphrase(passphrase, der, aadFor(ceremonyId, witnessId), cost, [
+      ceremonyId,
+      witnessId,
+    ]);
+    return {
+      witnessId,
+      publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      sealedKey,
+    };
+  } finally {
+    der.dispose();
+  }
+}
+
+/** A witness's key, unlocked for one statement and then disposed. */
+export class UnlockedWitness {
+  readonly witnessId: string;
+  #key: SecretBuffer | null;
+
+  constructor(witnessId: string, key: SecretBuffer) {
+    this.witnessId = witnessId;
+    this.#key = key;
+  }
+
+  #private(): KeyObject {
+    if (!this.#key) throw new Error('witness key used after dispose');
+    return this.#key.use((buf) => createPrivateKey({ key: buf, format: 'der', type: 'pkcs8' }));
+  }
+
+  /** Ed25519 signature over the bytes of a hex digest, base64. */
+  signDigest(digestHex: string): string {
+    return sign(null, Buffer.from(digestHex, 'hex'), this.#private()).toString('base64');
+  }
+
+  dispose(): void {
+    this.#key?.dispose();
+    this.#key = null;
+  }
+}
+
+/** Opens a witness's key with their passphrase; a sealed key that is not the enrolled one is refused. */
+export async function unlockWitness(
+  ceremonyId: string,
+  enrollment: WitnessEnrollment,
+  passphrase: SecretBuffer,
+): Promise<UnlockedWitness> {
+  const key = await openWithPassphrase(
+    passphrase,
+    enrollment.sealedKey,
+    aadFor(ceremonyId, enrollment.witnessId),
+    {
+      code: 'PASSPHRASE_WRONG',
+      message: `the passphrase does not open the key of witness ${enrollment.witnessId}`,
+      hint: 'the witness must type their own passphrase again',
+    },
+  );
+  const u = new UnlockedWitness(enrollment.witnessId, key);
+  let matches = false;
+  try {
+    const pub = createPublicKey({
+      key: Buffer.from(enrollment.publicKey, 'base64'),
+      format: 'der',
+      type: 'spki',
+    });
+    matches = verify(null, Buffer.alloc(32), pub, Buffer.from(u.signDigest('00'.repeat(32)), 'base64'));
+  } catch {
+    matches = false;
+  }
+  if (!matches) {
+    u.dispose();
+    throw new KeyriteError(
+      'WITNESS_KEY_MISMATCH',
+      'the sealed witness key does not match the enrolled public key',
+      'the witness key file is damaged; restore witnesses/<id>.json from the ceremony directory backup',
+    );
+  }
+  return u;
+}
