@@ -35,7 +35,10 @@ void test('custodians rebuild a key from their backup shares through the UI, wit
     out: earlier,
     planDoc: roomPlan(),
     planBase: h.dataDirectory,
-    passphraseLines: Buffer.from(ROOM.custodians.map((c) => first[c.id]).join('\n') + '\n'),
+    // One line per custodian, then the witness's.
+    passphraseLines: Buffer.from(
+      [...ROOM.custodians.map((c) => first[c.id]), 'first witness passphrase'].join('\n') + '\n',
+    ),
     engine: FAST_ENGINE,
     say: () => undefined,
   });

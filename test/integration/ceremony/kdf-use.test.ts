@@ -1,5 +1,6 @@
 // A whole rehearsal of the default plan derives each custodian's passphrase key exactly once per use
-// (three enrollments, three share checks, two confirmations for each of the three guarded steps: 12),
+// (three enrollments, three share checks, two confirmations for each of the three guarded steps: 12;
+// and the witness's key: enrolled once, opened once to sign the sign-off: 14),
 // never twice for one step, and runs independent derivations concurrently. This file runs in its own
 // process, so the KDF pool's figures are this rehearsal's alone.
 import { test } from 'node:test';
@@ -27,8 +28,12 @@ void test('a rehearsal derives each custodian key once per use, independent ones
     assert.equal(r.keyState, 'Enabled');
     const plan = defaultRehearsalPlan() as { quorum: { m: number }; guardedSteps: string[] };
     const custodians = 3;
+    const witnesses = 1;
     const uses =
-      custodians /* enroll */ + custodians /* verify-shares */ + plan.guardedSteps.length * plan.quorum.m;
+      custodians /* enroll */ +
+      custodians /* verify-shares */ +
+      plan.guardedSteps.length * plan.quorum.m +
+      witnesses * 2; /* the witness enrolls, then signs the sign-off */
     const s = kdfStats();
     assert.equal(s.derivations, uses, `derivations: ${s.derivations}, uses: ${uses}`);
     assert.ok(s.peakConcurrent >= 2, `derivations ran one at a time (peak ${s.peakConcurrent})`);

@@ -26,14 +26,14 @@ let dir: string;
 let env: NodeJS.ProcessEnv;
 let emulator: ChildProcess;
 let url: string;
-// The same custodians (custodian-1…3) hold the shares of the first ceremony and reimport from them.
+// The same custodians (custodian-1…3) hold the shares of the first ceremony and reimport from them;
+// the fourth line is the witness's (plans with no witness leave it unread).
 const passphrases = [
-  'amber kettle forty lanterns 1',
-  'quiet harbor slate 72 comet',
-  'velvet orchard 5 tundra pike',
-]
-  .map((p, i) => `${p} custodian-${i + 1}`)
-  .join('\n');
+  'amber kettle forty lanterns 1 custodian-1',
+  'quiet harbor slate 72 comet custodian-2',
+  'velvet orchard 5 tundra pike custodian-3',
+  'copper meadow 9 lantern quay witness-1',
+].join('\n');
 
 before(async () => {
   assert.ok(existsSync(AWS), `this test prepares plans with the AWS CLI v2 at ${AWS}: install it`);
