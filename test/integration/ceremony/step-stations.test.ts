@@ -10,7 +10,7 @@ import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js'
 import { driveCeremony } from '../../../src-main/ceremony/ceremony-driver.js';
 import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
 import type { KmsPort } from '../../../src-main/kms/kms-port.js';
-import { RehearsalCustodians } from '../../../src-main/cli/rehearsal-custodians.js';
+import { passphraseHolders, RehearsalCustodians } from '../../../src-main/cli/rehearsal-custodians.js';
 import { TEST_SCRYPT, fixturePlan, tempDir } from './harness/ceremony.js';
 
 /*
@@ -76,7 +76,7 @@ for (const planFile of ['rehearsal-symmetric.yaml', 'ecc-sign-grant.yaml', 'hmac
       if (e.phase === 'started') running = e.stepId;
       if (e.phase === 'completed' || e.phase === 'failed') running = null;
     });
-    const people = RehearsalCustodians.generate(svc.plan.participants.custodians.map((c) => c.id));
+    const people = RehearsalCustodians.generate(passphraseHolders(svc.plan));
     try {
       await driveCeremony(
         svc,
