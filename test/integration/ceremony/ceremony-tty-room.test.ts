@@ -197,7 +197,8 @@ void test('after the last failed try the terminal says how to resume, and --resu
         if (/Type "yes" to proceed: /.test(tail)) return 'yes';
         if (/type "sign" to sign off the ceremony: /.test(tail)) return 'sign';
         if (/Which custodian is next\? [^\n]*: /.test(tail)) return '1';
-        if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^\n]*?): /))) return passphrase(m[1] as string);
+        if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^\n]*?): /)))
+          return passphrase(m[1] as string);
         return null;
       },
     );
