@@ -140,14 +140,10 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
   // The witness enrolled a key at the terminal and signed the sign-off with it.
   assert.match(shown, /Rehearsal Witness \(witness-1\), choose your passphrase to enroll/);
   assert.match(shown, /\(witness-1\), sign off the ceremony with your passphrase/);
-  const verified = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', CLI, 'audit', 'verify', path.join(out, 'audit.db')],
-    {
-      encoding: 'utf8',
-      env: { ...process.env, KEYRITE_TEST: '1', NODE_NO_WARNINGS: '1' },
-    },
-  );
+  const verified = spawnSync(process.execPath, [LAUNCHER, 'audit', 'verify', path.join(out, 'audit.db')], {
+    encoding: 'utf8',
+    env: { ...process.env, KEYRITE_TEST: '1', NODE_NO_WARNINGS: '1' },
+  });
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
   assert.match(verified.stdout, /witness witness-1 sign-off at record \d+: signature verified/);
   assert.ok(!shown.includes('qwertyuiop'), 'a refused passphrase is not echoed either');
