@@ -17,11 +17,19 @@ export function stepBlocker(log: LogView, secrets: SecretsInHand, step: StepId):
   switch (step) {
     case 'enroll': {
       const missing = log.plan.participants.custodians.filter((c) => !log.enrollment(c.id));
-      if (missing.length === 0) return null;
+      if (missing.length > 0)
+        return new KeyriteError(
+          'ENROLLMENT_INCOMPLETE',
+          `${missing.length} custodian(s) have not enrolled: ${names(missing)}`,
+          'each custodian chooses a passphrase and enrolls before the ceremony continues',
+        );
+      // Witnesses enroll too: their key signs their sign-off and exceptions.
+      const witnesses = log.plan.participants.witnesses.filter((w) => !log.witnessEnrollment(w.id));
+      if (witnesses.length === 0) return null;
       return new KeyriteError(
         'ENROLLMENT_INCOMPLETE',
-        `${missing.length} custodian(s) have not enrolled: ${names(missing)}`,
-        'each custodian chooses a passphrase and enrolls before the ceremony continues',
+        `${witnesses.length} witness(es) have not enrolled: ${names(witnesses)}`,
+        'each witness chooses a passphrase and enrolls a key that signs their sign-off and exceptions',
       );
     }
     case 'generate-material': {

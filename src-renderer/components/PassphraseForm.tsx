@@ -24,11 +24,14 @@ export function PassphraseForm({
   submitLabel,
   onSubmit,
   testId,
+  role = 'Custodian',
 }: {
   custodians: { id: string; name: string; passphraseAttempts?: Attempts | undefined }[];
   submitLabel: string;
   onSubmit: (custodianId: string, passphrase: Uint8Array) => Promise<void>;
   testId: string;
+  /** Who types here (the list's label): custodians, or a witness signing what they state. */
+  role?: 'Custodian' | 'Witness';
 }) {
   const [chosen, setChosen] = useState(custodians[0]?.id ?? '');
   const field = useRef<HTMLInputElement>(null);
@@ -57,7 +60,7 @@ export function PassphraseForm({
   return (
     <form className="passphrase-form" onSubmit={(e) => void submit(e)} data-testid={testId}>
       <div className="field">
-        <label htmlFor={`${ids}-custodian`}>Custodian</label>
+        <label htmlFor={`${ids}-custodian`}>{role}</label>
         <select
           id={`${ids}-custodian`}
           value={custodianId}

@@ -204,12 +204,19 @@ export const operations = {
     z.object({ custodianId: identifier, checkValue: z.string().max(128) }),
   ),
   'ceremony.runStep': op(stepRef, ceremonyView),
+  // A witness's statements are signed with the key they enrolled: their passphrase unlocks it, as
+  // bytes like every passphrase (a renderer cannot act as a witness without it).
   'ceremony.witnessException': op(
-    z.strictObject({ stepId: identifier, witnessId: identifier, text: z.string().min(1).max(2000) }),
+    z.strictObject({
+      stepId: identifier,
+      witnessId: identifier,
+      text: z.string().min(1).max(2000),
+      passphrase,
+    }),
     ceremonyView,
     8192,
   ),
-  'ceremony.witnessSignOff': op(z.strictObject({ witnessId: identifier }), ceremonyView),
+  'ceremony.witnessSignOff': op(z.strictObject({ witnessId: identifier, passphrase }), ceremonyView),
   'ceremony.report': op(empty, z.object({ fileName: z.string().max(255), bytes: z.number().int().min(0) })),
   // The report printed to PDF (Electron's printToPDF; Chromium's PDF in the harness), saved where the
   // operator chooses in main's dialog; the reply names the file and its digest, which the log records.

@@ -211,7 +211,11 @@ void test('a full rehearsal ceremony runs through the UI at 1024×700: every ste
         await page
           .getByLabel('What was observed')
           .fill('Witness saw the import screen before the custodians confirmed.');
-        await page.getByRole('button', { name: 'Record exception' }).click();
+        // Signed by the witness: without their passphrase the form does not send.
+        const record = page.getByRole('button', { name: 'Record exception' });
+        assert.equal(await record.isDisabled(), true, 'an exception waits for the witness passphrase');
+        await page.getByLabel('Witness passphrase').fill(PASSPHRASES['witness-1'] ?? '');
+        await record.click();
         await until(
           h,
           'exception recorded',
@@ -262,9 +266,16 @@ void test('a full rehearsal ceremony runs through the UI at 1024×700: every ste
   assert.ok(crossed.length > 50, `the scan covers the run (${crossed.length} messages)`);
   for (const text of crossed) for (const f of forbidden) assert.ok(!text.includes(f), 'a secret crossed IPC');
   // Passphrases went to main as bytes only: no request, as sent or as main read it, holds one as text.
-  const secretOps = ['enroll', 'confirm', 'verifyShare', 'check'].map((m) => new RegExp(`\\.${m}$`));
+  const secretOps = ['enroll', 'confirm', 'verifyShare', 'check', 'witnessSignOff', 'witnessException'].map(
+    (m) => new RegExp(`\\.${m}$`),
+  );
   const sent = h.server.exchanges.filter((e) => secretOps.some((re) => re.test(e.channel)));
-  assert.ok(sent.length >= 3 + 3 + 3 + 2 * 3, `the scan covers every passphrase sent (${sent.length})`);
+  assert.ok(sent.length >= 4 + 3 + 3 + 2 * 3 + 2, `the scan covers every passphrase sent (${sent.length})`);
+  for (const ch of ['witnessSignOff', 'witnessException'])
+    assert.ok(
+      sent.some((e) => e.channel.endsWith(`.${ch}`)),
+      `the witness's ${ch} is in the scan`,
+    );
   for (const e of sent) {
     assert.equal(e.byteArrays, 1, `${e.channel} carried its passphrase as bytes`);
     for (const p of Object.values(PASSPHRASES)) {

@@ -92,6 +92,19 @@ void test('a whole ceremony done with the keyboard only; the focus moves to the 
     );
   }
 
+  // Then the witness enrolls the key that signs their sign-off and exceptions.
+  await focusArrives(page, /^Passphrase$/, 'the witness enrolls next, in the passphrase field');
+  assert.equal(await shownCustodian(page, 'Witness'), ROOM.witness.id);
+  await page.keyboard.type(PASSPHRASES[ROOM.witness.id] ?? '');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  assert.equal(await focused(page), 'Passphrase again');
+  await page.keyboard.type(PASSPHRASES[ROOM.witness.id] ?? '');
+  await page.keyboard.press('Enter');
+  await until(harness, 'the witness enrolled', (v) =>
+    v.participants.some((p) => p.id === ROOM.witness.id && p.enrolled),
+  );
+
   let usedArrows = false;
   for (let guard = 0; guard < 60; guard++) {
     const v = await harness.engineView();
@@ -148,11 +161,11 @@ void test('a whole ceremony done with the keyboard only; the focus moves to the 
       }
     }
     if (step.id === 'close') {
-      await focusArrives(
-        page,
-        new RegExp(`^Sign off as ${ROOM.witness.name}$`),
-        'the witness signs off first',
-      );
+      await focusArrives(page, /^Passphrase$/, 'the witness signs off first, with their passphrase');
+      await page.keyboard.type(PASSPHRASES[ROOM.witness.id] ?? '');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab');
+      assert.equal(await focused(page), `Sign off as ${ROOM.witness.name}`);
       await page.keyboard.press('Enter');
       await page.getByText(`${ROOM.witness.name} signed off.`).waitFor();
     }

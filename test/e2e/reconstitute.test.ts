@@ -25,7 +25,9 @@ afterEach(async () => {
 });
 
 const first = Object.fromEntries(ROOM.custodians.map((c) => [c.id, `first ${c.id} passphrase`]));
-const second = Object.fromEntries(ROOM.custodians.map((c) => [c.id, `second ${c.id} passphrase`]));
+const second = Object.fromEntries(
+  [...ROOM.custodians, ROOM.witness].map((c) => [c.id, `second ${c.id} passphrase`]),
+);
 
 void test('custodians rebuild a key from their backup shares through the UI, with the passphrases of the earlier ceremony', async () => {
   // The earlier ceremony (its own UI is covered by ceremony.test.ts) ran headless and left one sealed

@@ -80,13 +80,13 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
       await host.require().runStep(step(stepId));
       return host.view();
     },
-    'ceremony.witnessException': async ({ stepId, witnessId, text }) => {
-      await host.require().witnessException(stepId, witnessId, text);
+    'ceremony.witnessException': async ({ stepId, witnessId, text, passphrase }) => {
+      await host.require().witnessException(stepId, witnessId, text, secret(passphrase));
       return host.view();
     },
-    'ceremony.witnessSignOff': async ({ witnessId }) => {
+    'ceremony.witnessSignOff': async ({ witnessId, passphrase }) => {
       const svc = host.require();
-      await svc.witnessSignOff(witnessId);
+      await svc.witnessSignOff(witnessId, secret(passphrase));
       return host.view();
     },
   };

@@ -20,9 +20,12 @@ const CHECK_AFTER_MS = 150;
 export function EnrollmentForm({
   pending,
   onEnroll,
+  role = 'Custodian',
 }: {
   pending: Participant[];
   onEnroll: (custodianId: string, passphrase: Uint8Array) => Promise<void>;
+  /** Who enrolls here: custodians, then witnesses (the same passphrase rule and form). */
+  role?: 'Custodian' | 'Witness';
 }) {
   const policy = usePassphrasePolicy();
   const [chosen, setChosen] = useState(pending[0]?.id ?? '');
@@ -120,7 +123,7 @@ export function EnrollmentForm({
   return (
     <form className="enroll-form" onSubmit={(e) => void submit(e)} data-testid="enroll-form">
       <div className="field">
-        <label htmlFor={`${ids}-custodian`}>Custodian</label>
+        <label htmlFor={`${ids}-custodian`}>{role}</label>
         <select
           id={`${ids}-custodian`}
           name="custodian"

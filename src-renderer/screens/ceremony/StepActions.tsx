@@ -48,10 +48,14 @@ export function StepActions({
   if (!actionable) return null;
 
   if (step.id === 'enroll') {
-    const pending = custodians.filter((p) => !p.enrolled);
+    // Custodians enroll first, then witnesses (whose key signs their sign-off and exceptions).
+    const custodiansPending = custodians.filter((p) => !p.enrolled);
+    const pending = custodiansPending.length > 0 ? custodiansPending : witnesses.filter((p) => !p.enrolled);
     if (pending.length === 0) return null;
     return (
       <EnrollmentForm
+        key={custodiansPending.length > 0 ? 'custodians' : 'witnesses'}
+        role={custodiansPending.length > 0 ? 'Custodian' : 'Witness'}
         pending={pending}
         onEnroll={(custodianId, passphrase) =>
           act(async () => {
@@ -136,21 +140,22 @@ export function StepActions({
     if (unsigned.length === 0) return null;
     return (
       <div className="signoffs">
+        {/* Each witness signs off with the key they enrolled: their passphrase, sent as bytes. */}
         {unsigned.map((w) => (
-          <button
+          <PassphraseForm
             key={w.id}
-            type="button"
-            data-next-action
-            onClick={() =>
-              void act(async () => {
-                const v = await unwrap(api().ceremony.witnessSignOff({ witnessId: w.id }));
+            custodians={[w]}
+            role="Witness"
+            submitLabel={`Sign off as ${w.name}`}
+            testId={`signoff-${w.id}`}
+            onSubmit={(witnessId, passphrase) =>
+              act(async () => {
+                const v = await unwrap(api().ceremony.witnessSignOff({ witnessId, passphrase }));
                 onNotice(`${w.name} signed off.`);
                 return v;
               })
             }
-          >
-            Sign off as {w.name}
-          </button>
+          />
         ))}
       </div>
     );

@@ -1,8 +1,13 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import type { CeremonyView, StepView } from '../../../src-shared/ipc/ceremony-view.js';
 import { api, unwrap } from '../../ipc/client.js';
+import { PassphraseField } from '../../components/PassphraseField.js';
+import { sendingSecret, takeBytes } from '../../components/secret-input.js';
 
-/** A witness records what they saw go wrong at a step; it goes into the log and the report. */
+/**
+ * A witness records what they saw go wrong at a step; it goes into the log and the report, signed with
+ * the key the witness enrolled (their passphrase is read from the field once, as bytes, and zeroed).
+ */
 export function WitnessExceptionForm({
   step,
   witnesses,
@@ -14,12 +19,18 @@ export function WitnessExceptionForm({
 }) {
   const [witnessId, setWitnessId] = useState(witnesses[0]?.id ?? '');
   const [text, setText] = useState('');
+  const field = useRef<HTMLInputElement>(null);
+  const [filled, setFilled] = useState(false);
   const ids = useId();
   function submit(e: FormEvent) {
     e.preventDefault();
     const t = text;
+    const bytes = takeBytes(field.current);
+    setFilled(false);
     void act(async () => {
-      const v = await unwrap(api().ceremony.witnessException({ stepId: step.id, witnessId, text: t }));
+      const v = await sendingSecret(bytes, (passphrase) =>
+        unwrap(api().ceremony.witnessException({ stepId: step.id, witnessId, text: t, passphrase })),
+      );
       setText('');
       return v;
     });
@@ -49,7 +60,14 @@ export function WitnessExceptionForm({
             rows={3}
           />
         </div>
-        <button type="submit" disabled={text.trim() === ''}>
+        <PassphraseField
+          id={`${ids}-passphrase`}
+          label="Witness passphrase"
+          name="witness-passphrase"
+          inputRef={field}
+          onInput={() => setFilled((field.current?.value ?? '') !== '')}
+        />
+        <button type="submit" disabled={text.trim() === '' || !filled}>
           Record exception
         </button>
       </form>

@@ -34,6 +34,9 @@ export function nextAction(view: CeremonyView, step: StepView): NextAction | nul
     const pending = custodians(view).find((p) => !p.enrolled);
     if (pending)
       return person(pending, 'custodian', 'read the rule, then choose and type your passphrase twice');
+    const witness = view.participants.find((p) => p.role === 'witness' && !p.enrolled);
+    if (witness)
+      return person(witness, 'witness', 'read the rule, then choose and type your passphrase twice');
   }
   const need = view.quorum?.m ?? 1;
   if (step.guarded && step.confirmedBy.length < need) {
@@ -49,7 +52,7 @@ export function nextAction(view: CeremonyView, step: StepView): NextAction | nul
     }
     if (step.id === 'close') {
       const w = view.participants.find((p) => p.role === 'witness' && !p.signedOffAt);
-      return person(w, 'witness', 'sign off the ceremony');
+      return person(w, 'witness', 'sign off the ceremony with your passphrase');
     }
   }
   if (step.id === 'create-key' && view.keyIdentity?.kind === 'create')

@@ -25,6 +25,7 @@ export const PASSPHRASES: Record<string, string> = {
   'custodian-1': 'purple elephant dances at dawn 1',
   'custodian-2': 'quiet river under the old bridge 2',
   'custodian-3': 'seven lanterns in the northern hall 3',
+  'witness-1': 'amber compass over the quiet harbour 4',
 };
 
 export const nameOf = (id: string): string =>
@@ -85,9 +86,14 @@ export const stepOf = (v: CeremonyView, id: string): StepView | undefined => v.s
 export const currentStep = (v: CeremonyView): StepView | undefined =>
   v.steps.find((s) => s.id === v.currentStepId);
 
-/** The custodian a form's list shows right now, as a person reads it: "Name (id)". */
-export async function shownCustodian(page: Page): Promise<string> {
-  const text = await page.getByLabel('Custodian', { exact: true }).locator('option:checked').innerText();
+/** The custodian (or witness) a form's list shows right now, as a person reads it: "Name (id)". */
+export async function shownCustodian(
+  page: Page,
+  role: 'Custodian' | 'Witness' = 'Custodian',
+): Promise<string> {
+  // A witness is also listed by the exception form: read the enrollment form's list.
+  const scope = role === 'Witness' ? page.getByTestId('enroll-form') : page;
+  const text = await scope.getByLabel(role, { exact: true }).locator('option:checked').innerText();
   const id = /\(([^)]+)\)$/.exec(text)?.[1];
   assert.ok(id, `the list shows a custodian: ${text}`);
   return id;
@@ -110,7 +116,7 @@ export async function whoActs(page: Page): Promise<string> {
 
 /**
  * Every custodian not yet enrolled enrolls with the form as shown: whoever the list shows types their
- * passphrase twice.
+ * passphrase twice; then the witness does the same (their key signs their sign-off and exceptions).
  */
 export async function enrollAsShown(
   h: Harness,
@@ -118,12 +124,13 @@ export async function enrollAsShown(
 ): Promise<void> {
   const page = h.page;
   const already = (await h.engineView()).participants.filter((p) => p.enrolled).length;
-  for (let n = already + 1; n <= ROOM.custodians.length; n++) {
-    const shown = await shownCustodian(page);
+  for (let n = already + 1; n <= ROOM.custodians.length + 1; n++) {
+    const role = n > ROOM.custodians.length ? 'Witness' : 'Custodian';
+    const shown = await shownCustodian(page, role);
     assert.match(
       await whoActs(page),
-      new RegExp(`${nameOf(shown)}, custodian`),
-      'who acts names the custodian shown',
+      new RegExp(`${nameOf(shown)}, ${role.toLowerCase()}`),
+      'who acts names the person shown',
     );
     await page.getByLabel('Passphrase', { exact: true }).fill(passphrases[shown] ?? '');
     await page.getByLabel('Passphrase again', { exact: true }).fill(passphrases[shown] ?? '');
@@ -207,6 +214,11 @@ export async function driveByMouse(h: Harness, options: DriveOptions = {}): Prom
       }
     }
     if (step.id === 'close') {
+      // The witness signs off with their passphrase: the key they enrolled signs the sign-off.
+      await page
+        .getByTestId(`signoff-${ROOM.witness.id}`)
+        .getByLabel('Passphrase', { exact: true })
+        .fill(passphrases[ROOM.witness.id] ?? '');
       await page.getByRole('button', { name: `Sign off as ${ROOM.witness.name}` }).click();
       await page.getByText(`${ROOM.witness.name} signed off.`).waitFor();
     }

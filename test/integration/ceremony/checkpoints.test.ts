@@ -266,7 +266,7 @@ void test('after a restart the custodians still co-sign the checkpoint of the op
   };
   let svc = await open(true);
   try {
-    for (const id of ['custodian-1', 'custodian-2', 'custodian-3']) await svc.enroll(id, pw(id));
+    for (const id of ['custodian-1', 'custodian-2', 'custodian-3', 'witness-1']) await svc.enroll(id, pw(id));
     for (const s of ['enroll', 'preflight', 'create-key', 'import-parameters'] as const) await svc.runStep(s);
     svc.challenge('generate-material');
     await svc.confirm('generate-material', 'custodian-1', pw('custodian-1'));

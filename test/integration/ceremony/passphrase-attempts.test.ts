@@ -51,7 +51,7 @@ void before(async () => {
     kms: kms(),
     options: options(),
   });
-  for (const id of ['custodian-1', 'custodian-2', 'custodian-3']) await svc.enroll(id, pw(id));
+  for (const id of ['custodian-1', 'custodian-2', 'custodian-3', 'witness-1']) await svc.enroll(id, pw(id));
   for (const s of ['enroll', 'preflight', 'create-key', 'import-parameters'] as const) await svc.runStep(s);
 });
 void after(async () => {

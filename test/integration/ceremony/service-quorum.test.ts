@@ -52,6 +52,12 @@ void test('steps refuse to run out of order, and enrollment must be complete', a
   await assert.rejects(svc.runStep('enroll'), { code: 'ENROLLMENT_INCOMPLETE' });
   await svc.enroll('custodian-2', pw('custodian-2'));
   await svc.enroll('custodian-3', pw('custodian-3'));
+  // Custodians enrolled, the witness not yet: their key signs what they state.
+  await assert.rejects(svc.runStep('enroll'), { code: 'ENROLLMENT_INCOMPLETE', message: /witness-1/ });
+  await assert.rejects(svc.witnessException('enroll', 'witness-1', 'early', pw('witness-1')), {
+    code: 'WITNESS_NOT_ENROLLED',
+  });
+  await svc.enroll('witness-1', pw('witness-1'));
   for (const s of ['enroll', 'preflight', 'create-key', 'import-parameters'] as const) await svc.runStep(s);
   assert.equal(svc.nextStep, 'generate-material');
 });
@@ -151,6 +157,7 @@ void test('a witness exception appears on its step', async () => {
     'generate-material',
     'witness-1',
     'Custodian 3 read the KCV aloud before the others compared it.',
+    pw('witness-1'),
   );
   const step = view.steps.find((s) => s.id === 'generate-material');
   assert.equal(step?.exceptions[0]?.witnessId, 'witness-1');

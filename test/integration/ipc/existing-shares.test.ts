@@ -25,7 +25,9 @@ async function drive(
   pass: (id: string) => Uint8Array,
   beforeGenerate?: () => Promise<void>,
 ): Promise<CeremonyView> {
-  for (const id of custodians) await s['ceremony.enroll']({ custodianId: id, passphrase: pass(id) });
+  // Custodians and the witness enroll (the witness's key signs the sign-off).
+  for (const id of [...custodians, 'witness-1'])
+    await s['ceremony.enroll']({ custodianId: id, passphrase: pass(id) });
   for (let i = 0; i < 40; i++) {
     const v = await s['ceremony.state']({});
     if (v.status === 'completed') return v;
@@ -39,7 +41,8 @@ async function drive(
     if (st.id === 'generate-material') await beforeGenerate?.();
     if (st.id === 'verify-shares')
       for (const c of custodians) await s['ceremony.verifyShare']({ custodianId: c, passphrase: pass(c) });
-    if (st.id === 'close') await s['ceremony.witnessSignOff']({ witnessId: 'witness-1' });
+    if (st.id === 'close')
+      await s['ceremony.witnessSignOff']({ witnessId: 'witness-1', passphrase: pass('witness-1') });
     await s['ceremony.runStep']({ stepId: st.id });
   }
   throw new Error('ceremony did not complete');

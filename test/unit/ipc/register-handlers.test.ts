@@ -47,10 +47,15 @@ const valid = (): Record<string, unknown> => ({
   'ceremony.confirm': { stepId: 'import', custodianId: 'alice', passphrase: bytesOf(SECRET) },
   'ceremony.runStep': { stepId: 'import' },
   'ceremony.verifyShare': { custodianId: 'alice', passphrase: bytesOf(SECRET) },
-  'ceremony.witnessSignOff': { witnessId: 'wendy' },
+  'ceremony.witnessSignOff': { witnessId: 'wendy', passphrase: bytesOf(SECRET) },
   'ceremony.openShare': { custodianId: 'alice', passphrase: bytesOf(SECRET) },
   'ceremony.enterComponent': { custodianId: 'alice', component: new Uint8Array(16).fill(7) },
-  'ceremony.witnessException': { stepId: 'import', witnessId: 'wendy', text: 'the lights flickered' },
+  'ceremony.witnessException': {
+    stepId: 'import',
+    witnessId: 'wendy',
+    text: 'the lights flickered',
+    passphrase: bytesOf(SECRET),
+  },
   'passphrase.check': { passphrase: bytesOf(SECRET) },
   'audit.pinStations': { stations: [] },
   'audit.exportLog': { format: 'pdf' },
@@ -63,6 +68,8 @@ const SECRET_OPERATIONS = [
   'ceremony.openShare',
   'ceremony.enterComponent',
   'passphrase.check',
+  'ceremony.witnessSignOff',
+  'ceremony.witnessException',
 ] as const;
 
 async function call(
@@ -182,6 +189,34 @@ void test('secrets cross as bytes only: a passphrase or component sent as text i
     const r = await call(handlers, name, trusted, asText);
     assert.equal(!r.ok && r.error.code, 'IPC_BAD_REQUEST', name);
     assert.match(!r.ok ? r.error.message : '', new RegExp(`at "${field}"`), name);
+  }
+  assert.equal(called, 0);
+});
+
+void test('a renderer cannot act as a witness without the witness passphrase: sign-off and exception refuse a request without one', async () => {
+  const { ipc, handlers } = fakeIpcMain();
+  let called = 0;
+  registerHandlers(
+    ipc,
+    fakeServices({
+      'ceremony.witnessSignOff': async () => {
+        called += 1;
+        throw new Error('not reached');
+      },
+      'ceremony.witnessException': async () => {
+        called += 1;
+        throw new Error('not reached');
+      },
+    }),
+    check,
+  );
+  for (const name of ['ceremony.witnessSignOff', 'ceremony.witnessException'] as const) {
+    const { passphrase: _omitted, ...without } = validRequest(name) as { passphrase: Uint8Array };
+    const r = await call(handlers, name, trusted, without);
+    assert.equal(!r.ok && r.error.code, 'IPC_BAD_REQUEST', name);
+    assert.match(!r.ok ? r.error.message : '', /passphrase/, name);
+    const empty = await call(handlers, name, trusted, { ...without, passphrase: new Uint8Array(0) });
+    assert.equal(!empty.ok && empty.error.code, 'IPC_BAD_REQUEST', `${name} with an empty passphrase`);
   }
   assert.equal(called, 0);
 });
