@@ -45,6 +45,8 @@ export function describeRecord(r: AuditRecord, effects: ReadonlyMap<number, stri
       return `${str(p['holder'])} opened their backup share; it matches its commitment`;
     case 'wrap.done':
       return `material wrapped with ${str(p['algorithm'])} for wrapping key ${short(p['wrappingKeyFingerprint'])}`;
+    case 'wrap.output':
+      return `wrapped for ${p['cloud'] === 'gcp' ? 'Google Cloud KMS' : 'Azure Key Vault'} (${str(p['destination'])}): ${str(p['file'])}, SHA-256 ${short(p['outputDigest'])}; upload with ${str(p['command'])}`;
     case 'kms.verified':
       return `verified in KMS: ${str(p['check'])}`;
     case 'ceremony.witness-signoff':

@@ -15,6 +15,10 @@ const EXAMPLES = [
   ['`existing-shares`: the material rebuilt from Keyrite backup shares', 'reimport-from-shares.yaml'],
   ['`target.provider: huawei`: a new AES_256 key in a Huawei Cloud KMS project', 'huawei-symmetric.yaml'],
   ['`rotate`: new material for an existing key, made current by RotateKeyOnDemand', 'rotate-symmetric.yaml'],
+  [
+    '`outputs`: the same material wrapped for Google Cloud KMS and Azure Managed HSM, with the upload commands',
+    'outputs-gcp-azure.yaml',
+  ],
 ] as const;
 
 export function generatedPlanDoc(current: string): string {

@@ -6,6 +6,7 @@ import { CEREMONY_KEY_USAGES } from './key-usage.js';
 import { planDigestV1 } from './legacy-digests.js';
 import { GUARDABLE_STEPS, STEP_CATALOGUE, type GuardableStep } from './steps.js';
 import { huaweiTarget } from './plan-huawei.js';
+import { planOutputs } from './plan-outputs.js';
 
 /** KMS key specs Keyrite can import material into: exactly the material kinds the wrap module handles. */
 export const PLAN_KEY_SPECS = KEY_MATERIAL_SPECS;
@@ -119,6 +120,11 @@ export const planSchema = z.strictObject({
         .optional(),
     })
     .optional(),
+  /**
+   * The same material wrapped for other clouds' own imports (Google Cloud KMS, Azure Key Vault) at the
+   * wrap step, which the plan then guards. Absent: none (and the digests of existing plans unchanged).
+   */
+  outputs: planOutputs.optional(),
 });
 
 export type CeremonyPlan = z.infer<typeof planSchema>;
@@ -168,13 +174,19 @@ export function validatePlan(doc: unknown): { plan: CeremonyPlan; digest: string
 
 /**
  * A rotation plan that names no guarded steps guards the rotation too: making material current is as
- * irreversible as importing it. Import plans keep the catalogue's defaults (and their digests).
+ * irreversible as importing it. A plan with outputs guards the wrap step that writes them: material
+ * leaves the station for another cloud only under quorum. Other plans keep the catalogue's defaults
+ * (and their digests).
  */
 function withKindDefaults(doc: unknown): unknown {
   if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return doc;
   const d = doc as Record<string, unknown>;
-  if (d['rotate'] === undefined || d['guardedSteps'] !== undefined) return doc;
-  return { ...d, guardedSteps: [...DEFAULT_GUARDED, 'rotate'] };
+  if (d['guardedSteps'] !== undefined || (d['rotate'] === undefined && d['outputs'] === undefined))
+    return doc;
+  const guarded: GuardableStep[] = [...DEFAULT_GUARDED];
+  if (d['outputs'] !== undefined) guarded.splice(guarded.indexOf('import'), 0, 'wrap');
+  if (d['rotate'] !== undefined) guarded.push('rotate');
+  return { ...d, guardedSteps: guarded };
 }
 
 /**

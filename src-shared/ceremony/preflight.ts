@@ -3,6 +3,7 @@ import { KeyriteError } from '../errors.js';
 import { keyFamily } from './key-usage.js';
 import { targetRefusals } from './target-refusals.js';
 import { rotationRefusals } from './rotation-rules.js';
+import { outputRefusals } from './output-refusals.js';
 import { planKeySpec, type CeremonyPlan } from './plan.js';
 
 export type { Refusal } from './target-refusals.js';
@@ -41,6 +42,7 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
 
   out.push(...targetRefusals(plan, spec));
   out.push(...rotationRefusals(plan));
+  out.push(...outputRefusals(plan, spec));
 
   if (plan.expiration.model === 'KEY_MATERIAL_EXPIRES') {
     const validTo = Date.parse(plan.expiration.validTo);

@@ -273,6 +273,23 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       wrappedKeyDigest: F.wrappedKeyDigest,
     }),
   ),
+  // The plan's outputs for other clouds (Google Cloud KMS, Azure Key Vault): what was written, never the material.
+  entry(
+    'wrap.output',
+    z.strictObject({
+      cloud: z.enum(['gcp', 'azure']),
+      /** Relative to the ceremony directory, e.g. outputs/gcp-1-payments.bin. */
+      file: z.string().min(1).max(256),
+      bytes: z.number().int().min(1),
+      outputDigest: hex64,
+      wrappingKeyFingerprint: hex64,
+      method: z.string().min(1).max(64),
+      /** In words: the import job's name (Google) or the key exchange key's kid (Azure). */
+      destination: z.string().min(1).max(512),
+      /** The upload command, word for word, run from the ceremony directory. */
+      command: z.string().min(1).max(2048),
+    }),
+  ),
   // bundles between the stations of a split ceremony (docs/BUNDLES.md)
   entry(
     'bundle.accepted',

@@ -143,10 +143,12 @@ export const STEP_CATALOGUE = {
   },
   wrap: {
     title: 'Wrap the material',
-    description: 'Encrypt the material under the wrapping key; the plaintext is then zeroed.',
+    description:
+      "Encrypt the material under the wrapping key (and for each of the plan's outputs: Google Cloud KMS, Azure Key Vault); the plaintext is then zeroed.",
     station: 'offline',
     actors: ['administrator'],
-    quorum: 'never',
+    // Guarded when the plan has outputs: material wrapped for another cloud leaves under quorum.
+    quorum: 'optional',
     facts: z.strictObject({ algorithm: F.algorithm, wrappedKeyDigest: F.wrappedKeyDigest }),
     shows: ['algorithm'],
   },
@@ -245,7 +247,14 @@ export function isStepId(s: string): s is StepId {
 export const STEP_IDS: readonly StepId[] = Object.keys(STEP_CATALOGUE).filter(isStepId);
 
 /** Steps a plan may put under M-of-N custodian control (the plan schema's `guardedSteps`). */
-export const GUARDABLE_STEPS = ['generate-material', 'backup-shares', 'import', 'grant', 'rotate'] as const;
+export const GUARDABLE_STEPS = [
+  'generate-material',
+  'backup-shares',
+  'wrap',
+  'import',
+  'grant',
+  'rotate',
+] as const;
 export type GuardableStep = (typeof GUARDABLE_STEPS)[number];
 
 /** Checked by the compiler: GUARDABLE_STEPS is exactly the steps whose quorum rule is not `never`. */

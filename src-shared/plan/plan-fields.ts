@@ -85,6 +85,24 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
     'Makes this a rotation ceremony: new material for an existing AWS SYMMETRIC_DEFAULT key with imported material is imported as NEW_KEY_MATERIAL (pending rotation), verified, then made current by RotateKeyOnDemand; earlier ciphertexts still decrypt. When `guardedSteps` is absent, `rotate` is guarded too.',
   'rotate.keyMaterialDescription':
     'Words for the new material’s KMS KeyMaterialDescription (letters, digits, spaces, `: / _ . -`, at most 200). Keyrite always starts it with `keyrite <ceremony id> quorum M of N`, which a reimport from this ceremony’s backup shares looks for.',
+  outputs:
+    'The same material wrapped, at the wrap step, for clouds Keyrite has no gateway for: Google Cloud KMS import jobs and Azure Key Vault BYOK. Each file is written to `outputs/` in the ceremony directory, recorded in the log (file, size, SHA-256, wrapping key fingerprint, upload command — never the material) and listed on the hand-over sheet with its exact `gcloud` or `az` command. Not in split (air-gapped) ceremonies yet. When `guardedSteps` is absent, `wrap` is guarded too; when it is given, it must include `wrap`. Files are read at pre-flight: an expired or inactive import job, a KEK that is not import-only, or a key size that does not match the method is refused before anyone enrolls.',
+  'outputs[]': 'One output: `cloud: gcp` or `cloud: azure` and that cloud’s fields.',
+  'outputs[].cloud': '`gcp` (Google Cloud KMS) or `azure` (Azure Key Vault / Managed HSM).',
+  'outputs[].importJob':
+    'gcp: the import job as `gcloud kms import-jobs describe JOB --location L --keyring R` prints it (YAML, or `--format=json`), or its wrapping key PEM. Relative to the plan. Import jobs last 3 days.',
+  'outputs[].importMethod':
+    'gcp: the import method (`rsa-oaep-3072-sha256-aes-256`, …); only needed when `importJob` is a bare PEM. `rsa-oaep-3072-sha256` and `rsa-oaep-4096-sha256` wrap symmetric keys only.',
+  'outputs[].importJobName':
+    'gcp: `projects/P/locations/L/keyRings/R/importJobs/J`; only needed when `importJob` is a bare PEM.',
+  'outputs[].algorithm':
+    'gcp: the Cloud KMS algorithm of the new key version (`google-symmetric-encryption`, `aes-256-gcm`, `hmac-sha256`, `rsa-sign-pss-2048-sha256`, `ec-sign-p256-sha256`, …); it must take the material this ceremony makes.',
+  'outputs[].key': 'gcp: the crypto key, in the import job’s key ring, that receives the new version.',
+  'outputs[].kek':
+    'azure: the key exchange key as `az keyvault key show` prints it (JSON), a JWK, or its public key PEM (then give `kid`). Its key operations must be exactly `import`. Relative to the plan.',
+  'outputs[].kid':
+    'azure: the KEK’s key identifier (`https://NAME.vault.azure.net/keys/KEK/VERSION` or `.managedhsm.`); needed with a PEM. AES keys import only into a Managed HSM; Key Vault has no HMAC keys.',
+  'outputs[].name': 'azure: the name of the new key in the KEK’s vault or Managed HSM.',
   stations:
     '`single` (default): one station runs every step. `split`: air-gapped — an online station (credentials, KMS) and an offline station (no network) joined by signed bundles on removable media.',
 };

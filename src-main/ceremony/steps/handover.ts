@@ -41,6 +41,7 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
       : `public key:    SHA-256 ${f.publicKeyFingerprint ?? ''}`,
     `expiration:    ${ctx.log.plan.expiration.model}${ctx.log.plan.expiration.model === 'KEY_MATERIAL_EXPIRES' ? ' ' + ctx.log.plan.expiration.validTo : ''}`,
     ...(ctx.log.plan.grant ? [`granted to:    account ${ctx.log.plan.grant.accountId}`] : []),
+    ...outputLines(ctx),
     ...(materials.length > 0
       ? [
           '',
@@ -70,5 +71,22 @@ function witnessLines(ctx: StepContext): string[] {
     ...ctx.log.exceptions.map(
       (x) => `  exception by ${x.witnessId} at ${x.stepId} (record ${x.seq}): ${signatures.get(x.seq) ?? ''}`,
     ),
+  ];
+}
+
+/** The plan's outputs for other clouds, as the wrap step recorded them: file, digest, and the upload command. */
+function outputLines(ctx: StepContext): string[] {
+  const outputs = ctx.journal.records('wrap.output').map((r) => r.payload);
+  if (outputs.length === 0) return [];
+  const cloudName = { gcp: 'Google Cloud KMS', azure: 'Azure Key Vault' } as const;
+  return [
+    '',
+    `other clouds (${outputs.length}; the same material, wrapped for each; run the commands in this ceremony's directory):`,
+    ...outputs.flatMap((o) => [
+      `  ${cloudName[o.cloud]}: ${o.file} (${o.bytes} bytes, SHA-256 ${o.outputDigest})`,
+      `    for ${o.destination}`,
+      `    wrapped with ${o.method} under the key with SHA-256 ${o.wrappingKeyFingerprint}`,
+      `    ${o.command}`,
+    ]),
   ];
 }

@@ -20,6 +20,7 @@ export interface PreflightIdentity {
 }
 import { isRotation, rotationPreflight } from './rotation.js';
 import { reimportTarget } from './reimport.js';
+import { readyOutputs } from '../outputs.js';
 
 /** Identity, region and key state, before anything changes in the account. */
 export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight'>> {
@@ -32,6 +33,7 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
     ...(ctx.kms.endpoint ? { endpoint: ctx.kms.endpoint } : {}),
   });
   assertMaterialSourceReady(ctx.log.plan, ctx.planBase);
+  readyOutputs(ctx.log.plan, ctx.planBase, ctx.log.spec, ctx.settings.clock());
   const k = await checkKeyTarget(ctx.kms, ctx.log.plan, ctx.log.createdKey?.keyArn);
   const note = `${who.owner.kind} ${who.account}`;
   if (!k) return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note };
@@ -61,6 +63,7 @@ export async function preflightBeforeEnrollment(
 ): Promise<{ identity: PreflightIdentity; existingKey?: KeyFacts }> {
   const identity = await checkIdentity(kms, plan);
   assertMaterialSourceReady(plan, planBase);
+  readyOutputs(plan, planBase, planKeySpec(plan), new Date());
   const existingKey = await checkKeyTarget(kms, plan, undefined);
   return existingKey ? { identity, existingKey } : { identity };
 }

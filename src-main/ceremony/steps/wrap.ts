@@ -3,6 +3,7 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { parseWrappingPublicKey, wrapKeyMaterial } from '../../../src-shared/wrap/index.js';
 import type { StepContext } from '../step-context.js';
+import { writeOutputs } from '../outputs.js';
 
 export async function runWrap(ctx: StepContext): Promise<FactsOf<'wrap'>> {
   const material = ctx.secrets.requireMaterial();
@@ -32,6 +33,8 @@ export async function runWrap(ctx: StepContext): Promise<FactsOf<'wrap'>> {
       wrappingKeyFingerprint: wk.fingerprintSha256,
       wrappedKeyDigest,
     });
+    // The same material for the plan's other clouds, while it is still in hand.
+    await writeOutputs(ctx, material);
     return { algorithm: ctx.log.plan.wrapping.algorithm, wrappedKeyDigest };
   } finally {
     // The wrapped blob on disk is all the import needs: the plaintext leaves memory now.

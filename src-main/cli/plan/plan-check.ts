@@ -99,6 +99,20 @@ export function planSummary(plan: CeremonyPlan): Array<[string, string]> {
         ? `account ${plan.grant.accountId}: ${(plan.grant.actions ?? ['encryption actions']).join(' ')}`
         : 'none',
     ],
+    ...(plan.outputs
+      ? [
+          [
+            'outputs',
+            plan.outputs
+              .map((o) =>
+                o.cloud === 'gcp'
+                  ? `Google Cloud KMS key ${o.key} (${o.algorithm}) via import job ${o.importJob}`
+                  : `Azure Key Vault key ${o.name} via KEK ${o.kek}`,
+              )
+              .join('; '),
+          ] as [string, string],
+        ]
+      : []),
   ];
 }
 

@@ -17,10 +17,12 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { parse } from 'yaml';
+import { createPublicKey } from 'node:crypto';
+import { parse, stringify } from 'yaml';
 import { isolatedEnv, keyrite, LAUNCHER, ROOT } from './harness/launcher.js';
 
 const PLANS = path.join(ROOT, 'test', 'fixtures', 'plans');
+const WRAP_FIXTURES = path.join(ROOT, 'test', 'fixtures', 'wrap');
 const AWS = '/usr/bin/aws';
 let dir: string;
 let env: NodeJS.ProcessEnv;
@@ -134,6 +136,42 @@ const PREPARE: Record<string, (folder: string) => void> = {
   },
 };
 
+/**
+ * The outputs plan's comment: the import job as `gcloud kms import-jobs describe` prints it and the KEK as
+ * `az keyvault key show` prints it, beside the plan (our test keys stand in for Google's and Azure's).
+ */
+PREPARE['outputs-gcp-azure.yaml'] = (folder) => {
+  const now = Date.now();
+  writeFileSync(
+    path.join(folder, 'gcp-import-job.yaml'),
+    stringify({
+      createTime: new Date(now - 3_600_000).toISOString(),
+      expireTime: new Date(now + 71 * 3_600_000).toISOString(),
+      importMethod: 'RSA_OAEP_3072_SHA256_AES_256',
+      name: 'projects/contoso-payments/locations/europe-west1/keyRings/payments/importJobs/keyrite-job',
+      protectionLevel: 'HSM',
+      publicKey: { pem: readFileSync(path.join(WRAP_FIXTURES, 'wrapping-rsa-3072.pub.pem'), 'utf8') },
+      state: 'ACTIVE',
+    }),
+  );
+  const jwk = createPublicKey(readFileSync(path.join(WRAP_FIXTURES, 'wrapping-rsa-4096.pub.pem'))).export({
+    format: 'jwk',
+  });
+  writeFileSync(
+    path.join(folder, 'azure-kek.json'),
+    JSON.stringify({
+      attributes: { enabled: true },
+      key: {
+        kid: 'https://contoso-hsm.managedhsm.azure.net/keys/keyrite-kek/0123456789abcdef0123456789abcdef',
+        kty: 'RSA-HSM',
+        keyOps: ['import'],
+        n: jwk.n,
+        e: jwk.e,
+      },
+    }),
+  );
+};
+
 // The symmetric rehearsal comes first: its key and shares are what the reimport plan starts from.
 const ORDER = [
   'rehearsal-symmetric.yaml',
@@ -145,6 +183,8 @@ const ORDER = [
   'rotate-symmetric.yaml',
   // Its comment: "Rehearse it as shipped: keyrite rehearse --plan huawei-symmetric.yaml --out DIR".
   'huawei-symmetric.yaml',
+  // Its comment says which two files to put beside it; the outputs appear in the rehearsal's outputs/.
+  'outputs-gcp-azure.yaml',
 ];
 
 void test('every shipped example plan rehearses as shipped, one after another against one emulator', async () => {
@@ -157,6 +197,10 @@ void test('every shipped example plan rehearses as shipped, one after another ag
     PREPARE[name]?.(folder);
     await rehearse(plan, path.join(dir, `out-${name.replace(/\.yaml$/, '')}`));
   }
+  assert.deepEqual(readdirSync(path.join(dir, 'out-outputs-gcp-azure', 'outputs')).sort(), [
+    'azure-2-payments-key.byok',
+    'gcp-1-payments.bin',
+  ]);
   // The reimported key is the rehearsal key again, with its material back.
   const state = aws(
     'kms',

@@ -1,0 +1,162 @@
+import path from 'node:path';
+import { KeyriteError } from '../../src-shared/errors.js';
+import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { outputFileName, type PlanOutput } from '../../src-shared/ceremony/plan-outputs.js';
+import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import {
+  type AzureKek,
+  type GcpImportJobName,
+  type GcpImportMethod,
+  type KeyMaterialSpec,
+  type WrappingPublicKey,
+  assertGcpImportJobUsable,
+  azImportCommand,
+  gcloudImportCommand,
+  gcpMethodParts,
+  materialKind,
+  parseAzureKek,
+  parseGcpImportJob,
+  parseGcpImportJobName,
+  wrapForAzure,
+  wrapForGcp,
+} from '../../src-shared/wrap/index.js';
+import { readPublicFile } from '../media/public-file.js';
+import type { StepContext } from './step-context.js';
+
+/** One output with its file read and checked: what the wrap step needs besides the material. */
+type Ready =
+  | {
+      cloud: 'gcp';
+      o: Extract<PlanOutput, { cloud: 'gcp' }>;
+      method: GcpImportMethod;
+      job: GcpImportJobName;
+      key: WrappingPublicKey;
+    }
+  | { cloud: 'azure'; o: Extract<PlanOutput, { cloud: 'azure' }>; kek: AzureKek };
+
+/**
+ * Reads every output's import job or KEK (relative to the plan) and refuses what its cloud would refuse
+ * — expired or inactive import job, method and key size that disagree, a KEK that is not import-only —
+ * so nobody enrolls for a ceremony whose outputs cannot be used. Pre-flight and the wrap step both call it.
+ */
+export function readyOutputs(
+  plan: CeremonyPlan,
+  planBase: string,
+  spec: KeyMaterialSpec,
+  now: Date,
+): Ready[] {
+  return (plan.outputs ?? []).map((o, i) => {
+    try {
+      return readyOne(o, planBase, spec, now);
+    } catch (e) {
+      if (!(e instanceof KeyriteError)) throw e;
+      throw new KeyriteError(e.code, `plan output ${i + 1} (${o.cloud}): ${e.message}`, e.hint);
+    }
+  });
+}
+
+function readyOne(o: PlanOutput, planBase: string, spec: KeyMaterialSpec, now: Date): Ready {
+  if (o.cloud === 'azure') {
+    const kek = parseAzureKek(readPublicFile(path.resolve(planBase, o.kek), 'key exchange key'), o.kid, now);
+    if (materialKind(spec) === 'symmetric' && kek.kid.kind !== 'managedhsm')
+      throw incompatible(
+        `Key Vault imports AES keys only into a Managed HSM, and this KEK is in vault ${kek.kid.resource}`,
+        'use a KEK created in the Managed HSM (https://NAME.managedhsm.azure.net/keys/…)',
+      );
+    return { cloud: 'azure', o, kek };
+  }
+  const file = parseGcpImportJob(readPublicFile(path.resolve(planBase, o.importJob), 'import job'));
+  assertGcpImportJobUsable(file, now);
+  if (file.method && o.importMethod && file.method !== o.importMethod)
+    throw new KeyriteError(
+      'ALGORITHM_MISMATCH',
+      `the import job's method is ${file.method}, the plan says ${o.importMethod}`,
+      'drop importMethod from the plan: the import job says which method it unwraps',
+    );
+  const method = file.method ?? o.importMethod;
+  if (!method)
+    throw new KeyriteError(
+      'ALGORITHM_REQUIRED',
+      'the import job is a bare wrapping key PEM, which does not say its import method',
+      'give importMethod in the plan, or the `gcloud kms import-jobs describe` output instead',
+    );
+  const named = o.importJobName ? parseGcpImportJobName(o.importJobName) : undefined;
+  if (file.name && named && JSON.stringify(file.name) !== JSON.stringify(named))
+    throw new KeyriteError(
+      'GCP_IMPORT_JOB_INVALID',
+      'importJobName names another import job than the file',
+      'drop importJobName from the plan',
+    );
+  const job = file.name ?? named;
+  if (!job)
+    throw new KeyriteError(
+      'GCP_IMPORT_JOB_INVALID',
+      'a wrapping key PEM does not say which import job it belongs to',
+      'give importJobName (projects/P/locations/L/keyRings/R/importJobs/J) in the plan',
+    );
+  const parts = gcpMethodParts(method);
+  if (parts.bits !== file.wrappingKey.bits)
+    throw incompatible(
+      `the wrapping key is RSA-${file.wrappingKey.bits} but import method ${method} uses RSA-${parts.bits}`,
+      'give the wrapping key of this import job (and its own import method)',
+    );
+  const kind = materialKind(spec);
+  if (!parts.aesKeyWrap && kind !== 'symmetric' && kind !== 'hmac')
+    throw incompatible(
+      `import method ${method} wraps symmetric keys only`,
+      `create an import job with --import-method rsa-oaep-${parts.bits}-sha256-aes-256`,
+    );
+  return { cloud: 'gcp', o, method, job, key: file.wrappingKey };
+}
+
+/**
+ * At the wrap step, while the material is in hand: each output wrapped, written to the ceremony
+ * directory (outputs/…) and recorded with its digest, wrapping key and the exact upload command.
+ */
+export async function writeOutputs(ctx: StepContext, material: SecretBuffer): Promise<void> {
+  const plan = ctx.log.plan;
+  const ready = readyOutputs(plan, ctx.planBase, ctx.log.spec, ctx.settings.clock());
+  for (const [i, r] of ready.entries()) {
+    const rel = outputFileName(r.o, i);
+    const file = path.join(ctx.paths.dir, ...rel.split('/'));
+    if (r.cloud === 'gcp') {
+      const w = wrapForGcp({ material, algorithm: r.o.algorithm, method: r.method, wrappingKey: r.key });
+      for (const warning of w.warnings) ctx.progress('warning', `output ${i + 1}: ${warning}`);
+      const outputDigest = await ctx.journal.writeFile(file, rel, w.wrapped);
+      ctx.journal.append('wrap.output', {
+        cloud: 'gcp',
+        file: rel,
+        bytes: w.wrapped.length,
+        outputDigest,
+        wrappingKeyFingerprint: r.key.fingerprintSha256,
+        method: r.method,
+        // In words: a bare resource name reads like base64 to the log's secret guard.
+        destination: `Cloud KMS import job projects/${r.job.project}/locations/${r.job.location}/keyRings/${r.job.keyRing}/importJobs/${r.job.importJob}`,
+        command: gcloudImportCommand({
+          job: r.job,
+          key: r.o.key,
+          algorithm: r.o.algorithm,
+          wrappedKeyFile: rel,
+        }),
+      });
+    } else {
+      const w = wrapForAzure(material, ctx.log.spec, r.kek);
+      const outputDigest = await ctx.journal.writeFile(file, rel, w.text);
+      const cmd = { kek: r.kek, name: r.o.name, byokFile: rel, kty: w.kty };
+      ctx.journal.append('wrap.output', {
+        cloud: 'azure',
+        file: rel,
+        bytes: Buffer.byteLength(w.text),
+        outputDigest,
+        wrappingKeyFingerprint: r.kek.wrappingKey.fingerprintSha256,
+        method: 'CKM_RSA_AES_KEY_WRAP (RSA-OAEP-SHA-1)',
+        destination: `Key Vault key exchange key ${r.kek.kid.kid}`,
+        command: azImportCommand(w.curve ? { ...cmd, curve: w.curve } : cmd),
+      });
+    }
+  }
+}
+
+function incompatible(message: string, hint: string): KeyriteError {
+  return new KeyriteError('WRAP_INCOMPATIBLE', message, hint);
+}
