@@ -7,9 +7,19 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
+import { spawn } from 'node:child_process';
 import { loadLog } from '../../../src-main/audit/load-log.js';
+import { loadHuaweiCredentials } from '../../../src-main/kms/huawei/credentials.js';
+import { createHuaweiKms } from '../../../src-main/kms/huawei/huawei-kms.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
-import { assertOneReasonOneHint, isolatedEnv, keyrite, keyriteSync, ROOT } from './harness/launcher.js';
+import {
+  assertOneReasonOneHint,
+  isolatedEnv,
+  keyrite,
+  keyriteSync,
+  LAUNCHER,
+  ROOT,
+} from './harness/launcher.js';
 
 const SHIPPED = path.join(ROOT, 'test', 'fixtures', 'plans', 'huawei-symmetric.yaml');
 const PROJECT = '0123456789abcdef0123456789abcdef';
@@ -186,4 +196,75 @@ void test('credentials for another Huawei project are refused before any call', 
     r,
     /are for project ffffffffffffffffffffffffffffffff, the plan targets 0123456789abcdef0123456789abcdef/,
   );
+});
+
+void test('keyrite rehearse --endpoint <the Huawei URL keyrite emulator printed>, with the printed HUAWEICLOUD_SDK_* variables: the ceremony runs against that emulator', async () => {
+  const env = isolatedEnv(dir, { KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' });
+  const emulator = spawn(
+    process.execPath,
+    [
+      LAUNCHER,
+      'emulator',
+      '--huawei-port',
+      '0',
+      '--huawei-region',
+      'ap-southeast-1',
+      '--huawei-project',
+      PROJECT,
+    ],
+    { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const exited = new Promise<number | null>((resolve) => emulator.on('exit', resolve));
+  try {
+    const banner = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      emulator.stdout?.setEncoding('utf8').on('data', (d: string) => {
+        out += d;
+        if (/HUAWEICLOUD_SDK_PROJECT_ID=\S+\n/.test(out)) resolve(out);
+      });
+      void exited.then((code) => reject(new Error(`keyrite emulator exited (${code}): ${out}`)));
+    });
+    const url = /huawei listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(banner)?.[1];
+    assert.ok(url, banner);
+    // The printed `NAME=value` words, as a person pastes them into their shell.
+    const line = banner.split('\n').find((l) => l.includes('HUAWEICLOUD_SDK_AK=')) ?? '';
+    const printed = Object.fromEntries(
+      line
+        .trim()
+        .split(/\s+/)
+        .map((w) => w.split('=') as [string, string]),
+    );
+    assert.equal(printed['HUAWEICLOUD_SDK_PROJECT_ID'], PROJECT);
+    const out = path.join(dir, 'against-emulator');
+    const r = await keyrite(['rehearse', '--plan', SHIPPED, '--out', out, '--endpoint', url], {
+      cwd: dir,
+      env: { ...env, ...printed },
+    });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, new RegExp(`Keyrite emulator of Huawei Cloud KMS at ${url}`));
+    const keyId = URN.exec(/^key URN: +(\S+)$/m.exec(r.stdout)?.[1] ?? '')?.[1];
+    assert.ok(keyId, r.stdout);
+
+    // The key lives in the running emulator (not in an embedded one the rehearsal started and stopped).
+    const kms = createHuaweiKms({
+      region: 'ap-southeast-1',
+      projectId: PROJECT,
+      endpoint: url,
+      credentials: loadHuaweiCredentials({ env: printed }),
+      maxAttempts: 1,
+    });
+    try {
+      const key = await kms.describeKey(keyId);
+      assert.equal(key.keyAlias, 'keyrite-payments-key');
+      assert.equal(key.keyState, 'Enabled');
+      assert.equal(key.origin, 'external');
+    } finally {
+      kms.close();
+    }
+    const identity = loadLog(path.join(out, 'audit.db')).records.find((x) => x.type === 'kms.identity');
+    assert.equal(identity?.payload['endpoint'], url);
+  } finally {
+    emulator.kill('SIGTERM');
+    await exited;
+  }
 });
