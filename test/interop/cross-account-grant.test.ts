@@ -27,9 +27,13 @@ before(async () => {
   env = isolatedEnv(dir, { KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' });
   writeFileSync(
     path.join(dir, 'custodians.txt'),
-    ['amber kettle forty lanterns 1', 'quiet harbor slate 72 comet', 'velvet orchard 5 tundra pike'].join(
-      '\n',
-    ) + '\n',
+    // One line per custodian in plan order, then the witness's (witnesses enroll a key of their own).
+    [
+      'amber kettle forty lanterns 1',
+      'quiet harbor slate 72 comet',
+      'velvet orchard 5 tundra pike',
+      'copper meadow 9 lantern quay witness-1',
+    ].join('\n') + '\n',
     { mode: 0o600 },
   );
   emulator = spawn(process.execPath, [LAUNCHER, 'emulator', '--port', '0'], { cwd: dir, env });
