@@ -62,6 +62,13 @@ async function start(windows: Windows): Promise<void> {
       });
       return r.canceled ? null : r.filePaths;
     },
+    chooseDirectory: async (_purpose, forWhom) => {
+      const r = await dialog.showOpenDialog({
+        title: `Choose the medium for ${forWhom}'s backup share`,
+        properties: ['openDirectory', 'createDirectory'],
+      });
+      return r.canceled ? null : (r.filePaths[0] ?? null);
+    },
     chooseSavePath: async (suggestedName) => {
       const r = await dialog.showSaveDialog({ defaultPath: suggestedName });
       return r.canceled || !r.filePath ? null : r.filePath;

@@ -17,6 +17,7 @@ import { kmsService } from './services/kms-service.js';
 import { paramsService } from './services/params-service.js';
 import { passphraseService } from './services/passphrase-service.js';
 import { reportOps } from './services/report-ops.js';
+import { shareMediaOps } from './services/share-media.js';
 
 /**
  * The one composition of the services behind the IPC contract, used by main.ts and by the e2e
@@ -55,6 +56,7 @@ export async function composeServices(
     ...kmsService(ports, emulators, host),
     ...ceremonyOps(host),
     ...reportOps(host, ports),
+    ...shareMediaOps(host, ports),
     ...passphraseService(() => host.current?.ceremonyId),
   };
   return {

@@ -6,6 +6,8 @@ import type { PublishEvent } from './publish-events.js';
  * port is the one thing that differs between the two (a native dialog versus the test's chosen file).
  */
 export type FilePurpose = 'import-parameters' | 'ceremony-plan' | 'audit-log';
+/** Directories people choose: the removable medium a custodian takes their backup share away on. */
+export type DirectoryPurpose = 'share-medium';
 
 export interface ShellPorts {
   version: string;
@@ -14,6 +16,8 @@ export interface ShellPorts {
   mode: 'online' | 'offline' | 'rehearsal';
   /** Asks the person for files (a dialog in Electron); null when they cancel. Paths stay in main. */
   chooseFiles(purpose: FilePurpose): Promise<string[] | null>;
+  /** Asks for a directory (a medium), naming whom it is for; null when they cancel. */
+  chooseDirectory(purpose: DirectoryPurpose, forWhom: string): Promise<string | null>;
   /** Asks where to save a file; null when cancelled. */
   chooseSavePath(suggestedName: string): Promise<string | null>;
   openWitnessDisplay(): Promise<void>;

@@ -7,6 +7,7 @@ import { api, unwrap } from '../ipc/client.js';
 import { useCeremony } from '../ipc/use-ceremony.js';
 import { PlanHeader } from './ceremony/PlanHeader.js';
 import { ReportActions } from './ceremony/ReportActions.js';
+import { ShareMedia } from './ceremony/ShareMedia.js';
 import { KeyMaterials } from './ceremony/KeyMaterials.js';
 import { StepCard } from './ceremony/StepCard.js';
 
@@ -81,6 +82,9 @@ export function CeremonyScreen() {
                 />
               ) : null}
               {view.status === 'completed' ? <ReportActions onNotice={setNotice} act={actThenFocus} /> : null}
+              {view.steps.some((s) => s.id === 'backup-shares' && s.status === 'done') ? (
+                <ShareMedia view={view} />
+              ) : null}
               {view.keyMaterials ? <KeyMaterials materials={view.keyMaterials} /> : null}
               {progress.length > 0 ? (
                 <details className="card progress">

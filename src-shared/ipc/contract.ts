@@ -224,6 +224,36 @@ export const operations = {
     empty,
     chosen(z.object({ fileName: z.string().max(255), bytes: z.number().int().min(0), sha256: hexDigest })),
   ),
+  // Backup shares to media: each sealed share, and whether a verified, synced copy reached its
+  // custodian's medium (the log records each copy); a copy goes where main's directory dialog says.
+  'ceremony.shareMedia': op(
+    empty,
+    z.object({
+      shares: z
+        .array(
+          z.object({
+            custodianId: identifier,
+            name: z.string().max(200),
+            state: z.enum(['on-station', 'safe-to-remove']),
+            fileName: z.string().max(255).optional(),
+            sha256: hexDigest.optional(),
+            at: isoTime.optional(),
+          }),
+        )
+        .max(64),
+    }),
+  ),
+  'ceremony.copyShare': op(
+    z.strictObject({ custodianId: identifier }),
+    chosen(
+      z.object({
+        custodianId: identifier,
+        fileName: z.string().max(255),
+        bytes: z.number().int().min(0),
+        sha256: hexDigest,
+      }),
+    ),
+  ),
   'passphrase.policy': op(empty, passphrasePolicy),
   // The meter: judged exactly as enrollment will judge it (same estimator, same names counted against
   // it: the loaded ceremony's id and this custodian's id). Nothing is stored or logged.

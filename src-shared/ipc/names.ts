@@ -26,6 +26,8 @@ export const operationNames = [
   'ceremony.witnessSignOff',
   'ceremony.report',
   'ceremony.reportPdf',
+  'ceremony.shareMedia',
+  'ceremony.copyShare',
   'passphrase.policy',
   'passphrase.check',
   'passphrase.generate',

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, test } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
@@ -119,6 +120,111 @@ async function reportSavedAsPdf(page: Page, ceremonyId: string, keyArn: string, 
   assert.equal(createHash('sha256').update(readFileSync(file)).digest('hex'), digest, 'never overwritten');
 }
 
+/** A directory standing for a removable medium: /tmp and /dev/shm are two devices, as two USB sticks are. */
+function newMedium(on: string): string {
+  assert.ok(existsSync(on), `this test needs ${on} (a second file system, as a second medium is)`);
+  const dir = mkdtempSync(path.join(on, 'keyrite-e2e-medium-'));
+  media.push(dir);
+  return dir;
+}
+const media: string[] = [];
+
+/**
+ * Backup shares to media as the operator does it: "Copy to NAME's medium…", main's directory dialog
+ * (the harness answers for the OS), and "Safe to remove" only once the copy was read back, compared
+ * and synced. One medium per custodian (a second share on the same device or directory is refused),
+ * never the station's own directory, and a medium pulled out says so — the share stays on the station.
+ */
+async function sharesToMedia(page: Page, ceremonyId: string): Promise<void> {
+  const [c1, c2, c3] = ROOM.custodians as [
+    (typeof ROOM.custodians)[number],
+    (typeof ROOM.custodians)[number],
+    (typeof ROOM.custodians)[number],
+  ];
+  const card = page.getByRole('article', { name: 'Backup shares to media' });
+  const row = (name: string) => card.getByRole('listitem', { name: `${name}'s share` });
+  const copyFor = async (name: string, dir: string | null) => {
+    h.chooseNext('share-medium', dir === null ? null : [dir]);
+    await row(name)
+      .getByRole('button', { name: new RegExp(`^Copy (to ${name}'s medium|again for ${name})…$`) })
+      .click();
+  };
+  const ceremonyDir = path.join(
+    h.dataDirectory,
+    'ceremonies',
+    readdirSync(path.join(h.dataDirectory, 'ceremonies')).at(-1) ?? '',
+  );
+  const station = (id: string) => readFileSync(path.join(ceremonyDir, 'shares', `${id}.share.json`));
+  const fileName = (id: string) => `${ceremonyId}-${id}.share.json`;
+  for (const c of [c1, c2, c3]) assert.match(await row(c.name).innerText(), /On the station only\./);
+
+  // The dialog cancelled: nothing happens.
+  await copyFor(c1.name, null);
+  assert.match(await row(c1.name).innerText(), /On the station only\./);
+  const stick1 = newMedium(tmpdir());
+  await copyFor(c1.name, stick1);
+  await row(c1.name).getByRole('status').filter({ hasText: 'Safe to remove' }).waitFor();
+  assert.deepEqual(readdirSync(stick1), [fileName(c1.id)]);
+  assert.deepEqual(readFileSync(path.join(stick1, fileName(c1.id))), station(c1.id));
+  const digest1 = createHash('sha256').update(station(c1.id)).digest('hex');
+  assert.match(
+    await row(c1.name).innerText(),
+    new RegExp(
+      `Safe to remove: ${fileName(c1.id)} verified \\(SHA-256 ${digest1.slice(0, 16)}…\\) and synced\\.`,
+    ),
+  );
+  await card.scrollIntoViewIfNeeded();
+  await lookAt(page, 'ceremony-shares-to-media', ['light', 'dark'], { fullPage: false });
+
+  // Kenji's share on a second stick of the same device, or in Dana's directory: refused, nothing written.
+  const sameDevice = newMedium(tmpdir());
+  await copyFor(c2.name, sameDevice);
+  const refused = row(c2.name).getByRole('alert');
+  await refused.waitFor();
+  assert.match(await refused.innerText(), new RegExp(`That device already holds ${c1.name}'s share`));
+  assert.match(await refused.innerText(), /MEDIUM_ALREADY_USED/);
+  assert.deepEqual(readdirSync(sameDevice), []);
+  await lookAt(page, 'ceremony-shares-refused', ['light', 'dark'], { fullPage: false });
+  await copyFor(c2.name, stick1);
+  await row(c2.name)
+    .getByRole('alert')
+    .filter({ hasText: `That directory already holds ${c1.name}'s share` })
+    .waitFor();
+  await copyFor(c2.name, newMedium('/dev/shm'));
+  await row(c2.name).getByRole('status').filter({ hasText: 'Safe to remove' }).waitFor();
+
+  // Amara: the station's own directory is not a medium; a medium pulled out before the copy says so.
+  await copyFor(c3.name, h.dataDirectory);
+  await row(c3.name)
+    .getByRole('alert')
+    .filter({ hasText: "inside the station's own data directory" })
+    .waitFor();
+  const pulled = path.join(newMedium(tmpdir()), 'PULLED-OUT');
+  await copyFor(c3.name, pulled);
+  const gone = row(c3.name).getByRole('alert');
+  await gone.filter({ hasText: `${c3.name}'s medium is not there or cannot be read` }).waitFor();
+  assert.match(await gone.innerText(), /the share stays on the station/);
+  assert.match(await row(c3.name).innerText(), /On the station only\./);
+  assert.ok(
+    existsSync(path.join(ceremonyDir, 'shares', `${c3.id}.share.json`)),
+    'the share stays on the station',
+  );
+
+  // The log records each verified copy (custodian, file name, SHA-256 — no path), under a checkpoint.
+  const log = loadLog(path.join(ceremonyDir, 'audit.db'));
+  const copies = log.records.filter((r) => r.type === 'backup.share-copied');
+  assert.deepEqual(
+    copies.map((r) => r.payload),
+    [c1, c2].map((c) => ({
+      holder: c.id,
+      fileName: fileName(c.id),
+      fileDigest: createHash('sha256').update(station(c.id)).digest('hex'),
+      bytes: station(c.id).length,
+    })),
+  );
+  assert.equal(log.records.at(-1)?.type, 'audit.checkpoint');
+}
+
 beforeEach(async () => {
   generated.length = 0;
   h = await startHarness({
@@ -135,6 +241,7 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await h.close();
+  for (const dir of media.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 void test('a full rehearsal ceremony runs through the UI at 1024×700: every step fits the screen and passes axe in both themes, and no secret crosses IPC', async () => {
@@ -241,6 +348,7 @@ void test('a full rehearsal ceremony runs through the UI at 1024×700: every ste
     'copy saved where chosen',
   );
   await reportSavedAsPdf(page, done.ceremonyId ?? '', facts.keyArn ?? '', facts.kcv ?? '');
+  await sharesToMedia(page, done.ceremonyId ?? '');
   // Every material of the key, with the share set that re-imports it (one material: no rotation yet).
   const materials = page.getByRole('table', { name: 'Key materials' });
   const rows = materials.getByRole('row');

@@ -8,7 +8,7 @@ import { composeServices } from '../../../src-main/ipc/compose-services.js';
 import { createEventPublisher } from '../../../src-main/ipc/publish-events.js';
 import { registerHandlers } from '../../../src-main/ipc/register-handlers.js';
 import { createSenderCheck } from '../../../src-main/ipc/sender.js';
-import type { FilePurpose, ShellPorts } from '../../../src-main/ipc/shell-ports.js';
+import type { DirectoryPurpose, FilePurpose, ShellPorts } from '../../../src-main/ipc/shell-ports.js';
 import type { EngineOptions } from '../../../src-main/ceremony/engine-options.js';
 import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
 import { bundlePreloadForHarness } from './bundle-preload.js';
@@ -32,8 +32,8 @@ export interface Harness {
   context: BrowserContext;
   page: Page;
   dataDirectory: string;
-  /** The files the next "choose files" dialog returns, as a person would pick them. */
-  chooseNext(purpose: FilePurpose, files: string[] | null): void;
+  /** The files (or, for a directory dialog, the directory) the next dialog returns, as a person picks them. */
+  chooseNext(purpose: FilePurpose | DirectoryPurpose, files: string[] | null): void;
   witnessDisplayRequests: number;
   /** Events main refused to send because they did not match the contract (should stay empty). */
   droppedEvents: string[];
@@ -80,7 +80,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const dataDirectory = options.dataDirectory ?? (await mkdtemp(path.join(tmpdir(), 'keyrite-e2e-data-')));
   const profile = await mkdtemp(path.join(tmpdir(), 'keyrite-e2e-profile-'));
   const server = await startHarnessServer(rendererRootDefault);
-  const choices = new Map<FilePurpose, string[] | null>();
+  const choices = new Map<FilePurpose | DirectoryPurpose, string[] | null>();
   const state = { witnessDisplayRequests: 0 };
   const droppedEvents: string[] = [];
 
@@ -95,6 +95,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const files = choices.get(purpose) ?? null;
       choices.delete(purpose);
       return files;
+    },
+    chooseDirectory: async (purpose) => {
+      const dirs = choices.get(purpose) ?? null;
+      choices.delete(purpose);
+      return dirs?.[0] ?? null;
     },
     chooseSavePath: async (name) => path.join(dataDirectory, name),
     openWitnessDisplay: async () => {

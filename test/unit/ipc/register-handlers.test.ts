@@ -59,6 +59,7 @@ const valid = (): Record<string, unknown> => ({
   'passphrase.check': { passphrase: bytesOf(SECRET) },
   'audit.pinStations': { stations: [] },
   'audit.exportLog': { format: 'pdf' },
+  'ceremony.copyShare': { custodianId: 'alice' },
 });
 const validRequest = (name: string) => valid()[name] ?? {};
 const SECRET_OPERATIONS = [

@@ -15,6 +15,7 @@ export function composeRehearsal(dataDirectory: string, planFile: () => string) 
       publish: () => {},
       chooseFiles: async () => [planFile()],
       chooseSavePath: async () => null,
+      chooseDirectory: async () => null,
       openWitnessDisplay: async () => {},
       printToPdf: async () => {
         throw new Error('these tests print no PDF');

@@ -59,6 +59,8 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
     'ceremony.witnessSignOff': async () => view,
     'ceremony.witnessException': async () => view,
     'ceremony.reportPdf': async () => ({ status: 'cancelled' }),
+    'ceremony.shareMedia': async () => ({ shares: [] }),
+    'ceremony.copyShare': async () => ({ status: 'cancelled' }),
     'passphrase.policy': async () => ({
       rule: 'rule',
       minCharacters: 12,
