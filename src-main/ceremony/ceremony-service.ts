@@ -222,9 +222,16 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     return this.#p.quorum.request(stepId);
   }
 
-  /** A custodian at the station: their passphrase unlocks their key, which signs the request. */
-  confirm(stepId: StepId, custodianId: string, passphrase: SecretBuffer): Promise<ConfirmationResult> {
-    return this.#p.quorum.confirm(stepId, custodianId, passphrase);
+  /**
+   * A custodian at the station: their passphrase unlocks their key, which signs the request. Every
+   * window hears of it, refused or not: a wrong passphrase changes the tries left too.
+   */
+  async confirm(stepId: StepId, custodianId: string, passphrase: SecretBuffer): Promise<ConfirmationResult> {
+    try {
+      return await this.#p.quorum.confirm(stepId, custodianId, passphrase);
+    } finally {
+      this.#p.signals.changed();
+    }
   }
 
   /** A signed confirmation from anywhere (another device, a test); refused unless it may count. */

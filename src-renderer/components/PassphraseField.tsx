@@ -1,8 +1,9 @@
 import { useState, type KeyboardEvent, type ReactNode, type RefObject } from 'react';
+import { capsLockAfter } from './caps-lock.js';
 
 /**
  * The one input every passphrase is typed into (enrollment, confirmations, shares): hidden by default
- * with a show/hide toggle for the person typing, and a warning while Caps Lock is on. Uncontrolled:
+ * with a show/hide toggle for the person typing, and a warning while Caps Lock is on (caps-lock.ts). Uncontrolled:
  * the text lives in the field alone, never in React state; the form reads it once, as bytes, when it
  * sends it, and empties the field (secret-input.ts). `onInput` says that the text changed, not what it is.
  */
@@ -29,7 +30,8 @@ export function PassphraseField({
 }) {
   const [shown, setShown] = useState(false);
   const [capsLock, setCapsLock] = useState(false);
-  const watchCaps = (e: KeyboardEvent<HTMLInputElement>) => setCapsLock(e.getModifierState('CapsLock'));
+  // Judged at key down only: a key up repeats the same facts, and Caps Lock's own key up must not toggle again.
+  const watchCaps = (e: KeyboardEvent<HTMLInputElement>) => setCapsLock((before) => capsLockAfter(e, before));
   const described = [describedBy, capsLock ? `${id}-caps` : undefined].filter(Boolean).join(' ');
   return (
     <div className="field passphrase-field">
@@ -55,7 +57,6 @@ export function PassphraseField({
           defaultValue=""
           onInput={onInput}
           onKeyDown={watchCaps}
-          onKeyUp={watchCaps}
           onBlur={() => setCapsLock(false)}
           aria-describedby={described || undefined}
           required

@@ -1,6 +1,7 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import type { Participant } from '../../src-shared/ipc/ceremony-view.js';
 import { PassphraseField } from './PassphraseField.js';
+import { usePinnedCustodian } from './pinned-custodian.js';
 import { sendingSecret, takeBytes } from './secret-input.js';
 
 type Attempts = NonNullable<Participant['passphraseAttempts']>;
@@ -25,6 +26,7 @@ export function PassphraseForm({
   onSubmit,
   testId,
   role = 'Custodian',
+  done,
 }: {
   custodians: { id: string; name: string; passphraseAttempts?: Attempts | undefined }[];
   submitLabel: string;
@@ -32,22 +34,28 @@ export function PassphraseForm({
   testId: string;
   /** Who types here (the list's label): custodians, or a witness signing what they state. */
   role?: 'Custodian' | 'Witness';
+  /** What a person has done once they leave this form's list, in the past tense ("confirmed this step"). */
+  done: string;
 }) {
-  const [chosen, setChosen] = useState(custodians[0]?.id ?? '');
   const field = useRef<HTMLInputElement>(null);
   const [filled, setFilled] = useState(false);
   const [busy, setBusy] = useState(false);
-  // The form sends exactly the custodian the list shows: when the one chosen leaves the list (they
-  // enrolled or confirmed), the list shows its first entry, and so does what is sent.
-  const custodianId = custodians.some((c) => c.id === chosen) ? chosen : (custodians[0]?.id ?? '');
+  // The form sends exactly the custodian it shows, and shows the same custodian for as long as they
+  // are waiting: another window confirming changes the list, never whom this form is for.
+  const pin = usePinnedCustodian(custodians, done, filled, () => {
+    if (field.current) field.current.value = '';
+    setFilled(false);
+  });
+  const chosenOne = pin.shown;
+  const custodianId = chosenOne?.id ?? '';
   const ids = useId();
-  const chosenOne = custodians.find((c) => c.id === custodianId);
   const attempts = chosenOne?.passphraseAttempts;
   const exhausted = attempts?.remaining === 0;
 
   async function submit(e: FormEvent) {
     e.preventDefault();
     const bytes = takeBytes(field.current);
+    pin.sending(custodianId);
     setFilled(false);
     setBusy(true);
     try {
@@ -64,7 +72,7 @@ export function PassphraseForm({
         <select
           id={`${ids}-custodian`}
           value={custodianId}
-          onChange={(e) => setChosen(e.target.value)}
+          onChange={(e) => pin.choose(e.target.value)}
           name="custodian"
         >
           {custodians.map((c) => (
@@ -74,6 +82,11 @@ export function PassphraseForm({
           ))}
         </select>
       </div>
+      {pin.notice ? (
+        <p className="notice notice-info" role="status" data-testid="list-changed">
+          {pin.notice}
+        </p>
+      ) : null}
       {attempts && chosenOne ? (
         <p className="muted attempts" id={`${ids}-attempts`} role="status">
           {attemptsText(chosenOne.name, attempts)}

@@ -5,6 +5,7 @@ import { StrengthMeter, type Verdict } from '../../components/StrengthMeter.js';
 import { api, asFailure, unwrap } from '../../ipc/client.js';
 import { peekBytes, sendingSecret, takeBytes } from '../../components/secret-input.js';
 import { POLICY_ID, usePassphrasePolicy } from './PassphrasePolicy.js';
+import { usePinnedCustodian } from '../../components/pinned-custodian.js';
 
 /** How long typing must pause before the engine is asked about the passphrase. */
 const CHECK_AFTER_MS = 150;
@@ -28,7 +29,6 @@ export function EnrollmentForm({
   role?: 'Custodian' | 'Witness';
 }) {
   const policy = usePassphrasePolicy();
-  const [chosen, setChosen] = useState(pending[0]?.id ?? '');
   // The passphrase lives in the two fields only; React keeps what the screen needs to say about it.
   const firstField = useRef<HTMLInputElement>(null);
   const againField = useRef<HTMLInputElement>(null);
@@ -42,7 +42,15 @@ export function EnrollmentForm({
   const [busy, setBusy] = useState(false);
   const againRef = useRef<HTMLDivElement>(null);
   const ids = useId();
-  const custodian = pending.find((c) => c.id === chosen) ?? pending[0];
+  // Whom the form is for stays put while others enroll elsewhere (usePinnedCustodian); if this
+  // custodian enrolls elsewhere, what was typed for them is cleared unsent.
+  const pin = usePinnedCustodian(
+    pending,
+    'enrolled',
+    typed.first || typed.again || generated !== undefined,
+    () => clear(),
+  );
+  const custodian = pin.shown;
   const custodianId = custodian?.id;
 
   /** Looks at the fields after a keystroke: filled, matching; the text itself is not kept. */
@@ -111,6 +119,7 @@ export function EnrollmentForm({
     e.preventDefault();
     if (!custodian || !ready) return;
     const bytes = takeBytes(firstField.current);
+    pin.sending(custodian.id);
     clear();
     setBusy(true);
     try {
@@ -130,7 +139,7 @@ export function EnrollmentForm({
           value={custodian?.id ?? ''}
           onChange={(e) => {
             clear();
-            setChosen(e.target.value);
+            pin.choose(e.target.value);
           }}
         >
           {pending.map((c) => (
@@ -140,6 +149,11 @@ export function EnrollmentForm({
           ))}
         </select>
       </div>
+      {pin.notice ? (
+        <p className="notice notice-info" role="status" data-testid="list-changed">
+          {pin.notice}
+        </p>
+      ) : null}
       <div className="enroll-fields">
         <PassphraseField
           id={`${ids}-passphrase`}

@@ -73,7 +73,9 @@ export function StepActions({
   if (step.guarded && step.confirmedBy.length < need && unconfirmed.length > 0) {
     return (
       <PassphraseForm
+        key={step.id}
         testId="confirm-form"
+        done="confirmed this step"
         custodians={unconfirmed}
         submitLabel="Confirm this step"
         onSubmit={(custodianId, passphrase) =>
@@ -97,6 +99,7 @@ export function StepActions({
         </p>
         <PassphraseForm
           testId="reconstitute-form"
+          done="opened their share"
           custodians={custodians}
           submitLabel="Open my backup share"
           onSubmit={(custodianId, passphrase) =>
@@ -121,6 +124,7 @@ export function StepActions({
         </p>
         <PassphraseForm
           testId="share-form"
+          done="checked their share"
           custodians={unchecked}
           submitLabel="Open and check my share"
           onSubmit={(custodianId, passphrase) =>
@@ -146,6 +150,7 @@ export function StepActions({
             key={w.id}
             custodians={[w]}
             role="Witness"
+            done="signed off"
             submitLabel={`Sign off as ${w.name}`}
             testId={`signoff-${w.id}`}
             onSubmit={(witnessId, passphrase) =>
