@@ -16,6 +16,7 @@ import type { ConfirmationResult } from './quorum.js';
 import { writeReport } from './report.js';
 import { CeremonyExports } from './exports.js';
 import { provideShare, verifyShare } from './share-custody.js';
+import { assertMayVerifyLate, shareStanding, verifyPendingShare } from './late-share.js';
 import type { ProgressEvent } from './step-context.js';
 import type { AttemptStatus } from './passphrase-attempts.js';
 import { assertStepId } from './step-ids.js';
@@ -244,6 +245,24 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   /** A custodian opens their own backup share and it must match the commitment made at creation. */
   verifyShare(custodianId: string, passphrase: SecretBuffer): Promise<void> {
     return verifyShare(this.#p, custodianId, passphrase);
+  }
+
+  /** Throws unless `custodianId` may verify their share now; asked before their passphrase is. */
+  checkPendingShare(custodianId: string): void {
+    assertMayVerifyLate(this.#p, custodianId);
+  }
+
+  /** A custodian pending at verify-shares verifies their share later (late-share.ts). */
+  verifyPendingShare(
+    custodianId: string,
+    passphrase: SecretBuffer,
+  ): Promise<{ verified: string[]; pending: string[] }> {
+    return verifyPendingShare(this.#p, custodianId, passphrase);
+  }
+
+  /** Who has verified their backup share, and who is pending (plan order). */
+  shareStanding(): { verified: string[]; pending: string[] } {
+    return shareStanding(this.#p);
   }
 
   /** Existing-shares mode: a custodian opens a share from an earlier ceremony for reconstitution. */

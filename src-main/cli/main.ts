@@ -36,7 +36,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import('./commands/bundle.js')).command,
   },
   ceremony: {
-    summary: 'run a real ceremony in the terminal; its status; a witness exception',
+    summary:
+      'run a real ceremony in the terminal; its status; a witness exception; a late share verification',
     load: async () => (await import('./commands/ceremony.js')).command,
   },
 };

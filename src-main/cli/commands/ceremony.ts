@@ -9,6 +9,7 @@ import { ceremonyDirGuard } from '../ceremony-start.js';
 import { kmsFor, runCeremony, stationOption, type RunFlags } from '../ceremony-run.js';
 import { stationOptionsUsage } from '../station-unlock.js';
 import { witnessPassphrase } from '../witness-passphrase.js';
+import { verifyShareCommand, verifyShareUsage } from '../ceremony-verify-share.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
                      [--resume] [--yes] [--station online|offline --media DIR [--peer-station FINGERPRINT]]
@@ -50,7 +51,8 @@ example:
 const statusUsage = `keyrite ceremony status --out DIR [--station-key FILE] [--station-passphrase-file FILE] [--profile P] [--endpoint URL]
 
 Shows where the ceremony in DIR stands: each step's status, whether it needs the quorum, its error,
-what recovery found after an interruption and, for an AWS symmetric key, every key material (id,
+which custodians have verified their backup share and who is pending, what recovery found after an
+interruption and, for an AWS symmetric key, every key material (id,
 state, expiry, and which backup shares re-import it) as KMS listed them at the hand-over.
 
 example:
@@ -75,16 +77,23 @@ example:
 const usage = `${runUsage.split('\n\n')[0]}
 ${statusUsage.split('\n\n')[0]}
 ${exceptionUsage.split('\n\n')[0]}
+${verifyShareUsage.split('\n\n')[0]}
 
-run        runs a real ceremony in this terminal
-status     shows where the ceremony in DIR stands
-exception  records a witness's exception for a step
+run           runs a real ceremony in this terminal
+status        shows where the ceremony in DIR stands
+exception     records a witness's exception for a step
+verify-share  a custodian pending at verify-shares verifies their share later
 
-keyrite ceremony run --help (status, exception) explains each.`;
+keyrite ceremony run --help (status, exception, verify-share) explains each.`;
 
 export const command: Command = {
   usage,
-  subcommands: { run: runUsage, status: statusUsage, exception: exceptionUsage },
+  subcommands: {
+    run: runUsage,
+    status: statusUsage,
+    exception: exceptionUsage,
+    'verify-share': verifyShareUsage,
+  },
   async run(args, io) {
     const [sub, ...rest] = args;
     const { values } = parseArgs({
@@ -104,6 +113,7 @@ export const command: Command = {
         step: { type: 'string' },
         witness: { type: 'string' },
         text: { type: 'string' },
+        custodian: { type: 'string' },
         station: { type: 'string' },
         media: { type: 'string' },
         'peer-station': { type: 'string' },
@@ -124,6 +134,9 @@ export const command: Command = {
           throw e;
         }
       }
+      case 'verify-share':
+        if (!values.custodian) throw usageError('verify-share needs --custodian ID', usage);
+        return verifyShareCommand(io, out, values.custodian, values);
       case 'status':
       case 'exception':
         return inspect(io, out, sub, values);
@@ -170,6 +183,14 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
         io.out(`  ${m.keyMaterialId} ${m.state}, ${m.importState ?? 'imported'}, ${until}`);
         io.out(`    re-imported by: ${m.reimportedBy}`);
       }
+    }
+    if (plan.backup.shares && view.steps.some((s) => s.id === 'backup-shares' && s.status === 'done')) {
+      const { verified, pending } = svc.shareStanding();
+      io.out(
+        pending.length === 0
+          ? `backup shares: all ${verified.length} verified`
+          : `backup shares: verified ${verified.join(', ') || 'none'}; pending: ${pending.join(', ')} (keyrite ceremony verify-share --custodian ID)`,
+      );
     }
     for (const line of svc.recoveryAccount) io.out(`recovery: ${line}`);
     return 0;
