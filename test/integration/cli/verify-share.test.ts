@@ -54,7 +54,8 @@ function roomOf(room: string[]) {
     if (/type "sign" to sign off the ceremony: /.test(tail)) return 'sign';
     if (/Which custodian is next\? [^\n]*: /.test(tail)) return pick(tail, room);
     if (/type it again: /.test(tail)) return passphrase(last);
-    if ((m = tail.match(/\((custodian-\d)\), ([^\n]*?): /))) return passphrase((last = m[1] as string));
+    if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^\n]*?): /)))
+      return passphrase((last = m[1] as string));
     return null;
   };
 }
