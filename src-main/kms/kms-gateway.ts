@@ -61,6 +61,13 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { ImportGuard } from './import-guard.js';
+import {
+  createAliasOnce,
+  createKeyOnce,
+  outcomeUnknown,
+  pendingKeysTagged,
+  resendIfThrottled,
+} from './send-once.js';
 import { resendImport } from './import-resend.js';
 import { toKeyriteError } from './kms-errors.js';
 
@@ -146,18 +153,6 @@ function strip<T extends { $metadata?: unknown }>(out: T): Out<T> {
   return rest as Out<T>;
 }
 
-/** A failure after which the request may or may not have reached KMS. */
-function outcomeUnknown(e: unknown): boolean {
-  const err = (e ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
-  const status = err.$metadata?.httpStatusCode;
-  if (status !== undefined && status >= 500) return true;
-  if (err.name === 'TimeoutError' || err.name === 'RequestTimeout') return true;
-  return (
-    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '') ||
-    /socket hang up/i.test(String((e as Error)?.message))
-  );
-}
-
 export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
   if (!opts.region)
     throw new KeyriteError(
@@ -183,7 +178,8 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
     ...(credentials ? { credentials } : {}),
   };
   const kms = new KMSClient(base);
-  // Imports go through their own client without SDK retries: the gateway decides when to resend.
+  // Imports, CreateKey and rotations go through a client without SDK retries (running them twice is
+  // not harmless): the gateway decides when to resend.
   const importClient = new KMSClient({ ...base, maxAttempts: 1 });
   const sts = new STSClient(base);
   const guard = opts.importGuard ?? new ImportGuard();
@@ -213,11 +209,27 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
       }
       return { account: r.Account, arn: r.Arn, userId: r.UserId };
     },
-    createKey: (input) => call('CreateKey', () => kms.send(new CreateKeyCommand(input))),
+    // Sent once, never retried blindly: see createKeyOnce.
+    createKey: (input) =>
+      call('CreateKey', () =>
+        createKeyOnce(
+          input,
+          (i) => importClient.send(new CreateKeyCommand(i)),
+          (key, value, limit) => pendingKeysTagged(kms, key, value, limit),
+        ),
+      ),
     describeKey: (keyId) => call('DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: keyId }))),
     listAliases: (input = {}) => call('ListAliases', () => kms.send(new ListAliasesCommand(input))),
-    createAlias: async (input) =>
-      void (await call('CreateAlias', () => kms.send(new CreateAliasCommand(input)))),
+    createAlias: async (input) => {
+      await call('CreateAlias', async () => {
+        await createAliasOnce(
+          input,
+          (i) => importClient.send(new CreateAliasCommand(i)),
+          async (alias) => (await kms.send(new DescribeKeyCommand({ KeyId: alias }))).KeyMetadata,
+        );
+        return {};
+      });
+    },
     tagResource: async (input) =>
       void (await call('TagResource', () => kms.send(new TagResourceCommand(input)))),
     getKeyPolicy: (keyId) =>
@@ -239,7 +251,8 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
       guard.admit(input.KeyId, input.ImportToken, input.EncryptedKeyMaterial);
       const keyId = input.KeyId;
       try {
-        return { ...strip(await importClient.send(new ImportKeyMaterialCommand(input))), resent: false };
+        const once = () => importClient.send(new ImportKeyMaterialCommand(input));
+        return { ...strip(await resendIfThrottled(once)), resent: false };
       } catch (first) {
         if (!outcomeUnknown(first)) throw toKeyriteError(first, 'ImportKeyMaterial', endpoint);
       }
@@ -257,7 +270,7 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
       const result = await call('ImportKeyMaterial', () =>
         resendImport(
           input,
-          (i) => importClient.send(new ImportKeyMaterialCommand(i)),
+          (i) => resendIfThrottled(() => importClient.send(new ImportKeyMaterialCommand(i))),
           async () =>
             (
               await kms.send(

@@ -43,11 +43,20 @@ export const STATION_PASSPHRASE = 'bench station seal for the test room 7';
 export async function rehearse(
   out: string,
   planDoc: unknown,
-  o: { planBase?: string; endpoint: string; passphrases?: Buffer; engine?: EngineOptions; lines?: string[] },
+  o: {
+    planBase?: string;
+    endpoint: string;
+    passphrases?: Buffer;
+    engine?: EngineOptions;
+    lines?: string[];
+    /** Resume the ceremony in `out` (as `--resume` does): the plan comes from there. */
+    resume?: boolean;
+  },
 ): Promise<RehearsalResult> {
   return runRehearsal({
     out,
     planDoc,
+    ...(o.resume ? { resume: true } : {}),
     planBase: o.planBase ?? FIXTURES,
     endpoint: o.endpoint,
     ...(o.passphrases ? { passphraseLines: Buffer.from(o.passphrases) } : {}),

@@ -1,0 +1,130 @@
+import {
+  type CreateAliasCommandInput,
+  type CreateKeyCommandInput,
+  type CreateKeyCommandOutput,
+  DescribeKeyCommand,
+  type KeyMetadata,
+  type KMSClient,
+  ListKeysCommand,
+  ListResourceTagsCommand,
+  type Tag,
+} from '@aws-sdk/client-kms';
+import { KeyriteError } from '../../src-shared/errors.js';
+import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
+
+/** A failure after which the request may or may not have reached KMS (5xx, timeout, broken connection). */
+export function outcomeUnknown(e: unknown): boolean {
+  const err = (e ?? {}) as { name?: string; code?: string; $metadata?: { httpStatusCode?: number } };
+  const status = err.$metadata?.httpStatusCode;
+  if (status !== undefined && status >= 500) return true;
+  if (err.name === 'TimeoutError' || err.name === 'RequestTimeout') return true;
+  return (
+    ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ECONNABORTED'].includes(err.code ?? '') ||
+    /socket hang up/i.test(String((e as Error)?.message))
+  );
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Sends a request that must not be repeated blindly, resending it only after a throttling refusal:
+ * KMS refused it before running it, so the resend cannot run it twice. Pauses grow; the last refusal
+ * goes to the caller.
+ */
+export async function resendIfThrottled<T>(
+  send: () => Promise<T>,
+  pausesMs = [250, 1_000, 3_000],
+): Promise<T> {
+  for (const pause of pausesMs) {
+    try {
+      return await send();
+    } catch (e) {
+      if ((e as { name?: string })?.name !== 'ThrottlingException') throw e;
+      await sleep(pause);
+    }
+  }
+  return send();
+}
+
+/** How many keys a search for a lost CreateKey's key looks at before it gives up and says so. */
+export const SEARCH_LIMIT = 2_000;
+
+/**
+ * CreateKey has no idempotency token: the SDK's own retry after a lost answer makes a second key and
+ * leaves the first behind, unseen, in the customer's account. So CreateKey is sent once; when its
+ * answer is lost, the key the ceremony tagged is looked for, and used if it is there (PendingImport,
+ * this ceremony's tag). Only when no such key exists is CreateKey sent again.
+ */
+export async function createKeyOnce(
+  input: CreateKeyCommandInput,
+  send: (i: CreateKeyCommandInput) => Promise<CreateKeyCommandOutput>,
+  tagged: (key: string, value: string, limit: number) => Promise<KeyMetadata[] | 'too-many'>,
+): Promise<CreateKeyCommandOutput> {
+  try {
+    return await resendIfThrottled(() => send(input));
+  } catch (first) {
+    const tag = input.Tags?.find((t) => t.TagKey === PROVIDERS.aws.ceremonyTag);
+    if (!outcomeUnknown(first) || !tag?.TagValue) throw first;
+    const found = await tagged(tag.TagKey ?? '', tag.TagValue, SEARCH_LIMIT);
+    if (found === 'too-many' || found.length > 1)
+      throw new KeyriteError(
+        'KMS_CREATE_KEY_OUTCOME_UNKNOWN',
+        `CreateKey's answer was lost and Keyrite cannot tell which key it made (${found === 'too-many' ? `more than ${SEARCH_LIMIT} keys in the account` : `${found.length} keys`} carry ${tag.TagKey}=${tag.TagValue})`,
+        `list the PendingImport keys tagged ${tag.TagKey}=${tag.TagValue} (aws kms list-resource-tags), schedule the deletion of all but one, then resume the ceremony`,
+        { cause: first },
+      );
+    const [key] = found;
+    if (key) return { KeyMetadata: key, $metadata: {} };
+    return resendIfThrottled(() => send(input));
+  }
+}
+
+/** The PendingImport keys carrying a tag, found by listing the account's keys (at most `limit`). */
+export async function pendingKeysTagged(
+  kms: KMSClient,
+  key: string,
+  value: string,
+  limit: number,
+): Promise<KeyMetadata[] | 'too-many'> {
+  const found: KeyMetadata[] = [];
+  let seen = 0;
+  let marker: string | undefined;
+  do {
+    const page = await kms.send(new ListKeysCommand({ Limit: 1000, ...(marker ? { Marker: marker } : {}) }));
+    for (const k of page.Keys ?? []) {
+      if (++seen > limit) return 'too-many';
+      let tags: Tag[];
+      try {
+        tags = (await kms.send(new ListResourceTagsCommand({ KeyId: k.KeyId }))).Tags ?? [];
+      } catch {
+        continue; // e.g. an AWS managed key, which no ceremony made
+      }
+      if (!tags.some((t) => t.TagKey === key && t.TagValue === value)) continue;
+      const m = (await kms.send(new DescribeKeyCommand({ KeyId: k.KeyId }))).KeyMetadata;
+      if (m?.KeyState === 'PendingImport') found.push(m);
+    }
+    marker = page.Truncated ? page.NextMarker : undefined;
+  } while (marker);
+  return found;
+}
+
+/**
+ * CreateAlias sent once: after a lost answer, the alias is looked up, and if it already names the key
+ * (the first request ran), that is success; otherwise it is sent again. A blind retry would be refused
+ * with "already exists" for an alias this very request made.
+ */
+export async function createAliasOnce(
+  input: CreateAliasCommandInput,
+  send: (i: CreateAliasCommandInput) => Promise<unknown>,
+  targetOf: (alias: string) => Promise<KeyMetadata | undefined>,
+): Promise<void> {
+  try {
+    await resendIfThrottled(() => send(input));
+    return;
+  } catch (first) {
+    if (!outcomeUnknown(first) || !input.AliasName) throw first;
+  }
+  const now = await targetOf(input.AliasName).catch(() => undefined);
+  if (now && (now.KeyId === input.TargetKeyId || now.Arn === input.TargetKeyId)) return;
+  await resendIfThrottled(() => send(input));
+}
