@@ -252,9 +252,9 @@ function startedRecord(
     );
   if (!started || !isRecordOf('ceremony.started', started))
     throw new KeyriteError(
-      'CEREMONY_NOT_FOUND',
-      `no ceremony in ${dir}`,
-      'give the directory a ceremony was started in',
+      'CEREMONY_NOT_STARTED',
+      `the start in ${dir} stopped before its ceremony began: the log holds no ceremony yet, and nothing was done with any key`,
+      `remove ${dir} and start the ceremony again (no --resume), or start it in a new directory`,
     );
   return started;
 }

@@ -7,11 +7,9 @@ import { preflightBeforeEnrollment, type PreflightIdentity } from '../ceremony/s
 import { environmentBanner } from '../../src-shared/ceremony/environment.js';
 import { environmentOfIdentity } from '../audit/recorded-environment.js';
 import type { KmsPort } from '../kms/kms-port.js';
+import { STATION_KEY_FILE } from './empty-dir.js';
 
-/** The station key file a front end may seal into the ceremony directory before the ceremony starts. */
-export const STATION_KEY_FILE = 'station-ed25519.key';
-
-export { assertEmptyDir } from './empty-dir.js';
+export { assertEmptyDir, STATION_KEY_FILE } from './empty-dir.js';
 
 /**
  * A ceremony directory this run may create. If the run stops before a ceremony log exists (a refused

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -10,6 +10,7 @@ import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness/ceremony.js';
 import { runCli as runChild } from './harness/crash-child.js';
+import { seeded } from '../kms/harness/fault-proxy.js';
 
 /*
  * Kills a real `keyrite rehearse` child with SIGKILL at each step boundary and effect boundary, then
@@ -21,7 +22,8 @@ let emu: RunningEmulator;
 const tmp = tempDir('crash');
 const passphrases = passphrasesFor(4, 'crash');
 
-const runCli = (args: string[], crashAt?: string) => runChild(args, passphrases, crashAt);
+const runCli = (args: string[], crashAt?: string, killAfterMs?: number) =>
+  runChild(args, passphrases, crashAt, killAfterMs);
 
 void before(async () => {
   emu = await startEmulator();
@@ -70,71 +72,99 @@ const POINTS = [
   'start:close',
 ];
 
+/**
+ * Kills a `keyrite rehearse` child (at a named boundary, or from outside after some milliseconds),
+ * resumes it in a second child, and checks what must hold after any crash. Returns whether the kill
+ * landed before the ceremony finished.
+ */
+async function killAndResume(name: string, kill: { point?: string; afterMs?: number }): Promise<boolean> {
+  const dir = path.join(tmp.dir, name);
+  const planFile = path.join(tmp.dir, `${name}.plan.json`);
+  writePlan(planFile, `alias/crash-${name}`);
+  const args = ['rehearse', '--out', dir, '--plan', planFile, '--endpoint', emu.url, '--passphrase-fd', '3'];
+  const first = await runCli(args, kill.point, kill.afterMs);
+  const killed = first.signal === 'SIGKILL';
+  if (kill.point !== undefined)
+    assert.ok(killed, `the child must die at ${kill.point}; it exited ${first.code}: ${first.err}`);
+  else assert.ok(killed || first.code === 0, `the child ran to the end or was killed: ${first.err}`);
+  // Killed before the ceremony existed: nothing to resume, so it is started again.
+  const started = existsSync(path.join(dir, 'audit.db'));
+  if (killed && !started) {
+    const again = await runCli(args);
+    assert.equal(again.code, 0, `the new start failed: ${again.err}`);
+  } else
+    assert.deepEqual(
+      findLeaks(
+        dir,
+        passphrases
+          .toString()
+          .trim()
+          .split('\n')
+          .map((l) => Buffer.from(l)),
+      ),
+      [],
+    );
+  if (killed && started) {
+    let second = await runCli([...args, '--resume']);
+    if (/stopped before its ceremony began/.test(second.err)) {
+      // Killed between opening the log and its first ceremony record: as the error says, start again.
+      assert.match(second.err, /remove .* and start the ceremony again/);
+      rmSync(dir, { recursive: true });
+      second = await runCli(args);
+    }
+    assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
+    assert.match(second.out, /key state: {3}Enabled/);
+  }
+
+  const log = loadLog(path.join(dir, 'audit.db'));
+  assert.equal(verifyLog(log).ok, true);
+  const imports = log.records.filter(
+    (r) =>
+      r.type === 'outcome' && r.payload['action'] === 'kms.import-key-material' && r.payload['ok'] === true,
+  );
+  assert.equal(imports.length, 1, 'exactly one import took effect');
+  assert.match(
+    String(log.records.find((r) => r.type === 'kms.verified')?.payload['check']),
+    /GenerateMac matches/,
+  );
+  assert.equal(
+    log.records.filter(
+      (r) =>
+        r.type === 'intent' &&
+        !log.records.some((o) => o.type === 'outcome' && o.payload['intentSeq'] === r.seq),
+    ).length,
+    0,
+    'every intent is settled',
+  );
+  return killed;
+}
+
 // Two children at a time: each is a separate process, so this uses both cores without sharing state.
 void describe('SIGKILL at each boundary, then resume', { concurrency: 2 }, () => {
   for (const point of POINTS) {
     void test(`SIGKILL at ${point}: the resumed ceremony completes with the verified material`, async () => {
-      const name = point.replace(/[^a-z0-9]+/gi, '-');
-      const dir = path.join(tmp.dir, name);
-      const planFile = path.join(tmp.dir, `${name}.plan.json`);
-      writePlan(planFile, `alias/crash-${name}`);
-      const args = [
-        'rehearse',
-        '--out',
-        dir,
-        '--plan',
-        planFile,
-        '--endpoint',
-        emu.url,
-        '--passphrase-fd',
-        '3',
-      ];
-      const first = await runCli(args, point);
-      assert.equal(
-        first.signal,
-        'SIGKILL',
-        `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
-      );
-      assert.deepEqual(
-        findLeaks(
-          dir,
-          passphrases
-            .toString()
-            .trim()
-            .split('\n')
-            .map((l) => Buffer.from(l)),
-        ),
-        [],
-      );
-
-      const second = await runCli([...args, '--resume']);
-      assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
-      assert.match(second.out, /key state: {3}Enabled/);
-
-      const log = loadLog(path.join(dir, 'audit.db'));
-      assert.equal(verifyLog(log).ok, true);
-      const imports = log.records.filter(
-        (r) =>
-          r.type === 'outcome' &&
-          r.payload['action'] === 'kms.import-key-material' &&
-          r.payload['ok'] === true,
-      );
-      assert.equal(imports.length, 1, 'exactly one import took effect');
-      assert.match(
-        String(log.records.find((r) => r.type === 'kms.verified')?.payload['check']),
-        /GenerateMac matches/,
-      );
-      assert.equal(
-        log.records.filter(
-          (r) =>
-            r.type === 'intent' &&
-            !log.records.some((o) => o.type === 'outcome' && o.payload['intentSeq'] === r.seq),
-        ).length,
-        0,
-        'every intent is settled',
-      );
+      await killAndResume(point.replace(/[^a-z0-9]+/gi, '-'), { point });
     });
   }
+});
+
+/*
+ * A power cut at a random time, between or inside the boundaries above: seeded kill times over the
+ * span of a run. `npm test` runs a few; `npm run test:faults` (KEYRITE_FAULTS=long) many.
+ */
+const KILLS = process.env['KEYRITE_FAULTS'] === 'long' ? 60 : 3;
+void test(`SIGKILL at ${KILLS} seeded random times: every resumed ceremony completes`, async () => {
+  const next = seeded(2026_12);
+  let landed = 0;
+  for (let i = 1; i <= KILLS; i++) {
+    const afterMs = 250 + Math.floor(next() * 2_750);
+    try {
+      if (await killAndResume(`random-${i}`, { afterMs })) landed++;
+    } catch (e) {
+      throw new Error(`kill ${i} at ${afterMs} ms: ${(e as Error).message}`, { cause: e });
+    }
+  }
+  assert.ok(landed > 0, 'at least one kill landed before the ceremony finished');
 });
 
 void test('a wrapped blob changed on disk after a crash is never imported', async () => {

@@ -13,7 +13,13 @@ export interface ChildResult {
  * Runs `keyrite` — the real launcher over the build `npm test` makes — as a child process (asynchronously: the emulator it talks to runs in this process),
  * custodian passphrases on fd 3, and with KEYRITE_CRASH_AT set the child SIGKILLs itself there.
  */
-export function runCli(args: string[], passphrases: Buffer, crashAt?: string): Promise<ChildResult> {
+export function runCli(
+  args: string[],
+  passphrases: Buffer,
+  crashAt?: string,
+  /** SIGKILL the child from outside after this many milliseconds (a power cut at a random time). */
+  killAfterMs?: number,
+): Promise<ChildResult> {
   assertBuilt();
   return new Promise((resolve, reject) => {
     const env: NodeJS.ProcessEnv = {
@@ -35,7 +41,12 @@ export function runCli(args: string[], passphrases: Buffer, crashAt?: string): P
     const fd3 = child.stdio[3] as NodeJS.WritableStream;
     fd3.on('error', () => {});
     fd3.end(passphrases);
+    const timer =
+      killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, out, err }));
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, out, err });
+    });
   });
 }
