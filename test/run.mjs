@@ -2,16 +2,25 @@
 // TypeScript sources (tsx), so a closing summary line tells CI how many passed and failed.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const suites = ['unit', 'integration', 'interop', 'e2e'];
+// `faults`: the fault campaigns at full length (KEYRITE_FAULTS=long); `npm test` runs them short.
+const FAULT_CAMPAIGNS = [
+  'integration/kms/kms-faults.test.ts',
+  'integration/ceremony/parser-fuzz.test.ts',
+  'integration/ceremony/crash-recovery.test.ts',
+  'integration/ceremony/rotation-crash.test.ts',
+  'integration/audit/tamper.test.ts',
+];
 const which = process.argv[2] ?? 'all';
-const chosen = which === 'all' ? suites : [which];
-if (!chosen.every((s) => suites.includes(s))) {
-  console.error(`test: unknown suite ${which} (${suites.join(', ')}, all)`);
+const faults = which === 'faults';
+const chosen = which === 'all' ? suites : faults ? [] : [which];
+if (!faults && !chosen.every((s) => suites.includes(s))) {
+  console.error(`test: unknown suite ${which} (${suites.join(', ')}, all, faults)`);
   process.exit(2);
 }
 
@@ -32,7 +41,20 @@ function walk(dir) {
   return out;
 }
 
-const files = chosen.flatMap((s) => walk(path.join(here, s)));
+const bySuite = new Map(chosen.map((s) => [s, walk(path.join(here, s))]));
+// At least two files run at a time (node's default, cores − 1, is one on 2 cores): most files wait on
+// child processes, Chromium or the disk for much of their time. The browser files are spread through
+// the list, so two Chromium sessions rarely run side by side.
+const e2e = bySuite.get('e2e') ?? [];
+const rest = chosen.filter((s) => s !== 'e2e').flatMap((s) => bySuite.get(s) ?? []);
+const files = faults ? FAULT_CAMPAIGNS.map((f) => path.join(here, f)) : [];
+const every = e2e.length > 0 ? Math.ceil(rest.length / e2e.length) : rest.length;
+for (let i = 0, r = 0; i < e2e.length || r < rest.length; i++) {
+  if (i < e2e.length) files.push(e2e[i]);
+  files.push(...rest.slice(r, r + every));
+  r += every;
+}
+const concurrency = Math.max(2, availableParallelism());
 if (files.length === 0) {
   console.error('test: no test files found');
   process.exit(1);
@@ -46,6 +68,7 @@ const r = spawnSync(
     '--import',
     'tsx',
     '--test',
+    `--test-concurrency=${concurrency}`,
     '--test-reporter=spec',
     '--test-reporter-destination=stdout',
     '--test-reporter=tap',
@@ -53,7 +76,10 @@ const r = spawnSync(
     ...extra,
     ...files,
   ],
-  { stdio: 'inherit', env: { ...process.env, KEYRITE_TEST: '1' } },
+  {
+    stdio: 'inherit',
+    env: { ...process.env, KEYRITE_TEST: '1', ...(faults ? { KEYRITE_FAULTS: 'long' } : {}) },
+  },
 );
 let tap = '';
 try {

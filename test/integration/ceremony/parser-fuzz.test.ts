@@ -19,6 +19,8 @@ import { createSealedShares } from '../../../src-main/secrets/backup-shares.js';
 import { enrollCustodian } from '../../../src-main/secrets/custodian-keys.js';
 
 const SEED = 17_2026;
+// `npm run test:faults` (KEYRITE_FAULTS=long) runs each campaign 25 times longer.
+const RUNS = process.env['KEYRITE_FAULTS'] === 'long' ? 25 : 1;
 
 function assertClean(e: unknown, what: string): void {
   assert.ok(e instanceof KeyriteError, `${what} threw ${String(e)} instead of a KeyriteError`);
@@ -54,9 +56,9 @@ void test('plans near the shipped one, and any JSON, are accepted or refused wit
     fc.property(fc.array(fc.nat(50), { maxLength: 5 }), fc.jsonValue({ maxDepth: 3 }), (pick, value) =>
       check(mutate(base, pick, value)),
     ),
-    { seed: SEED, numRuns: 400 },
+    { seed: SEED, numRuns: 400 * RUNS },
   );
-  fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), check), { seed: SEED, numRuns: 200 });
+  fc.assert(fc.property(fc.jsonValue({ maxDepth: 4 }), check), { seed: SEED, numRuns: 200 * RUNS });
 });
 
 void test('share files near a real one, cut or flipped anywhere, are read or refused with a KeyriteError', async (t) => {
@@ -102,6 +104,6 @@ void test('share files near a real one, cut or flipped anywhere, are read or ref
         assertClean(err, 'readShareFile');
       }
     }),
-    { seed: SEED, numRuns: 300 },
+    { seed: SEED, numRuns: 300 * RUNS },
   );
 });
