@@ -75,7 +75,8 @@ async function created(port: KmsPort, clock?: () => Date): Promise<CeremonyParts
 
 async function ceremony(port: KmsPort, clock?: () => Date): Promise<CeremonyParts> {
   const p = await created(port, clock);
-  for (const c of ['custodian-1', 'custodian-2', 'custodian-3']) {
+  // Custodians, then the witness: the enroll step waits for every witness's key too.
+  for (const c of ['custodian-1', 'custodian-2', 'custodian-3', 'witness-1']) {
     await enrollParticipant(p, c, pw(c));
   }
   return p;
