@@ -123,7 +123,8 @@ function readFile(facts: Facts, f: ParamsFile, depth: number): void {
     else readReadme(facts, bytes);
     return;
   }
-  if (/^\s*\{/.test(bytes.subarray(0, 64).toString('latin1'))) {
+  // A .bin file is the console's or `fileb://`'s raw bytes: a token may well start with "{" (0x7b).
+  if (!/\.bin$/i.test(name) && /^\s*\{/.test(bytes.subarray(0, 64).toString('latin1'))) {
     facts.kinds.add('CLI JSON');
     readJson(facts, bytes, name);
     return;

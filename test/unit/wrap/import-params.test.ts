@@ -106,6 +106,20 @@ void test('the CLI JSON of get-parameters-for-import, with epoch seconds or an I
   assert.equal(named.algorithm, 'RSA_AES_KEY_WRAP_SHA_256');
 });
 
+void test('a binary ImportToken.bin that starts with "{" or whitespace is a token, not JSON', () => {
+  for (const head of ['{', ' \t{', '\n{"']) {
+    const tok = Buffer.concat([Buffer.from(head, 'latin1'), randomBytes(280)]);
+    const p = parseImportParameters(
+      [
+        { name: 'PublicKey.bin', bytes: spki },
+        { name: 'ImportToken.bin', bytes: tok },
+      ],
+      NOW,
+    );
+    assert.deepEqual(p.importToken, tok);
+  }
+});
+
 void test('loose files: PublicKey.bin / .b64 / PEM with ImportToken.bin or .b64', () => {
   const forms = [spki, Buffer.from(spki.toString('base64')), fixture('wrapping-rsa-2048.pub.pem')];
   for (const key of forms) {
