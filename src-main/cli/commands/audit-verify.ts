@@ -6,13 +6,19 @@ import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
 import { readBoundedText } from '../../media/bounded-file.js';
 import { type CliIO, reportError, usageError } from '../io.js';
+import { verifyJoined } from './audit-join.js';
 
-export const verifyUsage = `keyrite audit verify DB [--checkpoint FILE] [--station FINGERPRINT]... [--trusted-stations FILE] [--require-sealed] [--deep]
+export const verifyUsage = `keyrite audit verify DB [--join DB2] [--checkpoint FILE] [--station FINGERPRINT]... [--trusted-stations FILE] [--require-sealed] [--deep]
 
   verify      checks the log from its bytes alone (read-only, no station key needed): hash chain,
               Merkle tree, checkpoint signatures, schemas, and the station's identity: a new station
               key counts only if the previous station key introduced it. Prints the station's
               fingerprint (hex and words) and every key the log declares.
+    --join DB2               the other station's log of a split ceremony: both must verify, be one
+                             ceremony (same id and plan digest, one online and one offline station),
+                             and every bundle one station wrote must be the one the other accepted,
+                             digest for digest; a missing, altered or unknown bundle fails, named
+                             with its kind, number and digest (hex and words)
     --checkpoint FILE        a checkpoint you kept earlier (keyrite audit checkpoint): the log must
                              extend it, so a truncated, rewritten or forked log fails
     --station FINGERPRINT    the station's key fingerprint as the station showed it (repeatable): the
@@ -23,7 +29,8 @@ export const verifyUsage = `keyrite audit verify DB [--checkpoint FILE] [--stati
                              quick_check (every page and record); slower on large logs
               Exit 0 intact, 1 anything wrong, 2 unreadable.
 
-example:
+examples:
+  keyrite audit verify online/audit.db --join offline/audit.db
   keyrite audit verify ceremony/audit.db --checkpoint kept-checkpoint.json --station 3f9a…(64 hex digits)`;
 
 /** Reads one pinned fingerprint per line; a line may carry a label after the fingerprint. */
@@ -114,6 +121,7 @@ export function verify(args: string[], io: CliIO): number {
       'trusted-stations': { type: 'string' },
       'require-sealed': { type: 'boolean', default: false },
       deep: { type: 'boolean', default: false },
+      join: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -128,6 +136,20 @@ export function verify(args: string[], io: CliIO): number {
       return fp;
     });
     if (values['trusted-stations']) pins.push(...readTrustedStations(values['trusted-stations']));
+    if (values.join !== undefined) {
+      if (values.checkpoint !== undefined)
+        throw usageError(
+          '--checkpoint applies to one log: verify each log with its own checkpoint',
+          verifyUsage,
+        );
+      return verifyJoined(
+        [db, values.join],
+        pins.length > 0 ? pins : undefined,
+        values.deep ? 'deep' : 'quick',
+        values['require-sealed'] ?? false,
+        io,
+      );
+    }
     const trusted = values.checkpoint === undefined ? undefined : readCheckpointFile(values.checkpoint);
     outcome = verifyDatabase(db, trusted, pins.length > 0 ? pins : undefined, values.deep ? 'deep' : 'quick');
   } catch (e) {

@@ -1,0 +1,84 @@
+import { toWords } from '../../../src-shared/words/pgp-words.js';
+import { joinSides, sideOf, type StationSide } from '../../audit/join-logs.js';
+import { loadLog } from '../../audit/load-log.js';
+import { verifyDatabase } from '../../audit/verify-database.js';
+import type { CliIO } from '../io.js';
+
+/**
+ * `keyrite audit verify A.db --join B.db`: the two logs of a split ceremony as one ceremony. Each
+ * log must verify on its own (with the pins given, which may name both stations); then the bundles
+ * one station wrote must be the ones the other accepted, digest for digest. Exit 0 joined, 1 not.
+ * Unreadable files throw (exit 2 at the caller).
+ */
+export function verifyJoined(
+  paths: [string, string],
+  pins: readonly string[] | undefined,
+  sqliteCheck: 'quick' | 'deep',
+  requireSealed: boolean,
+  io: CliIO,
+): number {
+  const sides: StationSide[] = [];
+  let failed = false;
+  for (const p of paths) {
+    const { result, warnings } = verifyDatabase(p, undefined, pins, sqliteCheck);
+    for (const w of warnings) io.err(`keyrite: warning: ${p}: ${w}`);
+    if (!result.ok) {
+      io.out(`audit log FAILED verification: ${p}`);
+      io.out(
+        `  ${result.firstBadSeq > 0 ? `first bad record: ${result.firstBadSeq}: ` : ''}${result.reason}`,
+      );
+      failed = true;
+      continue;
+    }
+    io.out(
+      `audit log intact: ${p} (${result.recordCount} records, ${result.checkpointCount} signed checkpoints)`,
+    );
+    if (result.uncheckpointedTail > 0) {
+      io.out(`  unsealed tail: the last ${result.uncheckpointedTail} records follow the newest checkpoint`);
+      if (requireSealed) {
+        io.out('  why: --require-sealed, and the log has an unsealed tail');
+        failed = true;
+      }
+    }
+    for (const w of result.witnessStatements)
+      io.out(
+        `  witness ${w.witnessId} ${w.kind === 'signoff' ? 'sign-off' : 'exception'} at record ${w.seq}: ${w.fingerprint ? `signature verified (key fingerprint ${w.fingerprint})` : 'unsigned'}`,
+      );
+    sides.push(
+      sideOf(
+        p,
+        loadLog(p).records,
+        result.stations.map((s) => s.fingerprint),
+      ),
+    );
+  }
+  if (failed) {
+    io.out('split ceremony NOT joined: a log failed verification on its own');
+    return 1;
+  }
+  const [a, b] = sides as [StationSide, StationSide];
+  const shortWords = (hex: string) => `${hex} (${toWords(hex)})`;
+  const join = joinSides(a, b, shortWords);
+  io.out(`${join.ok ? 'split ceremony joined' : 'split ceremony NOT joined'}: ${a.ceremonyId ?? '?'}`);
+  if (a.planDigest) io.out(`  plan digest: ${a.planDigest}`);
+  for (const s of [a, b].sort((x, y) => (x.role === 'online' ? -1 : y.role === 'online' ? 1 : 0))) {
+    const fp = s.fingerprints.at(-1) ?? '';
+    io.out(`  ${s.role ?? 'unknown'} station: ${s.path}`);
+    io.out(`    fingerprint: ${fp}`);
+    io.out(`    words:       ${fp ? toWords(fp) : ''}`);
+  }
+  for (const x of join.bundles) {
+    const reader = x.writer === 'online' ? 'offline' : 'online';
+    io.out(
+      `  ${x.kind} bundle number ${x.sequence}: written by the ${x.writer} station, ${x.fate} by the ${reader} station`,
+    );
+    io.out(`    digest: ${x.digest}`);
+    io.out(`    words:  ${toWords(x.digest)}`);
+    if (x.fate === 'accepted (write not recorded)')
+      io.out(
+        `    note: the ${x.writer} station stopped between writing this bundle and recording its digest`,
+      );
+  }
+  for (const p of join.problems) io.out(`  problem: ${p}`);
+  return join.ok ? 0 : 1;
+}
