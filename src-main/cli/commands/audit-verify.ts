@@ -29,9 +29,9 @@ export const verifyUsage = `keyrite audit verify DB [--join DB2] [--checkpoint F
                              quick_check (every page and record); slower on large logs
               Exit 0 intact, 1 anything wrong, 2 unreadable.
 
-examples:
-  keyrite audit verify online/audit.db --join offline/audit.db
-  keyrite audit verify ceremony/audit.db --checkpoint kept-checkpoint.json --station 3f9a…(64 hex digits)`;
+example:
+  keyrite audit verify ceremony/audit.db --checkpoint kept-checkpoint.json --station 3f9a…(64 hex digits)
+  keyrite audit verify online/audit.db --join offline/audit.db`;
 
 /** Reads one pinned fingerprint per line; a line may carry a label after the fingerprint. */
 function readTrustedStations(file: string): string[] {
