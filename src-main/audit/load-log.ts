@@ -3,7 +3,7 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
-import { iterateRows, readCheckpointRows, sizedRowToRecord, storedCheckpointRows } from './read-log.js';
+import { readCheckpointRows, readStoredRecords, storedCheckpointRows } from './read-log.js';
 import { unreadable } from './verify-database.js';
 
 export interface LoadedLog {
@@ -26,16 +26,16 @@ function loadCopy(copy: string, path: string): LoadedLog {
   }
   try {
     const records: AuditRecord[] = [];
-    for (const row of iterateRows(db)) {
-      const r = sizedRowToRecord(row);
-      if ('problem' in r)
-        throw new KeyriteError(
-          'AUDIT_LOG_DAMAGED',
-          `audit record ${r.seq} cannot be read: ${r.problem}`,
-          'run keyrite audit verify on the database',
-        );
+    const bad = readStoredRecords(db, (r) => {
       records.push(r);
-    }
+      return false;
+    });
+    if (bad)
+      throw new KeyriteError(
+        'AUDIT_LOG_DAMAGED',
+        `audit record ${bad.seq} cannot be read: ${bad.problem}`,
+        'run keyrite audit verify on the database',
+      );
     const checkpoints: SignedCheckpoint[] = [];
     const rows = storedCheckpointRows(db);
     for (const c of readCheckpointRows(rows)) {

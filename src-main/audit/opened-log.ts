@@ -4,7 +4,7 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
-import { iterateRows, readCheckpointRows, sizedRowToRecord, storedCheckpointRows } from './read-log.js';
+import { readCheckpointRows, readStoredRecords, storedCheckpointRows } from './read-log.js';
 import { type DatabaseVerification, unreadable, verifyDatabase } from './verify-database.js';
 
 /** A ceremony log is hundreds of records; these bounds keep a hostile file from exhausting memory. */
@@ -67,18 +67,13 @@ function readCopy(file: string, pinnedStations?: readonly string[]): OpenedLog {
   try {
     const records: AuditRecord[] = [];
     let bytes = 0;
-    let bad: OpenedLog['unreadable'];
-    for (const row of iterateRows(db)) {
-      const r = sizedRowToRecord(row);
-      if ('problem' in r) {
-        bad = r;
-        break;
-      }
-      bytes += row.payload.length;
+    const bad: OpenedLog['unreadable'] = readStoredRecords(db, (r, payloadText) => {
+      bytes += payloadText.length;
       if (records.length >= OPENED_LOG_LIMITS.records || bytes > OPENED_LOG_LIMITS.payloadBytes)
         throw tooLarge(file);
       records.push(r);
-    }
+      return false;
+    });
     const rows = storedCheckpointRows(db);
     const checkpoints = readCheckpointRows(rows).flatMap((c) =>
       'checkpoint' in c ? [c.checkpoint as SignedCheckpoint] : [],

@@ -20,51 +20,56 @@ export interface RecordRow {
   hash: string;
 }
 
-/**
- * A row as iterateRows reads it: the stored sizes, and a column's text only when it is within its
- * limit (record-limits.ts), so an oversized record is rejected without being loaded.
- */
-export interface SizedRecordRow extends RecordRow {
+/** The sizes of a stored row over a limit, read from the record header without loading its text. */
+interface RowSizes {
+  seq: number;
   payload_bytes: number;
   field_bytes: number;
 }
 
 const bytes = (n: number): string => n.toLocaleString('en-US');
 
-function sizeProblem(row: SizedRecordRow): string | undefined {
+function sizeProblem(row: RowSizes): string {
   if (row.payload_bytes > MAX_PAYLOAD_BYTES)
     return `the record is ${bytes(row.payload_bytes)} bytes, over the ${bytes(MAX_PAYLOAD_BYTES)}-byte limit of a record payload (not read)`;
-  if (row.field_bytes > MAX_FIELD_BYTES)
-    return `a column of the record is ${bytes(row.field_bytes)} bytes, over the ${bytes(MAX_FIELD_BYTES)}-byte limit (not read)`;
-  return undefined;
-}
-
-/** A row read by iterateRows as a record, or why it cannot be one: over a size limit, or as rowToRecord. */
-export function sizedRowToRecord(row: SizedRecordRow): AuditRecord | { seq: number; problem: string } {
-  const tooLarge = sizeProblem(row);
-  return tooLarge ? { seq: row.seq, problem: tooLarge } : rowToRecord(row);
+  return `a column of the record is ${bytes(row.field_bytes)} bytes, over the ${bytes(MAX_FIELD_BYTES)}-byte limit (not read)`;
 }
 
 /** A row as a record, or why it cannot be one (a stored payload must be canonical JSON of an object). */
 export function rowToRecord(row: RecordRow): AuditRecord | { seq: number; problem: string } {
+  return toRecord([
+    row.seq,
+    row.time,
+    row.ceremony_id,
+    row.station_id,
+    row.actor,
+    row.type,
+    row.payload,
+    row.prev_hash,
+    row.hash,
+  ]);
+}
+
+function toRecord(row: RawRow): AuditRecord | { seq: number; problem: string } {
+  const [seq, time, ceremonyId, stationId, actor, type, payloadText, prevHash, hash] = row;
   let payload: unknown;
   try {
-    payload = decodeCanonical(row.payload);
+    payload = decodeCanonical(payloadText);
   } catch (e) {
-    return { seq: row.seq, problem: `payload is not canonical JSON (${(e as Error).message})` };
+    return { seq, problem: `payload is not canonical JSON (${(e as Error).message})` };
   }
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
-    return { seq: row.seq, problem: 'payload is not a JSON object' };
+    return { seq, problem: 'payload is not a JSON object' };
   return {
-    seq: row.seq,
-    time: row.time,
-    ceremonyId: row.ceremony_id,
-    stationId: row.station_id,
-    actor: row.actor,
-    type: row.type,
+    seq,
+    time,
+    ceremonyId,
+    stationId,
+    actor,
+    type,
     payload: payload as Record<string, unknown>,
-    prevHash: row.prev_hash,
-    hash: row.hash,
+    prevHash,
+    hash,
   };
 }
 
@@ -89,22 +94,55 @@ export function readCheckpointRows(
 }
 
 const FIELDS = ['time', 'ceremony_id', 'station_id', 'actor', 'type', 'prev_hash', 'hash'] as const;
+type RawRow = [number, string, string, string, string, string, string, string, string];
 
 /**
- * Streams the records table in sequence order (seq is the rowid), one row at a time. octet_length()
- * reads a column's size from the record header without loading it, so a column over its limit is
- * returned as NULL and never enters memory.
+ * The first row with a column over its limit (record-limits.ts), found by one scan inside SQLite:
+ * octet_length() reads a column's size from the record header, so nothing oversized enters memory.
  */
-export function iterateRows(db: Database.Database): IterableIterator<SizedRecordRow> {
-  const sized = (c: string, max: number) => `CASE WHEN octet_length(${c}) <= ${max} THEN ${c} END AS ${c}`;
-  const sql = [
-    'SELECT seq',
-    ...FIELDS.map((c) => sized(c, MAX_FIELD_BYTES)),
-    sized('payload', MAX_PAYLOAD_BYTES),
-    'coalesce(octet_length(payload), 0) AS payload_bytes',
-    `coalesce(max(${FIELDS.map((c) => `coalesce(octet_length(${c}), 0)`).join(', ')}), 0) AS field_bytes`,
-  ].join(', ');
-  return db.prepare(`${sql} FROM records ORDER BY seq`).iterate() as IterableIterator<SizedRecordRow>;
+function firstOversizedRow(db: Database.Database): RowSizes | undefined {
+  const over = [
+    `octet_length(payload) > ${MAX_PAYLOAD_BYTES}`,
+    ...FIELDS.map((c) => `octet_length(${c}) > ${MAX_FIELD_BYTES}`),
+  ].join(' OR ');
+  const sql =
+    `SELECT seq, coalesce(octet_length(payload), 0) AS payload_bytes, ` +
+    `coalesce(max(${FIELDS.map((c) => `coalesce(octet_length(${c}), 0)`).join(', ')}), 0) AS field_bytes ` +
+    `FROM records WHERE ${over} ORDER BY seq LIMIT 1`;
+  return db.prepare(sql).get() as RowSizes | undefined;
+}
+
+/**
+ * Reads the records table in sequence order (seq is the rowid), one row at a time, calling `each` with
+ * the record and its stored payload text (proven canonical) until `each` answers true. Answers the row
+ * that stopped the reading, if one did: a column over its size limit (found first by
+ * firstOversizedRow, so it is never loaded, and rows before it are read as plain columns) or a payload
+ * rowToRecord refuses. Rows come as arrays (`raw`), not objects: verifying a million records reads a
+ * million rows.
+ */
+export function readStoredRecords(
+  db: Database.Database,
+  each: (r: AuditRecord, payloadText: string) => boolean | undefined,
+): { seq: number; problem: string } | undefined {
+  const oversized = firstOversizedRow(db);
+  const rows = db
+    .prepare(
+      `SELECT seq, ${FIELDS.slice(0, 5).join(', ')}, payload, prev_hash, hash FROM records WHERE seq < ? ORDER BY seq`,
+    )
+    .raw()
+    .iterate(oversized?.seq ?? Number.MAX_SAFE_INTEGER) as IterableIterator<RawRow>;
+  for (const row of rows) {
+    const r = toRecord(row);
+    if ('problem' in r) {
+      rows.return?.();
+      return r;
+    }
+    if (each(r, row[6]) === true) {
+      rows.return?.();
+      return undefined;
+    }
+  }
+  return oversized ? { seq: oversized.seq, problem: sizeProblem(oversized) } : undefined;
 }
 
 /**

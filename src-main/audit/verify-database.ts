@@ -4,7 +4,7 @@ import { LogVerifier, type VerifyResult } from '../../src-shared/audit/verify-lo
 import { MAX_FIELD_BYTES } from '../../src-shared/audit/record-limits.js';
 import { type SqliteCheck, openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
-import { iterateRows, readCheckpointRows, sizedRowToRecord, storedCheckpointRows } from './read-log.js';
+import { readCheckpointRows, readStoredRecords, storedCheckpointRows } from './read-log.js';
 
 export interface DatabaseVerification {
   result: VerifyResult;
@@ -114,15 +114,9 @@ function verifyOpen(
     ...(trustedCheckpoint !== undefined ? { trustedCheckpoint } : {}),
     ...(pinnedStations ? { pinnedStations } : {}),
   });
-  for (const row of iterateRows(db)) {
-    const r = sizedRowToRecord(row);
-    if ('problem' in r) {
-      verifier.fail(r.seq, r.problem);
-      break;
-    }
-    // The stored text was just proven canonical by rowToRecord, so the verifier may hash it as is.
-    if (verifier.add(r, row.payload)) break;
-  }
+  // The stored text was just proven canonical by readStoredRecords, so the verifier may hash it as is.
+  const bad = readStoredRecords(db, (r, payloadText) => verifier.add(r, payloadText) !== undefined);
+  if (bad) verifier.fail(bad.seq, bad.problem);
   const result = verifier.finish();
   if (result.ok || result.firstBadSeq < 1) return { result, warnings };
   // As stored, but never a column over its limit (that may be exactly why the record is bad).

@@ -9,6 +9,11 @@ export function sha256(...parts: Buffer[]): Buffer {
   return hash('sha256', parts.length === 1 ? parts[0]! : Buffer.concat(parts), 'buffer');
 }
 
+/** SHA-256 over the UTF-8 encoding of `text`, encoded inside the hash call (no intermediate Buffer). */
+export function sha256Text(text: string): Buffer {
+  return hash('sha256', text, 'buffer');
+}
+
 export const HASH_HEX = /^[0-9a-f]{64}$/;
 
 /** The predecessor of record 1. */
@@ -20,6 +25,8 @@ export const ZERO_HASH = '0'.repeat(64);
  * domain names its version; a new rule gets a new domain, and the old one stays readable.
  */
 export const RECORD_DOMAIN = Buffer.from('keyrite/audit/record/v1\n', 'utf8');
+/** RECORD_DOMAIN as text (it is ASCII), for hashing a record's text in one call. */
+export const RECORD_DOMAIN_TEXT = RECORD_DOMAIN.toString('utf8');
 export const CHECKPOINT_DOMAIN = Buffer.from('keyrite/audit/checkpoint/v1\n', 'utf8');
 export const PLAN_DOMAIN = Buffer.from('keyrite/plan/v2\n', 'utf8');
 export const CONFIRMATION_DOMAIN = Buffer.from('keyrite/confirmation/v2\n', 'utf8');

@@ -10,12 +10,26 @@ const NODE_PREFIX = Buffer.from([0x01]);
 
 export const EMPTY_ROOT = sha256();
 
+/*
+ * Verification hashes two or three small inputs per record, so the common shapes (a 32-byte digest as a
+ * leaf, two 32-byte children as a node) are laid out in one reused buffer instead of a fresh
+ * Buffer.concat each time. Hashing is synchronous, so nothing else can use the buffer meanwhile.
+ */
+const DIGEST_BYTES = 32;
+const leafScratch = Buffer.alloc(1 + DIGEST_BYTES, 0x00);
+const nodeScratch = Buffer.alloc(1 + 2 * DIGEST_BYTES, 0x01);
+
 export function leafHash(data: Buffer): Buffer {
-  return sha256(LEAF_PREFIX, data);
+  if (data.length !== DIGEST_BYTES) return sha256(LEAF_PREFIX, data);
+  data.copy(leafScratch, 1);
+  return sha256(leafScratch);
 }
 
 export function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return sha256(NODE_PREFIX, left, right);
+  if (left.length !== DIGEST_BYTES || right.length !== DIGEST_BYTES) return sha256(NODE_PREFIX, left, right);
+  left.copy(nodeScratch, 1);
+  right.copy(nodeScratch, 1 + DIGEST_BYTES);
+  return sha256(nodeScratch);
 }
 
 /** Largest power of two strictly smaller than n (n ≥ 2). */

@@ -1,5 +1,5 @@
 import { canonicalString } from './canonical-json.js';
-import { RECORD_DOMAIN, sha256 } from './hashing.js';
+import { RECORD_DOMAIN, RECORD_DOMAIN_TEXT, sha256Text } from './hashing.js';
 import { leafHash } from './merkle.js';
 
 /** One audit record as stored and as exported. `seq` starts at 1; record 1's prevHash is ZERO_HASH. */
@@ -19,36 +19,49 @@ export interface AuditRecord {
 export type RecordBody = Omit<AuditRecord, 'hash'>;
 
 /**
- * The exact bytes a record hash covers: the domain tag, then the canonical JSON of
+ * The canonical JSON text a record hash covers (after the domain tag):
  * {v: 1, seq, time, ceremonyId, stationId, actor, type, payload, prevHash}.
  * `payloadText`, when given, must be the payload's canonical text (as stored and already checked by
  * decodeCanonical); it is spliced in rather than encoded again, which is what makes verifying a million
  * records affordable. Both paths give identical bytes (property-tested).
  */
+function recordHashText(body: RecordBody, payloadText?: string): string {
+  if (payloadText === undefined)
+    return canonicalString({
+      v: 1,
+      seq: body.seq,
+      time: body.time,
+      ceremonyId: body.ceremonyId,
+      stationId: body.stationId,
+      actor: body.actor,
+      type: body.type,
+      payload: body.payload,
+      prevHash: body.prevHash,
+    });
+  // Keys in canonical (sorted) order: actor, ceremonyId, payload, prevHash, seq, stationId, time, type, v.
+  return (
+    `{"actor":${canonicalString(body.actor)},"ceremonyId":${canonicalString(body.ceremonyId)},"payload":${payloadText},` +
+    `"prevHash":${canonicalString(body.prevHash)},"seq":${canonicalString(body.seq)},"stationId":${canonicalString(body.stationId)},` +
+    `"time":${canonicalString(body.time)},"type":${canonicalString(body.type)},"v":1}`
+  );
+}
+
+/** The exact bytes a record hash covers: the domain tag, then recordHashText. */
 export function recordHashInput(body: RecordBody, payloadText?: string): Buffer {
-  const text =
-    payloadText === undefined
-      ? canonicalString({
-          v: 1,
-          seq: body.seq,
-          time: body.time,
-          ceremonyId: body.ceremonyId,
-          stationId: body.stationId,
-          actor: body.actor,
-          type: body.type,
-          payload: body.payload,
-          prevHash: body.prevHash,
-        })
-      : // Keys in canonical (sorted) order: actor, ceremonyId, payload, prevHash, seq, stationId, time, type, v.
-        `{"actor":${canonicalString(body.actor)},"ceremonyId":${canonicalString(body.ceremonyId)},"payload":${payloadText},` +
-        `"prevHash":${canonicalString(body.prevHash)},"seq":${canonicalString(body.seq)},"stationId":${canonicalString(body.stationId)},` +
-        `"time":${canonicalString(body.time)},"type":${canonicalString(body.type)},"v":1}`;
-  return Buffer.concat([RECORD_DOMAIN, Buffer.from(text, 'utf8')]);
+  return Buffer.concat([RECORD_DOMAIN, Buffer.from(recordHashText(body, payloadText), 'utf8')]);
+}
+
+/**
+ * The record hash as its 32 bytes. Hashed straight from the text (one UTF-8 encoding inside the hash
+ * call, no intermediate Buffer): the same bytes as recordHashInput, property-tested.
+ */
+export function recordDigest(body: RecordBody, payloadText?: string): Buffer {
+  return sha256Text(RECORD_DOMAIN_TEXT + recordHashText(body, payloadText));
 }
 
 /** Hex SHA-256 chaining a record to its predecessor (the body includes prevHash). */
 export function computeRecordHash(body: RecordBody, payloadText?: string): string {
-  return sha256(recordHashInput(body, payloadText)).toString('hex');
+  return recordDigest(body, payloadText).toString('hex');
 }
 
 /** The record's Merkle leaf: RFC 9162 leaf hash over its 32-byte record hash, which commits to it all. */

@@ -1,7 +1,7 @@
 import { HASH_HEX, ZERO_HASH } from './hashing.js';
-import { CompactRange } from './merkle.js';
+import { CompactRange, leafHash } from './merkle.js';
 import { readPayload, type KnownRecord } from './payload-schemas.js';
-import { type AuditRecord, TIME_FORMAT, computeRecordHash, recordLeafHash } from './record.js';
+import { type AuditRecord, TIME_FORMAT, recordDigest } from './record.js';
 import { findSecretLookingField } from './secret-guard.js';
 import { type SignedCheckpoint, checkpointProblem } from './checkpoint.js';
 import { cosignatureProblem, cosignerProblem } from './cosignature-rule.js';
@@ -92,6 +92,8 @@ export class LogVerifier {
   /** Checkpoints already recorded in the log, by tree size: what an `audit.cosignature` may name. */
   private readonly recordedCheckpoints = new Map<number, { cp: SignedCheckpoint; cosigners: Set<string> }>();
   private lastHash = ZERO_HASH;
+  /** The 32 bytes of the record hash recordProblem just proved: the Merkle leaf is hashed from them, not from hex. */
+  private lastDigest: Buffer = Buffer.alloc(0);
   private lastTime = '';
   private failure: VerifyFailure | undefined;
   private early: VerifyFailure | undefined;
@@ -143,7 +145,7 @@ export class LogVerifier {
     const expected = this.tree.size + 1;
     const problem = this.recordProblem(r, expected, payloadText);
     if (problem) return this.fail(problem.seq, problem.reason);
-    this.tree.append(recordLeafHash(r.hash));
+    this.tree.append(leafHash(this.lastDigest));
     this.lastHash = r.hash;
     this.lastTime = r.time;
     const cps = this.bySize.get(this.tree.size);
@@ -176,18 +178,20 @@ export class LogVerifier {
     if (typeof r.actor !== 'string' || r.actor.length === 0 || r.actor.length > 200)
       return at('actor is malformed');
     if (typeof r.type !== 'string' || r.type.length === 0) return at('type is malformed');
-    if (typeof r.prevHash !== 'string' || !HASH_HEX.test(r.prevHash))
+    // Equal to the last proven hash (or ZERO_HASH) means well-formed: the pattern is only needed otherwise.
+    if (typeof r.prevHash !== 'string' || (r.prevHash !== this.lastHash && !HASH_HEX.test(r.prevHash)))
       return at('previous-hash field is malformed');
     if (typeof r.hash !== 'string' || !HASH_HEX.test(r.hash)) return at('hash field is malformed');
     if (r.prevHash !== this.lastHash)
       return at(`chain broken: previous hash does not match record ${expected - 1}`);
-    let computed: string;
+    let digest: Buffer;
     try {
-      computed = computeRecordHash(r, payloadText);
+      digest = recordDigest(r, payloadText);
     } catch {
       return at('record content cannot be encoded canonically');
     }
-    if (computed !== r.hash) return at('record content does not match its hash (altered)');
+    if (digest.toString('hex') !== r.hash) return at('record content does not match its hash (altered)');
+    this.lastDigest = digest;
     if (r.time < this.lastTime) return at(`time goes backwards (${r.time} after ${this.lastTime})`);
     const read = readPayload(r.type, r.payload);
     if ('problem' in read) return at(read.problem);

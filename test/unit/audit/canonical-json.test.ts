@@ -134,3 +134,58 @@ void test('any single-byte change to an encoding is refused or decodes to a diff
     { numRuns: 400 },
   );
 });
+
+/** The rule itself, spelled the slow way: the text is canonical iff re-encoding its value gives it back. */
+function canonicalByReencoding(text: string): boolean {
+  try {
+    return canonicalString(JSON.parse(text)) === text;
+  } catch {
+    return false;
+  }
+}
+
+const acceptedByDecode = (text: string): boolean => {
+  try {
+    decodeCanonical(text);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+void test('decoding (with its fast path) accepts exactly the texts that re-encode to themselves', () => {
+  const nested = (depth: number): string => `${'['.repeat(depth)}1${']'.repeat(depth)}`;
+  for (const [text, canonical] of [
+    ['{"a":1.5}', false],
+    ['{"a":[1.25,2]}', false],
+    ['{"a":{"c":1,"b":2}}', false],
+    ['{"10":1,"9":2}', true],
+    ['{"9":2,"10":1}', false],
+    ['{"a":9007199254740991}', true],
+    ['{"a":-9007199254740991}', true],
+    ['{"a":"\\ud800"}', false],
+    ['{"a":"\ud83d\ude00"}', true],
+    ['{"__proto__":1,"a":2}', true],
+    [`{"a":${nested(63)}}`, true],
+    [`{"a":${nested(64)}}`, false],
+  ] as const) {
+    assert.equal(acceptedByDecode(text), canonical, text);
+    assert.equal(canonicalByReencoding(text), canonical, `oracle: ${text}`);
+  }
+  // JSON with floats, -0, any key order, deep nesting: written in JS order, canonical, or sorted.
+  fc.assert(
+    fc.property(fc.jsonValue({ maxDepth: 4 }), fc.boolean(), (v, sorted) => {
+      for (const text of [JSON.stringify(v), JSON.stringify(sorted ? sortedCopy(v) : v)]) {
+        assert.equal(acceptedByDecode(text), canonicalByReencoding(text), text);
+      }
+      let canonical: string | undefined;
+      try {
+        canonical = canonicalString(v);
+      } catch {
+        return;
+      }
+      assert.equal(acceptedByDecode(canonical), true, canonical);
+    }),
+    { numRuns: 1000 },
+  );
+});
