@@ -86,6 +86,18 @@ function checkAgainstCeremony(p: CeremonyParts, b: VerifiedBundle): void {
       .join(',') !== ids
   )
     throw mismatch('the response enrolls other custodians than the plan names');
+  // Every witness of the plan enrolled offline (the enroll step waits for them): their keys must come.
+  const witnessIds = plan.participants.witnesses
+    .map((w) => w.id)
+    .sort()
+    .join(',');
+  if (
+    response.witnesses
+      .map((w) => w.witnessId)
+      .sort()
+      .join(',') !== witnessIds
+  )
+    throw mismatch('the response carries other witness keys than the plan’s witnesses');
   const problem = checkpointProblem(checkpoint);
   if (problem || checkpoint.stationPublicKey !== b.manifest.station.publicKey)
     throw mismatch(`the offline log’s checkpoint does not hold: ${problem ?? 'signed by another station'}`);
@@ -109,7 +121,7 @@ async function takeIn(p: CeremonyParts, b: VerifiedBundle): Promise<void> {
     await p.journal.writeFile(p.paths.importToken, 'import/ImportToken.bin', importToken);
     steps = request.steps;
   } else {
-    const { response, wrapped, sealedCustodians } = readResponse(b);
+    const { response, wrapped, sealedCustodians, sealedWitnesses } = readResponse(b);
     await p.journal.writeFile(p.paths.wrapped, 'import/EncryptedKeyMaterial.bin', wrapped);
     for (const c of response.custodians) {
       // Custodians confirm the import here with the keys they enrolled offline, sealed under their passphrases.
@@ -119,6 +131,15 @@ async function takeIn(p: CeremonyParts, b: VerifiedBundle): Promise<void> {
         sealedCustodians.get(c.custodianId)!,
       );
       if (!p.log.enrollment(c.custodianId)) p.journal.append('participant.enrolled', c, c.custodianId);
+    }
+    for (const w of response.witnesses) {
+      // Bound here as the custodians' are: this station accepts statements signed by these keys only.
+      await p.journal.writeFile(
+        p.paths.witness(w.witnessId),
+        `witnesses/${w.witnessId}.json`,
+        sealedWitnesses.get(w.witnessId)!,
+      );
+      if (!p.log.witnessEnrollment(w.witnessId)) p.journal.append('participant.enrolled', w, w.witnessId);
     }
     steps = response.steps;
   }

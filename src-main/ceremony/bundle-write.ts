@@ -6,6 +6,7 @@ import {
   REQUEST_FILES,
   RESPONSE_FILES,
   custodianFileName,
+  witnessFileName,
   type BundleRequest,
   type BundleResponse,
 } from '../../src-shared/bundle/content.js';
@@ -81,12 +82,11 @@ function responseFiles(p: CeremonyParts): Map<string, Buffer> {
   const request = p.log.acceptedBundles.filter((b) => b.kind === 'request').at(-1);
   if (!request) throw new Error('a response without an accepted request');
   const wrapped = recordedFile(p.paths.wrapped, f.wrappedKeyDigest, 'wrapped key material');
-  // Custodians confirm the import at the online station with their keys. Witness keys stay in the
-  // offline log: witnesses sign what they saw at the station where they enrolled.
-  const enrolled = p.journal
-    .records('participant.enrolled')
-    .map((r) => r.payload)
-    .filter((e) => e.role === 'custodian');
+  // Custodians confirm the import at the online station with their keys, and witnesses sign off
+  // there with theirs: both travel, public keys in response.json, sealed keys as files.
+  const people = p.journal.records('participant.enrolled').map((r) => r.payload);
+  const enrolled = people.filter((e) => e.role === 'custodian');
+  const witnesses = people.filter((e) => e.role === 'witness');
   const content: BundleResponse = {
     kind: 'response',
     requestDigest: request.bundleDigest,
@@ -94,6 +94,7 @@ function responseFiles(p: CeremonyParts): Map<string, Buffer> {
     wrappingKeyFingerprint: f.wrappingKeyFingerprint ?? '',
     wrappedKeyDigest: f.wrappedKeyDigest ?? '',
     custodians: enrolled,
+    witnesses,
     steps: ownBlock(p.log, 'close'),
   };
   // The offline log as it stands, signed: the online station and the auditor can hold it to it.
@@ -105,6 +106,8 @@ function responseFiles(p: CeremonyParts): Map<string, Buffer> {
   ]);
   for (const c of enrolled)
     files.set(custodianFileName(c.custodianId), readFileSync(p.paths.custodian(c.custodianId)));
+  for (const w of witnesses)
+    files.set(witnessFileName(w.witnessId), readFileSync(p.paths.witness(w.witnessId)));
   return files;
 }
 

@@ -38,13 +38,16 @@ async function signed(
   const e = p.log.witnessEnrollment(statement.witnessId);
   if (!e) {
     passphrase?.dispose();
-    // Witnesses enroll at 'enroll' (readiness.ts): a witness without a key is one of a ceremony enrolled
-    // before witnesses had keys, or at the online station of a split ceremony (they enrolled offline).
-    if (p.log.state.steps.enroll !== 'done' && p.log.role !== 'online')
+    // Witnesses enroll at 'enroll' (readiness.ts): a witness without a key after it is one of a ceremony
+    // enrolled before witnesses had keys. A split ceremony's online station has their keys from the
+    // response bundle, so it never takes an unsigned statement.
+    if (p.log.state.steps.enroll !== 'done' || p.log.role === 'online')
       throw new KeyriteError(
         'WITNESS_NOT_ENROLLED',
         `witness ${statement.witnessId} has not enrolled a key yet`,
-        'the witness enrolls first (at the enroll step): their key signs what they state',
+        p.log.role === 'online'
+          ? 'witnesses enroll at the offline station; their keys arrive with the response bundle: read it first'
+          : 'the witness enrolls first (at the enroll step): their key signs what they state',
       );
     append({});
     return;

@@ -14,7 +14,8 @@ import type { VerifiedBundle } from './verify.js';
  *
  * request  (online → offline): request.json, WrappingPublicKey.der, ImportToken.bin
  * response (offline → online): response.json, EncryptedKeyMaterial.bin, checkpoint.json,
- *                              custodian-<id>.json (each custodian's sealed keys)
+ *                              custodian-<id>.json (each custodian's sealed keys),
+ *                              witness-<id>.json (each witness's sealed key)
  */
 export const REQUEST_FILES = {
   content: 'request.json',
@@ -27,6 +28,7 @@ export const RESPONSE_FILES = {
   checkpoint: 'checkpoint.json',
 } as const;
 export const custodianFileName = (custodianId: string) => `custodian-${custodianId}.json`;
+export const witnessFileName = (witnessId: string) => `witness-${witnessId}.json`;
 
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
 const base64 = z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/);
@@ -71,6 +73,15 @@ const enrolledCustodian = z.strictObject({
   scrypt: z.strictObject({ N: z.number().int(), r: z.number().int(), p: z.number().int() }),
 });
 
+const enrolledWitness = z.strictObject({
+  name: z.string().min(1).max(200),
+  witnessId: z.string().min(1).max(64),
+  role: z.literal('witness'),
+  publicKey: base64,
+  fingerprint: hex64,
+  scrypt: z.strictObject({ N: z.number().int(), r: z.number().int(), p: z.number().int() }),
+});
+
 export const responseSchema = z.strictObject({
   kind: z.literal('response'),
   /** Binds the response to the request it answers. */
@@ -79,10 +90,13 @@ export const responseSchema = z.strictObject({
   wrappingKeyFingerprint: hex64,
   wrappedKeyDigest: hex64,
   custodians: z.array(enrolledCustodian).min(1).max(16),
+  /** The witnesses' keys, so their sign-off at the online station is signed with the key they enrolled. */
+  witnesses: z.array(enrolledWitness).max(16),
   steps: z.array(completedStep).max(16),
 });
 export type BundleResponse = z.output<typeof responseSchema> & { steps: CompletedStep[] };
 export type EnrolledCustodian = z.output<typeof enrolledCustodian>;
+export type EnrolledWitness = z.output<typeof enrolledWitness>;
 
 function contentInvalid(what: string): never {
   throw new KeyriteError(
@@ -143,6 +157,7 @@ export function readResponse(b: VerifiedBundle): {
   wrapped: Buffer;
   checkpoint: SignedCheckpoint;
   sealedCustodians: ReadonlyMap<string, Buffer>;
+  sealedWitnesses: ReadonlyMap<string, Buffer>;
 } {
   if (b.manifest.kind !== 'response') contentInvalid('kind');
   const f = RESPONSE_FILES;
@@ -151,6 +166,7 @@ export function readResponse(b: VerifiedBundle): {
   const expected = new Set<string>([
     ...Object.values(f),
     ...response.custodians.map((c) => custodianFileName(c.custodianId)),
+    ...response.witnesses.map((w) => witnessFileName(w.witnessId)),
   ]);
   if (b.files.size !== expected.size || [...b.files.keys()].some((n) => !expected.has(n)))
     contentInvalid('file list');
@@ -166,5 +182,8 @@ export function readResponse(b: VerifiedBundle): {
   const sealedCustodians = new Map(
     response.custodians.map((c) => [c.custodianId, b.files.get(custodianFileName(c.custodianId))!] as const),
   );
-  return { response, wrapped, checkpoint, sealedCustodians };
+  const sealedWitnesses = new Map(
+    response.witnesses.map((w) => [w.witnessId, b.files.get(witnessFileName(w.witnessId))!] as const),
+  );
+  return { response, wrapped, checkpoint, sealedCustodians, sealedWitnesses };
 }

@@ -1,12 +1,15 @@
 // A split ceremony end to end through the engine, and the attacks on its bundles as the stations
 // meet them: each refused with its code, recorded in the reading station's log, nothing imported.
 import assert from 'node:assert/strict';
-import { cpSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
+import { writeBundle } from '../../../src-main/media/bundle-dir.js';
+import { encodeCanonical } from '../../../src-shared/audit/canonical-json.js';
+import { MANIFEST_FILE } from '../../../src-shared/bundle/manifest.js';
 import { tempDir } from '../ceremony/harness/ceremony.js';
 import { SplitRoom, splitPlan } from './harness/split.js';
 
@@ -160,4 +163,84 @@ void test('a request is read once: a replayed or second response is refused once
     svc.dispose();
   }
   assert.ok(online);
+});
+
+/** The offline station's response re-signed with its own key after `edit` changed its files. */
+function resignedResponse(
+  r: SplitRoom,
+  response: string,
+  edit: (files: Map<string, Buffer>) => void,
+): string {
+  const manifest = JSON.parse(readFileSync(path.join(response, MANIFEST_FILE), 'utf8')) as {
+    ceremonyId: string;
+    planDigest: string;
+    sequence: number;
+    createdAt: string;
+    expiresAt: string;
+    files: { name: string }[];
+  };
+  const files = new Map(manifest.files.map((f) => [f.name, readFileSync(path.join(response, f.name))]));
+  edit(files);
+  const parent = path.join(r.dirs.media, '..', `resigned-${++n}`);
+  mkdirSync(parent);
+  return writeBundle(
+    parent,
+    {
+      kind: 'response',
+      ceremonyId: manifest.ceremonyId,
+      planDigest: manifest.planDigest,
+      sequence: manifest.sequence,
+      createdAt: new Date(manifest.createdAt),
+      expiresAt: new Date(manifest.expiresAt),
+      files,
+    },
+    r.keys.offline,
+  ).dir;
+}
+
+void test('issue 12: witness keys travel in the response; the online station binds them, refuses unsigned statements and its sign-off is signed', async () => {
+  const r = room();
+  const first = await r.half('online');
+  const early = await r.open('online');
+  try {
+    // Before the response, no witness key is here: nothing unsigned is taken.
+    await assert.rejects(early.witnessSignOff('witness-1'), { code: 'WITNESS_NOT_ENROLLED' });
+    await assert.rejects(early.witnessException('preflight', 'witness-1', 'the door was open'), {
+      code: 'WITNESS_NOT_ENROLLED',
+    });
+  } finally {
+    early.dispose();
+  }
+  const off = await r.half('offline', { peerStation: first.svc.stationFingerprint });
+  const [response] = bundles(r, 'response');
+  // A response re-signed by the offline station itself but without the witness's key is refused.
+  const noWitness = resignedResponse(r, response!, (files) => {
+    const content = JSON.parse(files.get('response.json')!.toString('utf8')) as Record<string, unknown>;
+    files.set('response.json', encodeCanonical({ ...content, witnesses: [] }));
+    files.delete('witness-witness-1.json');
+  });
+  await refusedOnline(r, noWitness, 'BUNDLE_CONTENT_MISMATCH', off.svc.stationFingerprint);
+  const svc = await r.open('online');
+  try {
+    await svc.readBundle(response!, off.svc.stationFingerprint);
+    await assert.rejects(svc.witnessSignOff('witness-1'), { code: 'WITNESS_PASSPHRASE_REQUIRED' });
+  } finally {
+    svc.dispose();
+  }
+  const last = await r.half('online');
+  assert.equal(last.state, 'closed');
+  const keyOf = (db: string) =>
+    loadLog(db).records.find((x) => x.type === 'participant.enrolled' && x.payload['role'] === 'witness')
+      ?.payload['publicKey'];
+  const online = path.join(r.dirs.online, 'audit.db');
+  assert.equal(
+    keyOf(online),
+    keyOf(path.join(r.dirs.offline, 'audit.db')),
+    'the online log binds the key enrolled offline',
+  );
+  const v = verifyDatabase(online).result;
+  assert.ok(v.ok);
+  const signoffs = v.witnessStatements.filter((w) => w.kind === 'signoff');
+  assert.equal(signoffs.length, 1);
+  assert.ok(signoffs[0]!.fingerprint, 'the online sign-off is signed with the witness key');
 });
