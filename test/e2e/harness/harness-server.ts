@@ -47,7 +47,8 @@ type Listener = (event: SenderEventLike, ...args: unknown[]) => Promise<unknown>
 export async function startHarnessServer(rendererRoot: string): Promise<HarnessServer> {
   const token = randomBytes(24).toString('hex');
   const handlers = new Map<string, Listener>();
-  const streams = new Set<http.ServerResponse>();
+  /** Each page's event stream, by the id its shim chose: events and that page's replies share it. */
+  const streams = new Map<string, http.ServerResponse>();
   const pages = new Map<string, string>();
   const exchanges: IpcExchange[] = [];
   const events: string[] = [];
@@ -81,7 +82,8 @@ export async function startHarnessServer(rendererRoot: string): Promise<HarnessS
       res.writeHead(204, {
         'access-control-allow-origin': req.headers.origin ?? '*',
         'access-control-allow-methods': 'POST',
-        'access-control-allow-headers': 'content-type, x-keyrite-token, x-keyrite-frame',
+        'access-control-allow-headers':
+          'content-type, x-keyrite-token, x-keyrite-frame, x-keyrite-stream, x-keyrite-call',
       });
       res.end();
       return;
@@ -161,6 +163,18 @@ export async function startHarnessServer(rendererRoot: string): Promise<HarnessS
     const result = await handler(senderOf(req), ...args);
     const out = JSON.stringify(result);
     exchanges.push({ channel, request: text, response: out, strings, byteArrays });
+    // Electron delivers an invoke's reply on the same ordered pipe as webContents.send: events sent
+    // while the handler ran arrive first, later ones after. Two HTTP connections would let a reply
+    // overtake an event (or an event a reply), so the page sees states out of order that the app never
+    // shows. A page with an open stream gets its reply there, in order; others in the body.
+    const replyTo = streams.get(String(req.headers['x-keyrite-stream'] ?? ''));
+    const call = Number(req.headers['x-keyrite-call']);
+    if (replyTo && Number.isSafeInteger(call)) {
+      replyTo.write(`data: ${JSON.stringify({ reply: call, result })}\n\n`);
+      res.writeHead(202, cors);
+      res.end('{}');
+      return;
+    }
     res.writeHead(200, cors);
     res.end(out);
   }
@@ -174,16 +188,19 @@ export async function startHarnessServer(rendererRoot: string): Promise<HarnessS
       res.end();
       return;
     }
+    const id = url.searchParams.get('stream') || randomBytes(8).toString('hex');
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
     res.write(': open\n\n');
-    streams.add(res);
-    req.on('close', () => streams.delete(res));
+    streams.set(id, res);
+    req.on('close', () => {
+      if (streams.get(id) === res) streams.delete(id);
+    });
   }
 
   const sink = (channel: string, payload: unknown) => {
     const data = JSON.stringify({ channel, payload });
     events.push(data);
-    for (const s of streams) s.write(`data: ${data}\n\n`);
+    for (const s of streams.values()) s.write(`data: ${data}\n\n`);
   };
 
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -219,7 +236,7 @@ export async function startHarnessServer(rendererRoot: string): Promise<HarnessS
     servePage: (pathname, html) => void pages.set(pathname, html),
     close: () =>
       new Promise<void>((resolve) => {
-        for (const s of streams) s.end();
+        for (const s of streams.values()) s.end();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
