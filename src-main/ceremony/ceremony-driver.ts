@@ -45,6 +45,18 @@ const RETRYABLE = new Set(['PASSPHRASE_WRONG', 'PASSPHRASE_MISMATCH', 'PASSPHRAS
 /** What a front end throws when a custodian at a prompt passes (an empty line): someone else acts. */
 export const CUSTODIAN_PASSED = 'CUSTODIAN_PASSED';
 
+/**
+ * A witness who does not sign off at their turn (answered other than "sign", or pressed Enter alone at
+ * the passphrase): nothing is recorded and the ceremony stays at its last step, to be resumed.
+ */
+export function witnessDidNotSign(witnessId: string): KeyriteError {
+  return new KeyriteError(
+    'WITNESS_NOT_SIGNED',
+    `witness ${witnessId} did not sign off; nothing was recorded and the ceremony stays open at its last step`,
+    'a witness signs off by typing "sign" and then their own passphrase; a witness who saw something wrong records it first with keyrite ceremony exception',
+  );
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -321,7 +333,7 @@ export async function driveCeremony(
     if (step === 'close') {
       people.show?.(step, null);
       for (const w of plan.participants.witnesses) {
-        if (!(await opts.signOff(w.id))) throw new Error(`witness ${w.id} did not sign off`);
+        if (!(await opts.signOff(w.id))) throw witnessDidNotSign(w.id);
         if (!svc.witnessEnrolled(w.id)) {
           await svc.witnessSignOff(w.id); // a ceremony enrolled before witnesses had keys
           continue;

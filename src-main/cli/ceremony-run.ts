@@ -9,7 +9,7 @@ import type { CliIO } from './io.js';
 import type { KmsPort } from '../kms/kms-port.js';
 import { runStation } from './ceremony-station.js';
 import { CeremonyService } from '../ceremony/ceremony-service.js';
-import { CUSTODIAN_PASSED, driveCeremony } from '../ceremony/ceremony-driver.js';
+import { CUSTODIAN_PASSED, driveCeremony, witnessDidNotSign } from '../ceremony/ceremony-driver.js';
 import { checkIdentity } from '../ceremony/steps/preflight.js';
 import { readPlanFile } from '../ceremony/plan-file.js';
 import { passphraseHolders, RehearsalCustodians } from './rehearsal-custodians.js';
@@ -109,10 +109,16 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
     if (supplied) return supplied.passphrase(id);
     const name = nameOf(id);
     const choosing = purpose.startsWith('choose');
-    const first = await readSecret(
-      `${name} (${id}), ${purpose}${choosing ? ' (or press Enter alone for a generated one)' : ' (Enter alone to pass)'}: `,
-    );
+    // A witness's only other prompt is their sign-off, which nobody else can give for them.
+    const witness = plan.participants.witnesses.some((w) => w.id === id);
+    const empty = choosing
+      ? ' (or press Enter alone for a generated one)'
+      : witness
+        ? ' (Enter alone to stop without signing)'
+        : ' (Enter alone to pass)';
+    const first = await readSecret(`${name} (${id}), ${purpose}${empty}: `);
     if (!choosing) {
+      if (first.length === 0 && witness) throw witnessDidNotSign(id);
       // An empty line is a custodian passing (not present after all, or leaving it to another): not a wrong try.
       if (first.length === 0)
         throw new KeyriteError(CUSTODIAN_PASSED, `${id} passed`, 'the room chooses another custodian');

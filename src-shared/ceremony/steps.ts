@@ -41,10 +41,10 @@ const note = { note: F.note };
 
 export const STEP_CATALOGUE = {
   enroll: {
-    title: 'Enroll custodians',
-    description: 'Each custodian chooses a passphrase; Keyrite seals their signing key with it.',
+    title: 'Enroll custodians and witnesses',
+    description: 'Each custodian and witness chooses a passphrase; Keyrite seals their signing key with it.',
     station: 'offline',
-    actors: ['custodians'],
+    actors: ['custodians', 'witnesses'],
     quorum: 'never',
     facts: z.strictObject(note),
     shows: ['note'],

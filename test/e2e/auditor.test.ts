@@ -104,7 +104,7 @@ void test('an auditor opens a finished ceremony log from a medium it leaves unto
   // The timeline: every step in order, each ending as the engine recorded.
   const steps = page.getByRole('list', { name: 'Steps in the order they ran' }).getByRole('listitem');
   assert.ok((await steps.count()) >= 8, 'the steps of the ceremony');
-  assert.match(await steps.first().innerText(), /Enroll custodians\s+Completed/);
+  assert.match(await steps.first().innerText(), /Enroll custodians and witnesses\s+Completed/);
   assert.equal(await steps.filter({ hasText: 'Failed' }).count(), 0);
 
   // Filters: a record type, then a step reached from the timeline.

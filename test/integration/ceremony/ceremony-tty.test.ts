@@ -50,70 +50,92 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
     '--endpoint',
     emu.url,
   ].join(' ');
-  const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
-    env: {
-      ...process.env,
-      KEYRITE_TEST: '1',
-      KEYRITE_TEST_SCRYPT_LOG2N: '10',
-      KEYRITE_STATION_PASSPHRASE: STATION_PASSPHRASE,
-      NODE_NO_WARNINGS: '1',
-    },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let shown = '';
-  let answered = 0;
   let lastCustodian = '';
   let mistyped = false;
   let triedWeak = false;
+  let declined = false;
   let generated = '';
   const secretOf = (id: string) => (id === 'custodian-3' ? generated : passphrase(id));
-  child.stdout.on('data', (d: Buffer) => {
-    shown += d.toString();
-    const tail = shown.slice(answered);
-    let reply: string | null = null;
-    let m: RegExpMatchArray | null;
-    // A prompt may be followed by unrelated output (a runtime warning), so it is looked for anywhere
-    // in what arrived since the last answer, not only at the end.
-    if (/Type "yes" to proceed: /.test(tail)) reply = 'yes';
-    else if (/type "sign" to sign off the ceremony: /.test(tail)) reply = 'sign';
-    // The room picks who acts: here always the first custodian offered (plan order).
-    else if (/Which custodian is next\? [^\n]*: /.test(tail)) reply = '1';
-    else if ((m = tail.match(/your passphrase: ([a-z -]+)\r?\n[^]*type it to confirm: /))) {
-      generated = m[1] as string;
-      reply = generated;
-    } else if (/type it again: /.test(tail))
-      reply =
-        triedWeak && lastCustodian === 'custodian-1' && !/too easy/.test(shown)
-          ? 'qwertyuiop'
-          : passphrase(lastCustodian);
-    // Custodians and the witness (who enrolls a key and signs off with it).
-    else if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^:\n]*): /))) {
-      lastCustodian = m[1] as string;
-      const choosing = /choose your passphrase/.test(m[2] as string);
-      // custodian-1 first tries a passphrase the policy refuses; custodian-3 takes a generated one.
-      if (choosing && lastCustodian === 'custodian-1' && !triedWeak) {
-        triedWeak = true;
-        reply = 'qwertyuiop';
-      } else if (choosing && lastCustodian === 'custodian-3') reply = '';
-      else {
-        // One slip of the fingers: custodian-2's first confirmation is mistyped, then typed again.
-        const slip =
-          lastCustodian === 'custodian-2' &&
-          /confirm step generate-material/.test(m[2] as string) &&
-          !mistyped;
-        reply = slip ? 'not-the-right-passphrase' : secretOf(lastCustodian);
-        if (slip) mistyped = true;
+  /** One sitting at the terminal: answers each prompt as it appears; what the terminal showed. */
+  const sitting = async (command: string): Promise<{ code: number | null; shown: string }> => {
+    const child = spawn('script', ['-qfec', command, '/dev/null'], {
+      env: {
+        ...process.env,
+        KEYRITE_TEST: '1',
+        KEYRITE_TEST_SCRYPT_LOG2N: '10',
+        KEYRITE_STATION_PASSPHRASE: STATION_PASSPHRASE,
+        NODE_NO_WARNINGS: '1',
+      },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let shown = '';
+    let answered = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      shown += d.toString();
+      const tail = shown.slice(answered);
+      let reply: string | null = null;
+      let m: RegExpMatchArray | null;
+      // A prompt may be followed by unrelated output (a runtime warning), so it is looked for anywhere
+      // in what arrived since the last answer, not only at the end.
+      if (/Type "yes" to proceed: /.test(tail)) reply = 'yes';
+      else if (/type "sign" to sign off the ceremony: /.test(tail)) reply = 'sign';
+      // The room picks who acts: here always the first custodian offered (plan order).
+      else if (/Which custodian is next\? [^\n]*: /.test(tail)) reply = '1';
+      else if ((m = tail.match(/your passphrase: ([a-z -]+)\r?\n[^]*type it to confirm: /))) {
+        generated = m[1] as string;
+        reply = generated;
+      } else if (/type it again: /.test(tail))
+        reply =
+          triedWeak && lastCustodian === 'custodian-1' && !/too easy/.test(shown)
+            ? 'qwertyuiop'
+            : passphrase(lastCustodian);
+      // Custodians and the witness (who enrolls a key and signs off with it).
+      else if ((m = tail.match(/\(((?:custodian|witness)-\d)\), ([^:\n]*): /))) {
+        lastCustodian = m[1] as string;
+        const choosing = /choose your passphrase/.test(m[2] as string);
+        // custodian-1 first tries a passphrase the policy refuses; custodian-3 takes a generated one.
+        if (choosing && lastCustodian === 'custodian-1' && !triedWeak) {
+          triedWeak = true;
+          reply = 'qwertyuiop';
+        } else if (choosing && lastCustodian === 'custodian-3') reply = '';
+        // The witness is not ready the first time: Enter alone stops the run without signing.
+        else if (lastCustodian === 'witness-1' && /sign off/.test(m[2] as string) && !declined) {
+          declined = true;
+          reply = '';
+        } else {
+          // One slip of the fingers: custodian-2's first confirmation is mistyped, then typed again.
+          const slip =
+            lastCustodian === 'custodian-2' &&
+            /confirm step generate-material/.test(m[2] as string) &&
+            !mistyped;
+          reply = slip ? 'not-the-right-passphrase' : secretOf(lastCustodian);
+          if (slip) mistyped = true;
+        }
       }
-    }
-    if (reply !== null) {
-      answered = shown.length;
-      child.stdin.write(reply + '\r');
-    }
-  });
-  // A prompt this test fails to recognise would otherwise wait forever.
-  const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearTimeout(guard);
+      if (reply !== null) {
+        answered = shown.length;
+        child.stdin.write(reply + '\r');
+      }
+    });
+    // A prompt this test fails to recognise would otherwise wait forever.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    clearTimeout(guard);
+    return { code, shown };
+  };
+  const first = await sitting(cmd);
+  // Enter alone at the witness's sign-off: the run stops, says so in words, and records nothing.
+  assert.equal(first.code, 1, first.shown.slice(-2000));
+  assert.match(
+    first.shown,
+    /\(witness-1\), sign off the ceremony with your passphrase [^:\n]*\(Enter alone to stop without signing\): /,
+  );
+  assert.match(first.shown, /witness witness-1 did not sign off; nothing was recorded/);
+  assert.match(first.shown, /to continue: keyrite ceremony run --out .* --resume/);
+  assert.doesNotMatch(first.shown, /witness-1 passed|bug in Keyrite/);
+  const second = await sitting(`${cmd} --resume`);
+  const code = second.code;
+  const shown = first.shown + second.shown;
   assert.equal(code, 0, shown.slice(-2000));
   assert.match(shown, /key state: +Enabled/);
   assert.match(shown, /custodian-3\), choose your passphrase/);
