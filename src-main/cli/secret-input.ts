@@ -18,15 +18,22 @@ export function readFromFd(fdText: string, option: string): Buffer {
       `e.g. ${option} 3 3<file`,
     );
   const fd = Number(fdText);
-  try {
-    fstatSync(fd);
-  } catch {
-    throw new KeyriteError(
+  // A descriptor the caller did not give is either closed or one of Node's own (an event queue, a
+  // signal pipe): `npx` starts keyrite without the caller's extra descriptors, so fd 3 there is Node's.
+  const notGiven = (why: string) =>
+    new KeyriteError(
       'CLI_FD_NOT_OPEN',
-      `file descriptor ${fd} (${option}) is not open in this process`,
+      `file descriptor ${fd} (${option}) ${why}`,
       `open it when starting keyrite (e.g. ${option} ${fd} ${fd}<file); npx does not pass extra descriptors on, so run node_modules/.bin/keyrite directly or use the matching --…-file option`,
     );
+  let stat;
+  try {
+    stat = fstatSync(fd);
+  } catch {
+    throw notGiven('is not open in this process');
   }
+  if (!(stat.isFile() || stat.isFIFO() || stat.isSocket() || stat.isCharacterDevice()))
+    throw notGiven('is not a file or pipe given to keyrite (it is one of Node’s own)');
   const buf = Buffer.alloc(MAX + 1);
   let off = 0;
   try {
