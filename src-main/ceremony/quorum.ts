@@ -8,6 +8,7 @@ import {
   type ConfirmationChallenge,
 } from '../../src-shared/ceremony/confirmation.js';
 import type { ChallengeFacts } from '../../src-shared/ceremony/records.js';
+import { planCloudKeySpec } from '../../src-shared/ceremony/plan.js';
 import { isGuarded, nextStep, type StepId } from '../../src-shared/ceremony/state-machine.js';
 import { unlockCustodian, type UnlockedCustodian } from '../secrets/custodian-keys.js';
 import type { LogView } from './ceremony-log.js';
@@ -223,7 +224,11 @@ export class Quorum {
 
   /** What the step will act on: where the key and material stand, and the plan that was reviewed. */
   #facts(): ChallengeFacts {
-    const facts: ChallengeFacts = { planDigest: this.log.planDigest, keySpec: this.log.spec };
+    const facts: ChallengeFacts = {
+      planDigest: this.log.planDigest,
+      // In the cloud's own words (a Huawei key is AES_256), as the plan and the review say it.
+      keySpec: planCloudKeySpec(this.log.plan),
+    };
     for (const k of CONFIRMED_FACTS) {
       const v = this.log.facts[k];
       if (v !== undefined) facts[k] = v;

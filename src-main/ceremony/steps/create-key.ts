@@ -1,4 +1,5 @@
 import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
+import { planCloudKeySpec } from '../../../src-shared/ceremony/plan.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import type { StepContext } from '../step-context.js';
@@ -18,8 +19,8 @@ export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-ke
       ? reusable
       : await ctx.journal.effect(
           'kms.create-key',
-          `CreateKey ${ctx.log.spec} origin EXTERNAL`,
-          { keySpec: ctx.log.spec, keyUsage, tagCeremony: ctx.log.ceremonyId },
+          `CreateKey ${planCloudKeySpec(ctx.log.plan)} origin EXTERNAL`,
+          { keySpec: planCloudKeySpec(ctx.log.plan), keyUsage, tagCeremony: ctx.log.ceremonyId },
           () =>
             ctx.kms.createKey({
               keySpec: ctx.log.spec,
@@ -48,7 +49,8 @@ export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-ke
   return {
     keyArn: key.arn,
     keyId: key.keyId,
-    keySpec: ctx.log.spec,
+    // In the cloud's own words (a Huawei key is AES_256), as the plan and the review say it.
+    keySpec: planCloudKeySpec(ctx.log.plan),
     keyUsage,
     note: `key state ${key.keyState}`,
   };

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
-import { planKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
+import { planCloudKeySpec, planKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
 import { planKind } from '../../../src-shared/ceremony/state-machine.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';
@@ -36,14 +36,14 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
   readyOutputs(ctx.log.plan, ctx.planBase, ctx.log.spec, ctx.settings.clock());
   const k = await checkKeyTarget(ctx.kms, ctx.log.plan, ctx.log.createdKey?.keyArn);
   const note = `${who.owner.kind} ${who.account}`;
-  if (!k) return { region: ctx.log.plan.target.region, keySpec: ctx.log.spec, note };
+  if (!k) return { region: ctx.log.plan.target.region, keySpec: planCloudKeySpec(ctx.log.plan), note };
   const priorKeyMaterialId = isRotation(ctx) ? await rotationPreflight(ctx, k) : undefined;
   const reimport = priorKeyMaterialId === undefined ? await reimportTarget(ctx, k) : undefined;
   return {
     region: ctx.log.plan.target.region,
     keyArn: k.arn,
     keyId: k.keyId,
-    keySpec: ctx.log.spec,
+    keySpec: planCloudKeySpec(ctx.log.plan),
     keyUsage: k.keyUsage ?? '',
     ...(priorKeyMaterialId ? { priorKeyMaterialId } : {}),
     ...(reimport ? { keyMaterialId: reimport } : {}),

@@ -153,6 +153,21 @@ void test('keyrite rehearse --plan <the shipped Huawei plan>: the whole ceremony
     .filter((x) => x.type === 'intent' && String(x.payload['action']).startsWith('kms.'))
     .map((x) => String(x.payload['action']));
   assert.deepEqual(intents, ['kms.create-key', 'kms.get-parameters-for-import', 'kms.import-key-material']);
+  // What custodians confirmed and what the steps recorded name the key as Huawei does (AES_256), as the
+  // plan and the review say it — never AWS's SYMMETRIC_DEFAULT.
+  const created = records.find((x) => x.type === 'step.completed' && x.payload['stepId'] === 'create-key');
+  assert.equal((created?.payload['facts'] as Record<string, unknown> | undefined)?.['keySpec'], 'AES_256');
+  const challenges = records.filter((x) => x.type === 'step.challenge');
+  assert.ok(challenges.length > 0, 'guarded steps were confirmed');
+  for (const c of challenges)
+    assert.equal((c.payload['facts'] as Record<string, unknown>)['keySpec'], 'AES_256', 'confirmed facts');
+  assert.deepEqual(
+    records
+      .filter((x) => JSON.stringify(x.payload).includes('SYMMETRIC_DEFAULT'))
+      .map((x) => `${x.type} ${JSON.stringify(x.payload)}`),
+    [],
+    'no record calls the Huawei key SYMMETRIC_DEFAULT',
+  );
   const verify = records.find((x) => x.type === 'kms.verified')?.payload ?? {};
   assert.equal(verify['keyArn'], urn);
   assert.match(String(verify['check']), /Encrypt\/Decrypt round trip/);
