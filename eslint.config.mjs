@@ -3,6 +3,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import { layeringConfig } from './eslint-layering.mjs';
+import { offlineStationConfig } from './eslint-offline.mjs';
 
 const sidesOfShared = [
   { group: ['**/src-main/**', '**/src-renderer/**'], message: 'src-shared imports neither side.' },
@@ -13,6 +14,15 @@ const sidesOfShared = [
   {
     group: ['node:*', '!node:crypto', '!node:buffer', '!node:zlib'],
     message: 'src-shared may use node:crypto and node:buffer only.',
+  },
+];
+
+const mainPatterns = [
+  { group: ['**/src-renderer/**'], message: 'Main never imports renderer code.' },
+  {
+    group: ['electron'],
+    allowTypeImports: true,
+    message: 'Only the Electron shell (main.ts, preload.ts, shell/) imports electron at run time.',
   },
 ];
 
@@ -64,22 +74,9 @@ export default tseslint.config(
   {
     files: ['src-main/**'],
     ignores: ['src-main/main.ts', 'src-main/preload.ts', 'src-main/shell/**'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/src-renderer/**'], message: 'Main never imports renderer code.' },
-            {
-              group: ['electron'],
-              allowTypeImports: true,
-              message: 'Only the Electron shell (main.ts, preload.ts, shell/) imports electron at run time.',
-            },
-          ],
-        },
-      ],
-    },
+    rules: { 'no-restricted-imports': ['error', { patterns: mainPatterns }] },
   },
+  offlineStationConfig(mainPatterns),
   {
     files: ['src-main/cli/**', 'src-main/build/**', 'test/**', 'assets/*.mjs'],
     rules: { 'no-console': 'off' },
