@@ -4,10 +4,10 @@ import {
   diffieHellman,
   generateKeyPairSync,
   sign,
-  verify,
   type KeyObject,
 } from 'node:crypto';
 import { KeyriteError } from '../../src-shared/errors.js';
+import { signsForEnrolledKey } from './key-match.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import {
   DEFAULT_SCRYPT_COST,
@@ -126,19 +126,7 @@ export async function unlockCustodian(
   );
   const u = new UnlockedCustodian(enrollment.custodianId, keys);
   // The sealed blob could be swapped in the log; make sure it holds the keys whose public halves were recorded.
-  let matches = false;
-  try {
-    const probe = u.signDigest('00'.repeat(32));
-    const pub = createPublicKey({
-      key: Buffer.from(enrollment.signingPublicKey, 'base64'),
-      format: 'der',
-      type: 'spki',
-    });
-    matches = verify(null, Buffer.alloc(32), pub, Buffer.from(probe, 'base64'));
-  } catch {
-    matches = false; // a malformed recorded public key (e.g. from a share file) is a mismatch too
-  }
-  if (!matches) {
+  if (!signsForEnrolledKey((d) => u.signDigest(d), enrollment.signingPublicKey)) {
     u.dispose();
     throw new KeyriteError(
       'CUSTODIAN_KEY_MISMATCH',

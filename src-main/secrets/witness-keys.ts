@@ -1,12 +1,6 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  generateKeyPairSync,
-  sign,
-  verify,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { KeyriteError } from '../../src-shared/errors.js';
+import { signsForEnrolledKey } from './key-match.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import {
   DEFAULT_SCRYPT_COST,
@@ -97,18 +91,7 @@ export async function unlockWitness(
     },
   );
   const u = new UnlockedWitness(enrollment.witnessId, key);
-  let matches = false;
-  try {
-    const pub = createPublicKey({
-      key: Buffer.from(enrollment.publicKey, 'base64'),
-      format: 'der',
-      type: 'spki',
-    });
-    matches = verify(null, Buffer.alloc(32), pub, Buffer.from(u.signDigest('00'.repeat(32)), 'base64'));
-  } catch {
-    matches = false;
-  }
-  if (!matches) {
+  if (!signsForEnrolledKey((d) => u.signDigest(d), enrollment.publicKey)) {
     u.dispose();
     throw new KeyriteError(
       'WITNESS_KEY_MISMATCH',

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { challengeDigest, QuorumTally } from '../../../src-shared/ceremony/confirmation.js';
 import { enrollCustodian, unlockCustodian } from '../../../src-main/secrets/custodian-keys.js';
+import { enrollWitness, unlockWitness } from '../../../src-main/secrets/witness-keys.js';
 import { combineShares, createSealedShares, openShare } from '../../../src-main/secrets/backup-shares.js';
 import { combineComponents } from '../../../src-main/secrets/split-knowledge.js';
 import { DEFAULT_SCRYPT_COST } from '../../../src-main/secrets/passphrase-seal.js';
@@ -113,4 +114,32 @@ void test('split knowledge XORs components and disposes them', () => {
   const d = SecretBuffer.alloc(3);
   assert.throws(() => combineComponents([c, d]), { code: 'SPLIT_KNOWLEDGE_LENGTH' });
   assert.equal(c.disposed && d.disposed, true);
+});
+
+void test('a sealed key swapped for another enrollment of the same person, or a damaged recorded key, is refused as a mismatch', async () => {
+  const phrase = 'correct horse battery';
+  // Same ceremony and id (so the blob opens), another key pair: the record's public key is not its key.
+  const [c1, c2] = [
+    await enrollCustodian('cer', 'alice', pw(phrase), cost),
+    await enrollCustodian('cer', 'alice', pw(phrase), cost),
+  ];
+  await assert.rejects(unlockCustodian('cer', { ...c1, sealedKeys: c2.sealedKeys }, pw(phrase)), {
+    code: 'CUSTODIAN_KEY_MISMATCH',
+  });
+  await assert.rejects(unlockCustodian('cer', { ...c1, signingPublicKey: 'AAAA' }, pw(phrase)), {
+    code: 'CUSTODIAN_KEY_MISMATCH',
+  });
+  (await unlockCustodian('cer', c1, pw(phrase))).dispose();
+
+  const [w1, w2] = [
+    await enrollWitness('cer', 'wendy', pw(phrase), cost),
+    await enrollWitness('cer', 'wendy', pw(phrase), cost),
+  ];
+  await assert.rejects(unlockWitness('cer', { ...w1, sealedKey: w2.sealedKey }, pw(phrase)), {
+    code: 'WITNESS_KEY_MISMATCH',
+  });
+  await assert.rejects(unlockWitness('cer', { ...w1, publicKey: 'not base64 der' }, pw(phrase)), {
+    code: 'WITNESS_KEY_MISMATCH',
+  });
+  (await unlockWitness('cer', w1, pw(phrase))).dispose();
 });
