@@ -15,6 +15,7 @@ import { type AppendInput, STATION_ACTOR, invalidRecord, validateAppend } from '
 import { checkpointWriter } from './checkpoint-writer.js';
 import { cosignatureLookups } from './cosignature-lookups.js';
 import { openAuditDatabase } from './database.js';
+import { onDisk } from '../media/disk-fault.js';
 import { type RecordRow, rowToRecord } from './read-log.js';
 import { stationDeclaration } from './station-declaration.js';
 import { type StationKey, ephemeralStationKey } from './station-key.js';
@@ -150,7 +151,8 @@ export function openAuditStore(
       const problem = lookups.cosignatureRefusal(e);
       if (problem) throw invalidRecord(`co-signature refused: ${problem}`);
     }
-    const rec = appendInTx.immediate(e);
+    // A full or failing disk rolls the append back whole: said as what happened to which disk.
+    const rec = onDisk(dbPath, () => appendInTx.immediate(e));
     tree.append(recordLeafHash(rec.hash));
     return rec;
   }
@@ -208,7 +210,7 @@ export function openAuditStore(
       const c = ceremonyId ?? null;
       return (openIntentRows.all(c, c) as RecordRow[]).map(toRecord);
     },
-    checkpoint: checkpoints.checkpoint,
+    checkpoint: (opts) => onDisk(dbPath, () => checkpoints.checkpoint(opts)),
     checkpoints: checkpoints.checkpoints,
     records(filter = {}) {
       const c = filter.ceremonyId ?? null;

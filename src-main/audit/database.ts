@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openSqlite } from '../sqlite/open-sqlite.js';
 import { KeyriteError } from '../../src-shared/errors.js';
+import { diskFault } from '../media/disk-fault.js';
 import { LATEST_VERSION, migrate, userVersion } from './migrations.js';
 
 /**
@@ -46,6 +47,8 @@ export function openAuditDatabase(path: string): Database.Database {
 }
 
 function notOpenable(path: string, cause: unknown): KeyriteError {
+  const disk = diskFault(cause, path);
+  if (disk) return disk;
   return new KeyriteError(
     'AUDIT_DB_UNREADABLE',
     `cannot open ${path} as an audit database`,

@@ -1,10 +1,14 @@
+import { diskFullPoint } from './disk-full-point.js';
+
 /**
  * Test hook for crash-safety tests: KEYRITE_CRASH_AT=<point> kills this process with SIGKILL when the
  * engine reaches that point, so recovery is tested against a real, abrupt death. Honoured only when
- * KEYRITE_TEST=1, so a stray variable in production cannot abort a ceremony.
+ * KEYRITE_TEST=1, so a stray variable in production cannot abort a ceremony. The same points serve the
+ * disk-fault campaign (disk-full-point.ts).
  */
 export function crashPoint(point: string): void {
   if (process.env['KEYRITE_TEST'] !== '1') return;
+  diskFullPoint(point);
   if (process.env['KEYRITE_CRASH_AT'] !== point) return;
   process.kill(process.pid, 'SIGKILL');
 }

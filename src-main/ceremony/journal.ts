@@ -19,6 +19,7 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import type { SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
 import { sha256Hex } from '../../src-shared/digests.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
+import { DISK_FAULTS } from '../media/disk-fault.js';
 import { crashPoint } from './crash-point.js';
 
 export const STATION = 'station';
@@ -132,7 +133,14 @@ export class Journal {
     } catch (e) {
       const code =
         typeof e === 'object' && e !== null && 'code' in e ? String(e.code).slice(0, 100) : 'ERROR';
-      this.#written(this.#store.outcome(intent.seq, { ok: false, payload: { code } }));
+      try {
+        this.#written(this.#store.outcome(intent.seq, { ok: false, payload: { code } }));
+      } catch (unrecorded) {
+        // A full disk that stopped the effect (a share medium, the report) often stops its outcome
+        // too: the effect's own error is what names the disk; the intent stays open and the next
+        // start reconciles it, as after a crash.
+        if (!(unrecorded instanceof KeyriteError && DISK_FAULTS.has(unrecorded.code))) throw unrecorded;
+      }
       throw e;
     }
     crashPoint(`effect:${action}`);

@@ -3,6 +3,7 @@ import { nextStep, type CeremonyEvent, type StepId } from '../../src-shared/cere
 import type { StepFailure } from './ceremony-log.js';
 import { progress, stepContext, type CeremonyParts } from './ceremony-parts.js';
 import { crashPoint } from './crash-point.js';
+import { DISK_FAULTS, diskFault } from '../media/disk-fault.js';
 import { stepBlocker } from './readiness.js';
 import { needsRealign, realign } from './recovery.js';
 import { STEP_RUNNERS } from './steps/index.js';
@@ -78,17 +79,24 @@ export async function runNextStep(p: CeremonyParts, stepId?: StepId): Promise<vo
     const err =
       e instanceof KeyriteError
         ? e
-        : new KeyriteError(
+        : (diskFault(e, p.paths.dir) ??
+          new KeyriteError(
             'STEP_FAILED',
             // Library text can carry paths or data: it stays out of the log, the UI and the error.
             `step ${step} failed unexpectedly (${e instanceof Error ? e.name : 'error'})`,
             'see the audit log; reopen the ceremony to retry',
-          );
-    applyStepEvent(
-      p,
-      { kind: 'step-failed', step, reason: `${err.code}: ${err.message}` },
-      { code: err.code, message: err.message, hint: err.hint },
-    );
+          ));
+    try {
+      applyStepEvent(
+        p,
+        { kind: 'step-failed', step, reason: `${err.code}: ${err.message}` },
+        { code: err.code, message: err.message, hint: err.hint },
+      );
+    } catch (unrecorded) {
+      // A full disk that stopped the step often stops its step.failed record too: the step's own
+      // error names the disk that failed; the log ends at the last whole record, as after a crash.
+      if (!(unrecorded instanceof KeyriteError && DISK_FAULTS.has(unrecorded.code))) throw unrecorded;
+    }
     progress(p, step, 'failed', err.message);
     throw err;
   }

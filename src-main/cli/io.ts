@@ -1,4 +1,5 @@
 import { KeyriteError } from '../../src-shared/errors.js';
+import { diskFault } from '../media/disk-fault.js';
 
 /** What a command needs from the terminal; tests pass their own to capture output. */
 export interface CliIO {
@@ -28,6 +29,9 @@ export function reportError(io: CliIO, e: unknown, exitCode = 1): number {
     io.err(`  hint: ${e.hint}`);
     return exitCode;
   }
+  // A full or failing disk met where no writer named it: still the machine's state, not a bug.
+  const disk = diskFault(e, 'the ceremony files');
+  if (disk) return reportError(io, disk, exitCode);
   // Unexpected failures still get one line, never a stack and never an object dump that might hold data.
   const msg = e instanceof Error ? e.message : 'unexpected failure';
   io.err(`keyrite: internal error: ${msg}`);

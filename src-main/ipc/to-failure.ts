@@ -1,5 +1,6 @@
 import type { IpcFailure } from '../../src-shared/ipc/index.js';
 import { isKeyriteError } from '../../src-shared/errors.js';
+import { diskFault } from '../media/disk-fault.js';
 
 /**
  * The only way an error leaves main: a KeyriteError keeps its code, message and hint (written for
@@ -7,7 +8,8 @@ import { isKeyriteError } from '../../src-shared/errors.js';
  * may name paths, library internals or worse.
  */
 export function toFailure(error: unknown): IpcFailure {
-  if (isKeyriteError(error)) return { code: error.code, message: error.message, hint: error.hint };
+  const known = isKeyriteError(error) ? error : diskFault(error, 'the ceremony files');
+  if (known) return { code: known.code, message: known.message, hint: known.hint };
   return {
     code: 'INTERNAL',
     message: 'Keyrite hit an unexpected problem and stopped this action.',

@@ -11,12 +11,17 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../../src-shared/digests.js';
+import { onDisk } from './disk-fault.js';
 
 /**
  * Writes a file so that after a crash it is either absent or complete: temp file, fsync, rename,
  * fsync of the directory. Removable media often lie about flushes; this is the most a program can do.
  */
 export function writeFileAtomic(file: string, data: Uint8Array | string, mode = 0o600): void {
+  onDisk(file, () => writeAndRename(file, data, mode));
+}
+
+function writeAndRename(file: string, data: Uint8Array | string, mode: number): void {
   const dir = path.dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);

@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../src-shared/errors.js';
+import { diskFault } from './disk-fault.js';
 import { syncDirectory } from './atomic-file.js';
 
 // A new file that must not replace anything: wrapped key material, exported reports, checkpoints.
@@ -66,10 +67,13 @@ export function writeNewFileAtomic(out: string, data: Buffer | string, mode = 0o
     fd = openSync(tmp, 'wx', mode);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new KeyriteError(
-      'OUTPUT_WRITE',
-      `cannot write in ${dir} (${code ?? 'error'})`,
-      'check that the directory exists and is writable',
+    throw (
+      diskFault(e, dir) ??
+      new KeyriteError(
+        'OUTPUT_WRITE',
+        `cannot write in ${dir} (${code ?? 'error'})`,
+        'check that the directory exists and is writable',
+      )
     );
   }
   try {
@@ -98,10 +102,13 @@ export function writeNewFileAtomic(out: string, data: Buffer | string, mode = 0o
   } catch (e) {
     if (e instanceof KeyriteError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new KeyriteError(
-      'OUTPUT_WRITE',
-      `cannot write ${out} (${code ?? 'error'})`,
-      'check the disk and the directory',
+    throw (
+      diskFault(e, out) ??
+      new KeyriteError(
+        'OUTPUT_WRITE',
+        `cannot write ${out} (${code ?? 'error'})`,
+        'check the disk and the directory',
+      )
     );
   } finally {
     try {

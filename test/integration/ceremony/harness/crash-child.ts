@@ -19,6 +19,8 @@ export function runCli(
   crashAt?: string,
   /** SIGKILL the child from outside after this many milliseconds (a power cut at a random time). */
   killAfterMs?: number,
+  /** More variables for the child (e.g. the disk-fault campaign's KEYRITE_DISK_FULL_AT). */
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<ChildResult> {
   assertBuilt();
   return new Promise((resolve, reject) => {
@@ -29,7 +31,10 @@ export function runCli(
       KEYRITE_STATION_PASSPHRASE: STATION_PASSPHRASE,
     };
     delete env['KEYRITE_CRASH_AT'];
+    delete env['KEYRITE_DISK_FULL_AT'];
+    delete env['KEYRITE_DISK_FULL_FILLER'];
     if (crashAt) env['KEYRITE_CRASH_AT'] = crashAt;
+    Object.assign(env, extraEnv);
     const child = spawn(process.execPath, [LAUNCHER, ...args], {
       env,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
