@@ -13,8 +13,13 @@ const FAULT_CAMPAIGNS = [
   'integration/kms/kms-faults.test.ts',
   'integration/ceremony/parser-fuzz.test.ts',
   'integration/ceremony/crash-recovery.test.ts',
+  'integration/ceremony/disk-faults.test.ts',
   'integration/ceremony/rotation-crash.test.ts',
   'integration/audit/tamper.test.ts',
+  'integration/audit/verify-fuzz.test.ts',
+  'integration/media/bundle-fuzz.test.ts',
+  'unit/ipc/ipc-fuzz.test.ts',
+  'unit/wrap/import-params.test.ts',
 ];
 const which = process.argv[2] ?? 'all';
 const faults = which === 'faults';

@@ -18,6 +18,9 @@ const VALID_TO = new Date('2026-11-25T01:00:00Z');
 const spki = createPublicKey(fixture('wrapping-rsa-2048.pub.pem')).export({ type: 'spki', format: 'der' });
 const fp = createHash('sha256').update(spki).digest('hex');
 const token = randomBytes(300);
+/** `npm run test:faults` (KEYRITE_FAULTS=long) runs the fuzzing properties 20 times longer; seeded. */
+const RUNS = process.env['KEYRITE_FAULTS'] === 'long' ? 20 : 1;
+const SEED = 17_0214;
 
 /** The wording of the console README is not published; this is a plausible stand-in. */
 const README = [
@@ -221,13 +224,13 @@ void test('property: random bytes, random JSON, truncated and bit-flipped zips a
         run(n, b);
       },
     ),
-    { numRuns: 300 },
+    { numRuns: 300 * RUNS, seed: SEED },
   );
   fc.assert(
     fc.property(fc.jsonValue(), (v) => {
       run('a.json', Buffer.from(JSON.stringify(v)));
     }),
-    { numRuns: 300 },
+    { numRuns: 300 * RUNS, seed: SEED },
   );
   for (const [name, good] of [
     ['ImportParameters.zip', zip],
@@ -240,7 +243,52 @@ void test('property: random bytes, random JSON, truncated and bit-flipped zips a
         flipped[bit >> 3] = (flipped[bit >> 3] as number) ^ (1 << (bit & 7));
         run(name, flipped);
       }),
-      { numRuns: 200 },
+      { numRuns: 200 * RUNS, seed: SEED },
     );
   }
+});
+
+void test('property: console ZIPs of any shape give parameters or coded errors, in bounded memory', () => {
+  const good = consoleZip();
+  const run = (bytes: Uint8Array): void =>
+    onlyKeyriteErrors(() => parseImportParameters([{ name: 'ImportParameters.zip', bytes }], NOW));
+  const rssBefore = process.memoryUsage().rss;
+  // Entries of any name (traversal, directories, unicode, the real names), count and content, stored
+  // or deflated, beside or instead of the real ones.
+  const realNames = [
+    `wrappingKey_${KEY_ID}_${TS}`,
+    `importToken_${KEY_ID}_${TS}`,
+    `README_${KEY_ID}_${TS}.txt`,
+  ];
+  const name = fc.oneof(
+    fc.constantFrom(...realNames, '../../etc/passwd', 'dir/', '/abs', 'README.txt', ''),
+    fc.string({ maxLength: 40 }),
+  );
+  const content = fc.oneof(fc.uint8Array({ maxLength: 400 }), fc.constant(spki), fc.constant(token));
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(name, content), { maxLength: 40 }),
+      fc.constantFrom(0, 9),
+      fc.boolean(),
+      (entries, level, withReal) => {
+        const files: Record<string, Uint8Array> = {};
+        for (const [n, c] of entries) files[n] = c;
+        let zip: Uint8Array;
+        try {
+          zip = withReal ? consoleZip(README, files) : zipSync(files, { level });
+        } catch {
+          return; // a name fflate itself cannot write
+        }
+        run(zip);
+      },
+    ),
+    { numRuns: 150 * RUNS, seed: SEED + 1 },
+  );
+  // A bomb: 16 MiB of zeros deflates to ~16 KiB; it must be refused without being inflated in full.
+  const bomb = consoleZip(README, { [`importToken_${KEY_ID}_${TS}`]: new Uint8Array(16 * 2 ** 20) });
+  assert.ok(bomb.length < 2 ** 20);
+  throwsCode(() => parseImportParameters([{ name: 'ImportParameters.zip', bytes: bomb }], NOW));
+  run(good);
+  const grown = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  assert.ok(grown < 200, `memory grew by ${grown.toFixed(0)} MiB`);
 });
