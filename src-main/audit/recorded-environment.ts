@@ -15,6 +15,13 @@ const text = (v: unknown): string => (typeof v === 'string' ? v : '');
  * went. Each emulator is recognised by the identity it answers with: AWS's by its caller ARN, Huawei's
  * by its fixed access key (Huawei KMS has no caller-identity call).
  */
+/** Whether an answer to the identity question came from a Keyrite emulator (AWS's or Huawei's). */
+export function isEmulatorCaller(provider: 'aws' | 'huawei', caller: string): boolean {
+  return provider === 'huawei'
+    ? caller.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_ACCESS_KEY))
+    : AWS_EMULATOR_CALLER.test(caller);
+}
+
 export function environmentOfIdentity(id: Record<string, unknown>): KmsEnvironment {
   const huawei = id['projectId'] !== undefined;
   const caller = huawei ? text(id['principal']) : text(id['callerArn']);
@@ -25,8 +32,6 @@ export function environmentOfIdentity(id: Record<string, unknown>): KmsEnvironme
     caller,
     region: text(id['region']),
     endpoint: text(id['endpoint']) || undefined,
-    answeredByEmulator: huawei
-      ? caller.startsWith(huaweiPrincipal(HUAWEI_EMULATOR_ACCESS_KEY))
-      : AWS_EMULATOR_CALLER.test(caller),
+    answeredByEmulator: isEmulatorCaller(huawei ? 'huawei' : 'aws', caller),
   });
 }

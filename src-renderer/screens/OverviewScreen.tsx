@@ -40,8 +40,10 @@ export function OverviewScreen() {
                 label="Endpoint"
                 value={
                   identity.data.endpoint === 'emulator'
-                    ? 'Embedded KMS emulator (rehearsal)'
-                    : cloudName(identity.data.provider)
+                    ? `Keyrite KMS emulator at ${identity.data.endpointUrl ?? ''} (rehearsal: no real key is made)`
+                    : identity.data.endpoint === 'other'
+                      ? `Another endpoint: ${identity.data.endpointUrl ?? ''}, not the ${cloudName(identity.data.provider)} regional endpoint`
+                      : cloudName(identity.data.provider)
                 }
               />
               <Fact label={capitalized(ownerWord(identity.data.provider))} value={identity.data.account} />

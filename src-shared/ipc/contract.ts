@@ -105,7 +105,12 @@ const auditSummary = z.object({
  */
 const kmsIdentity = z.object({
   provider: z.enum(['aws', 'huawei']),
-  endpoint: z.enum(['aws', 'huawei', 'emulator']),
+  /**
+   * Where the identity came from: the cloud's own endpoint, a Keyrite emulator (a rehearsal: it answered
+   * as one), or another endpoint the operator configured, which is named as such and never as an emulator.
+   */
+  endpoint: z.enum(['aws', 'huawei', 'emulator', 'other']),
+  endpointUrl: z.string().max(2048).optional(),
   region: z.string().max(32),
   account: z.string().max(32),
   arn: z.string().max(2048).optional(),

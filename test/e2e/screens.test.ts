@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, test } from 'node:test';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../src-main/emulator/index.js';
 import { startHarness, type Harness } from './harness/harness.js';
@@ -25,6 +27,48 @@ void test('the station screen shows the station facts from main', async () => {
   assert.match(text, /rehearsal/);
   await page.getByTestId('kms-identity').waitFor();
   await lookAt(page, 'station');
+});
+
+void test('the station names its KMS endpoint truthfully: a Keyrite emulator is a rehearsal, any other endpoint is "another endpoint", never "emulator"', async () => {
+  // An endpoint the operator configured (a VPC endpoint, a proxy): it answers STS as AWS does, for a
+  // real user, so nothing about it says rehearsal.
+  const sts = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(
+        '<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><GetCallerIdentityResult>' +
+          '<Arn>arn:aws:iam::444455556666:user/dana</Arn><UserId>AIDAEXAMPLE</UserId><Account>444455556666</Account>' +
+          '</GetCallerIdentityResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></GetCallerIdentityResponse>',
+      );
+    });
+  });
+  await new Promise<void>((resolve) => sts.listen(0, '127.0.0.1', resolve));
+  const other = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;
+  try {
+    h = await startHarness({ ports: { kmsEndpoint: other, mode: 'online' } });
+    const page = await h.open('#/');
+    const facts = page.getByTestId('kms-identity');
+    await facts.waitFor();
+    const text = await facts.innerText();
+    assert.ok(text.includes(`Another endpoint: ${other}, not the AWS KMS regional endpoint`), text);
+    assert.doesNotMatch(text, /emulator|rehearsal/i);
+    assert.ok(text.includes('arn:aws:iam::444455556666:user/dana'), text);
+    await lookAt(page, 'station-other-endpoint');
+    await h.close();
+
+    emulator = await startEmulator();
+    h = await startHarness({ ports: { kmsEndpoint: emulator.url } });
+    const again = await h.open('#/');
+    await again.getByTestId('kms-identity').waitFor();
+    assert.ok(
+      (await again.getByTestId('kms-identity').innerText()).includes(
+        `Keyrite KMS emulator at ${emulator.url} (rehearsal: no real key is made)`,
+      ),
+    );
+  } finally {
+    sts.close();
+  }
 });
 
 void test('every section is reachable from the navigation, has a heading, and passes axe in both themes', async () => {

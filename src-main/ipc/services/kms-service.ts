@@ -5,6 +5,7 @@ import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
 import type { CeremonyHost } from './ceremony-host.js';
 import type { Emulators } from './emulators.js';
+import { isEmulatorCaller } from '../../audit/recorded-environment.js';
 
 type StationIdentity = ResponseOf<'kms.identity'>;
 
@@ -36,7 +37,7 @@ export function kmsService(
         const id = await gateway.callerIdentity();
         return {
           provider: 'aws',
-          endpoint: endpoint ? 'emulator' : 'aws',
+          ...endpointOf('aws', endpoint, id.arn),
           region: ports.region,
           account: id.account,
           arn: id.arn,
@@ -56,11 +57,23 @@ async function identityThrough(
   const id = await port.callerIdentity();
   return {
     provider,
-    // An endpoint override is the embedded emulator in rehearsal mode, or one the operator configured.
-    endpoint: port.endpoint ? 'emulator' : provider,
+    ...endpointOf(provider, port.endpoint, id.arn ?? id.principal ?? ''),
     region,
     account: id.account,
     ...(id.arn ? { arn: id.arn } : {}),
     ...(id.principal ? { principal: id.principal.slice(0, 1024) } : {}),
   };
+}
+
+/**
+ * An endpoint override is a Keyrite emulator only if it answered as one (the embedded one in rehearsal
+ * mode, or `keyrite emulator`); any other is the operator's own endpoint and is named as such.
+ */
+function endpointOf(
+  provider: StationIdentity['provider'],
+  url: string | undefined,
+  caller: string,
+): Pick<StationIdentity, 'endpoint' | 'endpointUrl'> {
+  if (!url) return { endpoint: provider };
+  return { endpoint: isEmulatorCaller(provider, caller) ? 'emulator' : 'other', endpointUrl: url };
 }
