@@ -78,8 +78,10 @@ export function sideOf(path: string, records: readonly AuditRecord[], fingerprin
       const w = writes.get(num(p['intentSeq']));
       const digest = str((p['details'] as Record<string, unknown>)['bundleDigest']);
       if (!w) continue;
-      // A failed write put nothing on the medium that can be read as this bundle.
-      if (p['ok'] !== true) writes.delete(w.intentSeq);
+      const details = p['details'] as Record<string, unknown>;
+      // A failed write put nothing on the medium that can be read as this bundle; one settled by
+      // recovery ('reconciled': the station stopped before recording it) may be there, digest unknown.
+      if (p['ok'] !== true && !('reconciled' in details)) writes.delete(w.intentSeq);
       else if (digest) w.digest = digest;
     } else if (r.type === 'bundle.accepted') {
       side.accepted.push({

@@ -7,16 +7,21 @@ import type { LogView } from './ceremony-log.js';
 /** What a station of a split ceremony must do with the medium before its next step can run. */
 export type BundleAction = 'write-request' | 'read-request' | 'write-response' | 'read-response';
 
-/** True once this station wrote (or set out to write) a request for the import parameters it holds now. */
-function requestWritten(log: LogView): boolean {
+/**
+ * True once this station wrote a bundle of `kind` for the import parameters it holds now and recorded
+ * its digest. A write the station died in before recording it (recovery settles it as unknown) does
+ * not count: the bundle is written again under the next number, so the one the other station reads
+ * and answers is one this log holds the digest of (the online station refuses a response to a request
+ * whose digest it never recorded).
+ */
+function written(log: LogView, kind: 'request' | 'response'): boolean {
   const token = log.facts.importTokenDigest;
-  return log.writtenBundles.some((b) => b.kind === 'request' && b.importTokenDigest === token);
+  return log.writtenBundles.some(
+    (b) => b.kind === kind && b.importTokenDigest === token && b.bundleDigest !== undefined,
+  );
 }
-
-function responseWritten(log: LogView): boolean {
-  const token = log.facts.importTokenDigest;
-  return log.writtenBundles.some((b) => b.kind === 'response' && b.importTokenDigest === token);
-}
+const requestWritten = (log: LogView) => written(log, 'request');
+const responseWritten = (log: LogView) => written(log, 'response');
 
 /**
  * The bundle this station needs to write or read now, or null when its next step runs here. Online:
