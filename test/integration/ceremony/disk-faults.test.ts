@@ -9,16 +9,21 @@ import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { passphrasesFor, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
 import { runCli } from './harness/crash-child.js';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import { verifyBundle } from '../../../src-shared/bundle/verify.js';
+import { directorySource } from '../../../src-main/media/bundle-dir.js';
 
 /*
  * Disk faults during a real `keyrite rehearse` child: the disk becomes full at a named point of the
- * ceremony (log append, share write, report writing), so the next write that needs space meets the
- * operating system's own error. Where the runner may mount (root in CI's container), each run gets a
- * small tmpfs that a filler file fills (ENOSPC / SQLITE_FULL); where mounting is refused, the child's
- * file-size limit drops to 0 instead (EFBIG / SQLITE_IOERR_WRITE) — the test says which ran. One case
- * always runs under the file-size limit, so a log append meeting an I/O error is covered either way.
- * Each run must stop with a coded error naming the disk (never "internal error"), leave a log that
- * verifies and no half-written file, and complete with --resume once there is room again.
+ * ceremony (log append, share write, report writing, a bundle on the medium of an air-gapped
+ * rehearsal), so the next write that needs space meets the operating system's own error. Where the
+ * runner may mount (root in CI's container), each run gets a small tmpfs that a filler file fills
+ * (ENOSPC / SQLITE_FULL); where mounting is refused, the child's file-size limit drops to 0 instead
+ * (EFBIG / SQLITE_IOERR_WRITE) — the test says which ran. One case always runs under the file-size
+ * limit, so a log append meeting an I/O error is covered either way. Each run must stop with a coded
+ * error naming the disk (never "internal error"), leave a log that verifies and no half-written file,
+ * and complete with --resume once there is room again (an air-gapped rehearsal cannot resume: there,
+ * the partial bundle must be refused).
  */
 let emu: RunningEmulator;
 const tmp = tempDir('disk');
@@ -112,10 +117,11 @@ async function fullDiskAt(name: string, point: string, layer: Layer): Promise<vo
       /keyrite: .*(is full|cannot grow|reported an I\/O error).*\((ENOSPC|EDQUOT|EFBIG|SQLITE_FULL|SQLITE_IOERR[A-Z_]*)\)/,
     );
     assert.ok(first.err.includes(dir), `the error names where: ${first.err}`);
-    // The write that met the full disk is the one named: the log, a share file, the report.
+    // The write that met the full disk is the one named: the log, a share file (when the disk fills
+    // between its intent and the write; after the write, the next write is the log's), the report.
     const named = point.startsWith('done:close')
       ? 'report.html'
-      : /:shares\//.test(point)
+      : /^intent:.*:shares\//.test(point)
         ? 'shares/'
         : layer === 'tmpfs'
           ? undefined
@@ -170,6 +176,54 @@ void describe('disk full at a point of a rehearsal: stops with a coded error, re
       await fullDiskAt(point.replace(/[^a-z0-9]+/gi, '-'), point, canMount ? 'tmpfs' : 'file-size limit');
     });
   }
+  void test('a bundle write meets a full medium (air-gapped rehearsal): coded, the log verifies, the partial bundle is refused', async () => {
+    const layer: Layer = canMount ? 'tmpfs' : 'file-size limit';
+    const mnt = path.join(tmp.dir, 'bundle');
+    mkdirSync(mnt);
+    if (layer === 'tmpfs') assert.ok(mount(mnt), `mount a tmpfs on ${mnt}`);
+    try {
+      const dir = path.join(mnt, 'split');
+      const env = {
+        KEYRITE_DISK_FULL_AT: 'intent:media.write-bundle',
+        ...(layer === 'tmpfs' ? { KEYRITE_DISK_FULL_FILLER: path.join(mnt, 'filler.bin') } : {}),
+      };
+      const r = await runCli(
+        ['rehearse', '--air-gapped', '--out', dir],
+        passphrases,
+        undefined,
+        undefined,
+        env,
+      );
+      assert.equal(r.signal, null, r.err);
+      assert.equal(r.code, 1, `a coded error, not a crash: ${r.err}`);
+      assert.doesNotMatch(r.err, /internal error|bug in Keyrite/);
+      assert.match(r.err, /keyrite: .*(is full|cannot grow).*\((ENOSPC|EFBIG)\)/);
+      assert.ok(r.err.includes(path.join(dir, 'media')), `the error names the medium: ${r.err}`);
+      assertLogSound(path.join(dir, 'online', 'audit.db'), false);
+      assert.deepEqual(
+        filesUnder(dir).filter((f) => /\.tmp$/.test(f)),
+        [],
+      );
+      // What the full medium holds of the bundle is never accepted as one.
+      const media = path.join(dir, 'media');
+      const partial = readdirSync(media).filter((n) => n.startsWith('keyrite-'));
+      assert.ok(partial.length > 0, 'the bundle directory was begun');
+      for (const b of partial)
+        assert.throws(
+          () =>
+            verifyBundle(directorySource(path.join(media, b)), {
+              now: new Date(),
+              kind: 'request',
+              ceremonyId: b.replace(/^keyrite-(cer-[0-9a-f]+)-.*$/, '$1'),
+              planDigest: '0'.repeat(64),
+              stations: [],
+            }),
+          (e: unknown) => e instanceof KeyriteError && e.code.startsWith('BUNDLE_'),
+        );
+    } finally {
+      if (layer === 'tmpfs') umount(mnt);
+    }
+  });
   void test('a log append meets a write error (file-size limit): coded, the log verifies, resume completes', async () => {
     await fullDiskAt('limit-create-key', 'start:create-key', 'file-size limit');
   });
