@@ -16,6 +16,7 @@ const FAULT_CAMPAIGNS = [
   'integration/ceremony/disk-faults.test.ts',
   'integration/ceremony/rotation-crash.test.ts',
   'integration/airgap/split-crash.test.ts',
+  'integration/ceremony/multi-region-crash.test.ts',
   'integration/audit/tamper.test.ts',
   'integration/audit/verify-fuzz.test.ts',
   'integration/media/bundle-fuzz.test.ts',

@@ -67,12 +67,24 @@ export function summaryRows(records: readonly AuditRecord[]): Array<[string, Cel
   const exceptions = records.filter((r) => r.type === 'witness.exception');
   const failures = records.filter((r) => r.type === 'step.failed');
   const digest = str(started?.['planDigest']);
+  // Multi-Region: each replica's ARN, as ReplicateKey made it (the latest record per region).
+  const replicas = new Map(
+    records.filter((r) => r.type === 'kms.replicated').map((r) => [str(r.payload['region']), r.payload]),
+  );
   return [
     ['Environment', [environment(records)]],
     ['Ceremony', [started ? str(started['title']) || '(untitled)' : 'no ceremony started in this log']],
     ['Plan digest', digest ? hexWithWords(digest) : ['—']],
     ['Outcome', [closed ? str(closed['status']) : 'not closed (the log ends before the ceremony closed)']],
     ['Key', keyArn ? [{ code: keyArn }] : ['—']],
+    ...(replicas.size > 0
+      ? [
+          [
+            'Replicas',
+            lines([...replicas].map(([region, p]) => [`${region}: `, { code: str(p['replicaArn']) }])),
+          ] satisfies [string, Cell],
+        ]
+      : []),
     ['Key state', [str(verified?.['keyState']) || '—']],
     ['Check value', [kcv ? `${str(kcv['kcv'])} (${str(kcv['method']) || 'KCV'})` : '—']],
     ['Grant', [grant ? str(grant['note']) || 'granted' : 'none in this log']],

@@ -37,6 +37,12 @@ export function describeRecord(r: AuditRecord, effects: ReadonlyMap<number, stri
         : `AWS identity: account ${str(p['account'])}, ${str(p['callerArn'])}, region ${str(p['region'])}`;
     case 'params.fetched':
       return `import parameters fetched for ${str(p['algorithm'])}, valid to ${str(p['validTo'])}`;
+    case 'kms.replicated':
+      return `replica in ${str(p['region'])}: ${str(p['replicaArn'])} (${str(p['keyState'])})`;
+    case 'params.replica-fetched':
+      return `import parameters fetched for the replica in ${str(p['region'])}, wrapping key ${short(p['wrappingKeyFingerprint'])}, valid to ${str(p['validTo'])}`;
+    case 'wrap.replica':
+      return `material wrapped for the replica in ${str(p['region'])} under wrapping key ${short(p['wrappingKeyFingerprint'])}`;
     case 'material.kcv':
       return `${str(p['scope'])} check value ${str(p['kcv'])}${p['method'] ? ` (${str(p['method'])})` : ''}${p['holder'] ? ` — ${str(p['holder'])}` : ''}`;
     case 'backup.created':

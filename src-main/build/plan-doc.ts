@@ -16,6 +16,10 @@ const EXAMPLES = [
   ['`target.provider: huawei`: a new AES_256 key in a Huawei Cloud KMS project', 'huawei-symmetric.yaml'],
   ['`rotate`: new material for an existing key, made current by RotateKeyOnDemand', 'rotate-symmetric.yaml'],
   [
+    '`target.replicaRegions`: one material in a multi-Region key and its replicas in two more regions',
+    'multi-region-symmetric.yaml',
+  ],
+  [
     '`outputs`: the same material wrapped for Google Cloud KMS and Azure Managed HSM, with the upload commands',
     'outputs-gcp-azure.yaml',
   ],

@@ -21,6 +21,13 @@ export function ceremonyPaths(dir: string) {
     wrappingKey: path.join(dir, 'import', 'WrappingPublicKey.der'),
     importToken: path.join(dir, 'import', 'ImportToken.bin'),
     wrapped: path.join(dir, 'import', 'EncryptedKeyMaterial.bin'),
+    /** Multi-Region: each replica's import files, in import/<region>/ under the same names. */
+    replicaImport: (region: string) => ({
+      rel: `import/${region}`,
+      wrappingKey: path.join(dir, 'import', region, 'WrappingPublicKey.der'),
+      importToken: path.join(dir, 'import', region, 'ImportToken.bin'),
+      wrapped: path.join(dir, 'import', region, 'EncryptedKeyMaterial.bin'),
+    }),
   };
 }
 export type CeremonyPaths = ReturnType<typeof ceremonyPaths>;

@@ -26,6 +26,7 @@ const CONFIRMED_FACTS = [
   'publicKeyFingerprint',
   'wrappedKeyDigest',
   'validTo',
+  'replicaKeys',
 ] as const;
 
 export interface ConfirmationResult {

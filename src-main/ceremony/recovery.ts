@@ -13,6 +13,14 @@ import { listShareFiles } from './steps/backup-shares.js';
 import { grantSid } from './steps/grant.js';
 import { stagedMaterial } from './steps/rotation.js';
 import { isPeerStep } from '../../src-shared/ceremony/stations.js';
+import { regionOfArn } from '../../src-shared/kms/aws-partition.js';
+import type { KmsPort } from '../kms/kms-port.js';
+
+/** The port for the region an ARN names (a multi-Region replica's), else the ceremony's own. */
+function portForArn(kms: KmsPort, arn: string): KmsPort {
+  const region = regionOfArn(arn);
+  return region && kms.inRegion ? kms.inRegion(region) : kms;
+}
 
 /** Steps that need the plaintext material in memory, which a restart never has. */
 const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-shares', 'wrap']);
@@ -71,6 +79,15 @@ export async function reconcile(
         found = ok ? `alias ${d.alias} exists` : `alias ${d.alias} was not created`;
         break;
       }
+      case 'kms.replicate-key': {
+        const d = ip.details;
+        const made = (await p.kms.describeKey(d.keyArn)).replicas?.find((r) => r.region === d.region);
+        ok = made !== undefined;
+        found = made
+          ? `the replica in ${d.region} exists: ${made.arn}`
+          : `no replica in ${d.region} was made`;
+        break;
+      }
       case 'kms.get-parameters-for-import':
         found = 'import parameters were not kept; they are fetched again';
         break;
@@ -84,13 +101,15 @@ export async function reconcile(
             ? `the import took effect (material ${stagedId ?? ''} pending rotation)`
             : 'the import did not take effect (no material of this ceremony pending rotation)';
         } else {
-          const k = await p.kms.describeKey(ip.details.keyArn);
+          const k = await portForArn(p.kms, ip.details.keyArn).describeKey(ip.details.keyArn);
           ok = k.keyState === 'Enabled';
           found = ok
             ? `the import took effect (key ${k.keyState})`
             : `the import did not take effect (key ${k.keyState})`;
         }
-        importTookEffect = ok;
+        // A multi-Region import is complete only when every region has the material: the step runs
+        // again and imports only where it is missing.
+        importTookEffect = ok && planKind(p.log.plan) !== 'multi-region';
         break;
       }
       case 'kms.rotate-key-on-demand': {

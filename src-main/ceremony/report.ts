@@ -10,6 +10,7 @@ import { witnessStatementStatus } from '../audit/report-witnesses.js';
 import { writeFileAtomic } from '../media/atomic-file.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import type { LogView } from './ceremony-log.js';
+import { parseReplicaKeys } from '../../src-shared/ceremony/replica-keys.js';
 import type { CeremonyParts } from './ceremony-parts.js';
 
 /** The ceremony's own summary, placed above the audit log's full, verified report. */
@@ -44,6 +45,9 @@ ${row(owner.kind === 'account' ? 'Account' : 'Project', owner.id)}
 ${row('Region', log.plan.target.region)}
 ${row(cloud.keyName.replace(/^k/, 'K'), f.keyArn)}
 ${row('Key id', f.keyId)}
+${parseReplicaKeys(f.replicaKeys)
+  .map((r) => row(`Replica in ${r.region}`, r.arn))
+  .join('\n')}
 ${row('Key spec', planCloudKeySpec(log.plan))}
 ${row('Wrapping', `${log.plan.wrapping.algorithm} / ${log.plan.wrapping.keySpec}`)}
 ${row('Wrapping key fingerprint', f.wrappingKeyFingerprint)}

@@ -1,16 +1,12 @@
+import { partitionOf } from '../../src-shared/kms/aws-partition.js';
+
+export { partitionOf };
+
 /**
  * KMS ARNs as AWS writes them: `arn:<partition>:kms:<region>:<account>:key/<id>` and
  * `…:alias/<name>`. The partition follows the region (China and GovCloud have their own), so an
  * emulated key in cn-north-1 carries the ARN a real one would.
  */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
-}
-
 export function keyArn(region: string, accountId: string, keyId: string): string {
   return `arn:${partitionOf(region)}:kms:${region}:${accountId}:key/${keyId}`;
 }

@@ -20,6 +20,16 @@ function facts(m: KeyMetadata | undefined): KeyFacts {
     ...(m.ExpirationModel ? { expirationModel: m.ExpirationModel } : {}),
     ...(m.ValidTo ? { validTo: m.ValidTo } : {}),
     ...(m.CurrentKeyMaterialId ? { keyMaterialId: m.CurrentKeyMaterialId } : {}),
+    ...(m.MultiRegionConfiguration?.MultiRegionKeyType
+      ? { multiRegionKeyType: m.MultiRegionConfiguration.MultiRegionKeyType }
+      : {}),
+    ...(m.MultiRegionConfiguration
+      ? {
+          replicas: (m.MultiRegionConfiguration.ReplicaKeys ?? []).flatMap((r) =>
+            r.Region && r.Arn ? [{ region: r.Region, arn: r.Arn }] : [],
+          ),
+        }
+      : {}),
   };
 }
 
@@ -64,6 +74,8 @@ function bytes(b: Uint8Array | undefined, what: string): Buffer {
 
 /** The engine's KMS port over the shared gateway (which already maps every failure to a KeyriteError). */
 export function kmsPortFromGateway(g: KmsGateway): KmsPort {
+  // Ports for a multi-Region key's other regions: made once each, closed with this one.
+  const regional = new Map<string, KmsPort>();
   return {
     // The SDK also takes an endpoint from these variables; say so rather than claim AWS.
     endpoint: g.endpoint ?? process.env['AWS_ENDPOINT_URL_KMS'] ?? process.env['AWS_ENDPOINT_URL'],
@@ -73,6 +85,7 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
         KeySpec: i.keySpec as never,
         KeyUsage: i.keyUsage as never,
         Origin: 'EXTERNAL',
+        ...(i.multiRegion ? { MultiRegion: true } : {}),
         Description: i.description,
         Tags: Object.entries(i.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
       });
@@ -168,6 +181,19 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
       return (await g.getKeyPolicy(keyId)).Policy ?? '{}';
     },
     putKeyPolicy: (keyId, policy) => g.putKeyPolicy({ KeyId: keyId, Policy: policy }),
-    close: () => g.close(),
+    inRegion(region) {
+      if (region === g.region) return this;
+      let port = regional.get(region);
+      if (!port) {
+        port = kmsPortFromGateway(g.inRegion(region));
+        regional.set(region, port);
+      }
+      return port;
+    },
+    close() {
+      for (const port of regional.values()) port.close();
+      regional.clear();
+      g.close();
+    },
   };
 }

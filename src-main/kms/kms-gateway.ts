@@ -99,6 +99,8 @@ type Out<T> = Omit<T, '$metadata'>;
 export interface KmsGateway {
   readonly region: string;
   readonly endpoint: string | undefined;
+  /** A gateway with the same endpoint, profile and credentials in another region (its own import guard). */
+  inRegion(region: string): KmsGateway;
   callerIdentity(): Promise<CallerIdentity>;
   createKey(input: CreateKeyCommandInput): Promise<Out<CreateKeyCommandOutput>>;
   describeKey(keyId: string): Promise<Out<DescribeKeyCommandOutput>>;
@@ -198,6 +200,7 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
   return {
     region: opts.region,
     endpoint,
+    inRegion: (region) => createKmsGateway({ ...opts, region, importGuard: new ImportGuard() }),
     async callerIdentity() {
       const r = await call('GetCallerIdentity', () => sts.send(new GetCallerIdentityCommand({})));
       if (!r.Account || !r.Arn || !r.UserId) {

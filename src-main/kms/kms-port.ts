@@ -13,6 +13,10 @@ export interface KeyFacts {
   expirationModel?: string;
   validTo?: Date;
   keyMaterialId?: string;
+  /** A multi-Region key: PRIMARY or REPLICA (DescribeKey's MultiRegionConfiguration). */
+  multiRegionKeyType?: string;
+  /** A multi-Region key's replicas, each with its region and ARN (as the primary or a replica lists them). */
+  replicas?: { region: string; arn: string }[];
 }
 
 /** One key material of a symmetric key (ListKeyRotations, IncludeKeyMaterial ALL_KEY_MATERIAL). */
@@ -63,6 +67,8 @@ export interface KmsPort {
     tags: Record<string, string>;
     /** Clouds that name a key when creating it (Huawei's key_alias) take it here; AWS ignores it (CreateAlias). */
     alias?: string;
+    /** AWS: a multi-Region primary key, to be replicated into other regions. */
+    multiRegion?: boolean;
   }): Promise<KeyFacts>;
   /** The full name of the key an alias names, or null when no key has that alias. */
   aliasTarget(alias: string): Promise<string | null>;
@@ -91,6 +97,11 @@ export interface KmsPort {
   listKeyMaterials(keyId: string): Promise<KeyMaterialFacts[]>;
   /** A replica of a multi-Region primary key in `region`. */
   replicateKey(keyId: string, region: string, description: string): Promise<KeyFacts>;
+  /**
+   * The same cloud, account and credentials in another region (a multi-Region key's replicas live
+   * there). Absent where the cloud has no multi-Region keys. Closed with this port.
+   */
+  inRegion?(region: string): KmsPort;
   encrypt(keyId: string, plaintext: Buffer, algorithm?: string): Promise<Buffer>;
   decrypt(keyId: string, ciphertext: Buffer, algorithm?: string): Promise<Buffer>;
   generateMac(keyId: string, message: Buffer, macAlgorithm: string): Promise<Buffer>;

@@ -37,6 +37,11 @@ export const EFFECTS = {
     details: z.strictObject({ alias: z.string().max(256), keyArn: F.keyArn }),
     result: none,
   },
+  /** A replica of the multi-Region primary; recovery asks the primary's MultiRegionConfiguration. */
+  'kms.replicate-key': {
+    details: z.strictObject({ keyArn: F.keyArn, region: F.region }),
+    result: z.strictObject({ replicaArn: F.keyArn }),
+  },
   'kms.get-parameters-for-import': {
     details: z.strictObject({ keyId: F.keyId, algorithm: F.algorithm, wrappingKeySpec: z.string().max(64) }),
     result: z.strictObject({ importTokenDigest: F.importTokenDigest, validTo: F.validTo }),
@@ -92,6 +97,7 @@ export const intentPayload = z.discriminatedUnion('action', [
   intentOf('media.write-bundle', E['media.write-bundle'].details),
   intentOf('kms.create-key', E['kms.create-key'].details),
   intentOf('kms.create-alias', E['kms.create-alias'].details),
+  intentOf('kms.replicate-key', E['kms.replicate-key'].details),
   intentOf('kms.get-parameters-for-import', E['kms.get-parameters-for-import'].details),
   intentOf('kms.import-key-material', E['kms.import-key-material'].details),
   intentOf('kms.put-key-policy', E['kms.put-key-policy'].details),
@@ -104,6 +110,7 @@ export const outcomePayload = z.discriminatedUnion('action', [
   outcomeOf('media.write-bundle', E['media.write-bundle'].result),
   outcomeOf('kms.create-key', E['kms.create-key'].result),
   outcomeOf('kms.create-alias', E['kms.create-alias'].result),
+  outcomeOf('kms.replicate-key', E['kms.replicate-key'].result),
   outcomeOf('kms.get-parameters-for-import', E['kms.get-parameters-for-import'].result),
   outcomeOf('kms.import-key-material', E['kms.import-key-material'].result),
   outcomeOf('kms.put-key-policy', E['kms.put-key-policy'].result),

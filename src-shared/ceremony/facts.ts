@@ -42,6 +42,11 @@ export const FACT_SCHEMAS = {
   priorKeyMaterialId: hex64,
   /** The state KMS gives the ceremony's material: PENDING_ROTATION, CURRENT, NON_CURRENT, … */
   keyMaterialState: text(64),
+  /**
+   * Multi-Region: every replica, `<region> <ARN>` and, once known, its wrapping key's fingerprint and
+   * the digest of the blob wrapped for it; entries separated by `; ` (replica-keys.ts writes and reads it).
+   */
+  replicaKeys: text(8192),
   planDigest: hex64,
   note: text(1000),
 } as const;

@@ -59,11 +59,18 @@ const expiration = z.discriminatedUnion('model', [
   z.strictObject({ model: z.literal('KEY_MATERIAL_EXPIRES'), validTo: z.iso.datetime({ offset: true }) }),
 ]);
 
+const awsRegion = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1');
 const awsTarget = z.strictObject({
   provider: z.literal('aws'),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1'),
+  region: awsRegion,
   accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account id'),
   key: z.union([z.strictObject({ create: createKey }), z.strictObject({ existing: existingKey })]),
+  /**
+   * A multi-Region ceremony: the key is created as a multi-Region primary in `region` and replicated
+   * into each of these, and the same material is imported into every one. Absent: one region (and the
+   * digests of existing plans unchanged).
+   */
+  replicaRegions: z.array(awsRegion).min(1).max(16).optional(),
 });
 
 export const planSchema = z.strictObject({

@@ -3,6 +3,7 @@ import { KeyriteError } from '../errors.js';
 import { keyFamily } from './key-usage.js';
 import { targetRefusals } from './target-refusals.js';
 import { rotationRefusals } from './rotation-rules.js';
+import { multiRegionRefusals } from './multi-region-rules.js';
 import { outputRefusals } from './output-refusals.js';
 import { planKeySpec, type CeremonyPlan } from './plan.js';
 
@@ -42,6 +43,7 @@ export function preflightRefusals(plan: CeremonyPlan, now: Date, compat: Compati
 
   out.push(...targetRefusals(plan, spec));
   out.push(...rotationRefusals(plan));
+  out.push(...multiRegionRefusals(plan));
   out.push(...outputRefusals(plan, spec));
 
   if (plan.expiration.model === 'KEY_MATERIAL_EXPIRES') {

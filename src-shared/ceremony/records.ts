@@ -34,6 +34,8 @@ export const challengeFacts = z.strictObject({
   publicKeyFingerprint: F.publicKeyFingerprint.optional(),
   wrappedKeyDigest: F.wrappedKeyDigest.optional(),
   validTo: F.validTo.optional(),
+  /** Multi-Region: every replica's region, ARN, wrapping key and wrapped blob, confirmed with the primary's. */
+  replicaKeys: F.replicaKeys.optional(),
   planDigest: F.planDigest,
   keySpec: F.keySpec,
 });
@@ -217,6 +219,32 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
   entry(
     'kms.key-materials',
     z.strictObject({ keyArn: F.keyArn, materials: z.array(keyMaterialEntry).max(64) }),
+  ),
+  // Multi-Region: each replica as ReplicateKey made it, and what was fetched and wrapped for it.
+  entry(
+    'kms.replicated',
+    z.strictObject({ keyArn: F.keyArn, region: F.region, replicaArn: F.keyArn, keyState: F.keyState }),
+  ),
+  entry(
+    'params.replica-fetched',
+    z.strictObject({
+      keyArn: F.keyArn,
+      region: F.region,
+      algorithm: F.algorithm,
+      wrappingKeySpec: z.string().max(64),
+      wrappingKeyFingerprint: F.wrappingKeyFingerprint,
+      importTokenDigest: F.importTokenDigest,
+      validTo: F.validTo,
+    }),
+  ),
+  entry(
+    'wrap.replica',
+    z.strictObject({
+      keyArn: F.keyArn,
+      region: F.region,
+      wrappingKeyFingerprint: F.wrappingKeyFingerprint,
+      wrappedKeyDigest: F.wrappedKeyDigest,
+    }),
   ),
   entry(
     'params.fetched',

@@ -6,9 +6,9 @@ import { STEP_CATALOGUE, STEP_IDS, isStepId, type StepId } from './steps.js';
 export { isStepId, type StepId };
 
 /**
- * A ceremony kind is an ordered sequence of catalogue steps: an import, or a rotation of an existing
- * key. Another kind (a multi-Region import) is another entry here plus the steps it adds to the
- * catalogue, and the state machine below runs it unchanged.
+ * A ceremony kind is an ordered sequence of catalogue steps: an import, a rotation of an existing
+ * key, or an import into a multi-Region key and its replicas. Another kind is another entry here plus
+ * the steps it adds to the catalogue, and the state machine below runs it unchanged.
  */
 export const CEREMONY_KINDS = {
   import: [
@@ -41,15 +41,40 @@ export const CEREMONY_KINDS = {
     'handover',
     'close',
   ],
+  /**
+   * One material in several regions: the primary created as a multi-Region key, replicated into each
+   * replica region, then import parameters, wrap, import and verify for every region.
+   */
+  'multi-region': [
+    'enroll',
+    'preflight',
+    'create-key',
+    'replicate',
+    'import-parameters',
+    'generate-material',
+    'backup-shares',
+    'verify-shares',
+    'wrap',
+    'import',
+    'verify',
+    'handover',
+    'close',
+  ],
 } as const satisfies Record<string, readonly StepId[]>;
 export type CeremonyKind = keyof typeof CEREMONY_KINDS;
 
 /** The import ceremony's steps, in order. Steps a plan does not need are skipped, never reordered. */
 export const STEPS = CEREMONY_KINDS.import;
 
-/** Which kind of ceremony a plan describes: a plan with `rotate` rotates, every other one imports. */
+/**
+ * Which kind of ceremony a plan describes: a plan with `rotate` rotates, one with replica regions
+ * imports into a multi-Region key (pre-flight refuses both at once), every other one imports.
+ */
 export function planKind(plan: CeremonyPlan): CeremonyKind {
-  return plan.rotate === undefined ? 'import' : 'rotate';
+  if (plan.rotate !== undefined) return 'rotate';
+  return plan.target.provider === 'aws' && plan.target.replicaRegions !== undefined
+    ? 'multi-region'
+    : 'import';
 }
 
 export type StepStatus = 'pending' | 'running' | 'done' | 'skipped' | 'failed';

@@ -88,6 +88,17 @@ export const STEP_CATALOGUE = {
     shows: ['keyArn', 'keyId', 'keySpec', 'note'],
     skipWhen: (plan) => !('create' in plan.target.key),
   },
+  replicate: {
+    title: 'Replicate into other regions',
+    description:
+      'ReplicateKey of the multi-Region primary into each replica region of the plan; each replica waits for the same material.',
+    station: 'online',
+    actors: ['administrator'],
+    quorum: 'never',
+    facts: z.strictObject({ replicaKeys: F.replicaKeys, note: F.note }),
+    shows: ['replicaKeys', 'note'],
+    skipWhen: (plan) => plan.target.provider !== 'aws' || plan.target.replicaRegions === undefined,
+  },
   'import-parameters': {
     title: 'Fetch import parameters',
     description: 'Wrapping public key and import token, bound to the planned algorithm.',
@@ -100,8 +111,10 @@ export const STEP_CATALOGUE = {
       wrappingKeyFingerprintWords: F.wrappingKeyFingerprintWords,
       validTo: F.validTo,
       importTokenDigest: F.importTokenDigest,
+      // Multi-Region: each replica's ARN with its own wrapping key's fingerprint.
+      replicaKeys: F.replicaKeys.optional(),
     }),
-    shows: ['algorithm', 'wrappingKeyFingerprint', 'wrappingKeyFingerprintWords', 'validTo'],
+    shows: ['algorithm', 'wrappingKeyFingerprint', 'wrappingKeyFingerprintWords', 'validTo', 'replicaKeys'],
   },
   'generate-material': {
     title: 'Generate key material',
@@ -149,7 +162,12 @@ export const STEP_CATALOGUE = {
     actors: ['administrator'],
     // Guarded when the plan has outputs: material wrapped for another cloud leaves under quorum.
     quorum: 'optional',
-    facts: z.strictObject({ algorithm: F.algorithm, wrappedKeyDigest: F.wrappedKeyDigest }),
+    facts: z.strictObject({
+      algorithm: F.algorithm,
+      wrappedKeyDigest: F.wrappedKeyDigest,
+      // Multi-Region: each replica's ARN, wrapping key fingerprint and wrapped blob's digest.
+      replicaKeys: F.replicaKeys.optional(),
+    }),
     shows: ['algorithm'],
   },
   import: {

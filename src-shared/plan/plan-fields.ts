@@ -16,6 +16,9 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
     'Huawei: the project (32 hex digits, My Credentials › API Credentials) that owns the key; credentials carrying another project id are refused.',
   'target.accountId':
     'The 12-digit AWS account that owns the key; the identity pre-flight refuses to run under another account.',
+  'target.replicaRegions':
+    'AWS only: makes this a multi-Region ceremony. The key is created as a multi-Region primary in `target.region` and replicated (ReplicateKey) into each region listed; import parameters are fetched in every region, the material is wrapped once per region under that region’s wrapping key, and one quorum confirmation (listing every region, ARN, wrapping key and wrapped blob) imports it everywhere: NEW_KEY_MATERIAL on the primary, EXISTING_KEY_MATERIAL with the primary’s KeyMaterialId on each replica, so KMS itself proves each replica holds the same material. Verify decrypts in each region a ciphertext made in another. Refused before enrollment: the primary’s own region, a region listed twice, a region in another AWS partition (cn-…, us-gov-…), an existing key, a key spec other than SYMMETRIC_DEFAULT, and (in this version) `rotate`, `grant` and `stations: split`.',
+  'target.replicaRegions[]': 'One replica region, e.g. eu-west-1.',
   'target.key':
     'Exactly one of `create` (the ceremony creates a new key) or `existing` (material goes into a key you created with origin EXTERNAL).',
   'target.key.create': 'Create a new KMS key with origin EXTERNAL.',

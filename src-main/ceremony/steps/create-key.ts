@@ -4,6 +4,7 @@ import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import type { StepContext } from '../step-context.js';
 import { aliasTarget } from './kms-lookups.js';
+import { isMultiRegion } from './multi-region.js';
 
 export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-key'>> {
   if (!('create' in ctx.log.plan.target.key))
@@ -28,6 +29,8 @@ export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-ke
               description: c.description,
               tags,
               ...(c.alias !== undefined ? { alias: c.alias } : {}),
+              // A multi-Region primary: the replicate step makes its replicas.
+              ...(isMultiRegion(ctx) ? { multiRegion: true } : {}),
             }),
           (k) => ({ keyArn: k.arn, keyId: k.keyId }),
         );

@@ -6,6 +6,7 @@ import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
 import { materialLines } from '../../../src-shared/ceremony/key-materials.js';
 import { keyMaterialEntries } from './materials.js';
 import { hasMaterialIds } from './reimport.js';
+import { recordedReplicas, regionalPort } from './multi-region.js';
 import { spkiFingerprint } from '../../../src-shared/digests.js';
 import { witnessStatementStatus } from '../../audit/report-witnesses.js';
 
@@ -34,6 +35,7 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
     `region:        ${plan.target.region}`,
     `${cloud.keyName}:`.padEnd(15) + (f.keyArn ?? ''),
     `key id:        ${f.keyId ?? ''}`,
+    ...(await replicaLines(ctx)),
     `key spec:      ${planCloudKeySpec(plan)}`,
     `key state:     ${f.keyState ?? ''}`,
     f.kcv
@@ -54,6 +56,18 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
   ];
   const digest = await ctx.journal.writeFile(ctx.paths.handover, 'handover.txt', lines.join('\n'));
   return { note: `hand-over sheet written (sha256 ${digest.slice(0, 16)}…)` };
+}
+
+/** Multi-Region: every replica's region, ARN and state as KMS reports it now. */
+async function replicaLines(ctx: StepContext): Promise<string[]> {
+  const replicas = recordedReplicas(ctx);
+  if (replicas.length === 0) return [];
+  const lines = [`replicas (${replicas.length}; the same key id and material in each region):`];
+  for (const r of replicas) {
+    const k = await regionalPort(ctx.kms, r.region).describeKey(r.arn);
+    lines.push(`  ${r.region.padEnd(15)}${r.arn} (${k.keyState})`);
+  }
+  return lines;
 }
 
 /** The witnesses' keys and what they stated so far (sign-offs come at close, after this sheet). */

@@ -4,6 +4,8 @@ import { parseWrappingPublicKey } from '../../../src-shared/wrap/index.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { sha256Hex } from '../../../src-shared/digests.js';
 import type { StepContext } from '../step-context.js';
+import { fetchReplicaParams, isMultiRegion } from './multi-region.js';
+import { formatReplicaKeys } from '../../../src-shared/ceremony/replica-keys.js';
 
 export async function runImportParameters(ctx: StepContext): Promise<FactsOf<'import-parameters'>> {
   const keyId = ctx.log.facts.keyId;
@@ -38,11 +40,16 @@ export async function runImportParameters(ctx: StepContext): Promise<FactsOf<'im
     importTokenDigest,
     validTo: p.validTo.toISOString(),
   });
+  // Multi-Region: each replica's own parameters; the ceremony must import before the first expires.
+  const replicas = isMultiRegion(ctx) ? await fetchReplicaParams(ctx) : undefined;
+  const earliest =
+    replicas?.earliestValidTo && replicas.earliestValidTo < p.validTo ? replicas.earliestValidTo : p.validTo;
   return {
     algorithm,
     wrappingKeyFingerprint: wk.fingerprintSha256,
     wrappingKeyFingerprintWords: toWords(wk.fingerprintSha256),
-    validTo: p.validTo.toISOString(),
+    validTo: earliest.toISOString(),
     importTokenDigest,
+    ...(replicas ? { replicaKeys: formatReplicaKeys(replicas.replicas) } : {}),
   };
 }

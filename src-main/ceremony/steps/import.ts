@@ -7,8 +7,35 @@ import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
 import { isRotation, materialDescription } from './rotation.js';
 import { hasMaterialIds } from './reimport.js';
+import { isMultiRegion } from './multi-region.js';
+import { importIntoReplicas, primaryAlreadyImported } from './multi-region-import.js';
 
+/**
+ * The import, under the step's quorum: into the key, and in a multi-Region ceremony then into every
+ * replica. A resumed multi-Region import skips each region that already holds the material.
+ */
 export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
+  if (!isMultiRegion(ctx)) return importPrimary(ctx);
+  const already = await primaryAlreadyImported(ctx, keyIdOf(ctx));
+  const primary = already
+    ? { keyArn: ctx.log.facts.keyArn ?? '', keyMaterialId: already }
+    : await importPrimary(ctx);
+  if (primary.keyMaterialId === undefined)
+    throw new KeyriteError(
+      'IMPORT_NO_MATERIAL_ID',
+      `KMS imported material into ${primary.keyArn} but named no KeyMaterialId`,
+      'the replicas cannot be given the same material without it; list the key material and investigate',
+    );
+  const replicas = await importIntoReplicas(ctx, primary.keyMaterialId);
+  const home = `${ctx.log.plan.target.region}${already ? ' (already)' : ''}`;
+  return {
+    keyArn: primary.keyArn,
+    keyMaterialId: primary.keyMaterialId,
+    note: `material ${primary.keyMaterialId.slice(0, 12)}… imported in ${[home, ...replicas].join(', ')}`,
+  };
+}
+
+async function importPrimary(ctx: StepContext): Promise<FactsOf<'import'>> {
   const keyId = keyIdOf(ctx);
   const f = ctx.log.facts;
   if (f.validTo && Date.parse(f.validTo) <= ctx.settings.clock().getTime())

@@ -10,6 +10,7 @@ import { runHandover } from './handover.js';
 import { runImportParameters } from './import-parameters.js';
 import { runImport } from './import.js';
 import { runPreflight } from './preflight.js';
+import { runReplicate } from './multi-region.js';
 import { runRotate } from './rotate.js';
 import { runVerify } from './verify.js';
 import { runWrap } from './wrap.js';
@@ -26,6 +27,7 @@ export const STEP_RUNNERS: { readonly [S in StepId]: StepRunner<S> } = {
   enroll: runEnroll,
   preflight: runPreflight,
   'create-key': runCreateKey,
+  replicate: runReplicate,
   'import-parameters': runImportParameters,
   'generate-material': runGenerateMaterial,
   'backup-shares': runBackupShares,

@@ -7,6 +7,8 @@ import { macProbeMessage } from '../../secrets/material-source.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
 import { isRotation, materialOf, verifyStaged } from './rotation.js';
+import { isMultiRegion } from './multi-region.js';
+import { verifyReplicas } from './multi-region-import.js';
 
 /**
  * Proves KMS holds the material this ceremony generated, from facts recorded at generation (so it
@@ -92,6 +94,7 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
     check += `; material ${reimported.slice(0, 12)}… restored (${m.state}), accepted by KMS under its id`;
   }
   const materialId = keyMaterialIdFact(reimported ?? f.keyMaterialId ?? k.keyMaterialId);
+  if (isMultiRegion(ctx)) check += `; ${await verifyReplicas(ctx, materialId.keyMaterialId)}`;
   ctx.journal.append('kms.verified', { keyArn: k.arn, keyState: k.keyState, check, ...materialId });
   return { keyArn: k.arn, note: check, keyState: k.keyState, ...materialId };
 }

@@ -4,6 +4,8 @@ import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { parseWrappingPublicKey, wrapKeyMaterial } from '../../../src-shared/wrap/index.js';
 import type { StepContext } from '../step-context.js';
 import { writeOutputs } from '../outputs.js';
+import { isMultiRegion, wrapForReplicas } from './multi-region.js';
+import { formatReplicaKeys } from '../../../src-shared/ceremony/replica-keys.js';
 
 export async function runWrap(ctx: StepContext): Promise<FactsOf<'wrap'>> {
   const material = ctx.secrets.requireMaterial();
@@ -33,9 +35,15 @@ export async function runWrap(ctx: StepContext): Promise<FactsOf<'wrap'>> {
       wrappingKeyFingerprint: wk.fingerprintSha256,
       wrappedKeyDigest,
     });
+    // Multi-Region: once more for each replica, under the wrapping key fetched in its region.
+    const replicas = isMultiRegion(ctx) ? await wrapForReplicas(ctx, material) : undefined;
     // The same material for the plan's other clouds, while it is still in hand.
     await writeOutputs(ctx, material);
-    return { algorithm: ctx.log.plan.wrapping.algorithm, wrappedKeyDigest };
+    return {
+      algorithm: ctx.log.plan.wrapping.algorithm,
+      wrappedKeyDigest,
+      ...(replicas ? { replicaKeys: formatReplicaKeys(replicas) } : {}),
+    };
   } finally {
     // The wrapped blob on disk is all the import needs: the plaintext leaves memory now.
     ctx.secrets.disposeMaterial();

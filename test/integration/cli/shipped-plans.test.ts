@@ -198,6 +198,8 @@ const ORDER = [
   'huawei-symmetric.yaml',
   // Its comment says which two files to put beside it; the outputs appear in the rehearsal's outputs/.
   'outputs-gcp-azure.yaml',
+  // Its own alias; a primary in us-east-1 and replicas in eu-west-1 and ap-southeast-2.
+  'multi-region-symmetric.yaml',
 ];
 
 void test('every shipped example plan rehearses as shipped, one after another against one emulator', async () => {

@@ -1,0 +1,150 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { KeyriteError } from '../../../src-shared/errors.js';
+import { sha256OfFile } from '../../media/atomic-file.js';
+import type { KmsPort } from '../../kms/kms-port.js';
+import type { StepContext } from '../step-context.js';
+import { recordedReplicas, regionalPort } from './multi-region.js';
+import { materialDescription } from './rotation.js';
+
+/*
+ * Import and verify in every replica region. Each replica takes the primary's material as
+ * EXISTING_KEY_MATERIAL under the primary's KeyMaterialId, so KMS itself checks that it is the very
+ * material the primary holds. Every import asks KMS first whether that region already has it: a
+ * resumed step imports only where the material is missing, never twice, never other material.
+ */
+
+/**
+ * The primary's material when this ceremony already imported it (a resumed step): the key Enabled and
+ * its current material described with this ceremony. Null while the primary still waits for it.
+ */
+export async function primaryAlreadyImported(ctx: StepContext, keyId: string): Promise<string | null> {
+  const k = await ctx.kms.describeKey(keyId);
+  if (k.keyState === 'PendingImport') return null;
+  const own = materialDescription(ctx);
+  const m = (await ctx.kms.listKeyMaterials(keyId)).find((x) => x.keyMaterialId === k.keyMaterialId);
+  if (k.keyState !== 'Enabled' || !m || m.description !== own)
+    throw new KeyriteError(
+      'IMPORT_KEY_NOT_PENDING',
+      `key ${k.arn} is ${k.keyState} with material ${k.keyMaterialId ?? '(none)'} that this ceremony did not import`,
+      'someone changed the key during the ceremony; stop and investigate',
+    );
+  return m.keyMaterialId;
+}
+
+/** ImportKeyMaterial EXISTING_KEY_MATERIAL into each replica still waiting for the primary's material. */
+export async function importIntoReplicas(ctx: StepContext, keyMaterialId: string): Promise<string[]> {
+  const exp = ctx.log.plan.expiration;
+  const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
+  const done: string[] = [];
+  for (const r of recordedReplicas(ctx)) {
+    const kms = regionalPort(ctx.kms, r.region);
+    const before = await kms.describeKey(r.arn);
+    if (before.keyState === 'Enabled' && before.keyMaterialId === keyMaterialId) {
+      ctx.progress('import', `${r.region}: the material is already imported (an earlier run)`);
+      done.push(`${r.region} (already)`);
+      continue;
+    }
+    if (before.keyState !== 'PendingImport')
+      throw new KeyriteError(
+        'IMPORT_KEY_NOT_PENDING',
+        `replica ${before.arn} is ${before.keyState}${before.keyMaterialId ? ` with material ${before.keyMaterialId}` : ''}, not PendingImport`,
+        'someone changed the replica during the ceremony; stop and investigate',
+      );
+    const files = ctx.paths.replicaImport(r.region);
+    const tokenDigest = sha256OfFile(files.importToken);
+    if (
+      r.wrappedKeyDigest === undefined ||
+      sha256OfFile(files.wrapped) !== r.wrappedKeyDigest ||
+      ctx.journal.records('params.replica-fetched').findLast((x) => x.payload.keyArn === r.arn)?.payload
+        .importTokenDigest !== tokenDigest
+    )
+      throw new KeyriteError(
+        'IMPORT_FILES_CHANGED',
+        `the wrapped material or import token on disk for ${r.region} is not what this ceremony wrote`,
+        'do not import; reopen the ceremony so it can account for the files',
+      );
+    const imported = await ctx.journal.effect(
+      'kms.import-key-material',
+      `ImportKeyMaterial EXISTING_KEY_MATERIAL ${exp.model} in ${r.region}`,
+      {
+        keyArn: r.arn,
+        wrappedKeyDigest: r.wrappedKeyDigest,
+        importTokenDigest: tokenDigest,
+        expirationModel: exp.model,
+        importType: 'EXISTING_KEY_MATERIAL',
+      },
+      () =>
+        kms.importKeyMaterial({
+          keyId: r.arn,
+          importToken: readFileSync(files.importToken),
+          encryptedKeyMaterial: readFileSync(files.wrapped),
+          expirationModel: exp.model,
+          ...(validTo ? { validTo } : {}),
+          importType: 'EXISTING_KEY_MATERIAL',
+          keyMaterialId,
+        }),
+      (x) => (x.keyMaterialId ? { keyMaterialId: x.keyMaterialId } : {}),
+      // Crash tests stop here between regions: `effect:kms.import-key-material:<region>`.
+      r.region,
+    );
+    if (imported.keyMaterialId !== undefined && imported.keyMaterialId !== keyMaterialId)
+      throw new KeyriteError(
+        'IMPORT_OTHER_MATERIAL',
+        `KMS reports material ${imported.keyMaterialId} imported into ${r.arn}, not ${keyMaterialId}`,
+        'list the key material in that region (ListKeyRotations) and investigate',
+      );
+    ctx.progress('import', `${r.region}: imported`);
+    done.push(r.region);
+  }
+  return done;
+}
+
+/**
+ * Every replica Enabled with the primary's material current, and the material the same in fact: a
+ * ciphertext made in the primary's region decrypts in each replica's, and one made in each replica's
+ * decrypts in the primary's.
+ */
+export async function verifyReplicas(ctx: StepContext, keyMaterialId: string | undefined): Promise<string> {
+  const replicas = recordedReplicas(ctx);
+  const primaryId = ctx.log.facts.keyId ?? '';
+  for (const r of replicas) {
+    const kms = regionalPort(ctx.kms, r.region);
+    const k = await kms.describeKey(r.arn);
+    if (k.keyState !== 'Enabled' || k.origin !== 'EXTERNAL' || k.keyMaterialId !== keyMaterialId)
+      throw new KeyriteError(
+        'VERIFY_FAILED',
+        `verification of ${r.arn} failed: it is ${k.keyState} with material ${k.keyMaterialId ?? '(none)'}, the primary's is ${keyMaterialId ?? '(none)'}`,
+        'do not use this key; keep the audit log and investigate',
+      );
+    await crossRegion(ctx.kms, kms, primaryId, r.arn, `${ctx.log.plan.target.region} → ${r.region}`);
+    await crossRegion(kms, ctx.kms, primaryId, r.arn, `${r.region} → ${ctx.log.plan.target.region}`);
+    const check = `replica in ${r.region}: Enabled, material ${(keyMaterialId ?? '').slice(0, 12)}… current; ciphertexts cross both ways with ${ctx.log.plan.target.region}`;
+    ctx.journal.append('kms.verified', {
+      keyArn: k.arn,
+      keyState: k.keyState,
+      check,
+      ...(keyMaterialId ? { keyMaterialId } : {}),
+    });
+  }
+  return `${replicas.length} replica(s) hold the same material; ciphertexts cross regions both ways`;
+}
+
+async function crossRegion(
+  from: KmsPort,
+  to: KmsPort,
+  primaryId: string,
+  replicaArn: string,
+  route: string,
+): Promise<void> {
+  const probe = randomBytes(32);
+  // Multi-Region keys share their key id: each region is asked by that id, as applications do.
+  const ct = await from.encrypt(primaryId, probe);
+  const back = await to.decrypt(primaryId, ct);
+  if (!back.equals(probe))
+    throw new KeyriteError(
+      'VERIFY_FAILED',
+      `verification of ${replicaArn} failed: a ciphertext made ${route} did not decrypt to the message`,
+      'do not use this key; keep the audit log and investigate',
+    );
+}

@@ -1,0 +1,127 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gateway.js';
+import { loadLog } from '../../../src-main/audit/load-log.js';
+import { verifyLog } from '../../../src-shared/audit/verify-log.js';
+import { fixturePlan, passphrasesFor, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
+import { runCli } from './harness/crash-child.js';
+
+/*
+ * A multi-Region ceremony killed with SIGKILL at its own effect boundaries — between the replicas,
+ * between the wraps, and between the imports of one region and the next — then resumed: it completes,
+ * every region holds exactly one material (the same id everywhere: never two materials), each region
+ * was imported into exactly once, the log verifies and every intent is settled.
+ */
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'] as const;
+let emu: RunningEmulator;
+const kms = new Map<string, KmsGateway>();
+const tmp = tempDir('multi-region-crash');
+const passphrases = passphrasesFor(4, 'multi-region-crash');
+
+void before(async () => {
+  emu = await startEmulator();
+  for (const r of REGIONS) kms.set(r, createKmsGateway({ region: r, endpoint: emu.url }));
+});
+void after(async () => {
+  for (const g of kms.values()) g.close();
+  await emu.close();
+  tmp.cleanup();
+});
+const inRegion = (r: string): KmsGateway => kms.get(r) ?? assert.fail(`no client for ${r}`);
+
+const ALL_POINTS = [
+  // ReplicateKey into eu-west-1 ran; its answer never reached the log.
+  'effect:kms.replicate-key:eu-west-1',
+  // The primary's blob is wrapped, the first replica's not yet.
+  'intent:media.write-file:import/eu-west-1/EncryptedKeyMaterial.bin',
+  // The primary's import took effect; nothing recorded it.
+  'effect:kms.import-key-material',
+  // Between regions: eu-west-1 imported, ap-southeast-2 not yet.
+  'effect:kms.import-key-material:eu-west-1',
+  'intent:kms.import-key-material:ap-southeast-2',
+  'start:verify',
+];
+/** `npm test` kills at the three boundaries between regions; `npm run test:faults` at every one. */
+const POINTS =
+  process.env['KEYRITE_FAULTS'] === 'long'
+    ? ALL_POINTS
+    : [
+        'effect:kms.replicate-key:eu-west-1',
+        'effect:kms.import-key-material',
+        'effect:kms.import-key-material:eu-west-1',
+      ];
+
+void describe('SIGKILL in a multi-Region ceremony, then resume', { concurrency: 2 }, () => {
+  for (const point of POINTS) {
+    void test(`SIGKILL at ${point}: the resumed ceremony imports each region once, one material everywhere`, async () => {
+      const name = point.replace(/[^a-z0-9]+/gi, '-');
+      const plan = fixturePlan('multi-region-symmetric.yaml') as PlanDoc;
+      setIn(plan, 'target.key.create.alias', `alias/mr-crash-${name}`);
+      setIn(plan, 'backup', { shares: false });
+      setIn(plan, 'guardedSteps', ['import']);
+      const planFile = path.join(tmp.dir, `${name}.plan.json`);
+      writeFileSync(planFile, JSON.stringify(plan));
+      const dir = path.join(tmp.dir, name);
+      const args = [
+        'rehearse',
+        '--out',
+        dir,
+        '--plan',
+        planFile,
+        '--endpoint',
+        emu.url,
+        '--passphrase-fd',
+        '3',
+      ];
+      const first = await runCli(args, passphrases, point);
+      assert.equal(
+        first.signal,
+        'SIGKILL',
+        `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
+      );
+      const second = await runCli([...args, '--resume'], passphrases);
+      assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
+
+      const keyId =
+        (await inRegion('us-east-1').describeKey(`alias/mr-crash-${name}`)).KeyMetadata?.KeyId ?? '';
+      const ids = new Set<string>();
+      for (const region of REGIONS) {
+        const list =
+          (await inRegion(region).listKeyRotations({ KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }))
+            .Rotations ?? [];
+        assert.deepEqual(
+          list.map((m) => `${m.KeyMaterialState}/${m.ImportState}`),
+          ['CURRENT/IMPORTED'],
+          `${region}: exactly one material`,
+        );
+        ids.add(list[0]?.KeyMaterialId ?? '');
+        const md = (await inRegion('us-east-1').describeKey(keyId)).KeyMetadata;
+        assert.equal(md?.MultiRegionConfiguration?.ReplicaKeys?.length, 2, 'two replicas, none made twice');
+      }
+      assert.equal(ids.size, 1, 'the same material in every region');
+
+      const log = loadLog(path.join(dir, 'audit.db'));
+      assert.equal(verifyLog(log).ok, true);
+      const outcomeOf = (seq: number) =>
+        log.records.find((o) => o.type === 'outcome' && o.payload['intentSeq'] === seq);
+      assert.equal(
+        log.records.filter((r) => r.type === 'intent' && !outcomeOf(r.seq)).length,
+        0,
+        'every intent is settled',
+      );
+      // Each region's import took effect exactly once (a settled intent counts as what recovery found).
+      const landed = log.records
+        .filter(
+          (r) =>
+            r.type === 'intent' &&
+            r.payload['action'] === 'kms.import-key-material' &&
+            outcomeOf(r.seq)?.payload['ok'] === true,
+        )
+        .map((r) => String((r.payload['details'] as Record<string, unknown>)['keyArn']).split(':')[3]);
+      assert.deepEqual(landed.sort(), [...REGIONS].sort(), 'one import per region');
+    });
+  }
+});
