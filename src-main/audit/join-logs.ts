@@ -15,6 +15,8 @@ export interface BundleWrite {
   sequence: number;
   /** Undefined when the station stopped between writing the bundle and recording its digest. */
   digest?: string;
+  /** The import parameters it carried (a later bundle with other ones supersedes it). */
+  importTokenDigest: string;
   intentSeq: number;
 }
 
@@ -46,7 +48,7 @@ export interface JoinedBundle {
   digest: string;
   writer: 'online' | 'offline';
   /** What the reader did with it, or why the pair is still consistent. */
-  fate: 'accepted' | 'refused' | 'accepted (write not recorded)';
+  fate: 'accepted' | 'refused' | 'accepted (write not recorded)' | 'superseded by new import parameters';
 }
 
 export interface JoinResult {
@@ -73,7 +75,12 @@ export function sideOf(path: string, records: readonly AuditRecord[], fingerprin
       if (station === 'online' || station === 'offline') side.role = station;
     } else if (r.type === 'intent' && p['action'] === 'media.write-bundle') {
       const d = p['details'] as Record<string, unknown>;
-      writes.set(r.seq, { kind: kindOf(d['kind']), sequence: num(d['sequence']), intentSeq: r.seq });
+      writes.set(r.seq, {
+        kind: kindOf(d['kind']),
+        sequence: num(d['sequence']),
+        importTokenDigest: str(d['importTokenDigest']) ?? '',
+        intentSeq: r.seq,
+      });
     } else if (r.type === 'outcome' && p['action'] === 'media.write-bundle') {
       const w = writes.get(num(p['intentSeq']));
       const digest = str((p['details'] as Record<string, unknown>)['bundleDigest']);
@@ -177,6 +184,24 @@ function matchBundles(
         digest: wrote.digest,
         writer: w,
         fate: 'refused',
+      });
+      continue;
+    }
+    // The parameters expired before it was read: the writer rewound and wrote one for new parameters.
+    if (
+      writer.written.some(
+        (x) =>
+          x.kind === wrote.kind &&
+          x.sequence > wrote.sequence &&
+          x.importTokenDigest !== wrote.importTokenDigest,
+      )
+    ) {
+      bundles.push({
+        kind: wrote.kind,
+        sequence: wrote.sequence,
+        digest: wrote.digest,
+        writer: w,
+        fate: 'superseded by new import parameters',
       });
       continue;
     }

@@ -69,9 +69,9 @@ export function verifyJoined(
   }
   for (const x of join.bundles) {
     const reader = x.writer === 'online' ? 'offline' : 'online';
-    io.out(
-      `  ${x.kind} bundle number ${x.sequence}: written by the ${x.writer} station, ${x.fate} by the ${reader} station`,
-    );
+    const fate =
+      x.fate === 'superseded by new import parameters' ? x.fate : `${x.fate} by the ${reader} station`;
+    io.out(`  ${x.kind} bundle number ${x.sequence}: written by the ${x.writer} station, ${fate}`);
     io.out(`    digest: ${x.digest}`);
     io.out(`    words:  ${toWords(x.digest)}`);
     if (x.fate === 'accepted (write not recorded)')
