@@ -10,7 +10,8 @@ export interface SealedShare {
   fileDigest: string;
   commitment: string;
   /** The last verified copy to a custodian's medium since these shares were sealed. */
-  copied?: { fileName: string; fileDigest: string; at: string };
+  /** `mediumDigest`: the device's tag (backup.share-copied), absent in logs from before it was recorded. */
+  copied?: { fileName: string; fileDigest: string; at: string; mediumDigest?: string };
 }
 
 /**
@@ -31,7 +32,12 @@ export class CeremonyExports {
         .filter((r) => r.seq > created.seq)
         .map((r) => [
           r.payload.holder,
-          { fileName: r.payload.fileName, fileDigest: r.payload.fileDigest, at: r.time },
+          {
+            fileName: r.payload.fileName,
+            fileDigest: r.payload.fileDigest,
+            at: r.time,
+            ...(r.payload.mediumDigest ? { mediumDigest: r.payload.mediumDigest } : {}),
+          },
         ]),
     );
     return created.payload.commitments.map((c) => {
@@ -57,7 +63,13 @@ export class CeremonyExports {
     return s;
   }
 
-  shareCopied(copy: { holder: string; fileName: string; fileDigest: string; bytes: number }): void {
+  shareCopied(copy: {
+    holder: string;
+    fileName: string;
+    fileDigest: string;
+    bytes: number;
+    mediumDigest?: string;
+  }): void {
     this.sealedShare(copy.holder);
     this.p.journal.append('backup.share-copied', copy);
     this.#seal();

@@ -291,6 +291,11 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       fileName: z.string().min(1).max(255),
       fileDigest: hex64,
       bytes: z.number().int().min(1),
+      /**
+       * Which device the copy went to, as a tag only the station can compare: SHA-256 over the ceremony
+       * id and the device number. One medium per custodian holds across restarts; a reader learns nothing.
+       */
+      mediumDigest: hex64.optional(),
     }),
   ),
   entry(

@@ -210,11 +210,12 @@ async function sharesToMedia(page: Page, ceremonyId: string): Promise<void> {
     'the share stays on the station',
   );
 
-  // The log records each verified copy (custodian, file name, SHA-256 — no path), under a checkpoint.
+  // The log records each verified copy (custodian, file name, SHA-256 — no path) and a tag of the
+  // device it went to (so one medium per custodian holds after a restart), under a checkpoint.
   const log = loadLog(path.join(ceremonyDir, 'audit.db'));
   const copies = log.records.filter((r) => r.type === 'backup.share-copied');
   assert.deepEqual(
-    copies.map((r) => r.payload),
+    copies.map(({ payload: { mediumDigest: _tag, ...rest } }) => rest),
     [c1, c2].map((c) => ({
       holder: c.id,
       fileName: fileName(c.id),
@@ -222,6 +223,9 @@ async function sharesToMedia(page: Page, ceremonyId: string): Promise<void> {
       bytes: station(c.id).length,
     })),
   );
+  const tags = copies.map((r) => String(r.payload['mediumDigest']));
+  assert.ok(tags.every((t) => /^[0-9a-f]{64}$/.test(t)) && tags[0] !== tags[1], 'two devices, two tags');
+  assert.ok(!JSON.stringify(copies).includes(stick1), 'no path in the log');
   assert.equal(log.records.at(-1)?.type, 'audit.checkpoint');
 }
 

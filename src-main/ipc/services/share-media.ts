@@ -23,8 +23,11 @@ export function shareMediaOps(
   host: CeremonyHost,
   ports: Pick<ShellPorts, 'chooseDirectory' | 'dataDirectory'>,
 ): Pick<KeyriteServices, ShareMediaOps> {
-  /** The media used in this session, per ceremony and custodian (the log keeps no paths). */
-  const used = new Map<string, Map<string, MediumId>>();
+  /**
+   * The directories used in this session, per ceremony and custodian (the log keeps no paths); the
+   * devices are in the log as tags, so one medium per custodian also holds after a restart.
+   */
+  const used = new Map<string, Map<string, string>>();
 
   const nameOf = (id: string) =>
     host.require().plan.participants.custodians.find((c) => c.id === id)?.name ?? id;
@@ -53,8 +56,20 @@ export function shareMediaOps(
       const dir = await ports.chooseDirectory('share-medium', whose);
       if (!dir) return { status: 'cancelled' };
       const medium = mediumOf(dir, whose);
-      const media = used.get(svc.ceremonyId) ?? new Map<string, MediumId>();
-      refuseSharedMedium(medium, custodianId, media, nameOf, path.resolve(ports.dataDirectory));
+      const directories = used.get(svc.ceremonyId) ?? new Map<string, string>();
+      const tag = mediumTag(svc.ceremonyId, medium);
+      const devices = new Map(
+        svc.exports
+          .sealedShares()
+          .flatMap((s) => (s.copied?.mediumDigest ? [[s.holder, s.copied.mediumDigest]] : [])),
+      );
+      refuseSharedMedium(
+        { directory: medium.directory, tag },
+        custodianId,
+        { directories, devices },
+        nameOf,
+        path.resolve(ports.dataDirectory),
+      );
       const fileName = `${svc.ceremonyId}-${custodianId}.share.json`;
       let data: Buffer;
       try {
@@ -77,18 +92,24 @@ export function shareMediaOps(
         fileName,
         fileDigest: copy.sha256,
         bytes: copy.bytes,
+        mediumDigest: tag,
       });
-      media.set(custodianId, medium);
-      used.set(svc.ceremonyId, media);
+      directories.set(custodianId, medium.directory);
+      used.set(svc.ceremonyId, directories);
       return { status: 'chosen', value: { custodianId, fileName, bytes: copy.bytes, sha256: copy.sha256 } };
     },
   };
 }
 
+/** The device of a medium as the log keeps it: comparable by this station, meaningless to a reader. */
+function mediumTag(ceremonyId: string, medium: MediumId): string {
+  return createHash('sha256').update(`keyrite/medium/v1\0${ceremonyId}\0${medium.device}`).digest('hex');
+}
+
 function refuseSharedMedium(
-  medium: MediumId,
+  medium: { directory: string; tag: string },
   custodianId: string,
-  media: ReadonlyMap<string, MediumId>,
+  used: { directories: ReadonlyMap<string, string>; devices: ReadonlyMap<string, string> },
   nameOf: (id: string) => string,
   station: string,
 ): void {
@@ -99,15 +120,16 @@ function refuseSharedMedium(
       "That directory is inside the station's own data directory, not a medium a custodian takes away",
       "choose the custodian's removable medium",
     );
-  for (const [other, m] of media) {
-    if (other === custodianId) continue;
-    if (m.directory === medium.directory || m.device === medium.device)
-      throw new KeyriteError(
-        'MEDIUM_ALREADY_USED',
-        `${m.directory === medium.directory ? 'That directory' : 'That device'} already holds ${nameOf(other)}'s share`,
-        'One medium per custodian, so no one carries two shares away: insert another medium.',
-      );
-  }
+  const refuse = (what: string, other: string) =>
+    new KeyriteError(
+      'MEDIUM_ALREADY_USED',
+      `${what} already holds ${nameOf(other)}'s share`,
+      'One medium per custodian, so no one carries two shares away: insert another medium.',
+    );
+  for (const [other, directory] of used.directories)
+    if (other !== custodianId && directory === medium.directory) throw refuse('That directory', other);
+  for (const [other, tag] of used.devices)
+    if (other !== custodianId && tag === medium.tag) throw refuse('That device', other);
 }
 
 /** The copy's envelope: the sealed share of this ceremony for this custodian, with its commitment. */
