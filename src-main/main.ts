@@ -62,9 +62,12 @@ async function start(windows: Windows): Promise<void> {
       });
       return r.canceled ? null : r.filePaths;
     },
-    chooseDirectory: async (_purpose, forWhom) => {
+    chooseDirectory: async (purpose, forWhom) => {
       const r = await dialog.showOpenDialog({
-        title: `Choose the medium for ${forWhom}'s backup share`,
+        title:
+          purpose === 'bundle-medium'
+            ? `Choose the medium (or folder) for ${forWhom}`
+            : `Choose the medium for ${forWhom}'s backup share`,
         properties: ['openDirectory', 'createDirectory'],
       });
       return r.canceled ? null : (r.filePaths[0] ?? null);

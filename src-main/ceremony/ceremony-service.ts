@@ -28,6 +28,7 @@ import { bundleDue, type BundleAction } from './bundle-due.js';
 import { acceptBundle, type AcceptedBundleInfo } from './bundle-read.js';
 import { stationFingerprint, writeDueBundle, type WrittenBundleInfo } from './bundle-write.js';
 import { firstRequest } from './bundle-first.js';
+import type { AcceptedBundle, WrittenBundle } from './ceremony-log.js';
 
 export type { ProgressEvent };
 
@@ -168,6 +169,10 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   /** The other station's fingerprint, pinned by the first bundle read from it. */
   get peerStation(): string | undefined {
     return this.#p.log.peerStation;
+  }
+  /** The bundles this station wrote (with their digest once written) and accepted, in log order. */
+  get bundles(): { written: readonly WrittenBundle[]; accepted: readonly AcceptedBundle[] } {
+    return { written: this.#p.log.writtenBundles, accepted: this.#p.log.acceptedBundles };
   }
   /** The bundle this station must write or read before its next step, or null. */
   bundleDue(): BundleAction | null {

@@ -18,6 +18,8 @@ import { paramsService } from './services/params-service.js';
 import { passphraseService } from './services/passphrase-service.js';
 import { reportOps } from './services/report-ops.js';
 import { shareMediaOps } from './services/share-media.js';
+import { bundleOps } from './services/bundle-ops.js';
+import { stationOps } from './services/station-role.js';
 
 /**
  * The one composition of the services behind the IPC contract, used by main.ts and by the e2e
@@ -57,6 +59,8 @@ export async function composeServices(
     ...ceremonyOps(host),
     ...reportOps(host, ports),
     ...shareMediaOps(host, ports),
+    ...stationOps(host, station),
+    ...bundleOps(host, ports),
     ...passphraseService(() => host.current?.ceremonyId),
   };
   return {

@@ -1,4 +1,5 @@
 import type { OsKeystore } from '../audit/keystore-seal.js';
+import type { DiscoveryOptions } from '../media/removable-volumes.js';
 import type { PublishEvent } from './publish-events.js';
 
 /**
@@ -6,8 +7,11 @@ import type { PublishEvent } from './publish-events.js';
  * port is the one thing that differs between the two (a native dialog versus the test's chosen file).
  */
 export type FilePurpose = 'import-parameters' | 'ceremony-plan' | 'audit-log';
-/** Directories people choose: the removable medium a custodian takes their backup share away on. */
-export type DirectoryPurpose = 'share-medium';
+/**
+ * Directories people choose: the removable medium a custodian takes their backup share away on, or the
+ * medium (or any folder carried across) that holds the bundles of a split ceremony.
+ */
+export type DirectoryPurpose = 'share-medium' | 'bundle-medium';
 
 export interface ShellPorts {
   version: string;
@@ -32,4 +36,6 @@ export interface ShellPorts {
   /** KMS endpoint override: the embedded emulator in rehearsal mode. */
   kmsEndpoint?: string;
   region: string;
+  /** Where removable volumes are looked for; the real OS sources unless a test gives fixtures. */
+  volumes?: DiscoveryOptions;
 }

@@ -10,6 +10,10 @@ import { ReportActions } from './ceremony/ReportActions.js';
 import { ShareMedia } from './ceremony/ShareMedia.js';
 import { KeyMaterials } from './ceremony/KeyMaterials.js';
 import { StepCard } from './ceremony/StepCard.js';
+import { BundlePanel } from './airgap/BundlePanel.js';
+import { OfflineStart } from './airgap/OfflineStart.js';
+import { StationRoleCard } from './airgap/StationRoleCard.js';
+import { useOperation } from '../ipc/use-operation.js';
 
 /** The administrator's ceremony screen: the plan, the timeline, and the step in front of the room. */
 export function CeremonyScreen() {
@@ -17,6 +21,7 @@ export function CeremonyScreen() {
   const [selected, setSelected] = useState<string>();
   const [notice, setNotice] = useState<string>();
   const [focusToken, setFocusToken] = useState(0);
+  const station = useOperation((k) => k.station.role({}));
   // A notice is about the step it came from; it goes when the ceremony moves on, and so does a choice
   // of another step in the timeline (the room follows the step under way).
   const current = view?.currentStepId;
@@ -36,6 +41,23 @@ export function CeremonyScreen() {
 
   if (!view && !error) return <Loading what="the ceremony" />;
   const step = view?.steps.find((s) => s.id === (selected ?? view.currentStepId)) ?? view?.steps.at(-1);
+  // A split ceremony waiting on the medium: the bundle to write or read comes before the step it unblocks.
+  const awaitingBundle =
+    view?.steps.find((s) => s.id === view.currentStepId)?.blockedBy?.code === 'AWAITING_BUNDLE';
+  const bundles = view ? <BundlePanel key="bundles" view={view} act={actThenFocus} /> : null;
+  const card =
+    view && step ? (
+      <StepCard
+        key="step"
+        view={view}
+        step={step}
+        act={actThenFocus}
+        error={error}
+        notice={notice}
+        onNotice={setNotice}
+        focusToken={focusToken}
+      />
+    ) : null;
 
   return (
     <section aria-labelledby="ceremony-title" className="ceremony">
@@ -56,13 +78,18 @@ export function CeremonyScreen() {
             Load the reviewed plan
           </h2>
           {error ? <ErrorNotice error={error} takeFocus /> : null}
+          <StationRoleCard station={station} onChosen={() => undefined} />
           <p className="muted">
             The plan's SHA-256 digest is shown as words; read it aloud and compare it with the copy that was
             reviewed.
           </p>
-          <button type="button" className="primary" onClick={() => void actThenFocus(loadPlan)}>
-            Choose plan…
-          </button>
+          {station.data?.role === 'offline' ? (
+            <OfflineStart act={actThenFocus} />
+          ) : (
+            <button type="button" className="primary" onClick={() => void actThenFocus(loadPlan)}>
+              Choose plan…
+            </button>
+          )}
         </article>
       ) : (
         <>
@@ -70,17 +97,8 @@ export function CeremonyScreen() {
           <div className="ceremony-layout">
             <Timeline steps={view.steps} selected={step?.id} onSelect={setSelected} />
             <div className="ceremony-main">
-              {step ? (
-                <StepCard
-                  view={view}
-                  step={step}
-                  act={actThenFocus}
-                  error={error}
-                  notice={notice}
-                  onNotice={setNotice}
-                  focusToken={focusToken}
-                />
-              ) : null}
+              {/* One keyed list, so the panel keeps its state (the outcome shown) when it moves. */}
+              {awaitingBundle ? [bundles, card] : [card, bundles]}
               {view.status === 'completed' ? <ReportActions onNotice={setNotice} act={actThenFocus} /> : null}
               {view.steps.some((s) => s.id === 'backup-shares' && s.status === 'done') ? (
                 <ShareMedia view={view} />

@@ -6,6 +6,7 @@ import { keyNameLabel } from '../components/cloud-terms.js';
 import { QuorumStatus } from '../components/QuorumStatus.js';
 import { useCeremony } from '../ipc/use-ceremony.js';
 import { knownFacts } from './ceremony/known-facts.js';
+import { BundleDigests } from './airgap/BundleDigests.js';
 import { nextAction } from './ceremony/next-action.js';
 
 /**
@@ -78,6 +79,7 @@ export function WitnessScreen() {
         />
         <CompareValue label="Key check value" value={facts.kcv} words={facts.kcvWords} />
       </dl>
+      <BundleDigests view={view} />
       <Exceptions view={view} steps={view.steps} />
     </section>
   );

@@ -17,6 +17,16 @@ import {
   stepFacts,
   words,
 } from './schemas.js';
+import {
+  acceptedBundle,
+  bundleState,
+  mediumChoice,
+  stationRoleChoice,
+  stationView,
+  typedFingerprint,
+  volumeList,
+  writtenBundle,
+} from './station-contract.js';
 
 /**
  * The IPC contract: every operation once, with its request and response schema. main.ts registers
@@ -274,6 +284,25 @@ export const operations = {
       words: z.number().int().min(1),
       bits: z.number().int().min(1),
     }),
+  ),
+  // The air-gapped flow (station-contract.ts). The role is chosen before a plan is loaded; the offline
+  // station never talks to KMS, so its role keeps every cloud call (kms.identity included) from running.
+  'station.role': op(empty, stationView),
+  'station.chooseRole': op(z.strictObject({ role: stationRoleChoice }), stationView),
+  'media.volumes': op(empty, volumeList),
+  'bundle.state': op(empty, bundleState),
+  // Writes the bundle due now to the medium: atomic, read back and verified, synced; then "safe to remove".
+  'bundle.write': op(z.strictObject({ medium: mediumChoice }), chosen(writtenBundle)),
+  // Reads the bundle due now from the medium; `peerStation` is the other station's fingerprint as its
+  // room read it aloud (pins it before the first bundle). A refusal comes back as a coded failure.
+  'bundle.read': op(
+    z.strictObject({ medium: mediumChoice, peerStation: typedFingerprint.optional() }),
+    chosen(acceptedBundle),
+  ),
+  // The offline station starts from the reviewed plan (main's file dialog) and the request on the medium.
+  'ceremony.startOffline': op(
+    z.strictObject({ medium: mediumChoice, peerStation: typedFingerprint.optional() }),
+    chosen(ceremonyView),
   ),
 } satisfies Record<OperationName, Operation<z.ZodType, z.ZodType>>;
 

@@ -31,6 +31,13 @@ export const operationNames = [
   'passphrase.policy',
   'passphrase.check',
   'passphrase.generate',
+  'station.role',
+  'station.chooseRole',
+  'media.volumes',
+  'bundle.state',
+  'bundle.write',
+  'bundle.read',
+  'ceremony.startOffline',
 ] as const;
 
 export type OperationName = (typeof operationNames)[number];

@@ -14,6 +14,13 @@ import type { ShellPorts } from '../shell-ports.js';
 import type { Emulators } from './emulators.js';
 import { ceremonyPaths } from '../../ceremony/ceremony-dir.js';
 import { keyIdentityOf, RoomRecordReader, withRoomRecords } from './view-extras.js';
+import { OFFLINE_KMS_PORT } from '../../kms/offline-kms-port.js';
+import { isSplit } from '../../../src-shared/ceremony/stations.js';
+import type { StationRoleChoice } from './station-role.js';
+import { refuseRoleForPlan } from './station-role.js';
+
+/** The offline station's ceremony directories end so: reopened with no KMS port at all. */
+const OFFLINE_DIR = '-offline';
 
 /**
  * Holds the station's current ceremony: started from a plan the person chose, with its own directory
@@ -23,6 +30,11 @@ export class CeremonyHost {
   #current: CeremonyService | null = null;
   #directory: string | null = null;
   #notes: string[] = [];
+  /**
+   * What people chose this station to be, before a plan is loaded (a loaded ceremony says its own).
+   * One room with one station is the common case, so it is the choice until people make another.
+   */
+  #role: StationRoleChoice = 'single';
   readonly #room = new RoomRecordReader();
   /** Split-knowledge components are collected through the app unless the engine options bring a source. */
   readonly desk = new ComponentDesk(() => this.#publishView());
@@ -83,6 +95,28 @@ export class CeremonyHost {
     return this.#current;
   }
 
+  /** The station's role: the loaded (unfinished) ceremony's, else what people chose. */
+  get role(): StationRoleChoice {
+    const svc = this.#current;
+    if (svc && !svc.closed) return svc.stationRole ?? 'single';
+    return this.#role;
+  }
+
+  /** True while a loaded ceremony fixes the role. */
+  get roleLocked(): boolean {
+    return this.#current !== null && !this.#current.closed;
+  }
+
+  chooseRole(role: StationRoleChoice): void {
+    if (this.roleLocked && this.role !== role)
+      throw new KeyriteError(
+        'CEREMONY_IN_PROGRESS',
+        `This station is the ${this.role} station of the ceremony in progress.`,
+        'Finish that ceremony before giving the station another role.',
+      );
+    this.#role = role;
+  }
+
   /** What reopening found (the engine's recovery account), or why the last ceremony could not be reopened. */
   get notes(): readonly string[] {
     return this.#current ? this.#current.recoveryAccount : this.#notes;
@@ -107,7 +141,7 @@ export class CeremonyHost {
     let kms: KmsPort | undefined;
     try {
       const { plan } = validatePlan(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
-      kms = await this.portFor(plan);
+      kms = latest.endsWith(OFFLINE_DIR) ? OFFLINE_KMS_PORT : await this.portFor(plan);
       this.#adopt(await CeremonyService.open({ dir, kms, options: this.#engine }), dir);
     } catch (e) {
       kms?.close();
@@ -125,18 +159,21 @@ export class CeremonyHost {
         'Finish it before loading another plan.',
       );
     }
+    const role = this.#role;
+    if (role === 'offline')
+      throw new KeyriteError(
+        'STATION_OFFLINE_NEEDS_REQUEST',
+        'The offline station starts from the request bundle the online station wrote.',
+        'Choose the medium that holds the request, then the plan.',
+      );
     const files = await this.ports.chooseFiles('ceremony-plan');
     const file = files?.[0];
     if (!file) return null;
     const planDoc = readPlanFile(file);
     const { plan } = validatePlan(planDoc);
+    refuseRoleForPlan(role, isSplit(plan));
     const kms = await this.portFor(plan);
-    const dir = path.join(
-      this.ports.dataDirectory,
-      'ceremonies',
-      new Date().toISOString().replace(/[:.]/g, '-'),
-    );
-    await mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
+    const dir = await this.#newDirectory('');
     let svc: CeremonyService;
     try {
       svc = await CeremonyService.create({
@@ -145,6 +182,7 @@ export class CeremonyHost {
         planBase: path.dirname(path.resolve(file)),
         kms,
         options: this.#engine,
+        ...(role === 'online' ? { station: 'online' as const } : {}),
       });
     } catch (e) {
       kms.close();
@@ -155,10 +193,54 @@ export class CeremonyHost {
   }
 
   /**
+   * The offline station's start: the reviewed plan (chosen in main's dialog) and the request bundle on
+   * the medium, verified under that plan (and against the online station's fingerprint when people
+   * typed it). No KMS port is ever made: every call of OFFLINE_KMS_PORT is refused.
+   */
+  async startOffline(requestDir: string, peerStation: string | undefined): Promise<CeremonyService | null> {
+    if (this.#role !== 'offline' || this.roleLocked)
+      throw new KeyriteError(
+        'STATION_NOT_OFFLINE',
+        this.roleLocked
+          ? 'A ceremony is already in progress on this station.'
+          : 'This station is not the offline station.',
+        this.roleLocked ? 'Finish it before starting another.' : 'Choose the offline role first.',
+      );
+    const files = await this.ports.chooseFiles('ceremony-plan');
+    const file = files?.[0];
+    if (!file) return null;
+    const planDoc = readPlanFile(file);
+    refuseRoleForPlan('offline', isSplit(validatePlan(planDoc).plan));
+    const dir = await this.#newDirectory(OFFLINE_DIR);
+    const svc = await CeremonyService.createOffline({
+      dir,
+      planDoc,
+      planBase: path.dirname(path.resolve(file)),
+      kms: OFFLINE_KMS_PORT,
+      requestDir,
+      ...(peerStation ? { peerStation } : {}),
+      options: this.#engine,
+    });
+    this.#adopt(svc, dir);
+    return svc;
+  }
+
+  async #newDirectory(suffix: string): Promise<string> {
+    const dir = path.join(
+      this.ports.dataDirectory,
+      'ceremonies',
+      new Date().toISOString().replace(/[:.]/g, '-') + suffix,
+    );
+    await mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
+    return dir;
+  }
+
+  /**
    * The plan's cloud: its rehearsal emulator in rehearsal mode, else the configured or real endpoint.
    * Also how `kms.identity` asks who the station acts as for the loaded plan (the caller closes the port).
    */
   async portFor(plan: CeremonyPlan): Promise<KmsPort> {
+    this.refuseKmsIfOffline();
     const t = plan.target;
     if (this.ports.kmsEndpoint) return kmsPortForPlan(plan, { endpoint: this.ports.kmsEndpoint });
     if (this.ports.mode !== 'rehearsal') return kmsPortForPlan(plan);
@@ -166,6 +248,16 @@ export class CeremonyHost {
       return kmsPortForPlan(plan, { endpoint: await this.emulators.urlFor(t.region, t.accountId) });
     const h = await this.emulators.huaweiFor(t.region, t.projectId);
     return kmsPortForPlan(plan, { endpoint: h.url, huaweiCredentials: h });
+  }
+
+  /** The offline station never makes a KMS client or starts an emulator: every such path asks here first. */
+  refuseKmsIfOffline(): void {
+    if (this.#role === 'offline')
+      throw new KeyriteError(
+        'OFFLINE_STATION_NO_KMS',
+        'This is the offline station: it holds no cloud credentials and never talks to KMS.',
+        'Cloud steps and the cloud identity belong to the online station.',
+      );
   }
 
   #adopt(svc: CeremonyService, dir: string): void {
@@ -179,6 +271,8 @@ export class CeremonyHost {
     );
     this.#current?.dispose();
     this.#current = svc;
+    // A reopened ceremony says what this station is (the choice stays for the next plan).
+    this.#role = svc.stationRole ?? 'single';
     this.#directory = dir;
     this.#notes = [];
   }

@@ -21,6 +21,7 @@ export function kmsService(
 ): Pick<KeyriteServices, 'kms.identity'> {
   return {
     'kms.identity': async () => {
+      host.refuseKmsIfOffline();
       const plan = host.current?.plan;
       if (plan) {
         const port = await host.portFor(plan);

@@ -127,14 +127,17 @@ export function StepCard({
             <QuorumStatus have={step.confirmedBy.length} need={need} of={view.quorum.n} />
           ) : null}
           <Confirmations list={step.confirmations ?? []} />
-          <StepActions
-            view={view}
-            step={step}
-            act={act}
-            onNotice={onNotice}
-            privateKcv={privateKcv}
-            onPrivateKcv={setPrivateKcv}
-          />
+          {/* A step of the other station: nothing to do here but carry the medium (the bundle panel). */}
+          {step.blockedBy?.code === 'AWAITING_BUNDLE' ? null : (
+            <StepActions
+              view={view}
+              step={step}
+              act={act}
+              onNotice={onNotice}
+              privateKcv={privateKcv}
+              onPrivateKcv={setPrivateKcv}
+            />
+          )}
           {needsReview && actionable && view.keyIdentity ? (
             <KeyIdentityCheck identity={view.keyIdentity} reviewed={reviewed} onReviewed={setReviewed} />
           ) : null}
@@ -174,6 +177,7 @@ export function StepCard({
             <KeyIdentityFacts identity={view.keyIdentity} />
           ) : step.id === 'enroll' &&
             actionable &&
+            step.blockedBy?.code !== 'AWAITING_BUNDLE' &&
             view.participants.some((p) => p.role === 'custodian' && !p.enrolled) ? (
             <PassphrasePolicy />
           ) : (

@@ -30,6 +30,13 @@ export function nextAction(view: CeremonyView, step: StepView): NextAction | nul
   if (step.status === 'running') return { who: 'Keyrite', role: 'station', what: 'working on this step…' };
   if (step.status === 'failed')
     return person(administrator(view), 'administrator', 'read the cause below, fix it, then retry the step');
+  // A split ceremony at the other station's step (or owing it a bundle): the medium comes first.
+  if (step.blockedBy?.code === 'AWAITING_BUNDLE')
+    return person(
+      administrator(view),
+      'administrator',
+      `with the bundle panel above: ${step.blockedBy.hint}`,
+    );
   if (step.id === 'enroll') {
     const pending = custodians(view).find((p) => !p.enrolled);
     if (pending)

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { composeServices } from '../../../src-main/ipc/compose-services.js';
 import { createEventPublisher } from '../../../src-main/ipc/publish-events.js';
 import { registerHandlers } from '../../../src-main/ipc/register-handlers.js';
@@ -16,6 +16,12 @@ import { applyShellPolicies } from './shell-policies.js';
 import { rendererRootDefault, startHarnessServer, type HarnessServer } from './harness-server.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
+
+/** One Chromium for several harness instances in one file (the two stations of an air-gapped ceremony). */
+export function launchSharedBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`e2e needs Chromium at ${CHROMIUM}: apt-get install chromium`);
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
 const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -61,6 +67,8 @@ export interface HarnessOptions {
   /** Reuse a data directory (a restart of the app); the caller then owns and removes it. */
   dataDirectory?: string;
   viewport?: { width: number; height: number };
+  /** A browser this instance opens its own context in, instead of launching one (see launchSharedBrowser). */
+  browser?: Browser;
 }
 
 let preloadBundle: Promise<string> | undefined;
@@ -121,12 +129,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   preloadBundle ??= bundlePreloadForHarness();
   const preload = await preloadBundle;
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: options.viewport ?? { width: 1280, height: 860 },
-  });
+  const viewport = options.viewport ?? { width: 1280, height: 860 };
+  const context = options.browser
+    ? await options.browser.newContext({ viewport })
+    : await chromium.launchPersistentContext(profile, {
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        viewport,
+      });
   await context.addInitScript({
     content: `globalThis.__keyriteHarness = Object.freeze({ token: ${JSON.stringify(server.token)} });\n${preload}\ndelete globalThis.__keyriteHarness;`,
   });

@@ -61,6 +61,13 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
     'ceremony.reportPdf': async () => ({ status: 'cancelled' }),
     'ceremony.shareMedia': async () => ({ shares: [] }),
     'ceremony.copyShare': async () => ({ status: 'cancelled' }),
+    'station.role': async () => ({ role: 'single', locked: false }),
+    'station.chooseRole': async ({ role }) => ({ role, locked: false }),
+    'media.volumes': async () => ({ volumes: [] }),
+    'bundle.state': async () => ({ written: [], accepted: [] }),
+    'bundle.write': async () => ({ status: 'cancelled' }),
+    'bundle.read': async () => ({ status: 'cancelled' }),
+    'ceremony.startOffline': async () => ({ status: 'cancelled' }),
     'passphrase.policy': async () => ({
       rule: 'rule',
       minCharacters: 12,

@@ -1,0 +1,275 @@
+import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { loadLog } from '../../src-main/audit/load-log.js';
+import { verifyDatabase } from '../../src-main/audit/verify-database.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, signManifest } from '../../src-shared/bundle/manifest.js';
+import { toWords } from '../../src-shared/words/pgp-words.js';
+import { fakeUsbStick } from './harness/fake-volume.js';
+import { launchSharedBrowser, startHarness, type Harness } from './harness/harness.js';
+import { lookAt } from './harness/look.js';
+import {
+  FAST_ENGINE,
+  currentStep,
+  driveByMouse,
+  enrollAsShown,
+  roomPlan,
+  stepOf,
+  until,
+  writePlan,
+} from './harness/room.js';
+
+/**
+ * An air-gapped ceremony through the app: two harness instances (two data directories, one Chromium) are
+ * the online and the offline station. People choose each station's role, read the fingerprints aloud,
+ * and carry the bundles: the request on a USB stick the app detects (a faked mount table and sysfs; the
+ * stick is a directory), the response in a folder chosen by hand. A tampered and a re-signed response
+ * are refused in words at the online station, and nothing is imported until the genuine one is read.
+ */
+const VIEWPORT = { width: 1024, height: 700 };
+let browser: Browser;
+let online: Harness;
+let offline: Harness;
+const root = mkdtempSync(path.join(tmpdir(), 'keyrite-e2e-airgap-'));
+const stick = path.join(root, 'KEYRITE-A');
+const byHand = path.join(root, 'carried-folder');
+
+before(async () => {
+  mkdirSync(stick);
+  mkdirSync(byHand);
+  browser = await launchSharedBrowser();
+  const volumes = fakeUsbStick(path.join(root, 'os'), stick);
+  online = await startHarness({ engine: FAST_ENGINE, browser, viewport: VIEWPORT, ports: { volumes } });
+  offline = await startHarness({ engine: FAST_ENGINE, browser, viewport: VIEWPORT, ports: { volumes } });
+});
+
+after(async () => {
+  await online?.close();
+  await offline?.close();
+  await browser?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+const hexIn = (text: string): string => {
+  const m = /(?:[0-9a-f]{4} ){15}[0-9a-f]{4}/.exec(text);
+  assert.ok(m, `a fingerprint in groups of four: ${text}`);
+  return m[0].replace(/ /g, '');
+};
+
+/** The role is chosen at the start; the station's fingerprint is then shown as hex and words. */
+async function chooseRole(h: Harness, role: 'Online station' | 'Offline station'): Promise<string> {
+  const page = await h.open('#/ceremony');
+  await page.getByRole('radio', { name: new RegExp(`^${role}`) }).check();
+  const shown = await page.getByTestId('station-fingerprint').innerText();
+  const fp = hexIn(shown);
+  assert.ok(shown.includes(toWords(fp)), 'the fingerprint is shown as words too');
+  return fp;
+}
+
+const auditDb = (h: Harness): string => {
+  const dir = path.join(h.dataDirectory, 'ceremonies');
+  const [only] = readdirSync(dir);
+  assert.ok(only, 'one ceremony directory');
+  return path.join(dir, only, 'audit.db');
+};
+
+const recordsOf = (h: Harness, type: string) => loadLog(auditDb(h)).records.filter((r) => r.type === type);
+
+const awaitingBundle = (v: Awaited<ReturnType<Harness['engineView']>>) =>
+  currentStep(v)?.blockedBy?.code === 'AWAITING_BUNDLE';
+
+/** The digest words a status notice shows (the Fact labelled "Bundle digest"). */
+async function digestShown(page: Page, testId: string): Promise<string> {
+  return hexIn(await page.getByTestId(testId).innerText());
+}
+
+/** Waits for a bundle outcome; a refusal or an action error on screen ends the wait with its text. */
+async function outcome(panel: Locator, testId: 'bundle-written' | 'bundle-accepted'): Promise<string> {
+  const ok = panel.getByTestId(testId);
+  const bad = panel.page().getByRole('alert');
+  await ok.or(bad).first().waitFor();
+  if ((await bad.count()) > 0)
+    assert.fail(`expected ${testId}, the screen shows: ${await bad.first().innerText()}`);
+  return ok.innerText();
+}
+
+/** A copy of a bundle with one byte of a content file flipped. */
+function bitFlipped(bundle: string, into: string): void {
+  const dest = path.join(into, path.basename(bundle));
+  cpSync(bundle, dest, { recursive: true });
+  const file = readdirSync(dest).find((f) => f !== MANIFEST_FILE && f !== SIGNATURE_FILE);
+  assert.ok(file);
+  const bytes = readFileSync(path.join(dest, file));
+  bytes[bytes.length >> 1]! ^= 0x01;
+  writeFileSync(path.join(dest, file), bytes);
+}
+
+/** A copy of a bundle signed by another station's key (a third machine that never was introduced). */
+function resigned(bundle: string, into: string): string {
+  const dest = path.join(into, path.basename(bundle));
+  cpSync(bundle, dest, { recursive: true });
+  const m = JSON.parse(readFileSync(path.join(dest, MANIFEST_FILE), 'utf8')) as Record<string, unknown>;
+  const { format: _f, version: _v, station: _s, ...rest } = m;
+  const key = generateKeyPairSync('ed25519');
+  const signed = signManifest(rest as Parameters<typeof signManifest>[0], key);
+  writeFileSync(path.join(dest, MANIFEST_FILE), signed.manifest);
+  writeFileSync(path.join(dest, SIGNATURE_FILE), signed.signature);
+  return dest;
+}
+
+void test('an air-gapped ceremony through the app: roles, fingerprints, bundles on a detected stick and a folder by hand, refusals in words, key Enabled, both logs verify', async () => {
+  const onlineFp = await chooseRole(online, 'Online station');
+  const offlineFp = await chooseRole(offline, 'Offline station');
+  assert.notEqual(onlineFp, offlineFp);
+  await lookAt(online.page, 'airgap-online-role');
+  await lookAt(offline.page, 'airgap-offline-role');
+
+  // Online room: the split plan, its own steps, then the request bundle onto the detected stick.
+  const plan = roomPlan({ stations: 'split' });
+  online.chooseNext('ceremony-plan', [writePlan(online, plan)]);
+  await online.page.getByRole('button', { name: 'Choose plan…' }).click();
+  await online.page.getByText('Plan digest (SHA-256)').waitFor();
+  await driveByMouse(online, { stopWhen: awaitingBundle });
+  const onPanel = online.page.getByTestId('bundle-panel');
+  await onPanel.getByRole('heading', { name: 'Write the request bundle' }).waitFor();
+  const detected = onPanel.getByRole('radio', { name: /Removable drive KEYRITE-A/ });
+  assert.equal(await detected.isChecked(), true, 'the detected stick is offered first');
+  await lookAt(online.page, 'airgap-online-write-request');
+  await onPanel.getByRole('button', { name: 'Write the request bundle' }).click();
+  const written = await outcome(onPanel, 'bundle-written');
+  assert.match(written, /Safe to remove: the request bundle number 1 is on KEYRITE-A/);
+  const requestDigest = await digestShown(online.page, 'bundle-written');
+  assert.ok(written.includes(toWords(requestDigest)), 'the digest as words');
+  assert.deepEqual(
+    readdirSync(stick).filter((n) => n.endsWith('-request-1')).length,
+    1,
+    'the request is on the stick',
+  );
+  await lookAt(online.page, 'airgap-online-request-written');
+
+  // Offline room: the online station's fingerprint as read aloud (in groups, as people type it), the
+  // stick, then the plan.
+  const start = offline.page.getByTestId('offline-start');
+  await start.getByRole('radio', { name: /Removable drive KEYRITE-A/ }).check();
+  await start.getByLabel(/online station's fingerprint/).fill(onlineFp.match(/.{4}/g)?.join(' ') ?? onlineFp);
+  offline.chooseNext('ceremony-plan', [writePlan(offline, plan)]);
+  await start.getByRole('button', { name: 'Choose plan and read the request…' }).click();
+  const offPanel = offline.page.getByTestId('bundle-panel');
+  await offPanel.getByTestId('pinned-peer').waitFor();
+  assert.equal(hexIn(await offPanel.getByTestId('pinned-peer').innerText()), onlineFp);
+  const list = await offPanel.getByTestId('bundle-list').innerText();
+  assert.match(list, /Request bundle 1, read from the online station/);
+  assert.ok(list.includes(toWords(requestDigest)), 'the same digest words in both rooms');
+  await lookAt(offline.page, 'airgap-offline-request-read');
+
+  // The offline half: custodians and the witness enroll, material is made, backed up, wrapped.
+  await enrollAsShown(offline);
+  await driveByMouse(offline, { stopWhen: awaitingBundle });
+  await offPanel.getByRole('heading', { name: 'Write the response bundle' }).waitFor();
+  await offPanel.getByRole('radio', { name: 'A folder chosen by hand…' }).check();
+  offline.chooseNext('bundle-medium', [byHand]);
+  await offPanel.getByRole('button', { name: 'Write the response bundle' }).click();
+  assert.match(
+    await outcome(offPanel, 'bundle-written'),
+    /Safe to remove: the response bundle number 1 is on the folder carried-folder/,
+  );
+  const responseDigest = await digestShown(offline.page, 'bundle-written');
+  await lookAt(offline.page, 'airgap-offline-response-written');
+  const offWitness = await offline.openWindow('#/witness', { width: 1280, height: 900 });
+  await offWitness
+    .getByTestId('witness-bundles')
+    .getByText(toWords(responseDigest).split(' ').slice(0, 8).join(' '))
+    .waitFor();
+  await lookAt(offWitness, 'airgap-offline-witness', ['light']);
+  await offWitness.close();
+  const offlineDone = await driveByMouse(offline);
+  assert.equal(offlineDone.status, 'completed');
+
+  // Online room: attacks first. A response re-signed by a station nobody introduced, with the offline
+  // fingerprint typed as read aloud, then a bit-flipped one: both refused in words, nothing imported.
+  const response = path.join(byHand, readdirSync(byHand).find((n) => n.endsWith('-response-1')) ?? '');
+  const forged = path.join(root, 'forged');
+  const flipped = path.join(root, 'flipped');
+  mkdirSync(forged);
+  mkdirSync(flipped);
+  resigned(response, forged);
+  bitFlipped(response, flipped);
+  await onPanel.getByRole('heading', { name: 'Read the response bundle' }).waitFor();
+  await onPanel.getByRole('radio', { name: 'A folder chosen by hand…' }).check();
+  await onPanel.getByLabel(/offline station's fingerprint/).fill(offlineFp);
+  online.chooseNext('bundle-medium', [forged]);
+  await onPanel.getByRole('button', { name: 'Read the response bundle' }).click();
+  const refusal = onPanel.getByTestId('bundle-refused');
+  await refusal.waitFor();
+  const refusedText = await refusal.innerText();
+  assert.match(
+    refusedText,
+    /The bundle was signed by station [0-9a-f]{16}…, not by the station this one expects\./,
+  );
+  assert.match(refusedText, /Compare the station fingerprints aloud/);
+  assert.match(refusedText, /BUNDLE_UNKNOWN_STATION/);
+  assert.match(refusedText, /Nothing from this bundle was used/);
+  await lookAt(online.page, 'airgap-online-refused-station');
+
+  online.chooseNext('bundle-medium', [flipped]);
+  await onPanel.getByRole('button', { name: 'Read the response bundle' }).click();
+  await onPanel.getByText('BUNDLE_FILE_DIGEST').waitFor();
+  assert.match(await refusal.innerText(), /is not the file the manifest signed \(altered\)\./);
+  await lookAt(online.page, 'airgap-online-refused-altered');
+  const notYet = await online.engineView();
+  assert.equal(stepOf(notYet, 'import')?.status, 'pending', 'nothing imported');
+  assert.ok(awaitingBundle(notYet), 'still waiting for the response');
+  assert.deepEqual(
+    recordsOf(online, 'bundle.refused').map((r) => r.payload['code']),
+    ['BUNDLE_UNKNOWN_STATION', 'BUNDLE_FILE_DIGEST'],
+    'each refusal is in the online log',
+  );
+  assert.equal(recordsOf(online, 'bundle.accepted').length, 0);
+
+  // The genuine response, from the folder carried by hand.
+  online.chooseNext('bundle-medium', [byHand]);
+  await onPanel.getByRole('button', { name: 'Read the response bundle' }).click();
+  const accepted = await outcome(onPanel, 'bundle-accepted');
+  assert.match(
+    accepted,
+    /The response bundle number 1 is valid: signed by the offline station \(now pinned\)/,
+  );
+  assert.ok(accepted.includes(toWords(responseDigest)), 'the digest words the offline room read out');
+  assert.equal(hexIn(await onPanel.getByTestId('pinned-peer').innerText()), offlineFp);
+  await lookAt(online.page, 'airgap-online-response-read');
+
+  const onWitness = await online.openWindow('#/witness', { width: 1280, height: 900 });
+  const witnessText = await onWitness.getByTestId('witness-bundles').innerText();
+  for (const d of [requestDigest, responseDigest])
+    assert.ok(witnessText.includes(toWords(d).split(' ').slice(0, 8).join(' ')), 'both bundles as words');
+  await lookAt(onWitness, 'airgap-online-witness', ['light']);
+  await onWitness.close();
+
+  // Custodians confirm the import with the keys they enrolled offline; the key ends Enabled.
+  const done = await driveByMouse(online);
+  assert.equal(done.status, 'completed');
+  const keyStates = loadLog(auditDb(online))
+    .records.map((r) => (r.payload['facts'] as Record<string, unknown> | undefined)?.['keyState'])
+    .filter((s) => s !== undefined);
+  assert.equal(keyStates.at(-1), 'Enabled');
+
+  // Both logs verify; each side accepted exactly what the other wrote.
+  for (const h of [online, offline]) assert.equal(verifyDatabase(auditDb(h)).result.ok, true);
+  const digestsOf = (h: Harness, type: string) =>
+    recordsOf(h, type).map(
+      (r) =>
+        r.payload['bundleDigest'] ??
+        (r.payload['result'] as Record<string, unknown> | undefined)?.['bundleDigest'],
+    );
+  assert.deepEqual(digestsOf(offline, 'bundle.accepted'), [requestDigest]);
+  assert.deepEqual(digestsOf(online, 'bundle.accepted'), [responseDigest]);
+  assert.deepEqual(
+    [online.pageErrors, offline.pageErrors, online.droppedEvents, offline.droppedEvents],
+    [[], [], [], []],
+  );
+  await until(online, 'the view to settle', (v) => v.status === 'completed');
+});
