@@ -60,6 +60,10 @@ const valid = (): Record<string, unknown> => ({
   'audit.pinStations': { stations: [] },
   'audit.exportLog': { format: 'pdf' },
   'ceremony.copyShare': { custodianId: 'alice' },
+  'station.chooseRole': { role: 'offline' },
+  'bundle.write': { medium: { folder: true } },
+  'bundle.read': { medium: { volumeId: 'vol-0123456789ab' }, peerStation: 'ab'.repeat(32) },
+  'ceremony.startOffline': { medium: { folder: true } },
 });
 const validRequest = (name: string) => valid()[name] ?? {};
 const SECRET_OPERATIONS = [
