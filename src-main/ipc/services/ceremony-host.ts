@@ -4,7 +4,6 @@ import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { validatePlan, type CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
 import { CeremonyService } from '../../ceremony/ceremony-service.js';
-import { kmsPortForPlan } from '../../kms/kms-for-plan.js';
 import { readPlanFile } from '../../ceremony/plan-file.js';
 import type { EngineOptions } from '../../ceremony/engine-options.js';
 import type { KmsPort } from '../../kms/kms-port.js';
@@ -241,6 +240,8 @@ export class CeremonyHost {
    */
   async portFor(plan: CeremonyPlan): Promise<KmsPort> {
     this.refuseKmsIfOffline();
+    // Loaded here, not at the top: the offline station's composition never loads a KMS client.
+    const { kmsPortForPlan } = await import('../../kms/kms-for-plan.js');
     const t = plan.target;
     if (this.ports.kmsEndpoint) return kmsPortForPlan(plan, { endpoint: this.ports.kmsEndpoint });
     if (this.ports.mode !== 'rehearsal') return kmsPortForPlan(plan);

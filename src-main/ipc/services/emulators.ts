@@ -1,9 +1,27 @@
 import { existsSync, readdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_EMULATOR_ACCOUNT, startEmulator, type RunningEmulator } from '../../emulator/index.js';
-import { HUAWEI_EMULATOR_CREDENTIALS } from '../../emulator/huawei/huawei-auth.js';
-import { mergeStateFiles } from '../../emulator/merge-state.js';
-import { REGION_NAME } from '../../emulator/sigv4-scope.js';
+import type { RunningEmulator } from '../../emulator/index.js';
+
+/**
+ * The emulator's modules, loaded on first use: an offline station (which never starts one) must not
+ * even load them — its composition is checked for that (test/integration/airgap/app-offline.test.ts).
+ */
+async function emulatorModules() {
+  const [index, huawei, merge, scope] = await Promise.all([
+    import('../../emulator/index.js'),
+    import('../../emulator/huawei/huawei-auth.js'),
+    import('../../emulator/merge-state.js'),
+    import('../../emulator/sigv4-scope.js'),
+  ]);
+  return {
+    startEmulator: index.startEmulator,
+    DEFAULT_EMULATOR_ACCOUNT: index.DEFAULT_EMULATOR_ACCOUNT,
+    HUAWEI_EMULATOR_CREDENTIALS: huawei.HUAWEI_EMULATOR_CREDENTIALS,
+    mergeStateFiles: merge.mergeStateFiles,
+    REGION_NAME: scope.REGION_NAME,
+  };
+}
+type EmulatorModules = Awaited<ReturnType<typeof emulatorModules>>;
 
 export interface HuaweiEmulatorEndpoint {
   url: string;
@@ -25,13 +43,15 @@ export class Emulators {
    * The endpoint for `accountId`. `region` only sets the region of unsigned requests when the
    * account's emulator is first started; SDK clients sign, and get the region they sign for.
    */
-  async urlFor(region: string, accountId = DEFAULT_EMULATOR_ACCOUNT): Promise<string> {
+  async urlFor(region: string, account?: string): Promise<string> {
+    const lib = await emulatorModules();
+    const accountId = account ?? lib.DEFAULT_EMULATOR_ACCOUNT;
     let e = this.#running.get(accountId);
     if (!e) {
-      e = startEmulator({
+      e = lib.startEmulator({
         region,
         accountId,
-        ...(this.stateDirectory ? { statePath: this.#stateFile(this.stateDirectory, accountId) } : {}),
+        ...(this.stateDirectory ? { statePath: this.#stateFile(lib, this.stateDirectory, accountId) } : {}),
       });
       this.#running.set(accountId, e);
       // A failed start is not cached: the next call tries again.
@@ -45,10 +65,11 @@ export class Emulators {
    * the emulator-only access key its signature check accepts. Its state file is its own.
    */
   async huaweiFor(region: string, projectId: string): Promise<HuaweiEmulatorEndpoint> {
+    const lib = await emulatorModules();
     const name = `huawei-${region}-${projectId}`;
     let e = this.#running.get(name);
     if (!e) {
-      e = startEmulator({
+      e = lib.startEmulator({
         region,
         huawei: { projectId, region },
         ...(this.stateDirectory
@@ -60,14 +81,14 @@ export class Emulators {
     }
     const url = (await e).huawei?.url;
     if (!url) throw new Error('the emulator started without its Huawei dialect');
-    return { url, ...HUAWEI_EMULATOR_CREDENTIALS };
+    return { url, ...lib.HUAWEI_EMULATOR_CREDENTIALS };
   }
 
   /**
    * `kms-emulator-<account>.sqlite`. Earlier versions kept one file per region
    * (`kms-emulator-<region>-<account>.sqlite`); those are merged in once and renamed `.merged`.
    */
-  #stateFile(dir: string, accountId: string): string {
+  #stateFile(lib: EmulatorModules, dir: string, accountId: string): string {
     const file = path.join(dir, `kms-emulator-${accountId}.sqlite`);
     const prefix = 'kms-emulator-';
     const suffix = `-${accountId}.sqlite`;
@@ -77,12 +98,12 @@ export class Emulators {
             (n) =>
               n.startsWith(prefix) &&
               n.endsWith(suffix) &&
-              REGION_NAME.test(n.slice(prefix.length, n.length - suffix.length)),
+              lib.REGION_NAME.test(n.slice(prefix.length, n.length - suffix.length)),
           )
           .map((n) => path.join(dir, n))
       : [];
     if (legacy.length > 0) {
-      mergeStateFiles(file, legacy);
+      lib.mergeStateFiles(file, legacy);
       for (const f of legacy) renameSync(f, `${f}.merged`);
     }
     return file;

@@ -1,4 +1,3 @@
-import { createKmsGateway } from '../../kms/kms-gateway.js';
 import type { KmsPort } from '../../kms/kms-port.js';
 import type { ResponseOf } from '../../../src-shared/ipc/index.js';
 import type { KeyriteServices } from '../services.js';
@@ -33,6 +32,7 @@ export function kmsService(
       }
       const endpoint =
         ports.kmsEndpoint ?? (ports.mode === 'rehearsal' ? await emulators.urlFor(ports.region) : undefined);
+      const { createKmsGateway } = await import('../../kms/kms-gateway.js');
       const gateway = createKmsGateway({ region: ports.region, ...(endpoint ? { endpoint } : {}) });
       try {
         const id = await gateway.callerIdentity();
