@@ -48,12 +48,14 @@ export function MediumPicker({
             checked={selected === v.id}
             disabled={forWriting && v.readOnly}
             onChange={() => onChange({ volumeId: v.id })}
-          />{' '}
-          Removable drive <strong>{v.label}</strong>{' '}
-          <span className="muted">
-            ({v.mountPoint}
-            {v.fileSystem ? `, ${v.fileSystem}` : ''}
-            {v.readOnly ? ', read-only' : ''})
+          />
+          <span>
+            Removable drive <strong>{v.label}</strong>{' '}
+            <span className="muted">
+              ({v.mountPoint}
+              {v.fileSystem ? `, ${v.fileSystem}` : ''}
+              {v.readOnly ? ', read-only' : ''})
+            </span>
           </span>
         </label>
       ))}
@@ -64,8 +66,8 @@ export function MediumPicker({
           value={BY_HAND}
           checked={selected === BY_HAND}
           onChange={() => onChange({ folder: true })}
-        />{' '}
-        A folder chosen by hand…
+        />
+        <span>A folder chosen by hand…</span>
       </label>
       <button type="button" className="ghost" onClick={volumes.reload}>
         Look for removable drives again

@@ -54,8 +54,10 @@ export function StationRoleCard({
         <legend>This station's role</legend>
         {(Object.keys(ROLE_TEXT) as Role[]).map((r) => (
           <label key={r} className="radio">
-            <input type="radio" name={name} value={r} checked={shown === r} onChange={() => void choose(r)} />{' '}
-            <strong>{ROLE_TEXT[r].name}</strong> — {ROLE_TEXT[r].what}
+            <input type="radio" name={name} value={r} checked={shown === r} onChange={() => void choose(r)} />
+            <span>
+              <strong>{ROLE_TEXT[r].name}</strong> — {ROLE_TEXT[r].what}
+            </span>
           </label>
         ))}
       </fieldset>
