@@ -9,6 +9,7 @@ import { PlanHeader } from './ceremony/PlanHeader.js';
 import { ReportActions } from './ceremony/ReportActions.js';
 import { ShareMedia } from './ceremony/ShareMedia.js';
 import { KeyMaterials } from './ceremony/KeyMaterials.js';
+import { PlanOutputs } from './ceremony/PlanOutputs.js';
 import { StepCard } from './ceremony/StepCard.js';
 import { BundlePanel } from './airgap/BundlePanel.js';
 import { OfflineStart } from './airgap/OfflineStart.js';
@@ -104,6 +105,7 @@ export function CeremonyScreen() {
                 <ShareMedia view={view} />
               ) : null}
               {view.keyMaterials ? <KeyMaterials materials={view.keyMaterials} /> : null}
+              {view.outputs ? <PlanOutputs outputs={view.outputs} /> : null}
               {progress.length > 0 ? (
                 <details className="card progress">
                   <summary>Progress ({progress.length})</summary>

@@ -96,6 +96,20 @@ export const keyMaterialView = z.object({
   reimportedBy: z.string().max(256),
 });
 
+/** A plan output (issue 16): the material wrapped for another cloud, and the command that uploads it. */
+export const planOutputView = z.object({
+  cloud: z.enum(['gcp', 'azure']),
+  /** Relative to the ceremony directory, e.g. outputs/gcp-1-payments.bin. */
+  file: z.string().max(256),
+  bytes: z.number().int().min(0),
+  sha256: hexDigest,
+  method: z.string().max(64),
+  /** The import job (Google) or the key exchange key's kid (Azure) it was wrapped for. */
+  destination: z.string().max(512),
+  /** The upload command, word for word, run from the ceremony directory. */
+  command: z.string().max(2048),
+});
+
 export const ceremonyStatus = z.enum(['no-plan', 'enrolling', 'in-progress', 'completed', 'aborted']);
 
 export const ceremonyView = z.object({
@@ -117,11 +131,14 @@ export const ceremonyView = z.object({
   keyIdentity: keyIdentity.optional(),
   /** AWS symmetric keys: every material of the key (rotations), once the hand-over listed them. */
   keyMaterials: z.array(keyMaterialView).max(64).optional(),
+  /** The plan's outputs for other clouds, once the wrap step wrote them (from the log's wrap.output records). */
+  outputs: z.array(planOutputView).max(8).optional(),
 });
 
 export type CeremonyView = z.infer<typeof ceremonyView>;
 export type StepView = z.infer<typeof stepView>;
 export type KeyIdentity = z.infer<typeof keyIdentity>;
 export type KeyMaterialView = z.infer<typeof keyMaterialView>;
+export type PlanOutputView = z.infer<typeof planOutputView>;
 export type ConfirmationView = z.infer<typeof confirmationView>;
 export type Participant = z.infer<typeof participant>;

@@ -3,7 +3,7 @@ import type { CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
 import { defaultKeyUsage } from '../../../src-shared/ceremony/key-usage.js';
 import { planCloudKeySpec, planKeySpec, planOwner } from '../../../src-shared/ceremony/plan.js';
 import { PROVIDERS } from '../../../src-shared/ceremony/providers.js';
-import type { CeremonyView, KeyIdentity } from '../../../src-shared/ipc/ceremony-view.js';
+import type { CeremonyView, KeyIdentity, PlanOutputView } from '../../../src-shared/ipc/ceremony-view.js';
 import { loadLog } from '../../audit/load-log.js';
 import { plannedGrantActions } from '../../../src-shared/ceremony/grant-actions.js';
 
@@ -70,6 +70,24 @@ export function keyIdentityOf(plan: CeremonyPlan, ceremonyId: string): KeyIdenti
 export interface RoomRecords {
   confirmations: ReadonlyMap<string, string>;
   signoffs: ReadonlyMap<string, string>;
+  /** The plan's outputs the wrap step wrote, by file (a later wrap of the same file replaces it). */
+  outputs: readonly PlanOutputView[];
+}
+
+function outputOf(p: Record<string, unknown>): PlanOutputView | undefined {
+  const s = (k: string) => (typeof p[k] === 'string' ? p[k] : undefined);
+  const cloud = s('cloud');
+  const [file, sha256, method, destination, command] = [
+    s('file'),
+    s('outputDigest'),
+    s('method'),
+    s('destination'),
+    s('command'),
+  ];
+  if ((cloud !== 'gcp' && cloud !== 'azure') || !file || !sha256 || !method || !destination || !command)
+    return undefined;
+  const bytes = typeof p['bytes'] === 'number' ? p['bytes'] : 0;
+  return { cloud, file, bytes, sha256, method, destination, command };
 }
 
 /**
@@ -78,7 +96,7 @@ export interface RoomRecords {
  */
 export class RoomRecordReader {
   #key = '';
-  #records: RoomRecords = { confirmations: new Map(), signoffs: new Map() };
+  #records: RoomRecords = { confirmations: new Map(), signoffs: new Map(), outputs: [] };
 
   read(auditDb: string): RoomRecords {
     const key = [auditDb, `${auditDb}-wal`]
@@ -87,6 +105,7 @@ export class RoomRecordReader {
     if (key === this.#key) return this.#records;
     const confirmations = new Map<string, string>();
     const signoffs = new Map<string, string>();
+    const outputs = new Map<string, PlanOutputView>();
     for (const r of loadLog(auditDb).records) {
       const p = r.payload;
       // A later confirmation of the same step (a retry) replaces the earlier one.
@@ -98,9 +117,11 @@ export class RoomRecordReader {
         confirmations.set(`${p['stepId']}/${p['custodian']}`, r.time);
       if (r.type === 'ceremony.witness-signoff' && typeof p['witnessId'] === 'string')
         signoffs.set(p['witnessId'], r.time);
+      const output = r.type === 'wrap.output' ? outputOf(p) : undefined;
+      if (output) outputs.set(output.file, output);
     }
     this.#key = key;
-    this.#records = { confirmations, signoffs };
+    this.#records = { confirmations, signoffs, outputs: [...outputs.values()] };
     return this.#records;
   }
 }
@@ -109,9 +130,10 @@ export class RoomRecordReader {
 export function withRoomRecords(
   view: CeremonyView,
   room: RoomRecords,
-): Pick<CeremonyView, 'steps' | 'participants'> {
+): Pick<CeremonyView, 'steps' | 'participants' | 'outputs'> {
   const names = new Map(view.participants.map((p) => [p.id, p.name]));
   return {
+    ...(room.outputs.length > 0 ? { outputs: [...room.outputs] } : {}),
     participants: view.participants.map((p) => {
       const at = p.role === 'witness' ? room.signoffs.get(p.id) : undefined;
       return at ? { ...p, signedOffAt: at } : p;
