@@ -16,6 +16,7 @@ import { str } from './report-markup.js';
 import type { ReportInput } from './report.js';
 import { environmentNotice, isRehearsalLog, summaryRows, verifyAdvice } from './report-summary.js';
 import { timelineTable } from './report-timeline.js';
+import { materialsBlocks } from './report-materials.js';
 import { witnessStatementStatus } from './report-witnesses.js';
 
 /** Walks a payload for fields by name (KCVs, fingerprints appear in many record types). */
@@ -83,6 +84,7 @@ export function buildReport(input: ReportInput): ReportDocument {
   blocks.push({ kind: 'box', tone: 'advice', cell: verifyAdvice(input.source) });
 
   blocks.push({ kind: 'heading', text: 'Summary' }, { kind: 'facts', rows: summaryRows(records) });
+  blocks.push(...materialsBlocks(records));
 
   const starts = records.filter((r) => r.type === 'ceremony.started');
   blocks.push(

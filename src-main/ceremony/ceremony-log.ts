@@ -87,6 +87,7 @@ export class CeremonyLog {
   #createdKey: { keyArn: string; keyId: string } | null = null;
   #environment: KmsEnvironment | null = null;
   #keyMaterials: readonly KeyMaterialEntry[] = [];
+  #keyMaterialsAt: string | undefined;
   readonly #accepted: AcceptedBundle[] = [];
   readonly #written: WrittenBundle[] = [];
   /** Which station of a split ceremony this log belongs to; undefined for a one-station ceremony. */
@@ -177,6 +178,10 @@ export class CeremonyLog {
   get keyMaterials(): readonly KeyMaterialEntry[] {
     return this.#keyMaterials;
   }
+  /** When the hand-over recorded `keyMaterials` (the record's time), else undefined. */
+  get keyMaterialsAt(): string | undefined {
+    return this.#keyMaterialsAt;
+  }
   /** The key an earlier, interrupted run of create-key made, as its outcome recorded it. */
   get createdKey(): { keyArn: string; keyId: string } | null {
     return this.#createdKey;
@@ -253,6 +258,7 @@ export class CeremonyLog {
         break;
       case 'kms.key-materials':
         this.#keyMaterials = r.payload.materials;
+        this.#keyMaterialsAt = r.time;
         break;
       case 'backup.share-verified':
         this.#shareVerified.add(r.payload.holder);

@@ -22,6 +22,8 @@ import type { AttemptStatus } from './passphrase-attempts.js';
 import { assertStepId } from './step-ids.js';
 import { runNextStep } from './step-runner.js';
 import { buildView, type CeremonyView } from './view.js';
+import { keyMaterialsNow } from './live-materials.js';
+import type { KeyMaterialsListing } from '../../src-shared/ipc/ceremony-view.js';
 import { witnessException, witnessSignOff } from './witnesses.js';
 import type { StationRole } from '../../src-shared/ceremony/stations.js';
 import { bundleDue, type BundleAction } from './bundle-due.js';
@@ -201,6 +203,10 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
   }
   view(): CeremonyView {
     return buildView(this.#p.log, this.#p.quorum.state, this.#p.secrets, this.#p.attempts);
+  }
+  /** The key's materials live from KMS, or as recorded when KMS cannot be reached (null: no such list). */
+  keyMaterials(): Promise<KeyMaterialsListing | null> {
+    return keyMaterialsNow(this.#p.kms, this.#p.log, this.#p.settings.clock);
   }
   /** Custodians whose confirmation of the open request already counts. */
   pendingConfirmations(): string[] {

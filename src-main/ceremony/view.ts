@@ -1,5 +1,5 @@
 import type { CeremonyView, KeyMaterialView, StepView } from '../../src-shared/ipc/ceremony-view.js';
-import { reimportSource } from '../../src-shared/ceremony/key-materials.js';
+import { reimportSource, type KeyMaterialEntry } from '../../src-shared/ceremony/key-materials.js';
 import { isGuarded, nextStep, type StepFacts, type StepId } from '../../src-shared/ceremony/state-machine.js';
 import { STEP_CATALOGUE } from '../../src-shared/ceremony/steps.js';
 import { spkiFingerprint } from '../../src-shared/digests.js';
@@ -129,12 +129,17 @@ export function buildView(
 
 /** The key's materials for the screen and `keyrite ceremony status`. */
 export function materialViews(log: LogView): KeyMaterialView[] {
+  return log.keyMaterials.map((m) => materialView(log, m));
+}
+
+/** One material for people: its state, expiry and the share set that re-imports it. */
+export function materialView(log: LogView, m: KeyMaterialEntry): KeyMaterialView {
   const own = { ceremonyId: log.ceremonyId, wroteShares: log.plan.backup.shares };
-  return log.keyMaterials.map((m) => ({
+  return {
     keyMaterialId: m.keyMaterialId,
     state: m.state,
     ...(m.importState ? { importState: m.importState } : {}),
     ...(m.expirationModel === 'KEY_MATERIAL_EXPIRES' && m.validTo ? { validTo: m.validTo } : {}),
     reimportedBy: reimportSource(m, own),
-  }));
+  };
 }

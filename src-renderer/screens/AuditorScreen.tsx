@@ -5,6 +5,7 @@ import { ErrorNotice } from '../components/ErrorNotice.js';
 import { api, asFailure, unwrap } from '../ipc/client.js';
 import { ExportPanel } from './auditor/ExportPanel.js';
 import { LogTimeline } from './auditor/LogTimeline.js';
+import { KeyMaterials } from './ceremony/KeyMaterials.js';
 import { NO_FILTERS, RecordList, type RecordFilters } from './auditor/RecordList.js';
 import { VerificationPanel } from './auditor/VerificationPanel.js';
 
@@ -70,6 +71,13 @@ export function AuditorScreen() {
               document.getElementById('records-title')?.scrollIntoView();
             }}
           />
+          {(workspace.keyMaterials ?? []).map((k) => (
+            <KeyMaterials
+              key={k.keyArn}
+              materials={k.materials}
+              source={`As KMS listed them at the hand-over (record ${k.seq}, ${k.at}) for ${k.keyArn}`}
+            />
+          ))}
           <RecordList workspace={workspace} filters={filters} onFilters={setFilters} version={version} />
           <ExportPanel />
         </>

@@ -8,7 +8,7 @@ import { useCeremony } from '../ipc/use-ceremony.js';
 import { PlanHeader } from './ceremony/PlanHeader.js';
 import { ReportActions } from './ceremony/ReportActions.js';
 import { ShareMedia } from './ceremony/ShareMedia.js';
-import { KeyMaterials } from './ceremony/KeyMaterials.js';
+import { LiveKeyMaterials } from './ceremony/LiveKeyMaterials.js';
 import { PlanOutputs } from './ceremony/PlanOutputs.js';
 import { StepCard } from './ceremony/StepCard.js';
 import { BundlePanel } from './airgap/BundlePanel.js';
@@ -104,7 +104,7 @@ export function CeremonyScreen() {
               {view.steps.some((s) => s.id === 'backup-shares' && s.status === 'done') ? (
                 <ShareMedia view={view} />
               ) : null}
-              {view.keyMaterials ? <KeyMaterials materials={view.keyMaterials} /> : null}
+              {view.keyMaterials ? <LiveKeyMaterials view={view} recorded={view.keyMaterials} /> : null}
               {view.outputs ? <PlanOutputs outputs={view.outputs} /> : null}
               {progress.length > 0 ? (
                 <details className="card progress">

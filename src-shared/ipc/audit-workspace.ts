@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hexDigest, identifier, isoTime, words } from './schemas.js';
+import { keyMaterialView } from './ceremony-view.js';
 
 /**
  * The auditor workspace's view of a ceremony log opened read-only: the verification first (what an
@@ -64,6 +65,16 @@ const timelineStep = z.object({
 
 const choices = z.array(z.string().max(200)).max(500);
 
+/** A key's materials as the log's hand-over record (`kms.key-materials`) lists them. */
+export const recordedKeyMaterials = z.object({
+  keyArn: z.string().max(2048),
+  /** The record that lists them, and its time. */
+  seq: z.number().int().min(1),
+  at: isoTime,
+  materials: z.array(keyMaterialView).max(64),
+});
+export type RecordedKeyMaterials = z.infer<typeof recordedKeyMaterials>;
+
 export const auditWorkspace = z.object({
   fileName: z.string().max(255),
   verification: openedLogVerification,
@@ -72,6 +83,8 @@ export const auditWorkspace = z.object({
   unreadable: z.object({ seq: z.number().int(), problem: z.string().max(512) }).optional(),
   filters: z.object({ ceremonies: choices, steps: choices, actors: choices, types: choices }),
   timeline: z.array(timelineStep).max(200),
+  /** AWS symmetric keys: every material of each key, as the hand-over recorded it. */
+  keyMaterials: z.array(recordedKeyMaterials).max(16).optional(),
 });
 
 export const auditRecordFilter = z.strictObject({

@@ -110,6 +110,30 @@ export const planOutputView = z.object({
   command: z.string().max(2048),
 });
 
+/**
+ * Every material of the ceremony's key (and of each multi-Region replica), asked of KMS now; or, when
+ * KMS cannot be reached, the list the hand-over recorded, labelled as such with its time.
+ */
+export const keyMaterialsListing = z.object({
+  source: z.enum(['kms', 'recorded']),
+  /** ISO time: when KMS answered, or when the log recorded the list (absent: nothing recorded). */
+  at: z.string().max(64).optional(),
+  /** Why KMS could not be asked (source `recorded`). */
+  unreachable: z.string().max(1024).optional(),
+  keys: z
+    .array(
+      z.object({
+        region: z.string().max(64),
+        keyArn: z.string().max(2048),
+        /** As DescribeKey answered (source `kms` only). */
+        keyState: z.string().max(64).optional(),
+        materials: z.array(keyMaterialView).max(64),
+      }),
+    )
+    .max(17),
+});
+export type KeyMaterialsListing = z.infer<typeof keyMaterialsListing>;
+
 export const ceremonyStatus = z.enum(['no-plan', 'enrolling', 'in-progress', 'completed', 'aborted']);
 
 export const ceremonyView = z.object({

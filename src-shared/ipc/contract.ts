@@ -5,7 +5,7 @@ import {
   auditRecordsPage,
   auditWorkspace,
 } from './audit-workspace.js';
-import { ceremonyView } from './ceremony-view.js';
+import { ceremonyView, keyMaterialsListing } from './ceremony-view.js';
 import type { EventName, OperationName } from './names.js';
 import {
   empty,
@@ -187,6 +187,9 @@ export const operations = {
   'kms.identity': op(empty, kmsIdentity),
   'ceremony.loadPlan': op(empty, chosen(ceremonyView)),
   'ceremony.state': op(empty, ceremonyView),
+  // The key's materials live from KMS (every region of a multi-Region key), or — KMS unreachable —
+  // the list the hand-over recorded, labelled so; absent before the ceremony has a key with material ids.
+  'ceremony.keyMaterials': op(empty, z.object({ listing: keyMaterialsListing.optional() })),
   'ceremony.enroll': op(
     z.strictObject({ custodianId: identifier, passphrase }),
     z.object({ custodianId: identifier, publicKeyFingerprint: hexDigest }),

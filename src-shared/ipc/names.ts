@@ -27,6 +27,7 @@ export const operationNames = [
   'ceremony.report',
   'ceremony.reportPdf',
   'ceremony.shareMedia',
+  'ceremony.keyMaterials',
   'ceremony.copyShare',
   'passphrase.policy',
   'passphrase.check',

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { afterEach, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../src-main/audit/audit-store.js';
+import { loadLog } from '../../src-main/audit/load-log.js';
 import { runRehearsal } from '../../src-main/cli/rehearsal.js';
 import { writeCeremony } from '../integration/audit/harness/fixture.js';
 import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
@@ -107,6 +108,22 @@ void test('an auditor opens a finished ceremony log from a medium it leaves unto
   assert.match(await steps.first().innerText(), /Enroll custodians and witnesses\s+Completed/);
   assert.equal(await steps.filter({ hasText: 'Failed' }).count(), 0);
 
+  // The key's materials as the hand-over recorded them, each with the share set that re-imports it.
+  const listing = loadLog(path.join(ceremony, 'audit.db')).records.find(
+    (r) => r.type === 'kms.key-materials',
+  );
+  const [material] = (listing?.payload['materials'] ?? []) as Array<{ keyMaterialId: string }>;
+  assert.match(material?.keyMaterialId ?? '', /^[0-9a-f]{64}$/, 'the rehearsal recorded its material');
+  const materials = page.getByRole('table', { name: 'Key materials' });
+  await materials.waitFor();
+  assert.match(
+    await materials.getByRole('row').nth(1).innerText(),
+    new RegExp(
+      `^${material?.keyMaterialId ?? '?'}\\s+CURRENT\\s+does not expire\\s+backup shares of this ceremony \\(cer-`,
+    ),
+  );
+  await page.getByText(`As KMS listed them at the hand-over (record ${listing?.seq ?? '?'}, `).waitFor();
+
   // Filters: a record type, then a step reached from the timeline.
   const count = page.getByTestId('records-count');
   assert.equal(await count.innerText(), `Records 1–50 of ${records}`);
@@ -178,6 +195,19 @@ void test('an auditor opens a finished ceremony log from a medium it leaves unto
     new RegExp(`Verification passed\\.\\s+${records} records, ${checkpoints} signed checkpoints`),
   );
   assert.match(text, /Import into KMS|import/);
+  assert.match(text, /^\s*Key materials\s*$/m, 'the PDF lists the key materials');
+  // Table cells wrap a 64-digit id at any width: compared with the white space taken out.
+  const reading = execFileSync('pdftotext', [saved['pdf'] ?? '', '-'], { encoding: 'utf8' });
+  const squeezed = reading.slice(reading.search(/Key materials/)).replace(/\s+/g, '');
+  // (Chromium lays a table's cells out in its own reading order, and breaks a 64-digit id over
+  // several lines between other cells' text: each cell is checked on its own, the id by its start.)
+  for (const cell of [
+    (material?.keyMaterialId ?? '?').slice(0, 12),
+    'CURRENT',
+    'doesnotexpire',
+    'backupsharesofthisceremony',
+  ])
+    assert.ok(squeezed.includes(cell), `the material row: ${cell}`);
   needTool('pdftoppm', 'poppler-utils');
   execFileSync('pdftoppm', [
     '-png',

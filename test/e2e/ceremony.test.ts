@@ -353,7 +353,13 @@ void test('a full rehearsal ceremony runs through the UI at 1024×700: every ste
   );
   await reportSavedAsPdf(page, done.ceremonyId ?? '', facts.keyArn ?? '', facts.kcv ?? '');
   await sharesToMedia(page, done.ceremonyId ?? '');
-  // Every material of the key, with the share set that re-imports it (one material: no rotation yet).
+  // Every material of the key, asked of KMS again (it may have changed since the hand-over), with the
+  // share set that re-imports it (one material: no rotation yet).
+  await page
+    .getByText(
+      /^Live from KMS at \d{4}-\d\d-\d\dT[\d:.]+Z: arn:aws:kms:us-east-1:\d{12}:key\/[0-9a-f-]+ \(Enabled\)$/,
+    )
+    .waitFor();
   const materials = page.getByRole('table', { name: 'Key materials' });
   const rows = materials.getByRole('row');
   assert.equal(await rows.count(), 2, 'a header and one material');

@@ -10,6 +10,7 @@ import { kmsFor, runCeremony, stationOption, type RunFlags } from '../ceremony-r
 import { stationOptionsUsage } from '../station-unlock.js';
 import { witnessPassphrase } from '../witness-passphrase.js';
 import { verifyShareCommand, verifyShareUsage } from '../ceremony-verify-share.js';
+import { materialsListingLines } from '../../ceremony/live-materials.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
                      [--resume] [--yes] [--station online|offline --media DIR [--peer-station FINGERPRINT]]
@@ -176,14 +177,9 @@ async function inspect(io: CliIO, out: string, sub: 'status' | 'exception', v: R
       io.out(
         `  ${s.status.padEnd(8)} ${s.id}${s.guarded ? ' (quorum)' : ''}${s.error ? ` — ${s.error.message}` : ''}`,
       );
-    if (view.keyMaterials) {
-      io.out(`key materials (${view.keyMaterials.length}, as KMS listed them at the hand-over):`);
-      for (const m of view.keyMaterials) {
-        const until = m.validTo ? `valid to ${m.validTo}` : 'does not expire';
-        io.out(`  ${m.keyMaterialId} ${m.state}, ${m.importState ?? 'imported'}, ${until}`);
-        io.out(`    re-imported by: ${m.reimportedBy}`);
-      }
-    }
+    // Live from KMS (materials expire and can be deleted after the hand-over), else as recorded.
+    const materials = await svc.keyMaterials();
+    if (materials) for (const line of materialsListingLines(materials)) io.out(line);
     if (plan.backup.shares && view.steps.some((s) => s.id === 'backup-shares' && s.status === 'done')) {
       const { verified, pending } = svc.shareStanding();
       io.out(

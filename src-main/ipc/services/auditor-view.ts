@@ -10,6 +10,7 @@ import type {
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import type { OpenedLog } from '../../audit/opened-log.js';
 import { describeRecord, intentEffects, isAlert, stepOfEach } from '../../audit/report-timeline.js';
+import { recordedMaterials } from '../../audit/report-materials.js';
 
 const PAYLOAD_SHOWN = 16 * 1024;
 
@@ -119,6 +120,7 @@ export function workspaceOf(
     // A retried step fails, then completes: the last word is what it ended as.
     if (status) t.status = status;
   }
+  const materials = recordedMaterials(log.records);
   return {
     fileName: path.basename(log.file),
     verification: verificationOf(log, pins),
@@ -137,5 +139,6 @@ export function workspaceOf(
         .slice(0, 500),
     },
     timeline: [...timeline.values()].slice(0, 200),
+    ...(materials.length > 0 ? { keyMaterials: materials } : {}),
   };
 }

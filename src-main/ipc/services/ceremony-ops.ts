@@ -10,6 +10,7 @@ type CeremonyOps = Pick<
   KeyriteServices,
   | 'ceremony.loadPlan'
   | 'ceremony.state'
+  | 'ceremony.keyMaterials'
   | 'ceremony.enroll'
   | 'ceremony.confirm'
   | 'ceremony.enterComponent'
@@ -41,6 +42,10 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
       return svc ? { status: 'chosen', value: host.view() } : { status: 'cancelled' };
     },
     'ceremony.state': async () => host.view(),
+    'ceremony.keyMaterials': async () => {
+      const listing = await host.require().keyMaterials();
+      return listing ? { listing } : {};
+    },
     'ceremony.enterComponent': async ({ custodianId, component }) => {
       host.require();
       return host.desk.provide(custodianId, component);

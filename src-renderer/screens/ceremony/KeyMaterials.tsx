@@ -1,15 +1,27 @@
+import { useId } from 'react';
 import type { KeyMaterialView } from '../../../src-shared/ipc/ceremony-view.js';
 
 /**
- * Every material of the key as KMS listed it at the hand-over (AWS symmetric keys keep one per
- * rotation): its id, state, expiry, and which backup shares can import it again. The key is unusable
- * while any of them is missing, so the people who keep the shares need this list as much as the KCV.
+ * Every material of a key (AWS symmetric keys keep one per rotation): its id, state, expiry, and which
+ * backup shares can import it again. The key is unusable while any of them is missing, so the people
+ * who keep the shares need this list as much as the KCV. `source` says where the list comes from (the
+ * hand-over's record, or KMS just now) and for which key.
  */
-export function KeyMaterials({ materials }: { materials: readonly KeyMaterialView[] }) {
+export function KeyMaterials({
+  materials,
+  title = 'Key materials',
+  source,
+}: {
+  materials: readonly KeyMaterialView[];
+  title?: string;
+  source?: string;
+}) {
+  const id = useId();
   return (
-    <article className="card key-materials" aria-labelledby="key-materials-title">
-      <h2 id="key-materials-title">Key materials</h2>
-      <table className="records" aria-labelledby="key-materials-title">
+    <article className="card key-materials" aria-labelledby={id}>
+      <h2 id={id}>{title}</h2>
+      {source ? <p className="muted break">{source}</p> : null}
+      <table className="records" aria-labelledby={id}>
         <thead>
           <tr>
             <th scope="col">Key material id</th>

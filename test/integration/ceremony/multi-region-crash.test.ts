@@ -125,3 +125,41 @@ void describe('SIGKILL in a multi-Region ceremony, then resume', { concurrency: 
     });
   }
 });
+
+void test('keyrite ceremony status lists every region’s materials live from KMS; unreachable, it shows the recorded list as recorded', async () => {
+  // The ceremony the first crash test resumed to completion.
+  const name = POINTS[0]?.replace(/[^a-z0-9]+/gi, '-') ?? '';
+  const dir = path.join(tmp.dir, name);
+  const keyId = (await inRegion('us-east-1').describeKey(`alias/mr-crash-${name}`)).KeyMetadata?.KeyId ?? '';
+  const id =
+    (await inRegion('eu-west-1').describeKey(keyId)).KeyMetadata?.CurrentKeyMaterialId ??
+    assert.fail('no material');
+  // After the hand-over, the replica in eu-west-1 loses its material: only KMS knows that now.
+  await inRegion('eu-west-1').deleteImportedKeyMaterial({ KeyId: keyId });
+
+  const live = await runCli(['ceremony', 'status', '--out', dir, '--endpoint', emu.url], passphrases);
+  assert.equal(live.code, 0, live.err);
+  assert.match(live.out, /^key materials, live from KMS at \d{4}-\d\d-\d\dT[\d:.]+Z:$/m);
+  for (const region of REGIONS) {
+    const arn = `arn:aws:kms:${region}:111122223333:key/${keyId}`;
+    const state = region === 'eu-west-1' ? 'PendingImport' : 'Enabled';
+    assert.ok(live.out.includes(`  ${region} ${arn} (${state}): 1 material(s)`), live.out);
+  }
+  assert.ok(live.out.includes(`    ${id} CURRENT, IMPORTED, does not expire`), live.out);
+  assert.ok(live.out.includes(`    ${id} CURRENT, MISSING (deleted or expired), does not expire`), live.out);
+  assert.ok(live.out.includes('      re-imported by: none: this ceremony'), live.out);
+
+  // No KMS at this endpoint: the list the hand-over recorded, labelled so, with its time.
+  const dead = await runCli(
+    ['ceremony', 'status', '--out', dir, '--endpoint', 'http://127.0.0.1:9'],
+    passphrases,
+  );
+  assert.equal(dead.code, 0, dead.err);
+  assert.match(dead.out, /^KMS could not be reached: .+$/m);
+  assert.match(
+    dead.out,
+    /^key materials as RECORDED in the log at \d{4}-\d\d-\d\dT[\d:.]+Z \(the hand-over\), not live:$/m,
+  );
+  assert.ok(dead.out.includes(`    ${id} CURRENT, IMPORTED, does not expire`), dead.out);
+  assert.ok(!dead.out.includes('MISSING'), dead.out);
+});

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
+import { loadLog } from '../../../src-main/audit/load-log.js';
 import { writeCeremony } from '../audit/harness/fixture.js';
 import { isolatedEnv, keyrite, ROOT } from './harness/launcher.js';
 
@@ -81,6 +82,21 @@ void test('a rehearsal exported as PDF says it is a rehearsal on every page and 
   assert.match(
     flat,
     /Environment rehearsal: Keyrite emulator of AWS KMS \(http:\/\/127\.0\.0\.1:\d+\), not AWS/,
+  );
+  // Every material of the key as the hand-over listed it, with the share set that re-imports it.
+  const listed = loadLog(path.join(dir, 'ceremony', 'audit.db')).records.find(
+    (x) => x.type === 'kms.key-materials',
+  );
+  const [material] = (listed?.payload['materials'] ?? []) as Array<{ keyMaterialId: string }>;
+  assert.match(material?.keyMaterialId ?? '', /^[0-9a-f]{64}$/);
+  assert.match(text, /^\s*Key materials\s*$/m);
+  assert.match(flat, new RegExp(`As KMS listed them at the hand-over \\(record ${listed?.seq ?? '?'}, `));
+  // Table cells wrap a 64-digit id at any width: compared with the white space taken out.
+  assert.match(
+    flat.slice(flat.search(/Key materials/)).replace(/\s+/g, ''),
+    new RegExp(
+      `${material?.keyMaterialId ?? '?'}CURRENTimporteddoesnotexpirebackupsharesofthisceremony\\(cer-`,
+    ),
   );
   // A rehearsal's custodians confirm concurrently: the two may be recorded in either order.
   assert.match(flat, /quorum met: (custodian-1, custodian-2|custodian-2, custodian-1)/);

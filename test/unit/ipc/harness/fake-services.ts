@@ -60,6 +60,7 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
     'ceremony.witnessException': async () => view,
     'ceremony.reportPdf': async () => ({ status: 'cancelled' }),
     'ceremony.shareMedia': async () => ({ shares: [] }),
+    'ceremony.keyMaterials': async () => ({}),
     'ceremony.copyShare': async () => ({ status: 'cancelled' }),
     'station.role': async () => ({ role: 'single', locked: false }),
     'station.chooseRole': async ({ role }) => ({ role, locked: false }),
