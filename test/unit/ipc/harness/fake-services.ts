@@ -25,7 +25,8 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
         records: 0,
         checkpoints: 0,
         stations: [],
-        pins: r.stations,
+        // A real workspace pins only fingerprints (the contract's response refuses anything else).
+        pins: r.stations.filter((s) => /^[0-9a-f]{64}$/.test(s)),
         pinned: false,
         participantKeys: [],
         warnings: [],
