@@ -1,6 +1,8 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeFingerprint } from '../../src-shared/audit/station-chain.js';
+import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
+import { validatePlan } from '../../src-shared/ceremony/plan.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { StationRole } from '../../src-shared/ceremony/stations.js';
 import { runStationHalf } from '../airgap/station-half.js';
@@ -100,7 +102,9 @@ export async function runStation(a: StationRunArgs): Promise<number> {
     return 0;
   }
   const f = r.facts;
-  io.out(`key ARN:     ${f['keyArn'] ?? ''}`);
+  io.out(
+    `${`${PROVIDERS[validatePlan(a.planDoc).plan.target.provider].keyName}:`.padEnd(13)}${f['keyArn'] ?? ''}`,
+  );
   io.out(
     `check value: ${f['kcv'] ? `${f['kcv']} (${f['kcvWords'] ?? ''})` : (f['publicKeyFingerprint'] ?? '')}`,
   );

@@ -1,13 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { validatePlan } from '../../src-shared/ceremony/plan.js';
+import { PROVIDERS } from '../../src-shared/ceremony/providers.js';
 import { ephemeralStationKey } from '../audit/station-key.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
-import { createKmsGateway } from '../kms/kms-gateway.js';
-import { kmsPortFromGateway } from '../kms/aws-kms-port.js';
+import type { RunningEmulator } from '../emulator/index.js';
+import { rehearsalKmsSource } from './rehearsal-kms.js';
 import { OFFLINE_KMS_PORT } from '../kms/offline-kms-port.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
 import { runStationHalf, type HalfOptions } from '../airgap/station-half.js';
@@ -27,6 +26,8 @@ export interface AirGappedRehearsalResult {
   ceremonyId: string;
   onlineStation: string;
   offlineStation: string;
+  /** What the cloud calls the key's full name: key ARN (AWS), key URN (Huawei Cloud). */
+  keyName: string;
   keyArn: string;
   checkValue: string;
   keyState: string;
@@ -42,13 +43,6 @@ export async function runAirGappedRehearsal(o: AirGappedRehearsalOptions): Promi
   // The rehearsal splits whatever plan it is given (the digest then covers `stations: split`).
   const planDoc = { ...(o.planDoc as Record<string, unknown>), stations: 'split' };
   const { plan } = validatePlan(planDoc);
-  const target = plan.target;
-  if (target.provider !== 'aws')
-    throw new KeyriteError(
-      'REHEARSE_SPLIT_PROVIDER',
-      `an air-gapped rehearsal runs against the embedded AWS emulator; this plan targets ${target.provider}`,
-      'Rehearse this plan without --air-gapped, or rehearse a split ceremony with an AWS plan.',
-    );
   assertEmptyDir(o.out);
   const dirs = {
     online: path.join(o.out, 'online'),
@@ -60,9 +54,10 @@ export async function runAirGappedRehearsal(o: AirGappedRehearsalOptions): Promi
   const keys = { online: ephemeralStationKey(), offline: ephemeralStationKey() };
   let emulator: RunningEmulator | undefined;
   try {
-    const endpoint =
-      o.endpoint ??
-      (emulator = await startEmulator({ region: target.region, accountId: target.accountId })).url;
+    // The plan's own cloud (AWS or Huawei), as a one-station rehearsal gets it; only the online station
+    // connects, afresh for each of its halves (a half's end closes its port).
+    const cloud = await rehearsalKmsSource(plan, o.endpoint);
+    emulator = cloud.emulator;
     const engine: EngineOptions = {
       componentSource: async (_id, length) => SecretBuffer.adopt(randomBytes(length)),
       ...o.engine,
@@ -78,7 +73,7 @@ export async function runAirGappedRehearsal(o: AirGappedRehearsalOptions): Promi
       ...common,
       role: 'online',
       dir: dirs.online,
-      kms: kmsPortFromGateway(createKmsGateway({ region: plan.target.region, endpoint })),
+      kms: cloud.connect(),
       engine: { ...engine, stationKey: keys.online },
     });
     o.say('— online station —');
@@ -98,6 +93,7 @@ export async function runAirGappedRehearsal(o: AirGappedRehearsalOptions): Promi
       ceremonyId: last.svc.ceremonyId,
       onlineStation: last.svc.stationFingerprint,
       offlineStation: offline.svc.stationFingerprint,
+      keyName: PROVIDERS[plan.target.provider].keyName,
       keyArn: last.facts['keyArn'] ?? '',
       checkValue: last.facts['kcv'] ?? last.facts['publicKeyFingerprint'] ?? '',
       keyState: last.facts['keyState'] ?? '',

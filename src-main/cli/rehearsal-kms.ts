@@ -13,21 +13,33 @@ export async function rehearsalKms(
   plan: CeremonyPlan,
   endpoint: string | undefined,
 ): Promise<{ kms: KmsPort; emulator?: RunningEmulator }> {
-  if (endpoint) return { kms: kmsPortForPlan(plan, { endpoint }) };
+  const source = await rehearsalKmsSource(plan, endpoint);
+  try {
+    return { kms: source.connect(), ...(source.emulator ? { emulator: source.emulator } : {}) };
+  } catch (e) {
+    await source.emulator?.close();
+    throw e;
+  }
+}
+
+/**
+ * The same KMS for a rehearsal that connects more than once (each station half of an air-gapped
+ * rehearsal closes the port it was given, and with it the credentials it holds).
+ */
+export async function rehearsalKmsSource(
+  plan: CeremonyPlan,
+  endpoint: string | undefined,
+): Promise<{ connect(): KmsPort; emulator?: RunningEmulator }> {
+  if (endpoint) return { connect: () => kmsPortForPlan(plan, { endpoint }) };
   const t = plan.target;
   const emulator = await startEmulator(
     t.provider === 'aws'
       ? { region: t.region, accountId: t.accountId }
       : { region: t.region, huawei: { region: t.region, projectId: t.projectId } },
   );
-  try {
-    const url = emulator.huawei?.url ?? emulator.url;
-    return {
-      emulator,
-      kms: kmsPortForPlan(plan, { endpoint: url, huaweiCredentials: HUAWEI_EMULATOR_CREDENTIALS }),
-    };
-  } catch (e) {
-    await emulator.close();
-    throw e;
-  }
+  const url = emulator.huawei?.url ?? emulator.url;
+  return {
+    emulator,
+    connect: () => kmsPortForPlan(plan, { endpoint: url, huaweiCredentials: HUAWEI_EMULATOR_CREDENTIALS }),
+  };
 }

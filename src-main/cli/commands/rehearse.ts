@@ -92,7 +92,7 @@ async function airGapped(
   io.out(`                 ${toWords(result.onlineStation)}`);
   io.out(`offline station: ${result.offlineStation}`);
   io.out(`                 ${toWords(result.offlineStation)}`);
-  io.out(`key ARN:     ${result.keyArn}`);
+  io.out(`${`${result.keyName}:`.padEnd(13)}${result.keyArn}`);
   io.out(
     `check value: ${result.checkValue}${/^[0-9A-F]{6}$/.test(result.checkValue) ? ` (${toWords(result.checkValue)})` : ''}`,
   );

@@ -185,6 +185,33 @@ void test('keyrite rehearse --plan <the shipped Huawei plan>: the whole ceremony
   );
 });
 
+void test('keyrite rehearse --air-gapped --plan <the shipped Huawei plan>: both stations, the key Enabled in the Huawei emulator, both logs join', async () => {
+  const out = path.join(dir, 'air-gapped');
+  const env = isolatedEnv(dir, { KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' });
+  const r = await keyrite(['rehearse', '--air-gapped', '--plan', SHIPPED, '--out', out], { cwd: dir, env });
+  assert.equal(r.code, 0, r.stderr);
+  const urn = /^key URN: +(\S+)$/m.exec(r.stdout)?.[1] ?? '';
+  assert.ok(URN.exec(urn), `a Huawei key URN, got: ${r.stdout}`);
+  assert.match(r.stdout, /^key state: +Enabled$/m);
+  assert.match(r.stdout, /^check value: [0-9A-F]{6} /m);
+  const joined = keyriteSync(
+    [
+      'audit',
+      'verify',
+      path.join(out, 'online', 'audit.db'),
+      '--join',
+      path.join(out, 'offline', 'audit.db'),
+    ],
+    { cwd: dir },
+  );
+  assert.equal(joined.code, 0, joined.stdout + joined.stderr);
+  // The offline half called no KMS at all; the online half called Huawei's.
+  const offline = loadLog(path.join(out, 'offline', 'audit.db')).records;
+  assert.ok(!offline.some((x) => x.type === 'intent' && String(x.payload['action']).startsWith('kms.')));
+  const online = loadLog(path.join(out, 'online', 'audit.db')).records;
+  assert.equal(online.find((x) => x.type === 'kms.identity')?.payload['projectId'], PROJECT);
+});
+
 void test('credentials for another Huawei project are refused before any call', async () => {
   const r = await keyrite(
     [
