@@ -14,10 +14,24 @@ import { assertBuilt, LAUNCHER, ROOT } from './harness/launcher.js';
  */
 const PLAN = path.join(ROOT, 'test', 'fixtures', 'plans', 'rehearsal-symmetric.yaml');
 
-function run(cmd: string, args: string[], lines: string): Promise<{ code: number | null; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  lines: string,
+  npmCache: string,
+): Promise<{ code: number | null; stderr: string }> {
   const child = spawn(cmd, args, {
     cwd: ROOT,
-    env: { ...process.env, KEYRITE_TEST: '1', NODE_NO_WARNINGS: '1', npm_config_update_notifier: 'false' },
+    env: {
+      ...process.env,
+      KEYRITE_TEST: '1',
+      NODE_NO_WARNINGS: '1',
+      npm_config_update_notifier: 'false',
+      // npx installs this checkout into its cache on first use and would run its `prepare` (a rebuild
+      // that empties dist/ under the tests running beside this one); the build is there already.
+      npm_config_ignore_scripts: 'true',
+      npm_config_cache: npmCache,
+    },
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
   });
   const fd3 = child.stdio[3] as NodeJS.WritableStream;
@@ -36,7 +50,12 @@ void test('npx keyrite ceremony run --passphrase-fd 3: refused in words that say
   try {
     const out = path.join(tmp, 'run');
     const args = ['ceremony', 'run', '--plan', PLAN, '--out', out, '--passphrase-fd', '3'];
-    const viaNpx = await run('npx', ['--no-install', 'keyrite', ...args], 'one\n');
+    const viaNpx = await run(
+      'npx',
+      ['--no-install', 'keyrite', ...args],
+      'one\n',
+      path.join(tmp, 'npm-cache'),
+    );
     assert.equal(viaNpx.code, 1, viaNpx.stderr);
     assert.match(
       viaNpx.stderr,
@@ -50,7 +69,7 @@ void test('npx keyrite ceremony run --passphrase-fd 3: refused in words that say
     assert.equal(existsSync(out), false, 'nothing was written');
 
     // The same descriptor given to the launcher directly is read: here it holds one line of four.
-    const direct = await run(process.execPath, [LAUNCHER, ...args], 'one\n');
+    const direct = await run(process.execPath, [LAUNCHER, ...args], 'one\n', path.join(tmp, 'npm-cache'));
     assert.equal(direct.code, 1, direct.stderr);
     assert.match(direct.stderr, /the passphrases given end before custodian-2's/);
     assert.equal(existsSync(out), false, 'nothing was written');
