@@ -8,7 +8,7 @@ import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { passphrasesFor, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
-import { runCli } from './harness/crash-child.js';
+import { rehearseArgs, runCli } from './harness/crash-child.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { verifyBundle } from '../../../src-shared/bundle/verify.js';
 import { directorySource } from '../../../src-main/media/bundle-dir.js';
@@ -93,17 +93,7 @@ async function fullDiskAt(name: string, point: string, layer: Layer): Promise<vo
     const plan = defaultRehearsalPlan() as PlanDoc;
     setIn(plan, 'target.key.create.alias', `alias/disk-${name}`);
     writeFileSync(planFile, JSON.stringify(plan));
-    const args = [
-      'rehearse',
-      '--out',
-      dir,
-      '--plan',
-      planFile,
-      '--endpoint',
-      emu.url,
-      '--passphrase-fd',
-      '3',
-    ];
+    const args = rehearseArgs(dir, planFile, emu.url);
     const env = {
       KEYRITE_DISK_FULL_AT: point,
       ...(layer === 'tmpfs' ? { KEYRITE_DISK_FULL_FILLER: filler } : {}),

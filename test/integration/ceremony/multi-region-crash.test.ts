@@ -7,7 +7,7 @@ import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gat
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { fixturePlan, passphrasesFor, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
-import { runCli } from './harness/crash-child.js';
+import { killThenResume, rehearseArgs, runCli } from './harness/crash-child.js';
 
 /*
  * A multi-Region ceremony killed with SIGKILL at its own effect boundaries — between the replicas,
@@ -65,25 +65,7 @@ void describe('SIGKILL in a multi-Region ceremony, then resume', { concurrency: 
       const planFile = path.join(tmp.dir, `${name}.plan.json`);
       writeFileSync(planFile, JSON.stringify(plan));
       const dir = path.join(tmp.dir, name);
-      const args = [
-        'rehearse',
-        '--out',
-        dir,
-        '--plan',
-        planFile,
-        '--endpoint',
-        emu.url,
-        '--passphrase-fd',
-        '3',
-      ];
-      const first = await runCli(args, passphrases, point);
-      assert.equal(
-        first.signal,
-        'SIGKILL',
-        `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
-      );
-      const second = await runCli([...args, '--resume'], passphrases);
-      assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
+      await killThenResume(rehearseArgs(dir, planFile, emu.url), passphrases, point);
 
       const keyId =
         (await inRegion('us-east-1').describeKey(`alias/mr-crash-${name}`)).KeyMetadata?.KeyId ?? '';

@@ -8,7 +8,7 @@ import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
-import { runCli } from './harness/crash-child.js';
+import { killThenResume, rehearseArgs, runCli } from './harness/crash-child.js';
 
 /*
  * A rotation ceremony killed with SIGKILL at its own effect boundaries (between the import of the new
@@ -61,25 +61,7 @@ void describe('SIGKILL in a rotation, then resume', { concurrency: 2 }, () => {
       const planFile = path.join(tmp.dir, `${name}.plan.json`);
       writeFileSync(planFile, JSON.stringify(plan));
       const dir = path.join(tmp.dir, name);
-      const args = [
-        'rehearse',
-        '--out',
-        dir,
-        '--plan',
-        planFile,
-        '--endpoint',
-        emu.url,
-        '--passphrase-fd',
-        '3',
-      ];
-      const first = await runCli(args, passphrases, point);
-      assert.equal(
-        first.signal,
-        'SIGKILL',
-        `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
-      );
-      const second = await runCli([...args, '--resume'], passphrases);
-      assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
+      await killThenResume(rehearseArgs(dir, planFile, emu.url), passphrases, point);
 
       const list =
         (await g.listKeyRotations({ KeyId: keyArn, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' })).Rotations ?? [];

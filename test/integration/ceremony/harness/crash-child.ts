@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { assertBuilt, LAUNCHER } from '../../cli/harness/launcher.js';
 import { STATION_PASSPHRASE } from './ceremony.js';
@@ -54,4 +55,26 @@ export function runCli(
       resolve({ code, signal, out, err });
     });
   });
+}
+
+/** `keyrite rehearse` of a plan file against an emulator, passphrases on fd 3: what each crash test starts. */
+export function rehearseArgs(dir: string, planFile: string, endpoint: string): string[] {
+  return ['rehearse', '--out', dir, '--plan', planFile, '--endpoint', endpoint, '--passphrase-fd', '3'];
+}
+
+/** The child dies at `point` (SIGKILL), then `--resume` completes: what every crash test begins with. */
+export async function killThenResume(
+  args: string[],
+  passphrases: Buffer,
+  point: string,
+): Promise<ChildResult> {
+  const first = await runCli(args, passphrases, point);
+  assert.equal(
+    first.signal,
+    'SIGKILL',
+    `the child must die at ${point}; it exited ${first.code}: ${first.err}`,
+  );
+  const second = await runCli([...args, '--resume'], passphrases);
+  assert.equal(second.code, 0, `resume failed: ${second.err}\n${second.out}`);
+  return second;
 }
