@@ -81,7 +81,9 @@ export function checkpointWriter(d: CheckpointWriterDeps): CheckpointWriter {
         cosigners: cosignatures.map((c) => c.signer),
       };
       validateAppend({ ceremonyId, actor: STATION_ACTOR, type: 'audit.checkpoint', payload });
-      d.db
+      // The in-memory tree takes the record only once SQLite committed it: a commit that fails (a full
+      // disk often shows at commit in WAL mode) rolls the record back, and the tree must not keep it.
+      const rec = d.db
         .transaction(() => {
           if ((d.lastRecord()?.seq ?? 0) !== size) {
             throw new KeyriteError(
@@ -91,10 +93,10 @@ export function checkpointWriter(d: CheckpointWriterDeps): CheckpointWriter {
             );
           }
           insertCheckpoint.run(size, canonicalString(cp));
-          const rec = d.appendInTx({ ceremonyId, actor: STATION_ACTOR, type: 'audit.checkpoint', payload });
-          d.tree.append(recordLeafHash(rec.hash));
+          return d.appendInTx({ ceremonyId, actor: STATION_ACTOR, type: 'audit.checkpoint', payload });
         })
         .immediate();
+      d.tree.append(recordLeafHash(rec.hash));
       return cp;
     },
     checkpoints() {
