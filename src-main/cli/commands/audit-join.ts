@@ -1,4 +1,5 @@
 import { toWords } from '../../../src-shared/words/pgp-words.js';
+import { HASH_HEX } from '../../../src-shared/audit/hashing.js';
 import { joinSides, sideOf, type StationSide } from '../../audit/join-logs.js';
 import { loadLog } from '../../audit/load-log.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
@@ -57,7 +58,11 @@ export function verifyJoined(
     return 1;
   }
   const [a, b] = sides as [StationSide, StationSide];
-  const shortWords = (hex: string) => `${hex} (${toWords(hex)})`;
+  // Digests come from the logs: those after the newest checkpoint are chained, not signed, so a
+  // malformed one is named (quoted) as a problem of the join rather than thrown while printing it.
+  const shown = (d: string) => (HASH_HEX.test(d) ? d : JSON.stringify(d.slice(0, 80)));
+  const wordsOf = (d: string) => (HASH_HEX.test(d) ? toWords(d) : '(not a SHA-256 digest)');
+  const shortWords = (d: string) => `${shown(d)} (${wordsOf(d)})`;
   const join = joinSides(a, b, shortWords);
   io.out(`${join.ok ? 'split ceremony joined' : 'split ceremony NOT joined'}: ${a.ceremonyId ?? '?'}`);
   if (a.planDigest) io.out(`  plan digest: ${a.planDigest}`);
@@ -72,8 +77,8 @@ export function verifyJoined(
     const fate =
       x.fate === 'superseded by new import parameters' ? x.fate : `${x.fate} by the ${reader} station`;
     io.out(`  ${x.kind} bundle number ${x.sequence}: written by the ${x.writer} station, ${fate}`);
-    io.out(`    digest: ${x.digest}`);
-    io.out(`    words:  ${toWords(x.digest)}`);
+    io.out(`    digest: ${shown(x.digest)}`);
+    io.out(`    words:  ${wordsOf(x.digest)}`);
     if (x.fate === 'accepted (write not recorded)')
       io.out(
         `    note: the ${x.writer} station stopped between writing this bundle and recording its digest`,

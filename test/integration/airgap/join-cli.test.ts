@@ -154,6 +154,19 @@ void test('forged logs that each verify on their own: a dropped acceptance, an a
     `problem: altered bundle: the online station accepted the response bundle number 1 (digest ${other} (${toWords(other)})), but the offline station wrote it with digest ${digest} (${toWords(digest)})`,
   );
 
+  // Malformed: a digest that is not one (records after the newest checkpoint are chained, not signed) is
+  // named as a problem of the join, quoted, not thrown while it is printed (exit 1, not 2).
+  const malformed = path.join(tmp.dir, 'malformed.db');
+  forkLog(online, malformed, accepted.seq - 1);
+  forgeTail(malformed, room.keys.online, [
+    { type: 'bundle.accepted', payload: { ...accepted.payload, bundleDigest: 'not\na digest' } },
+  ]);
+  check(
+    malformed,
+    offline,
+    'problem: altered bundle: the online station accepted the response bundle number 1 (digest "not\\na digest" ((not a SHA-256 digest)))',
+  );
+
   // Unknown: the offline log claims a second request the online station never wrote.
   const unknown = path.join(tmp.dir, 'unknown.db');
   const offAccepted = loadLog(offline).records.find((x) => x.type === 'bundle.accepted')!;
