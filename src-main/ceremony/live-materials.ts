@@ -1,3 +1,4 @@
+import { KeyriteError } from '../../src-shared/errors.js';
 import { planKeySpec } from '../../src-shared/ceremony/plan.js';
 import { parseReplicaKeys } from '../../src-shared/ceremony/replica-keys.js';
 import type { KeyMaterialsListing } from '../../src-shared/ipc/ceremony-view.js';
@@ -22,11 +23,22 @@ export async function keyMaterialsNow(
   const { keyArn, keyId } = log.facts;
   if (!keyArn || !keyId || plan.target.provider !== 'aws' || planKeySpec(plan) !== 'SYMMETRIC_DEFAULT')
     return null;
-  const keys = [
-    { region: plan.target.region, arn: keyArn },
-    ...parseReplicaKeys(log.facts.replicaKeys).map((r) => ({ region: r.region, arn: r.arn })),
-  ];
+  const recorded = (why: string): KeyMaterialsListing => ({
+    source: 'recorded',
+    ...(log.keyMaterialsAt ? { at: log.keyMaterialsAt } : {}),
+    unreachable: why.slice(0, 1024),
+    keys:
+      log.keyMaterials.length > 0
+        ? [{ region: plan.target.region, keyArn, materials: materialViews(log) }]
+        : [],
+  });
+  // The offline station of a split ceremony never talks to KMS, not even to list what it holds.
+  if (log.role === 'offline') return recorded('this is the offline station: it never contacts KMS');
   try {
+    const keys = [
+      { region: plan.target.region, arn: keyArn },
+      ...parseReplicaKeys(log.facts.replicaKeys).map((r) => ({ region: r.region, arn: r.arn })),
+    ];
     const out: KeyMaterialsListing['keys'] = [];
     for (const k of keys) {
       const port = k.region === plan.target.region || !kms.inRegion ? kms : kms.inRegion(k.region);
@@ -41,16 +53,10 @@ export async function keyMaterialsNow(
     }
     return { source: 'kms', at: now().toISOString(), keys: out };
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return {
-      source: 'recorded',
-      ...(log.keyMaterialsAt ? { at: log.keyMaterialsAt } : {}),
-      unreachable: why.slice(0, 1024),
-      keys:
-        log.keyMaterials.length > 0
-          ? [{ region: plan.target.region, keyArn, materials: materialViews(log) }]
-          : [],
-    };
+    // Only Keyrite's own words leave main: library errors may name endpoints, paths or response text.
+    return recorded(
+      e instanceof KeyriteError ? `${e.code}: ${e.message}` : 'KMS did not answer (see the station log)',
+    );
   }
 }
 

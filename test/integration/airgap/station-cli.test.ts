@@ -98,6 +98,11 @@ void test('the offline half runs with no network at all and loads no KMS client;
     'the offline station loaded a KMS client module',
   );
 
+  // `ceremony status` on the offline station lists what its log holds and contacts no KMS either.
+  const status = await run(['unshare', '-n'], ['ceremony', 'status', '--out', off]);
+  assert.equal(status.code, 0, status.err);
+  assert.match(status.out, /this is the offline station: it never contacts KMS/);
+
   const last = await run(
     [],
     ['ceremony', 'run', '--station', 'online', '--out', on, '--endpoint', emu.url, '--resume', ...common],
