@@ -10,11 +10,6 @@ const AWS_EMULATOR_CALLER = /^arn:aws:iam::\d{12}:user\/keyrite-emulator$/;
 
 const text = (v: unknown): string => (typeof v === 'string' ? v : '');
 
-/**
- * What a `kms.identity` record (or the same facts before it is written) says about where the calls
- * went. Each emulator is recognised by the identity it answers with: AWS's by its caller ARN, Huawei's
- * by its fixed access key (Huawei KMS has no caller-identity call).
- */
 /** Whether an answer to the identity question came from a Keyrite emulator (AWS's or Huawei's). */
 export function isEmulatorCaller(provider: 'aws' | 'huawei', caller: string): boolean {
   return provider === 'huawei'
@@ -22,6 +17,11 @@ export function isEmulatorCaller(provider: 'aws' | 'huawei', caller: string): bo
     : AWS_EMULATOR_CALLER.test(caller);
 }
 
+/**
+ * What a `kms.identity` record (or the same facts before it is written) says about where the calls
+ * went. Each emulator is recognised by the identity it answers with: AWS's by its caller ARN, Huawei's
+ * by its fixed access key (Huawei KMS has no caller-identity call).
+ */
 export function environmentOfIdentity(id: Record<string, unknown>): KmsEnvironment {
   const huawei = id['projectId'] !== undefined;
   const caller = huawei ? text(id['principal']) : text(id['callerArn']);

@@ -76,5 +76,15 @@ function endpointOf(
   caller: string,
 ): Pick<StationIdentity, 'endpoint' | 'endpointUrl'> {
   if (!url) return { endpoint: provider };
-  return { endpoint: isEmulatorCaller(provider, caller) ? 'emulator' : 'other', endpointUrl: url };
+  return { endpoint: isEmulatorCaller(provider, caller) ? 'emulator' : 'other', endpointUrl: shownUrl(url) };
+}
+
+/** The endpoint as the screen may show it: no user, password, query or fragment (they can hold tokens). */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname === '/' ? '' : u.pathname}`.slice(0, 2048);
+  } catch {
+    return '(an endpoint that is not a URL)';
+  }
 }
