@@ -26,12 +26,15 @@ export function MediumPicker({
   const name = useId();
   const list = volumes.data?.volumes ?? [];
   const selected = value === undefined ? undefined : 'volumeId' in value ? value.volumeId : BY_HAND;
-  // The first usable drive is the likely choice; without one, the folder by hand.
+  // The first usable drive is the likely choice; without one, the folder by hand. A choice the list no
+  // longer shows (the drive was pulled, or is read-only now that a bundle is written) is chosen again,
+  // so what is sent is always what is checked on screen.
+  const shown = selected === BY_HAND || list.some((v) => v.id === selected && !(forWriting && v.readOnly));
   useEffect(() => {
-    if (volumes.loading || selected !== undefined) return;
+    if (volumes.loading || (selected !== undefined && shown)) return;
     const first = list.find((v) => !(forWriting && v.readOnly));
     onChange(first ? { volumeId: first.id } : { folder: true });
-  }, [volumes.loading, list, selected, forWriting, onChange]);
+  }, [volumes.loading, list, selected, shown, forWriting, onChange]);
 
   return (
     <fieldset className="medium-picker">

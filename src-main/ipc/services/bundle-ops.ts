@@ -75,7 +75,11 @@ export function bundleOps(
   let listed = new Map<string, RemovableVolume>();
 
   /** The chosen medium's directory and a name for it in messages; null when the dialog was cancelled. */
-  const medium = async (m: MediumChoice, forWhat: string): Promise<{ dir: string; label: string } | null> => {
+  const medium = async (
+    m: MediumChoice,
+    forWhat: string,
+    writing = false,
+  ): Promise<{ dir: string; label: string } | null> => {
     if ('folder' in m) {
       const dir = await ports.chooseDirectory('bundle-medium', forWhat);
       if (!dir) return null;
@@ -88,6 +92,12 @@ export function bundleOps(
         'MEDIUM_NOT_LISTED',
         'That removable drive is not in the list any more.',
         'Look for removable drives again, or choose a folder by hand.',
+      );
+    if (writing && v.readOnly)
+      throw new KeyriteError(
+        'MEDIUM_READ_ONLY',
+        `${v.label} is mounted read-only: ${forWhat} cannot be written there.`,
+        'Choose another drive, or remount this one writable (check its lock switch).',
       );
     return { dir: v.mountPoint, label: v.label };
   };
@@ -144,7 +154,7 @@ export function bundleOps(
           due ? 'Read the bundle the other station wrote first.' : 'Carry on with the step on screen.',
         );
       const kind = due === 'write-request' ? 'request' : 'response';
-      const where = await medium(m, `the ${kind} bundle`);
+      const where = await medium(m, `the ${kind} bundle`, true);
       if (!where) return { status: 'cancelled' };
       const w = await svc.writeBundle(where.dir);
       return {
