@@ -27,14 +27,17 @@ export function MediumPicker({
   const list = volumes.data?.volumes ?? [];
   const selected = value === undefined ? undefined : 'volumeId' in value ? value.volumeId : BY_HAND;
   // The first usable drive is the likely choice; without one, the folder by hand. A choice the list no
-  // longer shows (the drive was pulled, or is read-only now that a bundle is written) is chosen again,
-  // so what is sent is always what is checked on screen.
-  const shown = selected === BY_HAND || list.some((v) => v.id === selected && !(forWriting && v.readOnly));
+  // longer shows (the drive was pulled, or is read-only now that a bundle is written) is chosen again.
+  // What is checked on screen is computed here, in the same render, and the effect only tells the
+  // screen that holds the choice: what is sent is always what is checked.
+  const usable = (v: (typeof list)[number]) => !(forWriting && v.readOnly);
+  const shown = selected === BY_HAND || list.some((v) => v.id === selected && usable(v));
+  const fallback = volumes.loading ? undefined : (list.find(usable)?.id ?? BY_HAND);
+  const checked = selected !== undefined && shown ? selected : fallback;
   useEffect(() => {
-    if (volumes.loading || (selected !== undefined && shown)) return;
-    const first = list.find((v) => !(forWriting && v.readOnly));
-    onChange(first ? { volumeId: first.id } : { folder: true });
-  }, [volumes.loading, list, selected, shown, forWriting, onChange]);
+    if (checked === undefined || checked === selected) return;
+    onChange(checked === BY_HAND ? { folder: true } : { volumeId: checked });
+  }, [checked, selected, onChange]);
 
   return (
     <fieldset className="medium-picker">
@@ -48,7 +51,7 @@ export function MediumPicker({
             type="radio"
             name={name}
             value={v.id}
-            checked={selected === v.id}
+            checked={checked === v.id}
             disabled={forWriting && v.readOnly}
             onChange={() => onChange({ volumeId: v.id })}
           />
@@ -67,7 +70,7 @@ export function MediumPicker({
           type="radio"
           name={name}
           value={BY_HAND}
-          checked={selected === BY_HAND}
+          checked={checked === BY_HAND}
           onChange={() => onChange({ folder: true })}
         />
         <span>A folder chosen by hand…</span>
