@@ -1,6 +1,7 @@
-import { ZxcvbnFactory } from '@zxcvbn-ts/core';
-import * as common from '@zxcvbn-ts/language-common';
-import * as en from '@zxcvbn-ts/language-en';
+import { createRequire } from 'node:module';
+import type * as Core from '@zxcvbn-ts/core';
+import type * as Common from '@zxcvbn-ts/language-common';
+import type * as En from '@zxcvbn-ts/language-en';
 
 /** What the estimator says about one passphrase; no part of the passphrase itself. */
 export interface StrengthEstimate {
@@ -12,7 +13,7 @@ export interface StrengthEstimate {
   suggestions: string[];
 }
 
-let factory: ZxcvbnFactory | undefined;
+let factory: Core.ZxcvbnFactory | undefined;
 
 /**
  * zxcvbn-ts with its English and common dictionaries (password lists, names, Wikipedia words,
@@ -20,9 +21,18 @@ let factory: ZxcvbnFactory | undefined;
  * second) and kept. Levenshtein matching stays off: it made one check cost 0.5–2 s (too slow for a
  * meter that follows typing) while l33t, dictionary, sequence and repeat matching already refuse the
  * weak passphrases the review used (password12, qwertyuiop, 1234567890).
+ *
+ * Loaded on the first check, not on import: the station key's module imports the policy, so every
+ * command would otherwise pay for loading and unpacking about 235,000 words (a quarter of a second of
+ * CPU and some 30 MiB) although only enrolment and the passphrase meter ever estimate anything.
  */
-function estimator(): ZxcvbnFactory {
-  factory ??= new ZxcvbnFactory({
+function estimator(): Core.ZxcvbnFactory {
+  if (factory) return factory;
+  const load = createRequire(__filename);
+  const { ZxcvbnFactory } = load('@zxcvbn-ts/core') as typeof Core;
+  const common = load('@zxcvbn-ts/language-common') as typeof Common;
+  const en = load('@zxcvbn-ts/language-en') as typeof En;
+  factory = new ZxcvbnFactory({
     dictionary: { ...common.dictionary, ...en.dictionary },
     graphs: common.adjacencyGraphs,
     translations: en.translations,

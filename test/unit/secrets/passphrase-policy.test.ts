@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -126,4 +127,21 @@ void test('a sealed blob asking for an extreme scrypt cost is refused before any
     },
   );
   assert.ok(process.memoryUsage().rss - before < 64 * 2 ** 20);
+});
+
+void test('the estimator’s dictionaries load on the first check, not with the station key that imports the policy', () => {
+  // A child, so nothing this file already ran has loaded them.
+  const probe = [
+    "require('./src-main/audit/station-key.ts');",
+    "const loaded = () => Object.keys(require.cache).some((k) => k.includes('@zxcvbn-ts'));",
+    'const before = loaded();',
+    "require('./src-main/secrets/passphrase-policy.ts').checkPassphrase(Buffer.from('correct horse battery staple'));",
+    'console.log(JSON.stringify({ before, after: loaded() }));',
+  ].join('\n');
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], {
+    cwd: path.resolve(__dirname, '..', '..', '..'),
+    encoding: 'utf8',
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout), { before: false, after: true });
 });
