@@ -4,7 +4,6 @@ import type { AuditRecord } from '../../src-shared/audit/record.js';
 import type { VerifyResult } from '../../src-shared/audit/verify-log.js';
 import { missingCase } from '../../src-shared/errors.js';
 import { renderHtmlReport } from './report-html.js';
-import { renderPdf } from './report-pdf.js';
 import { buildReport } from './report-sections.js';
 
 /** Text formats; `pdf` is drawn by renderReportPdf. */
@@ -33,8 +32,12 @@ export function renderReport(input: ReportInput, format: ReportFormat): string {
   }
 }
 
-/** The report as a PDF document (pdfkit): the same content as the HTML report. */
-export function renderReportPdf(input: ReportInput): Promise<Buffer> {
+/**
+ * The report as a PDF document (pdfkit): the same content as the HTML report. pdfkit and its fonts load
+ * here, when a PDF is asked for, not with every command that writes an HTML report.
+ */
+export async function renderReportPdf(input: ReportInput): Promise<Buffer> {
+  const { renderPdf } = await import('./report-pdf.js');
   return renderPdf(buildReport(input), new Date(input.generatedAt));
 }
 
