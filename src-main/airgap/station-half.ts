@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { KeyriteError } from '../../src-shared/errors.js';
+import { KeyriteError, isKeyriteError } from '../../src-shared/errors.js';
 import type { StationRole } from '../../src-shared/ceremony/stations.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import { CeremonyService } from '../ceremony/ceremony-service.js';
@@ -8,6 +8,7 @@ import { ceremonyPaths } from '../ceremony/ceremony-dir.js';
 import type { EngineOptions } from '../ceremony/engine-options.js';
 import type { KmsPort } from '../kms/kms-port.js';
 import { listBundles, type BundleOnMedium } from '../media/bundle-dir.js';
+import { sayConsoleRequest, sayConsoleResponse } from './console-words.js';
 
 /** One station's half of a split ceremony, as the command line and the rehearsal run it. */
 export interface HalfOptions {
@@ -20,6 +21,11 @@ export interface HalfOptions {
   kms: KmsPort;
   /** Where bundles are written and read: the mounted removable medium (or any folder chosen by hand). */
   media: string;
+  /**
+   * Offline only: the AWS console's ImportParameters.zip or the CLI's get-parameters-for-import JSON,
+   * read as the request when the online half is the console (its response is the console's files).
+   */
+  consoleRequest?: string | undefined;
   /** The other station's fingerprint as people read it aloud; pins the first bundle read from it. */
   peerStation?: string | undefined;
   engine?: EngineOptions | undefined;
@@ -58,6 +64,20 @@ async function openHalf(o: HalfOptions): Promise<CeremonyService> {
   if (existsSync(ceremonyPaths(o.dir).auditDb)) return CeremonyService.open({ ...base, planDoc: o.planDoc });
   if (o.role === 'online')
     return CeremonyService.create({ ...base, planDoc: o.planDoc, planBase: o.planBase, station: 'online' });
+  if (o.consoleRequest) {
+    const started = await CeremonyService.createOfflineFromConsole({
+      ...base,
+      planDoc: o.planDoc,
+      planBase: o.planBase,
+      requestFile: o.consoleRequest,
+    }).catch((e: unknown) => {
+      if (isKeyriteError(e) && existsSync(ceremonyPaths(o.dir).auditDb))
+        o.people.say(`the refusal is recorded in ${ceremonyPaths(o.dir).auditDb}; run again with --resume`);
+      throw e;
+    });
+    sayConsoleRequest(o.people.say, started.request);
+    return started.svc;
+  }
   return CeremonyService.createOffline({
     ...base,
     planDoc: o.planDoc,
@@ -101,12 +121,20 @@ export async function runStationHalf(o: HalfOptions): Promise<HalfResult> {
       const due = svc.bundleDue();
       if (due === 'write-request' || due === 'write-response') {
         const w = await svc.writeBundle(o.media);
+        if (w.commandLines) {
+          sayConsoleResponse(say, w);
+          continue;
+        }
         say(`wrote the ${w.kind} bundle ${w.dir}`);
         say(`  bundle digest: ${w.bundleDigest}`);
         say(`         words:  ${w.bundleDigestWords}`);
         say('  the medium is synced: safe to remove.');
         say(`  carry it to the ${o.role === 'online' ? 'offline' : 'online'} station.`);
         if (o.role === 'online') return result('carry');
+        continue;
+      }
+      if (due === 'read-request' && o.consoleRequest) {
+        sayConsoleRequest(say, await svc.readConsoleRequest(o.consoleRequest));
         continue;
       }
       if (due === 'read-request' || due === 'read-response') {

@@ -18,6 +18,8 @@ import { directorySource, writeBundle } from '../media/bundle-dir.js';
 import type { CeremonyParts } from './ceremony-parts.js';
 import { bundleDue, ownBlock, peerBlock } from './bundle-due.js';
 import { crashPoint } from './crash-point.js';
+import { startedFromConsole } from './console-request.js';
+import { writeDueConsoleResponse } from './console-response.js';
 
 export interface WrittenBundleInfo {
   kind: 'request' | 'response';
@@ -25,6 +27,8 @@ export interface WrittenBundleInfo {
   sequence: number;
   bundleDigest: string;
   bundleDigestWords: string;
+  /** A console response (ceremony started from the AWS console's request): the upload command's lines. */
+  commandLines?: string[];
 }
 
 /** This station's key fingerprint, as both stations show it and the other pins. */
@@ -149,10 +153,13 @@ export async function writeDueBundle(p: CeremonyParts, mediaDir: string): Promis
     );
   const f = p.log.facts;
   const token = f.importTokenDigest ?? '';
-  const files = kind === 'request' ? requestFiles(p) : responseFiles(p);
   const wrappedKeyDigest = kind === 'response' ? (f.wrappedKeyDigest ?? '') : undefined;
   if (wrappedKeyDigest !== undefined) assertOneMaterialPerToken(p, token, wrappedKeyDigest);
   const sequence = Math.max(0, ...p.log.writtenBundles.map((b) => b.sequence)) + 1;
+  // A ceremony started from the AWS console's request answers with the console's files instead.
+  if (wrappedKeyDigest !== undefined && startedFromConsole(p))
+    return writeDueConsoleResponse(p, mediaDir, sequence, token, wrappedKeyDigest);
+  const files = kind === 'request' ? requestFiles(p) : responseFiles(p);
   const now = p.settings.clock();
   const written = await p.journal.effect(
     'media.write-bundle',

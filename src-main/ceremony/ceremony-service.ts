@@ -31,6 +31,7 @@ import { acceptBundle, type AcceptedBundleInfo } from './bundle-read.js';
 import { stationFingerprint, writeDueBundle, type WrittenBundleInfo } from './bundle-write.js';
 import { firstRequest } from './bundle-first.js';
 import type { AcceptedBundle, WrittenBundle } from './ceremony-log.js';
+import { acceptConsoleRequest, type ConsoleRequestInfo } from './console-request.js';
 
 export type { ProgressEvent };
 
@@ -126,6 +127,36 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       throw e;
     }
     return svc;
+  }
+
+  /**
+   * The offline station of a split ceremony whose online half is the AWS console or CLI: its log
+   * starts first (a console request names no ceremony), so a refused request is recorded in it.
+   */
+  static async createOfflineFromConsole(args: {
+    dir: string;
+    planDoc: unknown;
+    planBase: string;
+    kms: KmsPort;
+    requestFile: string;
+    options?: EngineOptions;
+  }): Promise<{ svc: CeremonyService; request: ConsoleRequestInfo }> {
+    const s = CeremonyService.#signals();
+    const svc = new CeremonyService(
+      await createCeremony({ ...args, signals: s.signals, split: { role: 'offline' } }),
+    );
+    s.attach(svc);
+    try {
+      return { svc, request: await svc.readConsoleRequest(args.requestFile) };
+    } catch (e) {
+      svc.dispose();
+      throw e;
+    }
+  }
+
+  /** Reads the AWS console's or CLI's import parameters as this offline station's request. */
+  readConsoleRequest(file: string): Promise<ConsoleRequestInfo> {
+    return acceptConsoleRequest(this.#p, file);
   }
 
   /** Reopens a ceremony from its directory and reconciles what the log says with the world. */

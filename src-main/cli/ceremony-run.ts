@@ -44,6 +44,7 @@ export interface RunFlags {
   station?: string | undefined;
   media?: string | undefined;
   'peer-station'?: string | undefined;
+  'console-request'?: string | undefined;
 }
 
 /**
@@ -170,6 +171,7 @@ export async function runCeremony(io: CliIO, out: string, v: RunFlags): Promise<
       role: v.station,
       media: v.media,
       peer: v['peer-station'],
+      consoleRequest: v['console-request'],
       planDoc,
       planBase,
       options: { ...options, ...station },

@@ -18,6 +18,8 @@ export interface StationRunArgs {
   role: string;
   media: string | undefined;
   peer: string | undefined;
+  /** Offline only: the AWS console's ImportParameters.zip or the CLI's JSON, as the request. */
+  consoleRequest: string | undefined;
   planDoc: unknown;
   planBase: string;
   options: EngineOptions;
@@ -74,6 +76,14 @@ export async function runStation(a: StationRunArgs): Promise<number> {
       `--peer-station ${a.peer.slice(0, 80)} is not a key fingerprint`,
       'give the 64 hex digits the other station shows',
     );
+  if (a.consoleRequest !== undefined && (role !== 'offline' || a.peer !== undefined))
+    throw new KeyriteError(
+      'CLI_USAGE',
+      role === 'offline'
+        ? 'a console request has no station to pin: --peer-station does not apply'
+        : '--console-request is for the offline station',
+      'usage: keyrite ceremony run --plan FILE --out DIR --station offline --media DIR --console-request FILE',
+    );
   const kms = role === 'online' ? await a.kms() : OFFLINE_KMS_PORT;
   const r = await runStationHalf({
     role,
@@ -83,6 +93,7 @@ export async function runStation(a: StationRunArgs): Promise<number> {
     kms,
     media,
     peerStation: peer,
+    consoleRequest: a.consoleRequest === undefined ? undefined : path.resolve(a.consoleRequest),
     engine: a.options,
     people: a.people,
     signOff: a.signOff,
@@ -98,7 +109,11 @@ export async function runStation(a: StationRunArgs): Promise<number> {
     return 0;
   }
   if (role === 'offline') {
-    io.out('offline half complete: CARRY the medium with the response bundle to the online station.');
+    io.out(
+      a.consoleRequest !== undefined
+        ? 'offline half complete: CARRY the medium to where the AWS console or CLI runs and upload as printed.'
+        : 'offline half complete: CARRY the medium with the response bundle to the online station.',
+    );
     return 0;
   }
   const f = r.facts;

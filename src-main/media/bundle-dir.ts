@@ -1,13 +1,4 @@
-import {
-  closeSync,
-  constants,
-  fstatSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readSync,
-  readdirSync,
-} from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { KeyriteError } from '../../src-shared/errors.js';
@@ -19,8 +10,7 @@ import {
   type BundleManifest,
 } from '../../src-shared/bundle/manifest.js';
 import type { BundleEntry, BundleSource } from '../../src-shared/bundle/verify.js';
-import { syncDirectory } from './atomic-file.js';
-import { writeNewFileAtomic } from './new-file.js';
+import { writeNewDirectory } from './new-directory.js';
 
 /** The one code for "the medium could not be read" (exit 2 of keyrite bundle verify), not "the bundle is bad". */
 export const BUNDLE_UNREADABLE = 'BUNDLE_UNREADABLE';
@@ -140,31 +130,12 @@ export function writeBundle(
     },
     station,
   );
-  try {
-    mkdirSync(dir, { mode: 0o700 });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST')
-      throw new KeyriteError(
-        'BUNDLE_EXISTS',
-        `${dir} already exists`,
-        'Keyrite never replaces a bundle: remove the old one from the medium only if you are sure it is not needed, or use another medium',
-      );
-    throw new KeyriteError(
-      'BUNDLE_WRITE',
-      `cannot create ${dir} (${code ?? 'error'})`,
-      'check that the medium is mounted and writable',
-    );
-  }
-  for (const [name, bytes] of b.files) writeNewFileAtomic(path.join(dir, name), bytes, 0o644);
-  writeNewFileAtomic(path.join(dir, SIGNATURE_FILE), signed.signature, 0o644);
-  writeNewFileAtomic(path.join(dir, MANIFEST_FILE), signed.manifest, 0o644);
-  syncDirectory(dir);
-  try {
-    syncDirectory(parent);
-  } catch {
-    // Windows cannot fsync a directory; the files themselves are synced.
-  }
+  // The manifest goes last: a bundle with a manifest is complete, one without is refused as incomplete.
+  writeNewDirectory(
+    parent,
+    bundleDirName(b),
+    new Map([...b.files, [SIGNATURE_FILE, signed.signature], [MANIFEST_FILE, signed.manifest]]),
+  );
   return {
     dir,
     digest: signed.digest,

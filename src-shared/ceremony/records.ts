@@ -343,6 +343,39 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       bundleDigest: hex64.optional(),
     }),
   ),
+  // The offline station's request from the AWS console or CLI (no station signature: see docs/BUNDLES.md).
+  entry(
+    'bundle.console-request',
+    z.strictObject({
+      /** How it arrived: "console zip", "CLI JSON", "keyrite parameters file". */
+      source: z.string().min(1).max(64),
+      /** SHA-256 of the file exactly as read. */
+      requestDigest: hex64,
+      keyId: F.keyId,
+      keyArn: F.keyArn.optional(),
+      wrappingKeyFingerprint: F.wrappingKeyFingerprint,
+      importTokenDigest: F.importTokenDigest,
+      validTo: F.validTo,
+      /** False when the parameters do not name their algorithm and the plan's was assumed. */
+      algorithmStated: z.boolean(),
+      signed: z.literal(false),
+    }),
+  ),
+  entry(
+    'bundle.console-response',
+    z.strictObject({
+      /** The directory's name on the medium. */
+      dir: z.string().min(1).max(256),
+      files: z
+        .array(
+          z.strictObject({ name: z.string().min(1).max(128), bytes: z.number().int().min(1), digest: hex64 }),
+        )
+        .min(1)
+        .max(8),
+      /** The upload command, word for word, run in that directory. */
+      command: z.string().min(1).max(2048),
+    }),
+  ),
   // Written by the audit store, not by the journal: read here so every record reads the same way.
   entry('intent', intentPayload),
   entry('outcome', outcomePayload),

@@ -7,6 +7,8 @@ export async function runClose(ctx: StepContext): Promise<FactsOf<'close'>> {
   ctx.journal.append('material.zeroized', {
     note: 'no key material, share or passphrase remains in memory',
   });
-  ctx.journal.append('ceremony.closed', { status: 'completed', keyArn: ctx.log.facts.keyArn });
+  // A console request that names the key by id alone leaves the offline station without an ARN.
+  const keyArn = ctx.log.facts.keyArn;
+  ctx.journal.append('ceremony.closed', { status: 'completed', ...(keyArn ? { keyArn } : {}) });
   return { note: 'closed; the final checkpoint signs the whole log' };
 }

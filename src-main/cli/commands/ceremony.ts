@@ -14,6 +14,7 @@ import { materialsListingLines } from '../../ceremony/live-materials.js';
 
 const runUsage = `keyrite ceremony run --plan FILE --out DIR [--station-key FILE] [--profile P] [--endpoint URL]
                      [--resume] [--yes] [--station online|offline --media DIR [--peer-station FINGERPRINT]]
+                     [--station offline --media DIR --console-request FILE]
 
 Runs a real ceremony in this terminal. Before anyone enrolls, the credentials' account, caller and
 region, the alias and an existing key are checked against KMS and shown; every screen then opens with
@@ -43,6 +44,13 @@ ${stationOptionsUsage}
   --media DIR        the mounted removable medium (or any folder carried across) bundles go through
   --peer-station FINGERPRINT  the other station's key fingerprint as it showed it: its first bundle
                      must be signed by that station (it is pinned either way)
+  --console-request FILE  offline station, when the online half is the AWS console or CLI: the
+                     console's ImportParameters.zip or the JSON of aws kms get-parameters-for-import
+                     is the request (NOT signed: the station says so and shows the wrapping key's
+                     fingerprint to compare). The plan must name the existing key. The response is a
+                     new folder on the medium with EncryptedKeyMaterial.bin, ImportToken.bin and a
+                     README.txt; the aws kms import-key-material command is printed. A refused request
+                     is recorded in DIR's log: run again with --resume and the right file
   --passphrase-fd N  (tests, scripts) passphrases, one per line: custodians then witnesses, in plan order, from descriptor N
   --passphrase-file FILE  the same from a file (works through npx, which does not pass descriptors on)
 
@@ -118,6 +126,7 @@ export const command: Command = {
         station: { type: 'string' },
         media: { type: 'string' },
         'peer-station': { type: 'string' },
+        'console-request': { type: 'string' },
       },
       strict: true,
       allowPositionals: false,
