@@ -1,6 +1,6 @@
 import { checkpointProblem } from '../../src-shared/audit/checkpoint.js';
 import { readRequest, readResponse, type CompletedStep } from '../../src-shared/bundle/content.js';
-import { verifyBundle, type VerifiedBundle } from '../../src-shared/bundle/verify.js';
+import { refusedBundleDigest, verifyBundle, type VerifiedBundle } from '../../src-shared/bundle/verify.js';
 import { KeyriteError, isKeyriteError } from '../../src-shared/errors.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import { BUNDLE_UNREADABLE, directorySource } from '../media/bundle-dir.js';
@@ -188,10 +188,12 @@ export async function acceptBundle(p: CeremonyParts, dir: string, pin?: string):
     checkAgainstCeremony(p, verified);
   } catch (e) {
     if (isKeyriteError(e) && e.code !== BUNDLE_UNREADABLE) {
+      // The bundle's digest whenever its signed manifest was read: a replay names what was replayed.
+      const bundleDigest = verified?.digest ?? refusedBundleDigest(e);
       p.journal.append('bundle.refused', {
         code: e.code.slice(0, 100),
         message: e.message.slice(0, 1000),
-        ...(verified ? { bundleDigest: verified.digest } : {}),
+        ...(bundleDigest ? { bundleDigest } : {}),
       });
       p.journal.checkpoint();
       p.signals.changed();

@@ -125,7 +125,36 @@ export function verifyBundle(src: BundleSource, expect: BundleExpectations): Ver
       'compare the station fingerprints aloud: only the station introduced at the start of this ceremony may write its bundles',
     );
   const manifest = parseManifest(manifestBytes, signer.publicKey);
+  // From here the manifest is authentic: a refusal names the bundle by its digest (refusedBundleDigest).
+  const digest = sha256Hex(manifestBytes);
+  try {
+    return checkSigned(src, expect, entries, manifest, digest, signer.fingerprint);
+  } catch (e) {
+    if (e instanceof Error) SIGNED_DIGESTS.set(e, digest);
+    throw e;
+  }
+}
 
+const SIGNED_DIGESTS = new WeakMap<Error, string>();
+
+/**
+ * The digest of the bundle a refusal was about, when its manifest's signature held (a replayed or
+ * rolled-back bundle, an altered file, another plan): what the refusing station records.
+ */
+export function refusedBundleDigest(e: unknown): string | undefined {
+  return e instanceof Error ? SIGNED_DIGESTS.get(e) : undefined;
+}
+
+/** Steps (3) and (4), on a manifest whose signature held. */
+function checkSigned(
+  src: BundleSource,
+  expect: BundleExpectations,
+  entries: BundleEntry[],
+  manifest: BundleManifest,
+  digest: string,
+  station: string,
+): VerifiedBundle {
+  const byName = new Map(entries.map((e) => [e.name, e]));
   // (3) every file exactly as the manifest says: none missing, none extra, size then digest
   const listed = new Set(manifest.files.map((f) => f.name));
   for (const e of entries)
@@ -152,7 +181,6 @@ export function verifyBundle(src: BundleSource, expect: BundleExpectations): Ver
   }
 
   // (4) this ceremony, this plan, in order, not expired
-  const digest = sha256Hex(manifestBytes);
   if (expect.kind && manifest.kind !== expect.kind)
     refuse(
       'BUNDLE_WRONG_KIND',
@@ -196,7 +224,7 @@ export function verifyBundle(src: BundleSource, expect: BundleExpectations): Ver
         ? 'its import parameters are no longer valid: the online station fetches new ones and writes a new request'
         : 'the import parameters it was wrapped for are no longer valid: start again from a new request',
     );
-  return { manifest, digest, station: signer.fingerprint, files };
+  return { manifest, digest, station, files };
 }
 
 /** Reads a listed file and refuses one that changed size since it was listed. */

@@ -1,7 +1,8 @@
 // A split ceremony end to end through the engine, and the attacks on its bundles as the stations
 // meet them: each refused with its code, recorded in the reading station's log, nothing imported.
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -9,7 +10,7 @@ import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { writeBundle } from '../../../src-main/media/bundle-dir.js';
 import { encodeCanonical } from '../../../src-shared/audit/canonical-json.js';
-import { MANIFEST_FILE } from '../../../src-shared/bundle/manifest.js';
+import { BUNDLE_CAPS, MANIFEST_FILE, SIGNATURE_FILE } from '../../../src-shared/bundle/manifest.js';
 import { tempDir } from '../ceremony/harness/ceremony.js';
 import { SplitRoom, splitPlan } from './harness/split.js';
 
@@ -82,7 +83,20 @@ async function awaitingResponse(plan = splitPlan()) {
   return { r, response: response!, online: first.svc.stationFingerprint };
 }
 
-async function refusedOnline(r: SplitRoom, dir: string, code: string, pin?: string): Promise<void> {
+/** The digest a bundle is known by: SHA-256 of its manifest.json. */
+const digestOf = (dir: string) =>
+  createHash('sha256')
+    .update(readFileSync(path.join(dir, MANIFEST_FILE)))
+    .digest('hex');
+
+async function refusedOnline(
+  r: SplitRoom,
+  dir: string,
+  code: string,
+  pin?: string,
+  /** The bundle digest the refusal must record (its signed manifest was read), or null for none. */
+  digest?: string | null,
+): Promise<void> {
   const svc = await r.open('online');
   try {
     await assert.rejects(svc.readBundle(dir, pin), (e: { code: string }) => {
@@ -94,6 +108,7 @@ async function refusedOnline(r: SplitRoom, dir: string, code: string, pin?: stri
       (x) => x.type === 'bundle.refused',
     );
     assert.equal(refused.at(-1)?.payload['code'], code, 'the refusal is in the online log');
+    if (digest !== undefined) assert.equal(refused.at(-1)?.payload['bundleDigest'], digest ?? undefined);
     const keyId = svc.facts().keyId!;
     const k = await r.kms().describeKey(keyId);
     assert.equal(k.keyState, 'PendingImport', 'nothing was imported');
@@ -114,7 +129,7 @@ void test('a tampered, truncated or extended response is refused and recorded; t
   const bytes = readFileSync(f);
   bytes[7]! ^= 0x80;
   writeFileSync(f, bytes);
-  await refusedOnline(r, flipped, 'BUNDLE_FILE_DIGEST');
+  await refusedOnline(r, flipped, 'BUNDLE_FILE_DIGEST', undefined, digestOf(response));
   const truncated = copy('trunc');
   writeFileSync(
     path.join(truncated, 'response.json'),
@@ -126,7 +141,15 @@ void test('a tampered, truncated or extended response is refused and recorded; t
   await refusedOnline(r, extra, 'BUNDLE_EXTRA_FILE');
   const missing = copy('missing');
   rmSync(path.join(missing, 'custodian-custodian-1.json'));
-  await refusedOnline(r, missing, 'BUNDLE_MISSING_FILE');
+  await refusedOnline(r, missing, 'BUNDLE_MISSING_FILE', undefined, digestOf(response));
+  // Oversized: a file over the cap is refused from the listing, before a byte of it is read.
+  const big = copy('big');
+  truncateSync(path.join(big, 'EncryptedKeyMaterial.bin'), BUNDLE_CAPS.fileBytes + 1);
+  await refusedOnline(r, big, 'BUNDLE_TOO_LARGE', undefined, null);
+  // Mixed from two bundles: the response's files under the request's signature.
+  const mixed = copy('mixed');
+  cpSync(path.join(bundles(r, 'request')[0]!, SIGNATURE_FILE), path.join(mixed, SIGNATURE_FILE));
+  await refusedOnline(r, mixed, 'BUNDLE_SIGNATURE_INVALID', undefined, null);
   // And the genuine response is still accepted afterwards.
   const svc = await r.open('online');
   try {
