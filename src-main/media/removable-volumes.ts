@@ -48,6 +48,8 @@ export interface DiscoveryOptions {
 }
 
 const MOUNTINFO_CAP = 4 * 1024 * 1024;
+/** At most this many drives are offered (the app's contract carries no more); the list says when it cut. */
+export const MAX_VOLUMES = 32;
 
 /** `\040` and friends: mountinfo escapes space, tab, newline and backslash in paths as octal. */
 function unescapeOctal(s: string): string {
@@ -151,21 +153,23 @@ export function linuxRemovableVolumes(src: LinuxSources): RemovableVolume[] {
 /** macOS: each volume under /Volumes but the start-up disk (a link to /, or on the root's device). */
 export async function macVolumes(volumesDir: string, startupDisk = '/'): Promise<RemovableVolume[]> {
   const rootDev = (await stat(startupDisk)).dev;
-  const out: RemovableVolume[] = [];
-  for (const e of await readdir(volumesDir, { withFileTypes: true })) {
-    if (e.name.startsWith('.')) continue;
-    const full = path.join(volumesDir, e.name);
-    const l = await lstat(full);
-    if (!l.isDirectory() || l.dev === rootDev) continue;
-    let readOnly = false;
-    try {
-      await access(full, constants.W_OK);
-    } catch {
-      readOnly = true;
-    }
-    out.push({ mountPoint: full, label: e.name, readOnly });
-  }
-  return out;
+  const entries = (await readdir(volumesDir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  // Looked up side by side: one slow volume (a sleeping disk) does not make the others wait in line.
+  const found = await Promise.all(
+    entries.map(async (e): Promise<RemovableVolume | null> => {
+      const full = path.join(volumesDir, e.name);
+      const l = await lstat(full);
+      if (!l.isDirectory() || l.dev === rootDev) return null;
+      let readOnly = false;
+      try {
+        await access(full, constants.W_OK);
+      } catch {
+        readOnly = true;
+      }
+      return { mountPoint: full, label: e.name, readOnly };
+    }),
+  );
+  return found.filter((v): v is RemovableVolume => v !== null);
 }
 
 interface WindowsDisk {
@@ -239,8 +243,13 @@ export async function listRemovableVolumes(o: DiscoveryOptions = {}): Promise<Vo
     const r = await Promise.race([discover(o, timeoutMs), timeout]);
     if (r === 'timeout')
       return { volumes: [], problem: `the list of removable drives took longer than ${timeoutMs / 1000} s` };
+    const volumes = r.sort(
+      (a, b) => a.label.localeCompare(b.label) || a.mountPoint.localeCompare(b.mountPoint),
+    );
+    if (volumes.length <= MAX_VOLUMES) return { volumes };
     return {
-      volumes: r.sort((a, b) => a.label.localeCompare(b.label) || a.mountPoint.localeCompare(b.mountPoint)),
+      volumes: volumes.slice(0, MAX_VOLUMES),
+      problem: `${volumes.length} removable drives are mounted; the first ${MAX_VOLUMES} by name are listed (choose a folder by hand for another)`,
     };
   } catch (e) {
     const why = e instanceof Error && 'code' in e ? String((e as NodeJS.ErrnoException).code) : 'an error';

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { realpathSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
 import { KeyriteError } from '../../../src-shared/errors.js';
@@ -7,6 +6,7 @@ import type { ResponseOf } from '../../../src-shared/ipc/index.js';
 import type { mediumChoice } from '../../../src-shared/ipc/station-contract.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { listBundles, type BundleOnMedium } from '../../media/bundle-dir.js';
+import { isWithinDirectory } from '../../media/within-directory.js';
 import { listRemovableVolumes, type RemovableVolume } from '../../media/removable-volumes.js';
 import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
@@ -209,15 +209,7 @@ export function bundleOps(
 
 /** The station's own data directory is not a medium: nothing carried across may live in it. */
 function refuseStationDirectory(dir: string, dataDirectory: string): void {
-  const real = (p: string) => {
-    try {
-      return realpathSync(p);
-    } catch {
-      return path.resolve(p);
-    }
-  };
-  const rel = path.relative(real(dataDirectory), real(dir));
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)))
+  if (isWithinDirectory(dir, dataDirectory))
     throw new KeyriteError(
       'MEDIUM_IS_STATION',
       "That folder is inside the station's own data directory, not a medium carried to the other station.",

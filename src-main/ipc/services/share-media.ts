@@ -5,6 +5,7 @@ import { KeyriteError } from '../../../src-shared/errors.js';
 import { readShareFile } from '../../ceremony/ceremony-files.js';
 import type { SealedShare } from '../../ceremony/exports.js';
 import { copyToMedium, mediumError, mediumOf, type MediumId } from '../../media/share-medium.js';
+import { isWithinDirectory } from '../../media/within-directory.js';
 import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
 import type { CeremonyHost } from './ceremony-host.js';
@@ -113,8 +114,7 @@ function refuseSharedMedium(
   nameOf: (id: string) => string,
   station: string,
 ): void {
-  const rel = path.relative(station, medium.directory);
-  if (rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel)))
+  if (isWithinDirectory(medium.directory, station))
     throw new KeyriteError(
       'MEDIUM_IS_STATION',
       "That directory is inside the station's own data directory, not a medium a custodian takes away",

@@ -164,3 +164,20 @@ void test('Linux through the listing: an unreadable mount table is said, not thr
   const real = await listRemovableVolumes({ platform: 'linux' });
   assert.equal(real.problem, undefined, 'this machine’s own /proc/self/mountinfo and /sys are read');
 });
+
+void test('more than 32 drives: the first 32 by name are listed and the list says it was cut', async (t) => {
+  const shm = mkdtempSync(path.join('/dev/shm', 'keyrite-volumes-'));
+  t.after(() => rmSync(shm, { recursive: true, force: true }));
+  const volumes = path.join(shm, 'Volumes');
+  const names = Array.from({ length: 40 }, (_, i) => `STICK-${String(i).padStart(2, '0')}`);
+  for (const n of names) mkdirSync(path.join(volumes, n), { recursive: true });
+  const list = await listRemovableVolumes({ platform: 'darwin', volumesDir: volumes });
+  assert.deepEqual(
+    list.volumes.map((v) => v.label),
+    names.slice(0, 32),
+  );
+  assert.equal(
+    list.problem,
+    '40 removable drives are mounted; the first 32 by name are listed (choose a folder by hand for another)',
+  );
+});
