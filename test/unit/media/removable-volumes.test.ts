@@ -121,11 +121,14 @@ void test('Windows through the listing: a failing or hanging query gives no volu
     },
   });
   assert.deepEqual(failed, { volumes: [], problem: 'the removable drives could not be listed (ENOENT)' });
+  // The listing's timer does not hold a process open (unref); a never-settling query holds nothing
+  // either, so without this timer node could end the test file before the 50 ms are up.
+  const keepAlive = setInterval(() => undefined, 1000);
   const hung = await listRemovableVolumes({
     platform: 'win32',
     timeoutMs: 50,
     windowsQuery: () => new Promise<string>(() => undefined),
-  });
+  }).finally(() => clearInterval(keepAlive));
   assert.deepEqual(hung, { volumes: [], problem: 'the list of removable drives took longer than 0.05 s' });
   const bad = await listRemovableVolumes({ platform: 'win32', windowsQuery: async () => '{not json' });
   assert.equal(bad.volumes.length, 0);
