@@ -2,10 +2,10 @@ import path from 'node:path';
 import type { SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { KeyriteError } from '../../src-shared/errors.js';
-import { openAuditDatabaseReadOnly } from './database.js';
+import { type SqliteCheck, openAuditDatabaseReadOnly } from './database.js';
 import { withEvidenceCopy } from './evidence-snapshot.js';
 import { readCheckpointRows, readStoredRecords, storedCheckpointRows } from './read-log.js';
-import { type DatabaseVerification, unreadable, verifyDatabase } from './verify-database.js';
+import { type DatabaseVerification, unreadable, verifyCopy } from './verify-database.js';
 
 /** A ceremony log is hundreds of records; these bounds keep a hostile file from exhausting memory. */
 export const OPENED_LOG_LIMITS = { records: 200_000, payloadBytes: 64 * 1024 * 1024 } as const;
@@ -29,10 +29,14 @@ export interface OpenedLog {
  * (evidence-snapshot.ts), so nothing appears beside it and write-protected media work. Verification
  * and the records come from the one copy, so they describe the same bytes even of a live log.
  */
-export function openLogReadOnly(file: string, pinnedStations?: readonly string[]): OpenedLog {
+export function openLogReadOnly(
+  file: string,
+  pinnedStations?: readonly string[],
+  sqliteCheck: SqliteCheck = 'quick',
+): OpenedLog {
   return withEvidenceCopy(file, (copy) => {
     try {
-      const log = readCopy(copy, pinnedStations);
+      const log = readCopy(copy, pinnedStations, sqliteCheck);
       const r = log.verification.result;
       // Messages name the file the auditor chose, never the private copy.
       if (!r.ok) r.reason = r.reason.replaceAll(copy, file);
@@ -53,8 +57,13 @@ function tooLarge(file: string): KeyriteError {
   );
 }
 
-function readCopy(file: string, pinnedStations?: readonly string[]): OpenedLog {
-  const verification = verifyDatabase(file, undefined, pinnedStations);
+function readCopy(
+  file: string,
+  pinnedStations: readonly string[] | undefined,
+  sqliteCheck: SqliteCheck,
+): OpenedLog {
+  // This is already the private copy: verified in place, not copied again.
+  const verification = verifyCopy(file, file, undefined, pinnedStations, sqliteCheck);
   let db;
   try {
     db = openAuditDatabaseReadOnly(file);

@@ -45,7 +45,8 @@ export function verifyDatabase(
   );
 }
 
-function verifyCopy(
+/** verifyDatabase on a private copy already taken (opened-log.ts: one copy for verification and records). */
+export function verifyCopy(
   copy: string,
   path: string,
   trustedCheckpoint: unknown,

@@ -1,9 +1,9 @@
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { HASH_HEX } from '../../../src-shared/audit/hashing.js';
 import { joinSides, sideOf, type StationSide } from '../../audit/join-logs.js';
-import { loadLog } from '../../audit/load-log.js';
-import { verifyDatabase } from '../../audit/verify-database.js';
+import { openLogReadOnly } from '../../audit/opened-log.js';
 import type { CliIO } from '../io.js';
+import { printLogVerification } from './audit-verify-print.js';
 
 /**
  * `keyrite audit verify A.db --join B.db`: the two logs of a split ceremony as one ceremony. Each
@@ -21,34 +21,18 @@ export function verifyJoined(
   const sides: StationSide[] = [];
   let failed = false;
   for (const p of paths) {
-    const { result, warnings } = verifyDatabase(p, undefined, pins, sqliteCheck);
-    for (const w of warnings) io.err(`keyrite: warning: ${p}: ${w}`);
-    if (!result.ok) {
-      io.out(`audit log FAILED verification: ${p}`);
-      io.out(
-        `  ${result.firstBadSeq > 0 ? `first bad record: ${result.firstBadSeq}: ` : ''}${result.reason}`,
-      );
+    // One private evidence copy per log: the verification and the records are of the same bytes.
+    const log = openLogReadOnly(p, pins, sqliteCheck);
+    if (!printLogVerification(io, p, log.verification, requireSealed)) {
       failed = true;
       continue;
     }
-    io.out(
-      `audit log intact: ${p} (${result.recordCount} records, ${result.checkpointCount} signed checkpoints)`,
-    );
-    if (result.uncheckpointedTail > 0) {
-      io.out(`  unsealed tail: the last ${result.uncheckpointedTail} records follow the newest checkpoint`);
-      if (requireSealed) {
-        io.out('  why: --require-sealed, and the log has an unsealed tail');
-        failed = true;
-      }
-    }
-    for (const w of result.witnessStatements)
-      io.out(
-        `  witness ${w.witnessId} ${w.kind === 'signoff' ? 'sign-off' : 'exception'} at record ${w.seq}: ${w.fingerprint ? `signature verified (key fingerprint ${w.fingerprint})` : 'unsigned'}`,
-      );
+    const { result } = log.verification;
+    if (!result.ok) continue;
     sides.push(
       sideOf(
         p,
-        loadLog(p).records,
+        log.records,
         result.stations.map((s) => s.fingerprint),
       ),
     );

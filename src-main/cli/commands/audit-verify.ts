@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
-import type { VerifyOk } from '../../../src-shared/audit/verify-log.js';
-import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { verifyDatabase } from '../../audit/verify-database.js';
 import { readBoundedText } from '../../media/bounded-file.js';
 import { type CliIO, reportError, usageError } from '../io.js';
 import { verifyJoined } from './audit-join.js';
+import { printLogVerification } from './audit-verify-print.js';
 
 export const verifyUsage = `keyrite audit verify DB [--join DB2] [--checkpoint FILE] [--station FINGERPRINT]... [--trusted-stations FILE] [--require-sealed] [--deep]
 
@@ -88,30 +87,6 @@ function readCheckpointFile(file: string): unknown {
   }
 }
 
-function printIdentity(io: CliIO, result: VerifyOk): void {
-  for (const s of result.stations) {
-    io.out(
-      `  station ${s.stationId} (declared at record ${s.seq}${s.introducedBy ? `, introduced by station ${s.introducedBy}` : ''})`,
-    );
-    io.out(`    fingerprint: ${s.fingerprint}`);
-    io.out(`    words:       ${toWords(s.fingerprint)}`);
-    if (result.pinned)
-      io.out(`    trusted:     ${s.trusted ? 'yes (pinned, or introduced by a pinned station)' : 'no'}`);
-  }
-  if (!result.pinned)
-    io.out(
-      '  note: no station pinned — compare the fingerprint above with the one the station shows, or pass --station FINGERPRINT',
-    );
-  for (const k of result.participantKeys)
-    io.out(
-      `  ${k.role || 'participant'} ${k.name} enrolled at record ${k.seq}: key fingerprint ${k.fingerprint}`,
-    );
-  for (const w of result.witnessStatements)
-    io.out(
-      `  witness ${w.witnessId} ${w.kind === 'signoff' ? 'sign-off' : 'exception'} at record ${w.seq}: ${w.fingerprint ? `signature verified (key fingerprint ${w.fingerprint})` : 'unsigned (log from before witness keys)'}`,
-    );
-}
-
 export function verify(args: string[], io: CliIO): number {
   const { values, positionals } = parseArgs({
     args,
@@ -155,41 +130,5 @@ export function verify(args: string[], io: CliIO): number {
   } catch (e) {
     return reportError(io, e, 2);
   }
-  const { result, warnings, badRecord } = outcome;
-  for (const w of warnings) io.err(`keyrite: warning: ${w}`);
-  if (!result.ok) {
-    io.out(`audit log FAILED verification: ${db}`);
-    io.out(
-      result.firstBadSeq > 0
-        ? `  first bad record: ${result.firstBadSeq}`
-        : '  problem is not tied to one record',
-    );
-    io.out(`  why: ${result.reason}`);
-    if (badRecord) {
-      // As stored, which may itself be the altered part; JSON quoting keeps control characters visible.
-      io.out(
-        `  as stored: time ${JSON.stringify(badRecord.time)}, ceremony ${JSON.stringify(badRecord.ceremonyId)}, actor ${JSON.stringify(badRecord.actor)}, type ${JSON.stringify(badRecord.type)}`,
-      );
-    }
-    return 1;
-  }
-  const sealedFail = values['require-sealed'] && result.uncheckpointedTail > 0;
-  io.out(`${sealedFail ? 'audit log FAILED verification' : 'audit log intact'}: ${db}`);
-  io.out(`  records: ${result.recordCount}, signed checkpoints: ${result.checkpointCount}`);
-  io.out(`  merkle root: ${result.rootHash}`);
-  io.out(`  root words:  ${toWords(result.rootHash)}`);
-  printIdentity(io, result);
-  if (result.trustedCheckpointSize !== undefined)
-    io.out(`  extends your checkpoint at tree size ${result.trustedCheckpointSize}: yes`);
-  if (result.uncheckpointedTail > 0) {
-    const from = result.recordCount - result.uncheckpointedTail + 1;
-    io.out(
-      `  unsealed tail: records ${from}–${result.recordCount} (${result.uncheckpointedTail}) follow the newest checkpoint; no station signature covers them, so whoever can write the file could have added or changed them`,
-    );
-  }
-  if (sealedFail) {
-    io.out('  why: --require-sealed, and the log has an unsealed tail');
-    return 1;
-  }
-  return 0;
+  return printLogVerification(io, db, outcome, values['require-sealed'] ?? false) ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 // by someone holding a station key (each still verifying on its own) are caught by the join, naming
 // the bundle by kind, number and digest.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -69,6 +70,27 @@ void test('a real air-gapped rehearsal joins: each station named with fingerprin
     r.stdout,
     /response bundle number 1: written by the offline station, accepted by the online station/,
   );
+  // Each log is shown as `keyrite audit verify` shows it alone (the same printing, not a second one).
+  for (const role of ['online', 'offline'] as const) {
+    const alone = keyrite('audit', 'verify', db(first.dir, role));
+    assert.equal(alone.code, 0, alone.stdout);
+    assert.ok(r.stdout.includes(alone.stdout), `${role} block missing from the join:\n${r.stdout}`);
+  }
+  // Each log is copied once (one private evidence copy holds both its verification and its records).
+  const probeOut = path.join(tmp.dir, 'evidence-copies.txt');
+  const probed = keyriteSync(
+    ['audit', 'verify', db(first.dir, 'online'), '--join', db(first.dir, 'offline')],
+    {
+      cwd: tmp.dir,
+      env: {
+        ...env(),
+        NODE_OPTIONS: `--require ${path.join(__dirname, 'harness', 'evidence-probe.cjs')}`,
+        KEYRITE_PROBE_OUT: probeOut,
+      },
+    },
+  );
+  assert.equal(probed.code, 0, probed.stderr);
+  assert.equal(readFileSync(probeOut, 'utf8'), '2', 'one evidence copy per log');
   // Either order, and pinning both stations, joins the same.
   const pinned = keyrite(
     'audit',
