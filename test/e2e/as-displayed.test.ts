@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../src-main/emulator/index.js';
-import { startHarness, type Harness } from './harness/harness.js';
+import type { Browser } from 'playwright-core';
+import { launchSharedBrowser, startHarness, type Harness } from './harness/harness.js';
 import { lookAt } from './harness/look.js';
 import {
   FAST_ENGINE,
@@ -22,6 +23,14 @@ import {
  * its cause.
  */
 let h: Harness | undefined;
+let browser: Browser;
+// One Chromium for the file; each test opens its own fresh context (profile) in it.
+before(async () => {
+  browser = await launchSharedBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
   await h?.close();
@@ -31,7 +40,7 @@ afterEach(async () => {
 });
 
 void test('each custodian uses the forms exactly as shown; the engine records the custodian on screen', async () => {
-  h = await startHarness({ engine: FAST_ENGINE });
+  h = await startHarness({ browser, engine: FAST_ENGINE });
   const page = await loadPlanByClicking(h, roomPlan());
   await enrollAsShown(h);
   const run = page.getByRole('button', { name: 'Run this step' });
@@ -54,7 +63,7 @@ void test('Run is offered only when it can succeed; a step that failed shows its
   // The rehearsal's KMS is an emulator this test can take away, as a network outage would.
   emulator = await startEmulator();
   const port = emulator.port;
-  h = await startHarness({ engine: FAST_ENGINE, ports: { kmsEndpoint: emulator.url } });
+  h = await startHarness({ browser, engine: FAST_ENGINE, ports: { kmsEndpoint: emulator.url } });
   const harness = h;
   const page = await loadPlanByClicking(h, roomPlan());
   // Before anyone enrolls, running the enrollment step cannot succeed: it is not offered, and the screen says why.

@@ -3,13 +3,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterEach, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../src-main/audit/audit-store.js';
 import { loadLog } from '../../src-main/audit/load-log.js';
 import { runRehearsal } from '../../src-main/cli/rehearsal.js';
 import { writeCeremony } from '../integration/audit/harness/fixture.js';
-import { artifactsDir, startHarness, type Harness } from './harness/harness.js';
+import type { Browser } from 'playwright-core';
+import { artifactsDir, launchSharedBrowser, startHarness, type Harness } from './harness/harness.js';
 import { lookAt } from './harness/look.js';
 import { FAST_ENGINE, roomPlan } from './harness/room.js';
 
@@ -21,6 +22,14 @@ import { FAST_ENGINE, roomPlan } from './harness/room.js';
  * the exports against pdftotext.
  */
 let h: Harness | undefined;
+let browser: Browser;
+// One Chromium for the file; each test opens its own fresh context (profile) in it.
+before(async () => {
+  browser = await launchSharedBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 afterEach(async () => {
   await h?.close();
   h = undefined;
@@ -43,7 +52,7 @@ function needTool(tool: string, pkg: string): void {
 
 void test('an auditor opens a finished ceremony log from a medium it leaves untouched, pins the station, filters, reads payloads and exports JSONL, CSV, HTML and PDF', async () => {
   needTool('pdftotext', 'poppler-utils');
-  h = await startHarness({ viewport: { width: 1024, height: 700 } });
+  h = await startHarness({ browser, viewport: { width: 1024, height: 700 } });
   const ceremony = path.join(h.dataDirectory, 'ceremony');
   await runRehearsal({
     out: ceremony,
@@ -232,7 +241,7 @@ void test('an auditor opens a finished ceremony log from a medium it leaves unto
 });
 
 void test('a log with an unsealed tail says which records no signature covers; a tampered log says where it fails', async () => {
-  h = await startHarness({ viewport: { width: 1024, height: 700 } });
+  h = await startHarness({ browser, viewport: { width: 1024, height: 700 } });
   const db = path.join(h.dataDirectory, 'live-audit.db');
   const store = openAuditStore(db);
   // A checkpoint near record 50, then records that no checkpoint covers yet.

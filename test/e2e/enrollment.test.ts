@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { startHarness, type Harness } from './harness/harness.js';
+import { after, afterEach, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { launchSharedBrowser, startHarness, type Harness } from './harness/harness.js';
 import { lookAt } from './harness/look.js';
 import {
   FAST_ENGINE,
@@ -23,6 +23,14 @@ import {
  * again, and a passphrase typed for one custodian is never sent for another.
  */
 let h: Harness | undefined;
+let browser: Browser;
+// One Chromium for the file; each test opens its own fresh context (profile) in it.
+before(async () => {
+  browser = await launchSharedBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 /** The small station screen the new states are looked at on. */
 const SMALL = { width: 1024, height: 700 };
 
@@ -62,7 +70,7 @@ afterEach(async () => {
 });
 
 void test('a custodian takes a generated passphrase, types it again, and it is the one that opens their key later', async () => {
-  h = await startHarness({ engine: FAST_ENGINE });
+  h = await startHarness({ browser, engine: FAST_ENGINE });
   const page = await loadPlanByClicking(h, roomPlan());
   const first = ROOM.custodians[0]!;
   assert.equal(await shownCustodian(page), first.id);
@@ -108,7 +116,7 @@ void test('a custodian takes a generated passphrase, types it again, and it is t
 });
 
 void test('changing the custodian clears what was typed, so a passphrase is only sent for the custodian it was typed for', async () => {
-  h = await startHarness({ engine: FAST_ENGINE, viewport: SMALL });
+  h = await startHarness({ browser, engine: FAST_ENGINE, viewport: SMALL });
   const page = await loadPlanByClicking(h, roomPlan());
   const [c1, c2] = ROOM.custodians;
   await capsLockIsWarned(page);
@@ -124,7 +132,7 @@ void test('changing the custodian clears what was typed, so a passphrase is only
 });
 
 void test('the list changing under a typing custodian: the form keeps whom it shows, clears what was typed for someone who acted elsewhere, and says so', async () => {
-  h = await startHarness({ engine: FAST_ENGINE, viewport: SMALL });
+  h = await startHarness({ browser, engine: FAST_ENGINE, viewport: SMALL });
   const page = await loadPlanByClicking(h, roomPlan());
   // A second app window on the same ceremony: another screen in the room, through the same IPC.
   const other = await h.openWindow('#/ceremony');

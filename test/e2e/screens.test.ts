@@ -1,13 +1,21 @@
 import assert from 'node:assert/strict';
-import { afterEach, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../src-main/emulator/index.js';
-import { startHarness, type Harness } from './harness/harness.js';
+import { launchSharedBrowser, startHarness, type Harness } from './harness/harness.js';
 import { lookAt, type Theme } from './harness/look.js';
 
 let h: Harness | undefined;
+let browser: Browser;
+// One Chromium for the file; each test opens its own fresh context (profile) in it.
+before(async () => {
+  browser = await launchSharedBrowser();
+});
+after(async () => {
+  await browser.close();
+});
 let emulator: RunningEmulator | undefined;
 afterEach(async () => {
   await h?.close();
@@ -19,7 +27,7 @@ afterEach(async () => {
 const ROUTES = ['#/', '#/ceremony', '#/params', '#/audit', '#/auditor', '#/witness'] as const;
 
 void test('the station screen shows the station facts from main', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   const page = await h.open('#/');
   await page.getByTestId('station-facts').waitFor();
   const text = await page.getByTestId('station-facts').innerText();
@@ -46,7 +54,7 @@ void test('the station names its KMS endpoint truthfully: a Keyrite emulator is 
   await new Promise<void>((resolve) => sts.listen(0, '127.0.0.1', resolve));
   const other = `http://127.0.0.1:${(sts.address() as AddressInfo).port}`;
   try {
-    h = await startHarness({ ports: { kmsEndpoint: other, mode: 'online' } });
+    h = await startHarness({ browser, ports: { kmsEndpoint: other, mode: 'online' } });
     const page = await h.open('#/');
     const facts = page.getByTestId('kms-identity');
     await facts.waitFor();
@@ -58,7 +66,7 @@ void test('the station names its KMS endpoint truthfully: a Keyrite emulator is 
     await h.close();
 
     emulator = await startEmulator();
-    h = await startHarness({ ports: { kmsEndpoint: emulator.url } });
+    h = await startHarness({ browser, ports: { kmsEndpoint: emulator.url } });
     const again = await h.open('#/');
     await again.getByTestId('kms-identity').waitFor();
     assert.ok(
@@ -72,7 +80,7 @@ void test('the station names its KMS endpoint truthfully: a Keyrite emulator is 
 });
 
 void test('every section is reachable from the navigation, has a heading, and passes axe in both themes', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   const page = await h.open('#/');
   for (const [link, heading, name] of [
     ['Ceremony', 'Ceremony', 'ceremony-empty'],
@@ -89,7 +97,7 @@ void test('every section is reachable from the navigation, has a heading, and pa
 });
 
 void test('the witness display route shows public facts only, with no forms', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   const page = await h.open('#/witness');
   await page.getByTestId('witness-display').waitFor();
   assert.equal(await page.locator('form, input, textarea').count(), 0);
@@ -97,7 +105,7 @@ void test('the witness display route shows public facts only, with no forms', as
 });
 
 void test('rehearsal is unmistakable on every screen; a real station shows no rehearsal marks', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   for (const route of ROUTES) {
     const page = await h.open(route);
     await page.getByRole('complementary', { name: 'Rehearsal' }).waitFor();
@@ -107,7 +115,7 @@ void test('rehearsal is unmistakable on every screen; a real station shows no re
   }
   await h.close();
   emulator = await startEmulator();
-  h = await startHarness({ ports: { mode: 'online', kmsEndpoint: emulator.url } });
+  h = await startHarness({ browser, ports: { mode: 'online', kmsEndpoint: emulator.url } });
   for (const route of ROUTES) {
     const page = await h.open(route);
     await page.locator('#root > *').first().waitFor();
@@ -119,7 +127,7 @@ void test('rehearsal is unmistakable on every screen; a real station shows no re
 });
 
 void test('the first Tab reaches a skip link that takes the focus to the content', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   for (const [route, label, target] of [
     ['#/ceremony', 'Skip to the current step', 'step-title'],
     ['#/audit', 'Skip to the content', 'main-content'],
@@ -190,7 +198,7 @@ async function focusRingContrasts(page: Page): Promise<{ what: string; ratio: nu
 }
 
 void test('the focus ring has at least 3:1 contrast against what it sits on, in both themes, on every screen', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   for (const theme of ['light', 'dark'] as Theme[]) {
     for (const route of ROUTES.filter((r) => r !== '#/witness')) {
       const page = await h.open(route);
@@ -205,7 +213,7 @@ void test('the focus ring has at least 3:1 contrast against what it sits on, in 
 
 void test('at 200 % zoom no screen scrolls sideways', async () => {
   // 200 % zoom of a 1280×860 window lays the page out in 640×430 CSS pixels: that is what is measured.
-  h = await startHarness({ viewport: { width: 640, height: 430 } });
+  h = await startHarness({ browser, viewport: { width: 640, height: 430 } });
   for (const route of ROUTES) {
     const page = await h.open(route);
     await page.locator('#root > *').first().waitFor();
@@ -220,7 +228,7 @@ void test('at 200 % zoom no screen scrolls sideways', async () => {
 });
 
 void test('the screens load every resource they ask for (bundled fonts only) and raise no page error', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   const fonts: string[] = [];
   h.page.on('request', (r) => {
     if (r.resourceType() === 'font') fonts.push(new URL(r.url()).origin);
@@ -242,7 +250,7 @@ void test('the screens load every resource they ask for (bundled fonts only) and
 });
 
 void test('the witness display is opened by main, not by the page', async () => {
-  h = await startHarness();
+  h = await startHarness({ browser });
   const harness = h;
   const page = await h.open('#/');
   const before = h.witnessDisplayRequests;
