@@ -1,10 +1,12 @@
 import type { AuditRecord } from '../../src-shared/audit/record.js';
+import { outputProblems } from './join-outputs.js';
 
 /**
  * One ceremony across the two logs of a split ceremony (`keyrite audit verify A.db --join B.db`).
  * Each log is verified on its own first; this module only compares what the two logs say about each
  * other: the same ceremony and plan, one online and one offline station, and every bundle one station
- * wrote accepted by the other under the same digest (and nothing accepted that the other never wrote).
+ * wrote accepted by the other under the same digest (and nothing accepted that the other never wrote),
+ * and the outputs for other clouds the online station shows exactly as the offline station logged them.
  * It reads records only, so it can be tested on any pair of record lists.
  */
 
@@ -39,6 +41,8 @@ export interface StationSide {
   accepted: BundleAccept[];
   /** Bundles this station read and refused, by digest when it could compute one. */
   refused: { code: string; digest?: string; seq: number }[];
+  /** The outputs for other clouds this log records (`wrap.output` payloads; online: relayed ones). */
+  outputs: Record<string, unknown>[];
 }
 
 /** A bundle as both logs see it, for the report. */
@@ -63,7 +67,7 @@ const kindOf = (v: unknown): BundleKind => (v === 'response' ? 'response' : 'req
 
 /** Collects what one verified log says about the ceremony and its bundles. */
 export function sideOf(path: string, records: readonly AuditRecord[], fingerprints: string[]): StationSide {
-  const side: StationSide = { path, fingerprints, written: [], accepted: [], refused: [] };
+  const side: StationSide = { path, fingerprints, written: [], accepted: [], refused: [], outputs: [] };
   const writes = new Map<number, BundleWrite>();
   for (const r of records) {
     const p = r.payload;
@@ -98,6 +102,8 @@ export function sideOf(path: string, records: readonly AuditRecord[], fingerprin
         stationFingerprint: str(p['stationFingerprint']) ?? '',
         seq: r.seq,
       });
+    } else if (r.type === 'wrap.output') {
+      side.outputs.push(p);
     } else if (r.type === 'bundle.refused') {
       const digest = str(p['bundleDigest']);
       side.refused.push({ code: str(p['code']) ?? '', ...(digest ? { digest } : {}), seq: r.seq });
@@ -139,6 +145,8 @@ export function joinSides(
     [b, a],
   ] as const)
     matchBundles(writer, reader, problems, bundles, describe);
+  const [online, offline] = a.role === 'online' ? [a, b] : [b, a];
+  problems.push(...outputProblems(online, offline));
   bundles.sort((x, y) => (x.kind === y.kind ? x.sequence - y.sequence : x.kind === 'request' ? -1 : 1));
   return { ok: problems.length === 0, problems, bundles };
 }

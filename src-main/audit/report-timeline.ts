@@ -52,7 +52,7 @@ export function describeRecord(r: AuditRecord, effects: ReadonlyMap<number, stri
     case 'wrap.done':
       return `material wrapped with ${str(p['algorithm'])} for wrapping key ${short(p['wrappingKeyFingerprint'])}`;
     case 'wrap.output':
-      return `wrapped for ${p['cloud'] === 'gcp' ? 'Google Cloud KMS' : 'Azure Key Vault'} (${str(p['destination'])}): ${str(p['file'])}, SHA-256 ${short(p['outputDigest'])}; upload with ${str(p['command'])}`;
+      return `${p['offlineStationFingerprint'] ? 'as logged on the offline station: ' : ''}wrapped for ${p['cloud'] === 'gcp' ? 'Google Cloud KMS' : 'Azure Key Vault'} (${str(p['destination'])}): ${str(p['file'])}${p['folder'] ? ` in ${str(p['folder'])} on the medium` : ''}, SHA-256 ${short(p['outputDigest'])}; upload with ${str(p['command'])}`;
     case 'kms.verified':
       return `verified in KMS: ${str(p['check'])}`;
     case 'ceremony.witness-signoff':

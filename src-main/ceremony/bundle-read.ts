@@ -3,7 +3,11 @@ import { readRequest, readResponse, type CompletedStep } from '../../src-shared/
 import { refusedBundleDigest, verifyBundle, type VerifiedBundle } from '../../src-shared/bundle/verify.js';
 import { KeyriteError, isKeyriteError } from '../../src-shared/errors.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
+import path from 'node:path';
+import type { WrapOutput } from '../../src-shared/ceremony/records.js';
+import { outputFileName } from '../../src-shared/ceremony/plan-outputs.js';
 import { BUNDLE_UNREADABLE, directorySource } from '../media/bundle-dir.js';
+import { outputsDirName, outputsDirProblem } from '../media/outputs-dir.js';
 import type { CeremonyParts } from './ceremony-parts.js';
 import { bundleDue, peerBlock } from './bundle-due.js';
 import { applyStepEvent } from './step-runner.js';
@@ -38,7 +42,7 @@ function assertPeerSteps(p: CeremonyParts, steps: readonly CompletedStep[]): voi
 }
 
 /** Checks that go beyond the bundle's own consistency: this plan, this station's own facts. */
-function checkAgainstCeremony(p: CeremonyParts, b: VerifiedBundle): void {
+function checkAgainstCeremony(p: CeremonyParts, b: VerifiedBundle, dir: string): void {
   const plan = p.log.plan;
   const f = p.log.facts;
   if (b.manifest.kind === 'request') {
@@ -102,6 +106,35 @@ function checkAgainstCeremony(p: CeremonyParts, b: VerifiedBundle): void {
   if (problem || checkpoint.stationPublicKey !== b.manifest.station.publicKey)
     throw mismatch(`the offline log’s checkpoint does not hold: ${problem ?? 'signed by another station'}`);
   assertPeerSteps(p, response.steps);
+  assertOutputs(p, b, response.outputs ?? [], dir);
+}
+
+/**
+ * The plan's outputs for other clouds, as the offline station logged them: one record per output of
+ * the plan, and each file in its folder beside the bundle exactly as logged — a person carries these
+ * files to gcloud or az, so a missing, half-written or altered one is refused here, in words.
+ */
+function assertOutputs(
+  p: CeremonyParts,
+  b: VerifiedBundle,
+  outputs: readonly WrapOutput[],
+  dir: string,
+): void {
+  const planned = (p.log.plan.outputs ?? []).map((o, i) => outputFileName(o, i));
+  const got = outputs.map((o) => o.file);
+  if (got.join(',') !== planned.join(','))
+    throw mismatch(
+      `the response names outputs ${got.join(', ') || 'none'}; the plan's outputs are ${planned.join(', ') || 'none'}`,
+    );
+  if (outputs.length === 0) return;
+  const folder = path.join(path.dirname(dir), outputsDirName(b.manifest.ceremonyId, b.manifest.sequence));
+  const problem = outputsDirProblem(folder, outputs);
+  if (problem)
+    throw new KeyriteError(
+      'BUNDLE_OUTPUT_FILES',
+      `the outputs for other clouds do not match the response: ${problem}`,
+      `carry the folder ${path.basename(folder)} the offline station wrote beside this response, on the same medium; if a file is damaged, have the offline station write the response again (it writes the outputs anew beside it)`,
+    );
 }
 
 /** Records the bundle, its files and the other station's steps in this station's log. */
@@ -141,6 +174,10 @@ async function takeIn(p: CeremonyParts, b: VerifiedBundle): Promise<void> {
       );
       if (!p.log.witnessEnrollment(w.witnessId)) p.journal.append('participant.enrolled', w, w.witnessId);
     }
+    // The outputs for other clouds, as the offline station logged them (the files are on the medium).
+    const folder = outputsDirName(b.manifest.ceremonyId, b.manifest.sequence);
+    for (const o of response.outputs ?? [])
+      p.journal.append('wrap.output', { ...o, offlineStationFingerprint: b.station, folder });
     steps = response.steps;
   }
   for (const s of steps) {
@@ -185,7 +222,7 @@ export async function acceptBundle(p: CeremonyParts, dir: string, pin?: string):
           : 'run the next step',
       );
     verified = verifyBundle(directorySource(dir), expectationsFor(p, kind, pin));
-    checkAgainstCeremony(p, verified);
+    checkAgainstCeremony(p, verified, dir);
   } catch (e) {
     if (isKeyriteError(e) && e.code !== BUNDLE_UNREADABLE) {
       // The bundle's digest whenever its signed manifest was read: a replay names what was replayed.

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { encodeCanonical } from '../../src-shared/audit/canonical-json.js';
 import { spkiFingerprint } from '../../src-shared/digests.js';
 import { publicKeyToBase64 } from '../../src-shared/audit/keys.js';
@@ -15,6 +16,7 @@ import { sha256Hex } from '../../src-shared/digests.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import { directorySource, writeBundle } from '../media/bundle-dir.js';
+import { outputsDirName, writeOutputsDir } from '../media/outputs-dir.js';
 import type { CeremonyParts } from './ceremony-parts.js';
 import { bundleDue, ownBlock, peerBlock } from './bundle-due.js';
 import { crashPoint } from './crash-point.js';
@@ -91,6 +93,7 @@ function responseFiles(p: CeremonyParts): Map<string, Buffer> {
   const people = p.journal.records('participant.enrolled').map((r) => r.payload);
   const enrolled = people.filter((e) => e.role === 'custodian');
   const witnesses = people.filter((e) => e.role === 'witness');
+  const outputs = p.journal.records('wrap.output').map((r) => r.payload);
   const content: BundleResponse = {
     kind: 'response',
     requestDigest: request.bundleDigest,
@@ -100,6 +103,7 @@ function responseFiles(p: CeremonyParts): Map<string, Buffer> {
     custodians: enrolled,
     witnesses,
     steps: ownBlock(p.log, 'close'),
+    ...(outputs.length > 0 ? { outputs } : {}),
   };
   // The offline log as it stands, signed: the online station and the auditor can hold it to it.
   const checkpoint = p.journal.checkpoint();
@@ -112,6 +116,20 @@ function responseFiles(p: CeremonyParts): Map<string, Buffer> {
     files.set(custodianFileName(c.custodianId), readFileSync(p.paths.custodian(c.custodianId)));
   for (const w of witnesses)
     files.set(witnessFileName(w.witnessId), readFileSync(p.paths.witness(w.witnessId)));
+  return files;
+}
+
+/**
+ * The plan's outputs for other clouds as the wrap step wrote them, each checked against its logged
+ * digest: a changed file never leaves the station.
+ */
+function outputFiles(p: CeremonyParts): Map<string, Buffer> {
+  const files = new Map<string, Buffer>();
+  for (const { payload: o } of p.journal.records('wrap.output'))
+    files.set(
+      o.file,
+      recordedFile(path.join(p.paths.dir, ...o.file.split('/')), o.outputDigest, `output ${o.file}`),
+    );
   return files;
 }
 
@@ -160,12 +178,18 @@ export async function writeDueBundle(p: CeremonyParts, mediaDir: string): Promis
   if (wrappedKeyDigest !== undefined && startedFromConsole(p))
     return writeDueConsoleResponse(p, mediaDir, sequence, token, wrappedKeyDigest);
   const files = kind === 'request' ? requestFiles(p) : responseFiles(p);
+  const outputs = kind === 'response' ? outputFiles(p) : new Map<string, Buffer>();
   const now = p.settings.clock();
   const written = await p.journal.effect(
     'media.write-bundle',
     `write the ${kind} bundle number ${sequence} to the medium`,
     { kind, sequence, importTokenDigest: token, ...(wrappedKeyDigest ? { wrappedKeyDigest } : {}) },
     () => {
+      // The outputs first: a response on the medium (it has its manifest) means its outputs are there too.
+      if (outputs.size > 0) {
+        writeOutputsDir(mediaDir, outputsDirName(p.log.ceremonyId, sequence), outputs);
+        crashPoint('outputs-written');
+      }
       const w = writeBundle(
         mediaDir,
         {

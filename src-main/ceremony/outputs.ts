@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sha256Hex } from '../../src-shared/digests.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { outputFileName, type PlanOutput } from '../../src-shared/ceremony/plan-outputs.js';
@@ -112,21 +114,28 @@ function readyOne(o: PlanOutput, planBase: string, spec: KeyMaterialSpec, now: D
 /**
  * At the wrap step, while the material is in hand: each output wrapped, written to the ceremony
  * directory (outputs/…) and recorded with its digest, wrapping key and the exact upload command.
+ * Run again after a crash, it writes nothing twice: an output already recorded is left alone, and a
+ * file this ceremony wrote but died before recording is recorded as it is on disk (wrapping is
+ * randomised: a second file would be a second, different ciphertext). Any other file under that name
+ * — a half-written or foreign one — is refused, never replaced.
  */
 export async function writeOutputs(ctx: StepContext, material: SecretBuffer): Promise<void> {
   const plan = ctx.log.plan;
   const ready = readyOutputs(plan, ctx.planBase, ctx.log.spec, ctx.settings.clock());
+  const recorded = new Set(ctx.journal.records('wrap.output').map((r) => r.payload.file));
   for (const [i, r] of ready.entries()) {
     const rel = outputFileName(r.o, i);
+    if (recorded.has(rel)) continue;
     const file = path.join(ctx.paths.dir, ...rel.split('/'));
+    const onDisk = writtenBefore(ctx, file, rel);
     if (r.cloud === 'gcp') {
       const w = wrapForGcp({ material, algorithm: r.o.algorithm, method: r.method, wrappingKey: r.key });
       for (const warning of w.warnings) ctx.progress('warning', `output ${i + 1}: ${warning}`);
-      const outputDigest = await ctx.journal.writeFile(file, rel, w.wrapped);
+      const outputDigest = onDisk?.digest ?? (await ctx.journal.writeFile(file, rel, w.wrapped));
       ctx.journal.append('wrap.output', {
         cloud: 'gcp',
         file: rel,
-        bytes: w.wrapped.length,
+        bytes: onDisk?.bytes ?? w.wrapped.length,
         outputDigest,
         wrappingKeyFingerprint: r.key.fingerprintSha256,
         method: r.method,
@@ -141,12 +150,12 @@ export async function writeOutputs(ctx: StepContext, material: SecretBuffer): Pr
       });
     } else {
       const w = wrapForAzure(material, ctx.log.spec, r.kek);
-      const outputDigest = await ctx.journal.writeFile(file, rel, w.text);
+      const outputDigest = onDisk?.digest ?? (await ctx.journal.writeFile(file, rel, w.text));
       const cmd = { kek: r.kek, name: r.o.name, byokFile: rel, kty: w.kty };
       ctx.journal.append('wrap.output', {
         cloud: 'azure',
         file: rel,
-        bytes: Buffer.byteLength(w.text),
+        bytes: onDisk?.bytes ?? Buffer.byteLength(w.text),
         outputDigest,
         wrappingKeyFingerprint: r.kek.wrappingKey.fingerprintSha256,
         method: 'CKM_RSA_AES_KEY_WRAP (RSA-OAEP-SHA-1)',
@@ -155,6 +164,43 @@ export async function writeOutputs(ctx: StepContext, material: SecretBuffer): Pr
       });
     }
   }
+}
+
+/**
+ * An output file already on disk: the one this ceremony's log says it wrote (the digest of a write
+ * intent for this name, settled as complete), or a refusal — a half-written or foreign file is never
+ * taken for an output, and never replaced.
+ */
+function writtenBefore(
+  ctx: StepContext,
+  file: string,
+  rel: string,
+): { digest: string; bytes: number } | undefined {
+  if (!existsSync(file)) return undefined;
+  const bytes = readFileSync(file);
+  const digest = sha256Hex(bytes);
+  const settled = new Set(
+    ctx.journal
+      .records('outcome')
+      .filter((o) => o.payload.action === 'media.write-file' && o.payload.ok)
+      .map((o) => o.payload.intentSeq),
+  );
+  const ours = ctx.journal
+    .records('intent')
+    .some(
+      (i) =>
+        i.payload.action === 'media.write-file' &&
+        i.payload.details.file === rel &&
+        i.payload.details.digest === digest &&
+        settled.has(i.seq),
+    );
+  if (!ours)
+    throw new KeyriteError(
+      'OUTPUT_FILE_UNACCOUNTED',
+      `${rel} is already in the ceremony directory, and it is not a file this ceremony recorded writing (${bytes.length} bytes, SHA-256 ${digest})`,
+      'a half-written or foreign file is never used or replaced: move it out of outputs/ (keep it for the investigation) and run the ceremony again',
+    );
+  return { digest, bytes: bytes.length };
 }
 
 function incompatible(message: string, hint: string): KeyriteError {

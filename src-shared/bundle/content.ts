@@ -5,6 +5,7 @@ import { STEP_CATALOGUE, isStepId, type StepId } from '../ceremony/steps.js';
 import { sha256Hex } from '../digests.js';
 import { KeyriteError } from '../errors.js';
 import { parseWrappingPublicKey } from '../wrap/index.js';
+import { wrapOutput } from '../ceremony/records.js';
 import type { VerifiedBundle } from './verify.js';
 
 /**
@@ -93,6 +94,12 @@ export const responseSchema = z.strictObject({
   /** The witnesses' keys, so their sign-off at the online station is signed with the key they enrolled. */
   witnesses: z.array(enrolledWitness).max(16),
   steps: z.array(completedStep).max(16),
+  /**
+   * The plan's outputs for other clouds as the offline log recorded them (file, size, SHA-256,
+   * destination, upload command) — never their bytes: the files travel in their own folder beside
+   * the bundle (keyrite-<ceremony>-outputs-<number>). Absent when the plan has no outputs.
+   */
+  outputs: z.array(wrapOutput).min(1).max(16).optional(),
 });
 export type BundleResponse = z.output<typeof responseSchema> & { steps: CompletedStep[] };
 export type EnrolledCustodian = z.output<typeof enrolledCustodian>;

@@ -21,12 +21,6 @@ export function outputRefusals(plan: CeremonyPlan, spec: KeyMaterialSpec): Refus
       message: 'the plan has outputs but does not guard the wrap step that writes them',
       hint: 'add wrap to guardedSteps (or leave guardedSteps out: plans with outputs then guard it)',
     });
-  if (plan.stations === 'split')
-    out.push({
-      code: 'PLAN_OUTPUT_SPLIT',
-      message: 'outputs for other clouds are not yet written in an air-gapped (split) ceremony',
-      hint: 'run a single-station ceremony, or wrap with `keyrite wrap --for gcp|azure` from the material backup',
-    });
   const kind = materialKind(spec);
   outputs.forEach((o, i) => {
     const at = `output ${i + 1} (${o.cloud})`;

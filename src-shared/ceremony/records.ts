@@ -22,6 +22,22 @@ const id = z.string().min(1).max(64);
 const stepId = z.string().refine((s): s is StepId => isStepId(s), 'not a step of the catalogue');
 const isoTime = z.iso.datetime({ offset: true });
 
+/** One output for another cloud as the station that wrote it records it (`wrap.output`). */
+export const wrapOutput = z.strictObject({
+  cloud: z.enum(['gcp', 'azure']),
+  /** Relative to the ceremony directory, e.g. outputs/gcp-1-payments.bin. */
+  file: z.string().min(1).max(256),
+  bytes: z.number().int().min(1),
+  outputDigest: hex64,
+  wrappingKeyFingerprint: hex64,
+  method: z.string().min(1).max(64),
+  /** In words: the import job's name (Google) or the key exchange key's kid (Azure). */
+  destination: z.string().min(1).max(512),
+  /** The upload command, word for word, run from the ceremony directory. */
+  command: z.string().min(1).max(2048),
+});
+export type WrapOutput = z.output<typeof wrapOutput>;
+
 /** Every fact is optional here: which ones a step must give is its catalogue entry's business. */
 export const ceremonyFacts = z.strictObject(F).partial();
 
@@ -309,18 +325,16 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
   // The plan's outputs for other clouds (Google Cloud KMS, Azure Key Vault): what was written, never the material.
   entry(
     'wrap.output',
-    z.strictObject({
-      cloud: z.enum(['gcp', 'azure']),
-      /** Relative to the ceremony directory, e.g. outputs/gcp-1-payments.bin. */
-      file: z.string().min(1).max(256),
-      bytes: z.number().int().min(1),
-      outputDigest: hex64,
-      wrappingKeyFingerprint: hex64,
-      method: z.string().min(1).max(64),
-      /** In words: the import job's name (Google) or the key exchange key's kid (Azure). */
-      destination: z.string().min(1).max(512),
-      /** The upload command, word for word, run from the ceremony directory. */
-      command: z.string().min(1).max(2048),
+    wrapOutput.extend({
+      /**
+       * Split ceremonies: the online station's copy of a record the offline station logged (its station
+       * fingerprint), relayed by the response bundle; the files are in `folder` beside that bundle.
+       */
+      offlineStationFingerprint: hex64.optional(),
+      folder: z
+        .string()
+        .regex(/^keyrite-cer-[0-9a-f]{1,32}-outputs-\d{1,7}$/)
+        .optional(),
     }),
   ),
   // bundles between the stations of a split ceremony (docs/BUNDLES.md)

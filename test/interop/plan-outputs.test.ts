@@ -249,3 +249,93 @@ void test('outputs a cloud would refuse are refused before anyone enrolls, and l
   );
   assert.match(c.stdout + c.stderr, /output 2 \(azure\): Key Vault imports AES keys only into a Managed HSM/);
 });
+
+void test('keyrite rehearse --air-gapped with outputs: the offline station writes them beside the response, the online hand-over shows them as logged offline, the logs join', async () => {
+  const material = randomBytes(32);
+  writeFileSync(path.join(dir, 'material.bin'), material, { mode: 0o600 });
+  const soon = new Date(Date.now() + 48 * HOUR);
+  const file = plan(
+    'split-outputs.json',
+    [
+      {
+        cloud: 'gcp',
+        importJob: importJob('job-split.yaml', 'RSA_OAEP_3072_SHA256_AES_256', 3072, soon, 'job-s'),
+        algorithm: 'google-symmetric-encryption',
+        key: 'payments',
+      },
+      { cloud: 'azure', kek: kek('kek-split.json', 2048), name: 'payments-key' },
+    ],
+    'keyrite-split-outputs',
+  );
+  const out = path.join(dir, 'split');
+  const r = await keyrite(['rehearse', '--air-gapped', '--plan', file, '--out', out], { cwd: dir, env });
+  assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
+  const names = ['outputs/azure-2-payments-key.byok', 'outputs/gcp-1-payments.bin'];
+
+  // The offline station wrote them (its own outputs/ and a new folder beside the response on the medium).
+  const media = path.join(out, 'media');
+  const responses = readdirSync(media).filter((n) => /-response-\d+$/.test(n));
+  assert.equal(responses.length, 1, readdirSync(media).join(', '));
+  const folder = responses[0]!.replace(/-response-(\d+)$/, '-outputs-$1');
+  assert.ok(existsSync(path.join(media, folder)), `${folder} beside ${responses[0]}`);
+  const offlineBytes = (n: string) => readFileSync(path.join(out, 'offline', n));
+  const carried = (n: string) => readFileSync(path.join(media, folder, n));
+  for (const n of names)
+    assert.deepEqual(carried(n), offlineBytes(n), `${n}: the medium copy is the file logged`);
+  assert.ok(!existsSync(path.join(out, 'online', 'outputs')), 'the online station never holds the files');
+  // The files carried to the other clouds unwrap with openssl to the exact material.
+  assert.deepEqual(rsaAesUnwrap(carried(names[1]!), keyPem(3072), 3072, 'sha256'), material);
+  const byok = JSON.parse(carried(names[0]!).toString('utf8')) as Record<string, unknown>;
+  assert.deepEqual(byok['header'], { kid: HSM_KID, alg: 'dir', enc: 'CKM_RSA_AES_KEY_WRAP' });
+  const ciphertext = Buffer.from(String(byok['ciphertext']), 'base64url');
+  assert.deepEqual(rsaAesUnwrap(ciphertext, keyPem(2048), 2048, 'sha1'), material);
+
+  // The offline log records each file's digest; the response carries those records, never the bytes.
+  const offline = loadLog(path.join(out, 'offline', 'audit.db')).records;
+  const logged = offline.filter((x) => x.type === 'wrap.output').map((x) => x.payload);
+  assert.deepEqual(logged.map((o) => o['file']).sort(), names);
+  for (const o of logged)
+    assert.equal(
+      o['outputDigest'],
+      sha256Hex(offlineBytes(String(o['file']))),
+      `${String(o['file'])} digest`,
+    );
+  const response = JSON.parse(readFileSync(path.join(media, responses[0]!, 'response.json'), 'utf8')) as {
+    outputs: unknown[];
+  };
+  assert.deepEqual(response.outputs, logged);
+  const manifest = JSON.parse(readFileSync(path.join(media, responses[0]!, 'manifest.json'), 'utf8')) as {
+    files: { name: string }[];
+  };
+  assert.ok(
+    !manifest.files.some((f) => /\.(bin|byok)$/.test(f.name) && f.name !== 'EncryptedKeyMaterial.bin'),
+  );
+
+  // The online station shows them as logged on the offline station: log, hand-over sheet, join.
+  const online = loadLog(path.join(out, 'online', 'audit.db')).records;
+  const offlineStation = /^offline station: ([0-9a-f]{64})$/m.exec(r.stdout)?.[1];
+  assert.ok(offlineStation, r.stdout);
+  const relayed = online.filter((x) => x.type === 'wrap.output').map((x) => x.payload);
+  assert.deepEqual(
+    relayed,
+    logged.map((o) => ({ ...o, offlineStationFingerprint: offlineStation, folder })),
+  );
+  const sheet = readFileSync(path.join(out, 'online', 'handover.txt'), 'utf8');
+  assert.ok(sheet.includes(`other clouds (2; as logged on the offline station ${offlineStation}):\n`), sheet);
+  assert.ok(sheet.includes(`in the folder ${folder};`), sheet);
+  for (const o of logged) assert.ok(sheet.includes(`    ${String(o['command'])}\n`), `${String(o['file'])}`);
+  for (const db of ['online', 'offline'].map((s) => readFileSync(path.join(out, s, 'audit.db'))))
+    for (const form of secretForms(material))
+      assert.ok(!db.includes(Buffer.from(form)), 'no material in a log');
+  const join = keyriteSync(
+    [
+      'audit',
+      'verify',
+      path.join(out, 'online', 'audit.db'),
+      '--join',
+      path.join(out, 'offline', 'audit.db'),
+    ],
+    { cwd: dir },
+  );
+  assert.equal(join.code, 0, join.stdout + join.stderr);
+});

@@ -88,14 +88,28 @@ function witnessLines(ctx: StepContext): string[] {
   ];
 }
 
-/** The plan's outputs for other clouds, as the wrap step recorded them: file, digest, and the upload command. */
+/**
+ * The plan's outputs for other clouds, as the wrap step recorded them: file, digest, and the upload
+ * command. In a split ceremony the offline station wrote them; this station shows its records as the
+ * response carried them (checked against the folder on the medium when the response was read).
+ */
 function outputLines(ctx: StepContext): string[] {
   const outputs = ctx.journal.records('wrap.output').map((r) => r.payload);
   if (outputs.length === 0) return [];
   const cloudName = { gcp: 'Google Cloud KMS', azure: 'Azure Key Vault' } as const;
+  const relayed = outputs[0]?.offlineStationFingerprint;
+  const where = relayed
+    ? [
+        `other clouds (${outputs.length}; as logged on the offline station ${relayed}):`,
+        `  the offline station wrote the files beside its response bundle on the medium, in the folder ${outputs[0]?.folder ?? ''};`,
+        '  carry that folder to a machine with gcloud / az and run the commands in it',
+      ]
+    : [
+        `other clouds (${outputs.length}; the same material, wrapped for each; run the commands in this ceremony's directory):`,
+      ];
   return [
     '',
-    `other clouds (${outputs.length}; the same material, wrapped for each; run the commands in this ceremony's directory):`,
+    ...where,
     ...outputs.flatMap((o) => [
       `  ${cloudName[o.cloud]}: ${o.file} (${o.bytes} bytes, SHA-256 ${o.outputDigest})`,
       `    for ${o.destination}`,
