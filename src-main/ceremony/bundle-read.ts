@@ -6,6 +6,7 @@ import { toWords } from '../../src-shared/words/pgp-words.js';
 import path from 'node:path';
 import type { WrapOutput } from '../../src-shared/ceremony/records.js';
 import { outputFileName } from '../../src-shared/ceremony/plan-outputs.js';
+import { planCloudKeySpec } from '../../src-shared/ceremony/plan.js';
 import { BUNDLE_UNREADABLE, directorySource } from '../media/bundle-dir.js';
 import { outputsDirName, outputsDirProblem } from '../media/outputs-dir.js';
 import type { CeremonyParts } from './ceremony-parts.js';
@@ -48,7 +49,11 @@ function checkAgainstCeremony(p: CeremonyParts, b: VerifiedBundle, dir: string):
   if (b.manifest.kind === 'request') {
     const { request } = readRequest(b, p.settings.clock());
     const t = request.target;
-    if (t.provider !== plan.target.provider || t.region !== plan.target.region || t.keySpec !== p.log.spec)
+    if (
+      t.provider !== plan.target.provider ||
+      t.region !== plan.target.region ||
+      t.keySpec !== planCloudKeySpec(plan)
+    )
       throw mismatch(`the request targets ${t.provider} ${t.region} ${t.keySpec}, not what the plan says`);
     if (
       request.wrapping.algorithm !== plan.wrapping.algorithm ||

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodeCanonical } from '../../src-shared/audit/canonical-json.js';
+import { planCloudKeySpec } from '../../src-shared/ceremony/plan.js';
 import { spkiFingerprint } from '../../src-shared/digests.js';
 import { publicKeyToBase64 } from '../../src-shared/audit/keys.js';
 import {
@@ -68,7 +69,8 @@ function requestFiles(p: CeremonyParts): Map<string, Buffer> {
       region: plan.target.region,
       keyId: f.keyId ?? '',
       keyArn: f.keyArn ?? '',
-      keySpec: p.log.spec,
+      // The cloud's own name for the key's spec (AES_256 at Huawei), as the plan and the facts say it.
+      keySpec: planCloudKeySpec(plan),
     },
     wrapping: { algorithm: plan.wrapping.algorithm, keySpec: plan.wrapping.keySpec },
     validTo: f.validTo ?? '',

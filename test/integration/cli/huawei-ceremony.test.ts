@@ -2,7 +2,7 @@
 // checked and rehearsed exactly as shipped (the embedded emulator's Huawei dialect is the peer), the
 // log verifies, and the log, hand-over sheet and report name the cloud, region, project and key.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -210,6 +210,31 @@ void test('keyrite rehearse --air-gapped --plan <the shipped Huawei plan>: both 
   assert.ok(!offline.some((x) => x.type === 'intent' && String(x.payload['action']).startsWith('kms.')));
   const online = loadLog(path.join(out, 'online', 'audit.db')).records;
   assert.equal(online.find((x) => x.type === 'kms.identity')?.payload['projectId'], PROJECT);
+  // Across the gap too, the key is Huawei's AES_256: the request names it so, and nothing the offline
+  // room read or either log recorded calls it AWS's SYMMETRIC_DEFAULT.
+  const media = path.join(out, 'media');
+  const request = readdirSync(media).find((n) => /-request-\d+$/.test(n)) ?? '';
+  const target = (
+    JSON.parse(readFileSync(path.join(media, request, 'request.json'), 'utf8')) as {
+      target: Record<string, string>;
+    }
+  ).target;
+  assert.equal(target['keySpec'], 'AES_256');
+  const carried = readdirSync(media).flatMap((b) =>
+    readdirSync(path.join(media, b)).map((f) => path.join(media, b, f)),
+  );
+  assert.ok(carried.length > 0);
+  const saying = (bytes: Buffer | string) => bytes.includes('SYMMETRIC_DEFAULT');
+  assert.deepEqual(
+    carried.filter((f) => saying(readFileSync(f))),
+    [],
+    'no file on the medium',
+  );
+  assert.deepEqual(
+    [...offline, ...online].filter((x) => saying(JSON.stringify(x.payload))).map((x) => x.type),
+    [],
+    'no record in either log',
+  );
 });
 
 void test('credentials for another Huawei project are refused before any call', async () => {
