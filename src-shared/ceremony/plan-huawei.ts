@@ -19,6 +19,32 @@ export const HUAWEI_KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[
 export const HUAWEI_ALIAS = /^[a-zA-Z0-9:/_-]{1,255}$/;
 
 export const HUAWEI_KEY_SPECS = ['AES_256'] as const;
+
+const ASYMMETRIC =
+  "Huawei takes asymmetric material in import-key-material's encrypted_privatekey field, whose format (how the private key is wrapped, and under which key) neither Huawei's API reference nor its SDK models describe, and Keyrite does not guess a format for key material";
+const SM =
+  "it is a Chinese national (SM) algorithm that neither Node nor Electron's BoringSSL implements, so Keyrite can neither make nor check such material";
+/** Key specs Huawei Cloud KMS can import (its user guide) that Keyrite does not, each with why. */
+const HUAWEI_UNIMPLEMENTED: Readonly<Record<string, string>> = {
+  RSA_2048: ASYMMETRIC,
+  RSA_3072: ASYMMETRIC,
+  RSA_4096: ASYMMETRIC,
+  EC_P256: ASYMMETRIC,
+  EC_P384: ASYMMETRIC,
+  SM2: SM,
+  SM4: SM,
+};
+
+/**
+ * Why a Huawei plan's key spec is refused, when Huawei has such keys: said instead of "not a key spec",
+ * so nobody takes a Huawei feature Keyrite lacks for a typo. Undefined for a spec Huawei does not have.
+ */
+export function huaweiKeySpecRefusal(spec: string): string | undefined {
+  if (/^HMAC/.test(spec))
+    return `Huawei Cloud KMS has HMAC keys but cannot import material into them (its import guide: the HMAC key algorithm does not support importing key materials)`;
+  const why = HUAWEI_UNIMPLEMENTED[spec];
+  return why ? `Huawei Cloud KMS can import ${spec} keys, but Keyrite does not: ${why}` : undefined;
+}
 export const HUAWEI_PLAN_ALGORITHMS = ['RSAES_OAEP_SHA_256', 'RSAES_OAEP_SHA_1', 'RSAES_PKCS1_V1_5'] as const;
 export const HUAWEI_WRAPPING_KEY_SPEC = 'RSA_2048';
 

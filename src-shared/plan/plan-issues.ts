@@ -1,4 +1,5 @@
 import { planSchema } from '../ceremony/plan.js';
+import { huaweiKeySpecRefusal } from '../ceremony/plan-huawei.js';
 import { closestChoice, notOneOf } from '../text/did-you-mean.js';
 import { PLAN_FIELD_DOCS } from './plan-fields.js';
 import { planFields } from './plan-json-schema.js';
@@ -75,6 +76,18 @@ function explainOne(issue: Issue, doc: unknown): PlanProblem {
     const d = PLAN_FIELD_DOCS[field];
     return d ? `${field}: ${d}` : 'see docs/PLAN.md';
   };
+  const huawei =
+    /^target\.key\.(create|existing)\.keySpec$/.test(field) &&
+    valueAt(doc, ['target', 'provider']) === 'huawei' &&
+    typeof given === 'string'
+      ? huaweiKeySpecRefusal(given)
+      : undefined;
+  if (huawei)
+    return {
+      where,
+      message: `${where}: ${huawei}`,
+      hint: 'use keySpec AES_256 (256-bit material); docs/PLAN.md, "Huawei Cloud KMS: what Keyrite imports, and what it refuses"',
+    };
   switch (issue.code) {
     case 'invalid_value':
     case 'invalid_union': {

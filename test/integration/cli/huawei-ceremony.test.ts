@@ -81,7 +81,20 @@ for (const [name, change, reason] of [
     'key-spec',
     (d: Record<string, unknown>) =>
       ((target(d)['key'] as { create: Record<string, unknown> }).create['keySpec'] = 'HMAC_256'),
-    /target\.key/,
+    /target\.key\.create\.keySpec: Huawei Cloud KMS has HMAC keys but cannot import material into them/,
+  ],
+  [
+    // Huawei imports these, Keyrite does not: the refusal says so and why, not "not a key spec".
+    'asymmetric-key-spec',
+    (d: Record<string, unknown>) =>
+      ((target(d)['key'] as { create: Record<string, unknown> }).create['keySpec'] = 'RSA_3072'),
+    /target\.key\.create\.keySpec: Huawei Cloud KMS can import RSA_3072 keys, but Keyrite does not: Huawei takes asymmetric material in import-key-material's encrypted_privatekey field, whose format .* neither Huawei's API reference nor its SDK models describe/,
+  ],
+  [
+    'sm4-key-spec',
+    (d: Record<string, unknown>) =>
+      ((target(d)['key'] as { create: Record<string, unknown> }).create['keySpec'] = 'SM4'),
+    /Huawei Cloud KMS can import SM4 keys, but Keyrite does not: it is a Chinese national \(SM\) algorithm that neither Node nor Electron's BoringSSL implements[\s\S]*use keySpec AES_256/,
   ],
   [
     'account-not-project',
