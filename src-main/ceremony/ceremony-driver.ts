@@ -290,9 +290,10 @@ export async function driveCeremony(
           said,
         );
     }
-    if (step === 'generate-material' && plan.material.mode === 'existing-shares') {
+    const shareDir = step === 'generate-material' ? svc.shareSourceDir : null;
+    if (shareDir !== null) {
       people.show?.(step, null);
-      const dir = path.resolve(svc.planBase, plan.material.sharesDir);
+      const dir = shareDir;
       const holders = readdirSync(dir)
         .filter((n) => n.endsWith('.share.json'))
         .sort()

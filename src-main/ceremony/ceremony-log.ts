@@ -86,9 +86,12 @@ export class CeremonyLog {
   #commitments = new Map<string, string>();
   #createdKey: { keyArn: string; keyId: string } | null = null;
   #environment: KmsEnvironment | null = null;
-  #keyMaterials: readonly KeyMaterialEntry[] = [];
-  #keyMaterialsAt: string | undefined;
+  /** The latest `kms.key-materials` record per key ARN: the primary's and each replica's. */
+  readonly #keyMaterials = new Map<string, { materials: readonly KeyMaterialEntry[]; at: string }>();
   readonly #accepted: AcceptedBundle[] = [];
+  /** ImportKeyMaterial intents by record number → the key ARN; and the ARNs an import took effect in. */
+  readonly #importIntents = new Map<number, string>();
+  readonly #importedInto = new Set<string>();
   readonly #written: WrittenBundle[] = [];
   /** Which station of a split ceremony this log belongs to; undefined for a one-station ceremony. */
   readonly role: StationRole | undefined;
@@ -176,11 +179,23 @@ export class CeremonyLog {
   }
   /** Every material of the key as KMS listed it at the hand-over (AWS symmetric keys), else empty. */
   get keyMaterials(): readonly KeyMaterialEntry[] {
-    return this.#keyMaterials;
+    return this.#ownKeyMaterials()?.materials ?? [];
   }
   /** When the hand-over recorded `keyMaterials` (the record's time), else undefined. */
   get keyMaterialsAt(): string | undefined {
-    return this.#keyMaterialsAt;
+    return this.#ownKeyMaterials()?.at;
+  }
+  /** What the hand-over recorded for each key it listed (a multi-Region key's replicas too), by ARN. */
+  get recordedKeyMaterials(): ReadonlyMap<string, { materials: readonly KeyMaterialEntry[]; at: string }> {
+    return this.#keyMaterials;
+  }
+  /** Whether an ImportKeyMaterial of this ceremony took effect in this key (its outcome, or recovery's). */
+  importTookEffect(keyArn: string): boolean {
+    return this.#importedInto.has(keyArn);
+  }
+  #ownKeyMaterials(): { materials: readonly KeyMaterialEntry[]; at: string } | undefined {
+    const arn = this.facts.keyArn;
+    return arn === undefined ? undefined : this.#keyMaterials.get(arn);
   }
   /** The key an earlier, interrupted run of create-key made, as its outcome recorded it. */
   get createdKey(): { keyArn: string; keyId: string } | null {
@@ -257,8 +272,7 @@ export class CeremonyLog {
         this.#commitments = new Map(r.payload.commitments.map((c) => [c.holder, c.digest]));
         break;
       case 'kms.key-materials':
-        this.#keyMaterials = r.payload.materials;
-        this.#keyMaterialsAt = r.time;
+        this.#keyMaterials.set(r.payload.keyArn, { materials: r.payload.materials, at: r.time });
         break;
       case 'backup.share-verified':
         this.#shareVerified.add(r.payload.holder);
@@ -280,6 +294,10 @@ export class CeremonyLog {
         this.#environment = environmentOfIdentity(r.payload);
         break;
       case 'outcome':
+        if (r.payload.action === 'kms.import-key-material' && r.payload.ok) {
+          const arn = this.#importIntents.get(r.payload.intentSeq);
+          if (arn !== undefined) this.#importedInto.add(arn);
+        }
         if (r.payload.action === 'kms.create-key' && r.payload.ok && 'keyArn' in r.payload.details)
           this.#createdKey = r.payload.details;
         if (
@@ -292,6 +310,8 @@ export class CeremonyLog {
         }
         break;
       case 'intent':
+        if (r.payload.action === 'kms.import-key-material')
+          this.#importIntents.set(r.seq, r.payload.details.keyArn);
         if (r.payload.action === 'media.write-bundle')
           this.#written.push({ ...r.payload.details, intentSeq: r.seq });
         break;

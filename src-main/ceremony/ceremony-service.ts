@@ -16,6 +16,7 @@ import type { ConfirmationResult } from './quorum.js';
 import { writeReport } from './report.js';
 import { CeremonyExports } from './exports.js';
 import { provideShare, verifyShare } from './share-custody.js';
+import { rewrapFromOwnShares } from './steps/replica-rewrap.js';
 import { assertMayVerifyLate, shareStanding, verifyPendingShare } from './late-share.js';
 import type { ProgressEvent } from './step-context.js';
 import type { AttemptStatus } from './passphrase-attempts.js';
@@ -307,7 +308,18 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     return shareStanding(this.#p);
   }
 
-  /** Existing-shares mode: a custodian opens a share from an earlier ceremony for reconstitution. */
+  /**
+   * Where generate-material rebuilds the material from, when it does: the plan's shares directory
+   * (existing-shares mode), or this ceremony's own shares while it wraps the same material again for a
+   * replica (steps/replica-rewrap.ts); null when custodians open no shares.
+   */
+  get shareSourceDir(): string | null {
+    if (rewrapFromOwnShares(this.#p.log)) return this.#p.paths.sharesDir;
+    const m = this.#p.log.plan.material;
+    return m.mode === 'existing-shares' ? path.resolve(this.planBase, m.sharesDir) : null;
+  }
+
+  /** A custodian opens a backup share for reconstitution (existing-shares mode, or a replica's re-wrap). */
   provideShare(shareFile: string, passphrase: SecretBuffer): Promise<{ holder: string; kcv: string }> {
     return provideShare(this.#p, shareFile, passphrase);
   }

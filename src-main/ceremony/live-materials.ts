@@ -5,7 +5,8 @@ import type { KeyMaterialsListing } from '../../src-shared/ipc/ceremony-view.js'
 import type { KmsPort } from '../kms/kms-port.js';
 import type { LogView } from './ceremony-log.js';
 import { materialEntry } from './steps/materials.js';
-import { materialView, materialViews } from './view.js';
+import { regionalPort } from './steps/multi-region.js';
+import { materialView } from './view.js';
 
 /**
  * The key's materials as KMS lists them now (ListKeyRotations ALL_KEY_MATERIAL, DescribeKey), in the
@@ -23,25 +24,36 @@ export async function keyMaterialsNow(
   const { keyArn, keyId } = log.facts;
   if (!keyArn || !keyId || plan.target.provider !== 'aws' || planKeySpec(plan) !== 'SYMMETRIC_DEFAULT')
     return null;
+  const primary = { region: plan.target.region, arn: keyArn };
+  let keys = [primary];
+  let malformed: unknown;
+  try {
+    keys = [
+      primary,
+      ...parseReplicaKeys(log.facts.replicaKeys).map((r) => ({ region: r.region, arn: r.arn })),
+    ];
+  } catch (e) {
+    malformed = e;
+  }
+  // Every region the hand-over listed (a multi-Region key's replicas too), as the log has it.
   const recorded = (why: string): KeyMaterialsListing => ({
     source: 'recorded',
     ...(log.keyMaterialsAt ? { at: log.keyMaterialsAt } : {}),
     unreachable: why.slice(0, 1024),
-    keys:
-      log.keyMaterials.length > 0
-        ? [{ region: plan.target.region, keyArn, materials: materialViews(log) }]
-        : [],
+    keys: keys.flatMap((k) => {
+      const r = log.recordedKeyMaterials.get(k.arn);
+      return r && r.materials.length > 0
+        ? [{ region: k.region, keyArn: k.arn, materials: r.materials.map((m) => materialView(log, m)) }]
+        : [];
+    }),
   });
   // The offline station of a split ceremony never talks to KMS, not even to list what it holds.
   if (log.role === 'offline') return recorded('this is the offline station: it never contacts KMS');
   try {
-    const keys = [
-      { region: plan.target.region, arn: keyArn },
-      ...parseReplicaKeys(log.facts.replicaKeys).map((r) => ({ region: r.region, arn: r.arn })),
-    ];
+    if (malformed !== undefined) throw malformed;
     const out: KeyMaterialsListing['keys'] = [];
     for (const k of keys) {
-      const port = k.region === plan.target.region || !kms.inRegion ? kms : kms.inRegion(k.region);
+      const port = regionalPort(kms, k.region, plan.target.region);
       const d = await port.describeKey(k.arn);
       const materials = (await port.listKeyMaterials(k.arn)).flatMap((m) => materialEntry(m) ?? []);
       out.push({

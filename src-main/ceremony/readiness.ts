@@ -3,6 +3,7 @@ import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import type { LogView } from './ceremony-log.js';
 import type { SecretsInHand } from './secrets-in-hand.js';
 import { awaitingBundle } from './bundle-due.js';
+import { rewrapFromOwnShares, rewrapImpossible } from './steps/replica-rewrap.js';
 
 /**
  * Why a step cannot succeed yet, or null when it can: what people in the room must still do (enroll,
@@ -33,7 +34,10 @@ export function stepBlocker(log: LogView, secrets: SecretsInHand, step: StepId):
       );
     }
     case 'generate-material': {
-      if (log.plan.material.mode !== 'existing-shares') return null;
+      const impossible = rewrapImpossible(log);
+      if (impossible) return impossible;
+      // Wrapping the same material again (replica-rewrap.ts): rebuilt from this ceremony's own shares.
+      if (log.plan.material.mode !== 'existing-shares' && !rewrapFromOwnShares(log)) return null;
       const needed = Math.max(log.plan.quorum.m, secrets.shareSource?.threshold ?? 0);
       if (secrets.shareSource && secrets.sharesOpened >= needed) return null;
       return new KeyriteError(

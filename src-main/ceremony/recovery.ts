@@ -12,14 +12,16 @@ import type { CeremonyParts } from './ceremony-parts.js';
 import { listShareFiles } from './steps/backup-shares.js';
 import { grantSid } from './steps/grant.js';
 import { stagedMaterial } from './steps/rotation.js';
+import { regionalPort } from './steps/multi-region.js';
+import { rewrapImpossible, rewrapping } from './steps/replica-rewrap.js';
 import { isPeerStep } from '../../src-shared/ceremony/stations.js';
 import { regionOfArn } from '../../src-shared/kms/aws-partition.js';
 import type { KmsPort } from '../kms/kms-port.js';
 
 /** The port for the region an ARN names (a multi-Region replica's), else the ceremony's own. */
-function portForArn(kms: KmsPort, arn: string): KmsPort {
-  const region = regionOfArn(arn);
-  return region && kms.inRegion ? kms.inRegion(region) : kms;
+function portForArn(p: CeremonyParts, arn: string): KmsPort {
+  const home = p.log.plan.target.region;
+  return regionalPort(p.kms, regionOfArn(arn) ?? home, home);
 }
 
 /** Steps that need the plaintext material in memory, which a restart never has. */
@@ -101,7 +103,7 @@ export async function reconcile(
             ? `the import took effect (material ${stagedId ?? ''} pending rotation)`
             : 'the import did not take effect (no material of this ceremony pending rotation)';
         } else {
-          const k = await portForArn(p.kms, ip.details.keyArn).describeKey(ip.details.keyArn);
+          const k = await portForArn(p, ip.details.keyArn).describeKey(ip.details.keyArn);
           ok = k.keyState === 'Enabled';
           found = ok
             ? `the import took effect (key ${k.keyState})`
@@ -210,6 +212,7 @@ export async function realign(
 
   if (waitsOnParams(p, next) && paramsExpired) {
     if (!(await pendingImport())) {
+      if (rewrapping(p.log)) return rewrapInstead(p, apply, 'import-parameters');
       account.push(
         'the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else',
       );
@@ -226,6 +229,7 @@ export async function realign(
     );
   } else if (NEEDS_MATERIAL.has(next) && !p.secrets.material) {
     if (!(await pendingImport())) {
+      if (rewrapping(p.log)) return rewrapInstead(p, apply, 'generate-material');
       account.push(
         'the key is no longer PendingImport: the ceremony cannot continue; investigate before anything else',
       );
@@ -246,6 +250,42 @@ export async function realign(
     );
   }
   return account;
+}
+
+/**
+ * A multi-Region import whose primary already took the material (replica-rewrap.ts): never new
+ * material, never voided shares — new parameters for the replicas still waiting (`import-parameters`)
+ * or, the material lost from memory, the same material rebuilt (`generate-material`), then wrapped again.
+ */
+function rewrapInstead(
+  p: CeremonyParts,
+  apply: (ev: CeremonyEvent, failure?: StepFailure) => void,
+  to: 'import-parameters' | 'generate-material',
+): string[] {
+  const impossible = rewrapImpossible(p.log);
+  if (impossible) return [`${impossible.message}; ${impossible.hint}`];
+  const source =
+    p.log.plan.material.mode === 'csprng' || p.log.plan.material.mode === 'split-knowledge'
+      ? "rebuilt from this ceremony's own backup shares (custodians open them)"
+      : `read again (${p.log.plan.material.mode})`;
+  if (to === 'generate-material')
+    p.journal.append('material.lost', {
+      stepId: nextStep(p.log.state) ?? 'wrap',
+      note: 'material was in memory only; the primary key holds it, so the same material is rebuilt',
+    });
+  apply({
+    kind: 'rewound',
+    to,
+    reason:
+      to === 'import-parameters'
+        ? "a replica's import parameters expired after the primary took the material"
+        : 'material lost before it was wrapped again for the waiting replicas',
+  });
+  return [
+    to === 'import-parameters'
+      ? `import parameters expired after the primary key took the material: rewound to fetch new ones for the replicas still waiting only; the same material is ${source} and wrapped again under quorum`
+      : `material was lost before it was wrapped again: rewound to rebuild the same material (${source}); the primary key holds it`,
+  ];
 }
 
 async function voidShares(p: CeremonyParts, account: string[]): Promise<void> {

@@ -104,7 +104,7 @@ export function CeremonyScreen() {
               {view.steps.some((s) => s.id === 'backup-shares' && s.status === 'done') ? (
                 <ShareMedia view={view} />
               ) : null}
-              {view.keyMaterials ? <LiveKeyMaterials view={view} recorded={view.keyMaterials} /> : null}
+              {view.keyMaterials ? <LiveKeyMaterials recorded={view.keyMaterials} /> : null}
               {view.outputs ? <PlanOutputs outputs={view.outputs} /> : null}
               {progress.length > 0 ? (
                 <details className="card progress">

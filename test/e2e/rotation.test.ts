@@ -6,6 +6,7 @@ import { runRehearsal } from '../../src-main/cli/rehearsal.js';
 import { createKmsGateway, type KmsGateway } from '../../src-main/kms/kms-gateway.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { lookAt } from './harness/look.js';
+import { kmsCounter } from './harness/kms-counter.js';
 import {
   FAST_ENGINE,
   driveByMouse,
@@ -24,18 +25,22 @@ import {
 let h: Harness;
 let emu: RunningEmulator;
 let g: KmsGateway;
+/** The station reaches the emulator through this counter: how often it asked KMS is part of the test. */
+let counter: Awaited<ReturnType<typeof kmsCounter>>;
 before(async () => {
   emu = await startEmulator();
+  counter = await kmsCounter(emu.url);
   g = createKmsGateway({ region: 'us-east-1', endpoint: emu.url });
   h = await startHarness({
     viewport: { width: 1024, height: 700 },
     engine: FAST_ENGINE,
-    ports: { kmsEndpoint: emu.url },
+    ports: { kmsEndpoint: counter.url },
   });
 });
 after(async () => {
   await h.close();
   g.close();
+  await counter.close();
   await emu.close();
 });
 
@@ -108,5 +113,27 @@ void test('a rotation plan through the UI: the rotate step says what cannot be u
     texts.join('\n'),
   );
   await lookAt(page, 'rotation-completed', ['light']);
+
+  // KMS is asked on opening and on request, not on every change of the view: the prior material is
+  // deleted behind the screen's back, the view changes (the report is saved), the list stays as it was
+  // asked; "Ask KMS again" asks once and shows the material missing.
+  const caption = page.getByText(/^Live from KMS at /);
+  const askedAt = await caption.innerText();
+  const listed = counter.seen('ListKeyRotations');
+  await g.deleteImportedKeyMaterial({ KeyId: first.keyArn, KeyMaterialId: priorId });
+  await page.getByRole('button', { name: 'Save the ceremony report…' }).click();
+  await page.getByText(/^Report saved as /).waitFor();
+  await page.getByRole('button', { name: 'Ask KMS again' }).click();
+  await page.getByText(new RegExp(`^Live from KMS at .+: ${first.keyArn} \\(PendingImport\\)$`)).waitFor();
+  assert.notEqual(await caption.innerText(), askedAt);
+  assert.equal(
+    counter.seen('ListKeyRotations'),
+    listed + 1,
+    'asked once: on request, not on the view change',
+  );
+  assert.match(
+    await rows.filter({ hasText: priorId }).innerText(),
+    /NON_CURRENT \(missing: deleted or expired\)/,
+  );
   assert.deepEqual(h.pageErrors, []);
 });

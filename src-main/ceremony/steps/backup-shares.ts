@@ -6,9 +6,15 @@ import { createSealedShares } from '../../secrets/backup-shares.js';
 import type { ShareFileOnDisk } from '../ceremony-files.js';
 import type { StepContext } from '../step-context.js';
 import type { LogView } from '../ceremony-log.js';
+import { rewrapping } from './replica-rewrap.js';
 
 export async function runBackupShares(ctx: StepContext): Promise<FactsOf<'backup-shares'>> {
   const material = ctx.secrets.requireMaterial();
+  // Wrapping the same material again for a replica (replica-rewrap.ts): its shares exist and stay.
+  if (rewrapping(ctx.log))
+    return {
+      note: 'the backup shares made before the first import back up this same material; none are made again',
+    };
   const kcv = ctx.log.facts.kcv ?? ctx.log.facts.publicKeyFingerprint ?? '';
   const custodians = ctx.log.plan.participants.custodians;
   const recipients = custodians.map((c) => {

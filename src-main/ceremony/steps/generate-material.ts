@@ -10,6 +10,7 @@ import { csprngMaterial, macProbeFingerprint, rawMaterialLength } from '../../se
 import { combineComponents } from '../../secrets/split-knowledge.js';
 import { readSecretFile } from '../../media/secret-file.js';
 import type { StepContext } from '../step-context.js';
+import { assertSameMaterial, rewrapFromOwnShares, rewrapImpossible } from './replica-rewrap.js';
 
 function assertParamsFresh(ctx: StepContext): void {
   const validTo = ctx.log.facts.validTo;
@@ -24,6 +25,17 @@ function assertParamsFresh(ctx: StepContext): void {
 
 async function produceMaterial(ctx: StepContext): Promise<SecretBuffer> {
   const mode = ctx.log.plan.material;
+  const impossible = rewrapImpossible(ctx.log);
+  if (impossible) throw impossible;
+  if (rewrapFromOwnShares(ctx.log)) {
+    if (ctx.secrets.shareSource && ctx.secrets.shareSource.ceremonyId !== ctx.log.ceremonyId)
+      throw new KeyriteError(
+        'SHARES_INCONSISTENT',
+        `the opened shares belong to ceremony ${ctx.secrets.shareSource.ceremonyId}, not this one`,
+        "open this ceremony's own backup shares (in its shares/ folder)",
+      );
+    return fromOpenedShares(ctx);
+  }
   switch (mode.mode) {
     case 'csprng':
       return (ctx.settings.materialSource ?? csprngMaterial)(ctx.log.spec);
@@ -61,32 +73,39 @@ async function produceMaterial(ctx: StepContext): Promise<SecretBuffer> {
       // Regular files only (a FIFO would hang the step), bounded in size, read straight into custody.
       return readSecretFile(file);
     }
-    case 'existing-shares': {
-      const source = ctx.secrets.shareSource;
-      const needed = Math.max(ctx.log.plan.quorum.m, source?.threshold ?? 0);
-      try {
-        if (!source || ctx.secrets.sharesOpened < needed)
-          throw new KeyriteError(
-            'SHARES_QUORUM_NOT_MET',
-            `reconstitution needs ${needed} opened shares, has ${ctx.secrets.sharesOpened}`,
-            'more custodians must open their backup share',
-          );
-        const material = await combineShares(ctx.secrets.openedShares());
-        // The shares carry the check value of the key they were made from; the rebuilt key must have it.
-        if (checkValue(material, ctx.log.spec).value !== source.materialKcv) {
-          material.dispose();
-          throw new KeyriteError(
-            'SHARES_WRONG_MATERIAL',
-            "the key rebuilt from the shares does not have the backup's check value",
-            'open shares of one backup, from its own custodians, and retry',
-          );
-        }
-        return material;
-      } finally {
-        // Spent once the material is rebuilt (or cannot be): too few shares stay for more to be opened.
-        if (ctx.secrets.sharesOpened >= needed || !source) ctx.secrets.disposeShares();
-      }
+    case 'existing-shares':
+      return fromOpenedShares(ctx);
+  }
+}
+
+/**
+ * The material rebuilt from the backup shares custodians opened (an earlier ceremony's, or — wrapping
+ * the same material again for a replica — this ceremony's own).
+ */
+async function fromOpenedShares(ctx: StepContext): Promise<SecretBuffer> {
+  const source = ctx.secrets.shareSource;
+  const needed = Math.max(ctx.log.plan.quorum.m, source?.threshold ?? 0);
+  try {
+    if (!source || ctx.secrets.sharesOpened < needed)
+      throw new KeyriteError(
+        'SHARES_QUORUM_NOT_MET',
+        `reconstitution needs ${needed} opened shares, has ${ctx.secrets.sharesOpened}`,
+        'more custodians must open their backup share',
+      );
+    const material = await combineShares(ctx.secrets.openedShares());
+    // The shares carry the check value of the key they were made from; the rebuilt key must have it.
+    if (checkValue(material, ctx.log.spec).value !== source.materialKcv) {
+      material.dispose();
+      throw new KeyriteError(
+        'SHARES_WRONG_MATERIAL',
+        "the key rebuilt from the shares does not have the backup's check value",
+        'open shares of one backup, from its own custodians, and retry',
+      );
     }
+    return material;
+  } finally {
+    // Spent once the material is rebuilt (or cannot be): too few shares stay for more to be opened.
+    if (ctx.secrets.sharesOpened >= needed || !source) ctx.secrets.disposeShares();
   }
 }
 
@@ -97,6 +116,7 @@ export async function runGenerateMaterial(ctx: StepContext): Promise<FactsOf<'ge
   try {
     validateMaterial(material, ctx.log.spec);
     const cv = checkValue(material, ctx.log.spec);
+    assertSameMaterial(ctx, cv.value);
     const facts: FactsOf<'generate-material'> = { materialMode: ctx.log.plan.material.mode };
     const kind = materialKind(ctx.log.spec);
     if (kind === 'symmetric' || kind === 'hmac') {

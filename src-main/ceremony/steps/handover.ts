@@ -20,6 +20,15 @@ export async function runHandover(ctx: StepContext): Promise<FactsOf<'handover'>
   const materials = hasMaterialIds(ctx) && f.keyId ? await keyMaterialEntries(ctx.kms, f.keyId) : [];
   if (materials.length > 0 && f.keyArn)
     ctx.journal.append('kms.key-materials', { keyArn: f.keyArn, materials });
+  // Each replica's too, so the recorded list (shown when KMS cannot be reached) covers every region.
+  if (materials.length > 0)
+    for (const r of recordedReplicas(ctx)) {
+      const kms = regionalPort(ctx.kms, r.region, plan.target.region);
+      ctx.journal.append('kms.key-materials', {
+        keyArn: r.arn,
+        materials: await keyMaterialEntries(kms, r.arn),
+      });
+    }
   const own = { ceremonyId: ctx.log.ceremonyId, wroteShares: plan.backup.shares };
   const lines = [
     'Keyrite key hand-over sheet',
@@ -64,7 +73,7 @@ async function replicaLines(ctx: StepContext): Promise<string[]> {
   if (replicas.length === 0) return [];
   const lines = [`replicas (${replicas.length}; the same key id and material in each region):`];
   for (const r of replicas) {
-    const k = await regionalPort(ctx.kms, r.region).describeKey(r.arn);
+    const k = await regionalPort(ctx.kms, r.region, ctx.log.plan.target.region).describeKey(r.arn);
     lines.push(`  ${r.region.padEnd(15)}${r.arn} (${k.keyState})`);
   }
   return lines;

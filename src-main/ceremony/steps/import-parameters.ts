@@ -6,10 +6,13 @@ import { sha256Hex } from '../../../src-shared/digests.js';
 import type { StepContext } from '../step-context.js';
 import { fetchReplicaParams, isMultiRegion } from './multi-region.js';
 import { formatReplicaKeys } from '../../../src-shared/ceremony/replica-keys.js';
+import { refetchWaitingReplicas, rewrapping } from './replica-rewrap.js';
 
 export async function runImportParameters(ctx: StepContext): Promise<FactsOf<'import-parameters'>> {
   const keyId = ctx.log.facts.keyId;
   if (!keyId) throw new Error('no key id before import-parameters');
+  // The primary already took this ceremony's material: only the replicas still waiting get new ones.
+  if (rewrapping(ctx.log)) return refetchWaitingReplicas(ctx);
   const { algorithm, keySpec } = ctx.log.plan.wrapping;
   const p = await ctx.journal.effect(
     'kms.get-parameters-for-import',

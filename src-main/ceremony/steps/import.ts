@@ -2,48 +2,39 @@ import { readFileSync } from 'node:fs';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { sha256OfFile } from '../../media/atomic-file.js';
-import type { KmsPort } from '../../kms/kms-port.js';
+import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
 import { isRotation, materialDescription } from './rotation.js';
 import { hasMaterialIds } from './reimport.js';
 import { isMultiRegion } from './multi-region.js';
-import { importIntoReplicas, primaryAlreadyImported } from './multi-region-import.js';
+import { importEveryRegion } from './multi-region-import.js';
 
 /**
- * The import, under the step's quorum: into the key, and in a multi-Region ceremony then into every
- * replica. A resumed multi-Region import skips each region that already holds the material.
+ * The import, under the step's quorum: into the key, and in a multi-Region ceremony into every region
+ * in turn (multi-region-import.ts), skipping each region that already holds the material.
  */
 export async function runImport(ctx: StepContext): Promise<FactsOf<'import'>> {
-  if (!isMultiRegion(ctx)) return importPrimary(ctx);
-  const already = await primaryAlreadyImported(ctx, keyIdOf(ctx));
-  const primary = already
-    ? { keyArn: ctx.log.facts.keyArn ?? '', keyMaterialId: already }
-    : await importPrimary(ctx);
-  if (primary.keyMaterialId === undefined)
-    throw new KeyriteError(
-      'IMPORT_NO_MATERIAL_ID',
-      `KMS imported material into ${primary.keyArn} but named no KeyMaterialId`,
-      'the replicas cannot be given the same material without it; list the key material and investigate',
-    );
-  const replicas = await importIntoReplicas(ctx, primary.keyMaterialId);
-  const home = `${ctx.log.plan.target.region}${already ? ' (already)' : ''}`;
-  return {
-    keyArn: primary.keyArn,
-    keyMaterialId: primary.keyMaterialId,
-    note: `material ${primary.keyMaterialId.slice(0, 12)}… imported in ${[home, ...replicas].join(', ')}`,
-  };
+  if (isMultiRegion(ctx)) return importEveryRegion(ctx);
+  const f = ctx.log.facts;
+  assertParamsFresh(ctx, f.validTo);
+  return importPrimary(ctx, await ctx.kms.describeKey(keyIdOf(ctx)));
 }
 
-async function importPrimary(ctx: StepContext): Promise<FactsOf<'import'>> {
-  const keyId = keyIdOf(ctx);
-  const f = ctx.log.facts;
-  if (f.validTo && Date.parse(f.validTo) <= ctx.settings.clock().getTime())
+/** A region's import parameters must still be valid when its import is sent (KMS would refuse the token). */
+export function assertParamsFresh(ctx: StepContext, validTo: string | undefined, region?: string): void {
+  if (validTo && Date.parse(validTo) <= ctx.settings.clock().getTime())
     throw new KeyriteError(
       'PARAMS_EXPIRED',
-      `the import parameters expired at ${f.validTo}`,
-      'reopen the ceremony: it restarts from fresh import parameters',
+      `the import parameters${region ? ` for ${region}` : ''} expired at ${validTo}`,
+      'reopen the ceremony: it fetches fresh import parameters',
     );
+}
+
+/** The import into the ceremony's own key, whose state (`before`) the caller has just asked KMS for. */
+export async function importPrimary(ctx: StepContext, before: KeyFacts): Promise<FactsOf<'import'>> {
+  const keyId = keyIdOf(ctx);
+  const f = ctx.log.facts;
   // Only the blob this ceremony wrapped, byte for byte: a changed file is never imported.
   if (
     !fileMatches(ctx.paths.wrapped, f.wrappedKeyDigest) ||
@@ -56,7 +47,6 @@ async function importPrimary(ctx: StepContext): Promise<FactsOf<'import'>> {
       'the wrapped material or import token on disk is not what this ceremony wrote',
       'do not import; reopen the ceremony so it can account for the files',
     );
-  const before = await ctx.kms.describeKey(keyId);
   const rotation = isRotation(ctx);
   const expected = rotation ? 'Enabled' : 'PendingImport';
   if (before.keyState !== expected)

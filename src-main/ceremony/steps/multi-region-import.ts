@@ -2,10 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { sha256OfFile } from '../../media/atomic-file.js';
-import type { KmsPort } from '../../kms/kms-port.js';
+import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';
+import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { StepContext } from '../step-context.js';
 import { recordedReplicas, regionalPort } from './multi-region.js';
 import { materialDescription } from './rotation.js';
+import { keyIdOf } from './kms-lookups.js';
+import { assertParamsFresh, importPrimary } from './import.js';
 
 /*
  * Import and verify in every replica region. Each replica takes the primary's material as
@@ -15,14 +18,59 @@ import { materialDescription } from './rotation.js';
  */
 
 /**
- * The primary's material when this ceremony already imported it (a resumed step): the key Enabled and
- * its current material described with this ceremony. Null while the primary still waits for it.
+ * Every region in turn, the primary first: one DescribeKey per region says whether it already holds
+ * this ceremony's material (a resumed step) or still waits for it; a region that waits must still have
+ * valid import parameters of its own. The primary takes NEW_KEY_MATERIAL (or, on a first import, the
+ * id-less form), each replica EXISTING_KEY_MATERIAL under the primary's KeyMaterialId.
  */
-export async function primaryAlreadyImported(ctx: StepContext, keyId: string): Promise<string | null> {
-  const k = await ctx.kms.describeKey(keyId);
+export async function importEveryRegion(ctx: StepContext): Promise<FactsOf<'import'>> {
+  const home = ctx.log.plan.target.region;
+  const before = await ctx.kms.describeKey(keyIdOf(ctx));
+  let keyMaterialId = await ownMaterial(ctx, ctx.kms, before);
+  const done: string[] = [];
+  if (keyMaterialId !== null) {
+    ctx.progress('import', `${home}: the material is already imported (an earlier run)`);
+    done.push(`${home} (already)`);
+  } else {
+    assertParamsFresh(ctx, primaryParamsValidTo(ctx), home);
+    const primary = await importPrimary(ctx, before);
+    keyMaterialId = primary.keyMaterialId ?? null;
+    if (keyMaterialId === null)
+      throw new KeyriteError(
+        'IMPORT_NO_MATERIAL_ID',
+        `KMS imported material into ${primary.keyArn} but named no KeyMaterialId`,
+        'the replicas cannot be given the same material without it; list the key material and investigate',
+      );
+    done.push(home);
+  }
+  done.push(...(await importIntoReplicas(ctx, keyMaterialId)));
+  return {
+    keyArn: before.arn,
+    keyMaterialId,
+    note: `material ${keyMaterialId.slice(0, 12)}… imported in ${done.join(', ')}`,
+  };
+}
+
+/** When the primary's own import parameters expire (the ceremony's `validTo` is the earliest of all regions'). */
+function primaryParamsValidTo(ctx: StepContext): string | undefined {
+  return ctx.journal.records('params.fetched').at(-1)?.payload.validTo ?? ctx.log.facts.validTo;
+}
+
+/** When a replica's import parameters expire, as its latest fetch recorded. */
+export function replicaParamsValidTo(ctx: StepContext, arn: string): string | undefined {
+  return ctx.journal.records('params.replica-fetched').findLast((x) => x.payload.keyArn === arn)?.payload
+    .validTo;
+}
+
+/**
+ * The material this ceremony imported into a key (KMS's answer `k`): its id when the key is Enabled
+ * with this ceremony's described material current; null while the key still waits for it; anything
+ * else is someone else's doing and stops the ceremony.
+ */
+export async function ownMaterial(ctx: StepContext, kms: KmsPort, k: KeyFacts): Promise<string | null> {
   if (k.keyState === 'PendingImport') return null;
   const own = materialDescription(ctx);
-  const m = (await ctx.kms.listKeyMaterials(keyId)).find((x) => x.keyMaterialId === k.keyMaterialId);
+  const m = (await kms.listKeyMaterials(k.arn)).find((x) => x.keyMaterialId === k.keyMaterialId);
   if (k.keyState !== 'Enabled' || !m || m.description !== own)
     throw new KeyriteError(
       'IMPORT_KEY_NOT_PENDING',
@@ -33,12 +81,12 @@ export async function primaryAlreadyImported(ctx: StepContext, keyId: string): P
 }
 
 /** ImportKeyMaterial EXISTING_KEY_MATERIAL into each replica still waiting for the primary's material. */
-export async function importIntoReplicas(ctx: StepContext, keyMaterialId: string): Promise<string[]> {
+async function importIntoReplicas(ctx: StepContext, keyMaterialId: string): Promise<string[]> {
   const exp = ctx.log.plan.expiration;
   const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
   const done: string[] = [];
   for (const r of recordedReplicas(ctx)) {
-    const kms = regionalPort(ctx.kms, r.region);
+    const kms = regionalPort(ctx.kms, r.region, ctx.log.plan.target.region);
     const before = await kms.describeKey(r.arn);
     if (before.keyState === 'Enabled' && before.keyMaterialId === keyMaterialId) {
       ctx.progress('import', `${r.region}: the material is already imported (an earlier run)`);
@@ -51,6 +99,7 @@ export async function importIntoReplicas(ctx: StepContext, keyMaterialId: string
         `replica ${before.arn} is ${before.keyState}${before.keyMaterialId ? ` with material ${before.keyMaterialId}` : ''}, not PendingImport`,
         'someone changed the replica during the ceremony; stop and investigate',
       );
+    assertParamsFresh(ctx, replicaParamsValidTo(ctx, r.arn), r.region);
     const files = ctx.paths.replicaImport(r.region);
     const tokenDigest = sha256OfFile(files.importToken);
     if (
@@ -109,7 +158,7 @@ export async function verifyReplicas(ctx: StepContext, keyMaterialId: string | u
   const replicas = recordedReplicas(ctx);
   const primaryId = ctx.log.facts.keyId ?? '';
   for (const r of replicas) {
-    const kms = regionalPort(ctx.kms, r.region);
+    const kms = regionalPort(ctx.kms, r.region, ctx.log.plan.target.region);
     const k = await kms.describeKey(r.arn);
     if (k.keyState !== 'Enabled' || k.origin !== 'EXTERNAL' || k.keyMaterialId !== keyMaterialId)
       throw new KeyriteError(

@@ -26,8 +26,12 @@ export function isMultiRegion(ctx: StepContext): boolean {
   return planKind(ctx.log.plan) === 'multi-region';
 }
 
-/** The same account and credentials in `region` (a replica's region). */
-export function regionalPort(kms: KmsPort, region: string): KmsPort {
+/**
+ * The one way to reach a region: the ceremony's own port for its home region, else the same account
+ * and credentials in `region` (a replica's). Steps, recovery and the live materials all come here.
+ */
+export function regionalPort(kms: KmsPort, region: string, home: string): KmsPort {
+  if (region === home) return kms;
   if (!kms.inRegion)
     throw new KeyriteError(
       'KMS_NO_REGIONS',
@@ -84,7 +88,7 @@ export async function runReplicate(ctx: StepContext): Promise<FactsOf<'replicate
         (replicaArn) => ({ replicaArn }),
         region,
       ));
-    const k = await settledReplica(regionalPort(ctx.kms, region), keyId, region);
+    const k = await settledReplica(regionalPort(ctx.kms, region, ctx.log.plan.target.region), keyId, region);
     if (k.keyState !== 'PendingImport' || k.arn !== arn)
       throw new KeyriteError(
         'REPLICA_STATE',
@@ -125,15 +129,19 @@ async function replicateOnce(
   }
 }
 
-/** Import parameters for each replica, from its own region: its wrapping key and token, in import/<region>/. */
+/**
+ * Import parameters for each replica (or those `which` picks), from its own region: its wrapping key
+ * and token, in import/<region>/.
+ */
 export async function fetchReplicaParams(
   ctx: StepContext,
+  which: (r: ReplicaKey) => boolean = () => true,
 ): Promise<{ replicas: ReplicaKey[]; earliestValidTo?: Date }> {
   const { algorithm, keySpec } = ctx.log.plan.wrapping;
   const out: ReplicaKey[] = [];
   let earliest: Date | undefined;
-  for (const r of recordedReplicas(ctx)) {
-    const kms = regionalPort(ctx.kms, r.region);
+  for (const r of recordedReplicas(ctx).filter(which)) {
+    const kms = regionalPort(ctx.kms, r.region, ctx.log.plan.target.region);
     const p = await ctx.journal.effect(
       'kms.get-parameters-for-import',
       `GetParametersForImport ${algorithm} ${keySpec} in ${r.region}`,

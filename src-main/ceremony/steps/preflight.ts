@@ -7,6 +7,8 @@ import { planKind } from '../../../src-shared/ceremony/state-machine.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';
 import type { StepContext } from '../step-context.js';
+import { replicaRegions } from '../../../src-shared/ceremony/multi-region-rules.js';
+import { isEmulatorCaller } from '../../audit/recorded-environment.js';
 
 /** Who the credentials are, for which account or project, in which region: shown before enrollment. */
 export interface PreflightIdentity {
@@ -78,6 +80,7 @@ export async function checkIdentity(kms: KmsPort, plan: CeremonyPlan): Promise<P
       `the credentials are for ${owner.kind} ${who.account}, the plan targets ${owner.label}`,
       `switch to credentials for the planned ${owner.kind} and reopen the ceremony`,
     );
+  assertReplicasReachable(kms, plan, who.arn);
   return {
     owner,
     account: who.account,
@@ -85,6 +88,32 @@ export async function checkIdentity(kms: KmsPort, plan: CeremonyPlan): Promise<P
     ...(who.principal ? { principal: who.principal } : {}),
     region: plan.target.region,
   };
+}
+
+/**
+ * Replica regions are reached with the primary's endpoint override (`regionalPort`): right for the
+ * embedded emulator, which serves every region, wrong for a regional or VPC endpoint, which serves only
+ * its own. Rather than guess per-region endpoints, a multi-Region plan over an override that is not the
+ * emulator is refused before anyone enrolls.
+ */
+function assertReplicasReachable(kms: KmsPort, plan: CeremonyPlan, callerArn: string | undefined): void {
+  const regions = replicaRegions(plan);
+  if (regions.length === 0 || !kms.endpoint) return;
+  if (callerArn !== undefined && isEmulatorCaller('aws', callerArn)) return;
+  throw new KeyriteError(
+    'PREFLIGHT_REPLICA_ENDPOINT',
+    `the plan replicates the key into ${regions.join(', ')}, but KMS is reached through the endpoint override ${originOf(kms.endpoint)}: every region's calls would go to that one endpoint, and a regional or VPC endpoint serves only its own region`,
+    "run a multi-Region ceremony against AWS's own regional endpoints (no endpoint override), or remove replicaRegions from the plan; rehearsals on the Keyrite emulator may use an override",
+  );
+}
+
+/** Scheme, host and port only: an endpoint URL may carry a user, a password or a query. */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return '(an endpoint that is not a URL)';
+  }
 }
 
 /**

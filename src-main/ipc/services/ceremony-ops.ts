@@ -61,16 +61,16 @@ export function ceremonyOps(host: CeremonyHost): CeremonyOps {
     },
     'ceremony.openShare': async ({ custodianId, passphrase }) => {
       const svc = host.require();
-      const material = svc.plan.material;
-      if (material.mode !== 'existing-shares') {
+      const dir = svc.shareSourceDir;
+      if (dir === null) {
         throw new KeyriteError(
           'NOT_EXISTING_SHARES',
-          'This ceremony does not rebuild its key from backup shares.',
-          'Open shares only in a plan with material mode existing-shares.',
+          'This ceremony does not rebuild its key from backup shares now.',
+          'Open shares only in a plan with material mode existing-shares, or when the ceremony asks for its own shares to wrap its material again for a replica.',
         );
       }
-      // The file is found by the custodian's id in the reviewed plan's shares directory: the renderer names no path.
-      const file = path.join(path.resolve(svc.planBase, material.sharesDir), `${custodianId}.share.json`);
+      // The file is found by the custodian's id in the reviewed plan's (or the ceremony's own) shares directory: the renderer names no path.
+      const file = path.join(dir, `${custodianId}.share.json`);
       if (!existsSync(file)) {
         throw new KeyriteError(
           'SHARE_NOT_FOUND',

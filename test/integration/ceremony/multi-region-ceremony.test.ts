@@ -8,6 +8,11 @@ import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gat
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { parseReplicaKeys } from '../../../src-shared/ceremony/replica-keys.js';
+import { validatePlan } from '../../../src-shared/ceremony/plan.js';
+import type { KeyriteError } from '../../../src-shared/errors.js';
+import { kmsPortFromGateway } from '../../../src-main/kms/aws-kms-port.js';
+import type { KmsPort } from '../../../src-main/kms/kms-port.js';
+import { preflightBeforeEnrollment } from '../../../src-main/ceremony/steps/preflight.js';
 import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
 
 /*
@@ -182,4 +187,32 @@ void test('multi-Region plans AWS (or this version) would refuse are refused bef
     ).length,
     0,
   );
+});
+
+void test('replica regions over an endpoint override that is not the emulator are refused before anyone enrolls, in words', async () => {
+  const real = kmsPortFromGateway(createKmsGateway({ region: 'us-east-1', endpoint: emu.url }));
+  const doc = plan('alias/mr-endpoint');
+  const planned = validatePlan(doc).plan;
+  // A VPC endpoint (it serves one region only) answering as a real caller: every replica's call would go there.
+  const vpce: KmsPort = {
+    ...real,
+    endpoint: 'https://user:secret@vpce-0abc.kms.us-east-1.vpce.amazonaws.com/?x=1',
+    callerIdentity: async () => ({ account: '111122223333', arn: 'arn:aws:iam::111122223333:user/alice' }),
+  };
+  try {
+    await assert.rejects(preflightBeforeEnrollment(vpce, planned, tmp.dir), (e: KeyriteError) => {
+      assert.equal(e.code, 'PREFLIGHT_REPLICA_ENDPOINT');
+      assert.match(e.message, /replicates the key into eu-west-1, ap-southeast-2/);
+      assert.match(e.message, /https:\/\/vpce-0abc\.kms\.us-east-1\.vpce\.amazonaws\.com:/);
+      assert.doesNotMatch(e.message, /secret|x=1/);
+      assert.match(e.hint ?? '', /no endpoint override/);
+      return true;
+    });
+    // The same plan without replicas passes that check; so does the emulator's own caller at an override.
+    setIn(doc, 'target.replicaRegions', undefined);
+    await preflightBeforeEnrollment(vpce, validatePlan(doc).plan, tmp.dir);
+    await preflightBeforeEnrollment(real, planned, tmp.dir);
+  } finally {
+    real.close();
+  }
 });

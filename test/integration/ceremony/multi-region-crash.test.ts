@@ -142,6 +142,11 @@ void test('keyrite ceremony status lists every region’s materials live from KM
     dead.out,
     /^key materials as RECORDED in the log at \d{4}-\d\d-\d\dT[\d:.]+Z \(the hand-over\), not live:$/m,
   );
-  assert.ok(dead.out.includes(`    ${id} CURRENT, IMPORTED, does not expire`), dead.out);
+  // Every region the hand-over listed, not only the primary's.
+  for (const region of REGIONS) {
+    const arn = `arn:aws:kms:${region}:111122223333:key/${keyId}`;
+    assert.ok(dead.out.includes(`  ${region} ${arn}: 1 material(s)`), dead.out);
+  }
+  assert.equal(dead.out.split(`    ${id} CURRENT, IMPORTED, does not expire`).length - 1, 3, dead.out);
   assert.ok(!dead.out.includes('MISSING'), dead.out);
 });
