@@ -108,6 +108,11 @@ export const planOutputView = z.object({
   destination: z.string().max(512),
   /** The upload command, word for word, run from the ceremony directory. */
   command: z.string().max(2048),
+  /**
+   * Split ceremonies, at the online station: the offline station wrote and logged this output; the
+   * file is in `folder` beside the response bundle on the medium (the commands run in that folder).
+   */
+  loggedOffline: z.object({ station: hexDigest, folder: z.string().max(256) }).optional(),
 });
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,9 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { loadLog } from '../../src-main/audit/load-log.js';
 import { verifyDatabase } from '../../src-main/audit/verify-database.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, signManifest } from '../../src-shared/bundle/manifest.js';
+import { sha256Hex } from '../../src-shared/digests.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
+import { stringify } from 'yaml';
 import { fakeUsbStick } from './harness/fake-volume.js';
 import { launchSharedBrowser, startHarness, type Harness } from './harness/harness.js';
 import { lookAt } from './harness/look.js';
@@ -129,7 +131,21 @@ void test('an air-gapped ceremony through the app: roles, fingerprints, bundles 
   await lookAt(offline.page, 'airgap-offline-role');
 
   // Online room: the split plan, its own steps, then the request bundle onto the detected stick.
-  const plan = roomPlan({ stations: 'split' });
+  // With outputs for Google Cloud KMS and Azure: the offline station, which holds the material, writes them.
+  const plan = roomPlan({
+    stations: 'split',
+    guardedSteps: ['generate-material', 'backup-shares', 'wrap', 'import'],
+    outputs: [
+      {
+        cloud: 'gcp',
+        importJob: 'gcp-import-job.yaml',
+        algorithm: 'google-symmetric-encryption',
+        key: 'payments',
+      },
+      { cloud: 'azure', kek: 'azure-kek.json', name: 'payments-key' },
+    ],
+  });
+  for (const h of [online, offline]) writeOutputInputs(h.dataDirectory);
   online.chooseNext('ceremony-plan', [writePlan(online, plan)]);
   await online.page.getByRole('button', { name: 'Choose plan…' }).click();
   await online.page.getByText('Plan digest (SHA-256)').waitFor();
@@ -272,4 +288,56 @@ void test('an air-gapped ceremony through the app: roles, fingerprints, bundles 
     [[], [], [], []],
   );
   await until(online, 'the view to settle', (v) => v.status === 'completed');
+
+  // The outputs: written offline beside the response, shown online as logged on the offline station.
+  const folder = readdirSync(byHand).find((n) => n.endsWith('-outputs-1'));
+  assert.ok(folder, `the outputs folder beside the response: ${readdirSync(byHand).join(', ')}`);
+  const logged = recordsOf(offline, 'wrap.output').map((r) => r.payload);
+  assert.equal(logged.length, 2);
+  const card = online.page.getByTestId('plan-outputs');
+  await card.waitFor();
+  const intro = await card.getByTestId('outputs-logged-offline').innerText();
+  assert.ok(intro.includes(`As logged on the offline station ${offlineFp}`), intro);
+  assert.ok(intro.includes(folder), intro);
+  for (const p of logged) {
+    const file = String(p['file']);
+    const onMedium: Buffer = readFileSync(path.join(byHand, folder, file));
+    assert.equal(sha256Hex(onMedium), p['outputDigest'], `${file} on the medium as logged`);
+    const item = card.getByRole('listitem', { name: new RegExp(file.replace(/[.]/g, '\\.')) });
+    assert.equal(await item.locator('pre.command').innerText(), String(p['command']));
+    assert.ok((await item.innerText()).replace(/\s/g, '').includes(String(p['outputDigest'])));
+  }
+  await lookAt(online.page, 'airgap-online-outputs');
 });
+
+/** The Google import job and Azure key exchange key beside a station's plan, as gcloud and az print them. */
+function writeOutputInputs(dir: string): void {
+  const fixtures = path.resolve(__dirname, '..', 'fixtures', 'wrap');
+  const now = Date.now();
+  writeFileSync(
+    path.join(dir, 'gcp-import-job.yaml'),
+    stringify({
+      expireTime: new Date(now + 71 * 3_600_000).toISOString(),
+      importMethod: 'RSA_OAEP_3072_SHA256_AES_256',
+      name: 'projects/contoso-payments/locations/europe-west1/keyRings/payments/importJobs/keyrite-job',
+      publicKey: { pem: readFileSync(path.join(fixtures, 'wrapping-rsa-3072.pub.pem'), 'utf8') },
+      state: 'ACTIVE',
+    }),
+  );
+  const jwk = createPublicKey(readFileSync(path.join(fixtures, 'wrapping-rsa-2048.pub.pem'))).export({
+    format: 'jwk',
+  });
+  writeFileSync(
+    path.join(dir, 'azure-kek.json'),
+    JSON.stringify({
+      attributes: { enabled: true },
+      key: {
+        kid: 'https://contoso-hsm.managedhsm.azure.net/keys/keyrite-kek/0123456789abcdef0123456789abcdef',
+        kty: 'RSA-HSM',
+        keyOps: ['import'],
+        n: jwk.n,
+        e: jwk.e,
+      },
+    }),
+  );
+}

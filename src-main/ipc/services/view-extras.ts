@@ -87,7 +87,17 @@ function outputOf(p: Record<string, unknown>): PlanOutputView | undefined {
   if ((cloud !== 'gcp' && cloud !== 'azure') || !file || !sha256 || !method || !destination || !command)
     return undefined;
   const bytes = typeof p['bytes'] === 'number' ? p['bytes'] : 0;
-  return { cloud, file, bytes, sha256, method, destination, command };
+  const [station, folder] = [s('offlineStationFingerprint'), s('folder')];
+  return {
+    cloud,
+    file,
+    bytes,
+    sha256,
+    method,
+    destination,
+    command,
+    ...(station && folder ? { loggedOffline: { station, folder } } : {}),
+  };
 }
 
 /**

@@ -12,13 +12,23 @@ const CLOUD: Record<PlanOutputView['cloud'], { name: string; destination: string
  * word (as the log recorded it), which the cloud's administrator runs from the ceremony directory.
  */
 export function PlanOutputs({ outputs }: { outputs: readonly PlanOutputView[] }) {
+  const offline = outputs[0]?.loggedOffline;
   return (
     <article className="card plan-outputs" aria-labelledby="plan-outputs-title" data-testid="plan-outputs">
       <h2 id="plan-outputs-title">Outputs for other clouds</h2>
-      <p className="muted">
-        Hand each file over with its command; run the command from the ceremony directory. The files hold the
-        key material wrapped for that cloud only, never in the clear.
-      </p>
+      {offline ? (
+        <p className="muted" data-testid="outputs-logged-offline">
+          As logged on the offline station {offline.station}: it wrote these files beside its response bundle,
+          in the folder <code>{offline.folder}</code> on the medium, and this station checked each against its
+          SHA-256 when it read the response. Carry that folder to a machine with gcloud or az and run each
+          command in it. The files hold the key material wrapped for that cloud only, never in the clear.
+        </p>
+      ) : (
+        <p className="muted">
+          Hand each file over with its command; run the command from the ceremony directory. The files hold
+          the key material wrapped for that cloud only, never in the clear.
+        </p>
+      )}
       <ul className="plan-output-list">
         {outputs.map((o) => (
           <li key={o.file} aria-label={`${CLOUD[o.cloud].name}: ${o.file}`}>
