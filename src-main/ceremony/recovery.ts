@@ -13,6 +13,7 @@ import { listShareFiles } from './steps/backup-shares.js';
 import { grantSid } from './steps/grant.js';
 import { stagedMaterial } from './steps/rotation.js';
 import { regionalPort } from './steps/multi-region.js';
+import { hasReplicaRegions } from '../../src-shared/ceremony/multi-region-rules.js';
 import { rewrapImpossible, rewrapping } from './steps/replica-rewrap.js';
 import { isPeerStep } from '../../src-shared/ceremony/stations.js';
 import { regionOfArn } from '../../src-shared/kms/aws-partition.js';
@@ -95,9 +96,17 @@ export async function reconcile(
         break;
       case 'kms.import-key-material': {
         if (planKind(p.log.plan) === 'rotate') {
-          // The key is Enabled throughout a rotation: the question is whether new material is staged.
-          const staged = await stagedMaterial(p.kms, p.log.plan, p.log.ceremonyId, ip.details.keyArn);
-          ok = staged !== null && staged.importState !== 'PENDING_IMPORT';
+          // The key is Enabled throughout a rotation: the question is whether new material is staged
+          // (on the primary, as this ceremony described it; a replica lists the primary's id imported).
+          const primaryArn = p.log.facts.keyArn ?? ip.details.keyArn;
+          const staged = await stagedMaterial(p.kms, p.log.plan, p.log.ceremonyId, primaryArn);
+          const inArn =
+            ip.details.keyArn === primaryArn || !staged
+              ? staged
+              : ((await portForArn(p, ip.details.keyArn).listKeyMaterials(ip.details.keyArn)).find(
+                  (m) => m.keyMaterialId === staged.keyMaterialId,
+                ) ?? null);
+          ok = inArn !== null && inArn.importState !== 'PENDING_IMPORT';
           if (ok && staged) stagedId = staged.keyMaterialId;
           found = ok
             ? `the import took effect (material ${stagedId ?? ''} pending rotation)`
@@ -111,7 +120,7 @@ export async function reconcile(
         }
         // A multi-Region import is complete only when every region has the material: the step runs
         // again and imports only where it is missing.
-        importTookEffect = ok && planKind(p.log.plan) !== 'multi-region';
+        importTookEffect = ok && !hasReplicaRegions(p.log.plan);
         break;
       }
       case 'kms.rotate-key-on-demand': {

@@ -2,6 +2,11 @@ import { partitionOf } from '../kms/aws-partition.js';
 import type { CeremonyPlan } from './plan.js';
 import type { Refusal } from './target-refusals.js';
 
+/** Whether the plan's key has replicas (a multi-Region ceremony, or the rotation of a multi-Region key). */
+export function hasReplicaRegions(plan: CeremonyPlan): boolean {
+  return replicaRegions(plan).length > 0;
+}
+
 /** The replica regions of a multi-Region plan; empty for a one-region plan. */
 export function replicaRegions(plan: CeremonyPlan): readonly string[] {
   return plan.target.provider === 'aws' ? (plan.target.replicaRegions ?? []) : [];
@@ -10,9 +15,10 @@ export function replicaRegions(plan: CeremonyPlan): readonly string[] {
 /**
  * What a multi-Region plan must be, refused before anyone enrolls. AWS refuses a replica in the
  * primary's own region, a second replica in one region and a replica in another partition
- * (ReplicateKey). Keyrite's own limits in this version: it creates the primary itself, imports
- * SYMMETRIC_DEFAULT material (where KMS proves each replica got the primary's material by its
- * KeyMaterialId), and runs on one station without rotation or a grant.
+ * (ReplicateKey). Keyrite's own limits in this version: it creates the primary itself (or, rotating,
+ * gives an existing primary and its replicas new material), imports SYMMETRIC_DEFAULT material (where
+ * KMS proves each replica got the primary's material by its KeyMaterialId), and runs on one station
+ * without a grant.
  */
 export function multiRegionRefusals(plan: CeremonyPlan): Refusal[] {
   const t = plan.target;
@@ -41,23 +47,20 @@ export function multiRegionRefusals(plan: CeremonyPlan): Refusal[] {
       );
     seen.add(r);
   }
-  if (!('create' in t.key))
+  if ('create' in t.key) {
+    if (t.key.create.keySpec !== 'SYMMETRIC_DEFAULT')
+      refuse(
+        'PLAN_REPLICA_KEY_SPEC',
+        `Keyrite's multi-Region ceremony imports SYMMETRIC_DEFAULT material, not ${t.key.create.keySpec}: only symmetric keys carry the KeyMaterialId by which KMS proves each replica holds the primary's material`,
+        'for an asymmetric or HMAC key, run one ceremony per region, or remove replicaRegions',
+      );
+  } else if (plan.rotate === undefined)
+    // A rotation gives an existing multi-Region key and its replicas new material (its key rules are
+    // the rotation's: an existing SYMMETRIC_DEFAULT key; pre-flight checks the replicas are these).
     refuse(
       'PLAN_REPLICA_EXISTING_KEY',
       'a multi-Region ceremony creates its primary key; this plan names an existing key',
-      'use target.key.create (the key is created as a multi-Region primary), or remove replicaRegions',
-    );
-  else if (t.key.create.keySpec !== 'SYMMETRIC_DEFAULT')
-    refuse(
-      'PLAN_REPLICA_KEY_SPEC',
-      `Keyrite's multi-Region ceremony imports SYMMETRIC_DEFAULT material, not ${t.key.create.keySpec}: only symmetric keys carry the KeyMaterialId by which KMS proves each replica holds the primary's material`,
-      'for an asymmetric or HMAC key, run one ceremony per region, or remove replicaRegions',
-    );
-  if (plan.rotate !== undefined)
-    refuse(
-      'PLAN_REPLICA_ROTATE',
-      'a rotation ceremony cannot also create replicas',
-      'remove replicaRegions, or rotate (new material for a multi-Region key is not built in this version)',
+      'use target.key.create (the key is created as a multi-Region primary), add rotate: {} to give an existing multi-Region key new material, or remove replicaRegions',
     );
   if (plan.grant)
     refuse(

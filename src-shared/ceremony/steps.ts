@@ -68,6 +68,8 @@ export const STEP_CATALOGUE = {
       priorKeyMaterialId: F.priorKeyMaterialId.optional(),
       // Reimport into a key with several materials: the one this ceremony restores.
       keyMaterialId: F.keyMaterialId.optional(),
+      // Rotating a multi-Region key: its existing replicas (region and ARN).
+      replicaKeys: F.replicaKeys.optional(),
     }),
     shows: ['keyArn', 'keyId', 'region', 'keySpec', 'note'],
   },

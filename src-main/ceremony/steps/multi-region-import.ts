@@ -6,7 +6,7 @@ import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { StepContext } from '../step-context.js';
 import { recordedReplicas, regionalPort } from './multi-region.js';
-import { materialDescription } from './rotation.js';
+import { isRotation, materialDescription, stagedMaterial } from './rotation.js';
 import { keyIdOf } from './kms-lookups.js';
 import { assertParamsFresh, importPrimary } from './import.js';
 
@@ -26,7 +26,9 @@ import { assertParamsFresh, importPrimary } from './import.js';
 export async function importEveryRegion(ctx: StepContext): Promise<FactsOf<'import'>> {
   const home = ctx.log.plan.target.region;
   const before = await ctx.kms.describeKey(keyIdOf(ctx));
-  let keyMaterialId = await ownMaterial(ctx, ctx.kms, before);
+  let keyMaterialId = isRotation(ctx)
+    ? await stagedOwn(ctx, before)
+    : await ownMaterial(ctx, ctx.kms, before);
   const done: string[] = [];
   if (keyMaterialId !== null) {
     ctx.progress('import', `${home}: the material is already imported (an earlier run)`);
@@ -80,6 +82,37 @@ export async function ownMaterial(ctx: StepContext, kms: KmsPort, k: KeyFacts): 
   return m.keyMaterialId;
 }
 
+/** Rotating: this ceremony's new material, when the primary already holds it (pending rotation). */
+async function stagedOwn(ctx: StepContext, primary: KeyFacts): Promise<string | null> {
+  const staged = await stagedMaterial(ctx.kms, ctx.log.plan, ctx.log.ceremonyId, primary.arn);
+  return staged && staged.importState !== 'PENDING_IMPORT' ? staged.keyMaterialId : null;
+}
+
+/**
+ * Whether a replica already holds the material (an earlier run imported it), or waits for it in the
+ * state the ceremony expects: PendingImport for a new multi-Region key; Enabled with the prior
+ * material current when rotating. Anything else is someone else's doing.
+ */
+async function replicaHas(
+  ctx: StepContext,
+  kms: KmsPort,
+  before: KeyFacts,
+  keyMaterialId: string,
+): Promise<boolean> {
+  if (!isRotation(ctx)) {
+    if (before.keyState === 'Enabled' && before.keyMaterialId === keyMaterialId) return true;
+    if (before.keyState === 'PendingImport') return false;
+  } else if (before.keyState === 'Enabled' && before.keyMaterialId === ctx.log.facts.priorKeyMaterialId) {
+    const m = (await kms.listKeyMaterials(before.arn)).find((x) => x.keyMaterialId === keyMaterialId);
+    return m !== undefined && m.importState !== 'PENDING_IMPORT';
+  }
+  throw new KeyriteError(
+    'IMPORT_KEY_NOT_PENDING',
+    `replica ${before.arn} is ${before.keyState}${before.keyMaterialId ? ` with material ${before.keyMaterialId} current` : ''}, not ${isRotation(ctx) ? `Enabled with ${ctx.log.facts.priorKeyMaterialId ?? '(none)'} current` : 'PendingImport'}`,
+    'someone changed the replica during the ceremony; stop and investigate',
+  );
+}
+
 /** ImportKeyMaterial EXISTING_KEY_MATERIAL into each replica still waiting for the primary's material. */
 async function importIntoReplicas(ctx: StepContext, keyMaterialId: string): Promise<string[]> {
   const exp = ctx.log.plan.expiration;
@@ -88,17 +121,11 @@ async function importIntoReplicas(ctx: StepContext, keyMaterialId: string): Prom
   for (const r of recordedReplicas(ctx)) {
     const kms = regionalPort(ctx.kms, r.region, ctx.log.plan.target.region);
     const before = await kms.describeKey(r.arn);
-    if (before.keyState === 'Enabled' && before.keyMaterialId === keyMaterialId) {
+    if (await replicaHas(ctx, kms, before, keyMaterialId)) {
       ctx.progress('import', `${r.region}: the material is already imported (an earlier run)`);
       done.push(`${r.region} (already)`);
       continue;
     }
-    if (before.keyState !== 'PendingImport')
-      throw new KeyriteError(
-        'IMPORT_KEY_NOT_PENDING',
-        `replica ${before.arn} is ${before.keyState}${before.keyMaterialId ? ` with material ${before.keyMaterialId}` : ''}, not PendingImport`,
-        'someone changed the replica during the ceremony; stop and investigate',
-      );
     assertParamsFresh(ctx, replicaParamsValidTo(ctx, r.arn), r.region);
     const files = ctx.paths.replicaImport(r.region);
     const tokenDigest = sha256OfFile(files.importToken);

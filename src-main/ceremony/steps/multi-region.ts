@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
-import { planKind } from '../../../src-shared/ceremony/state-machine.js';
-import { replicaRegions } from '../../../src-shared/ceremony/multi-region-rules.js';
+import { hasReplicaRegions, replicaRegions } from '../../../src-shared/ceremony/multi-region-rules.js';
 import {
   formatReplicaKeys,
   parseReplicaKeys,
@@ -22,8 +21,9 @@ import { keyIdOf } from './kms-lookups.js';
  * import and verify of every region are in multi-region-import.ts.
  */
 
+/** The key has replicas: a multi-Region ceremony, or the rotation of a multi-Region key. */
 export function isMultiRegion(ctx: StepContext): boolean {
-  return planKind(ctx.log.plan) === 'multi-region';
+  return hasReplicaRegions(ctx.log.plan);
 }
 
 /**

@@ -22,6 +22,7 @@ export interface PreflightIdentity {
 }
 import { isRotation, rotationPreflight } from './rotation.js';
 import { reimportTarget } from './reimport.js';
+import { rotationReplicasPreflight } from './multi-region-rotation.js';
 import { readyOutputs } from '../outputs.js';
 
 /** Identity, region and key state, before anything changes in the account. */
@@ -40,6 +41,11 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
   const note = `${who.owner.kind} ${who.account}`;
   if (!k) return { region: ctx.log.plan.target.region, keySpec: planCloudKeySpec(ctx.log.plan), note };
   const priorKeyMaterialId = isRotation(ctx) ? await rotationPreflight(ctx, k) : undefined;
+  // Rotating a multi-Region key: its replicas, each with the primary's material in place.
+  const replicaKeys =
+    priorKeyMaterialId && replicaRegions(ctx.log.plan).length > 0
+      ? await rotationReplicasPreflight(ctx, k, priorKeyMaterialId)
+      : undefined;
   const reimport = priorKeyMaterialId === undefined ? await reimportTarget(ctx, k) : undefined;
   return {
     region: ctx.log.plan.target.region,
@@ -49,6 +55,7 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
     keyUsage: k.keyUsage ?? '',
     ...(priorKeyMaterialId ? { priorKeyMaterialId } : {}),
     ...(reimport ? { keyMaterialId: reimport } : {}),
+    ...(replicaKeys ? { replicaKeys } : {}),
     note: `${note}${priorKeyMaterialId ? `; current material ${priorKeyMaterialId}` : ''}${reimport ? `; reimports material ${reimport}` : ''}`,
   };
 }

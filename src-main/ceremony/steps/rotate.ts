@@ -4,6 +4,8 @@ import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import type { StepContext } from '../step-context.js';
 import { keyIdOf } from './kms-lookups.js';
 import { checkCanary, materialOf } from './rotation.js';
+import { isMultiRegion } from './multi-region.js';
+import { checkReplicasRotated } from './multi-region-rotation.js';
 
 /**
  * RotateKeyOnDemand, then proof: KMS names the new material CURRENT and the prior one NON_CURRENT, a
@@ -66,7 +68,8 @@ export async function runRotate(ctx: StepContext): Promise<FactsOf<'rotate'>> {
       `the Encrypt/Decrypt round trip under the new material of ${after.arn} failed`,
       'do not use this key; keep the audit log and investigate',
     );
-  const check = `${how}; new material CURRENT, prior NON_CURRENT; a ciphertext made under ${canaryMaterial.slice(0, 12)}… still decrypts; new Encrypt/Decrypt round trip works`;
+  const replicas = isMultiRegion(ctx) ? `; ${await checkReplicasRotated(ctx, newId, priorId)}` : '';
+  const check = `${how}; new material CURRENT, prior NON_CURRENT; a ciphertext made under ${canaryMaterial.slice(0, 12)}… still decrypts; new Encrypt/Decrypt round trip works${replicas}`;
   ctx.journal.append('kms.rotated', {
     keyArn: after.arn,
     keyMaterialId: newId,

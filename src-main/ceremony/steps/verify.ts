@@ -9,6 +9,7 @@ import { keyIdOf, keyMaterialIdFact } from './kms-lookups.js';
 import { isRotation, materialOf, verifyStaged } from './rotation.js';
 import { isMultiRegion } from './multi-region.js';
 import { verifyReplicas } from './multi-region-import.js';
+import { verifyReplicasStaged } from './multi-region-rotation.js';
 
 /**
  * Proves KMS holds the material this ceremony generated, from facts recorded at generation (so it
@@ -30,7 +31,12 @@ export async function runVerify(ctx: StepContext): Promise<FactsOf<'verify'>> {
       `key ${k.arn} is ${k.keyState} (origin ${k.origin}) after import`,
       'the import did not take effect; investigate before using the key',
     );
-  if (isRotation(ctx)) return verifyStaged(ctx, k);
+  if (isRotation(ctx)) {
+    const staged = await verifyStaged(ctx, k);
+    if (!isMultiRegion(ctx) || !staged.keyMaterialId || !f.priorKeyMaterialId) return staged;
+    const replicas = await verifyReplicasStaged(ctx, staged.keyMaterialId, f.priorKeyMaterialId);
+    return { ...staged, note: `${staged.note}; ${replicas}` };
+  }
   if (k.expirationModel && k.expirationModel !== ctx.log.plan.expiration.model)
     throw new KeyriteError(
       'VERIFY_EXPIRATION',

@@ -155,6 +155,103 @@ void test('the shipped multi-Region plan: one material in three regions under on
   assert.ok(report.includes('Replicas'), 'the audit summary lists the replicas');
 });
 
+/** A rotation plan for the multi-Region key the first test made (`alias/mr-main`). */
+function rotationPlan(change: (p: PlanDoc) => void = () => {}): PlanDoc {
+  const p = fixturePlan('rotate-symmetric.yaml') as PlanDoc;
+  setIn(p, 'target.key.existing.keyId', 'alias/mr-main');
+  setIn(p, 'target.replicaRegions', ['eu-west-1', 'ap-southeast-2']);
+  change(p);
+  return p;
+}
+
+void test('rotating the multi-Region key: NEW material on the primary, EXISTING on each replica, RotateKeyOnDemand on the primary; every region rotates and reads what was encrypted before', async () => {
+  const keyId = (await inRegion('us-east-1').describeKey('alias/mr-main')).KeyMetadata?.KeyId ?? '';
+  const priorId = (await inRegion('eu-west-1').describeKey(keyId)).KeyMetadata?.CurrentKeyMaterialId;
+  assert.match(priorId ?? '', /^[0-9a-f]{64}$/, 'the first test made the key');
+  const before = new Map<string, { secret: Buffer; ct: Uint8Array }>();
+  for (const region of REGIONS) {
+    const secret = randomBytes(16);
+    const ct = (await inRegion(region).encrypt({ KeyId: keyId, Plaintext: secret })).CiphertextBlob;
+    before.set(region, { secret, ct: ct ?? new Uint8Array() });
+  }
+
+  // AWS's rule, refused before anyone enrolls: the plan names every replica of the key, and only those;
+  // new material goes to the primary, not to a replica.
+  await assert.rejects(
+    rehearse(
+      path.join(tmp.dir, 'rotate-one-replica'),
+      rotationPlan((p) => setIn(p, 'target.replicaRegions', ['eu-west-1'])),
+      { endpoint: emu.url },
+    ),
+    {
+      code: 'PREFLIGHT_REPLICAS_DIFFER',
+      message: /has replicas in ap-southeast-2, eu-west-1, the plan names eu-west-1/,
+    },
+  );
+  await assert.rejects(
+    rehearse(
+      path.join(tmp.dir, 'rotate-replica'),
+      rotationPlan((p) => {
+        setIn(p, 'target.key.existing.keyId', `arn:aws:kms:eu-west-1:111122223333:key/${keyId}`);
+        setIn(p, 'target.region', 'eu-west-1');
+        setIn(p, 'target.replicaRegions', ['us-east-1', 'ap-southeast-2']);
+      }),
+      { endpoint: emu.url },
+    ),
+    { code: 'PREFLIGHT_NOT_PRIMARY', message: /is a multi-Region replica/ },
+  );
+
+  const dir = path.join(tmp.dir, 'rotate');
+  const r = await rehearse(dir, rotationPlan(), { endpoint: emu.url, passphrases: passphrasesFor(4) });
+  assert.equal(r.keyState, 'Enabled');
+  const ids = new Set<string>();
+  for (const region of REGIONS) {
+    const md = (await inRegion(region).describeKey(keyId)).KeyMetadata;
+    ids.add(md?.CurrentKeyMaterialId ?? '');
+    const list =
+      (await inRegion(region).listKeyRotations({ KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }))
+        .Rotations ?? [];
+    assert.deepEqual(
+      list
+        .map((m) => `${m.KeyMaterialId === priorId ? 'prior' : 'new'} ${m.KeyMaterialState}/${m.ImportState}`)
+        .sort(),
+      ['new CURRENT/IMPORTED', 'prior NON_CURRENT/IMPORTED'],
+      region,
+    );
+    // What was encrypted before the rotation, anywhere, still decrypts here.
+    for (const [from, b] of before) {
+      const back = await inRegion(region).decrypt({ KeyId: keyId, CiphertextBlob: b.ct });
+      assert.deepEqual(Buffer.from(back.Plaintext ?? []), b.secret, `${from} → ${region}`);
+    }
+  }
+  assert.equal(ids.size, 1, 'the same new material current in every region');
+  assert.ok(!ids.has(priorId ?? ''));
+
+  const log = loadLog(path.join(dir, 'audit.db'));
+  assert.equal(verifyLog(log).ok, true);
+  const arns = REGIONS.map((region) => `arn:aws:kms:${region}:111122223333:key/${keyId}`);
+  const intents = (action: string) =>
+    log.records
+      .filter((x) => x.type === 'intent' && x.payload['action'] === action)
+      .map((x) => x.payload['details'] as Record<string, unknown>);
+  assert.deepEqual(
+    intents('kms.import-key-material').map((d) => `${String(d['keyArn'])} ${String(d['importType'])}`),
+    [`${arns[0]} NEW_KEY_MATERIAL`, `${arns[1]} EXISTING_KEY_MATERIAL`, `${arns[2]} EXISTING_KEY_MATERIAL`],
+  );
+  assert.deepEqual(
+    intents('kms.rotate-key-on-demand').map((d) => d['keyArn']),
+    [arns[0]],
+    'one rotation, on the primary',
+  );
+  const rotated = log.records.find((x) => x.type === 'kms.rotated');
+  assert.match(
+    String(rotated?.payload['check']),
+    /every replica \(eu-west-1, ap-southeast-2\) has the new material current/,
+  );
+  const sheet = readFileSync(path.join(dir, 'handover.txt'), 'utf8');
+  for (const arn of arns.slice(1)) assert.ok(sheet.includes(`${arn} (Enabled)`), sheet);
+});
+
 void test('multi-Region plans AWS (or this version) would refuse are refused before anyone enrolls', async () => {
   const cases: [string, (p: PlanDoc) => void][] = [
     ['PLAN_REPLICA_IS_PRIMARY', (p) => setIn(p, 'target.replicaRegions', ['eu-west-1', 'us-east-1'])],

@@ -108,6 +108,49 @@ void describe('SIGKILL in a multi-Region ceremony, then resume', { concurrency: 
   }
 });
 
+void test('rotating the multi-Region key, SIGKILL after the primary took the new material (unrecorded), then resume: each region imports once, one rotation, the new material current everywhere', async () => {
+  // The key a crash test above made and resumed to completion (one material in every region).
+  const made = POINTS[1]?.replace(/[^a-z0-9]+/gi, '-') ?? '';
+  const keyId = (await inRegion('us-east-1').describeKey(`alias/mr-crash-${made}`)).KeyMetadata?.KeyId ?? '';
+  const priorId = (await inRegion('us-east-1').describeKey(keyId)).KeyMetadata?.CurrentKeyMaterialId;
+  const plan = fixturePlan('rotate-symmetric.yaml') as PlanDoc;
+  setIn(plan, 'target.key.existing.keyId', keyId);
+  setIn(plan, 'target.replicaRegions', ['eu-west-1', 'ap-southeast-2']);
+  setIn(plan, 'backup', { shares: false });
+  setIn(plan, 'guardedSteps', ['import', 'rotate']);
+  const planFile = path.join(tmp.dir, 'rotate.plan.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  const dir = path.join(tmp.dir, 'rotate');
+  await killThenResume(rehearseArgs(dir, planFile, emu.url), passphrases, 'effect:kms.import-key-material');
+
+  const ids = new Set<string>();
+  for (const region of REGIONS) {
+    const list =
+      (await inRegion(region).listKeyRotations({ KeyId: keyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }))
+        .Rotations ?? [];
+    assert.deepEqual(
+      list.map((m) => `${m.KeyMaterialId === priorId ? 'prior' : 'new'} ${m.KeyMaterialState}`).sort(),
+      ['new CURRENT', 'prior NON_CURRENT'],
+      `${region}: two materials, never three`,
+    );
+    ids.add((await inRegion(region).describeKey(keyId)).KeyMetadata?.CurrentKeyMaterialId ?? '');
+  }
+  assert.equal(ids.size, 1, 'the same new material current everywhere');
+  const log = loadLog(path.join(dir, 'audit.db'));
+  assert.equal(verifyLog(log).ok, true);
+  const outcomeOf = (seq: number) =>
+    log.records.find((o) => o.type === 'outcome' && o.payload['intentSeq'] === seq);
+  const landed = (action: string) =>
+    log.records
+      .filter(
+        (r) =>
+          r.type === 'intent' && r.payload['action'] === action && outcomeOf(r.seq)?.payload['ok'] === true,
+      )
+      .map((r) => String((r.payload['details'] as Record<string, unknown>)['keyArn']).split(':')[3]);
+  assert.deepEqual(landed('kms.import-key-material').sort(), [...REGIONS].sort(), 'one import per region');
+  assert.deepEqual(landed('kms.rotate-key-on-demand'), ['us-east-1'], 'one rotation, on the primary');
+});
+
 void test('keyrite ceremony status lists every region’s materials live from KMS; unreachable, it shows the recorded list as recorded', async () => {
   // The ceremony the first crash test resumed to completion.
   const name = POINTS[0]?.replace(/[^a-z0-9]+/gi, '-') ?? '';
