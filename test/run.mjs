@@ -49,9 +49,10 @@ function walk(dir) {
 }
 
 const bySuite = new Map(chosen.map((s) => [s, walk(path.join(here, s))]));
-// At least two files run at a time (node's default, cores − 1, is one on 2 cores): most files wait on
-// child processes, Chromium or the disk for much of their time. The browser files are spread through
-// the list, so two Chromium sessions rarely run side by side.
+// One file more than there are cores runs at a time, and at least three (node's default, cores − 1, is
+// one on 2 cores): most files wait on child processes, Chromium or the disk for much of their time (an
+// e2e file uses about half a core while it runs). The browser files are spread through the list, so
+// two Chromium sessions rarely run side by side.
 const e2e = bySuite.get('e2e') ?? [];
 const rest = chosen.filter((s) => s !== 'e2e').flatMap((s) => bySuite.get(s) ?? []);
 const files = faults ? FAULT_CAMPAIGNS.map((f) => path.join(here, f)) : [];
@@ -61,7 +62,7 @@ for (let i = 0, r = 0; i < e2e.length || r < rest.length; i++) {
   files.push(...rest.slice(r, r + every));
   r += every;
 }
-const concurrency = Math.max(2, availableParallelism());
+const concurrency = Math.max(3, availableParallelism() + 1);
 if (files.length === 0) {
   console.error('test: no test files found');
   process.exit(1);
