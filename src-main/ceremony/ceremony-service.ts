@@ -3,7 +3,8 @@ import path from 'node:path';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { Confirmation, ConfirmationChallenge } from '../../src-shared/ceremony/confirmation.js';
-import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { validatePlan, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
+import { assertMaterialSourceReady } from './steps/preflight.js';
 import { isGuarded, nextStep, type StepFacts, type StepId } from '../../src-shared/ceremony/state-machine.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import type { AuditHead, AuditStore } from '../audit/audit-store.js';
@@ -115,6 +116,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     peerStation?: string;
     options?: EngineOptions;
   }): Promise<CeremonyService> {
+    assertMaterialSourceReady(validatePlan(args.planDoc).plan, args.planBase);
     const ceremonyId = firstRequest(args.requestDir, args.planDoc, args.peerStation);
     const s = CeremonyService.#signals();
     const svc = new CeremonyService(
@@ -142,6 +144,7 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     requestFile: string;
     options?: EngineOptions;
   }): Promise<{ svc: CeremonyService; request: ConsoleRequestInfo }> {
+    assertMaterialSourceReady(validatePlan(args.planDoc).plan, args.planBase);
     const s = CeremonyService.#signals();
     const svc = new CeremonyService(
       await createCeremony({ ...args, signals: s.signals, split: { role: 'offline' } }),

@@ -24,6 +24,7 @@ import { isRotation, rotationPreflight } from './rotation.js';
 import { reimportTarget } from './reimport.js';
 import { rotationReplicasPreflight } from './multi-region-rotation.js';
 import { readyOutputs } from '../outputs.js';
+import { isSplit } from '../../../src-shared/ceremony/stations.js';
 
 /** Identity, region and key state, before anything changes in the account. */
 export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight'>> {
@@ -35,7 +36,7 @@ export async function runPreflight(ctx: StepContext): Promise<FactsOf<'preflight
     region: who.region,
     ...(ctx.kms.endpoint ? { endpoint: ctx.kms.endpoint } : {}),
   });
-  assertMaterialSourceReady(ctx.log.plan, ctx.planBase);
+  if (!isSplit(ctx.log.plan)) assertMaterialSourceReady(ctx.log.plan, ctx.planBase);
   readyOutputs(ctx.log.plan, ctx.planBase, ctx.log.spec, ctx.settings.clock());
   const k = await checkKeyTarget(ctx.kms, ctx.log.plan, ctx.log.createdKey?.keyArn);
   const note = `${who.owner.kind} ${who.account}`;
@@ -71,7 +72,7 @@ export async function preflightBeforeEnrollment(
   planBase: string,
 ): Promise<{ identity: PreflightIdentity; existingKey?: KeyFacts }> {
   const identity = await checkIdentity(kms, plan);
-  assertMaterialSourceReady(plan, planBase);
+  if (!isSplit(plan)) assertMaterialSourceReady(plan, planBase);
   readyOutputs(plan, planBase, planKeySpec(plan), new Date());
   const existingKey = await checkKeyTarget(kms, plan, undefined);
   return existingKey ? { identity, existingKey } : { identity };
@@ -171,8 +172,12 @@ async function checkKeyTarget(
   return undefined;
 }
 
-/** Existing material must be reachable before a key is created for it. */
-function assertMaterialSourceReady(plan: CeremonyPlan, planBase: string): void {
+/**
+ * Existing material must be reachable before a key is created for it, or anyone enrolls. In a split
+ * ceremony only the offline station, which reads it, checks (CeremonyService.createOffline): the
+ * online station never holds the material, so it must not ask for the file.
+ */
+export function assertMaterialSourceReady(plan: CeremonyPlan, planBase: string): void {
   const m = plan.material;
   if (m.mode === 'existing-file') {
     const file = path.resolve(planBase, m.file);

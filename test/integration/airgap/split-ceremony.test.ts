@@ -1,8 +1,17 @@
 // A split ceremony end to end through the engine, and the attacks on its bundles as the stations
 // meet them: each refused with its code, recorded in the reading station's log, nothing imported.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -266,4 +275,33 @@ void test('issue 12: witness keys travel in the response; the online station bin
   const signoffs = v.witnessStatements.filter((w) => w.kind === 'signoff');
   assert.equal(signoffs.length, 1);
   assert.ok(signoffs[0]!.fingerprint, 'the online sign-off is signed with the witness key');
+});
+
+void test('material from a file in a split ceremony: only the offline station asks for the file; the online room never needs it', async () => {
+  const r = room(splitPlan({ material: { mode: 'existing-file', file: 'material.bin' } }));
+  // Each room's copy of the plan sits in its own folder; only the offline room has the material beside it.
+  const bases = {
+    online: path.join(r.dirs.media, '..', 'online-plan'),
+    offline: path.join(r.dirs.media, '..', 'offline-plan'),
+  };
+  for (const d of Object.values(bases)) mkdirSync(d);
+  const first = await r.half('online', { planBase: bases.online });
+  assert.equal(first.state, 'carry', 'the online station goes on without the material file');
+  const peer = { peerStation: first.svc.stationFingerprint };
+  await assert.rejects(
+    r.half('offline', { planBase: bases.offline, ...peer }),
+    (e: Error & { code?: string }) =>
+      e.code === 'PREFLIGHT_MATERIAL_FILE' && /material\.bin does not exist/.test(e.message),
+  );
+  assert.equal(existsSync(path.join(r.dirs.offline, 'audit.db')), false, 'refused before anyone enrolled');
+  writeFileSync(path.join(bases.offline, 'material.bin'), randomBytes(32));
+  const offline = await r.half('offline', { planBase: bases.offline, ...peer });
+  assert.equal(offline.state, 'closed');
+  const last = await r.half('online', {
+    planBase: bases.online,
+    peerStation: offline.svc.stationFingerprint,
+  });
+  assert.equal(last.facts['keyState'], 'Enabled');
+  assert.equal(last.facts['kcv'], offline.facts['kcv']);
+  assert.deepEqual(readdirSync(bases.online), [], 'nothing of the material reached the online room');
 });
