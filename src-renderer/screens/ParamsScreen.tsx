@@ -3,6 +3,7 @@ import type { ResponseOf } from '../../src-shared/ipc/contract.js';
 import type { IpcFailure } from '../../src-shared/ipc/envelope.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Fact } from '../components/Fact.js';
+import { cloudName } from '../components/cloud-terms.js';
 import { api, asFailure, unwrap } from '../ipc/client.js';
 
 type Summary = Extract<ResponseOf<'params.inspect'>, { status: 'chosen' }>['value'];
@@ -30,8 +31,9 @@ export function ParamsScreen() {
     <section aria-labelledby="params-title">
       <h1 id="params-title">Import parameters</h1>
       <p className="muted">
-        Choose the ImportParameters.zip from the console, the JSON from the AWS CLI, or the wrapping key and
-        import token files. They are public; Keyrite shows what they contain and refuses expired ones.
+        Choose the ImportParameters.zip from the AWS console, the JSON from the AWS CLI, Huawei Cloud&rsquo;s
+        wrappingKey_, importToken_ and README_ files (or its API&rsquo;s JSON), or a wrapping key and import
+        token file. They are public; Keyrite shows what they contain and refuses expired ones.
       </p>
       <button type="button" className="primary" onClick={() => void choose()} disabled={busy}>
         Choose files…
@@ -47,6 +49,7 @@ export function ParamsScreen() {
           ) : null}
           <dl className="facts">
             <Fact label="Files" value={summary.files.join(', ')} />
+            <Fact label="Issued by" value={summary.provider ? cloudName(summary.provider) : undefined} />
             <Fact label="Key ID" value={summary.keyId} />
             <Fact label="Wrapping algorithm" value={summary.algorithm} />
             <Fact label="Wrapping key spec" value={summary.wrappingKeySpec} />

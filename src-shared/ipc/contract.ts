@@ -61,6 +61,8 @@ const appInfo = z.object({
 /** Import parameters are public, but their bytes still stay in main: the renderer sees the summary. */
 const paramsSummary = z.object({
   files: z.array(z.string().max(255)).max(8),
+  /** The cloud that issued them, when the files say so (Huawei's console files and JSON do). */
+  provider: z.enum(['aws', 'huawei']).optional(),
   keyId: z.string().max(128).optional(),
   algorithm: z.string().max(64).optional(),
   wrappingKeySpec: z.string().max(32),

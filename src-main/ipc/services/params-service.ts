@@ -33,6 +33,7 @@ export function paramsService(ports: ShellPorts, clock: () => Date): Pick<Keyrit
         status: 'chosen',
         value: {
           files: files.map((f) => f.name),
+          ...(p.provider ? { provider: p.provider } : {}),
           ...(p.keyId ? { keyId: p.keyId } : {}),
           ...(p.algorithm ? { algorithm: p.algorithm } : {}),
           wrappingKeySpec: p.wrappingKeySpec,
