@@ -45,8 +45,12 @@ export function roomPlan(overrides: Record<string, unknown> = {}): Record<string
   };
 }
 
-/** Lighter scrypt keeps the UI runs short; the engine's own tests hold the default cost. */
-export const FAST_ENGINE = { scryptCost: { N: 2 ** 14, r: 8, p: 1 } };
+/**
+ * Lighter scrypt keeps the UI runs short (the cost the CLI tests use, KEYRITE_TEST_SCRYPT_LOG2N=10); the
+ * engine's own tests hold the default cost. A UI ceremony derives some 20–30 keys: at 2^14 that was about
+ * a second of CPU per ceremony on a suite whose 2 cores are busy.
+ */
+export const FAST_ENGINE = { scryptCost: { N: 2 ** 10, r: 8, p: 1 } };
 
 export function writePlan(h: Harness, plan: Record<string, unknown>, name = 'plan.json'): string {
   const file = path.join(h.dataDirectory, name);
