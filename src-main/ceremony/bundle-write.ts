@@ -19,6 +19,7 @@ import { toWords } from '../../src-shared/words/pgp-words.js';
 import { directorySource, writeBundle } from '../media/bundle-dir.js';
 import { outputsDirName, writeOutputsDir } from '../media/outputs-dir.js';
 import type { CeremonyParts } from './ceremony-parts.js';
+import { recordedFile } from './recorded-file.js';
 import { bundleDue, ownBlock, peerBlock } from './bundle-due.js';
 import { crashPoint } from './crash-point.js';
 import { startedFromConsole } from './console-request.js';
@@ -37,18 +38,6 @@ export interface WrittenBundleInfo {
 /** This station's key fingerprint, as both stations show it and the other pins. */
 export function stationFingerprint(p: CeremonyParts): string {
   return spkiFingerprint(publicKeyToBase64(p.stationKey.publicKey));
-}
-
-/** The file as this ceremony recorded it, or a refusal: a changed file never leaves the station. */
-function recordedFile(file: string, digest: string | undefined, what: string): Buffer {
-  const bytes = readFileSync(file);
-  if (!digest || sha256Hex(bytes) !== digest)
-    throw new KeyriteError(
-      'IMPORT_FILES_CHANGED',
-      `the ${what} on disk is not what this ceremony recorded`,
-      'do not carry anything across; reopen the ceremony so it can account for the files',
-    );
-  return bytes;
 }
 
 function requestFiles(p: CeremonyParts): Map<string, Buffer> {

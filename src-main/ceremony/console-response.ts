@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { sha256Hex } from '../../src-shared/digests.js';
-import { KeyriteError } from '../../src-shared/errors.js';
 import { shellWord } from '../../src-shared/wrap/index.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import { writeNewDirectory } from '../media/new-directory.js';
 import type { CeremonyParts } from './ceremony-parts.js';
+import { recordedFile } from './recorded-file.js';
 import type { WrittenBundleInfo } from './bundle-write.js';
 import { crashPoint } from './crash-point.js';
 
@@ -27,18 +26,6 @@ export interface ConsoleResponse {
 
 export function consoleResponseDirName(ceremonyId: string, sequence: number): string {
   return `keyrite-${ceremonyId}-console-response-${sequence}`;
-}
-
-/** The file as this ceremony recorded it, or a refusal: a changed file never leaves the station. */
-function recorded(file: string, digest: string | undefined, what: string): Buffer {
-  const bytes = readFileSync(file);
-  if (!digest || sha256Hex(bytes) !== digest)
-    throw new KeyriteError(
-      'IMPORT_FILES_CHANGED',
-      `the ${what} on disk is not what this ceremony recorded`,
-      'do not carry anything across; reopen the ceremony so it can account for the files',
-    );
-  return bytes;
 }
 
 /** `aws kms import-key-material` word for word, with paths relative to the response directory. */
@@ -66,8 +53,8 @@ export function consoleResponse(p: CeremonyParts, sequence: number): ConsoleResp
   const f = p.log.facts;
   const req = p.journal.records('bundle.console-request').at(-1)?.payload;
   if (!req) throw new Error('a console response without a console request');
-  const wrapped = recorded(p.paths.wrapped, f.wrappedKeyDigest, 'wrapped key material');
-  const token = recorded(p.paths.importToken, f.importTokenDigest, 'import token');
+  const wrapped = recordedFile(p.paths.wrapped, f.wrappedKeyDigest, 'wrapped key material');
+  const token = recordedFile(p.paths.importToken, f.importTokenDigest, 'import token');
   const keyId = req.keyArn ?? req.keyId;
   const commandLines = uploadCommand(p, keyId);
   const check = f.kcv
