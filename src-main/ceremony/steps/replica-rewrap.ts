@@ -1,15 +1,19 @@
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
 import { planKind } from '../../../src-shared/ceremony/state-machine.js';
+import { hasReplicaRegions } from '../../../src-shared/ceremony/multi-region-rules.js';
 import { formatReplicaKeys, type ReplicaKey } from '../../../src-shared/ceremony/replica-keys.js';
 import type { KmsPort } from '../../kms/kms-port.js';
 import type { LogView } from '../ceremony-log.js';
 import type { StepContext } from '../step-context.js';
 import { fetchReplicaParams, recordedReplicas, regionalPort } from './multi-region.js';
+import { isRotation, stagedMaterial } from './rotation.js';
 
 /*
  * A multi-Region import interrupted long enough for a replica's import parameters to expire after the
- * primary already took the material. The primary cannot take other material (its KeyMaterialId is the
+ * primary already took the material — a new multi-Region key's first material, or a rotation's NEW
+ * material staged on the primary (PENDING_MULTI_REGION_IMPORT_AND_ROTATION until every replica has it).
+ * The primary cannot take other material (its KeyMaterialId is the
  * proof every replica must match), so the ceremony cannot start over with new material: it fetches new
  * parameters for the replicas still waiting, rebuilds THE SAME material — re-read from its file or
  * share source, or rebuilt from this ceremony's own backup shares opened by a quorum of custodians —
@@ -18,11 +22,15 @@ import { fetchReplicaParams, recordedReplicas, regionalPort } from './multi-regi
  * material are skipped at import.
  */
 
-/** True while the primary holds this ceremony's material and the import step has not completed. */
+/**
+ * True while the primary holds this ceremony's material and the import step has not completed: a new
+ * multi-Region key, or the rotation of one (the primary's NEW material staged, pending every replica).
+ */
 export function rewrapping(log: LogView): boolean {
   const arn = log.facts.keyArn;
+  const kind = planKind(log.plan);
   return (
-    planKind(log.plan) === 'multi-region' &&
+    (kind === 'multi-region' || (kind === 'rotate' && hasReplicaRegions(log.plan))) &&
     arn !== undefined &&
     log.importTookEffect(arn) &&
     log.state.steps.import !== 'done'
@@ -38,24 +46,37 @@ export function rewrapFromOwnShares(log: LogView): boolean {
 /** Why the same material cannot be had again, or null when it can. */
 export function rewrapImpossible(log: LogView): KeyriteError | null {
   if (!rewrapFromOwnShares(log) || log.plan.backup.shares) return null;
+  const rotation = planKind(log.plan) === 'rotate';
   return new KeyriteError(
     'REWRAP_NO_BACKUP',
     `the primary key holds this ceremony's material, but the replicas still waiting for it need new import parameters and the material was made in memory (${log.plan.material.mode}) with no backup shares: it cannot be wrapped again`,
-    'those replicas can never receive this material: schedule their deletion (ScheduleKeyDeletion in their regions) and keep the audit log; the primary and the replicas that have it stay usable',
+    rotation
+      ? 'the key keeps using its current material (nothing was rotated): delete the staged material on the primary (DeleteImportedKeyMaterial with its KeyMaterialId; AWS deletes it from the replicas too), keep the audit log, and rotate in a new ceremony'
+      : 'those replicas can never receive this material: schedule their deletion (ScheduleKeyDeletion in their regions) and keep the audit log; the primary and the replicas that have it stay usable',
   );
 }
 
 /**
- * Import parameters again, only for the replicas still waiting for the material (PendingImport); the
- * primary's and the other replicas' stay as recorded. `validTo` is the earliest of the new ones.
+ * Import parameters again, only for the replicas still waiting for the material (a new key's replica
+ * PendingImport; in a rotation, a replica that does not list the primary's staged material imported);
+ * the primary's and the other replicas' stay as recorded. `validTo` is the earliest of the new ones.
  */
 export async function refetchWaitingReplicas(ctx: StepContext): Promise<FactsOf<'import-parameters'>> {
   const f = ctx.log.facts;
   const home = ctx.log.plan.target.region;
+  const staged = isRotation(ctx)
+    ? await stagedMaterial(ctx.kms, ctx.log.plan, ctx.log.ceremonyId, f.keyArn ?? '')
+    : null;
   const waiting = new Set<string>();
-  for (const r of recordedReplicas(ctx))
-    if ((await replicaPort(ctx.kms, r, home).describeKey(r.arn)).keyState === 'PendingImport')
-      waiting.add(r.arn);
+  for (const r of recordedReplicas(ctx)) {
+    const kms = replicaPort(ctx.kms, r, home);
+    const waits = staged
+      ? !(await kms.listKeyMaterials(r.arn)).some(
+          (m) => m.keyMaterialId === staged.keyMaterialId && m.importState !== 'PENDING_IMPORT',
+        )
+      : (await kms.describeKey(r.arn)).keyState === 'PendingImport';
+    if (waits) waiting.add(r.arn);
+  }
   const fetched = await fetchReplicaParams(ctx, (r) => waiting.has(r.arn));
   const replicas: ReplicaKey[] = recordedReplicas(ctx).map(
     (r) =>
