@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { startEmulator, type RunningEmulator } from '../../src-main/emulator/index.js';
 import { launchSharedBrowser, startHarness, type Harness } from './harness/harness.js';
-import { lookAt, type Theme } from './harness/look.js';
+import { assertAccessible, lookAt, type Theme } from './harness/look.js';
 
 let h: Harness | undefined;
 let browser: Browser;
@@ -35,6 +35,15 @@ void test('the station screen shows the station facts from main', async () => {
   assert.match(text, /rehearsal/);
   await page.getByTestId('kms-identity').waitFor();
   await lookAt(page, 'station');
+  // The checker itself: axe stays loaded in the page between looks, and a later look still judges the
+  // page as it is then — text added after two clean runs, grey on grey, is a violation.
+  await page.evaluate(() => {
+    const p = document.createElement('p');
+    p.textContent = 'Barely readable';
+    p.style.cssText = 'color:#777;background:#888';
+    document.querySelector('main')?.append(p);
+  });
+  await assert.rejects(assertAccessible(page, 'a page with low-contrast text'), /color-contrast/);
 });
 
 void test('the station names its KMS endpoint truthfully: a Keyrite emulator is a rehearsal, any other endpoint is "another endpoint", never "emulator"', async () => {
