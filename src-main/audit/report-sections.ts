@@ -2,6 +2,7 @@ import { checkpointDigest, checkpointProblem } from '../../src-shared/audit/chec
 import { verifyEd25519 } from '../../src-shared/audit/keys.js';
 import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { spkiFingerprint } from '../../src-shared/digests.js';
+import { describeStrength, passphraseStrength } from '../../src-shared/ceremony/passphrase-strength.js';
 import {
   type Block,
   type Cell,
@@ -113,11 +114,19 @@ export function buildReport(input: ReportInput): ReportDocument {
   blocks.push(
     { kind: 'heading', text: 'Participants' },
     table(
-      ['Record', 'Name', 'Role', 'Public key fingerprint (SHA-256 of the key)'],
+      ['Record', 'Name', 'Role', 'Public key fingerprint (SHA-256 of the key)', 'Passphrase'],
       enrolled.map((r) => {
         const pk = str(r.payload['publicKey']);
         const fp = pk ? spkiFingerprint(pk) : str(r.payload['fingerprint']);
-        return [at(r), [str(r.payload['name'])], [str(r.payload['role'])], fp ? hexWithWords(fp) : ['—']];
+        // How it met the policy; logs written before this was recorded say nothing.
+        const strength = passphraseStrength.safeParse(r.payload['strength']);
+        return [
+          at(r),
+          [str(r.payload['name'])],
+          [str(r.payload['role'])],
+          fp ? hexWithWords(fp) : ['—'],
+          [strength.success ? describeStrength(strength.data) : '—'],
+        ];
       }),
       'No participant enrolled in this log.',
     ),

@@ -9,8 +9,9 @@ import type { CeremonyParts } from './ceremony-parts.js';
  * A participant enrolls a key before the ceremony proper. A custodian: an Ed25519 key that signs
  * confirmations and co-signs checkpoints, an X25519 key that receives backup shares, both sealed under
  * their passphrase in custodians/<id>.json. A witness: an Ed25519 key that signs their sign-off and
- * exceptions, sealed in witnesses/<id>.json. The log records the public keys; the passphrase is
- * disposed whatever happens.
+ * exceptions, sealed in witnesses/<id>.json. The log records the public keys and how the passphrase
+ * met the policy (generated, with its bits, or chosen and estimated); the passphrase is disposed
+ * whatever happens.
  */
 export async function enrollParticipant(
   p: CeremonyParts,
@@ -55,7 +56,12 @@ async function enrollCustodianKeys(
   passphrase: SecretBuffer,
 ): Promise<string> {
   const custodianId = person.id;
-  const e = await enrollCustodian(p.log.ceremonyId, custodianId, passphrase, p.settings.scryptCost);
+  const { passphraseStrength, ...e } = await enrollCustodian(
+    p.log.ceremonyId,
+    custodianId,
+    passphrase,
+    p.settings.scryptCost,
+  );
   await p.journal.writeFile(
     p.paths.custodian(custodianId),
     `custodians/${custodianId}.json`,
@@ -72,6 +78,7 @@ async function enrollCustodianKeys(
       sharePublicKey: e.sharePublicKey,
       fingerprint,
       scrypt: { N: e.sealedKeys.N, r: e.sealedKeys.r, p: e.sealedKeys.p },
+      strength: passphraseStrength,
     },
     custodianId,
   );
@@ -84,7 +91,12 @@ async function enrollWitnessKey(
   passphrase: SecretBuffer,
 ): Promise<string> {
   const witnessId = person.id;
-  const e = await enrollWitness(p.log.ceremonyId, witnessId, passphrase, p.settings.scryptCost);
+  const { passphraseStrength, ...e } = await enrollWitness(
+    p.log.ceremonyId,
+    witnessId,
+    passphrase,
+    p.settings.scryptCost,
+  );
   await p.journal.writeFile(
     p.paths.witness(witnessId),
     `witnesses/${witnessId}.json`,
@@ -100,6 +112,7 @@ async function enrollWitnessKey(
       publicKey: e.publicKey,
       fingerprint,
       scrypt: { N: e.sealedKey.N, r: e.sealedKey.r, p: e.sealedKey.p },
+      strength: passphraseStrength,
     },
     witnessId,
   );

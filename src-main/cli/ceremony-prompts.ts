@@ -5,7 +5,7 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import { planDigest, type CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
-import { generatePassphrase } from '../secrets/diceware.js';
+import { generateWords } from '../secrets/generated-passphrase.js';
 import type { CliIO } from './io.js';
 import { readAnswer } from './secret-line.js';
 
@@ -38,7 +38,8 @@ export async function confirmGenerated(
   name: string,
   readSecret: (prompt: string) => Promise<Buffer>,
 ): Promise<SecretBuffer> {
-  const generated = generatePassphrase([id]);
+  // The generator's own bytes go to the seal (judged by their 77 bits); what was typed only proves recall.
+  const generated = generateWords();
   const shown = generated.use((g) =>
     Buffer.concat([Buffer.from(`[${id} only — others look away] your passphrase: `), g, Buffer.from('\n')]),
   );

@@ -9,10 +9,11 @@ import {
 import { KeyriteError } from '../../src-shared/errors.js';
 import { signsForEnrolledKey } from './key-match.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import type { PassphraseStrength } from '../../src-shared/ceremony/passphrase-strength.js';
 import {
   DEFAULT_SCRYPT_COST,
   openWithPassphrase,
-  sealWithPassphrase,
+  sealJudged,
   type PassphraseSealed,
   type ScryptCost,
 } from './passphrase-seal.js';
@@ -41,7 +42,7 @@ export async function enrollCustodian(
   custodianId: string,
   passphrase: SecretBuffer,
   cost: ScryptCost = DEFAULT_SCRYPT_COST,
-): Promise<CustodianEnrollment> {
+): Promise<CustodianEnrollment & { passphraseStrength: PassphraseStrength }> {
   const signing = generateKeyPairSync('ed25519');
   const box = generateKeyPairSync('x25519');
   const a = pkcs8(signing.privateKey);
@@ -54,15 +55,20 @@ export async function enrollCustodian(
       a.use((x) => x.copy(buf, 2));
       b.use((x) => x.copy(buf, 2 + a.length));
     });
-    const sealedKeys = await sealWithPassphrase(passphrase, both, aadFor(ceremonyId, custodianId), cost, [
-      ceremonyId,
-      custodianId,
-    ]);
+    const { sealed: sealedKeys, strength } = await sealJudged(
+      passphrase,
+      both,
+      aadFor(ceremonyId, custodianId),
+      cost,
+      [ceremonyId, custodianId],
+    );
     return {
       custodianId,
       signingPublicKey: signing.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
       sharePublicKey: box.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
       sealedKeys,
+      // For the enrollment record, not the custodian's file.
+      passphraseStrength: strength,
     };
   } finally {
     a.dispose();

@@ -1,10 +1,13 @@
 import { KeyriteError } from '../../src-shared/errors.js';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import type { PassphraseStrength } from '../../src-shared/ceremony/passphrase-strength.js';
 import { estimateStrength } from './strength-estimator.js';
+import { generatedOrigin, type GeneratedOrigin } from './generated-passphrase.js';
 
 /**
  * The passphrase policy, enforced where a key is sealed under a passphrase (passphrase-seal.ts), so no
- * front end can bypass it; front ends only explain it (the rule text, the check below).
+ * front end can bypass it; front ends only explain it (the rule text, the check below). A passphrase
+ * Keyrite generated itself is judged by its entropy by construction instead of the estimate (below).
  *
  * Why these numbers: each guess against a sealed key costs one scrypt derivation at Keyrite's default
  * cost (about 1 s and 256 MiB on a 2-core workstation), so 10^12 estimated guesses is tens of
@@ -43,8 +46,8 @@ function characterCount(text: string): number {
   return n;
 }
 
-/** Judges passphrase bytes (UTF-8) against the policy. `context`: names an attacker would try first. */
-export function checkPassphrase(bytes: Uint8Array, context: readonly string[] = []): PassphraseVerdict {
+/** The rules that need no estimate: size, UTF-8, characters. Returns the text to estimate, or the refusal. */
+function basicRules(bytes: Uint8Array): { text: string; problems: string[] } | PassphraseVerdict {
   if (bytes.length > PASSPHRASE_POLICY.maxBytes)
     return refusal([`a passphrase is at most ${PASSPHRASE_POLICY.maxBytes} bytes`]);
   let text: string;
@@ -56,6 +59,14 @@ export function checkPassphrase(bytes: Uint8Array, context: readonly string[] = 
   const problems: string[] = [];
   if (characterCount(text) < PASSPHRASE_POLICY.minCharacters)
     problems.push(`it has fewer than ${PASSPHRASE_POLICY.minCharacters} characters`);
+  return { text, problems };
+}
+
+/** Judges passphrase bytes (UTF-8) against the policy. `context`: names an attacker would try first. */
+export function checkPassphrase(bytes: Uint8Array, context: readonly string[] = []): PassphraseVerdict {
+  const basic = basicRules(bytes);
+  if ('acceptable' in basic) return basic;
+  const { text, problems } = basic;
   const est = estimateStrength(text, ['keyrite', ...context]);
   if (est.score < PASSPHRASE_POLICY.minScore || est.guessesLog10 < PASSPHRASE_POLICY.minGuessesLog10)
     problems.push(
@@ -65,14 +76,49 @@ export function checkPassphrase(bytes: Uint8Array, context: readonly string[] = 
   return { acceptable: problems.length === 0, ...est, problems };
 }
 
+/**
+ * A passphrase Keyrite generated (generated-passphrase.ts) is judged by what it is made of, not guessed
+ * at: its entropy by construction must reach the same 10^12 guesses (2^40), and the other rules apply.
+ * zxcvbn would only estimate how a person might have chosen it, which no person did.
+ */
+function checkGenerated(bytes: Uint8Array, origin: GeneratedOrigin): PassphraseVerdict {
+  const basic = basicRules(bytes);
+  if ('acceptable' in basic) return basic;
+  const { problems } = basic;
+  const guessesLog10 = Math.floor(origin.bits * Math.log10(2) * 10) / 10;
+  if (guessesLog10 < PASSPHRASE_POLICY.minGuessesLog10)
+    problems.push(
+      `it was generated with ${origin.bits} bits, about 10^${Math.floor(guessesLog10)} guesses; ` +
+        `at least 10^${PASSPHRASE_POLICY.minGuessesLog10} are needed`,
+    );
+  return {
+    acceptable: problems.length === 0,
+    score: PASSPHRASE_POLICY.minScore,
+    guessesLog10,
+    problems,
+    warning: undefined,
+    suggestions: [],
+  };
+}
+
 function refusal(problems: string[]): PassphraseVerdict {
   return { acceptable: false, score: 0, guessesLog10: 0, problems, warning: undefined, suggestions: [] };
 }
 
-/** Throws PASSPHRASE_WEAK, saying why and what to do, unless the passphrase meets the policy. */
-export function assertPassphraseAcceptable(passphrase: SecretBuffer, context: readonly string[] = []): void {
-  const verdict = passphrase.use((b) => checkPassphrase(b, context));
-  if (verdict.acceptable) return;
+/**
+ * Throws PASSPHRASE_WEAK, saying why and what to do, unless the passphrase meets the policy; says how it
+ * met it (generated, with its bits, or chosen and estimated) for the enrollment record.
+ */
+export function assertPassphraseAcceptable(
+  passphrase: SecretBuffer,
+  context: readonly string[] = [],
+): PassphraseStrength {
+  const origin = generatedOrigin(passphrase);
+  const verdict = passphrase.use((b) => (origin ? checkGenerated(b, origin) : checkPassphrase(b, context)));
+  if (verdict.acceptable)
+    return origin
+      ? { origin: 'generated', method: origin.method, bits: origin.bits }
+      : { origin: 'chosen', judged: 'estimated' };
   const why = [...verdict.problems, ...(verdict.warning ? [verdict.warning] : [])].join('; ');
   throw new KeyriteError(
     'PASSPHRASE_WEAK',

@@ -2,10 +2,11 @@ import { createPrivateKey, generateKeyPairSync, sign, type KeyObject } from 'nod
 import { KeyriteError } from '../../src-shared/errors.js';
 import { signsForEnrolledKey } from './key-match.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
+import type { PassphraseStrength } from '../../src-shared/ceremony/passphrase-strength.js';
 import {
   DEFAULT_SCRYPT_COST,
   openWithPassphrase,
-  sealWithPassphrase,
+  sealJudged,
   type PassphraseSealed,
   type ScryptCost,
 } from './passphrase-seal.js';
@@ -30,18 +31,23 @@ export async function enrollWitness(
   witnessId: string,
   passphrase: SecretBuffer,
   cost: ScryptCost = DEFAULT_SCRYPT_COST,
-): Promise<WitnessEnrollment> {
+): Promise<WitnessEnrollment & { passphraseStrength: PassphraseStrength }> {
   const pair = generateKeyPairSync('ed25519');
   const der = SecretBuffer.adopt(pair.privateKey.export({ format: 'der', type: 'pkcs8' }));
   try {
-    const sealedKey = await sealWithPassphrase(passphrase, der, aadFor(ceremonyId, witnessId), cost, [
-      ceremonyId,
-      witnessId,
-    ]);
+    const { sealed: sealedKey, strength } = await sealJudged(
+      passphrase,
+      der,
+      aadFor(ceremonyId, witnessId),
+      cost,
+      [ceremonyId, witnessId],
+    );
     return {
       witnessId,
       publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
       sealedKey,
+      // For the enrollment record, not the witness's file.
+      passphraseStrength: strength,
     };
   } finally {
     der.dispose();

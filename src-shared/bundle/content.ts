@@ -6,6 +6,7 @@ import { sha256Hex } from '../digests.js';
 import { KeyriteError } from '../errors.js';
 import { parseWrappingPublicKey } from '../wrap/index.js';
 import { wrapOutput } from '../ceremony/records.js';
+import { passphraseStrength } from '../ceremony/passphrase-strength.js';
 import type { VerifiedBundle } from './verify.js';
 
 /**
@@ -72,6 +73,7 @@ const enrolledCustodian = z.strictObject({
   sharePublicKey: base64,
   fingerprint: hex64,
   scrypt: z.strictObject({ N: z.number().int(), r: z.number().int(), p: z.number().int() }),
+  strength: passphraseStrength.optional(),
 });
 
 const enrolledWitness = z.strictObject({
@@ -81,6 +83,7 @@ const enrolledWitness = z.strictObject({
   publicKey: base64,
   fingerprint: hex64,
   scrypt: z.strictObject({ N: z.number().int(), r: z.number().int(), p: z.number().int() }),
+  strength: passphraseStrength.optional(),
 });
 
 export const responseSchema = z.strictObject({

@@ -5,6 +5,7 @@ import { FACT_SCHEMAS as F } from './facts.js';
 import { intentPayload, outcomePayload } from './effects.js';
 import { keyMaterialEntry } from './key-materials.js';
 import { STEP_CATALOGUE, isStepId, type StepId } from './steps.js';
+import { passphraseStrength } from './passphrase-strength.js';
 
 /*
  * The record catalogue: every record type a ceremony log holds, each declared once with its payload
@@ -78,6 +79,7 @@ const custodianEnrolled = z.strictObject({
   sharePublicKey: base64,
   fingerprint: hex64,
   scrypt: scryptCost,
+  strength: passphraseStrength.optional(),
 });
 
 /** A witness's Ed25519 key: it signs their sign-off and their exceptions. */
@@ -88,6 +90,7 @@ const witnessEnrolled = z.strictObject({
   publicKey: base64,
   fingerprint: hex64,
   scrypt: scryptCost,
+  strength: passphraseStrength.optional(),
 });
 
 const witnessSignature = { publicKey: base64.optional(), signature: base64.optional() };

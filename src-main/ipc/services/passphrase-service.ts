@@ -1,5 +1,7 @@
 import type { KeyriteServices } from '../services.js';
-import { GENERATED_BITS, GENERATED_WORDS, generatePassphrase } from '../../secrets/diceware.js';
+import { GENERATED_BITS, GENERATED_WORDS } from '../../secrets/diceware.js';
+import { generateWords } from '../../secrets/generated-passphrase.js';
+import type { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import { DEFAULT_SCRYPT_COST } from '../../secrets/passphrase-seal.js';
 import { PASSPHRASE_POLICY, PASSPHRASE_RULE, checkPassphrase } from '../../secrets/passphrase-policy.js';
 
@@ -46,7 +48,7 @@ export function passphraseService(
       }
     },
     'passphrase.generate': async (r) => {
-      const g = generatePassphrase(context(r.custodianId));
+      const g = wordsThatPassTheEstimate(context(r.custodianId));
       try {
         // Shown to the one custodian who enrolls with it: it must reach their screen as text.
         return { passphrase: g.use((b) => b.toString('utf8')), words: GENERATED_WORDS, bits: GENERATED_BITS };
@@ -55,4 +57,18 @@ export function passphraseService(
       }
     },
   };
+}
+
+/**
+ * Six generated words the strength estimate also accepts. The app's passphrase reaches the renderer as
+ * text and comes back as bytes typed (or pasted) into the enrollment form: new bytes, which the seal
+ * estimates like any chosen passphrase. Re-drawn in the rare case the estimate would refuse them, so
+ * what the app offers always passes.
+ */
+function wordsThatPassTheEstimate(context: readonly string[]): SecretBuffer {
+  for (;;) {
+    const g = generateWords();
+    if (g.use((b) => checkPassphrase(b, context).acceptable)) return g;
+    g.dispose();
+  }
 }

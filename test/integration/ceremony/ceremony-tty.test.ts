@@ -153,7 +153,23 @@ void test('custodians type passphrases at a terminal without echo, may retype a 
   const refused = db
     .prepare("SELECT actor, payload FROM records WHERE type = 'step.passphrase-refused'")
     .all() as { actor: string; payload: string }[];
+  // Custodian-3 sealed the generator's own bytes (what was typed back only proved recall): judged by
+  // its bits; the others typed theirs, which were estimated.
+  const strengths = Object.fromEntries(
+    (
+      db.prepare("SELECT actor, payload FROM records WHERE type = 'participant.enrolled'").all() as {
+        actor: string;
+        payload: string;
+      }[]
+    ).map((r) => [r.actor, JSON.parse(r.payload).strength]),
+  );
   db.close();
+  assert.deepEqual(strengths, {
+    'custodian-1': { origin: 'chosen', judged: 'estimated' },
+    'custodian-2': { origin: 'chosen', judged: 'estimated' },
+    'custodian-3': { origin: 'generated', method: 'words', bits: 77 },
+    'witness-1': { origin: 'chosen', judged: 'estimated' },
+  });
   assert.deepEqual(
     refused.map((r) => [r.actor, JSON.parse(r.payload).stepId, JSON.parse(r.payload).remaining]),
     [['custodian-2', 'generate-material', 2]],

