@@ -60,7 +60,11 @@ function checkAgainstCeremony(p: CeremonyParts, b: VerifiedBundle, dir: string):
       request.wrapping.keySpec !== plan.wrapping.keySpec
     )
       throw mismatch('the request’s wrapping algorithm or key spec is not the plan’s');
-    if ('existing' in plan.target.key && ![t.keyId, t.keyArn].includes(plan.target.key.existing.keyId))
+    // A plan may name its key by alias (a rotation of `alias/…`): only KMS resolves an alias, and the
+    // offline station has none, so it takes the resolution the pinned online station signed (its
+    // pre-flight asked KMS); a key id or ARN in the plan must be the request's.
+    const named = 'existing' in plan.target.key ? plan.target.key.existing.keyId : undefined;
+    if (named !== undefined && !named.startsWith('alias/') && ![t.keyId, t.keyArn].includes(named))
       throw mismatch('the request names another key than the plan’s');
     assertPeerSteps(p, request.steps);
     return;

@@ -94,6 +94,13 @@ function checkAgainstPlan(p: CeremonyParts, params: ImportParameters, now: Date)
       'a multi-Region plan needs import parameters for every replica; a console request holds one',
       'run the online half with Keyrite (keyrite ceremony run --station online)',
     );
+  // The console's upload would not stage the material as NEW_KEY_MATERIAL with this ceremony's
+  // description, and RotateKeyOnDemand would run outside the quorum: a rotation's online half is Keyrite's.
+  if (plan.rotate !== undefined)
+    throw planProblem(
+      'a rotation imports new material and rotates under the custodians’ quorum at the online station; a console request would leave both to the console',
+      'run the online half with Keyrite (keyrite ceremony run --station online)',
+    );
   const incomplete = (what: string) =>
     refuse(
       'CONSOLE_REQUEST_INCOMPLETE',

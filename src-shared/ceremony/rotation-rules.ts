@@ -53,12 +53,6 @@ export function rotationRefusals(plan: CeremonyPlan): Refusal[] {
       message: `KMS rotates imported material on demand only for SYMMETRIC_DEFAULT keys, not ${t.key.existing.keySpec}`,
       hint: 'for an asymmetric or HMAC key, create a new key and move users to it (alias update)',
     });
-  if (plan.stations === 'split')
-    out.push({
-      code: 'PLAN_ROTATE_SPLIT',
-      message: 'a rotation ceremony runs on one station in this version',
-      hint: 'remove stations: split (or set it to single)',
-    });
   if (plan.grant)
     out.push({
       code: 'PLAN_ROTATE_GRANT',

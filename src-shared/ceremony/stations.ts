@@ -9,6 +9,8 @@ import { STEP_CATALOGUE } from './steps.js';
  *
  *   online:  preflight, create-key, import-parameters → request bundle → … → import, verify, grant, handover, close
  *   offline: (request) → enroll, generate-material, backup-shares, verify-shares, wrap → response bundle → close
+ *
+ * A rotation has no create-key and no grant, and `rotate` (online) after verify.
  */
 export type StationRole = 'online' | 'offline';
 
@@ -29,8 +31,35 @@ const SPLIT_IMPORT: readonly StepId[] = [
   'close',
 ];
 
-/** Checked by a test: the split order is a permutation of the import kind's steps. */
-export const SPLIT_ORDERS = { import: SPLIT_IMPORT } as const;
+/**
+ * The rotation in the order a split runs it: pre-flight of the existing key (its current material
+ * recorded) and import parameters online; material, shares and wrap offline; then online the import of
+ * NEW_KEY_MATERIAL, its verification, the rotation and the hand-over.
+ */
+const SPLIT_ROTATE: readonly StepId[] = [
+  'preflight',
+  'import-parameters',
+  'enroll',
+  'generate-material',
+  'backup-shares',
+  'verify-shares',
+  'wrap',
+  'import',
+  'verify',
+  'rotate',
+  'handover',
+  'close',
+];
+
+/**
+ * Checked by a test: each split order is a permutation of its kind's steps. A multi-Region ceremony
+ * is not split (multi-region-rules.ts refuses it).
+ */
+export const SPLIT_ORDERS = { import: SPLIT_IMPORT, rotate: SPLIT_ROTATE } as const;
+
+function splitOrder(plan: CeremonyPlan): readonly StepId[] {
+  return planKind(plan) === 'rotate' ? SPLIT_ROTATE : SPLIT_IMPORT;
+}
 
 export function isSplit(plan: CeremonyPlan): boolean {
   return plan.stations === 'split';
@@ -38,13 +67,14 @@ export function isSplit(plan: CeremonyPlan): boolean {
 
 /**
  * The steps the station's log walks, in order; the offline log ends with its own close after wrap. A
- * one-station ceremony walks its plan's kind (only import ceremonies can be split).
+ * one-station ceremony walks its plan's kind (import and rotation ceremonies can be split).
  */
 export function stationOrder(role: StationRole | undefined, plan: CeremonyPlan): readonly StepId[] {
   if (role === undefined) return CEREMONY_KINDS[planKind(plan)];
-  if (role === 'online') return SPLIT_IMPORT;
-  return SPLIT_IMPORT.filter(
-    (s) => STEP_CATALOGUE[s].station !== 'online' || SPLIT_IMPORT.indexOf(s) < SPLIT_IMPORT.indexOf('enroll'),
+  const order = splitOrder(plan);
+  if (role === 'online') return order;
+  return order.filter(
+    (s) => STEP_CATALOGUE[s].station !== 'online' || order.indexOf(s) < order.indexOf('enroll'),
   );
 }
 

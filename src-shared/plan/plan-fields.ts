@@ -85,7 +85,7 @@ export const PLAN_FIELD_DOCS: Readonly<Record<string, string>> = {
     'KMS actions granted. Default: what the key usage needs — signing: kms:Sign, kms:Verify, kms:GetPublicKey, kms:DescribeKey; MAC: kms:GenerateMac, kms:VerifyMac, kms:DescribeKey; encryption: kms:Encrypt, kms:Decrypt, kms:ReEncrypt*, kms:DescribeKey and kms:GenerateDataKey* (symmetric) or kms:GetPublicKey (RSA).',
   'grant.actions[]': 'One KMS action (`kms:Name`).',
   rotate:
-    'Makes this a rotation ceremony: new material for an existing AWS SYMMETRIC_DEFAULT key with imported material is imported as NEW_KEY_MATERIAL (pending rotation), verified, then made current by RotateKeyOnDemand; earlier ciphertexts still decrypt. When `guardedSteps` is absent, `rotate` is guarded too.',
+    'Makes this a rotation ceremony: new material for an existing AWS SYMMETRIC_DEFAULT key with imported material is imported as NEW_KEY_MATERIAL (pending rotation), verified, then made current by RotateKeyOnDemand; earlier ciphertexts still decrypt. When `guardedSteps` is absent, `rotate` is guarded too. With `stations: split` the online station runs pre-flight (the current material recorded) and fetches the import parameters, the offline station makes the material, its backup shares and the wrap, and the online station then imports, verifies and rotates under the quorum the custodians confirm with the keys they enrolled offline (a multi-Region rotation cannot be split in this version).',
   'rotate.keyMaterialDescription':
     'Words for the new material’s KMS KeyMaterialDescription (letters, digits, spaces, `: / _ . -`, at most 200). Keyrite always starts it with `keyrite <ceremony id> quorum M of N`, which a reimport from this ceremony’s backup shares looks for.',
   outputs:

@@ -159,3 +159,35 @@ void test('a plan that creates its key cannot take a console request: refused an
   );
   assert.equal(refused.length, 1);
 });
+
+void test('a rotation plan cannot take a console request (its import and rotation run under quorum online): refused and recorded', async () => {
+  const plan = splitPlan({
+    target: {
+      provider: 'aws',
+      region: 'us-east-1',
+      accountId: '111122223333',
+      key: { existing: { keyId: ARN, keySpec: 'SYMMETRIC_DEFAULT' } },
+    },
+    rotate: {},
+    guardedSteps: ['generate-material', 'backup-shares', 'import', 'rotate'],
+  });
+  const room = new SplitRoom(path.join(tmp.dir, 'rotate'), 'http://127.0.0.1:1', plan);
+  const file = path.join(tmp.dir, 'rotate.json');
+  writeFileSync(file, cliJson());
+  await assert.rejects(
+    CeremonyService.createOfflineFromConsole({
+      dir: room.dirs.offline,
+      planDoc: room.planDoc,
+      planBase: room.dirs.offline,
+      kms: OFFLINE_KMS_PORT,
+      options: room.engine('offline'),
+      requestFile: file,
+    }),
+    (e: { code?: string; hint?: string }) =>
+      e.code === 'CONSOLE_REQUEST_PLAN' && /--station online/.test(e.hint ?? ''),
+  );
+  const refused = openLogReadOnly(path.join(room.dirs.offline, 'audit.db')).records.filter(
+    (r) => r.type === 'bundle.refused',
+  );
+  assert.equal(refused.length, 1);
+});

@@ -2,35 +2,44 @@
 // is SIGKILLed at a step or effect boundary of either station, including between writing a bundle and
 // recording it; the operator runs it again (--resume) and the ceremony goes on. Afterwards both logs
 // verify, `audit verify --join` joins them, the key is Enabled with exactly one import, every intent is
-// settled, and no two bundles ever carried different wrapped material for one import token.
+// settled, and no two bundles ever carried different wrapped material for one import token. The
+// split ROTATION of an existing key is killed at its own online boundaries (between the import of the
+// new material and the rotation; around the rotation): the key ends with exactly two materials.
 // `npm test` runs a few seeded points; `npm run test:faults` (KEYRITE_FAULTS=long) sweeps them all.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { createKmsGateway, type KmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { isolatedEnv, keyriteSync } from '../cli/harness/launcher.js';
 import { runCli } from '../ceremony/harness/crash-child.js';
-import { passphrasesFor, tempDir } from '../ceremony/harness/ceremony.js';
+import { fixturePlan, passphrasesFor, setIn, tempDir, type PlanDoc } from '../ceremony/harness/ceremony.js';
+import { keyWithImportedMaterial } from '../ceremony/harness/imported-key.js';
 import { splitPlan } from './harness/split.js';
 
 let emu: RunningEmulator;
+let g: KmsGateway;
 const tmp = tempDir('split-crash');
 const passphrases = passphrasesFor(4, 'split-crash');
 void before(async () => {
   emu = await startEmulator();
+  g = createKmsGateway({ region: 'us-east-1', endpoint: emu.url });
 });
 void after(async () => {
+  g.close();
   await emu.close();
   tmp.cleanup();
 });
 
 type Phase = 'online' | 'offline' | 'online-again';
+/** An import into a new key (the default), or the rotation of an existing key. */
+type Kind = 'import' | 'rotate';
 
 /** Every boundary a station of a split ceremony passes, by the run (phase) that passes it. */
-const ALL: Array<[Phase, string]> = [
+const ALL: Array<[Phase, string, Kind?]> = [
   ['online', 'start:preflight'],
   ['online', 'effect:kms.create-key'],
   ['online', 'effect:kms.get-parameters-for-import'],
@@ -51,22 +60,35 @@ const ALL: Array<[Phase, string]> = [
   ['online-again', 'effect:kms.import-key-material'],
   ['online-again', 'start:verify'],
   ['online-again', 'start:close'],
+  ['online-again', 'effect:kms.import-key-material', 'rotate'],
+  ['online-again', 'start:rotate', 'rotate'],
+  ['online-again', 'effect:kms.rotate-key-on-demand', 'rotate'],
 ];
-/** The seeded few for `npm test`: both sides of "written but not recorded", and the import. */
-const FEW: Array<[Phase, string]> = [
+/**
+ * The seeded few for `npm test`: both sides of "written but not recorded", the import, and the
+ * rotation's new online boundary (the new material staged, unrecorded, not yet rotated in).
+ */
+const FEW: Array<[Phase, string, Kind?]> = [
   ['online', 'effect:media.write-bundle'],
   ['offline', 'effect:media.write-bundle'],
   ['online-again', 'intent:kms.import-key-material'],
+  ['online-again', 'effect:kms.import-key-material', 'rotate'],
 ];
 const POINTS = process.env['KEYRITE_FAULTS'] === 'long' ? ALL : FEW;
 
 let n = 0;
-async function crashAcross(phase: Phase, point: string): Promise<void> {
+async function crashAcross(phase: Phase, point: string, kind: Kind = 'import'): Promise<void> {
   const root = path.join(tmp.dir, `case-${++n}`);
   const media = path.join(root, 'usb');
   mkdirSync(media, { recursive: true });
-  const plan = splitPlan();
+  let plan: PlanDoc = splitPlan();
   (plan['target'] as { key: { create: { alias: string } } }).key.create.alias = `alias/split-crash-${n}`;
+  const rotated = kind === 'rotate' ? await keyWithImportedMaterial(g, `split rotation ${n}`) : undefined;
+  if (rotated) {
+    plan = fixturePlan('rotate-symmetric.yaml') as PlanDoc;
+    setIn(plan, 'target.key.existing.keyId', rotated.keyArn);
+    setIn(plan, 'stations', 'split');
+  }
   const planFile = path.join(root, 'plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
   const dirs = { online: path.join(root, 'online'), offline: path.join(root, 'offline') };
@@ -148,11 +170,26 @@ async function crashAcross(phase: Phase, point: string): Promise<void> {
   assert.ok(wrappedByToken.size > 0, 'a response reached the medium');
   for (const [token, set] of wrappedByToken)
     assert.equal(set.size, 1, `token ${token}: ${set.size} materials`);
+  if (rotated) {
+    // The prior material NON_CURRENT, exactly one new one CURRENT: staged once, rotated in once.
+    const list =
+      (await g.listKeyRotations({ KeyId: rotated.keyArn, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' }))
+        .Rotations ?? [];
+    assert.deepEqual(list.map((m) => m.KeyMaterialState).sort(), ['CURRENT', 'NON_CURRENT']);
+    assert.equal(list.find((m) => m.KeyMaterialId === rotated.priorId)?.KeyMaterialState, 'NON_CURRENT');
+    const rotations = online.filter(
+      (r) =>
+        r.type === 'outcome' &&
+        r.payload['action'] === 'kms.rotate-key-on-demand' &&
+        r.payload['ok'] === true,
+    );
+    assert.equal(rotations.length, 1, 'exactly one rotation took effect');
+  }
 }
 
 void describe('SIGKILL of either station at a boundary, then run again', { concurrency: 2 }, () => {
-  for (const [phase, point] of POINTS)
-    void test(`${phase} killed at ${point}: both logs verify and join, one import, one material per token`, async () => {
-      await crashAcross(phase, point);
+  for (const [phase, point, kind] of POINTS)
+    void test(`${kind === 'rotate' ? 'rotation: ' : ''}${phase} killed at ${point}: both logs verify and join, one import, one material per token`, async () => {
+      await crashAcross(phase, point, kind);
     });
 });

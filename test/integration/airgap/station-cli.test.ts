@@ -7,9 +7,17 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
+import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
 import { LAUNCHER, isolatedEnv } from '../cli/harness/launcher.js';
-import { STATION_PASSPHRASE, passphrasesFor, tempDir } from '../ceremony/harness/ceremony.js';
+import {
+  STATION_PASSPHRASE,
+  fixturePlan,
+  passphrasesFor,
+  setIn,
+  tempDir,
+  type PlanDoc,
+} from '../ceremony/harness/ceremony.js';
 import { splitPlan } from './harness/split.js';
 
 let emu: RunningEmulator;
@@ -109,6 +117,52 @@ void test('the offline half runs with no network at all and loads no KMS client;
   );
   assert.equal(last.code, 0, last.err);
   assert.match(last.out, /key state: +Enabled/);
+  for (const db of [path.join(on, 'audit.db'), path.join(off, 'audit.db')])
+    assert.ok(verifyDatabase(db).result.ok, db);
+});
+
+void test('an air-gapped rotation of that key, as two operators run it: new material made offline, imported and rotated in online under the quorum', async () => {
+  const g = createKmsGateway({ region: 'us-east-1', endpoint: emu.url });
+  const key = (await g.describeKey('alias/station-cli')).KeyMetadata;
+  const priorId = key?.CurrentKeyMaterialId;
+  assert.match(priorId ?? '', /^[0-9a-f]{64}$/, 'the first test made the key');
+  const plan = fixturePlan('rotate-symmetric.yaml') as PlanDoc;
+  setIn(plan, 'target.key.existing.keyId', 'alias/station-cli');
+  setIn(plan, 'stations', 'split');
+  const planFile = path.join(tmp.dir, 'rotate.json');
+  writeFileSync(planFile, JSON.stringify(plan));
+  const passFile = path.join(tmp.dir, 'passphrases.txt');
+  const media = path.join(tmp.dir, 'usb-rotate');
+  mkdirSync(media);
+  const common = ['--plan', planFile, '--media', media, '--yes', '--passphrase-file', passFile];
+  const on = path.join(tmp.dir, 'rotate-online');
+  const off = path.join(tmp.dir, 'rotate-offline');
+  const online = ['ceremony', 'run', '--station', 'online', '--out', on, '--endpoint', emu.url, ...common];
+
+  const first = await run([], online);
+  assert.equal(first.code, 0, first.err);
+  assert.match(first.out, /✓ preflight\n✓ import-parameters\n/);
+  assert.match(first.out, /CARRY the medium to the offline station/);
+  const onlineFp = /this station: +([0-9a-f]{64})/.exec(first.out)?.[1] ?? '';
+
+  const offline = await run(
+    ['unshare', '-n'],
+    ['ceremony', 'run', '--station', 'offline', '--out', off, '--peer-station', onlineFp, ...common],
+  );
+  assert.equal(offline.code, 0, offline.err);
+  assert.match(offline.out, /✓ generate-material[\s\S]*✓ wrap[\s\S]*offline half complete/);
+  assert.doesNotMatch(offline.out, /✓ (import|rotate)\b/);
+
+  const last = await run([], [...online, '--resume']);
+  assert.equal(last.code, 0, last.err);
+  assert.match(last.out, /✓ import\n✓ verify\n[\s\S]*✓ rotate\n✓ handover\n/);
+  assert.match(last.out, /key state: +Enabled/);
+
+  const list =
+    (await g.listKeyRotations({ KeyId: key?.KeyId, IncludeKeyMaterial: 'ALL_KEY_MATERIAL' })).Rotations ?? [];
+  g.close();
+  assert.deepEqual(list.map((m) => m.KeyMaterialState).sort(), ['CURRENT', 'NON_CURRENT']);
+  assert.equal(list.find((m) => m.KeyMaterialId === priorId)?.KeyMaterialState, 'NON_CURRENT');
   for (const db of [path.join(on, 'audit.db'), path.join(off, 'audit.db')])
     assert.ok(verifyDatabase(db).result.ok, db);
 });

@@ -1,6 +1,5 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, createPublicKey, publicEncrypt, randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -10,6 +9,7 @@ import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { fixturePlan, passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from './harness/ceremony.js';
 import { killThenResume, rehearseArgs, runCli } from './harness/crash-child.js';
+import { keyWithImportedMaterial } from './harness/imported-key.js';
 
 /*
  * A rotation ceremony killed with SIGKILL at its own effect boundaries (between the import of the new
@@ -31,44 +31,6 @@ void after(async () => {
   await emu.close();
   tmp.cleanup();
 });
-
-/**
- * What a rotation starts from: an EXTERNAL symmetric key with material imported and current. Made
- * straight through KMS (a fresh 32-byte material, RSAES_OAEP_SHA_256), not by an import ceremony: the
- * rotation is under test here, and a whole ceremony per kill point cost seconds each.
- */
-async function keyWithImportedMaterial(description: string): Promise<{ keyArn: string; priorId: string }> {
-  const created = await g.createKey({
-    Origin: 'EXTERNAL',
-    KeyUsage: 'ENCRYPT_DECRYPT',
-    Description: description,
-  });
-  const keyArn = created.KeyMetadata?.Arn;
-  assert.ok(keyArn);
-  const p = await g.getParametersForImport({
-    KeyId: keyArn,
-    WrappingAlgorithm: 'RSAES_OAEP_SHA_256',
-    WrappingKeySpec: 'RSA_2048',
-  });
-  assert.ok(p.PublicKey && p.ImportToken);
-  const wrapped = publicEncrypt(
-    {
-      key: createPublicKey({ key: Buffer.from(p.PublicKey), format: 'der', type: 'spki' }),
-      padding: constants.RSA_PKCS1_OAEP_PADDING,
-      oaepHash: 'sha256',
-    },
-    randomBytes(32),
-  );
-  await g.importKeyMaterial({
-    KeyId: keyArn,
-    ImportToken: p.ImportToken,
-    EncryptedKeyMaterial: wrapped,
-    ExpirationModel: 'KEY_MATERIAL_DOES_NOT_EXPIRE',
-  });
-  const priorId = (await g.describeKey(keyArn)).KeyMetadata?.CurrentKeyMaterialId;
-  assert.ok(priorId);
-  return { keyArn, priorId };
-}
 
 const ALL = [
   'start:wrap',
@@ -97,7 +59,7 @@ void describe('SIGKILL in a rotation, then resume', { concurrency: 2 }, () => {
   for (const point of POINTS) {
     void test(`SIGKILL at ${point}: the resumed rotation completes with one new current material`, async () => {
       const name = point.replace(/[^a-z0-9]+/gi, '-');
-      const { keyArn, priorId } = await keyWithImportedMaterial(`rotation crash at ${point}`);
+      const { keyArn, priorId } = await keyWithImportedMaterial(g, `rotation crash at ${point}`);
 
       const plan = fixturePlan('rotate-symmetric.yaml') as PlanDoc;
       setIn(plan, 'target.key.existing.keyId', keyArn);

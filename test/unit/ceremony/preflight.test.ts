@@ -132,3 +132,19 @@ void test('assertPlanAcceptable reports every reason at once', () => {
     message: /2 reasons/,
   });
 });
+
+void test('a rotation may be split (air-gapped); a multi-Region rotation may not, in this version', () => {
+  const rotation = (d: PlanDoc) => {
+    setIn(d, 'target.key', { existing: { keyId: 'alias/k', keySpec: 'SYMMETRIC_DEFAULT' } });
+    setIn(d, 'rotate', {});
+    setIn(d, 'stations', 'split');
+  };
+  assert.deepEqual(refusalsOf(rotation), []);
+  assert.deepEqual(
+    refusalsOf((d) => {
+      rotation(d);
+      setIn(d, 'target.replicaRegions', ['us-west-2']);
+    }),
+    ['PLAN_REPLICA_SPLIT'],
+  );
+});

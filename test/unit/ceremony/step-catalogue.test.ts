@@ -14,7 +14,8 @@ import {
 } from '../../../src-shared/ceremony/state-machine.js';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';
 import { STEP_RUNNERS } from '../../../src-main/ceremony/steps/index.js';
-import { basePlanDoc } from './harness/plan-doc.js';
+import { SPLIT_ORDERS, isPeerStep, stationOrder } from '../../../src-shared/ceremony/stations.js';
+import { basePlanDoc, setIn } from './harness/plan-doc.js';
 
 const ids = Object.keys(STEP_CATALOGUE).filter(isStepId);
 
@@ -63,4 +64,34 @@ void test('a plan skips the steps it has no use for, as each catalogue entry say
   const state = initialState('c1', digest, plan);
   assert.deepEqual(state.order, STEPS);
   assert.equal(state.steps['verify-shares'], 'skipped');
+});
+
+void test('each split order is its kind’s steps in another order; a split rotation runs material, shares and wrap offline, the import and the rotation online', () => {
+  for (const [kind, order] of Object.entries(SPLIT_ORDERS))
+    assert.deepEqual(
+      [...order].sort(),
+      [...CEREMONY_KINDS[kind as keyof typeof SPLIT_ORDERS]].sort(),
+      `split ${kind}`,
+    );
+  const doc = basePlanDoc();
+  delete (doc['target'] as { key: Record<string, unknown> }).key['create'];
+  setIn(doc, 'target.key.existing', { keyId: 'alias/k', keySpec: 'SYMMETRIC_DEFAULT' });
+  setIn(doc, 'rotate', {});
+  setIn(doc, 'stations', 'split');
+  const { plan } = validatePlan(doc);
+  assert.deepEqual(stationOrder('offline', plan), [
+    'preflight',
+    'import-parameters',
+    'enroll',
+    'generate-material',
+    'backup-shares',
+    'verify-shares',
+    'wrap',
+    'close',
+  ]);
+  assert.deepEqual(stationOrder('online', plan), SPLIT_ORDERS.rotate);
+  for (const s of ['import', 'verify', 'rotate', 'handover'] as const) {
+    assert.equal(isPeerStep('offline', s), true, s);
+    assert.equal(isPeerStep('online', s), false, s);
+  }
 });
