@@ -1,6 +1,7 @@
 // Audit log benchmark: verification throughput on a large log next to the cost of SHA-256 alone over the
 // same bytes, and the append rate with synchronous=FULL. KEYRITE_BENCH_RECORDS sets the log size
-// (default 1,000,000); KEYRITE_BENCH_APPENDS the number of durable appends sampled (default 3,000).
+// (default 1,000,000); KEYRITE_BENCH_APPENDS the number of durable appends sampled (default 3,000);
+// KEYRITE_BENCH_RUNS the interleaved rounds of verify and SHA-256 alone (default 3, medians printed).
 import { createHash, generateKeyPairSync, hash, sign } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,11 +23,13 @@ import { migrate } from '../../src-main/audit/migrations.js';
 import { readStoredRecords } from '../../src-main/audit/read-log.js';
 import { verifyDatabase } from '../../src-main/audit/verify-database.js';
 import type { Figure } from './run.js';
-import type { Goal } from './side-by-side.js';
+import { type Goal, interleave, median } from './side-by-side.js';
 
 const RECORDS = Number(process.env['KEYRITE_BENCH_RECORDS'] ?? 1_000_000);
 const APPENDS = Number(process.env['KEYRITE_BENCH_APPENDS'] ?? 3_000);
 const CHECKPOINT_EVERY = 100_000;
+/** Rounds of verify vs SHA-256 alone (KEYRITE_BENCH_RUNS, default 3), interleaved; medians are printed. */
+const RUNS = Number(process.env['KEYRITE_BENCH_RUNS'] ?? 3);
 
 const seconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
 /** CPU seconds (user + system) since `start`: steadier than wall time on a machine shared with other work. */
@@ -255,19 +258,36 @@ export async function run(): Promise<Array<Figure | Goal>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'keyrite-bench-audit-'));
   try {
     const file = path.join(dir, 'big.db');
-    let t = process.hrtime.bigint();
+    const t = process.hrtime.bigint();
     buildLog(file, RECORDS);
     const built = seconds(t);
 
-    t = process.hrtime.bigint();
-    const cpu = process.cpuUsage();
-    const { result } = verifyDatabase(file);
-    const verifySeconds = seconds(t);
-    const verifyCpu = cpuSeconds(cpu);
-    if (!result.ok)
-      throw new Error(`bench log failed verification at ${result.firstBadSeq}: ${result.reason}`);
-
-    const sha = sha256Alone(file);
+    // Verify and SHA-256 alone, interleaved (order reversed each round), medians: one sample of each
+    // swung by ±30 % under the load of a shared machine.
+    const verifyRuns: Array<{ wall: number; cpu: number }> = [];
+    const shaRuns: Array<ReturnType<typeof sha256Alone>> = [];
+    await interleave(RUNS, [
+      async () => {
+        const t0 = process.hrtime.bigint();
+        const cpu = process.cpuUsage();
+        const { result } = verifyDatabase(file);
+        verifyRuns.push({ wall: seconds(t0), cpu: cpuSeconds(cpu) });
+        if (!result.ok)
+          throw new Error(`bench log failed verification at ${result.firstBadSeq}: ${result.reason}`);
+        return 0;
+      },
+      async () => {
+        shaRuns.push(sha256Alone(file));
+        return 0;
+      },
+    ]);
+    const verifySeconds = median(verifyRuns.map((v) => v.wall));
+    const verifyCpu = median(verifyRuns.map((v) => v.cpu));
+    const sha = {
+      seconds: median(shaRuns.map((x) => x.seconds)),
+      cpu: median(shaRuns.map((x) => x.cpu)),
+      bytes: shaRuns[0]!.bytes,
+    };
     const floor = verifyFloor(file);
     const quick = sqliteCheckCpu(file, 'quick_check');
     const deep = sqliteCheckCpu(file, 'integrity_check');
@@ -282,7 +302,7 @@ export async function run(): Promise<Array<Figure | Goal>> {
       },
       { name: 'bytes hashed as record content', value: mb, unit: 'MB' },
       {
-        name: 'keyrite audit verify (read, decode, chain, tree, schemas, signatures)',
+        name: `keyrite audit verify (read, decode, chain, tree, schemas, signatures; median of ${RUNS})`,
         value: verifySeconds,
         unit: 's',
         note: `${Math.round(RECORDS / verifySeconds).toLocaleString('en-US')} records/s, ${(mb / verifySeconds).toFixed(1)} MB/s; ${verifyCpu.toFixed(1)} s CPU`,
