@@ -76,8 +76,15 @@ void test('a rotation plan through the UI: the rotate step says what cannot be u
   );
   await enrollAsShown(h);
   let rotateShown = false;
+  let importShown = false;
   await driveByMouse(h, {
     onStep: async (step) => {
+      if (step.id === 'import') {
+        // Staged, not bound: pending material can be deleted, and the key takes new material at each
+        // rotation — the import of an import ceremony says "for good", this one says nothing final.
+        importShown = true;
+        assert.equal(await page.getByTestId('irreversible').count(), 0, 'a rotation’s import is not final');
+      }
       if (step.id !== 'rotate') return;
       rotateShown = true;
       assert.equal(
@@ -87,7 +94,7 @@ void test('a rotation plan through the UI: the rotate step says what cannot be u
       await lookAt(page, 'rotation-step-rotate', ['light'], { fullPage: false });
     },
   });
-  assert.ok(rotateShown, 'the rotate step was shown');
+  assert.ok(rotateShown && importShown, 'the import and rotate steps were shown');
   const done = await until(h, 'completion', (v) => v.status === 'completed');
   assert.equal(done.steps.find((s) => s.id === 'rotate')?.status, 'done');
   assert.ok(!done.steps.some((s) => s.id === 'create-key'), 'a rotation creates no key');

@@ -10,6 +10,9 @@ export function irreversibility(view: CeremonyView, stepId: string): string | nu
         ? `Create-key makes a KMS key in project ${id.accountId} that stays until it is scheduled for deletion (7 to 1,096 days).`
         : `CreateKey makes a KMS key in account ${id?.accountId ?? 'the planned account'} that stays until it is scheduled for deletion (7 to 30 days).`;
     case 'import':
+      // In a rotation the import only stages the new material (PENDING_ROTATION): it can still be
+      // deleted, and the key takes other material at every rotation. The rotate step is the final one.
+      if (view.steps.some((s) => s.id === 'rotate' && s.status !== 'skipped')) return null;
       return 'Importing binds this material to the KMS key for good: KMS refuses any other material for it from then on.';
     case 'rotate':
       return 'Rotating makes the new material current for every new encryption; KMS cannot make the earlier material current again (a later rotation needs new material).';
