@@ -21,6 +21,9 @@ import { refuseRoleForPlan } from './station-role.js';
 /** The offline station's ceremony directories end so: reopened with no KMS port at all. */
 const OFFLINE_DIR = '-offline';
 
+/** An offline station's log with no ceremony yet: only refusals of first requests (no plan.json written). */
+const isRefusalsOnly = (dir: string) => dir.endsWith(OFFLINE_DIR) && !existsSync(path.join(dir, 'plan.json'));
+
 /**
  * Holds the station's current ceremony: started from a plan the person chose, with its own directory
  * under the data directory, its events forwarded to the windows. One ceremony at a time.
@@ -128,13 +131,10 @@ export class CeremonyHost {
    */
   async resumeLatest(): Promise<void> {
     const root = path.join(this.ports.dataDirectory, 'ceremonies');
-    const dirs = existsSync(root)
-      ? readdirSync(root, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && existsSync(path.join(root, d.name, 'audit.db')))
-          .map((d) => d.name)
-          .sort()
-      : [];
-    const latest = dirs.at(-1);
+    // A log that holds only an offline station's refused first requests has no ceremony to reopen.
+    const latest = this.#ceremonyDirs()
+      .filter((d) => !isRefusalsOnly(path.join(root, d)))
+      .at(-1);
     if (!latest) return;
     const dir = path.join(root, latest);
     let kms: KmsPort | undefined;
@@ -210,7 +210,15 @@ export class CeremonyHost {
     if (!file) return null;
     const planDoc = readPlanFile(file);
     refuseRoleForPlan('offline', isSplit(validatePlan(planDoc).plan));
-    const dir = await this.#newDirectory(OFFLINE_DIR);
+    // A request refused before the ceremony began started this station's log: the ceremony continues it.
+    const pending = this.#ceremonyDirs()
+      .filter((d) => d.endsWith(OFFLINE_DIR))
+      .at(-1);
+    const root = path.join(this.ports.dataDirectory, 'ceremonies');
+    const dir =
+      pending && isRefusalsOnly(path.join(root, pending))
+        ? path.join(root, pending)
+        : await this.#newDirectory(OFFLINE_DIR);
     const svc = await CeremonyService.createOffline({
       dir,
       planDoc,
@@ -222,6 +230,17 @@ export class CeremonyHost {
     });
     this.#adopt(svc, dir);
     return svc;
+  }
+
+  /** The ceremony directories that hold a log, oldest first (their names are start times). */
+  #ceremonyDirs(): string[] {
+    const root = path.join(this.ports.dataDirectory, 'ceremonies');
+    return existsSync(root)
+      ? readdirSync(root, { withFileTypes: true })
+          .filter((d) => d.isDirectory() && existsSync(path.join(root, d.name, 'audit.db')))
+          .map((d) => d.name)
+          .sort()
+      : [];
   }
 
   async #newDirectory(suffix: string): Promise<string> {
