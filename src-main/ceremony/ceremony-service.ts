@@ -33,7 +33,7 @@ import { acceptBundle, type AcceptedBundleInfo } from './bundle-read.js';
 import { stationFingerprint, writeDueBundle, type WrittenBundleInfo } from './bundle-write.js';
 import { firstRequest } from './bundle-first.js';
 import type { AcceptedBundle, WrittenBundle } from './ceremony-log.js';
-import { acceptConsoleRequest, type ConsoleRequestInfo } from './console-request.js';
+import { acceptConsoleRequest, acceptedConsoleRequest, type ConsoleRequestInfo } from './console-request.js';
 
 export type { ProgressEvent };
 
@@ -159,6 +159,11 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       svc.dispose();
       throw e;
     }
+  }
+
+  /** The request of the AWS console or CLI this offline station's ceremony accepted, if it did. */
+  get consoleRequest(): ConsoleRequestInfo | undefined {
+    return acceptedConsoleRequest(this.#p);
   }
 
   /** Reads the AWS console's or CLI's import parameters as this offline station's request. */
