@@ -20,6 +20,7 @@ import { PassphraseAttempts } from './passphrase-attempts.js';
 import { reconcile } from './recovery.js';
 import { SecretsInHand } from './secrets-in-hand.js';
 import { applyStepEvent } from './step-runner.js';
+import { crashPoint } from './crash-point.js';
 
 /** An open ceremony and the audit store under it (closed by whoever opened it). */
 export interface OpenCeremony {
@@ -120,6 +121,8 @@ export async function createCeremony(a: {
   const store = openAuditStore(paths.auditDb, audit);
   try {
     if (earlier && store.records({ type: 'ceremony.started', limit: 1 }).length > 0) throw exists();
+    // Killed here, the log holds no ceremony: the offline station starts it in the same log next time.
+    crashPoint('log-opened');
     const ceremonyId = a.split?.ceremonyId ?? `cer-${randomBytes(6).toString('hex')}`;
     const planBase = path.resolve(a.planBase);
     const parts = assemble({
