@@ -45,7 +45,11 @@ export function CeremonyScreen() {
   // A split ceremony waiting on the medium: the bundle to write or read comes before the step it unblocks.
   const awaitingBundle =
     view?.steps.find((s) => s.id === view.currentStepId)?.blockedBy?.code === 'AWAITING_BUNDLE';
-  const bundles = view ? <BundlePanel key="bundles" view={view} act={actThenFocus} /> : null;
+  // Keyed by ceremony: the next ceremony on this station starts with an empty panel, never with the
+  // previous one's typed fingerprint (its bundle would then be refused as from an unknown station).
+  const bundles = view ? (
+    <BundlePanel key={`bundles-${view.ceremonyId ?? ''}`} view={view} act={actThenFocus} />
+  ) : null;
   const card =
     view && step ? (
       <StepCard
@@ -79,7 +83,7 @@ export function CeremonyScreen() {
             Load the reviewed plan
           </h2>
           {error ? <ErrorNotice error={error} takeFocus /> : null}
-          <StationRoleCard station={station} onChosen={() => undefined} />
+          <StationRoleCard station={station} />
           <p className="muted">
             The plan's SHA-256 digest is shown as words; read it aloud and compare it with the copy that was
             reviewed.

@@ -95,12 +95,7 @@ void describe('SIGKILL in a rotation, then resume', { concurrency: 2 }, () => {
 });
 
 void test('a resumed rotation refuses to rotate material someone else made current meanwhile', async () => {
-  const importPlan = defaultRehearsalPlan() as PlanDoc;
-  setIn(importPlan, 'target.key.create.alias', 'alias/rotation-crash-interfered');
-  setIn(importPlan, 'backup', { shares: false });
-  const { keyArn } = await rehearse(path.join(tmp.dir, 'interfered-import'), importPlan, {
-    endpoint: emu.url,
-  });
+  const { keyArn } = await keyWithImportedMaterial(g, 'rotation crash interfered');
   const plan = fixturePlan('rotate-symmetric.yaml') as PlanDoc;
   setIn(plan, 'target.key.existing.keyId', keyArn);
   const planFile = path.join(tmp.dir, 'interfered.plan.json');
