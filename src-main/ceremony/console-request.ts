@@ -2,11 +2,9 @@ import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import { sha256Hex } from '../../src-shared/digests.js';
 import { KeyriteError, isKeyriteError } from '../../src-shared/errors.js';
-import {
-  type ImportParameters,
-  assertNotExpired,
-  parseImportParameters,
-} from '../../src-shared/wrap/index.js';
+import { createRequire } from 'node:module';
+import type * as ImportParams from '../../src-shared/wrap/import-params.js';
+import type { ImportParameters } from '../../src-shared/wrap/import-params.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import { readBoundedFile } from '../media/bounded-file.js';
 import type { CeremonyParts } from './ceremony-parts.js';
@@ -37,6 +35,13 @@ export interface ConsoleRequestInfo {
 
 const UNSIGNED_NOTE =
   'from a request of the AWS console or CLI: no station signature; the key and parameters were not checked against KMS here';
+
+/**
+ * The console's import-parameter reader, loaded when a console request is read: it brings an unzipper
+ * that no other ceremony or rehearsal needs (issue 17: start-up).
+ */
+const importParams = (): typeof ImportParams =>
+  createRequire(__filename)('../../src-shared/wrap/import-params.js') as typeof ImportParams;
 
 function refuse(code: string, message: string, hint: string): KeyriteError {
   return new KeyriteError(code, message, hint);
@@ -110,7 +115,7 @@ function checkAgainstPlan(p: CeremonyParts, params: ImportParameters, now: Date)
   if (!params.importToken) throw incomplete('the import token');
   if (!params.keyId) throw incomplete('the key id');
   if (!params.validTo) throw incomplete('when the parameters expire');
-  assertNotExpired(params, now);
+  importParams().assertNotExpired(params, now);
   if (params.wrappingKeySpec !== plan.wrapping.keySpec)
     throw mismatch(`the wrapping key is ${params.wrappingKeySpec}; the plan says ${plan.wrapping.keySpec}`);
   if (params.algorithm && params.algorithm !== plan.wrapping.algorithm)
@@ -143,26 +148,6 @@ function peerFacts(p: CeremonyParts, step: StepId, info: ConsoleRequestInfo, tok
   throw new Error(`a console request cannot stand for step ${step}`);
 }
 
-/** The console request this ceremony accepted, as the room was shown it (from its log record). */
-export function acceptedConsoleRequest(p: CeremonyParts): ConsoleRequestInfo | undefined {
-  const r = p.journal.records('bundle.console-request').at(-1)?.payload;
-  if (!r) return undefined;
-  // Accepted only when its wrapping key spec (and, when stated, its algorithm) were the plan's.
-  const w = p.log.plan.wrapping;
-  return {
-    source: r.source,
-    requestDigest: r.requestDigest,
-    keyId: r.keyId,
-    ...(r.keyArn ? { keyArn: r.keyArn } : {}),
-    wrappingKeySpec: w.keySpec,
-    wrappingKeyFingerprint: r.wrappingKeyFingerprint,
-    wrappingKeyWords: toWords(r.wrappingKeyFingerprint),
-    validTo: r.validTo,
-    algorithm: w.algorithm,
-    algorithmStated: r.algorithmStated,
-  };
-}
-
 /** True when this station's ceremony started from a console request (its response is the console's files). */
 export function startedFromConsole(p: CeremonyParts): boolean {
   return p.journal.records('bundle.console-request').length > 0;
@@ -178,7 +163,7 @@ function read(
   const now = p.settings.clock();
   const bytes = readBoundedFile(file, 'import-parameters', 'console request');
   digest.value = sha256Hex(bytes);
-  const params = parseImportParameters([{ name: file, bytes }], now);
+  const params = importParams().parseImportParameters([{ name: file, bytes }], now);
   checkAgainstPlan(p, params, now);
   const wk = params.wrappingKey;
   return {

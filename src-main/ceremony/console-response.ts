@@ -1,5 +1,5 @@
 import { sha256Hex } from '../../src-shared/digests.js';
-import { shellWord } from '../../src-shared/wrap/index.js';
+import { shellWord } from '../../src-shared/wrap/shell-command.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import { writeNewDirectory } from '../media/new-directory.js';
 import type { CeremonyParts } from './ceremony-parts.js';

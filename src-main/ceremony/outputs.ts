@@ -5,25 +5,26 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { outputFileName, type PlanOutput } from '../../src-shared/ceremony/plan-outputs.js';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import {
-  type AzureKek,
-  type GcpImportJobName,
-  type GcpImportMethod,
-  type KeyMaterialSpec,
-  type WrappingPublicKey,
-  assertGcpImportJobUsable,
-  azImportCommand,
-  gcloudImportCommand,
-  gcpMethodParts,
-  materialKind,
-  parseAzureKek,
-  parseGcpImportJob,
-  parseGcpImportJobName,
-  wrapForAzure,
-  wrapForGcp,
-} from '../../src-shared/wrap/index.js';
+import { createRequire } from 'node:module';
+import { type AzureKek, parseAzureKek } from '../../src-shared/wrap/azure-kek.js';
+import { azImportCommand, wrapForAzure } from '../../src-shared/wrap/azure-byok.js';
+import type * as GcpImportJobs from '../../src-shared/wrap/gcp-import-job.js';
+import type { GcpImportJobName } from '../../src-shared/wrap/gcp-import-job.js';
+import { type GcpImportMethod, gcpMethodParts } from '../../src-shared/wrap/gcp-specs.js';
+import type * as GcpWraps from '../../src-shared/wrap/gcp-wrap.js';
+import { type KeyMaterialSpec, materialKind } from '../../src-shared/wrap/specs.js';
+import type { WrappingPublicKey } from '../../src-shared/wrap/wrapping-key.js';
 import { readPublicFile } from '../media/public-file.js';
 import type { StepContext } from './step-context.js';
+
+/**
+ * The Google Cloud readers and wrapper, loaded for a plan with a GCP output only: the import job reader
+ * brings a YAML parser, which every other ceremony and rehearsal would load for nothing (issue 17).
+ */
+const load = createRequire(__filename);
+const gcpJobs = (): typeof GcpImportJobs =>
+  load('../../src-shared/wrap/gcp-import-job.js') as typeof GcpImportJobs;
+const gcpWraps = (): typeof GcpWraps => load('../../src-shared/wrap/gcp-wrap.js') as typeof GcpWraps;
 
 /** One output with its file read and checked: what the wrap step needs besides the material. */
 type Ready =
@@ -67,8 +68,8 @@ function readyOne(o: PlanOutput, planBase: string, spec: KeyMaterialSpec, now: D
       );
     return { cloud: 'azure', o, kek };
   }
-  const file = parseGcpImportJob(readPublicFile(path.resolve(planBase, o.importJob), 'import job'));
-  assertGcpImportJobUsable(file, now);
+  const file = gcpJobs().parseGcpImportJob(readPublicFile(path.resolve(planBase, o.importJob), 'import job'));
+  gcpJobs().assertGcpImportJobUsable(file, now);
   if (file.method && o.importMethod && file.method !== o.importMethod)
     throw new KeyriteError(
       'ALGORITHM_MISMATCH',
@@ -82,7 +83,7 @@ function readyOne(o: PlanOutput, planBase: string, spec: KeyMaterialSpec, now: D
       'the import job is a bare wrapping key PEM, which does not say its import method',
       'give importMethod in the plan, or the `gcloud kms import-jobs describe` output instead',
     );
-  const named = o.importJobName ? parseGcpImportJobName(o.importJobName) : undefined;
+  const named = o.importJobName ? gcpJobs().parseGcpImportJobName(o.importJobName) : undefined;
   if (file.name && named && JSON.stringify(file.name) !== JSON.stringify(named))
     throw new KeyriteError(
       'GCP_IMPORT_JOB_INVALID',
@@ -129,7 +130,12 @@ export async function writeOutputs(ctx: StepContext, material: SecretBuffer): Pr
     const file = path.join(ctx.paths.dir, ...rel.split('/'));
     const onDisk = writtenBefore(ctx, file, rel);
     if (r.cloud === 'gcp') {
-      const w = wrapForGcp({ material, algorithm: r.o.algorithm, method: r.method, wrappingKey: r.key });
+      const w = gcpWraps().wrapForGcp({
+        material,
+        algorithm: r.o.algorithm,
+        method: r.method,
+        wrappingKey: r.key,
+      });
       for (const warning of w.warnings) ctx.progress('warning', `output ${i + 1}: ${warning}`);
       const outputDigest = onDisk?.digest ?? (await ctx.journal.writeFile(file, rel, w.wrapped));
       ctx.journal.append('wrap.output', {
@@ -141,7 +147,7 @@ export async function writeOutputs(ctx: StepContext, material: SecretBuffer): Pr
         method: r.method,
         // In words: a bare resource name reads like base64 to the log's secret guard.
         destination: `Cloud KMS import job projects/${r.job.project}/locations/${r.job.location}/keyRings/${r.job.keyRing}/importJobs/${r.job.importJob}`,
-        command: gcloudImportCommand({
+        command: gcpWraps().gcloudImportCommand({
           job: r.job,
           key: r.o.key,
           algorithm: r.o.algorithm,

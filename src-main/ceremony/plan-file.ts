@@ -1,4 +1,5 @@
-import { parse as parseYaml } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { readBoundedText } from '../media/bounded-file.js';
 
@@ -19,7 +20,10 @@ export function readPlanFile(file: string): unknown {
     );
   }
   try {
-    return file.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: 16 });
+    if (file.endsWith('.json')) return JSON.parse(text);
+    // Loaded for a YAML plan only: a JSON plan, or a rehearsal of the built-in one, never needs the parser.
+    const { parse } = createRequire(__filename)('yaml') as typeof Yaml;
+    return parse(text, { maxAliasCount: 16 });
   } catch {
     throw new KeyriteError(
       'PLAN_SYNTAX',

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, rmdirSync, unlinkSync } from 'node:fs';
 import path from 'node:path';
 import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { assertPlanAcceptable } from '../../src-shared/ceremony/preflight.js';
-import { assertCompatible } from '../../src-shared/wrap/index.js';
+import { assertCompatible } from '../../src-shared/wrap/compat.js';
 import { preflightBeforeEnrollment, type PreflightIdentity } from '../ceremony/steps/preflight.js';
 import { environmentBanner } from '../../src-shared/ceremony/environment.js';
 import { environmentOfIdentity } from '../audit/recorded-environment.js';

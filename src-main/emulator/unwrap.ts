@@ -1,6 +1,6 @@
 import { Buffer } from 'node:buffer';
 import { createPrivateKey } from 'node:crypto';
-import { unwrapKeyMaterial } from '../../src-shared/wrap/index.js';
+import { unwrapKeyMaterial } from '../../src-shared/wrap/wrap.js';
 import { silent } from './kms-error.js';
 import type { ImportParams } from './state-types.js';
 

@@ -19,7 +19,6 @@ import { passphraseService } from './services/passphrase-service.js';
 import { reportOps } from './services/report-ops.js';
 import { shareMediaOps } from './services/share-media.js';
 import { bundleOps } from './services/bundle-ops.js';
-import { consoleOps } from './services/console-ops.js';
 import { stationOps } from './services/station-role.js';
 
 /**
@@ -62,7 +61,6 @@ export async function composeServices(
     ...shareMediaOps(host, ports),
     ...stationOps(host, station),
     ...bundleOps(host, ports),
-    ...consoleOps(host, ports),
     ...passphraseService(() => host.current?.ceremonyId),
   };
   return {

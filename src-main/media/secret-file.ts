@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import { MAX_MATERIAL_BYTES } from '../../src-shared/wrap/index.js';
+import { MAX_MATERIAL_BYTES } from '../../src-shared/wrap/material.js';
 
 /** A file-system failure as a KeyriteError that names the file and what it was for. */
 export function fsError(e: unknown, file: string, what: string): KeyriteError {

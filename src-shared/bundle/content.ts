@@ -4,7 +4,7 @@ import { decodeCanonical } from '../audit/canonical-json.js';
 import { STEP_CATALOGUE, isStepId, type StepId } from '../ceremony/steps.js';
 import { sha256Hex } from '../digests.js';
 import { KeyriteError } from '../errors.js';
-import { parseWrappingPublicKey } from '../wrap/index.js';
+import { parseWrappingPublicKey } from '../wrap/wrapping-key.js';
 import { wrapOutput } from '../ceremony/records.js';
 import { passphraseStrength } from '../ceremony/passphrase-strength.js';
 import type { VerifiedBundle } from './verify.js';

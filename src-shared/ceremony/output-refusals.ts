@@ -1,7 +1,6 @@
 import { KeyriteError } from '../errors.js';
 import { parseAzureKid } from '../wrap/azure-kek.js';
-import { gcpMethodParts } from '../wrap/gcp-import-job.js';
-import { gcpMaterialSpec } from '../wrap/gcp-specs.js';
+import { gcpMaterialSpec, gcpMethodParts } from '../wrap/gcp-specs.js';
 import { materialKind, type KeyMaterialSpec } from '../wrap/specs.js';
 import type { CeremonyPlan } from './plan.js';
 import type { Refusal } from './target-refusals.js';

@@ -4,24 +4,12 @@ import { KeyriteError } from '../errors.js';
 import { type WrappingPublicKey, parseWrappingPublicKey } from './wrapping-key.js';
 import { GCP_IMPORT_METHODS, type GcpImportMethod } from './gcp-specs.js';
 
-export { GCP_IMPORT_METHODS, type GcpImportMethod } from './gcp-specs.js';
-
-export interface GcpMethodParts {
-  bits: 3072 | 4096;
-  hash: 'sha1' | 'sha256';
-  /** CKM_RSA_AES_KEY_WRAP (ephemeral AES key + RFC 5649) rather than RSA-OAEP over the material. */
-  aesKeyWrap: boolean;
-}
-
-export function gcpMethodParts(method: GcpImportMethod): GcpMethodParts {
-  const m = /^rsa-oaep-(3072|4096)-(sha1|sha256)(-aes-256)?$/.exec(method);
-  if (!m) throw new Error(`unreachable: ${method}`);
-  return {
-    bits: m[1] === '3072' ? 3072 : 4096,
-    hash: m[2] === 'sha1' ? 'sha1' : 'sha256',
-    aesKeyWrap: !!m[3],
-  };
-}
+export {
+  GCP_IMPORT_METHODS,
+  type GcpImportMethod,
+  type GcpMethodParts,
+  gcpMethodParts,
+} from './gcp-specs.js';
 
 /** Accepts `rsa-oaep-3072-sha256-aes-256` and `RSA_OAEP_3072_SHA256_AES_256`. */
 export function toGcpImportMethod(text: string): GcpImportMethod | null {

@@ -63,3 +63,20 @@ export const GCP_IMPORT_METHODS = [
   'rsa-oaep-4096-sha256',
 ] as const;
 export type GcpImportMethod = (typeof GCP_IMPORT_METHODS)[number];
+
+export interface GcpMethodParts {
+  bits: 3072 | 4096;
+  hash: 'sha1' | 'sha256';
+  /** CKM_RSA_AES_KEY_WRAP (ephemeral AES key + RFC 5649) rather than RSA-OAEP over the material. */
+  aesKeyWrap: boolean;
+}
+
+export function gcpMethodParts(method: GcpImportMethod): GcpMethodParts {
+  const m = /^rsa-oaep-(3072|4096)-(sha1|sha256)(-aes-256)?$/.exec(method);
+  if (!m) throw new Error(`unreachable: ${method}`);
+  return {
+    bits: m[1] === '3072' ? 3072 : 4096,
+    hash: m[2] === 'sha1' ? 'sha1' : 'sha256',
+    aesKeyWrap: !!m[3],
+  };
+}

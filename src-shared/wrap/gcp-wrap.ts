@@ -1,13 +1,13 @@
 import type { Buffer } from 'node:buffer';
 import { KeyriteError } from '../errors.js';
 import type { SecretBuffer } from '../secret-buffer.js';
-import { type GcpImportJobName, type GcpImportMethod, gcpMethodParts } from './gcp-import-job.js';
+import type { GcpImportJobName } from './gcp-import-job.js';
 import { validateMaterial } from './material.js';
 import { rsaAesKeyWrap, rsaOaepEncrypt } from './rsa-oaep.js';
 import { shellCommand } from './shell-command.js';
 import { type KeyMaterialSpec, materialKind, rsaMessageLimit } from './specs.js';
 import type { WrappingPublicKey } from './wrapping-key.js';
-import { type GcpAlgorithm, gcpMaterialSpec } from './gcp-specs.js';
+import { type GcpAlgorithm, type GcpImportMethod, gcpMaterialSpec, gcpMethodParts } from './gcp-specs.js';
 
 export { GCP_ALGORITHMS, type GcpAlgorithm, isGcpAlgorithm, gcpMaterialSpec } from './gcp-specs.js';
 

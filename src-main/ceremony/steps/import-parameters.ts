@@ -1,6 +1,6 @@
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
-import { parseWrappingPublicKey } from '../../../src-shared/wrap/index.js';
+import { parseWrappingPublicKey } from '../../../src-shared/wrap/wrapping-key.js';
 import { toWords } from '../../../src-shared/words/pgp-words.js';
 import { sha256Hex } from '../../../src-shared/digests.js';
 import type { StepContext } from '../step-context.js';

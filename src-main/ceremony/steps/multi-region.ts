@@ -8,7 +8,8 @@ import {
   parseReplicaKeys,
   type ReplicaKey,
 } from '../../../src-shared/ceremony/replica-keys.js';
-import { parseWrappingPublicKey, wrapKeyMaterial } from '../../../src-shared/wrap/index.js';
+import { parseWrappingPublicKey } from '../../../src-shared/wrap/wrapping-key.js';
+import { wrapKeyMaterial } from '../../../src-shared/wrap/wrap.js';
 import { sha256Hex } from '../../../src-shared/digests.js';
 import type { SecretBuffer } from '../../../src-shared/secret-buffer.js';
 import type { KeyFacts, KmsPort } from '../../kms/kms-port.js';

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import type { FactsOf } from '../../../src-shared/ceremony/steps.js';
-import { parseWrappingPublicKey, wrapKeyMaterial } from '../../../src-shared/wrap/index.js';
+import { parseWrappingPublicKey } from '../../../src-shared/wrap/wrapping-key.js';
+import { wrapKeyMaterial } from '../../../src-shared/wrap/wrap.js';
 import type { StepContext } from '../step-context.js';
 import { writeOutputs } from '../outputs.js';
 import { isMultiRegion, wrapForReplicas } from './multi-region.js';
