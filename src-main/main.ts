@@ -27,6 +27,7 @@ const DIALOG_TITLES: Record<FilePurpose, string> = {
   'ceremony-plan': 'Choose the ceremony plan',
   'import-parameters': 'Choose the import parameters',
   'audit-log': 'Choose a ceremony log (audit.db) to open read-only',
+  'console-request': 'Choose the request from the AWS console (ImportParameters.zip) or the AWS CLI (JSON)',
 };
 
 async function start(windows: Windows): Promise<void> {
@@ -59,6 +60,9 @@ async function start(windows: Windows): Promise<void> {
         title: DIALOG_TITLES[purpose],
         properties: purpose === 'import-parameters' ? ['openFile', 'multiSelections'] : ['openFile'],
         ...(purpose === 'audit-log' ? { filters: [{ name: 'Keyrite audit log', extensions: ['db'] }] } : {}),
+        ...(purpose === 'console-request'
+          ? { filters: [{ name: 'Import parameters (zip or JSON)', extensions: ['zip', 'json'] }] }
+          : {}),
       });
       return r.canceled ? null : r.filePaths;
     },

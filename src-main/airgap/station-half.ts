@@ -61,7 +61,16 @@ function requestToStart(media: string): BundleOnMedium {
 /** Opens this station's ceremony, or starts it (online: from the plan; offline: from the request). */
 async function openHalf(o: HalfOptions): Promise<CeremonyService> {
   const base = { dir: o.dir, kms: o.kms, ...(o.engine ? { options: o.engine } : {}) };
-  if (existsSync(ceremonyPaths(o.dir).auditDb)) return CeremonyService.open({ ...base, planDoc: o.planDoc });
+  if (existsSync(ceremonyPaths(o.dir).auditDb)) {
+    const open = CeremonyService.open({ ...base, planDoc: o.planDoc });
+    if (o.role === 'online') return open;
+    // The offline log may hold only refusals of requests read before its ceremony began: start it now.
+    const started = await open.catch((e: unknown) => {
+      if (isKeyriteError(e) && e.code === 'CEREMONY_NOT_STARTED') return null;
+      throw e;
+    });
+    if (started) return started;
+  }
   if (o.role === 'online')
     return CeremonyService.create({ ...base, planDoc: o.planDoc, planBase: o.planBase, station: 'online' });
   if (o.consoleRequest) {
@@ -84,6 +93,12 @@ async function openHalf(o: HalfOptions): Promise<CeremonyService> {
     planBase: o.planBase,
     requestDir: requestToStart(o.media).dir,
     ...(o.peerStation ? { peerStation: o.peerStation } : {}),
+  }).catch((e: unknown) => {
+    if (isKeyriteError(e) && existsSync(ceremonyPaths(o.dir).auditDb))
+      o.people.say(
+        `the refusal is recorded in ${ceremonyPaths(o.dir).auditDb}; put the right request on the medium and run again with --resume`,
+      );
+    throw e;
   });
 }
 

@@ -9,7 +9,7 @@ import { isGuarded, nextStep, type StepFacts, type StepId } from '../../src-shar
 import { toWords } from '../../src-shared/words/pgp-words.js';
 import type { AuditHead, AuditStore } from '../audit/audit-store.js';
 import type { CeremonyParts, CeremonySignals } from './ceremony-parts.js';
-import type { EngineOptions } from './engine-options.js';
+import { withDefaults, type EngineOptions } from './engine-options.js';
 import { enrollParticipant } from './enrollment.js';
 import type { KmsPort } from '../kms/kms-port.js';
 import { createCeremony, openCeremony, type OpenCeremony } from './lifecycle.js';
@@ -33,7 +33,7 @@ import { acceptBundle, type AcceptedBundleInfo } from './bundle-read.js';
 import { stationFingerprint, writeDueBundle, type WrittenBundleInfo } from './bundle-write.js';
 import { firstRequest } from './bundle-first.js';
 import type { AcceptedBundle, WrittenBundle } from './ceremony-log.js';
-import { acceptConsoleRequest, type ConsoleRequestInfo } from './console-request.js';
+import { acceptConsoleRequest, acceptedConsoleRequest, type ConsoleRequestInfo } from './console-request.js';
 
 export type { ProgressEvent };
 
@@ -117,7 +117,10 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
     options?: EngineOptions;
   }): Promise<CeremonyService> {
     assertMaterialSourceReady(validatePlan(args.planDoc).plan, args.planBase);
-    const ceremonyId = firstRequest(args.requestDir, args.planDoc, args.peerStation);
+    const ceremonyId = firstRequest(args.requestDir, args.planDoc, args.peerStation, {
+      dir: args.dir,
+      settings: withDefaults(args.options),
+    });
     const s = CeremonyService.#signals();
     const svc = new CeremonyService(
       await createCeremony({ ...args, signals: s.signals, split: { role: 'offline', ceremonyId } }),
@@ -156,6 +159,11 @@ export class CeremonyService extends EventEmitter<CeremonyServiceEvents> {
       svc.dispose();
       throw e;
     }
+  }
+
+  /** The request of the AWS console or CLI this offline station's ceremony accepted, if it did. */
+  get consoleRequest(): ConsoleRequestInfo | undefined {
+    return acceptedConsoleRequest(this.#p);
   }
 
   /** Reads the AWS console's or CLI's import parameters as this offline station's request. */

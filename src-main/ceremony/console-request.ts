@@ -148,6 +148,26 @@ function peerFacts(p: CeremonyParts, step: StepId, info: ConsoleRequestInfo, tok
   throw new Error(`a console request cannot stand for step ${step}`);
 }
 
+/** The console request this ceremony accepted, as the room was shown it (from its log record). */
+export function acceptedConsoleRequest(p: CeremonyParts): ConsoleRequestInfo | undefined {
+  const r = p.journal.records('bundle.console-request').at(-1)?.payload;
+  if (!r) return undefined;
+  // Accepted only when its wrapping key spec (and, when stated, its algorithm) were the plan's.
+  const w = p.log.plan.wrapping;
+  return {
+    source: r.source,
+    requestDigest: r.requestDigest,
+    keyId: r.keyId,
+    ...(r.keyArn ? { keyArn: r.keyArn } : {}),
+    wrappingKeySpec: w.keySpec,
+    wrappingKeyFingerprint: r.wrappingKeyFingerprint,
+    wrappingKeyWords: toWords(r.wrappingKeyFingerprint),
+    validTo: r.validTo,
+    algorithm: w.algorithm,
+    algorithmStated: r.algorithmStated,
+  };
+}
+
 /** True when this station's ceremony started from a console request (its response is the console's files). */
 export function startedFromConsole(p: CeremonyParts): boolean {
   return p.journal.records('bundle.console-request').length > 0;

@@ -1,5 +1,5 @@
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import type { StationKey } from '../audit/station-key.js';
+import { ephemeralStationKey, type StationKey } from '../audit/station-key.js';
 import type { MaterialSource } from '../secrets/material-source.js';
 import type { ScryptCost } from '../secrets/passphrase-seal.js';
 
@@ -37,4 +37,10 @@ export function withDefaults(o: EngineOptions = {}): EngineSettings {
     clock: o.clock ?? (() => new Date()),
     confirmationTtlMs: o.confirmationTtlMs ?? DEFAULT_TTL_MS,
   };
+}
+
+/** The key that signs this station's log (and, in a split ceremony, its bundles): given, or one-time. */
+export function auditOptions(s: EngineSettings): { clock: () => Date; stationKey: StationKey } {
+  const stationKey = typeof s.stationKey === 'function' ? s.stationKey() : s.stationKey;
+  return { clock: s.clock, stationKey: stationKey ?? ephemeralStationKey() };
 }

@@ -7,12 +7,12 @@ import { assertPlanAcceptable } from '../../src-shared/ceremony/preflight.js';
 import { isRecordOf, readRecord, type CeremonyRecord } from '../../src-shared/ceremony/records.js';
 import { assertCompatible } from '../../src-shared/wrap/compat.js';
 import { openAuditStore, type AuditStore } from '../audit/audit-store.js';
-import { ephemeralStationKey, type StationKey } from '../audit/station-key.js';
+import type { StationKey } from '../audit/station-key.js';
 import { isSplit, type StationRole } from '../../src-shared/ceremony/stations.js';
 import { ceremonyPaths, type CeremonyPaths } from './ceremony-dir.js';
 import { CeremonyLog } from './ceremony-log.js';
 import type { CeremonyParts, CeremonySignals } from './ceremony-parts.js';
-import { withDefaults, type EngineOptions, type EngineSettings } from './engine-options.js';
+import { auditOptions, withDefaults, type EngineOptions, type EngineSettings } from './engine-options.js';
 import { Journal } from './journal.js';
 import type { KmsPort } from '../kms/kms-port.js';
 import { Quorum } from './quorum.js';
@@ -20,17 +20,12 @@ import { PassphraseAttempts } from './passphrase-attempts.js';
 import { reconcile } from './recovery.js';
 import { SecretsInHand } from './secrets-in-hand.js';
 import { applyStepEvent } from './step-runner.js';
+import { crashPoint } from './crash-point.js';
 
 /** An open ceremony and the audit store under it (closed by whoever opened it). */
 export interface OpenCeremony {
   parts: CeremonyParts;
   store: AuditStore;
-}
-
-/** The key that signs this station's log (and, in a split ceremony, its bundles): given, or one-time. */
-function auditOptions(s: EngineSettings): { clock: () => Date; stationKey: StationKey } {
-  const stationKey = typeof s.stationKey === 'function' ? s.stationKey() : s.stationKey;
-  return { clock: s.clock, stationKey: stationKey ?? ephemeralStationKey() };
 }
 
 /** A split plan needs a station role, and a role needs a split plan. */
@@ -111,16 +106,23 @@ export async function createCeremony(a: {
   const role = a.split?.role;
   assertRoleFits(plan, role);
   const paths = ceremonyPaths(a.dir);
-  if (existsSync(paths.auditDb))
-    throw new KeyriteError(
+  const exists = () =>
+    new KeyriteError(
       'CEREMONY_EXISTS',
       `a ceremony already lives in ${a.dir}`,
       'reopen it, or choose an empty directory',
     );
+  // The offline station's log may already hold refusals of requests read before its ceremony began
+  // (bundle-first.ts): the ceremony starts in that log, so those records stay in its chain.
+  const earlier = existsSync(paths.auditDb);
+  if (earlier && role !== 'offline') throw exists();
   mkdirSync(a.dir, { recursive: true, mode: 0o700 });
   const audit = auditOptions(settings);
   const store = openAuditStore(paths.auditDb, audit);
   try {
+    if (earlier && store.records({ type: 'ceremony.started', limit: 1 }).length > 0) throw exists();
+    // Killed here, the log holds no ceremony: the offline station starts it in the same log next time.
+    crashPoint('log-opened');
     const ceremonyId = a.split?.ceremonyId ?? `cer-${randomBytes(6).toString('hex')}`;
     const planBase = path.resolve(a.planBase);
     const parts = assemble({

@@ -19,6 +19,7 @@ import { passphraseService } from './services/passphrase-service.js';
 import { reportOps } from './services/report-ops.js';
 import { shareMediaOps } from './services/share-media.js';
 import { bundleOps } from './services/bundle-ops.js';
+import { consoleOps } from './services/console-ops.js';
 import { stationOps } from './services/station-role.js';
 
 /**
@@ -61,6 +62,7 @@ export async function composeServices(
     ...shareMediaOps(host, ports),
     ...stationOps(host, station),
     ...bundleOps(host, ports),
+    ...consoleOps(host, ports),
     ...passphraseService(() => host.current?.ceremonyId),
   };
   return {

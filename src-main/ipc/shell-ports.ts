@@ -6,7 +6,7 @@ import type { PublishEvent } from './publish-events.js';
  * What the services need from whoever hosts them: Electron's main process, or the e2e harness. Each
  * port is the one thing that differs between the two (a native dialog versus the test's chosen file).
  */
-export type FilePurpose = 'import-parameters' | 'ceremony-plan' | 'audit-log';
+export type FilePurpose = 'import-parameters' | 'ceremony-plan' | 'audit-log' | 'console-request';
 /**
  * Directories people choose: the removable medium a custodian takes their backup share away on, or the
  * medium (or any folder carried across) that holds the bundles of a split ceremony.

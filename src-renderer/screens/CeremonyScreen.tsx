@@ -83,7 +83,7 @@ export function CeremonyScreen() {
             Load the reviewed plan
           </h2>
           {error ? <ErrorNotice error={error} takeFocus /> : null}
-          <StationRoleCard station={station} onChosen={() => undefined} />
+          <StationRoleCard station={station} />
           <p className="muted">
             The plan's SHA-256 digest is shown as words; read it aloud and compare it with the copy that was
             reviewed.

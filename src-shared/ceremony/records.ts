@@ -358,6 +358,8 @@ export const ceremonyRecord = z.discriminatedUnion('type', [
       code: z.string().min(1).max(100),
       message: z.string().max(1000),
       bundleDigest: hex64.optional(),
+      // Only before the offline station's ceremony began (no ceremony id yet): the plan it read under.
+      planDigest: hex64.optional(),
     }),
   ),
   // The offline station's request from the AWS console or CLI (no station signature: see docs/BUNDLES.md).

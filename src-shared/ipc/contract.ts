@@ -20,6 +20,7 @@ import {
 import {
   acceptedBundle,
   bundleState,
+  consoleRequestView,
   mediumChoice,
   stationRoleChoice,
   stationView,
@@ -309,6 +310,12 @@ export const operations = {
     z.strictObject({ medium: mediumChoice, peerStation: typedFingerprint.optional() }),
     chosen(ceremonyView),
   ),
+  // The offline station starts from a request of the AWS console or CLI (ImportParameters.zip or the
+  // CLI's JSON) and the reviewed plan, both chosen in main's file dialogs. The request carries no station
+  // signature; a refused one is recorded in the ceremony it started, which then waits for the right one.
+  'ceremony.startOfflineFromConsole': op(empty, chosen(ceremonyView)),
+  // Reads the request the offline station waits for from the AWS console or CLI (main's file dialog).
+  'bundle.readConsoleRequest': op(empty, chosen(consoleRequestView)),
 } satisfies Record<OperationName, Operation<z.ZodType, z.ZodType>>;
 
 export const events = {

@@ -39,6 +39,8 @@ export const operationNames = [
   'bundle.write',
   'bundle.read',
   'ceremony.startOffline',
+  'ceremony.startOfflineFromConsole',
+  'bundle.readConsoleRequest',
 ] as const;
 
 export type OperationName = (typeof operationNames)[number];

@@ -55,6 +55,25 @@ export const bundleRecord = z.object({
   digestWords: words.optional(),
 });
 
+/**
+ * A request from the AWS console or the AWS CLI, as the offline station accepted it. It carries NO
+ * station signature: people compare its SHA-256 and the wrapping key's fingerprint with the console.
+ */
+export const consoleRequestView = z.object({
+  /** Which files it came as: the console's zip, or the CLI's JSON. */
+  source: z.string().max(64),
+  digest: hexDigest,
+  digestWords: words,
+  keyId: z.string().max(256),
+  keyArn: z.string().max(2048).optional(),
+  wrappingKeySpec: z.string().max(64),
+  wrappingKey: fingerprint,
+  validTo: z.string().max(64),
+  algorithm: z.string().max(64),
+  /** False when the files do not name the algorithm: the plan's is assumed (KMS refuses a mismatch). */
+  algorithmStated: z.boolean(),
+});
+
 /** What a split ceremony's station must do with the medium now, and every bundle it wrote or accepted. */
 export const bundleState = z.object({
   role: z.enum(['online', 'offline']).optional(),
@@ -64,6 +83,8 @@ export const bundleState = z.object({
   peer: fingerprint.optional(),
   written: z.array(bundleRecord).max(64),
   accepted: z.array(bundleRecord).max(64),
+  /** The offline station's ceremony started from a request of the AWS console or CLI. */
+  consoleRequest: consoleRequestView.optional(),
 });
 
 export const writtenBundle = z.object({
@@ -73,6 +94,16 @@ export const writtenBundle = z.object({
   medium: z.string().max(4096),
   digest: hexDigest,
   digestWords: words,
+  /**
+   * The response for the AWS console or CLI (its digest is README.txt's): the files in the folder and
+   * the `aws kms import-key-material` command to run in it.
+   */
+  console: z
+    .object({
+      files: z.array(z.string().max(255)).max(8),
+      commandLines: z.array(z.string().max(2048)).max(16),
+    })
+    .optional(),
 });
 
 export const acceptedBundle = z.object({

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createPublicKey, generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,6 +16,8 @@ import { launchSharedBrowser, startHarness, type Harness } from './harness/harne
 import { lookAt } from './harness/look.js';
 import {
   FAST_ENGINE,
+  PASSPHRASES,
+  ROOM,
   currentStep,
   driveByMouse,
   enrollAsShown,
@@ -36,6 +38,7 @@ const VIEWPORT = { width: 1024, height: 700 };
 let browser: Browser;
 let online: Harness;
 let offline: Harness;
+let volumes: ReturnType<typeof fakeUsbStick>;
 const root = mkdtempSync(path.join(tmpdir(), 'keyrite-e2e-airgap-'));
 const stick = path.join(root, 'KEYRITE-A');
 const byHand = path.join(root, 'carried-folder');
@@ -44,7 +47,7 @@ before(async () => {
   mkdirSync(stick);
   mkdirSync(byHand);
   browser = await launchSharedBrowser();
-  const volumes = fakeUsbStick(path.join(root, 'os'), stick);
+  volumes = fakeUsbStick(path.join(root, 'os'), stick);
   online = await startHarness({ engine: FAST_ENGINE, browser, viewport: VIEWPORT, ports: { volumes } });
   offline = await startHarness({ engine: FAST_ENGINE, browser, viewport: VIEWPORT, ports: { volumes } });
 });
@@ -146,8 +149,24 @@ void test('an air-gapped ceremony through the app: roles, fingerprints, bundles 
     ],
   });
   for (const h of [online, offline]) writeOutputInputs(h.dataDirectory);
+  // The plan is loaded in a second window of the online station; the first still shows the role card,
+  // where another role is refused by main in words (a ceremony in progress fixes the role).
+  const second = await online.openWindow('#/ceremony', VIEWPORT);
   online.chooseNext('ceremony-plan', [writePlan(online, plan)]);
-  await online.page.getByRole('button', { name: 'Choose plan…' }).click();
+  await second.getByRole('button', { name: 'Choose plan…' }).click();
+  await second.getByText('Plan digest (SHA-256)').waitFor();
+  await second.close();
+  await online.page.getByRole('radio', { name: /^Offline station/ }).click();
+  const roleRefused = online.page.getByTestId('station-role').getByRole('alert');
+  await roleRefused.waitFor();
+  assert.match(
+    await roleRefused.innerText(),
+    /This station is the online station of the ceremony in progress\./,
+  );
+  assert.match(await roleRefused.innerText(), /CEREMONY_IN_PROGRESS/);
+  assert.equal(await online.page.getByRole('radio', { name: /^Online station/ }).isChecked(), true);
+  await lookAt(online.page, 'airgap-online-role-refused');
+  await online.page.reload();
   await online.page.getByText('Plan digest (SHA-256)').waitFor();
   await driveByMouse(online, { stopWhen: awaitingBundle });
   const onPanel = online.page.getByTestId('bundle-panel');
@@ -469,3 +488,133 @@ function writeOutputInputs(dir: string): void {
     }),
   );
 }
+
+void test('the offline station from a request of the AWS console or CLI: unsigned said in words, a refusal in words and recorded, the response folder and the exact upload command', async () => {
+  const station = await startHarness({
+    engine: FAST_ENGINE,
+    browser,
+    viewport: VIEWPORT,
+    ports: { volumes },
+  });
+  const mountinfo = volumes.linux!.mountinfo;
+  const mounted = readFileSync(mountinfo, 'utf8');
+  try {
+    await chooseRole(station, 'Offline station');
+    const page = station.page;
+    const keyId = randomUUID();
+    const plan = roomPlan({
+      name: 'Console request: the key the console made',
+      stations: 'split',
+      backup: { shares: false },
+      guardedSteps: [],
+      quorum: { m: 1 },
+      participants: {
+        administrator: ROOM.administrator,
+        custodians: [ROOM.custodians[0]],
+        witnesses: [],
+        auditor: { id: 'auditor', name: 'Ines Moreau' },
+      },
+      target: {
+        provider: 'aws',
+        region: 'us-east-1',
+        accountId: '111122223333',
+        key: { existing: { keyId, keySpec: 'SYMMETRIC_DEFAULT' } },
+      },
+    });
+    const spki = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey.export({
+      type: 'spki',
+      format: 'der',
+    });
+    const request = (name: string, validTo: Date) => {
+      const f = path.join(root, name);
+      writeFileSync(
+        f,
+        JSON.stringify({
+          KeyId: `arn:aws:kms:us-east-1:111122223333:key/${keyId}`,
+          ImportToken: randomBytes(300).toString('base64'),
+          PublicKey: spki.toString('base64'),
+          ParametersValidTo: validTo.toISOString(),
+        }),
+      );
+      return f;
+    };
+    const expired = request('expired-params.json', new Date(Date.now() - 60_000));
+    const good = request('params.json', new Date(Date.now() + 3600_000));
+
+    const start = page.getByTestId('offline-start');
+    await start.getByRole('radio', { name: /A request from the AWS console or CLI/ }).check();
+    assert.match(await start.getByTestId('console-unsigned').innerText(), /carries NO station signature/);
+    await lookAt(page, 'airgap-console-start');
+    // An expired request: refused in words; the ceremony it started records it and waits for the right one.
+    station.chooseNext('console-request', [expired]);
+    station.chooseNext('ceremony-plan', [writePlan(station, plan, 'console-plan.json')]);
+    await start.getByRole('button', { name: 'Choose the request file and the plan…' }).click();
+    const refused = page.getByRole('alert').filter({ hasText: 'PARAMS_EXPIRED' });
+    await refused.waitFor();
+    assert.match(await refused.innerText(), /expired/i);
+    const panel = page.getByTestId('bundle-panel');
+    station.chooseNext('console-request', [good]);
+    await panel.getByRole('button', { name: 'Read a request from the AWS console or CLI…' }).click();
+    const facts = panel.getByTestId('console-request');
+    await facts.waitFor();
+    const shown = (await facts.innerText()).replace(/\s/g, '');
+    assert.ok(shown.includes(sha256Hex(readFileSync(good))), 'the request file SHA-256');
+    assert.ok(shown.includes(sha256Hex(spki)), 'the wrapping key fingerprint');
+    assert.match(await facts.innerText(), /carries NO station signature/);
+    await lookAt(page, 'airgap-console-request');
+
+    // The plan's one custodian enrolls as the form shows them.
+    await page.getByLabel('Passphrase', { exact: true }).fill(PASSPHRASES['custodian-1']!);
+    await page.getByLabel('Passphrase again', { exact: true }).fill(PASSPHRASES['custodian-1']!);
+    await page.getByRole('button', { name: 'Enroll', exact: true }).click();
+    await until(station, 'the custodian enrolled', (v) => v.participants.some((p) => p.enrolled));
+    await driveByMouse(station, { stopWhen: awaitingBundle });
+    await panel.getByRole('heading', { name: 'Write the response for the AWS console' }).waitFor();
+    // The stick is pulled and the room looks again: the picker chooses again (the folder by hand).
+    assert.equal(await panel.getByRole('radio', { name: /Removable drive KEYRITE-A/ }).isChecked(), true);
+    writeFileSync(
+      mountinfo,
+      mounted
+        .split('\n')
+        .filter((l) => !l.includes(' 8:17 '))
+        .join('\n'),
+    );
+    await panel.getByRole('button', { name: 'Look for removable drives again' }).click();
+    await panel.getByText('No removable drive is mounted.').waitFor();
+    assert.equal(await panel.getByRole('radio', { name: 'A folder chosen by hand…' }).isChecked(), true);
+    const out = path.join(root, 'console-out');
+    mkdirSync(out);
+    station.chooseNext('bundle-medium', [out]);
+    await panel.getByRole('button', { name: 'Write the response for the AWS console' }).click();
+    const written = await outcome(panel, 'bundle-written');
+    const [folder] = readdirSync(out);
+    assert.ok(folder && written.includes(folder), `the folder on screen: ${written}`);
+    assert.deepEqual(readdirSync(path.join(out, folder)).sort(), [
+      'EncryptedKeyMaterial.bin',
+      'ImportToken.bin',
+      'README.txt',
+    ]);
+    for (const f of ['EncryptedKeyMaterial.bin', 'ImportToken.bin', 'README.txt'])
+      await panel.getByRole('list', { name: 'Files in the folder' }).getByText(f).waitFor();
+    const records = loadLog(auditDb(station)).records;
+    const command = String(records.find((r) => r.type === 'bundle.console-response')?.payload['command']);
+    const onScreen = await panel.getByLabel('Upload command').innerText();
+    assert.equal(onScreen.replace(/ \\\n\s*/g, ' ').trim(), command);
+    assert.match(command, /^aws kms import-key-material --region us-east-1 --key-id /);
+    await lookAt(page, 'airgap-console-response');
+    assert.deepEqual(
+      records
+        .filter((r) => r.type === 'bundle.refused')
+        .map((r) => [r.payload['code'], r.payload['bundleDigest']]),
+      [['PARAMS_EXPIRED', sha256Hex(readFileSync(expired))]],
+    );
+    assert.equal(
+      records.find((r) => r.type === 'bundle.console-request')?.payload['requestDigest'],
+      sha256Hex(readFileSync(good)),
+    );
+    assert.deepEqual([station.pageErrors, station.droppedEvents], [[], []]);
+  } finally {
+    writeFileSync(mountinfo, mounted);
+    await station.close();
+  }
+});

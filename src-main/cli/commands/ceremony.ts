@@ -40,7 +40,9 @@ ${stationOptionsUsage}
                      pre-flight, create key, import parameters; later import, verify, grant, close) or
                      offline (no network, no KMS: enroll, generate, back up, wrap). Each run goes as far
                      as this station can and says when to carry the medium across; run again with
-                     --resume when the other station's bundle is on it
+                     --resume when the other station's bundle is on it. A request the offline
+                     station refuses is recorded in DIR's log even before its ceremony began: put
+                     the right request on the medium and run again with --resume and the same --plan
   --media DIR        the mounted removable medium (or any folder carried across) bundles go through
   --peer-station FINGERPRINT  the other station's key fingerprint as it showed it: its first bundle
                      must be signed by that station (it is pinned either way)

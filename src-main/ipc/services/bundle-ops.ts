@@ -11,6 +11,8 @@ import { listRemovableVolumes, type RemovableVolume } from '../../media/removabl
 import type { KeyriteServices } from '../services.js';
 import type { ShellPorts } from '../shell-ports.js';
 import type { CeremonyHost } from './ceremony-host.js';
+import { consoleRequestView } from './console-ops.js';
+import { CONSOLE_FILES } from '../../ceremony/console-response.js';
 import type { z } from 'zod';
 
 type BundleOps = 'media.volumes' | 'bundle.state' | 'bundle.write' | 'bundle.read' | 'ceremony.startOffline';
@@ -109,6 +111,7 @@ export function bundleOps(
     const { written, accepted } = svc.bundles;
     const peer = svc.peerStation;
     const due = svc.bundleDue();
+    const fromConsole = role === 'offline' ? svc.consoleRequest : undefined;
     return {
       role,
       ...(due ? { due } : {}),
@@ -125,6 +128,7 @@ export function bundleOps(
         digest: b.bundleDigest,
         digestWords: toWords(b.bundleDigest),
       })),
+      ...(fromConsole ? { consoleRequest: consoleRequestView(fromConsole) } : {}),
     };
   };
 
@@ -166,6 +170,9 @@ export function bundleOps(
           medium: where.label,
           digest: w.bundleDigest,
           digestWords: w.bundleDigestWords,
+          ...(w.commandLines
+            ? { console: { files: Object.values(CONSOLE_FILES), commandLines: w.commandLines } }
+            : {}),
         },
       };
     },

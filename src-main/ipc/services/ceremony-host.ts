@@ -1,5 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { validatePlan, type CeremonyPlan } from '../../../src-shared/ceremony/plan.js';
@@ -17,9 +16,7 @@ import { OFFLINE_KMS_PORT } from '../../kms/offline-kms-port.js';
 import { isSplit } from '../../../src-shared/ceremony/stations.js';
 import type { StationRoleChoice } from './station-role.js';
 import { refuseRoleForPlan } from './station-role.js';
-
-/** The offline station's ceremony directories end so: reopened with no KMS port at all. */
-const OFFLINE_DIR = '-offline';
+import { OFFLINE_DIR, latestCeremonyDir, newCeremonyDir, offlineCeremonyDir } from './ceremony-dirs.js';
 
 /**
  * Holds the station's current ceremony: started from a plan the person chose, with its own directory
@@ -127,16 +124,10 @@ export class CeremonyHost {
    * thrown, so the app still starts and the person sees why.
    */
   async resumeLatest(): Promise<void> {
-    const root = path.join(this.ports.dataDirectory, 'ceremonies');
-    const dirs = existsSync(root)
-      ? readdirSync(root, { withFileTypes: true })
-          .filter((d) => d.isDirectory() && existsSync(path.join(root, d.name, 'audit.db')))
-          .map((d) => d.name)
-          .sort()
-      : [];
-    const latest = dirs.at(-1);
-    if (!latest) return;
-    const dir = path.join(root, latest);
+    // A log that holds only an offline station's refused first requests has no ceremony to reopen.
+    const dir = latestCeremonyDir(this.ports.dataDirectory);
+    if (!dir) return;
+    const latest = path.basename(dir);
     let kms: KmsPort | undefined;
     try {
       const { plan } = validatePlan(JSON.parse(readFileSync(path.join(dir, 'plan.json'), 'utf8')));
@@ -172,7 +163,7 @@ export class CeremonyHost {
     const { plan } = validatePlan(planDoc);
     refuseRoleForPlan(role, isSplit(plan));
     const kms = await this.portFor(plan);
-    const dir = await this.#newDirectory('');
+    const dir = await newCeremonyDir(this.ports.dataDirectory, '');
     let svc: CeremonyService;
     try {
       svc = await CeremonyService.create({
@@ -196,7 +187,62 @@ export class CeremonyHost {
    * the medium, verified under that plan (and against the online station's fingerprint when people
    * typed it). No KMS port is ever made: every call of OFFLINE_KMS_PORT is refused.
    */
-  async startOffline(requestDir: string, peerStation: string | undefined): Promise<CeremonyService | null> {
+  startOffline(requestDir: string, peerStation: string | undefined): Promise<CeremonyService | null> {
+    return this.#startOfflineWith((a) =>
+      CeremonyService.createOffline({ ...a, requestDir, ...(peerStation ? { peerStation } : {}) }),
+    );
+  }
+
+  /**
+   * The offline station's start from a request of the AWS console or CLI (chosen in main's dialog,
+   * before the plan): no station signature; the view shows its digest and wrapping key fingerprint.
+   */
+  async startOfflineFromConsole(): Promise<CeremonyService | null> {
+    this.#assertMayStartOffline();
+    const requestFile = (await this.ports.chooseFiles('console-request'))?.[0];
+    if (!requestFile) return null;
+    return this.#startOfflineWith(
+      async (a) => (await CeremonyService.createOfflineFromConsole({ ...a, requestFile })).svc,
+    );
+  }
+
+  async #startOfflineWith(
+    create: (a: {
+      dir: string;
+      planDoc: unknown;
+      planBase: string;
+      kms: KmsPort;
+      options: EngineOptions;
+    }) => Promise<CeremonyService>,
+  ): Promise<CeremonyService | null> {
+    this.#assertMayStartOffline();
+    const file = (await this.ports.chooseFiles('ceremony-plan'))?.[0];
+    if (!file) return null;
+    const planDoc = readPlanFile(file);
+    refuseRoleForPlan('offline', isSplit(validatePlan(planDoc).plan));
+    const dir = await offlineCeremonyDir(this.ports.dataDirectory);
+    const kms = OFFLINE_KMS_PORT;
+    let svc: CeremonyService;
+    try {
+      svc = await create({
+        dir,
+        planDoc,
+        planBase: path.dirname(path.resolve(file)),
+        kms,
+        options: this.#engine,
+      });
+    } catch (e) {
+      // A request refused after the ceremony began (always so for a console request) is recorded in
+      // it: the station holds that ceremony, which waits for the right request.
+      if (e instanceof KeyriteError && existsSync(path.join(dir, 'plan.json')))
+        this.#adopt(await CeremonyService.open({ dir, kms, options: this.#engine }), dir);
+      throw e;
+    }
+    this.#adopt(svc, dir);
+    return svc;
+  }
+
+  #assertMayStartOffline(): void {
     if (this.#role !== 'offline' || this.roleLocked)
       throw new KeyriteError(
         'STATION_NOT_OFFLINE',
@@ -205,33 +251,6 @@ export class CeremonyHost {
           : 'This station is not the offline station.',
         this.roleLocked ? 'Finish it before starting another.' : 'Choose the offline role first.',
       );
-    const files = await this.ports.chooseFiles('ceremony-plan');
-    const file = files?.[0];
-    if (!file) return null;
-    const planDoc = readPlanFile(file);
-    refuseRoleForPlan('offline', isSplit(validatePlan(planDoc).plan));
-    const dir = await this.#newDirectory(OFFLINE_DIR);
-    const svc = await CeremonyService.createOffline({
-      dir,
-      planDoc,
-      planBase: path.dirname(path.resolve(file)),
-      kms: OFFLINE_KMS_PORT,
-      requestDir,
-      ...(peerStation ? { peerStation } : {}),
-      options: this.#engine,
-    });
-    this.#adopt(svc, dir);
-    return svc;
-  }
-
-  async #newDirectory(suffix: string): Promise<string> {
-    const dir = path.join(
-      this.ports.dataDirectory,
-      'ceremonies',
-      new Date().toISOString().replace(/[:.]/g, '-') + suffix,
-    );
-    await mkdir(path.dirname(dir), { recursive: true, mode: 0o700 });
-    return dir;
   }
 
   /**

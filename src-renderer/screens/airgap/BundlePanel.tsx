@@ -9,6 +9,7 @@ import { api, asFailure, unwrap } from '../../ipc/client.js';
 import { useOperation } from '../../ipc/use-operation.js';
 import { PeerFingerprintField } from './PeerFingerprintField.js';
 import { asSentences } from './sentence.js';
+import { ConsoleRequestFacts, ConsoleResponseWritten, NO_SIGNATURE } from './ConsoleRequest.js';
 
 type Act = (a: () => Promise<CeremonyView | void>) => Promise<void>;
 type Written = Extract<ResponseOf<'bundle.write'>, { status: 'chosen' }>['value'];
@@ -37,6 +38,20 @@ export function BundlePanel({ view, act }: { view: CeremonyView; act: Act }) {
   const due = s.due;
   const writing = due === 'write-request' || due === 'write-response';
   const kind = due === 'write-request' || due === 'read-request' ? 'request' : 'response';
+
+  const fromConsole = s.consoleRequest !== undefined;
+  const readConsole = async () => {
+    setBusy(true);
+    setOutcome(undefined);
+    try {
+      await unwrap(api().bundle.readConsoleRequest({}));
+    } catch (e) {
+      setOutcome({ refused: asSentences(asFailure(e)) });
+    } finally {
+      setBusy(false);
+      await act(() => unwrap(api().ceremony.state({})));
+    }
+  };
 
   const run = async () => {
     if (!medium) return;
@@ -74,25 +89,49 @@ export function BundlePanel({ view, act }: { view: CeremonyView; act: Act }) {
           />
         ) : null}
       </dl>
-      {!s.peer ? (
+      {!s.peer && !fromConsole ? (
         <p className="muted">
           The {other} station is not pinned yet: the first bundle read from it pins the station that signed
           it.
         </p>
       ) : null}
+      {s.consoleRequest ? <ConsoleRequestFacts request={s.consoleRequest} /> : null}
       {outcome ? <OutcomeNotice outcome={outcome} other={other} /> : null}
+      {due === 'read-request' && s.role === 'offline' && s.accepted.length === 0 ? (
+        <div className="bundle-due" data-testid="console-read">
+          <h3>Or: a request from the AWS console or CLI</h3>
+          <p className="muted">{NO_SIGNATURE}</p>
+          <button type="button" disabled={busy} onClick={() => void readConsole()}>
+            Read a request from the AWS console or CLI…
+          </button>
+        </div>
+      ) : null}
       {due ? (
         <div className="bundle-due" data-testid="bundle-due">
-          <h3>{writing ? `Write the ${KIND[kind]} bundle` : `Read the ${KIND[kind]} bundle`}</h3>
-          <p className="muted">
+          <h3>
             {writing
-              ? `Keyrite writes it as a new folder (never replacing anything), reads it back and verifies it, and syncs the medium before saying it is safe to remove. Then carry it to the ${other} station.`
-              : `Keyrite checks sizes, the ${other} station's signature, every file's SHA-256, the sequence and expiry, and that it belongs to this ceremony and plan, before anything in it is used.`}
+              ? fromConsole && kind === 'response'
+                ? 'Write the response for the AWS console'
+                : `Write the ${KIND[kind]} bundle`
+              : `Read the ${KIND[kind]} bundle`}
+          </h3>
+          <p className="muted">
+            {writing && fromConsole
+              ? 'Keyrite writes EncryptedKeyMaterial.bin, ImportToken.bin and a README.txt as a new folder (never replacing anything), reads them back, and syncs the medium before saying it is safe to remove. Then carry it to where the AWS console or CLI runs.'
+              : writing
+                ? `Keyrite writes it as a new folder (never replacing anything), reads it back and verifies it, and syncs the medium before saying it is safe to remove. Then carry it to the ${other} station.`
+                : `Keyrite checks sizes, the ${other} station's signature, every file's SHA-256, the sequence and expiry, and that it belongs to this ceremony and plan, before anything in it is used.`}
           </p>
           <MediumPicker value={medium} onChange={setMedium} forWriting={writing} />
           {!writing && !s.peer ? <PeerFingerprintField peer={other} value={peer} onChange={setPeer} /> : null}
           <button type="button" className="primary" disabled={!medium || busy} onClick={() => void run()}>
-            {busy ? 'Working…' : writing ? `Write the ${kind} bundle` : `Read the ${kind} bundle`}
+            {busy
+              ? 'Working…'
+              : writing
+                ? fromConsole && kind === 'response'
+                  ? 'Write the response for the AWS console'
+                  : `Write the ${kind} bundle`
+                : `Read the ${kind} bundle`}
           </button>
         </div>
       ) : null}
@@ -113,6 +152,7 @@ function OutcomeNotice({ outcome, other }: { outcome: Outcome; other: string }) 
     );
   if ('written' in outcome) {
     const w = outcome.written;
+    if (w.console) return <ConsoleResponseWritten written={w} console={w.console} />;
     return (
       <div className="notice notice-ok" role="status" data-testid="bundle-written">
         <p className="notice-message">

@@ -7,6 +7,7 @@ import { Loading } from '../../components/Loading.js';
 import { api } from '../../ipc/client.js';
 import type { OperationState } from '../../ipc/use-operation.js';
 import type { ResponseOf } from '../../../src-shared/ipc/contract.js';
+import type { IpcFailure } from '../../../src-shared/ipc/envelope.js';
 
 type Role = z.output<typeof stationRoleChoice>;
 
@@ -26,30 +27,29 @@ export const ROLE_TEXT: Record<Role, { name: string; what: string }> = {
  * At the start, before a plan: what this station is in the ceremony, and its own fingerprint (hex and
  * words), which the other room writes down and compares when it reads this station's first bundle.
  */
-export function StationRoleCard({
-  station,
-  onChosen,
-}: {
-  station: OperationState<ResponseOf<'station.role'>>;
-  onChosen: () => void;
-}) {
+export function StationRoleCard({ station }: { station: OperationState<ResponseOf<'station.role'>> }) {
   const name = useId();
   const s = station.data;
   // The choice shows at once; main's answer (a refusal leaves the old role) follows.
   const [picked, setPicked] = useState<Role>();
+  const [refusal, setRefusal] = useState<IpcFailure>();
   const shown = picked ?? s?.role;
   const choose = async (role: Role) => {
     setPicked(role);
+    setRefusal(undefined);
     const r = await api().station.chooseRole({ role });
-    // Refused (a ceremony in progress fixes the role): show the role main keeps.
-    if (!r.ok) setPicked(undefined);
+    // Refused (a ceremony in progress fixes the role): say why, and show the role main keeps.
+    if (!r.ok) {
+      setPicked(undefined);
+      setRefusal(r.error);
+    }
     station.reload();
-    onChosen();
   };
   return (
     <div className="station-role" data-testid="station-role">
       {station.loading && !s ? <Loading what="the station's role" /> : null}
       {station.error ? <ErrorNotice error={station.error} /> : null}
+      {refusal ? <ErrorNotice error={refusal} takeFocus /> : null}
       <fieldset disabled={s?.locked}>
         <legend>This station's role</legend>
         {(Object.keys(ROLE_TEXT) as Role[]).map((r) => (

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { SecretBuffer } from '../../../src-shared/secret-buffer.js';
+import { loadLog } from '../../../src-main/audit/load-log.js';
 import { tempDir } from '../ceremony/harness/ceremony.js';
 import { SplitRoom } from './harness/split.js';
 
@@ -59,7 +60,21 @@ void test('the app composed as the offline station runs its half and loads no KM
   const r = await child([data, planFile, room.dirs.media, JSON.stringify(PASSPHRASES)], probeOut);
   assert.equal(r.code, 0, r.err);
   const result = JSON.parse(r.out) as Record<string, unknown>;
+  assert.equal(result['firstStart'], 'BUNDLE_UNKNOWN_STATION');
+  assert.equal(
+    result['afterRestart'],
+    'no-plan',
+    'a log of refusals alone is no ceremony to reopen (no note)',
+  );
   assert.equal(result['role'], 'offline');
+  // The refusal started the station's log; the ceremony began in that same log, after it.
+  const dirs = readdirSync(path.join(data, 'ceremonies'));
+  assert.equal(dirs.length, 1, `one offline log: ${dirs.join(', ')}`);
+  const records = loadLog(path.join(data, 'ceremonies', dirs[0]!, 'audit.db')).records;
+  const refused = records.findIndex((x) => x.type === 'bundle.refused');
+  assert.equal(records[refused]?.payload['code'], 'BUNDLE_UNKNOWN_STATION');
+  assert.equal(records[refused]?.ceremonyId, '');
+  assert.ok(refused < records.findIndex((x) => x.type === 'ceremony.started'));
   assert.equal(result['identity'], 'OFFLINE_STATION_NO_KMS', 'the offline station asks no cloud who it is');
   assert.match(String(result['written']), /^keyrite-cer-[0-9a-f]+-response-1$/);
 

@@ -16,11 +16,15 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
+import { verifyJoined } from '../../../src-main/cli/commands/audit-join.js';
+import { validatePlan } from '../../../src-shared/ceremony/plan.js';
 import { loadLog } from '../../../src-main/audit/load-log.js';
 import { writeBundle } from '../../../src-main/media/bundle-dir.js';
 import { encodeCanonical } from '../../../src-shared/audit/canonical-json.js';
 import { BUNDLE_CAPS, MANIFEST_FILE, SIGNATURE_FILE } from '../../../src-shared/bundle/manifest.js';
 import { tempDir } from '../ceremony/harness/ceremony.js';
+import type { StationKey } from '../../../src-main/audit/station-key.js';
+import type { HalfOptions } from '../../../src-main/airgap/station-half.js';
 import { SplitRoom, splitPlan } from './harness/split.js';
 
 let emu: RunningEmulator;
@@ -54,12 +58,15 @@ const bundles = (r: SplitRoom, kind: string) =>
     .filter((d) => d.includes(`-${kind}-`))
     .map((d) => path.join(r.dirs.media, d));
 
-void test('online → request → offline (no KMS) → response → online: imported, verified, closed', async () => {
+void test('online → request → offline (no KMS) → response → online: imported, verified, closed; first-request attacks refused and recorded before the offline ceremony', async () => {
   const r = room();
   const first = await r.half('online');
   assert.equal(first.state, 'carry');
   assert.equal(first.facts['keyState'], undefined);
+  // Attacks on the first request: recorded in the offline log before its ceremony; then the genuine one.
+  const { before, genuine } = await refusedFirstRequests(r, first.svc.stationFingerprint);
   const offline = await r.half('offline', { peerStation: first.svc.stationFingerprint });
+  assert.equal(offline.svc.ceremonyId, first.svc.ceremonyId);
   assert.equal(offline.state, 'closed');
   assert.equal(offline.svc.peerStation, first.svc.stationFingerprint);
   const last = await r.half('online', { peerStation: offline.svc.stationFingerprint });
@@ -81,7 +88,108 @@ void test('online → request → offline (no KMS) → response → online: impo
   assert.equal(off.filter((x) => x.type.startsWith('kms.')).length, 0, 'the offline log holds no KMS call');
   // The offline station never sent material to KMS: its log has no import, the online one has one.
   assert.ok(on.some((x) => x.type === 'intent' && x.payload['action'] === 'kms.import-key-material'));
+  // The ceremony continued the log of refusals, and the two logs still join.
+  assert.deepEqual(
+    off.slice(0, before.length).map((x) => x.type),
+    before.map((x) => x.type),
+    'the ceremony continues the log of refusals',
+  );
+  assert.equal(accepted(off)[0], genuine);
+  const out: string[] = [];
+  const joined = verifyJoined(
+    [path.join(r.dirs.online, 'audit.db'), path.join(r.dirs.offline, 'audit.db')],
+    undefined,
+    'quick',
+    false,
+    { out: (l) => out.push(l), err: (l) => out.push(l) },
+  );
+  assert.equal(joined, 0, out.join('\n'));
+  assert.match(out.join('\n'), /split ceremony joined/);
 });
+
+/**
+ * Attacks on the offline station's FIRST request, each on its own medium: refused with its code and
+ * recorded in the station's log before any ceremony began, nothing written to the medium. Returns the
+ * log's records after them (the genuine request then starts the ceremony in that same log).
+ */
+async function refusedFirstRequests(r: SplitRoom, online: string) {
+  const request = bundles(r, 'request')[0]!;
+  const genuine = digestOf(request);
+  /** Each attack on its own medium, as people would carry it: the bundle alone in a folder. */
+  const medium = (name: string, change: (d: string) => void = () => {}) => {
+    const m = path.join(tmp.dir, `first-${n}-${name}`);
+    const d = path.join(m, path.basename(request));
+    cpSync(request, d, { recursive: true });
+    change(d);
+    return m;
+  };
+  const later = new Date(Date.now() + 25 * 3600_000);
+  const edited = withAlias(splitPlan({ name: 'an edited plan' }), `alias/split-${n}`);
+  const attacks: { code: string; media: string; digest: string | null; over?: Partial<HalfOptions> }[] = [
+    {
+      code: 'BUNDLE_FILE_DIGEST',
+      digest: genuine,
+      media: medium('flip', (d) => {
+        const f = path.join(d, 'ImportToken.bin');
+        const bytes = readFileSync(f);
+        bytes[3]! ^= 0x01;
+        writeFileSync(f, bytes);
+      }),
+    },
+    {
+      code: 'BUNDLE_FILE_SIZE',
+      digest: genuine,
+      media: medium('trunc', (d) =>
+        truncateSync(path.join(d, 'request.json'), readFileSync(path.join(d, 'request.json')).length - 9),
+      ),
+    },
+    {
+      code: 'BUNDLE_UNKNOWN_STATION',
+      digest: null,
+      media: medium('station'),
+      over: { peerStation: 'f'.repeat(64) },
+    },
+    { code: 'BUNDLE_OTHER_PLAN', digest: genuine, media: medium('plan'), over: { planDoc: edited } },
+  ];
+  // Expired import parameters: a bundle signed by the online station to outlive them, read a day later.
+  const expired = medium('expired');
+  rmSync(path.join(expired, path.basename(request)), { recursive: true });
+  const resigned = resignedBundle(bundles(r, 'request')[0]!, r.keys.online, expired, (m) => {
+    m.expiresAt = new Date(later.getTime() + 3600_000);
+  });
+  attacks.push({
+    code: 'BUNDLE_PARAMS_EXPIRED',
+    digest: digestOf(resigned),
+    media: expired,
+    over: { engine: { ...r.engine('offline'), clock: () => later } },
+  });
+  const db = path.join(r.dirs.offline, 'audit.db');
+  for (const a of attacks) {
+    const before = readdirSync(a.media);
+    const said = r.lines.length;
+    await assert.rejects(r.half('offline', { peerStation: online, media: a.media, ...a.over }), {
+      code: a.code,
+    });
+    assert.deepEqual(readdirSync(a.media), before, `${a.code}: nothing written to the medium`);
+    assert.match(r.lines.slice(said).join('\n'), /the refusal is recorded in .*audit\.db/);
+    const refused = loadLog(db).records.filter((x) => x.type === 'bundle.refused');
+    const last = refused.at(-1)!;
+    assert.equal(last.payload['code'], a.code);
+    assert.equal(last.payload['bundleDigest'], a.digest ?? undefined, `${a.code}: the bundle's digest`);
+    assert.equal(
+      last.payload['planDigest'],
+      validatePlan(a.over?.planDoc ?? r.planDoc).digest,
+      `${a.code}: the plan it was read under`,
+    );
+    assert.equal(last.ceremonyId, '', 'recorded before any ceremony began');
+  }
+  const before = loadLog(db).records;
+  assert.ok(verifyDatabase(db).result.ok, 'the log of refusals verifies');
+  assert.equal(before.filter((x) => x.type === 'bundle.refused').length, attacks.length);
+  assert.equal(before.filter((x) => x.type === 'ceremony.started').length, 0, 'no ceremony began');
+  assert.equal(existsSync(path.join(r.dirs.offline, 'plan.json')), false);
+  return { before, genuine: digestOf(request) };
+}
 
 /** Runs to the point where the online station waits for the response; returns the room and the response dir. */
 async function awaitingResponse(plan = splitPlan()) {
@@ -305,3 +413,30 @@ void test('material from a file in a split ceremony: only the offline station as
   assert.equal(last.facts['kcv'], offline.facts['kcv']);
   assert.deepEqual(readdirSync(bases.online), [], 'nothing of the material reached the online room');
 });
+
+/** A copy of `dir` signed again by `key` into `parent`, after `edit` changed its manifest's numbers. */
+function resignedBundle(
+  dir: string,
+  key: StationKey,
+  parent: string,
+  edit: (m: { sequence: number; createdAt: Date; expiresAt: Date }) => void,
+): string {
+  const manifest = JSON.parse(readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as {
+    kind: 'request' | 'response';
+    ceremonyId: string;
+    planDigest: string;
+    sequence: number;
+    createdAt: string;
+    expiresAt: string;
+    files: { name: string }[];
+  };
+  const m = {
+    sequence: manifest.sequence,
+    createdAt: new Date(manifest.createdAt),
+    expiresAt: new Date(manifest.expiresAt),
+  };
+  edit(m);
+  const files = new Map(manifest.files.map((f) => [f.name, readFileSync(path.join(dir, f.name))]));
+  const { kind, ceremonyId, planDigest } = manifest;
+  return writeBundle(parent, { kind, ceremonyId, planDigest, ...m, files }, key).dir;
+}

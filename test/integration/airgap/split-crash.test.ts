@@ -46,6 +46,8 @@ const ALL: Array<[Phase, string, Kind?]> = [
   ['online', 'intent:media.write-bundle'],
   ['online', 'bundle-written:request'],
   ['online', 'effect:media.write-bundle'],
+  // Before its ceremony began (the log holds only the station's key): --resume starts it in that log.
+  ['offline', 'log-opened'],
   ['offline', 'start:enroll'],
   ['offline', 'start:generate-material'],
   ['offline', 'start:backup-shares'],
@@ -121,7 +123,8 @@ async function crashAcross(phase: Phase, point: string, kind: Kind = 'import'): 
     const started = existsSync(path.join(dirs[role], 'audit.db'));
     if (!started) rmSync(dirs[role], { recursive: true, force: true });
     let again = await runCli([...argsFor(role), ...(started ? ['--resume'] : [])], passphrases);
-    if (/stopped before its ceremony began/.test(again.err)) {
+    // The online station starts again from scratch; the offline one continues its log (bundle-first.ts).
+    if (role === 'online' && /stopped before its ceremony began/.test(again.err)) {
       rmSync(dirs[role], { recursive: true, force: true });
       again = await runCli(argsFor(role), passphrases);
     }

@@ -64,6 +64,8 @@ const valid = (): Record<string, unknown> => ({
   'bundle.write': { medium: { folder: true } },
   'bundle.read': { medium: { volumeId: 'vol-0123456789ab' }, peerStation: 'ab'.repeat(32) },
   'ceremony.startOffline': { medium: { folder: true } },
+  'ceremony.startOfflineFromConsole': {},
+  'bundle.readConsoleRequest': {},
 });
 const validRequest = (name: string) => valid()[name] ?? {};
 const SECRET_OPERATIONS = [

@@ -25,9 +25,23 @@ async function main(): Promise<void> {
     },
     keystore: fakeKeystore(),
   };
-  const { services, close } = await composeServices(ports, { scryptCost: { N: 2 ** 10, r: 8, p: 1 } });
+  const engine = { scryptCost: { N: 2 ** 10, r: 8, p: 1 } } as const;
   const out: Record<string, unknown> = {};
+  // A first start against a fingerprint people misread is refused (and recorded); the station restarts.
+  const early = await composeServices(ports, engine);
   try {
+    await early.services['station.chooseRole']({ role: 'offline' });
+    await early.services['ceremony.startOffline']({ medium: { folder: true }, peerStation: 'f'.repeat(64) });
+    out['firstStart'] = 'started';
+  } catch (e) {
+    out['firstStart'] = (e as { code?: string }).code;
+  } finally {
+    await early.close();
+  }
+  const { services, close } = await composeServices(ports, engine);
+  try {
+    const restarted = await services['ceremony.state']({});
+    out['afterRestart'] = restarted.recovery?.join(' ') ?? restarted.status;
     out['role'] = (await services['station.chooseRole']({ role: 'offline' })).role;
     const started = await services['ceremony.startOffline']({ medium: { folder: true } });
     if (started.status !== 'chosen') throw new Error('the offline start was cancelled');

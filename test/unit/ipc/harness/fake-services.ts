@@ -70,6 +70,8 @@ export function fakeServices(overrides: Partial<KeyriteServices> = {}): KeyriteS
     'bundle.write': async () => ({ status: 'cancelled' }),
     'bundle.read': async () => ({ status: 'cancelled' }),
     'ceremony.startOffline': async () => ({ status: 'cancelled' }),
+    'ceremony.startOfflineFromConsole': async () => ({ status: 'cancelled' }),
+    'bundle.readConsoleRequest': async () => ({ status: 'cancelled' }),
     'passphrase.policy': async () => ({
       rule: 'rule',
       minCharacters: 12,
