@@ -57,6 +57,10 @@ export function firstRequest(
 
 const RECORDED = new WeakSet<KeyriteError>();
 
+/**
+ * Records the refusal; when the log cannot take it (another station's log, a full disk), the operator
+ * hears both: why the request was refused (its code stays) and why that is not in the log.
+ */
 function recordRefusal(
   log: { dir: string; settings: EngineSettings },
   planDigest: string,
@@ -64,6 +68,26 @@ function recordRefusal(
   bundleDigest: string | undefined,
 ): void {
   RECORDED.add(e);
+  try {
+    appendRefusal(log, planDigest, e, bundleDigest);
+  } catch (r) {
+    const why = isKeyriteError(r) ? `${r.message} (${r.code})` : 'an unexpected error';
+    const unrecorded = new KeyriteError(
+      e.code,
+      `${e.message}; this refusal could NOT be recorded in ${ceremonyPaths(log.dir).auditDb}: ${why}`,
+      isKeyriteError(r) ? r.hint : e.hint,
+    );
+    RECORDED.add(unrecorded);
+    throw unrecorded;
+  }
+}
+
+function appendRefusal(
+  log: { dir: string; settings: EngineSettings },
+  planDigest: string,
+  e: KeyriteError,
+  bundleDigest: string | undefined,
+): void {
   const db = ceremonyPaths(log.dir).auditDb;
   if (!existsSync(db)) mkdirSync(log.dir, { recursive: true, mode: 0o700 });
   const store = openAuditStore(db, auditOptions(log.settings));

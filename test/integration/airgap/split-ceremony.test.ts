@@ -23,7 +23,9 @@ import { writeBundle } from '../../../src-main/media/bundle-dir.js';
 import { encodeCanonical } from '../../../src-shared/audit/canonical-json.js';
 import { BUNDLE_CAPS, MANIFEST_FILE, SIGNATURE_FILE } from '../../../src-shared/bundle/manifest.js';
 import { tempDir } from '../ceremony/harness/ceremony.js';
-import type { StationKey } from '../../../src-main/audit/station-key.js';
+import { ephemeralStationKey, type StationKey } from '../../../src-main/audit/station-key.js';
+import { CeremonyService } from '../../../src-main/ceremony/ceremony-service.js';
+import { OFFLINE_KMS_PORT } from '../../../src-main/kms/offline-kms-port.js';
 import type { HalfOptions } from '../../../src-main/airgap/station-half.js';
 import { SplitRoom, splitPlan } from './harness/split.js';
 
@@ -183,6 +185,21 @@ async function refusedFirstRequests(r: SplitRoom, online: string) {
     );
     assert.equal(last.ceremonyId, '', 'recorded before any ceremony began');
   }
+  // A station with another key cannot write this log: the refusal is said, and that it is NOT recorded.
+  await assert.rejects(
+    CeremonyService.createOffline({
+      dir: r.dirs.offline,
+      planDoc: r.planDoc,
+      planBase: r.dirs.offline,
+      kms: OFFLINE_KMS_PORT,
+      requestDir: path.join(medium('other-key'), path.basename(request)),
+      peerStation: 'f'.repeat(64),
+      options: { ...r.engine('offline'), stationKey: ephemeralStationKey() },
+    }),
+    (e: Error & { code?: string }) =>
+      e.code === 'BUNDLE_UNKNOWN_STATION' &&
+      /could NOT be recorded in .*audit\.db: .*\(AUDIT_STATION_MISMATCH\)/.test(e.message),
+  );
   const before = loadLog(db).records;
   assert.ok(verifyDatabase(db).result.ok, 'the log of refusals verifies');
   assert.equal(before.filter((x) => x.type === 'bundle.refused').length, attacks.length);
