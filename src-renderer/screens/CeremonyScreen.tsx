@@ -23,6 +23,13 @@ export function CeremonyScreen() {
   const [notice, setNotice] = useState<string>();
   const [focusToken, setFocusToken] = useState(0);
   const station = useOperation((k) => k.station.role({}));
+  // The offline station's next ceremony starts from a request, not from a plan alone: after one is
+  // completed, "Start the next ceremony…" brings the offline start back (for the ceremony it was asked
+  // in; a started ceremony has another id, and its own screens).
+  const [nextAfter, setNextAfter] = useState<string>();
+  useEffect(() => {
+    if (nextAfter !== undefined) document.getElementById('step-title')?.focus();
+  }, [nextAfter]);
   // A notice is about the step it came from; it goes when the ceremony moves on, and so does a choice
   // of another step in the timeline (the room follows the step under way).
   const current = view?.currentStepId;
@@ -41,6 +48,9 @@ export function CeremonyScreen() {
   );
 
   if (!view && !error) return <Loading what="the ceremony" />;
+  // The offline start for the next ceremony, asked for after this one completed.
+  const startingNext =
+    nextAfter !== undefined && view?.status === 'completed' && view.ceremonyId === nextAfter;
   const step = view?.steps.find((s) => s.id === (selected ?? view.currentStepId)) ?? view?.steps.at(-1);
   // A split ceremony waiting on the medium: the bundle to write or read comes before the step it unblocks.
   const awaitingBundle =
@@ -66,7 +76,7 @@ export function CeremonyScreen() {
 
   return (
     <section aria-labelledby="ceremony-title" className="ceremony">
-      <h1 id="ceremony-title">{view?.title ?? 'Ceremony'}</h1>
+      <h1 id="ceremony-title">{startingNext ? 'Ceremony' : (view?.title ?? 'Ceremony')}</h1>
       {view?.recovery && view.recovery.length > 0 ? (
         <div className="notice notice-info" role="status" data-testid="recovery">
           <p className="notice-message">Reopened after a restart. What Keyrite found and did:</p>
@@ -77,7 +87,7 @@ export function CeremonyScreen() {
           </ul>
         </div>
       ) : null}
-      {!view || view.status === 'no-plan' ? (
+      {!view || view.status === 'no-plan' || startingNext ? (
         <article className="card" id="step-card">
           <h2 id="step-title" tabIndex={-1}>
             Load the reviewed plan
@@ -104,7 +114,15 @@ export function CeremonyScreen() {
             <div className="ceremony-main">
               {/* One keyed list, so the panel keeps its state (the outcome shown) when it moves. */}
               {awaitingBundle ? [bundles, card] : [card, bundles]}
-              {view.status === 'completed' ? <ReportActions onNotice={setNotice} act={actThenFocus} /> : null}
+              {view.status === 'completed' ? (
+                <ReportActions
+                  onNotice={setNotice}
+                  act={actThenFocus}
+                  {...(station.data?.role === 'offline'
+                    ? { onNextOffline: () => setNextAfter(view.ceremonyId ?? '') }
+                    : {})}
+                />
+              ) : null}
               {view.steps.some((s) => s.id === 'backup-shares' && s.status === 'done') ? (
                 <ShareMedia view={view} />
               ) : null}

@@ -382,45 +382,49 @@ void test('an air-gapped ROTATION through the app: the key the first ceremony ma
   await onPanel.getByRole('button', { name: 'Write the request bundle' }).click();
   await outcome(onPanel, 'bundle-written');
 
-  // Offline: a fresh station (its own data directory) reads the request and makes, backs up, wraps.
-  const off = await startHarness({ engine: FAST_ENGINE, browser, viewport: VIEWPORT });
-  let offFp = '';
-  try {
-    const onlineFp = hexIn(await online.page.getByTestId('bundle-panel').innerText());
-    offFp = await chooseRole(off, 'Offline station');
-    const start = off.page.getByTestId('offline-start');
-    await start.getByRole('radio', { name: 'A folder chosen by hand…' }).check();
-    off.chooseNext('bundle-medium', [medium]);
-    await start.getByLabel(/online station's fingerprint/).fill(onlineFp);
-    off.chooseNext('ceremony-plan', [writePlan(off, plan, 'rotate.json')]);
-    await start.getByRole('button', { name: 'Choose plan and read the request…' }).click();
-    await off.page.getByTestId('bundle-panel').getByTestId('pinned-peer').waitFor();
-    assert.deepEqual(
-      (await off.engineView()).steps.map((x) => x.id),
-      [
-        'preflight',
-        'import-parameters',
-        'enroll',
-        'generate-material',
-        'backup-shares',
-        'verify-shares',
-        'wrap',
-        'close',
-      ],
-      'the offline station walks only its own half',
-    );
-    await enrollAsShown(off);
-    await driveByMouse(off, { stopWhen: awaitingBundle });
-    const offPanel = off.page.getByTestId('bundle-panel');
-    await offPanel.getByRole('radio', { name: 'A folder chosen by hand…' }).check();
-    off.chooseNext('bundle-medium', [medium]);
-    await offPanel.getByRole('button', { name: 'Write the response bundle' }).click();
-    await outcome(offPanel, 'bundle-written');
-    assert.equal((await driveByMouse(off)).status, 'completed');
-    assert.deepEqual(off.pageErrors, []);
-  } finally {
-    await off.close();
-  }
+  // Offline: the same station, its first ceremony completed, starts the next one from this request.
+  const off = offline;
+  await off.page.getByRole('button', { name: 'Start the next ceremony…' }).click();
+  await off.page.getByRole('heading', { name: 'Load the reviewed plan' }).waitFor();
+  assert.equal(await off.page.getByRole('heading', { level: 1 }).innerText(), 'Ceremony', 'no stale title');
+  assert.equal(
+    await off.page.evaluate(() => document.activeElement?.textContent),
+    'Load the reviewed plan',
+    'the focus moves to the offline start',
+  );
+  const offFp = hexIn(await off.page.getByTestId('station-fingerprint').innerText());
+  await lookAt(off.page, 'airgap-offline-next-ceremony', ['light']);
+  const onlineFp = hexIn(await online.page.getByTestId('bundle-panel').innerText());
+  const start = off.page.getByTestId('offline-start');
+  await start.getByRole('radio', { name: 'A folder chosen by hand…' }).check();
+  off.chooseNext('bundle-medium', [medium]);
+  await start.getByLabel(/online station's fingerprint/).fill(onlineFp);
+  off.chooseNext('ceremony-plan', [writePlan(off, plan, 'rotate.json')]);
+  await start.getByRole('button', { name: 'Choose plan and read the request…' }).click();
+  await off.page.getByTestId('bundle-panel').getByTestId('pinned-peer').waitFor();
+  assert.deepEqual(
+    (await off.engineView()).steps.map((x) => x.id),
+    [
+      'preflight',
+      'import-parameters',
+      'enroll',
+      'generate-material',
+      'backup-shares',
+      'verify-shares',
+      'wrap',
+      'close',
+    ],
+    'the offline station walks only its own half',
+  );
+  await enrollAsShown(off);
+  await driveByMouse(off, { stopWhen: awaitingBundle });
+  const offPanel = off.page.getByTestId('bundle-panel');
+  await offPanel.getByRole('radio', { name: 'A folder chosen by hand…' }).check();
+  off.chooseNext('bundle-medium', [medium]);
+  await offPanel.getByRole('button', { name: 'Write the response bundle' }).click();
+  await outcome(offPanel, 'bundle-written');
+  assert.equal((await driveByMouse(off)).status, 'completed');
+  assert.deepEqual(off.pageErrors, []);
 
   // Online: the response read; import (not final: staged), verify, rotate (final) under quorum.
   await onPanel.getByRole('heading', { name: 'Read the response bundle' }).waitFor();

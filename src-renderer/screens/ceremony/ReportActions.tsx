@@ -1,13 +1,19 @@
 import type { CeremonyView } from '../../../src-shared/ipc/ceremony-view.js';
 import { api, unwrap } from '../../ipc/client.js';
 
-/** The completed ceremony's report, saved as HTML or PDF where the person chooses (the dialog is main's). */
+/**
+ * The completed ceremony's report, saved as HTML or PDF where the person chooses (the dialog is main's),
+ * and the way to the next ceremony: a plan on a single or online station; on the offline station, whose
+ * ceremonies start from a request, the offline start (`onNextOffline`).
+ */
 export function ReportActions({
   onNotice,
   act,
+  onNextOffline,
 }: {
   onNotice: (m: string) => void;
   act: (a: () => Promise<CeremonyView | void>) => Promise<void>;
+  onNextOffline?: () => void;
 }) {
   return (
     <article className="card report-actions" aria-labelledby="report-title">
@@ -43,17 +49,23 @@ export function ReportActions({
         >
           Save as PDF…
         </button>
-        <button
-          type="button"
-          onClick={() =>
-            void act(async () => {
-              const r = await unwrap(api().ceremony.loadPlan({}));
-              return r.status === 'chosen' ? r.value : undefined;
-            })
-          }
-        >
-          Load the next plan…
-        </button>
+        {onNextOffline ? (
+          <button type="button" onClick={onNextOffline}>
+            Start the next ceremony…
+          </button>
+        ) : (
+          <button
+            type="button"
+            onClick={() =>
+              void act(async () => {
+                const r = await unwrap(api().ceremony.loadPlan({}));
+                return r.status === 'chosen' ? r.value : undefined;
+              })
+            }
+          >
+            Load the next plan…
+          </button>
+        )}
       </div>
     </article>
   );
