@@ -217,6 +217,14 @@ export async function acceptConsoleRequest(p: CeremonyParts, file: string): Prom
         'this station expects no request now',
         'a console request starts the offline station’s half; this ceremony has its request already',
       );
+    // A ceremony that began from the online station's signed request stays signed: after a rewind it
+    // reads only a new signed bundle from the pinned station, never an unsigned console request.
+    if (p.log.peerStation !== undefined)
+      throw refuse(
+        'BUNDLE_NOT_EXPECTED',
+        'this ceremony began from the online station’s signed request and reads only signed bundles from it',
+        'read the new request bundle the online station writes (its station is pinned)',
+      );
     info = read(p, file, digest);
   } catch (e) {
     if (isKeyriteError(e)) {

@@ -5,7 +5,7 @@
 // shown as superseded). One clock drives the stations and the emulator, so no one waits a day.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
@@ -159,6 +159,14 @@ void test('the offline station rewound by expired parameters refuses a replayed,
     assert.equal(svc.bundleDue(), 'read-request', 'rewound: it waits for new import parameters');
     for (const [dir, code] of attacks)
       await assert.rejects(svc.readBundle(dir), (e: { code?: string }) => e.code === code, code);
+    // Nor does a ceremony begun from a signed request take an unsigned console request now.
+    const consoleFile = path.join(tmp.dir, 'console-request.json');
+    writeFileSync(consoleFile, '{}');
+    await assert.rejects(
+      svc.readConsoleRequest(consoleFile),
+      (e: { code?: string; message?: string }) =>
+        e.code === 'BUNDLE_NOT_EXPECTED' && /reads only signed bundles/.test(e.message ?? ''),
+    );
     assert.equal(svc.bundleDue(), 'read-request', 'nothing was taken in');
   } finally {
     svc.dispose();
@@ -168,7 +176,7 @@ void test('the offline station rewound by expired parameters refuses a replayed,
   );
   assert.deepEqual(
     refused.map((x) => [x.payload['code'], x.payload['bundleDigest']]),
-    attacks.map(([dir, code]) => [code, digestOf(dir)]),
+    [...attacks.map(([dir, code]) => [code, digestOf(dir)]), ['BUNDLE_NOT_EXPECTED', undefined]],
   );
   assert.equal(readdirSync(r.dirs.media).filter((d) => d.includes('-response-')).length, 0, 'no response');
   assert.equal(
