@@ -172,13 +172,15 @@ export function readPayload(
     return { problem: 'payload is not an object' };
   let parsed: KnownRecord | null = null;
   if (isKnownRecordType(type)) {
-    const r = knownRecord.safeParse({ type, payload });
+    // The type's own schema, not the union over {type, payload}: the same parse without a wrapper
+    // object and a dispatch per record (verification parses every record of a log).
+    const r = payloadSchemas[type].safeParse(payload);
     if (!r.success) {
       const issue = r.error.issues[0];
-      const where = issue?.path.slice(1).join('.') || '(root)';
+      const where = issue?.path.join('.') || '(root)';
       return { problem: `payload does not fit ${type}: ${where}: ${issue?.message ?? 'invalid'}` };
     }
-    parsed = r.data;
+    parsed = { type, payload: r.data } as KnownRecord;
   } else if (!FAMILY.test(type)) {
     return { problem: `unknown record type "${type}"` };
   }
