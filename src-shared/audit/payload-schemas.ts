@@ -136,29 +136,10 @@ export function isKnownRecordType(type: string): type is KnownRecordType {
   return Object.prototype.hasOwnProperty.call(payloadSchemas, type);
 }
 
-const known = <T extends KnownRecordType, S extends z.ZodType>(type: T, payload: S) =>
-  z.object({ type: z.literal(type), payload });
-
 /** A well-known record's type and payload, parsed: what the verifier reads instead of guessing. */
-const knownRecord = z.discriminatedUnion('type', [
-  known('station.key', payloadSchemas['station.key']),
-  known('audit.checkpoint', payloadSchemas['audit.checkpoint']),
-  known('audit.cosignature', payloadSchemas['audit.cosignature']),
-  known('ceremony.started', payloadSchemas['ceremony.started']),
-  known('ceremony.closed', payloadSchemas['ceremony.closed']),
-  known('participant.enrolled', payloadSchemas['participant.enrolled']),
-  known('ceremony.witness-signoff', payloadSchemas['ceremony.witness-signoff']),
-  known('step.started', payloadSchemas['step.started']),
-  known('step.confirmed', payloadSchemas['step.confirmed']),
-  known('step.completed', payloadSchemas['step.completed']),
-  known('step.failed', payloadSchemas['step.failed']),
-  known('material.kcv', payloadSchemas['material.kcv']),
-  known('witness.exception', payloadSchemas['witness.exception']),
-  known('intent', payloadSchemas.intent),
-  known('outcome', payloadSchemas.outcome),
-  known('note', payloadSchemas.note),
-]);
-export type KnownRecord = z.output<typeof knownRecord>;
+export type KnownRecord = {
+  [T in KnownRecordType]: { type: T; payload: z.output<(typeof payloadSchemas)[T]> };
+}[KnownRecordType];
 
 /**
  * Checks a payload against its record type: the reason it does not fit, or the well-known record it

@@ -186,8 +186,7 @@ export class LogVerifier {
     // well-formed, so the pattern is only needed when they differ (what an intact log never pays).
     let digest: Buffer | undefined;
     try {
-      digest =
-        payloadText === undefined ? recordDigest(r, payloadText) : checkedRecordDigest(r, payloadText);
+      digest = payloadText === undefined ? recordDigest(r, payloadText) : checkedRecordDigest(r, payloadText);
     } catch {
       digest = undefined;
     }

@@ -72,7 +72,11 @@ void test('the checked digest equals the record digest for every record meeting 
   const text = fc.string({ unit: 'binary', maxLength: 30 });
   const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
   const time = fc
-    .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true })
+    .date({
+      min: new Date('2000-01-01T00:00:00Z'),
+      max: new Date('2099-12-31T23:59:59Z'),
+      noInvalidDate: true,
+    })
     .map((d) => d.toISOString());
   const body = fc.record({
     seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
