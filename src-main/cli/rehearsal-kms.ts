@@ -1,5 +1,5 @@
 import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
-import { startEmulator, type RunningEmulator } from '../emulator/index.js';
+import type { RunningEmulator } from '../emulator/index.js';
 import { HUAWEI_EMULATOR_CREDENTIALS } from '../emulator/huawei/huawei-auth.js';
 import { kmsPortForPlan } from '../kms/kms-for-plan.js';
 import type { KmsPort } from '../kms/kms-port.js';
@@ -32,6 +32,8 @@ export async function rehearsalKmsSource(
 ): Promise<{ connect(): KmsPort; emulator?: RunningEmulator }> {
   if (endpoint) return { connect: () => kmsPortForPlan(plan, { endpoint }) };
   const t = plan.target;
+  // Loaded only here: a rehearsal against a running emulator (--endpoint) never loads this one's code.
+  const { startEmulator } = await import('../emulator/index.js');
   const emulator = await startEmulator(
     t.provider === 'aws'
       ? { region: t.region, accountId: t.accountId }
