@@ -1,4 +1,5 @@
-// Builds the layers: `main` (tsc → dist/, what the CLI needs; run by `npm ci` through prepare),
+// Builds the layers: `main` (tsc → dist/, and the command line bundled into dist/cli; run by `npm ci`
+// through prepare),
 // `preload` (one sandbox-safe CommonJS file), `renderer` (Vite → dist/renderer), or `all`.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -17,10 +18,14 @@ function run(cmd, args) {
 }
 
 const targets = {
-  main() {
+  async main() {
     rmSync(path.join(root, 'dist', 'src-main'), { recursive: true, force: true });
     rmSync(path.join(root, 'dist', 'src-shared'), { recursive: true, force: true });
+    rmSync(path.join(root, 'dist', 'cli'), { recursive: true, force: true });
     run(bin('tsc'), ['-p', 'tsconfig.main.json']);
+    // The launcher loads the bundled command line (bundle-cli.mjs); the app and tests load dist/src-*.
+    const { bundleCli } = await import('./bundle-cli.mjs');
+    await bundleCli();
   },
   preload() {
     // A sandboxed preload cannot require local files, so it is bundled into one script.

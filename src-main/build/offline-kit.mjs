@@ -1,5 +1,5 @@
 // `npm run kit`: one self-contained archive of the keyrite command line for this platform and this
-// Node.js major version — the compiled CLI, its runtime dependencies (the SQLite module built for this
+// Node.js major version — the bundled CLI, its runtime dependencies (the SQLite module built for this
 // Node), a launcher and an installer — for workstations with no network. Prints the archive's SHA-256.
 //
 //   node src-main/build/offline-kit.mjs [--out DIR]      (default: release/)
@@ -21,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { addonAbi } from './native-electron.mjs';
+import { assertSelfContained } from './bundle-cli.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(here, '..', '..');
@@ -88,7 +89,7 @@ function listFiles(dir, base = dir) {
 
 export function buildKit(outDir) {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const entry = path.join(ROOT, 'dist', 'src-main', 'cli', 'main.js');
+  const entry = path.join(ROOT, 'dist', 'cli', 'main.cjs');
   if (!existsSync(entry))
     throw new Error('the CLI is not built: run `node src-main/build/build.mjs main` (npm run kit does)');
   const sqlite = path.join(ROOT, 'node_modules', 'better-sqlite3', 'build', 'Release', 'better_sqlite3.node');
@@ -105,12 +106,10 @@ export function buildKit(outDir) {
   const stage = mkdtempSync(path.join(tmpdir(), 'keyrite-kit-'));
   const kit = path.join(stage, name);
   try {
-    for (const layer of ['src-main', 'src-shared'])
-      cpSync(path.join(ROOT, 'dist', layer), path.join(kit, 'dist', layer), {
-        recursive: true,
-        // The Electron shell, preload and IPC wiring are the desktop app's; the CLI never loads them.
-        filter: (src) => !/[\\/]dist[\\/]src-main[\\/](shell|ipc|main\.js|preload\.js)/.test(src),
-      });
+    // The bundled command line (bundle-cli.mjs) carries all of Keyrite's own code the CLI runs; the
+    // compiled modules beside it (dist/src-*) are the desktop app's and the tests'.
+    assertSelfContained();
+    cpSync(path.join(ROOT, 'dist', 'cli'), path.join(kit, 'dist', 'cli'), { recursive: true });
     cpSync(
       path.join(ROOT, 'src-main', 'cli', 'keyrite.cjs'),
       path.join(kit, 'src-main', 'cli', 'keyrite.cjs'),

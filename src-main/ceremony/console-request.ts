@@ -2,7 +2,6 @@ import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import type { StepId } from '../../src-shared/ceremony/state-machine.js';
 import { sha256Hex } from '../../src-shared/digests.js';
 import { KeyriteError, isKeyriteError } from '../../src-shared/errors.js';
-import { createRequire } from 'node:module';
 import type * as ImportParams from '../../src-shared/wrap/import-params.js';
 import type { ImportParameters } from '../../src-shared/wrap/import-params.js';
 import { toWords } from '../../src-shared/words/pgp-words.js';
@@ -40,8 +39,10 @@ const UNSIGNED_NOTE =
  * The console's import-parameter reader, loaded when a console request is read: it brings an unzipper
  * that no other ceremony or rehearsal needs (issue 17: start-up).
  */
+// (A plain require() with a literal path, so the bundled CLI carries it too: see outputs.ts.)
 const importParams = (): typeof ImportParams =>
-  createRequire(__filename)('../../src-shared/wrap/import-params.js') as typeof ImportParams;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('../../src-shared/wrap/import-params.js') as typeof ImportParams;
 
 function refuse(code: string, message: string, hint: string): KeyriteError {
   return new KeyriteError(code, message, hint);

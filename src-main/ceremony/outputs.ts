@@ -5,7 +5,6 @@ import { KeyriteError } from '../../src-shared/errors.js';
 import type { CeremonyPlan } from '../../src-shared/ceremony/plan.js';
 import { outputFileName, type PlanOutput } from '../../src-shared/ceremony/plan-outputs.js';
 import type { SecretBuffer } from '../../src-shared/secret-buffer.js';
-import { createRequire } from 'node:module';
 import { type AzureKek, parseAzureKek } from '../../src-shared/wrap/azure-kek.js';
 import { azImportCommand, wrapForAzure } from '../../src-shared/wrap/azure-byok.js';
 import type * as GcpImportJobs from '../../src-shared/wrap/gcp-import-job.js';
@@ -21,10 +20,13 @@ import type { StepContext } from './step-context.js';
  * The Google Cloud readers and wrapper, loaded for a plan with a GCP output only: the import job reader
  * brings a YAML parser, which every other ceremony and rehearsal would load for nothing (issue 17).
  */
-const load = createRequire(__filename);
+// A plain require() with a literal path: compiled, it loads the module when first called; bundled
+// (bundle-cli.mjs), the module travels inside the bundle and still runs only when first called.
+/* eslint-disable @typescript-eslint/no-require-imports */
 const gcpJobs = (): typeof GcpImportJobs =>
-  load('../../src-shared/wrap/gcp-import-job.js') as typeof GcpImportJobs;
-const gcpWraps = (): typeof GcpWraps => load('../../src-shared/wrap/gcp-wrap.js') as typeof GcpWraps;
+  require('../../src-shared/wrap/gcp-import-job.js') as typeof GcpImportJobs;
+const gcpWraps = (): typeof GcpWraps => require('../../src-shared/wrap/gcp-wrap.js') as typeof GcpWraps;
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 /** One output with its file read and checked: what the wrap step needs besides the material. */
 type Ready =

@@ -1,4 +1,4 @@
-import { KeyriteError } from '../../src-shared/errors.js';
+import { KeyriteError, isKeyriteError } from '../../src-shared/errors.js';
 import { diskFault } from '../media/disk-fault.js';
 
 /** What a command needs from the terminal; tests pass their own to capture output. */
@@ -24,7 +24,8 @@ export interface Command {
 
 /** Prints an error as one line of reason and one line of hint; returns the exit code to use. */
 export function reportError(io: CliIO, e: unknown, exitCode = 1): number {
-  if (e instanceof KeyriteError) {
+  // isKeyriteError: the bundled command table reports errors thrown by a command's own bundle.
+  if (isKeyriteError(e)) {
     io.err(`keyrite: ${e.message}`);
     io.err(`  hint: ${e.hint}`);
     return exitCode;

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 'use strict';
-// Launcher: the CLI is compiled by `npm ci` (prepare) into dist/. If dist is missing, say how to fix it.
+// Launcher: the CLI is compiled and bundled by `npm ci` (prepare) into dist/cli/ (one file for the command
+// table, one per command: src-main/build/bundle-cli.mjs). If it is missing, say how to fix it.
 const path = require('node:path');
-const entry = path.join(__dirname, '..', '..', 'dist', 'src-main', 'cli', 'main.js');
+const entry = path.join(__dirname, '..', '..', 'dist', 'cli', 'main.cjs');
 try {
   require.resolve(entry);
 } catch {

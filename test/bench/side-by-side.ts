@@ -22,7 +22,7 @@ export const ROOT = path.resolve(__dirname, '..', '..');
 export const LAUNCHER = path.join(ROOT, 'src-main', 'cli', 'keyrite.cjs');
 
 export function assertCliBuilt(): void {
-  if (!existsSync(path.join(ROOT, 'dist', 'src-main', 'cli', 'main.js')))
+  if (!existsSync(path.join(ROOT, 'dist', 'cli', 'main.cjs')))
     throw new Error('the CLI is not built: run `node src-main/build/build.mjs main` (npm run bench does)');
 }
 

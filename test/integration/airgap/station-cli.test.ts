@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { createKmsGateway } from '../../../src-main/kms/kms-gateway.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
-import { LAUNCHER, isolatedEnv } from '../cli/harness/launcher.js';
+import { LAUNCHER, UNBUNDLED, isolatedEnv } from '../cli/harness/launcher.js';
 import {
   STATION_PASSPHRASE,
   fixturePlan,
@@ -36,9 +36,10 @@ function run(
   prefix: string[],
   args: string[],
   extra: NodeJS.ProcessEnv = {},
+  launcher = LAUNCHER,
 ): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const [cmd, ...pre] = [...prefix, process.execPath, LAUNCHER, ...args];
+    const [cmd, ...pre] = [...prefix, process.execPath, launcher, ...args];
     const child = spawn(cmd!, pre, {
       cwd: tmp.dir,
       env: isolatedEnv(tmp.dir, {
@@ -81,12 +82,14 @@ void test('the offline half runs with no network at all and loads no KMS client;
   const onlineFp = /this station: +([0-9a-f]{64})/.exec(first.out)?.[1];
   assert.ok(onlineFp);
 
-  // The offline station: a network namespace with no interfaces, and a probe of every module loaded.
+  // The offline station: a network namespace with no interfaces, and a probe of every module loaded
+  // (from the compiled modules: the launcher's bundle holds a command's modules in one file).
   const probeOut = path.join(tmp.dir, 'modules.json');
   const offline = await run(
     ['unshare', '-n'],
     ['ceremony', 'run', '--station', 'offline', '--out', off, '--peer-station', onlineFp, ...common],
     { NODE_OPTIONS: `--require ${PROBE}`, KEYRITE_PROBE_OUT: probeOut },
+    UNBUNDLED,
   );
   assert.doesNotMatch(
     offline.err,

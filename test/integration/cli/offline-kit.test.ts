@@ -71,6 +71,13 @@ after(() => {
 });
 
 void test('installed with no network, keyrite runs from any directory: wrap, plan check, a rehearsal over loopback, SQLite', () => {
+  // The kit carries the bundled command line alone, so everything below runs from the bundle.
+  assert.ok(existsSync(path.join(kitDir, 'dist', 'cli', 'commands', 'rehearse.cjs')));
+  assert.equal(
+    existsSync(path.join(kitDir, 'dist', 'src-main')),
+    false,
+    'no compiled modules beside the bundle',
+  );
   const prefix = path.join(work, 'prefix');
   const data = path.join(work, 'data');
   mkdirSync(data);
@@ -116,7 +123,7 @@ void test('the installer refuses an altered kit and a Node.js the bundled SQLite
   const prefix = path.join(work, 'refused');
   const altered = path.join(work, 'altered');
   execFileSync('cp', ['-a', kitDir, altered]);
-  appendFileSync(path.join(altered, 'dist', 'src-main', 'cli', 'main.js'), '\n// changed\n');
+  appendFileSync(path.join(altered, 'dist', 'cli', 'main.cjs'), '\n// changed\n');
   const tampered = offline(`sh '${altered}/install.sh' --prefix '${prefix}'`);
   assert.equal(tampered.code, 1);
   assert.match(tampered.err, /do not match SHA256SUMS \(damaged or altered\)/);

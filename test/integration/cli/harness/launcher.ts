@@ -7,7 +7,13 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 export const LAUNCHER = path.join(ROOT, 'src-main', 'cli', 'keyrite.cjs');
-const BUILT = path.join(ROOT, 'dist', 'src-main', 'cli', 'main.js');
+/** The bundled command line the launcher loads (src-main/build/bundle-cli.mjs). */
+const BUILT = path.join(ROOT, 'dist', 'cli', 'main.cjs');
+/**
+ * The same command line from its compiled modules (dist/src-*), one file per module: for a test that
+ * must see which modules a process loaded, which the bundle folds into one file per command.
+ */
+export const UNBUNDLED = path.join(__dirname, 'unbundled.cjs');
 
 export interface Run {
   code: number;

@@ -1,0 +1,85 @@
+// The command line as the launcher loads it: one CommonJS file for the command table (dist/cli/main.cjs)
+// and one per command (dist/cli/commands/<name>.cjs), each with everything it imports, so `keyrite` reads
+// and compiles a few files instead of resolving and loading some 400 (issue 17: start-up was half of a
+// cheap rehearsal's time). The table still loads a command only when it runs, so `keyrite --help` loads
+// no command and `keyrite wrap` no SQLite and no SDK. Packages loaded by name at run time (better-sqlite3
+// with its compiled module; the lazily required yaml, strength estimator and word list) stay in
+// node_modules, where the launcher's folder finds them.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const CLI = path.join(ROOT, 'src-main', 'cli');
+export const BUNDLE_DIR = path.join(ROOT, 'dist', 'cli');
+const COMMAND_IMPORT = /import\('\.\/commands\/([a-z-]+)\.js'\)/g;
+
+/** The command modules the table in main.ts loads, by name. */
+export function commandModules() {
+  const table = readFileSync(path.join(CLI, 'main.ts'), 'utf8');
+  return [...table.matchAll(COMMAND_IMPORT)].map((m) => m[1]);
+}
+
+export async function bundleCli() {
+  const esbuild = await import('esbuild');
+  const commands = commandModules();
+  if (commands.length === 0) throw new Error('bundle-cli: no command imports found in src-main/cli/main.ts');
+  // main.ts's `import('./commands/x.js')` loads the command's own bundle, not a copy inlined in main's.
+  const commandsApart = {
+    name: 'commands-apart',
+    setup(build) {
+      build.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) =>
+        args.importer === path.join(CLI, 'main.ts')
+          ? { path: args.path.replace(/\.js$/, '.cjs'), external: true }
+          : undefined,
+      );
+    },
+  };
+  await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [path.join(CLI, 'main.ts'), ...commands.map((c) => path.join(CLI, 'commands', `${c}.ts`))],
+    outbase: CLI,
+    outdir: BUNDLE_DIR,
+    outExtension: { '.js': '.cjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    // Its compiled module is found through its own package at run time.
+    external: ['better-sqlite3', 'electron'],
+    // Names stay as written: errors from the SDK and Node are told apart by their class names.
+    keepNames: true,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    // import() becomes require() in a promise: a command's bundle loads as plain CommonJS, without the
+    // ES module loader's extra work.
+    supported: { 'dynamic-import': false },
+    plugins: [commandsApart],
+    logLevel: 'warning',
+  });
+  assertSelfContained();
+  return commands;
+}
+
+/**
+ * A bundle must not reach back into dist/src-* by a relative path at run time (a `createRequire` of a
+ * relative file, say): that would load a second copy of the modules it carries, whose error classes the
+ * bundle's own checks do not recognise, and would break the offline kit, which ships dist/cli alone.
+ */
+export function assertSelfContained(dir = BUNDLE_DIR) {
+  const files = [
+    path.join(dir, 'main.cjs'),
+    ...readdirSync(path.join(dir, 'commands')).map((f) => path.join(dir, 'commands', f)),
+  ];
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    // A call with a relative path as its one argument: require(…), createRequire(__filename)(…), import(…).
+    for (const m of text.matchAll(/\("(\.{1,2}\/[^"]*)"\)/g)) {
+      const allowed = file.endsWith('main.cjs') && /^\.\/commands\/[a-z-]+\.cjs$/.test(m[1]);
+      if (!allowed)
+        throw new Error(
+          `bundle-cli: ${path.relative(ROOT, file)} loads ${m[1]} at run time; bundle it instead`,
+        );
+    }
+  }
+}
