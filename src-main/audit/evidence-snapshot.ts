@@ -48,6 +48,26 @@ function copyOnce(file: string, dir: string): string {
  * FILE_TOO_LARGE); a source that keeps changing is AUDIT_DB_BUSY.
  */
 export function withEvidenceCopy<T>(file: string, use: (copy: string) => T): T {
+  const { dir, copy } = takeCopy(file);
+  try {
+    return use(copy);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** withEvidenceCopy for work that finishes later (verification on worker threads): removed after it. */
+export async function withEvidenceCopyAsync<T>(file: string, use: (copy: string) => Promise<T>): Promise<T> {
+  const { dir, copy } = takeCopy(file);
+  try {
+    return await use(copy);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A consistent private copy of `file` in a new directory only this user can read. */
+function takeCopy(file: string): { dir: string; copy: string } {
   let dir: string;
   try {
     dir = mkdtempSync(path.join(tmpdir(), 'keyrite-evidence-'));
@@ -63,7 +83,7 @@ export function withEvidenceCopy<T>(file: string, use: (copy: string) => T): T {
     for (let attempt = 1; ; attempt++) {
       const before = signatureOf(file);
       const copy = copyOnce(file, dir);
-      if (signatureOf(file) === before) return use(copy);
+      if (signatureOf(file) === before) return { dir, copy };
       if (attempt === ATTEMPTS)
         throw new KeyriteError(
           'AUDIT_DB_BUSY',
@@ -73,7 +93,8 @@ export function withEvidenceCopy<T>(file: string, use: (copy: string) => T): T {
       rmSync(dir, { recursive: true, force: true });
       dir = mkdtempSync(path.join(tmpdir(), 'keyrite-evidence-'));
     }
-  } finally {
+  } catch (e) {
     rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
 }

@@ -100,7 +100,7 @@ type RawRow = [number, string, string, string, string, string, string, string, s
  * The first row with a column over its limit (record-limits.ts), found by one scan inside SQLite:
  * octet_length() reads a column's size from the record header, so nothing oversized enters memory.
  */
-function firstOversizedRow(db: Database.Database): RowSizes | undefined {
+function firstOversizedRow(db: Database.Database, range?: [number, number]): RowSizes | undefined {
   const over = [
     `octet_length(payload) > ${MAX_PAYLOAD_BYTES}`,
     ...FIELDS.map((c) => `octet_length(${c}) > ${MAX_FIELD_BYTES}`),
@@ -108,8 +108,8 @@ function firstOversizedRow(db: Database.Database): RowSizes | undefined {
   const sql =
     `SELECT seq, coalesce(octet_length(payload), 0) AS payload_bytes, ` +
     `coalesce(max(${FIELDS.map((c) => `coalesce(octet_length(${c}), 0)`).join(', ')}), 0) AS field_bytes ` +
-    `FROM records WHERE ${over} ORDER BY seq LIMIT 1`;
-  return db.prepare(sql).get() as RowSizes | undefined;
+    `FROM records WHERE ${range ? 'seq >= ? AND seq < ? AND ' : ''}(${over}) ORDER BY seq LIMIT 1`;
+  return db.prepare(sql).get(...(range ?? [])) as RowSizes | undefined;
 }
 
 /**
@@ -125,12 +125,44 @@ export function readStoredRecords(
   each: (r: AuditRecord, payloadText: string) => boolean | undefined,
 ): { seq: number; problem: string } | undefined {
   const oversized = firstOversizedRow(db);
+  const stopped = readRows(db, undefined, oversized?.seq ?? Number.MAX_SAFE_INTEGER, each);
+  if (stopped !== false) return stopped;
+  return oversized ? { seq: oversized.seq, problem: sizeProblem(oversized) } : undefined;
+}
+
+/**
+ * readStoredRecords over the rows with from <= seq < to, for a segment worker (verify-worker.ts): a
+ * row over its size limit in the range is answered first, unread.
+ */
+export function readRecordRange(
+  db: Database.Database,
+  from: number,
+  to: number,
+  each: (r: AuditRecord, payloadText: string) => boolean | undefined,
+): { seq: number; problem: string } | undefined {
+  const oversized = firstOversizedRow(db, [from, to]);
+  if (oversized) return { seq: oversized.seq, problem: sizeProblem(oversized) };
+  const stopped = readRows(db, from, to, each);
+  return stopped === false ? undefined : stopped;
+}
+
+/**
+ * Rows with from <= seq < to (no lower bound without `from`) in order: false when all were read, else
+ * the problem that stopped the reading, or undefined when `each` did.
+ */
+function readRows(
+  db: Database.Database,
+  from: number | undefined,
+  to: number,
+  each: (r: AuditRecord, payloadText: string) => boolean | undefined,
+): { seq: number; problem: string } | undefined | false {
   const rows = db
     .prepare(
-      `SELECT seq, ${FIELDS.slice(0, 5).join(', ')}, payload, prev_hash, hash FROM records WHERE seq < ? ORDER BY seq`,
+      `SELECT seq, ${FIELDS.slice(0, 5).join(', ')}, payload, prev_hash, hash FROM records ` +
+        `WHERE ${from === undefined ? '' : 'seq >= ? AND '}seq < ? ORDER BY seq`,
     )
     .raw()
-    .iterate(oversized?.seq ?? Number.MAX_SAFE_INTEGER) as IterableIterator<RawRow>;
+    .iterate(...(from === undefined ? [to] : [from, to])) as IterableIterator<RawRow>;
   for (const row of rows) {
     const r = toRecord(row);
     if ('problem' in r) {
@@ -142,7 +174,7 @@ export function readStoredRecords(
       return undefined;
     }
   }
-  return oversized ? { seq: oversized.seq, problem: sizeProblem(oversized) } : undefined;
+  return false;
 }
 
 /**

@@ -80,6 +80,43 @@ export class CompactRange {
     this.count += 1;
   }
 
+  /**
+   * The perfect subtrees making up the tree, largest first, with their heights: what a worker that
+   * verified a range of leaves hands back, to be continued by appendSubtree elsewhere.
+   */
+  frontier(): Array<{ hash: Buffer; height: number }> {
+    return this.stack.map((hash, i) => ({ hash, height: this.heights[i]! }));
+  }
+
+  /**
+   * Appends a perfect subtree of 2^height leaves as one step: the tree of this range's leaves followed
+   * by that subtree's. Only where the subtree is aligned (the size a multiple of 2^height), which is
+   * what makes the two trees' shapes agree (RFC 9162 splits at powers of two).
+   */
+  appendSubtree(hash: Buffer, height: number): void {
+    const leaves = 2 ** height;
+    if (!Number.isSafeInteger(leaves) || this.count % leaves !== 0)
+      throw new RangeError('a subtree is appended only at a multiple of its size');
+    let h = hash;
+    let at = height;
+    while (this.heights.length > 0 && this.heights[this.heights.length - 1] === at) {
+      h = nodeHash(this.stack.pop()!, h);
+      this.heights.pop();
+      at += 1;
+    }
+    this.stack.push(h);
+    this.heights.push(at);
+    this.count += leaves;
+  }
+
+  copy(): CompactRange {
+    const c = new CompactRange();
+    c.stack.push(...this.stack);
+    c.heights.push(...this.heights);
+    c.count = this.count;
+    return c;
+  }
+
   root(): Buffer {
     if (this.stack.length === 0) return EMPTY_ROOT;
     let h = this.stack[this.stack.length - 1]!;

@@ -117,7 +117,7 @@ export class StationChain {
   }
 
   /** A record other than `station.key` must come from the log's current station. */
-  writerProblem(r: AuditRecord): string | undefined {
+  writerProblem(r: Pick<AuditRecord, 'stationId'>): string | undefined {
     if (!this.current) return `station ${r.stationId} has not declared its key in the log`;
     if (r.stationId === this.current.stationId) return undefined;
     if (this.declarations.some((d) => d.stationId === r.stationId))

@@ -1,8 +1,8 @@
-import { HASH_HEX, ZERO_HASH } from './hashing.js';
 import { CompactRange, leafHash } from './merkle.js';
-import { readPayload, type KnownRecord } from './payload-schemas.js';
-import { type AuditRecord, TIME_FORMAT, checkedRecordDigest, recordDigest } from './record.js';
-import { findSecretLookingField } from './secret-guard.js';
+import type { KnownRecord } from './payload-schemas.js';
+import type { AuditRecord } from './record.js';
+import { RecordChecker } from './record-check.js';
+import type { SegmentSummary } from './verify-segment.js';
 import { type SignedCheckpoint, checkpointProblem } from './checkpoint.js';
 import { cosignatureProblem, cosignerProblem } from './cosignature-rule.js';
 import { spkiFingerprint } from '../digests.js';
@@ -91,10 +91,7 @@ export class LogVerifier {
   private readonly openIntents = new Set<number>();
   /** Checkpoints already recorded in the log, by tree size: what an `audit.cosignature` may name. */
   private readonly recordedCheckpoints = new Map<number, { cp: SignedCheckpoint; cosigners: Set<string> }>();
-  private lastHash = ZERO_HASH;
-  /** The 32 bytes of the record hash recordProblem just proved: the Merkle leaf is hashed from them, not from hex. */
-  private lastDigest: Buffer = Buffer.alloc(0);
-  private lastTime = '';
+  private readonly records = new RecordChecker();
   private failure: VerifyFailure | undefined;
   private early: VerifyFailure | undefined;
 
@@ -145,17 +142,57 @@ export class LogVerifier {
     const expected = this.tree.size + 1;
     const problem = this.recordProblem(r, expected, payloadText);
     if (problem) return this.fail(problem.seq, problem.reason);
-    this.tree.append(leafHash(this.lastDigest));
-    this.lastHash = r.hash;
-    this.lastTime = r.time;
+    this.tree.append(leafHash(this.records.lastDigest));
+    this.records.accept(r);
     const cps = this.bySize.get(this.tree.size);
     if (cps) {
       for (const p of cps) {
-        const why = this.checkpointAtSizeProblem(p, r);
+        const why = this.checkpointAtSizeProblem(p, this.tree.root().toString('hex'), r.time);
         if (why) return this.fail(r.seq, why);
       }
     }
     return undefined;
+  }
+
+  /** The tree sizes checkpoints are checked at: a segment hands back its tree at each of them. */
+  get checkpointSizes(): number[] {
+    return [...this.bySize.keys()];
+  }
+
+  /**
+   * Continues the log with a segment verified elsewhere (verify-segment.ts): checks that it follows
+   * on — its first record's sequence number, previous hash and time — and replays in order what needs
+   * the log before it. False when anything is wrong or unproven, and the verifier is then spent: the
+   * caller verifies the log record by record instead, which finds and words the problem exactly as
+   * ever (this answers only whether the segment can be vouched for).
+   */
+  joinSegment(seg: SegmentSummary): boolean {
+    if (this.failed || seg.count < 1 || seg.firstSeq !== this.tree.size + 1) return false;
+    if (seg.firstPrevHash !== this.records.lastHash || seg.firstTime < this.records.lastTime) return false;
+    try {
+      const before = this.tree.copy();
+      for (const item of seg.items) {
+        if (item.kind === 'writer') {
+          if (this.stations.writerProblem({ stationId: item.stationId as string })) return false;
+        } else if (item.kind === 'event') {
+          if (this.semanticProblem(item.record, item.known)) return false;
+        } else {
+          const tree = before.copy();
+          for (const f of item.frontier) tree.appendSubtree(asBuffer(f.hash), f.height);
+          if (tree.size !== item.seq) return false;
+          const root = tree.root().toString('hex');
+          for (const p of this.bySize.get(item.seq) ?? [])
+            if (this.checkpointAtSizeProblem(p, root, item.time)) return false;
+        }
+      }
+      for (const f of seg.frontier) this.tree.appendSubtree(asBuffer(f.hash), f.height);
+    } catch {
+      return false;
+    }
+    if (this.tree.size !== seg.firstSeq - 1 + seg.count) return false;
+    this.records.lastHash = seg.lastHash;
+    this.records.lastTime = seg.lastTime;
+    return true;
   }
 
   private recordProblem(
@@ -163,46 +200,9 @@ export class LogVerifier {
     expected: number,
     payloadText: string | undefined,
   ): { seq: number; reason: string } | undefined {
-    const at = (reason: string): { seq: number; reason: string } => ({ seq: r.seq, reason });
-    if (!Number.isSafeInteger(r.seq)) return { seq: expected, reason: 'sequence number is not an integer' };
-    if (r.seq > expected)
-      return {
-        seq: expected,
-        reason: `record ${expected} is missing: record ${r.seq} follows record ${expected - 1}`,
-      };
-    if (r.seq < expected)
-      return at(`record ${r.seq} appears again or out of order after record ${expected - 1}`);
-    if (typeof r.time !== 'string' || !TIME_FORMAT.test(r.time))
-      return at('time is not an ISO-8601 UTC timestamp');
-    if (typeof r.ceremonyId !== 'string' || r.ceremonyId.length > 200) return at('ceremony id is malformed');
-    if (typeof r.actor !== 'string' || r.actor.length === 0 || r.actor.length > 200)
-      return at('actor is malformed');
-    if (typeof r.type !== 'string' || r.type.length === 0) return at('type is malformed');
-    // Equal to the last proven hash (or ZERO_HASH) means well-formed: the pattern is only needed otherwise.
-    if (typeof r.prevHash !== 'string' || (r.prevHash !== this.lastHash && !HASH_HEX.test(r.prevHash)))
-      return at('previous-hash field is malformed');
-    if (typeof r.hash !== 'string') return at('hash field is malformed');
-    // Hashed before the checks that precede it in the answer: a hash equal to the digest's hex is
-    // well-formed, so the pattern is only needed when they differ (what an intact log never pays).
-    let digest: Buffer | undefined;
-    try {
-      digest = payloadText === undefined ? recordDigest(r, payloadText) : checkedRecordDigest(r, payloadText);
-    } catch {
-      digest = undefined;
-    }
-    const hex = digest?.toString('hex');
-    if (r.hash !== hex && !HASH_HEX.test(r.hash)) return at('hash field is malformed');
-    if (r.prevHash !== this.lastHash)
-      return at(`chain broken: previous hash does not match record ${expected - 1}`);
-    if (!digest) return at('record content cannot be encoded canonically');
-    if (hex !== r.hash) return at('record content does not match its hash (altered)');
-    this.lastDigest = digest;
-    if (r.time < this.lastTime) return at(`time goes backwards (${r.time} after ${this.lastTime})`);
-    const read = readPayload(r.type, r.payload);
-    if ('problem' in read) return at(read.problem);
-    const secret = findSecretLookingField(r.payload);
-    if (secret) return at(`payload field ${secret} looks like secret material`);
-    return this.semanticProblem(r, read.known);
+    const checked = this.records.check(r, expected, payloadText);
+    if ('reason' in checked) return checked;
+    return this.semanticProblem(r, checked.known);
   }
 
   private semanticProblem(
@@ -309,17 +309,18 @@ export class LogVerifier {
     return why;
   }
 
-  private checkpointAtSizeProblem(p: PendingCheckpoint, last: AuditRecord): string | undefined {
+  /** `root`: the tree's root (hex) at the checkpoint's size; `lastTime`: the time of the record at it. */
+  private checkpointAtSizeProblem(p: PendingCheckpoint, root: string, lastTime: string): string | undefined {
     const label = p.trusted ? 'trusted checkpoint' : `checkpoint at tree size ${p.cp.treeSize}`;
     if (p.problem) return `${label}: ${p.problem}`;
-    if (p.cp.rootHash !== this.tree.root().toString('hex')) {
+    if (p.cp.rootHash !== root) {
       return p.trusted
         ? `the log does not extend the trusted checkpoint: its first ${p.cp.treeSize} records differ (forked or rewritten)`
         : `${label} does not match the log's Merkle root (records altered, removed or reordered)`;
     }
     const signer = this.stations.signerProblem(p.cp.stationId, p.cp.stationPublicKey);
     if (signer) return `${label} ${signer}`;
-    if (p.cp.time < last.time) return `${label} is older than the records it covers`;
+    if (p.cp.time < lastTime) return `${label} is older than the records it covers`;
     for (const co of p.cp.cosignatures) {
       const who = cosignerProblem(co.signer, co.publicKey, this.enrolled.get(co.signer));
       if (who) return `${label} is co-signed, but ${who}`;
@@ -357,7 +358,7 @@ export class LogVerifier {
       ok: true,
       recordCount: n,
       rootHash: this.tree.root().toString('hex'),
-      headHash: this.lastHash,
+      headHash: this.records.lastHash,
       checkpointCount: own.length,
       // A matched checkpoint's audit.checkpoint record directly follows it (checked in semanticProblem).
       uncheckpointedTail: newest ? n - newest.cp.treeSize - 1 : n,
@@ -390,6 +391,11 @@ export class LogVerifier {
       reason: `the log is signed by station ${newest.cp.stationId} (fingerprint ${signer?.fingerprint ?? spkiFingerprint(newest.cp.stationPublicKey)}), which is not a station you pinned nor one introduced by it`,
     };
   }
+}
+
+/** A hash as a Buffer: one that crossed from a worker arrives as a plain Uint8Array. */
+function asBuffer(u: Uint8Array): Buffer {
+  return Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 }
 
 /** The audit.checkpoint record repeats its checkpoint; nothing in it may differ (it is not signed itself). */

@@ -59,6 +59,10 @@ export function printLogVerification(
   const sealedFail = requireSealed && result.uncheckpointedTail > 0;
   io.out(`${sealedFail ? 'audit log FAILED verification' : 'audit log intact'}: ${db}`);
   io.out(`  records: ${result.recordCount}, signed checkpoints: ${result.checkpointCount}`);
+  if (outcome.parallel)
+    io.out(
+      `  checked in ${outcome.parallel.segments} segments on ${outcome.parallel.workers} worker threads`,
+    );
   io.out(`  merkle root: ${result.rootHash}`);
   io.out(`  root words:  ${toWords(result.rootHash)}`);
   printIdentity(io, result);

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { KeyriteError } from '../../../src-shared/errors.js';
 import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';
-import { verifyDatabase } from '../../audit/verify-database.js';
+import { verifyDatabaseParallel } from '../../audit/verify-database.js';
 import { readBoundedText } from '../../media/bounded-file.js';
 import { type CliIO, reportError, usageError } from '../io.js';
 import { verifyJoined } from './audit-join.js';
@@ -87,7 +87,7 @@ function readCheckpointFile(file: string): unknown {
   }
 }
 
-export function verify(args: string[], io: CliIO): number {
+export async function verify(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     options: {
@@ -126,7 +126,12 @@ export function verify(args: string[], io: CliIO): number {
       );
     }
     const trusted = values.checkpoint === undefined ? undefined : readCheckpointFile(values.checkpoint);
-    outcome = verifyDatabase(db, trusted, pins.length > 0 ? pins : undefined, values.deep ? 'deep' : 'quick');
+    outcome = await verifyDatabaseParallel(
+      db,
+      trusted,
+      pins.length > 0 ? pins : undefined,
+      values.deep ? 'deep' : 'quick',
+    );
   } catch (e) {
     return reportError(io, e, 2);
   }

@@ -130,3 +130,33 @@ void test('proof requests outside the tree are refused', () => {
   assert.throws(() => consistencyProof(leaves, 9, 8), RangeError);
   assert.equal(verifyInclusion(leaves[0]!, 0, 0, [], EMPTY_ROOT), false);
 });
+
+void test('a tree continued from aligned segments’ frontiers has the root of the whole, at every size', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 1, max: 70 }), (log2, n) => {
+      const segment = 2 ** log2;
+      const data = Array.from({ length: n }, (_, i) => Buffer.from(`leaf ${i}`));
+      const joined = new CompactRange();
+      for (let from = 0; from < n; from += segment) {
+        const part = new CompactRange();
+        for (let i = from; i < Math.min(n, from + segment); i++) {
+          part.append(leafHash(data[i]!));
+          // The tree up to any size inside the segment: what a checkpoint there is checked against.
+          const upTo = joined.copy();
+          for (const f of part.frontier()) upTo.appendSubtree(f.hash, f.height);
+          assert.equal(upTo.size, i + 1);
+          assert.ok(upTo.root().equals(mth(data.slice(0, i + 1))), `size ${i + 1}, segment ${segment}`);
+        }
+        for (const f of part.frontier()) joined.appendSubtree(f.hash, f.height);
+      }
+      assert.ok(joined.root().equals(mth(data)));
+    }),
+    { numRuns: 60 },
+  );
+});
+
+void test('a subtree is appended only where it is aligned', () => {
+  const t = new CompactRange();
+  t.append(leafHash(Buffer.from('a')));
+  assert.throws(() => t.appendSubtree(leafHash(Buffer.from('b')), 1), RangeError);
+});

@@ -1,0 +1,146 @@
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { LogVerifier } from '../../src-shared/audit/verify-log.js';
+import type { SegmentSummary } from '../../src-shared/audit/verify-segment.js';
+import type Database from 'better-sqlite3';
+
+/*
+ * Verification of a large log in segments on worker threads (verify-segment.ts says what a segment
+ * proves and what the main thread replays). It cuts the wall time on a machine with cores to spare,
+ * not the CPU: every record is still read, hashed and checked once. A log is split into segments of
+ * SEGMENT_RECORDS (a power of two, so each is a subtree of the Merkle tree); one below MIN_SEGMENTS
+ * segments is verified in order, as starting workers would cost more than it saves.
+ */
+export const SEGMENT_RECORDS = 2 ** 15;
+const MIN_SEGMENTS = 2;
+/** Payload text one segment may hand back in the records it replays (intents, enrolments, ...). */
+const MAX_EVENT_CHARS = 32 * 1024 * 1024;
+const MAX_WORKERS = 4;
+
+export interface WorkerSetup {
+  file: string;
+  checkpointSizes: number[];
+  maxEventChars: number;
+}
+export interface SegmentJob {
+  id: number;
+  from: number;
+  to: number;
+}
+export interface SegmentReply {
+  id: number;
+  /** Undefined when the segment cannot be vouched for (anything wrong, or too much to hand back). */
+  summary: SegmentSummary | undefined;
+}
+
+export interface ParallelPlan {
+  segments: Array<{ from: number; to: number }>;
+  workers: number;
+}
+
+/**
+ * How to split the log, or undefined to verify it in order: too small, or not numbered from 1 (the
+ * in-order verification words what is wrong with that). `segmentRecords` is for tests (a power of two).
+ */
+export function planSegments(
+  db: Database.Database,
+  segmentRecords = testSegmentRecords() ?? SEGMENT_RECORDS,
+): ParallelPlan | undefined {
+  const { lo, hi } = db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM records').get() as {
+    lo: number | null;
+    hi: number | null;
+  };
+  if (lo !== 1 || hi === null || !Number.isSafeInteger(hi)) return undefined;
+  const segments: Array<{ from: number; to: number }> = [];
+  for (let from = 1; from <= hi; from += segmentRecords)
+    segments.push({ from, to: Math.min(from + segmentRecords, hi + 1) });
+  if (segments.length < MIN_SEGMENTS) return undefined;
+  const workers = Math.min(MAX_WORKERS, Math.max(1, availableParallelism()), segments.length);
+  return { segments, workers };
+}
+
+/**
+ * KEYRITE_TEST_VERIFY_SEGMENT (honoured only under KEYRITE_TEST=1): a smaller segment, so tests of the
+ * built command line take the worker path on a small log.
+ */
+function testSegmentRecords(): number | undefined {
+  if (process.env['KEYRITE_TEST'] !== '1') return undefined;
+  const n = Number(process.env['KEYRITE_TEST_VERIFY_SEGMENT']);
+  return Number.isSafeInteger(n) && n >= 1 && 2 ** Math.round(Math.log2(n)) === n ? n : undefined;
+}
+
+function startWorker(setup: WorkerSetup): Worker {
+  const ext = path.extname(__filename);
+  const file = path.join(__dirname, `verify-worker${ext}`);
+  if (ext !== '.ts') return new Worker(file, { workerData: setup });
+  // Run from the TypeScript sources (tests, bench): the worker needs the same loader as its parent.
+  const tsx = require.resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, {
+    eval: true,
+    workerData: setup,
+  });
+}
+
+/**
+ * Verifies the plan's segments on workers reading `copy`, joining each into `verifier` in order.
+ * True when every segment was vouched for and joined; false at the first that was not (the caller
+ * then verifies in order). At most two segments per worker are in flight or waiting to be joined, so
+ * memory stays bounded however large the log.
+ */
+export function runSegments(copy: string, plan: ParallelPlan, verifier: LogVerifier): Promise<boolean> {
+  const setup: WorkerSetup = {
+    file: copy,
+    checkpointSizes: verifier.checkpointSizes,
+    maxEventChars: MAX_EVENT_CHARS,
+  };
+  const window = 2 * plan.workers;
+  return new Promise((resolve) => {
+    const pool: Worker[] = [];
+    const idle: Worker[] = [];
+    const waiting = new Map<number, SegmentSummary>();
+    let joined = 0;
+    let issued = 0;
+    let settled = false;
+    const settle = (ok: boolean): void => {
+      if (settled) return;
+      settled = true;
+      for (const w of pool) void w.terminate();
+      resolve(ok);
+    };
+    const feed = (): void => {
+      while (idle.length > 0 && issued < plan.segments.length && issued - joined < window) {
+        const s = plan.segments[issued]!;
+        const job: SegmentJob = { id: issued++, from: s.from, to: s.to };
+        idle.pop()!.postMessage(job);
+      }
+    };
+    const onReply = (w: Worker, reply: SegmentReply): void => {
+      if (settled) return;
+      if (!reply.summary) return settle(false);
+      waiting.set(reply.id, reply.summary);
+      for (let next = waiting.get(joined); next; next = waiting.get(joined)) {
+        waiting.delete(joined);
+        if (!verifier.joinSegment(next)) return settle(false);
+        joined += 1;
+      }
+      if (joined === plan.segments.length) return settle(true);
+      idle.push(w);
+      feed();
+    };
+    for (let i = 0; i < plan.workers; i++) {
+      let w: Worker;
+      try {
+        w = startWorker(setup);
+      } catch {
+        return settle(false);
+      }
+      pool.push(w);
+      idle.push(w);
+      w.on('message', (reply: SegmentReply) => onReply(w, reply));
+      w.on('error', () => settle(false));
+      w.on('exit', () => settle(false));
+    }
+    feed();
+  });
+}
