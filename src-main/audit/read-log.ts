@@ -131,7 +131,7 @@ export function readStoredRecords(
 }
 
 /**
- * readStoredRecords over the rows with from <= seq < to, for a segment worker (verify-worker.ts): a
+ * readStoredRecords over the rows with from <= seq < to, for a segment worker (verify-parallel.ts): a
  * row over its size limit in the range is answered first, unread.
  */
 export function readRecordRange(

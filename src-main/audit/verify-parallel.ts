@@ -1,9 +1,12 @@
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
-import type { LogVerifier } from '../../src-shared/audit/verify-log.js';
-import type { SegmentSummary } from '../../src-shared/audit/verify-segment.js';
+import { type MessagePort, Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { LogVerifier } from '../../src-shared/audit/verify-log.js';
+import { type SegmentSummary, SegmentVerifier } from '../../src-shared/audit/verify-segment.js';
+import { openSqlite } from '../sqlite/open-sqlite.js';
+import { readRecordRange } from './read-log.js';
 
 /*
  * Verification of a large log in segments on worker threads (verify-segment.ts says what a segment
@@ -17,6 +20,8 @@ const MIN_SEGMENTS = 2;
 /** Payload text one segment may hand back in the records it replays (intents, enrolments, ...). */
 const MAX_EVENT_CHARS = 32 * 1024 * 1024;
 const MAX_WORKERS = 4;
+/** Marks a worker started by startWorker, so loading this module elsewhere in a worker does nothing. */
+const WORKER_ROLE = 'keyrite-audit-verify-segment';
 
 export interface WorkerSetup {
   file: string;
@@ -70,15 +75,42 @@ function testSegmentRecords(): number | undefined {
   return Number.isSafeInteger(n) && n >= 1 && 2 ** Math.round(Math.log2(n)) === n ? n : undefined;
 }
 
+/**
+ * A worker runs the very file this code was loaded from — this module compiled (dist/src-main), the
+ * `audit` command's bundle (dist/cli, all the offline kit ships), or this source under tsx (tests,
+ * bench) — and finds its role in workerData (the end of this file): no second file to ship or find.
+ */
 function startWorker(setup: WorkerSetup): Worker {
-  const ext = path.extname(__filename);
-  const file = path.join(__dirname, `verify-worker${ext}`);
-  if (ext !== '.ts') return new Worker(file, { workerData: setup });
-  // Run from the TypeScript sources (tests, bench): the worker needs the same loader as its parent.
-  const tsx = require.resolve('tsx/cjs');
-  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, {
+  const workerData = { ...setup, role: WORKER_ROLE };
+  if (path.extname(__filename) !== '.ts') return new Worker(__filename, { workerData });
+  // From the TypeScript sources the worker needs the same loader as its parent.
+  // createRequire keeps the bundler from trying to resolve a test-only package at build time.
+  const tsx = createRequire(__filename).resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(__filename)});`, {
     eval: true,
-    workerData: setup,
+    workerData,
+  });
+}
+
+/** Verifies the segments it is sent, one at a time, answering each (see SegmentReply). */
+function serveSegments(setup: WorkerSetup, port: MessagePort): void {
+  const db = openSqlite(setup.file, { readonly: true, fileMustExist: true });
+  const sizes = new Set(setup.checkpointSizes);
+  // The main thread terminates the worker when it has what it needs (the database closes with it).
+  port.on('message', (job: SegmentJob) => {
+    let reply: SegmentReply;
+    try {
+      const segment = new SegmentVerifier(job.from, sizes, setup.maxEventChars);
+      const stopped = readRecordRange(db, job.from, job.to, (r, text) => !segment.add(r, text));
+      reply =
+        stopped || segment.problem !== undefined
+          ? { id: job.id, summary: undefined }
+          : { id: job.id, summary: segment.summary() };
+    } catch {
+      // A database that cannot be read to the end: the in-order verification reports it.
+      reply = { id: job.id, summary: undefined };
+    }
+    port.postMessage(reply);
   });
 }
 
@@ -144,3 +176,7 @@ export function runSegments(copy: string, plan: ParallelPlan, verifier: LogVerif
     feed();
   });
 }
+
+// Loaded as a segment worker (startWorker): serve. Anywhere else this does nothing.
+if (!isMainThread && parentPort && (workerData as { role?: unknown } | null)?.role === WORKER_ROLE)
+  serveSegments(workerData as WorkerSetup, parentPort);

@@ -171,7 +171,7 @@ void test('a log verified in segments on worker threads gives the in-order answe
 });
 
 void test('the built command line verifies in segments on workers, and prints the same verdict', (t) => {
-  const built = path.resolve(__dirname, '../../../dist/src-main/audit/verify-worker.js');
+  const built = path.resolve(__dirname, '../../../dist/cli/commands/audit.cjs');
   assert.ok(existsSync(built), 'build the command line first (node src-main/build/build.mjs main)');
   const dir = tempDir(t);
   const { db } = freshLog(dir, 120);
