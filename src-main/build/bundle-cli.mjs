@@ -5,6 +5,7 @@
 // no command and `keyrite wrap` no SQLite and no SDK. Packages loaded by name at run time (better-sqlite3
 // with its compiled module; the lazily required yaml, strength estimator and word list) stay in
 // node_modules, where the launcher's folder finds them.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,6 +59,19 @@ export async function bundleCli() {
     logLevel: 'warning',
   });
   assertSelfContained();
+  // Each command's V8 code cache, made in a fresh Node (the flags V8 checks are the launcher's).
+  const files = commands.map((c) => path.join(BUNDLE_DIR, 'commands', `${c}.cjs`));
+  const made = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      'const { writeCache } = require(process.argv[1]); for (const f of process.argv.slice(2)) writeCache(f);',
+      path.join(CLI, 'code-cache.cjs'),
+      ...files,
+    ],
+    { stdio: 'inherit', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
+  );
+  if (made.status !== 0) throw new Error('bundle-cli: making the code caches failed');
   return commands;
 }
 
@@ -69,10 +83,14 @@ export async function bundleCli() {
 export function assertSelfContained(dir = BUNDLE_DIR) {
   const files = [
     path.join(dir, 'main.cjs'),
-    ...readdirSync(path.join(dir, 'commands')).map((f) => path.join(dir, 'commands', f)),
+    ...readdirSync(path.join(dir, 'commands'))
+      .filter((f) => f.endsWith('.cjs'))
+      .map((f) => path.join(dir, 'commands', f)),
   ];
   for (const file of files) {
     const text = readFileSync(file, 'utf8');
+    // The launcher compiles a command's bundle with vm.Script (code-cache.cjs), which has no import().
+    if (/\bimport\(/.test(text)) throw new Error(`bundle-cli: ${path.relative(ROOT, file)} calls import()`);
     // A call with a relative path as its one argument: require(…), createRequire(__filename)(…), import(…).
     for (const m of text.matchAll(/\("(\.{1,2}\/[^"]*)"\)/g)) {
       const allowed = file.endsWith('main.cjs') && /^\.\/commands\/[a-z-]+\.cjs$/.test(m[1]);

@@ -110,10 +110,8 @@ export function buildKit(outDir) {
     // compiled modules beside it (dist/src-*) are the desktop app's and the tests'.
     assertSelfContained();
     cpSync(path.join(ROOT, 'dist', 'cli'), path.join(kit, 'dist', 'cli'), { recursive: true });
-    cpSync(
-      path.join(ROOT, 'src-main', 'cli', 'keyrite.cjs'),
-      path.join(kit, 'src-main', 'cli', 'keyrite.cjs'),
-    );
+    for (const f of ['keyrite.cjs', 'code-cache.cjs'])
+      cpSync(path.join(ROOT, 'src-main', 'cli', f), path.join(kit, 'src-main', 'cli', f));
     for (const dir of runtimePackages()) {
       cpSync(dir, path.join(kit, path.relative(ROOT, dir)), {
         recursive: true,

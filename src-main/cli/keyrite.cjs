@@ -16,6 +16,14 @@ try {
 // Keyrite's SDK version is pinned by its lock file, so that notice is for whoever upgrades it (the
 // README says which Node versions Keyrite is tested on), not for a custodian at a ceremony.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// The command's bundle, through the code cache the build made for it (code-cache.cjs); the command
+// table's require then finds it loaded. An unknown name is left to the table to refuse.
+const name = process.argv[2];
+if (name !== undefined && /^[a-z]+$/.test(name)) {
+  const bundle = path.join(path.dirname(entry), 'commands', `${name}.cjs`);
+  if (require('node:fs').existsSync(bundle))
+    require('./code-cache.cjs').loadWithCache(require.resolve(bundle));
+}
 require(entry)
   .main(process.argv.slice(2))
   .then((code) => {

@@ -1,8 +1,9 @@
 // The launcher runs the bundled command line (src-main/build/bundle-cli.mjs): one file for the command
 // table, one per command. What a person must not notice is that it is bundled: a command's refusal
 // still reads as that refusal (the table and the command each carry a copy of the error class), and a
-// command loads its own bundle only. What a maintainer must not break: a bundle that reaches back into
-// the compiled modules by a relative path is refused at build time.
+// command loads its own bundle only, through the V8 code cache the build made for it. What a maintainer
+// must not break: a bundle that reaches back into the compiled modules by a relative path is refused at
+// build time.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,19 +59,23 @@ void test("a command's refusal crosses from its bundle to the command table as i
 void test('the launcher loads the command table and the running command’s bundle, nothing compiled module by module', () => {
   const help = loadedBy(['--help']);
   assert.equal(help.code, 0, help.stderr);
-  const own = (ms: string[]) => ms.filter((m) => !m.startsWith('node_modules'));
-  assert.deepEqual(own(help.modules), [
-    path.join('src-main', 'cli', 'keyrite.cjs'),
-    path.join('dist', 'cli', 'main.cjs'),
-  ]);
+  const own = (ms: string[]) => ms.filter((m) => !m.startsWith('node_modules')).sort();
+  assert.deepEqual(
+    own(help.modules),
+    [path.join('src-main', 'cli', 'keyrite.cjs'), path.join('dist', 'cli', 'main.cjs')].sort(),
+  );
 
   const wrap = loadedBy(['wrap', '--help']);
   assert.equal(wrap.code, 0, wrap.stderr);
-  assert.deepEqual(own(wrap.modules), [
-    path.join('src-main', 'cli', 'keyrite.cjs'),
-    path.join('dist', 'cli', 'main.cjs'),
-    path.join('dist', 'cli', 'commands', 'wrap.cjs'),
-  ]);
+  assert.deepEqual(
+    own(wrap.modules),
+    [
+      path.join('src-main', 'cli', 'keyrite.cjs'),
+      path.join('src-main', 'cli', 'code-cache.cjs'),
+      path.join('dist', 'cli', 'main.cjs'),
+      path.join('dist', 'cli', 'commands', 'wrap.cjs'),
+    ].sort(),
+  );
   // Wrapping needs neither SQLite (loaded from node_modules, so the probe sees it) nor the AWS SDK
   // (bundled where it is used: its modules are named inside the bundle that carries them).
   assert.deepEqual(
@@ -105,4 +110,41 @@ void test('a bundle that loads a compiled module by a relative path at run time 
     () => assertSelfContained(fake),
     /a\.cjs loads \.\.\/\.\.\/src-shared\/wrap\/import-params\.js at run time/,
   );
+});
+
+const CODE_CACHE = path.join(ROOT, 'src-main', 'cli', 'code-cache.cjs');
+
+/** Loads `file` through code-cache.cjs in a plain Node, as the launcher does; prints what it saw. */
+function loadInNode(file: string): string {
+  const r = spawnSync(
+    process.execPath,
+    [
+      '-e',
+      `const { loadWithCache } = require(${JSON.stringify(CODE_CACHE)});
+       const used = loadWithCache(${JSON.stringify(file)});
+       console.log(JSON.stringify({ used, exports: Object.keys(require.cache[${JSON.stringify(file)}]?.exports ?? {}) }));`,
+    ],
+    { cwd: work, env: isolatedEnv(work), encoding: 'utf8', timeout: 60_000 },
+  );
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout.trim();
+}
+
+void test('each command loads through the code cache the build made for it; V8 refusing a cache only costs time', () => {
+  for (const name of ['wrap', 'rehearse', 'ceremony', 'audit']) {
+    const bundle = path.join(ROOT, 'dist', 'cli', 'commands', `${name}.cjs`);
+    const seen = JSON.parse(loadInNode(bundle)) as { used: boolean; exports: string[] };
+    assert.equal(seen.used, true, `${name}: V8 took the cache`);
+    assert.ok(seen.exports.includes('command'), name);
+  }
+  // A cache that is not V8's for this source: refused, and the bundle compiles from source and runs.
+  const dir = path.join(work, 'cache-refused');
+  mkdirSync(dir);
+  const file = path.join(dir, 'b.cjs');
+  writeFileSync(file, 'exports.command = 1;');
+  writeFileSync(`${file}.v8cache`, Buffer.alloc(64, 7));
+  assert.equal(loadInNode(file), '{"used":false,"exports":["command"]}');
+  // No cache at all: left to require().
+  rmSync(`${file}.v8cache`);
+  assert.equal(loadInNode(file), '{"used":false,"exports":[]}');
 });
