@@ -17,9 +17,10 @@ export interface AppendInput {
 /**
  * The checks every record passes before the store writes it: the fields' shape, the type's payload
  * schema, the secret guard and the size limit. Each is one the verifier applies later, so a record it
- * would reject is refused here, before anything is written.
+ * would reject is refused here, before anything is written. Answers the payload's canonical text, which
+ * the store hashes and stores as it is (encoded once per append, not three times).
  */
-export function validateAppend(e: AppendInput): void {
+export function validateAppend(e: AppendInput): string {
   if (typeof e.ceremonyId !== 'string' || e.ceremonyId.length > 200)
     throw invalidRecord('ceremony id must be a string of at most 200 characters');
   if (typeof e.actor !== 'string' || e.actor.length === 0 || e.actor.length > 200)
@@ -34,9 +35,11 @@ export function validateAppend(e: AppendInput): void {
       'log a KCV, fingerprint or digest instead; never key material, shares or passphrases',
     );
   }
-  const size = Buffer.byteLength(canonicalString(e.payload), 'utf8');
+  const text = canonicalString(e.payload);
+  const size = Buffer.byteLength(text, 'utf8');
   if (size > MAX_PAYLOAD_BYTES)
     throw invalidRecord(`payload is ${size} bytes, over the ${MAX_PAYLOAD_BYTES}-byte limit of a record`);
+  return text;
 }
 
 export function invalidRecord(message: string): KeyriteError {

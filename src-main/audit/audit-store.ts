@@ -108,7 +108,8 @@ export function openAuditStore(
     return r;
   };
 
-  const appendInTx = db.transaction((e: AppendInput): AuditRecord => {
+  /** `payloadText`: the payload's canonical text, when validateAppend already encoded it. */
+  const appendInTx = db.transaction((e: AppendInput, payloadText?: string): AuditRecord => {
     const prev = last.get() as { seq: number; time: string; hash: string } | undefined;
     if ((prev?.seq ?? 0) !== tree.size) {
       throw new KeyriteError(
@@ -130,7 +131,8 @@ export function openAuditStore(
       payload: e.payload,
       prevHash: prev?.hash ?? ZERO_HASH,
     };
-    const hash = computeRecordHash(body);
+    const text = payloadText ?? canonicalString(body.payload);
+    const hash = computeRecordHash(body, text);
     insert.run(
       body.seq,
       body.time,
@@ -138,7 +140,7 @@ export function openAuditStore(
       body.stationId,
       body.actor,
       body.type,
-      canonicalString(body.payload),
+      text,
       body.prevHash,
       hash,
     );
@@ -146,13 +148,13 @@ export function openAuditStore(
   });
 
   function append(e: AppendInput): AuditRecord {
-    validateAppend(e);
+    const payloadText = validateAppend(e);
     if (e.type === 'audit.cosignature') {
       const problem = lookups.cosignatureRefusal(e);
       if (problem) throw invalidRecord(`co-signature refused: ${problem}`);
     }
     // A full or failing disk rolls the append back whole: said as what happened to which disk.
-    const rec = onDisk(dbPath, () => appendInTx.immediate(e));
+    const rec = onDisk(dbPath, () => appendInTx.immediate(e, payloadText));
     tree.append(recordLeafHash(rec.hash));
     return rec;
   }
