@@ -3,13 +3,14 @@
 // appended. Whatever the damage, verification answers — intact, tampered (with the first bad record)
 // or a KeyriteError with a code and a hint — and never throws anything else or hangs. A change that
 // SQLite's own page checks miss but that alters a record must be reported as tampering. `npm test`
-// runs a few dozen files; `npm run test:faults` (KEYRITE_FAULTS=long) many more.
+// runs a few dozen files; `npm run test:faults` (KEYRITE_FAULTS=long) many more. Every fifth file is
+// also verified in small segments on worker threads, which must give the same answer.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KeyriteError } from '../../../src-shared/errors.js';
-import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
+import { verifyDatabase, verifyDatabaseParallel } from '../../../src-main/audit/verify-database.js';
 import { freshLog, tempDir } from './harness/fixture.js';
 import { seeded } from '../kms/harness/fault-proxy.js';
 
@@ -56,7 +57,7 @@ const DAMAGES: Damage[] = [
   },
 ];
 
-void test(`audit verify over ${CASES} seeded damaged files: an answer or a KeyriteError, nothing else`, (t) => {
+void test(`audit verify over ${CASES} seeded damaged files: an answer or a KeyriteError, nothing else`, async (t) => {
   const dir = tempDir(t);
   const { db } = freshLog(dir, 120);
   const original = readFileSync(db);
@@ -71,13 +72,27 @@ void test(`audit verify over ${CASES} seeded damaged files: an answer or a Keyri
     const file = path.join(dir, `case-${i}.db`);
     writeFileSync(file, bytes);
     let r: ReturnType<typeof verifyDatabase>;
+    // Every fifth file also through the worker path, in segments of 16 records: the same answer.
+    const parallel =
+      i % 5 === 0
+        ? await verifyDatabaseParallel(file, undefined, undefined, 'quick', { segmentRecords: 16 }).catch(
+            (e: unknown) => e,
+          )
+        : undefined;
     try {
       r = verifyDatabase(file);
     } catch (e) {
       assert.ok(e instanceof KeyriteError, `case ${i} (${what}): threw ${String(e)}`);
       assert.ok(e.code.length > 0 && e.hint.length > 0, `case ${i}: ${e.code} without a hint`);
+      if (i % 5 === 0)
+        assert.equal((parallel as KeyriteError).code, e.code, `case ${i} (${what}) on workers`);
       outcomes.refused += 1;
       continue;
+    }
+    if (i % 5 === 0) {
+      const { parallel: how, ...answer } = parallel as ReturnType<typeof verifyDatabase>;
+      assert.deepEqual(answer, r, `case ${i} (${what}) on workers`);
+      if (r.result.ok) assert.ok(how, `case ${i}: an intact log was verified on workers`);
     }
     if (r.result.ok) {
       // Accepted: then every record the damage touched must read back exactly as before.
