@@ -103,7 +103,8 @@ void test('installed with no network, keyrite runs from any directory: wrap, pla
     ip link set lo up
     keyrite rehearse --out rehearsal
     ip link set lo down
-    keyrite audit verify rehearsal/audit.db`,
+    keyrite audit verify rehearsal/audit.db
+    KEYRITE_TEST_VERIFY_SEGMENT=16 keyrite audit verify rehearsal/audit.db`,
     { KEYRITE_TEST: '1', KEYRITE_TEST_SCRYPT_LOG2N: '10' },
   );
   assert.equal(used.code, 0, used.err + used.out);
@@ -112,6 +113,8 @@ void test('installed with no network, keyrite runs from any directory: wrap, pla
   assert.match(used.out, /^wrote +wrapped\.bin \(256 bytes\)$/m);
   assert.match(used.out, /^key state: +Enabled$/m);
   assert.match(used.out, /^audit log intact: rehearsal\/audit\.db$/m);
+  // Segment workers start from the kit's bundle too (small segments put a rehearsal's log on them).
+  assert.match(used.out, /^ {2}checked in \d+ segments on \d+ worker threads$/m);
   assert.ok(existsSync(path.join(data, 'rehearsal', 'report.html')));
 
   const again = offline(`sh '${kitDir}/install.sh' --prefix '${prefix}'`);
