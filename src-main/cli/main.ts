@@ -43,6 +43,13 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
 };
 
 export const COMMAND_NAMES = Object.keys(commands);
+
+/** Loads one command's module, as `keyrite <name>` does (the help tests read every command's options). */
+export function loadCommand(name: string): Promise<Command> {
+  const c = commands[name];
+  if (!c) throw new Error(`no command ${name}`);
+  return c.load();
+}
 const SECRET_COMMANDS = new Set(['wrap', 'rehearse', 'ceremony']);
 
 function help(io: CliIO): number {

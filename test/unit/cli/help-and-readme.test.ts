@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import type { CliIO, Command } from '../../../src-main/cli/io.js';
-import { COMMAND_NAMES, main } from '../../../src-main/cli/main.js';
+import { COMMAND_NAMES, loadCommand, main } from '../../../src-main/cli/main.js';
 
 const README = readFileSync(path.resolve(__dirname, '../../../README.md'), 'utf8');
 const reference = README.slice(README.indexOf('## The command line'), README.indexOf('### Check values'));
@@ -17,9 +17,7 @@ async function help(args: string[]): Promise<string> {
   return out.join('\n');
 }
 
-async function load(name: string): Promise<Command> {
-  return ((await import(`../../../src-main/cli/commands/${name}.js`)) as { command: Command }).command;
-}
+const load = (name: string): Promise<Command> => loadCommand(name);
 
 void test('keyrite --help lists every command, and each is in the README', async () => {
   const text = await help(['--help']);
