@@ -46,8 +46,10 @@ export async function bundleCli() {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    // Its compiled module is found through its own package at run time.
-    external: ['better-sqlite3', 'electron'],
+    // Its compiled module is found through its own package at run time. pdfkit's ES build finds its
+    // fonts and colour profile with import.meta.url, which a CommonJS bundle does not have; its CommonJS
+    // build, loaded from node_modules, finds them next to itself.
+    external: ['better-sqlite3', 'electron', 'pdfkit'],
     // Names stay as written: errors from the SDK and Node are told apart by their class names.
     keepNames: true,
     minifyWhitespace: true,
@@ -99,5 +101,11 @@ export function assertSelfContained(dir = BUNDLE_DIR) {
           `bundle-cli: ${path.relative(ROOT, file)} loads ${m[1]} at run time; bundle it instead`,
         );
     }
+    // esbuild leaves import.meta empty in CommonJS: a module that finds its files through it fails at run time.
+    if (/\bimport_meta\d*\.url\b/.test(text))
+      throw new Error(
+        `bundle-cli: ${path.relative(ROOT, file)} carries a module that finds files with import.meta.url, ` +
+          'which a CommonJS bundle lacks; leave its package external',
+      );
   }
 }
