@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
 import { cli, freshLog, tempDir, writeCeremony, stationKeyAt } from './harness/fixture.js';
+import { asAttacker } from './harness/forger.js';
 
 /** Small seeded PRNG so a failing case can be replayed from the seed printed with it. */
 function prng(seed: number): (n: number) => number {
@@ -50,21 +51,6 @@ function rowsOf(db: string): Row[] {
   } finally {
     h.close();
   }
-}
-
-/** Opens a copy as an attacker would: drop the append-only triggers, change rows, put the triggers back. */
-function asAttacker(db: string, change: (h: Database.Database) => void): void {
-  const h = new Database(db);
-  h.pragma('foreign_keys = OFF');
-  const triggers = h.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{
-    name: string;
-    sql: string;
-  }>;
-  for (const t of triggers) h.exec(`DROP TRIGGER ${t.name}`);
-  change(h);
-  for (const t of triggers) h.exec(t.sql);
-  h.pragma('wal_checkpoint(TRUNCATE)');
-  h.close();
 }
 
 /** Did an edit of the file change what SQLite reads for this row (or make the row unreadable)? */

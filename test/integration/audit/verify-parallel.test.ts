@@ -16,24 +16,10 @@ import {
 import { SEGMENT_RECORDS } from '../../../src-main/audit/verify-parallel.js';
 import { seeded } from '../kms/harness/fault-proxy.js';
 import { freshLog, tempDir } from './harness/fixture.js';
+import { asAttacker } from './harness/forger.js';
 
 const SEGMENT = 16;
 const LAUNCHER = path.resolve(__dirname, '../../../src-main/cli/keyrite.cjs');
-
-/** Opens a copy as an attacker would: triggers dropped, rows changed, triggers put back. */
-function asAttacker(db: string, change: (h: Database.Database) => void): void {
-  const h = new Database(db);
-  h.pragma('foreign_keys = OFF');
-  const triggers = h.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{
-    name: string;
-    sql: string;
-  }>;
-  for (const t of triggers) h.exec(`DROP TRIGGER ${t.name}`);
-  change(h);
-  for (const t of triggers) h.exec(t.sql);
-  h.pragma('wal_checkpoint(TRUNCATE)');
-  h.close();
-}
 
 const withoutHow = (v: DatabaseVerification): DatabaseVerification => {
   const { parallel: _parallel, ...rest } = v;

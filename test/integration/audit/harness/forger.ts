@@ -102,3 +102,18 @@ export class Forger {
     this.db.close();
   }
 }
+
+/** Opens a copy as an attacker would: drop the append-only triggers, change rows, put the triggers back. */
+export function asAttacker(db: string, change: (h: Database.Database) => void): void {
+  const h = new Database(db);
+  h.pragma('foreign_keys = OFF');
+  const triggers = h.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as Array<{
+    name: string;
+    sql: string;
+  }>;
+  for (const t of triggers) h.exec(`DROP TRIGGER ${t.name}`);
+  change(h);
+  for (const t of triggers) h.exec(t.sql);
+  h.pragma('wal_checkpoint(TRUNCATE)');
+  h.close();
+}
