@@ -13,7 +13,7 @@ import {
   verifyDatabase,
   verifyDatabaseParallel,
 } from '../../../src-main/audit/verify-database.js';
-import { SEGMENT_RECORDS } from '../../../src-main/audit/verify-parallel.js';
+import { SEGMENT_RECORDS, planSegments } from '../../../src-main/audit/verify-parallel.js';
 import { seeded } from '../kms/harness/fault-proxy.js';
 import { freshLog, tempDir } from './harness/fixture.js';
 import { asAttacker } from './harness/forger.js';
@@ -181,4 +181,21 @@ void test('the built command line verifies in segments on workers, and prints th
   assert.match(a.stdout, /first bad record: 50\n/);
   assert.equal(a.stdout, b.stdout);
   assert.equal(a.stderr, b.stderr);
+});
+
+void test('workers only where a core is left for the joins, unless a test chose the segment size', (t) => {
+  // planSegments reads only the numbering: a table with the first and last sequence numbers stands in
+  // for a log of three segments of the command line's size.
+  const file = path.join(tempDir(t), 'numbering.db');
+  const db = new Database(file);
+  t.after(() => db.close());
+  db.exec('CREATE TABLE records (seq INTEGER PRIMARY KEY)');
+  db.prepare('INSERT INTO records (seq) VALUES (?), (?)').run(1, 2 * SEGMENT_RECORDS + 1);
+  assert.equal(planSegments(db, undefined, 1), undefined, 'one core: in order');
+  assert.equal(planSegments(db, undefined, 2), undefined, 'two cores: in order (no core for the joins)');
+  assert.equal(planSegments(db, undefined, 3)?.workers, 2);
+  assert.equal(planSegments(db, undefined, 3)?.segments.length, 3);
+  assert.equal(planSegments(db, undefined, 16)?.workers, 3, 'never more workers than segments');
+  assert.equal(planSegments(db, SEGMENT_RECORDS, 2)?.workers, 2, 'a chosen size takes the worker path');
+  assert.equal(planSegments(db, 2 ** 12, 64)?.workers, 4, 'at most four workers');
 });
