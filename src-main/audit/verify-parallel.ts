@@ -33,6 +33,10 @@ export interface SegmentJob {
   from: number;
   to: number;
 }
+/** The main thread has what it needs: close the database and exit. */
+interface StopJob {
+  stop: true;
+}
 export interface SegmentReply {
   id: number;
   /** Undefined when the segment cannot be vouched for (anything wrong, or too much to hand back). */
@@ -99,23 +103,33 @@ function startWorker(setup: WorkerSetup): Worker {
   });
 }
 
-/** Verifies the segments it is sent, one at a time, answering each (see SegmentReply). */
+/** Verifies the segments it is sent, one at a time, answering each (see SegmentReply), until told to stop. */
 function serveSegments(setup: WorkerSetup, port: MessagePort): void {
-  const db = openSqlite(setup.file, { readonly: true, fileMustExist: true });
+  let db: Database.Database | undefined;
+  try {
+    db = openSqlite(setup.file, { readonly: true, fileMustExist: true });
+  } catch {
+    // A file SQLite will not open: every segment is answered as not vouched for, and the in-order
+    // verification says why. (Thrown out of the worker instead, it could meet the main thread
+    // stopping the other workers: see runSegments.)
+    db = undefined;
+  }
   const sizes = new Set(setup.checkpointSizes);
-  // The main thread terminates the worker when it has what it needs (the database closes with it).
-  port.on('message', (job: SegmentJob) => {
-    let reply: SegmentReply;
-    try {
-      const segment = new SegmentVerifier(job.from, sizes, setup.maxEventChars);
-      const stopped = readRecordRange(db, job.from, job.to, (r, text) => !segment.add(r, text));
-      reply =
-        stopped || segment.problem !== undefined
-          ? { id: job.id, summary: undefined }
-          : { id: job.id, summary: segment.summary() };
-    } catch {
-      // A database that cannot be read to the end: the in-order verification reports it.
-      reply = { id: job.id, summary: undefined };
+  port.on('message', (job: SegmentJob | StopJob) => {
+    if ('stop' in job) {
+      db?.close();
+      port.close();
+      return;
+    }
+    let reply: SegmentReply = { id: job.id, summary: undefined };
+    if (db) {
+      try {
+        const segment = new SegmentVerifier(job.from, sizes, setup.maxEventChars);
+        const stopped = readRecordRange(db, job.from, job.to, (r, text) => !segment.add(r, text));
+        if (!stopped && segment.problem === undefined) reply = { id: job.id, summary: segment.summary() };
+      } catch {
+        // A database that cannot be read to the end: the in-order verification reports it.
+      }
     }
     port.postMessage(reply);
   });
@@ -141,11 +155,15 @@ export function runSegments(copy: string, plan: ParallelPlan, verifier: LogVerif
     let joined = 0;
     let issued = 0;
     let settled = false;
+    const exited: Array<Promise<unknown>> = [];
     const settle = (ok: boolean): void => {
       if (settled) return;
       settled = true;
-      for (const w of pool) void w.terminate();
-      resolve(ok);
+      // Each worker is asked to stop after the segment it is on, never terminated: better-sqlite3
+      // raising an error in a thread being terminated (a damaged file) aborts the whole process. The
+      // answer waits for every worker to be gone, so the evidence copy outlives its readers.
+      for (const w of pool) w.postMessage({ stop: true } satisfies StopJob);
+      void Promise.all(exited).then(() => resolve(ok));
     };
     const feed = (): void => {
       while (idle.length > 0 && issued < plan.segments.length && issued - joined < window) {
@@ -176,6 +194,7 @@ export function runSegments(copy: string, plan: ParallelPlan, verifier: LogVerif
       }
       pool.push(w);
       idle.push(w);
+      exited.push(new Promise((gone) => w.once('exit', gone)));
       w.on('message', (reply: SegmentReply) => onReply(w, reply));
       w.on('error', () => settle(false));
       w.on('exit', () => settle(false));
