@@ -1,12 +1,12 @@
 import {
   createCipheriv,
   createDecipheriv,
-  createPublicKey,
   diffieHellman,
   generateKeyPairSync,
   hkdfSync,
   randomBytes,
 } from 'node:crypto';
+import { publicKeyFromSpkiBase64 } from '../../src-shared/spki-key.js';
 import { combine, split } from 'shamir-secret-sharing';
 import { sha256Hex } from '../../src-shared/digests.js';
 import { KeyriteError } from '../../src-shared/errors.js';
@@ -74,11 +74,7 @@ export async function createSealedShares(
       // A view, not a copy: zeroing `shares` below wipes it.
       const share = Buffer.from(raw.buffer, raw.byteOffset, raw.length);
       const eph = generateKeyPairSync('x25519');
-      const pub = createPublicKey({
-        key: Buffer.from(r.sharePublicKey, 'base64'),
-        format: 'der',
-        type: 'spki',
-      });
+      const pub = publicKeyFromSpkiBase64(r.sharePublicKey);
       const shared = SecretBuffer.adopt(diffieHellman({ privateKey: eph.privateKey, publicKey: pub }));
       const key = shareKey(shared, ceremonyId, r.custodianId);
       shared.dispose();

@@ -1,11 +1,5 @@
-import {
-  createPrivateKey,
-  createPublicKey,
-  diffieHellman,
-  generateKeyPairSync,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
+import { createPrivateKey, diffieHellman, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
+import { publicKeyFromSpkiBase64 } from '../../src-shared/spki-key.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { signsForEnrolledKey } from './key-match.js';
 import { SecretBuffer } from '../../src-shared/secret-buffer.js';
@@ -106,11 +100,7 @@ export class UnlockedCustodian {
 
   /** X25519 shared secret with a share's ephemeral public key. */
   agree(ephemeralPublicKeySpkiB64: string): SecretBuffer {
-    const pub = createPublicKey({
-      key: Buffer.from(ephemeralPublicKeySpkiB64, 'base64'),
-      format: 'der',
-      type: 'spki',
-    });
+    const pub = publicKeyFromSpkiBase64(ephemeralPublicKeySpkiB64);
     return SecretBuffer.adopt(diffieHellman({ privateKey: this.#part(1), publicKey: pub }));
   }
 

@@ -1,4 +1,5 @@
-import { createPublicKey, verify } from 'node:crypto';
+import { verify } from 'node:crypto';
+import { publicKeyFromSpkiBase64 } from '../../src-shared/spki-key.js';
 
 /**
  * Whether an opened key is the one whose public half was enrolled: it signs a probe digest, checked
@@ -10,7 +11,7 @@ export function signsForEnrolledKey(
   publicKeyBase64: string,
 ): boolean {
   try {
-    const pub = createPublicKey({ key: Buffer.from(publicKeyBase64, 'base64'), format: 'der', type: 'spki' });
+    const pub = publicKeyFromSpkiBase64(publicKeyBase64);
     return verify(null, Buffer.alloc(32), pub, Buffer.from(signDigest('00'.repeat(32)), 'base64'));
   } catch {
     return false;

@@ -1,12 +1,13 @@
-import { createPublicKey, type KeyObject, verify } from 'node:crypto';
+import { type KeyObject, verify } from 'node:crypto';
 import { spkiFingerprint } from '../digests.js';
+import { publicKeyFromSpkiBase64 } from '../spki-key.js';
 import { KeyriteError } from '../errors.js';
 
 /** Public keys travel as base64 of their SubjectPublicKeyInfo DER: unambiguous and what openssl reads. */
 export function publicKeyFromBase64(spkiBase64: string): KeyObject {
   let key: KeyObject;
   try {
-    key = createPublicKey({ key: Buffer.from(spkiBase64, 'base64'), format: 'der', type: 'spki' });
+    key = publicKeyFromSpkiBase64(spkiBase64);
   } catch (e) {
     throw new KeyriteError(
       'AUDIT_BAD_PUBLIC_KEY',
