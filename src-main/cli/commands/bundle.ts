@@ -1,3 +1,4 @@
+import '../zod-jitless.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { normalizeFingerprint } from '../../../src-shared/audit/station-chain.js';

@@ -1,3 +1,4 @@
+import '../zod-jitless.js';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { validatePlan } from '../../../src-shared/ceremony/plan.js';

@@ -1,3 +1,4 @@
+import '../zod-jitless.js';
 import { type Command, usageError } from '../io.js';
 import { fetchParams, fetchUsage } from './params-fetch.js';
 import { inspect, inspectUsage } from './params-inspect.js';

@@ -1,3 +1,4 @@
+import '../zod-jitless.js';
 import { planJsonSchema } from '../../../src-shared/plan/plan-json-schema.js';
 import { writeNewFileAtomic } from '../../media/new-file.js';
 import { parseFlags } from '../args.js';

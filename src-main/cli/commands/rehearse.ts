@@ -1,3 +1,4 @@
+import '../zod-jitless.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';

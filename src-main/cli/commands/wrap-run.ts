@@ -1,3 +1,4 @@
+import '../zod-jitless.js';
 import { unlinkSync } from 'node:fs';
 import path from 'node:path';
 import { assertOutputFree, writeNewFileAtomic } from '../../media/new-file.js';
