@@ -8,6 +8,7 @@ import {
   type JournalRecordType,
   type PayloadInput,
   type RecordType,
+  withEnvelope,
 } from '../../src-shared/ceremony/records.js';
 import {
   EFFECTS,
@@ -69,9 +70,16 @@ export class Journal {
         'this is a bug in Keyrite; the log was not changed',
       );
     }
-    return this.#written(
-      this.#store.append({ ceremonyId: this.ceremonyId, actor, type, payload: parsed.data.payload }),
-    );
+    const rec = this.#store.append({
+      ceremonyId: this.ceremonyId,
+      actor,
+      type,
+      payload: parsed.data.payload,
+    });
+    // The catalogue read this payload just now and the store wrote it as read: fold that reading
+    // rather than a third one of the same payload (issue 17).
+    this.#sink?.(withEnvelope(rec, parsed.data));
+    return rec;
   }
 
   /** The ceremony's records (of one type, when given), read through the catalogue. */

@@ -431,6 +431,14 @@ export function readRecord(r: AuditRecord): CeremonyRecord | { seq: number; prob
       problem: `record ${r.seq} (${r.type}) does not fit the catalogue at ${where}: ${issue?.message ?? 'invalid'}`,
     };
   }
+  return withEnvelope(r, parsed.data);
+}
+
+/**
+ * A stored record with its type and payload as the catalogue read them: for a writer that read the
+ * payload through the catalogue just before the store wrote it, so it need not read it again.
+ */
+export function withEnvelope(r: AuditRecord, read: CeremonyRecordBody): CeremonyRecord {
   return {
     seq: r.seq,
     time: r.time,
@@ -439,7 +447,7 @@ export function readRecord(r: AuditRecord): CeremonyRecord | { seq: number; prob
     actor: r.actor,
     prevHash: r.prevHash,
     hash: r.hash,
-    ...parsed.data,
+    ...read,
   };
 }
 
