@@ -6,7 +6,8 @@
 // with its compiled module; the lazily required yaml, strength estimator and word list) stay in
 // node_modules, where the launcher's folder finds them.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,19 +62,32 @@ export async function bundleCli() {
     logLevel: 'warning',
   });
   assertSelfContained();
-  // Each command's V8 code cache, made in a fresh Node (the flags V8 checks are the launcher's).
-  const files = commands.map((c) => path.join(BUNDLE_DIR, 'commands', `${c}.cjs`));
-  const made = spawnSync(
-    process.execPath,
-    [
-      '-e',
-      'const { writeCache } = require(process.argv[1]); for (const f of process.argv.slice(2)) writeCache(f);',
-      path.join(CLI, 'code-cache.cjs'),
-      ...files,
-    ],
-    { stdio: 'inherit', env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
-  );
-  if (made.status !== 0) throw new Error('bundle-cli: making the code caches failed');
+  // Each command's V8 code cache, made in a fresh Node (the flags V8 checks are the launcher's), after a
+  // use of the command where it has one (warm-cli.cjs); rehearse first: audit verifies its log.
+  const scratch = mkdtempSync(path.join(tmpdir(), 'keyrite-build-warm-'));
+  try {
+    const order = [...commands].sort((a, b) => Number(b === 'rehearse') - Number(a === 'rehearse'));
+    for (const c of order) {
+      const made = spawnSync(
+        process.execPath,
+        [path.join(ROOT, 'src-main', 'build', 'warm-cli.cjs'), BUNDLE_DIR, c, scratch],
+        {
+          stdio: 'inherit',
+          cwd: scratch,
+          env: {
+            ...process.env,
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+            // The warm-up rehearsal's generated passphrases need no real KDF cost: the same code runs.
+            KEYRITE_TEST: '1',
+            KEYRITE_TEST_SCRYPT_LOG2N: '4',
+          },
+        },
+      );
+      if (made.status !== 0) throw new Error(`bundle-cli: making the code cache of ${c} failed`);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
   return commands;
 }
 

@@ -5,7 +5,7 @@
 // must not break: a bundle that reaches back into the compiled modules by a relative path is refused at
 // build time.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
@@ -147,4 +147,29 @@ void test('each command loads through the code cache the build made for it; V8 r
   // No cache at all: left to require().
   rmSync(`${file}.v8cache`);
   assert.equal(loadInNode(file), '{"used":false,"exports":[]}');
+});
+
+void test('the caches of rehearse and audit hold the code a run compiles, not only the top level', () => {
+  // The build makes them after a use of the command (src-main/build/warm-cli.cjs); a warm-up that
+  // failed leaves the top level's cache, which is what a cache made right after loading holds.
+  for (const name of ['rehearse', 'audit']) {
+    const bundle = path.join(ROOT, 'dist', 'cli', 'commands', `${name}.cjs`);
+    // Beside dist/cli, where the bundle's packages resolve as they do for the bundle itself.
+    const dir = mkdtempSync(path.join(ROOT, 'dist', `cold-cache-${name}-`));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const copy = path.join(dir, `${name}.cjs`);
+    writeFileSync(copy, readFileSync(bundle));
+    const r = spawnSync(
+      process.execPath,
+      ['-e', `require(${JSON.stringify(CODE_CACHE)}).writeCache(${JSON.stringify(copy)})`],
+      { cwd: dir, env: isolatedEnv(dir), encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(r.status, 0, r.stderr);
+    const cold = statSync(`${copy}.v8cache`).size;
+    const warm = statSync(`${bundle}.v8cache`).size;
+    assert.ok(
+      warm > cold * 1.1,
+      `${name}: the build's cache (${warm} bytes) is no larger than its top level's (${cold})`,
+    );
+  }
 });
