@@ -29,6 +29,7 @@ import {
   recordLeafHash,
 } from '../../src-shared/audit/record.js';
 import { openAuditStore } from '../../src-main/audit/audit-store.js';
+import { openAuditDatabase } from '../../src-main/audit/database.js';
 import { migrate } from '../../src-main/audit/migrations.js';
 import { readStoredRecords } from '../../src-main/audit/read-log.js';
 import {
@@ -242,9 +243,30 @@ function sqliteCheckCpu(file: string, pragma: 'quick_check' | 'integrity_check')
  * Durable appends next to the raw rate of the same disk: a 200-byte write + fsync to a plain file in
  * the same directory. Interleaved in blocks of 250 so both see the same disk and the same load.
  */
-function appendVsFsync(dir: string): { append: number; raw: number; p50: number; p99: number } {
+function appendVsFsync(dir: string): { append: number; raw: number; bare: number; p50: number; p99: number } {
   const store = openAuditStore(path.join(dir, 'append.db'));
   const fd = openSync(path.join(dir, 'raw.bin'), 'w');
+  // The floor under an append: the same INSERT into the same schema with the same pragmas, committed
+  // with synchronous=FULL, by SQLite alone (no validation, hashing, tree or station key).
+  const bareDb = openAuditDatabase(path.join(dir, 'bare.db'));
+  const bareInsert = bareDb.prepare(
+    'INSERT INTO records (seq, time, ceremony_id, station_id, actor, type, payload, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const bareRow = bareDb.transaction((seq: number) => {
+    const h = createHash('sha256').update(String(seq)).digest('hex');
+    bareInsert.run(
+      seq,
+      new Date().toISOString(),
+      'bench',
+      'f'.repeat(32),
+      'alice',
+      'note',
+      `{"text":"append ${seq}"}`,
+      h,
+      h,
+    );
+  });
+  let bareSeconds = 0;
   const line = Buffer.alloc(200, 0x61);
   const times: number[] = [];
   let appendSeconds = 0;
@@ -271,15 +293,20 @@ function appendVsFsync(dir: string): { append: number; raw: number; p50: number;
         fsyncSync(fd);
       }
       rawSeconds += seconds(start);
+      start = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) bareRow.immediate(done + i + 1);
+      bareSeconds += seconds(start);
     }
   } finally {
     store.close();
+    bareDb.close();
     closeSync(fd);
   }
   times.sort((a, b) => a - b);
   return {
     append: APPENDS / appendSeconds,
     raw: APPENDS / rawSeconds,
+    bare: APPENDS / bareSeconds,
     p50: times[Math.floor(times.length / 2)]!,
     p99: times[Math.floor(times.length * 0.99)]!,
   };
@@ -421,6 +448,13 @@ export async function run(): Promise<Array<Figure | Goal>> {
         ratio: `${(append.append / append.raw).toFixed(2)}x`,
         goal: '>= 0.8x',
         met: append.append / append.raw >= 0.8,
+      },
+      {
+        measure:
+          'floor: the same INSERT committed by SQLite alone (same schema and pragmas) vs raw write + fsync',
+        keyrite: `${Math.round(append.bare).toLocaleString('en-US')}/s`,
+        reference: `${Math.round(append.raw).toLocaleString('en-US')}/s`,
+        ratio: `${(append.bare / append.raw).toFixed(2)}x`,
       },
     ];
   } finally {
