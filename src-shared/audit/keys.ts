@@ -35,13 +35,29 @@ export function stationIdOf(spkiBase64: string): string {
   return spkiFingerprint(spkiBase64).slice(0, 32);
 }
 
+// Verdicts already reached, by key, message and signature: a ceremony's checkpoints and co-signatures
+// are checked when written, by the report's verification of the log and by the report's own tables
+// (issue 17: a third of a rehearsal's 96 checks). Verification is a pure function of the three, so a
+// verdict kept is the verdict recomputed. Short messages only (digests); bounded.
+const verdicts = new Map<string, boolean>();
+const VERDICTS_MAX = 1024;
+
 /** Ed25519 verification that answers false (never throws) for malformed keys or signatures. */
 export function verifyEd25519(spkiBase64: string, message: Buffer, signatureBase64: string): boolean {
+  const key =
+    message.length <= 64 ? `${spkiBase64} ${message.toString('hex')} ${signatureBase64}` : undefined;
+  const known = key === undefined ? undefined : verdicts.get(key);
+  if (known !== undefined) return known;
+  let ok: boolean;
   try {
     const sig = Buffer.from(signatureBase64, 'base64');
-    if (sig.length !== 64) return false;
-    return verify(null, message, publicKeyFromBase64(spkiBase64), sig);
+    ok = sig.length === 64 && verify(null, message, publicKeyFromBase64(spkiBase64), sig);
   } catch {
-    return false;
+    ok = false;
   }
+  if (key !== undefined) {
+    if (verdicts.size >= VERDICTS_MAX) verdicts.clear();
+    verdicts.set(key, ok);
+  }
+  return ok;
 }
