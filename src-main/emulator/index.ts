@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EmulatorState } from './emulator-state.js';
-import { createRequestHandler } from './server.js';
+import { IDLE_CONNECTION_MS, createRequestHandler } from './server.js';
 import { openSqlitePersister } from './sqlite-persister.js';
 import { memoryPersister } from './state-types.js';
 import { type RunningHuaweiDialect, startHuaweiDialect } from './huawei/huawei-server.js';
@@ -44,8 +44,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     persister,
   );
   const server = createServer(createRequestHandler(state));
-  // SDK clients keep connections alive; do not let an idle socket hold close() open.
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -10,6 +10,14 @@ import { signedRegion } from './sigv4-scope.js';
 import { isStsRequest, stsResponse } from './sts.js';
 
 const MAX_BODY = 1 << 20;
+
+/**
+ * How long an idle client connection stays open. AWS's endpoints keep connections for reuse, and the
+ * SDKs reuse them; Node's HTTP client reuses a socket only while the server's Keep-Alive hint leaves
+ * more than a second, so the 1 s this once was made every request a new connection (a rehearsal
+ * opened 14). Closing the emulator closes every connection, idle or not.
+ */
+export const IDLE_CONNECTION_MS = 60_000;
 const TARGET_PREFIX = 'TrentService.';
 
 function send(

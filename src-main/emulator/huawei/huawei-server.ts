@@ -4,6 +4,7 @@ import type { EmulatorState } from '../emulator-state.js';
 import { verifySignature } from './huawei-auth.js';
 import { HuaweiServiceError } from './huawei-error.js';
 import { HUAWEI_OPERATIONS, type HuaweiContext, tagAction } from './huawei-ops.js';
+import { IDLE_CONNECTION_MS } from '../server.js';
 
 const MAX_BODY = 1 << 20;
 const PATH = /^\/v1\.0\/([0-9a-f]{32})\/kms\/([a-z-]+|[0-9a-z-]{36}\/tags\/action)$/;
@@ -41,7 +42,7 @@ export async function startHuaweiDialect(opts: HuaweiDialectOptions): Promise<Ru
   const server = createServer((req, res) => {
     queue = queue.then(() => handle(ctx, opts.projectId, req, res)).catch(() => undefined);
   });
-  server.keepAliveTimeout = 1000;
+  server.keepAliveTimeout = IDLE_CONNECTION_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => {

@@ -1,6 +1,8 @@
 // The wire as AWS clients see it: AWS JSON 1.1 headers and error bodies, unknown operations, malformed
 // bodies, the STS Query endpoint, and a server bound to loopback only.
 import assert from 'node:assert/strict';
+import http from 'node:http';
+import { KMSClient, ListKeysCommand } from '@aws-sdk/client-kms';
 import { after, before, test } from 'node:test';
 import { type RunningEmulator, startEmulator } from '../../../src-main/emulator/index.js';
 
@@ -87,5 +89,29 @@ void test('binds to 127.0.0.1 only, and accounts and regions are configurable', 
     assert.match(body.KeyMetadata.Arn, /^arn:aws:kms:eu-west-1:444455556666:key\//);
   } finally {
     await other.close();
+  }
+});
+
+void test('an SDK client reuses its connection from one request to the next, as it does with AWS', async () => {
+  // Node's HTTP client keeps a socket only while the server's Keep-Alive hint leaves more than a second.
+  let opened = 0;
+  const agent = new http.Agent({ keepAlive: true });
+  const createConnection = agent.createConnection.bind(agent);
+  agent.createConnection = (...args: Parameters<typeof createConnection>) => {
+    opened += 1;
+    return createConnection(...args);
+  };
+  const kms = new KMSClient({
+    region: 'us-east-1',
+    endpoint: emulator.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    requestHandler: { httpAgent: agent },
+  });
+  try {
+    for (let i = 0; i < 4; i++) await kms.send(new ListKeysCommand({ Limit: 1 }));
+    assert.equal(opened, 1, `${opened} connections for 4 requests`);
+  } finally {
+    kms.destroy();
+    agent.destroy();
   }
 });
