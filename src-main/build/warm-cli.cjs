@@ -3,7 +3,7 @@
 // writes a command bundle's V8 code cache. V8 compiles a function when it is first called, so a cache
 // made right after loading a bundle holds its top level only and every run compiles the rest again;
 // for the commands below the cache is made after one real use of the command (issue 17: a rehearsal
-// spent about 30 ms of its CPU compiling functions the cache could have held). The cache holds compiled
+// spent about 55 ms of its CPU compiling functions the cache could have held). The cache holds compiled
 // code only, never data of the run, and changes how fast a bundle loads, never what runs.
 //
 //   node warm-cli.cjs <dist/cli> <command> <scratch dir>

@@ -167,6 +167,12 @@ void test('the caches of rehearse and audit hold the code a run compiles, not on
     assert.equal(r.status, 0, r.stderr);
     const cold = statSync(`${copy}.v8cache`).size;
     const warm = statSync(`${bundle}.v8cache`).size;
+    // Code only, never data of the run: not even the warm-up's own scratch folder (its name is made at
+    // build time, in src-main/build/bundle-cli.mjs, and appears in no bundle).
+    assert.ok(
+      !readFileSync(`${bundle}.v8cache`).includes('keyrite-build-warm-'),
+      `${name}: the cache holds a path the warm-up ran in`,
+    );
     assert.ok(
       warm > cold * 1.1,
       `${name}: the build's cache (${warm} bytes) is no larger than its top level's (${cold})`,
