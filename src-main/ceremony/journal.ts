@@ -156,6 +156,8 @@ export class Journal {
     this.#written(
       this.#store.outcome(intent.seq, { ok: true, payload: EFFECTS[action].result.parse(outcome(result)) }),
     );
+    // After the outcome, before whatever the caller records next (an import's step completing).
+    crashPoint(`outcome:${action}`);
     return result;
   }
 

@@ -25,6 +25,62 @@ function portForArn(p: CeremonyParts, arn: string): KmsPort {
   return regionalPort(p.kms, regionOfArn(arn) ?? home, home);
 }
 
+/**
+ * Whether an import into `keyArn` took effect, as KMS shows it: in a rotation, whether this ceremony's
+ * new material is staged (on the primary, as this ceremony described it; a replica lists the primary's
+ * id imported); otherwise whether the key is Enabled.
+ */
+async function importInWorld(
+  p: CeremonyParts,
+  keyArn: string,
+): Promise<{ ok: boolean; stagedId?: string; found: string }> {
+  if (planKind(p.log.plan) === 'rotate') {
+    const primaryArn = p.log.facts.keyArn ?? keyArn;
+    const staged = await stagedMaterial(p.kms, p.log.plan, p.log.ceremonyId, primaryArn);
+    const inArn =
+      keyArn === primaryArn || !staged
+        ? staged
+        : ((await portForArn(p, keyArn).listKeyMaterials(keyArn)).find(
+            (m) => m.keyMaterialId === staged.keyMaterialId,
+          ) ?? null);
+    const ok = inArn !== null && inArn.importState !== 'PENDING_IMPORT';
+    const stagedId = ok && staged ? staged.keyMaterialId : undefined;
+    return {
+      ok,
+      ...(stagedId ? { stagedId } : {}),
+      found: ok
+        ? `the import took effect (material ${stagedId ?? ''} pending rotation)`
+        : 'the import did not take effect (no material of this ceremony pending rotation)',
+    };
+  }
+  const k = await portForArn(p, keyArn).describeKey(keyArn);
+  const ok = k.keyState === 'Enabled';
+  return {
+    ok,
+    found: ok
+      ? `the import took effect (key ${k.keyState})`
+      : `the import did not take effect (key ${k.keyState})`,
+  };
+}
+
+/** The key of the last import this run of the import step sent and recorded as answered, if any. */
+function answeredImport(p: CeremonyParts): string | undefined {
+  const records = p.journal.records();
+  let from = 0;
+  records.forEach((r, i) => {
+    if (r.type === 'step.started' && r.payload.stepId === 'import') from = i;
+  });
+  const answered = new Set<number>();
+  for (const r of records.slice(from))
+    if (r.type === 'outcome' && r.payload.action === 'kms.import-key-material' && r.payload.ok)
+      answered.add(r.payload.intentSeq);
+  let keyArn: string | undefined;
+  for (const r of records.slice(from))
+    if (r.type === 'intent' && r.payload.action === 'kms.import-key-material' && answered.has(r.seq))
+      keyArn = r.payload.details.keyArn;
+  return keyArn;
+}
+
 /** Steps that need the plaintext material in memory, which a restart never has. */
 const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-shares', 'wrap']);
 
@@ -49,6 +105,7 @@ export async function reconcile(
   const account: string[] = [];
   const j = p.journal;
   let importTookEffect = false;
+  let importAsked = false;
   let stagedId: string | undefined;
 
   for (const intent of j.openIntents()) {
@@ -95,32 +152,14 @@ export async function reconcile(
         found = 'import parameters were not kept; they are fetched again';
         break;
       case 'kms.import-key-material': {
-        if (planKind(p.log.plan) === 'rotate') {
-          // The key is Enabled throughout a rotation: the question is whether new material is staged
-          // (on the primary, as this ceremony described it; a replica lists the primary's id imported).
-          const primaryArn = p.log.facts.keyArn ?? ip.details.keyArn;
-          const staged = await stagedMaterial(p.kms, p.log.plan, p.log.ceremonyId, primaryArn);
-          const inArn =
-            ip.details.keyArn === primaryArn || !staged
-              ? staged
-              : ((await portForArn(p, ip.details.keyArn).listKeyMaterials(ip.details.keyArn)).find(
-                  (m) => m.keyMaterialId === staged.keyMaterialId,
-                ) ?? null);
-          ok = inArn !== null && inArn.importState !== 'PENDING_IMPORT';
-          if (ok && staged) stagedId = staged.keyMaterialId;
-          found = ok
-            ? `the import took effect (material ${stagedId ?? ''} pending rotation)`
-            : 'the import did not take effect (no material of this ceremony pending rotation)';
-        } else {
-          const k = await portForArn(p, ip.details.keyArn).describeKey(ip.details.keyArn);
-          ok = k.keyState === 'Enabled';
-          found = ok
-            ? `the import took effect (key ${k.keyState})`
-            : `the import did not take effect (key ${k.keyState})`;
-        }
+        const w = await importInWorld(p, ip.details.keyArn);
+        ok = w.ok;
+        if (w.stagedId) stagedId = w.stagedId;
+        found = w.found;
         // A multi-Region import is complete only when every region has the material: the step runs
         // again and imports only where it is missing.
         importTookEffect = ok && !hasReplicaRegions(p.log.plan);
+        importAsked = true;
         break;
       }
       case 'kms.rotate-key-on-demand': {
@@ -143,6 +182,17 @@ export async function reconcile(
   }
 
   const running = p.log.state.order.find((s) => p.log.state.steps[s] === 'running');
+  // Stopped after the import's outcome was recorded and before its step was (a power cut in that
+  // instant): the outcome says the import was sent and answered; the world is asked which, as above.
+  if (running === 'import' && !importAsked) {
+    const keyArn = answeredImport(p);
+    if (keyArn !== undefined) {
+      const w = await importInWorld(p, keyArn);
+      if (w.stagedId) stagedId = w.stagedId;
+      importTookEffect = w.ok && !hasReplicaRegions(p.log.plan);
+      account.push(`kms.import-key-material (recorded as answered): ${w.found}`);
+    }
+  }
   if (running) {
     if (running === 'import' && importTookEffect) {
       apply({

@@ -67,14 +67,15 @@ const ALL = [
   'start:import',
   'intent:kms.import-key-material',
   'effect:kms.import-key-material',
+  'outcome:kms.import-key-material',
   'start:verify',
   'start:handover',
   'start:close',
 ];
 /**
  * `npm test` kills at one boundary of each kind (before the ceremony exists, a step's start and end, a
- * file half the shares in, a KMS effect done but not recorded, the import's intent and effect, the
- * close); `npm run test:faults` (KEYRITE_FAULTS=long) at every one of ALL.
+ * file half the shares in, a KMS effect done but not recorded, the import's intent, effect and
+ * recorded outcome, the close); `npm run test:faults` (KEYRITE_FAULTS=long) at every one of ALL.
  */
 const FEW = [
   'intent:media.write-file:plan.json',
@@ -85,6 +86,7 @@ const FEW = [
   'effect:media.write-file:import/EncryptedKeyMaterial.bin',
   'intent:kms.import-key-material',
   'effect:kms.import-key-material',
+  'outcome:kms.import-key-material',
   'start:close',
 ];
 const POINTS = process.env['KEYRITE_FAULTS'] === 'long' ? ALL : FEW;

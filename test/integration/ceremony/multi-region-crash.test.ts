@@ -39,6 +39,8 @@ const ALL_POINTS = [
   'intent:media.write-file:import/eu-west-1/EncryptedKeyMaterial.bin',
   // The primary's import took effect; nothing recorded it.
   'effect:kms.import-key-material',
+  // The primary's import recorded as answered; the step not yet completed (it runs again).
+  'outcome:kms.import-key-material',
   // Between regions: eu-west-1 imported, ap-southeast-2 not yet.
   'effect:kms.import-key-material:eu-west-1',
   'intent:kms.import-key-material:ap-southeast-2',

@@ -36,6 +36,7 @@ const ALL = [
   'start:wrap',
   'intent:kms.import-key-material',
   'effect:kms.import-key-material',
+  'outcome:kms.import-key-material',
   'start:verify',
   'intent:media.write-file:rotation-canary.json',
   'start:rotate',
