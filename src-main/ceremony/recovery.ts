@@ -89,7 +89,7 @@ const NEEDS_MATERIAL: ReadonlySet<StepId> = new Set(['backup-shares', 'verify-sh
  * 1. Every intent without an outcome is settled by asking the world (the file on disk, DescribeKey,
  *    GetKeyPolicy), never by guessing; the answer is recorded as its outcome.
  * 2. A step interrupted mid-way is marked failed so it runs again — except an import that the world
- *    says took effect, which is completed.
+ *    says took effect (its intent open, or its outcome recorded before the step's), which is completed.
  * 3. Material never survives a restart. If it is needed (shares, wrap) and the key is still
  *    PendingImport, nothing was imported, so the ceremony rewinds to generate material again (CSPRNG
  *    and split knowledge make new material; file and share modes re-read the same material). Shares
