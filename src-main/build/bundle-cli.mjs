@@ -75,7 +75,9 @@ export async function bundleCli() {
           stdio: 'inherit',
           cwd: scratch,
           env: {
-            ...process.env,
+            // Keyrite's own test switches from the caller's shell (a crash or disk-full point, say) stay
+            // out: the warm-up runs the command as a user would, with only the cheap KDF below.
+            ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('KEYRITE_'))),
             AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
             // The warm-up rehearsal's generated passphrases need no real KDF cost: the same code runs.
             KEYRITE_TEST: '1',
