@@ -16,25 +16,32 @@ void test('quick_check by default; --deep finds an index that does not match its
   const db = path.join(dir, 'audit.db');
   const store = openAuditStore(db);
   for (let i = 0; i < 20; i++)
-    store.append({ ceremonyId: 'cer-1', actor: 'alice', type: 'note', payload: { text: `note ${i}` } });
+    store.intent({
+      ceremonyId: 'cer-1',
+      actor: 'alice',
+      type: 'media.write',
+      effect: `write file ${i}`,
+      payload: {},
+    });
   store.close();
 
-  // Rename the last 'note' entry of the records_by_type index to 'notf': still in order, still a valid
-  // page, but no longer what the table holds.
+  // The intents' index holds (seq, rowid) per intent: records 2..21 after the station's key. Make the
+  // last entry say seq 22 for row 21: still in order, still a valid page, no longer what the table holds.
   const probe = new Database(db, { readonly: true });
   const pageSize = probe.pragma('page_size', { simple: true }) as number;
   const root = probe
-    .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'records_by_type'")
+    .prepare("SELECT rootpage FROM sqlite_master WHERE name = 'records_intents'")
     .pluck()
     .get() as number;
-  const records = probe.prepare("SELECT count(*) FROM records WHERE type = 'note'").pluck().get() as number;
+  const intents = probe.prepare("SELECT max(seq) FROM records WHERE type = 'intent'").pluck().get() as number;
   probe.close();
-  assert.equal(records, 20);
+  assert.equal(intents, 21);
   const bytes = readFileSync(db);
   const page = bytes.subarray((root - 1) * pageSize, root * pageSize);
-  const at = page.lastIndexOf(Buffer.from('note'));
-  assert.ok(at > 0, 'the index page holds the type keys');
-  page[at + 3] = 'f'.charCodeAt(0);
+  // An index record: header size 3, two 8-bit integers (serial type 1), then seq and rowid.
+  const at = page.lastIndexOf(Buffer.from([3, 1, 1, 21, 21]));
+  assert.ok(at > 0, 'the index page holds the last intent');
+  page[at + 3] = 22;
   writeFileSync(db, bytes);
 
   const check = new Database(db, { readonly: true });

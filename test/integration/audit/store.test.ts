@@ -14,7 +14,7 @@ import {
   userVersion,
 } from '../../../src-main/audit/migrations.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
-import { custodianKey, tempDir, stationKeyAt } from './harness/fixture.js';
+import { custodianKey, tempDir, stationKeyAt, writeCeremony } from './harness/fixture.js';
 
 const objects = (db: Database.Database): string[] =>
   db
@@ -58,25 +58,148 @@ void test('migration 2 adds append-only checkpoints referencing records, keeping
 
 void test('migration 3 adds the lookup indexes; a fresh database gets every migration in one go', (t) => {
   const dir = tempDir(t);
-  const step = new Database(path.join(dir, 'm3.db'));
-  migrate(step, MIGRATIONS, 2);
-  migrate(step, MIGRATIONS);
+  const three = new Database(path.join(dir, 'm3.db'));
+  migrate(three, MIGRATIONS, 2);
+  migrate(three, MIGRATIONS, 3);
+  assert.equal(userVersion(three), 3);
+  assert.ok(objects(three).includes('index:records_by_ceremony'));
+  assert.ok(objects(three).includes('index:records_by_type'));
+  migrate(three);
   const fresh = new Database(path.join(dir, 'fresh.db'));
   migrate(fresh);
-  for (const db of [step, fresh]) {
-    assert.equal(userVersion(db), LATEST_VERSION);
-    assert.ok(objects(db).includes('index:records_by_ceremony'));
-    assert.ok(objects(db).includes('index:records_by_type'));
-    db.close();
+  assert.equal(LATEST_VERSION, 4);
+  for (const db of [three, fresh]) assert.equal(userVersion(db), LATEST_VERSION);
+  assert.deepEqual(objects(three), objects(fresh));
+  three.close();
+  fresh.close();
+});
+
+/** The rows of both tables, every column, in order: what a migration must carry over unchanged. */
+const contents = (db: Database.Database): unknown[] => [
+  ...db.prepare('SELECT * FROM records ORDER BY seq').raw().all(),
+  ...db.prepare('SELECT * FROM checkpoints ORDER BY id').raw().all(),
+];
+
+/** A real ceremony log (written by the store) copied row for row into a database at schema 3. */
+function logAtSchema3(dir: string): string {
+  const written = path.join(dir, 'written.db');
+  const store = openAuditStore(written, { stationKey: stationKeyAt(path.join(dir, 'station.key')) });
+  writeCeremony(store, 120, 30);
+  store.close();
+  const file = path.join(dir, 'v3.db');
+  const db = new Database(file);
+  migrate(db, MIGRATIONS, 3);
+  db.prepare('ATTACH DATABASE ? AS written').run(written);
+  db.exec('INSERT INTO records SELECT * FROM written.records ORDER BY seq');
+  db.exec('INSERT INTO checkpoints SELECT * FROM written.checkpoints ORDER BY id');
+  db.exec('DETACH DATABASE written');
+  db.close();
+  return file;
+}
+
+void test('migration 4 rebuilds a real schema-3 log: same rows, append-only, one page per plain append', (t) => {
+  const dir = tempDir(t);
+  const file = logAtSchema3(dir);
+  const before = new Database(file, { readonly: true });
+  const rows = contents(before);
+  before.close();
+
+  const db = openAuditDatabase(file);
+  assert.equal(userVersion(db), 4);
+  assert.deepEqual(contents(db), rows);
+  assert.deepEqual(objects(db), [
+    'index:records_cosignatures',
+    'index:records_enrolments',
+    'index:records_intents',
+    'index:records_outcomes',
+    'index:records_station_keys',
+    'table:checkpoints',
+    'table:records',
+    'trigger:checkpoints_no_delete',
+    'trigger:checkpoints_no_update',
+    'trigger:records_no_delete',
+    'trigger:records_no_update',
+  ]);
+  // No index left over from the UNIQUE constraint: a plain record touches the table alone.
+  assert.deepEqual(
+    db.prepare("SELECT name FROM sqlite_master WHERE name LIKE 'sqlite_autoindex%'").all(),
+    [],
+  );
+  assert.equal(db.pragma('foreign_keys', { simple: true }), 1, 'foreign keys are on again');
+  assert.throws(() => db.prepare("UPDATE records SET actor = 'x'").run(), /append-only/);
+  assert.throws(() => db.prepare('DELETE FROM records WHERE seq = 1').run(), /append-only/);
+  assert.throws(
+    () => db.prepare("INSERT INTO checkpoints (tree_size, body) VALUES (100000, '{}')").run(),
+    /FOREIGN KEY/,
+  );
+  // Each lookup the store and the co-signature rule make is answered from its partial index.
+  for (const [sql, index] of [
+    [
+      "SELECT station_id FROM records WHERE type = 'station.key' ORDER BY seq DESC LIMIT 1",
+      'records_station_keys',
+    ],
+    [
+      "SELECT 1 FROM records WHERE type = 'outcome' AND json_extract(payload, '$.intentSeq') = 7 LIMIT 1",
+      'records_outcomes',
+    ],
+    [
+      "SELECT * FROM records r WHERE r.type = 'intent' AND (NULL IS NULL OR r.ceremony_id = NULL) ORDER BY r.seq",
+      'records_intents',
+    ],
+    [
+      "SELECT json_extract(payload, '$.publicKey') FROM records WHERE type = 'participant.enrolled' AND json_extract(payload, '$.name') = 'alice' ORDER BY seq DESC LIMIT 1",
+      'records_enrolments',
+    ],
+    [
+      "SELECT 1 FROM records WHERE type = 'audit.cosignature' AND ceremony_id = 'cer-1' AND json_extract(payload, '$.treeSize') = 30 AND json_extract(payload, '$.signer') = 'alice' LIMIT 1",
+      'records_cosignatures',
+    ],
+  ] as const) {
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>)
+      .map((r) => r.detail)
+      .join('; ');
+    assert.match(plan, new RegExp(`USING INDEX ${index}\\b`), sql);
   }
-  assert.equal(LATEST_VERSION, 3);
+  db.close();
+
+  // The migrated log verifies, and the store goes on writing it.
+  const store = openAuditStore(file, { stationKey: stationKeyAt(path.join(dir, 'station.key')) });
+  store.append({ ceremonyId: 'cer-1', actor: 'admin', type: 'note', payload: { text: 'after migration 4' } });
+  store.checkpoint({ ceremonyId: 'cer-1' });
+  store.close();
+  const v = verifyDatabase(file);
+  assert.equal(v.result.ok, true, JSON.stringify(v.result));
+});
+
+void test('migration 4 on a log whose checkpoint names a missing record changes nothing and says why', (t) => {
+  const dir = tempDir(t);
+  const file = logAtSchema3(dir);
+  const damaged = new Database(file);
+  damaged.pragma('foreign_keys = OFF');
+  damaged.prepare("INSERT INTO checkpoints (tree_size, body) VALUES (999999, '{}')").run();
+  const rows = contents(damaged);
+  const schema = objects(damaged);
+  damaged.close();
+  assert.throws(() => openAuditDatabase(file), {
+    code: 'AUDIT_MIGRATION_FAILED',
+    message: /checkpoints that name records it does not hold; nothing was changed/,
+  });
+  const after = new Database(file, { readonly: true });
+  assert.equal(userVersion(after), 3);
+  assert.deepEqual(objects(after), schema);
+  assert.deepEqual(contents(after), rows);
+  after.close();
 });
 
 void test('a failing migration leaves the database untouched (one transaction)', (t) => {
   const db = new Database(path.join(tempDir(t), 'fail.db'));
   const broken = [
     ...MIGRATIONS,
-    { version: 4, name: 'broken', sql: 'CREATE TABLE ok_table (x); CREATE TABLE records (x);' },
+    {
+      version: LATEST_VERSION + 1,
+      name: 'broken',
+      sql: 'CREATE TABLE ok_table (x); CREATE TABLE records (x);',
+    },
   ];
   assert.throws(() => migrate(db, broken), /already exists/);
   assert.equal(userVersion(db), 0);
@@ -324,4 +447,26 @@ void test('acknowledged appends survive the writer being killed (SIGKILL)', asyn
   const reopened = openAuditStore(db, { stationKey: stationKeyAt(path.join(dir, 'station.key')) });
   assert.ok(reopened.head().seq >= acknowledged);
   reopened.close();
+});
+
+void test('a second writer on the same log is refused, and nothing it tried is written', (t) => {
+  const dir = tempDir(t);
+  const db = path.join(dir, 'a.db');
+  const stationKey = stationKeyAt(path.join(dir, 'station.key'));
+  const first = openAuditStore(db, { stationKey });
+  const second = openAuditStore(db, { stationKey });
+  first.append({ ceremonyId: 'c', actor: 'admin', type: 'note', payload: { text: 'from the first' } });
+  const head = first.head();
+  assert.throws(
+    () =>
+      second.append({ ceremonyId: 'c', actor: 'admin', type: 'note', payload: { text: 'from the second' } }),
+    { code: 'AUDIT_CONCURRENT_WRITER', message: /changed under this process/ },
+  );
+  assert.throws(() => second.checkpoint({ ceremonyId: 'c' }), { code: 'AUDIT_CONCURRENT_WRITER' });
+  assert.deepEqual(first.head(), head);
+  first.checkpoint({ ceremonyId: 'c' });
+  first.close();
+  second.close();
+  const v = verifyDatabase(db);
+  assert.equal(v.result.ok, true, JSON.stringify(v.result));
 });
