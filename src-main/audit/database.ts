@@ -36,6 +36,12 @@ export function openAuditDatabase(path: string): Database.Database {
     db.pragma('journal_mode = WAL');
     // FULL: a commit is on disk when it returns, so an acknowledged record survives power loss.
     db.pragma('synchronous = FULL');
+    // SQLite reuses the WAL from its start only after a checkpoint; until then every commit grows the
+    // file, and a durable commit that grows a file also waits for the file system's own journal. At
+    // the default (1,000 pages) a whole ceremony appends in that state: measured on ext4, 300 appends
+    // ran at 0.46-0.54x of a raw write + fsync with the default, 0.80-0.85x with 128 pages (512 KiB),
+    // and 0.87x vs 0.90x once the WAL is reused; 32 pages checkpoint so often they cost more than they save.
+    db.pragma('wal_autocheckpoint = 128');
     db.pragma('foreign_keys = ON');
     integrityCheck(db, path);
     migrate(db);

@@ -220,8 +220,14 @@ void test('a truncated WAL is detected against the checkpoint an auditor kept', 
   const dir = tempDir(t);
   const db = path.join(dir, 'audit.db');
   const store = openAuditStore(db);
-  // Small enough that SQLite's automatic WAL checkpoint (1000 pages) has not yet run: the log lives in the WAL.
-  writeCeremony(store, 90, 30);
+  // Small enough that SQLite's automatic WAL checkpoint (128 pages, database.ts) has not yet run: the
+  // log lives in the WAL, none of it in the main file (checked below, on a copy of the main file alone).
+  writeCeremony(store, 50, 25);
+  const mainAlone = path.join(dir, 'main-alone.db');
+  copyFileSync(db, mainAlone);
+  const alone = new Database(mainAlone);
+  assert.equal(alone.prepare("SELECT count(*) FROM sqlite_master WHERE name = 'records'").pluck().get(), 0);
+  alone.close();
   const kept = path.join(dir, 'kept.json');
   assert.equal((await cli('audit', 'checkpoint', db, '--out', kept)).code, 0);
   const walSize = statSync(`${db}-wal`).size;
