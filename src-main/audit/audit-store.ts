@@ -4,13 +4,7 @@ import { canonicalString } from '../../src-shared/audit/canonical-json.js';
 import type { Cosignature, SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
 import { ZERO_HASH } from '../../src-shared/audit/hashing.js';
 import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
-import { CompactRange } from '../../src-shared/audit/merkle.js';
-import {
-  type AuditRecord,
-  type RecordBody,
-  computeRecordHash,
-  recordLeafHash,
-} from '../../src-shared/audit/record.js';
+import { type AuditRecord, type RecordBody, computeRecordHash } from '../../src-shared/audit/record.js';
 import { type AppendInput, STATION_ACTOR, invalidRecord, validateAppend } from './append-validation.js';
 import { checkpointWriter } from './checkpoint-writer.js';
 import { cosignatureLookups } from './cosignature-lookups.js';
@@ -19,6 +13,7 @@ import { onDisk } from '../media/disk-fault.js';
 import { type RecordRow, rowToRecord } from './read-log.js';
 import { stationDeclaration } from './station-declaration.js';
 import { type StationKey, ephemeralStationKey } from './station-key.js';
+import { StoreTree } from './store-tree.js';
 
 export { type AppendInput, STATION_ACTOR } from './append-validation.js';
 
@@ -94,8 +89,8 @@ export function openAuditStore(
   const lookups = cosignatureLookups(db);
 
   // The tree is rebuilt from the stored hashes once per open; appends extend it in memory.
-  const tree = new CompactRange();
-  for (const h of allHashes.iterate() as IterableIterator<string>) tree.append(recordLeafHash(h));
+  const tree = new StoreTree();
+  for (const h of allHashes.iterate() as IterableIterator<string>) tree.append(h);
 
   const toRecord = (row: RecordRow): AuditRecord => {
     const r = rowToRecord(row);
@@ -155,7 +150,7 @@ export function openAuditStore(
     }
     // A full or failing disk rolls the append back whole: said as what happened to which disk.
     const rec = onDisk(dbPath, () => appendInTx.immediate(e, payloadText));
-    tree.append(recordLeafHash(rec.hash));
+    tree.append(rec.hash);
     return rec;
   }
 

@@ -9,16 +9,16 @@ import {
   checkpointProblem,
 } from '../../src-shared/audit/checkpoint.js';
 import { cosignerProblem } from '../../src-shared/audit/cosignature-rule.js';
-import type { CompactRange } from '../../src-shared/audit/merkle.js';
-import { type AuditRecord, recordLeafHash } from '../../src-shared/audit/record.js';
+import type { AuditRecord } from '../../src-shared/audit/record.js';
 import { type AppendInput, STATION_ACTOR, invalidRecord, validateAppend } from './append-validation.js';
 import { readCheckpointRows } from './read-log.js';
 import type { StationKey } from './station-key.js';
+import type { StoreTree } from './store-tree.js';
 
 export interface CheckpointWriterDeps {
   db: Database.Database;
   /** The store's in-memory Merkle tree over every record's leaf hash. */
-  tree: CompactRange;
+  tree: StoreTree;
   clock: () => Date;
   stationId: string;
   publicKey: string;
@@ -96,7 +96,7 @@ export function checkpointWriter(d: CheckpointWriterDeps): CheckpointWriter {
           return d.appendInTx({ ceremonyId, actor: STATION_ACTOR, type: 'audit.checkpoint', payload });
         })
         .immediate();
-      d.tree.append(recordLeafHash(rec.hash));
+      d.tree.append(rec.hash);
       return cp;
     },
     checkpoints() {
