@@ -16,6 +16,13 @@ try {
 // Keyrite's SDK version is pinned by its lock file, so that notice is for whoever upgrades it (the
 // README says which Node versions Keyrite is tested on), not for a custodian at a ceremony.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// A reader that stops early (`keyrite audit verify DB | head`) closes the pipe: what is left to print has
+// nowhere to go, so it is dropped, and the command still finishes what it started (a ceremony step is
+// not left half done) and exits with its own code, instead of dying on a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
 // The command's bundle, through the code cache the build made for it (code-cache.cjs); the command
 // table's require then finds it loaded. An unknown name is left to the table to refuse.
 const name = process.argv[2];
