@@ -2,9 +2,15 @@ import type Database from 'better-sqlite3';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { canonicalString } from '../../src-shared/audit/canonical-json.js';
 import type { Cosignature, SignedCheckpoint } from '../../src-shared/audit/checkpoint.js';
-import { ZERO_HASH } from '../../src-shared/audit/hashing.js';
+import { HASH_HEX, ZERO_HASH } from '../../src-shared/audit/hashing.js';
 import { publicKeyToBase64, stationIdOf } from '../../src-shared/audit/keys.js';
-import { type AuditRecord, type RecordBody, computeRecordHash } from '../../src-shared/audit/record.js';
+import {
+  type AuditRecord,
+  type RecordBody,
+  TIME_FORMAT,
+  checkedRecordDigest,
+  computeRecordHash,
+} from '../../src-shared/audit/record.js';
 import { type AppendInput, STATION_ACTOR, invalidRecord, validateAppend } from './append-validation.js';
 import { checkpointWriter } from './checkpoint-writer.js';
 import { cosignatureLookups } from './cosignature-lookups.js';
@@ -29,6 +35,13 @@ export interface AuditHead {
   hash: string;
   treeSize: number;
   rootHash: string;
+}
+
+/** The newest record's place in the chain. */
+interface Head {
+  seq: number;
+  time: string;
+  hash: string;
 }
 
 export interface AuditStore {
@@ -91,6 +104,20 @@ export function openAuditStore(
   // The tree is rebuilt from the stored hashes once per open; appends extend it in memory.
   const tree = new StoreTree();
   for (const h of allHashes.iterate() as IterableIterator<string>) tree.append(h);
+  // The newest record, kept as this process committed it rather than read back before every append.
+  // Another writer's record takes the seq this process would write next, so SQLite refuses that
+  // insert (its primary key) and the append says why.
+  let head = last.get() as Head | undefined;
+  const committed = (rec: AuditRecord): void => {
+    head = { seq: rec.seq, time: rec.time, hash: rec.hash };
+    tree.append(rec.hash);
+  };
+  const concurrentWriter = (): KeyriteError =>
+    new KeyriteError(
+      'AUDIT_CONCURRENT_WRITER',
+      'the audit log changed under this process',
+      'only one Keyrite process may write a ceremony log; close the other one',
+    );
 
   const toRecord = (row: RecordRow): AuditRecord => {
     const r = rowToRecord(row);
@@ -105,14 +132,7 @@ export function openAuditStore(
 
   /** `payloadText`: the payload's canonical text, when validateAppend already encoded it. */
   const appendInTx = db.transaction((e: AppendInput, payloadText?: string): AuditRecord => {
-    const prev = last.get() as { seq: number; time: string; hash: string } | undefined;
-    if ((prev?.seq ?? 0) !== tree.size) {
-      throw new KeyriteError(
-        'AUDIT_CONCURRENT_WRITER',
-        'the audit log changed under this process',
-        'only one Keyrite process may write a ceremony log; close the other one',
-      );
-    }
+    const prev = head;
     let time = clock().toISOString();
     // A clock that steps back must not make the log look reordered; the record keeps the last time seen.
     if (prev && time < prev.time) time = prev.time;
@@ -127,18 +147,29 @@ export function openAuditStore(
       prevHash: prev?.hash ?? ZERO_HASH,
     };
     const text = payloadText ?? canonicalString(body.payload);
-    const hash = computeRecordHash(body, text);
-    insert.run(
-      body.seq,
-      body.time,
-      body.ceremonyId,
-      body.stationId,
-      body.actor,
-      body.type,
-      text,
-      body.prevHash,
-      hash,
-    );
+    // The fields the store made itself are spliced into the hashed text as they are when they have the
+    // formats the verifier checks (the same bytes: record.ts); a clock past year 9999 or a stored hash
+    // that is not hex takes the encoder.
+    const hash =
+      TIME_FORMAT.test(time) && HASH_HEX.test(body.prevHash)
+        ? checkedRecordDigest(body, text).toString('hex')
+        : computeRecordHash(body, text);
+    try {
+      insert.run(
+        body.seq,
+        body.time,
+        body.ceremonyId,
+        body.stationId,
+        body.actor,
+        body.type,
+        text,
+        body.prevHash,
+        hash,
+      );
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw concurrentWriter();
+      throw err;
+    }
     return { ...body, hash };
   });
 
@@ -150,7 +181,7 @@ export function openAuditStore(
     }
     // A full or failing disk rolls the append back whole: said as what happened to which disk.
     const rec = onDisk(dbPath, () => appendInTx.immediate(e, payloadText));
-    tree.append(rec.hash);
+    committed(rec);
     return rec;
   }
 
@@ -158,7 +189,7 @@ export function openAuditStore(
     const declaration = stationDeclaration({
       dbPath,
       currentStationId: currentStation.get() as string | undefined,
-      headHash: (last.get() as { hash: string } | undefined)?.hash ?? ZERO_HASH,
+      headHash: head?.hash ?? ZERO_HASH,
       key,
       previous: opts.previousStationKey,
     });
@@ -178,6 +209,7 @@ export function openAuditStore(
     key,
     lastRecord: () => last.get() as { seq: number; time: string } | undefined,
     appendInTx,
+    committed,
     enrolledKeyOf: lookups.enrolledKeyOf,
   });
 

@@ -17,7 +17,7 @@ import type { StoreTree } from './store-tree.js';
 
 export interface CheckpointWriterDeps {
   db: Database.Database;
-  /** The store's in-memory Merkle tree over every record's leaf hash. */
+  /** The store's in-memory Merkle tree over every committed record (read here, extended by `committed`). */
   tree: StoreTree;
   clock: () => Date;
   stationId: string;
@@ -27,6 +27,8 @@ export interface CheckpointWriterDeps {
   lastRecord(): { seq: number; time: string } | undefined;
   /** The store's append, without validation, for use inside a transaction. */
   appendInTx(e: AppendInput): AuditRecord;
+  /** Tells the store a record it wrote is committed: its head and tree take it. */
+  committed(rec: AuditRecord): void;
   enrolledKeyOf(signer: string): string | undefined;
 }
 
@@ -96,7 +98,7 @@ export function checkpointWriter(d: CheckpointWriterDeps): CheckpointWriter {
           return d.appendInTx({ ceremonyId, actor: STATION_ACTOR, type: 'audit.checkpoint', payload });
         })
         .immediate();
-      d.tree.append(rec.hash);
+      d.committed(rec);
       return cp;
     },
     checkpoints() {
