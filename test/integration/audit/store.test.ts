@@ -103,6 +103,12 @@ void test('migration 4 rebuilds a real schema-3 log: same rows, append-only, one
   const before = new Database(file, { readonly: true });
   const rows = contents(before);
   before.close();
+  // An auditor's verification reads a schema-3 log as it is: intact, and still at schema 3 after.
+  const asWritten = verifyDatabase(file);
+  assert.equal(asWritten.result.ok, true, JSON.stringify(asWritten.result));
+  const still = new Database(file, { readonly: true });
+  assert.equal(userVersion(still), 3);
+  still.close();
 
   const db = openAuditDatabase(file);
   assert.equal(userVersion(db), 4);
