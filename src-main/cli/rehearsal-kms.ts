@@ -34,10 +34,16 @@ export async function rehearsalKmsSource(
   const t = plan.target;
   // Loaded only here: a rehearsal against a running emulator (--endpoint) never loads this one's code.
   const { startEmulator } = await import('../emulator/index.js');
+  // The wrapping key the import will ask for (the plan's; Huawei's is always 2,048 bits) is generated
+  // while the room enrolls, not while the import step waits.
   const emulator = await startEmulator(
     t.provider === 'aws'
-      ? { region: t.region, accountId: t.accountId }
-      : { region: t.region, huawei: { region: t.region, projectId: t.projectId } },
+      ? { region: t.region, accountId: t.accountId, prepareWrappingKeys: [plan.wrapping.keySpec] }
+      : {
+          region: t.region,
+          huawei: { region: t.region, projectId: t.projectId },
+          prepareWrappingKeys: ['RSA_2048'],
+        },
   );
   const url = emulator.huawei?.url ?? emulator.url;
   return {

@@ -5,6 +5,7 @@ import { IDLE_CONNECTION_MS, createRequestHandler } from './server.js';
 import { openSqlitePersister } from './sqlite-persister.js';
 import { memoryPersister } from './state-types.js';
 import { type RunningHuaweiDialect, startHuaweiDialect } from './huawei/huawei-server.js';
+import { type RsaWrappingKeySpec, prepareWrappingKeyPair } from './wrapping-keys.js';
 
 export interface EmulatorOptions {
   /** TCP port on 127.0.0.1; 0 or absent picks a free one. */
@@ -21,6 +22,11 @@ export interface EmulatorOptions {
   accountId?: string;
   /** Also serve Huawei Cloud KMS (its own listener, the same state) for one project in one region. */
   huawei?: { port?: number; projectId: string; region: string };
+  /**
+   * Wrapping keys to generate in the background once listening, for a client known to ask for them
+   * (a rehearsal's plan names its spec): see prepareWrappingKeyPair.
+   */
+  prepareWrappingKeys?: readonly RsaWrappingKeySpec[];
 }
 
 export interface RunningEmulator {
@@ -73,6 +79,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
       throw e;
     }
   }
+  for (const spec of opts.prepareWrappingKeys ?? []) prepareWrappingKeyPair(spec);
   let closed: Promise<void> | undefined;
   return {
     url: `http://127.0.0.1:${port}`,

@@ -98,6 +98,8 @@ export const command: Command = {
         ...(values.region ? { region: values.region } : {}),
         ...(values.account ? { accountId: values.account } : {}),
         ...(huawei ? { huawei } : {}),
+        // The size AWS's import examples and the Huawei dialect use, ready before the first request.
+        prepareWrappingKeys: ['RSA_2048'],
       });
     } catch (e) {
       if (e instanceof KeyriteError) throw e;

@@ -26,12 +26,11 @@ import {
 } from '../request-fields.js';
 import type { RegionState } from '../region-state.js';
 import { unwrapImported } from '../unwrap.js';
-import { wrappingKeyPair } from '../wrapping-keys.js';
+import { WRAPPING_BITS, wrappingKeyPair } from '../wrapping-keys.js';
 import type { Handler } from './handler.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
-const WRAPPING_BITS = { RSA_2048: 2048, RSA_3072: 3072, RSA_4096: 4096 } as const;
 
 export const getParametersForImport: Handler = async (state, body) => {
   const key = state.resolve(reqString(body, 'KeyId'), false);
