@@ -127,7 +127,11 @@ export async function reconcile(
         found = `moving share files to ${ip.details.to} may not have finished: check shares/`;
         break;
       case 'kms.create-key':
-        found = `CreateKey may or may not have run; if it did, a PendingImport key tagged keyrite:ceremony=${p.log.ceremonyId} is orphaned — schedule its deletion`;
+        // AWS: the step's rerun looks for that key (createKeyOnce's search) and uses it if it is there.
+        found =
+          p.log.plan.target.provider === 'aws'
+            ? `CreateKey may or may not have run; the step runs again and first looks for a PendingImport key tagged keyrite:ceremony=${p.log.ceremonyId}, using it if there is one`
+            : `CreateKey may or may not have run; if it did, a PendingImport key tagged keyrite:ceremony=${p.log.ceremonyId} is orphaned — schedule its deletion`;
         break;
       case 'kms.create-alias': {
         const d = ip.details;

@@ -81,14 +81,17 @@ export function kmsPortFromGateway(g: KmsGateway): KmsPort {
     endpoint: g.endpoint ?? process.env['AWS_ENDPOINT_URL_KMS'] ?? process.env['AWS_ENDPOINT_URL'],
     callerIdentity: () => g.callerIdentity(),
     async createKey(i) {
-      const r = await g.createKey({
-        KeySpec: i.keySpec as never,
-        KeyUsage: i.keyUsage as never,
-        Origin: 'EXTERNAL',
-        ...(i.multiRegion ? { MultiRegion: true } : {}),
-        Description: i.description,
-        Tags: Object.entries(i.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
-      });
+      const r = await g.createKey(
+        {
+          KeySpec: i.keySpec as never,
+          KeyUsage: i.keyUsage as never,
+          Origin: 'EXTERNAL',
+          ...(i.multiRegion ? { MultiRegion: true } : {}),
+          Description: i.description,
+          Tags: Object.entries(i.tags).map(([TagKey, TagValue]) => ({ TagKey, TagValue })),
+        },
+        { searchFirst: i.afterInterruptedRun === true },
+      );
       return facts(r.KeyMetadata);
     },
     async describeKey(keyId) {

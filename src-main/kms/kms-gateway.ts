@@ -102,7 +102,11 @@ export interface KmsGateway {
   /** A gateway with the same endpoint, profile and credentials in another region (its own import guard). */
   inRegion(region: string): KmsGateway;
   callerIdentity(): Promise<CallerIdentity>;
-  createKey(input: CreateKeyCommandInput): Promise<Out<CreateKeyCommandOutput>>;
+  /** `searchFirst`: see createKeyOnce. */
+  createKey(
+    input: CreateKeyCommandInput,
+    opts?: { searchFirst?: boolean },
+  ): Promise<Out<CreateKeyCommandOutput>>;
   describeKey(keyId: string): Promise<Out<DescribeKeyCommandOutput>>;
   listAliases(input?: ListAliasesCommandInput): Promise<Out<ListAliasesCommandOutput>>;
   createAlias(input: CreateAliasCommandInput): Promise<void>;
@@ -213,12 +217,13 @@ export function createKmsGateway(opts: KmsGatewayOptions): KmsGateway {
       return { account: r.Account, arn: r.Arn, userId: r.UserId };
     },
     // Sent once, never retried blindly: see createKeyOnce.
-    createKey: (input) =>
+    createKey: (input, opts = {}) =>
       call('CreateKey', () =>
         createKeyOnce(
           input,
           (i) => importClient.send(new CreateKeyCommand(i)),
           (key, value, limit) => pendingKeysTagged(kms, key, value, limit),
+          opts,
         ),
       ),
     describeKey: (keyId) => call('DescribeKey', () => kms.send(new DescribeKeyCommand({ KeyId: keyId }))),

@@ -69,6 +69,12 @@ export interface KmsPort {
     alias?: string;
     /** AWS: a multi-Region primary key, to be replicated into other regions. */
     multiRegion?: boolean;
+    /**
+     * An earlier run of the step sent CreateKey and was stopped before its answer was recorded: the
+     * key it may have made (this ceremony's tag, PendingImport) is looked for first and used if found,
+     * so a resumed ceremony does not leave it behind and make a second. AWS only.
+     */
+    afterInterruptedRun?: boolean;
   }): Promise<KeyFacts>;
   /** The full name of the key an alias names, or null when no key has that alias. */
   aliasTarget(alias: string): Promise<string | null>;

@@ -49,34 +49,67 @@ export async function resendIfThrottled<T>(
 /** How many keys a search for a lost CreateKey's key looks at before it gives up and says so. */
 export const SEARCH_LIMIT = 2_000;
 
+type TaggedSearch = (key: string, value: string, limit: number) => Promise<KeyMetadata[] | 'too-many'>;
+
+/**
+ * The key an earlier CreateKey with this ceremony's tag made, if one did (PendingImport, tagged);
+ * undefined when none did. Two or more, or an account too large to search, cannot be told apart.
+ */
+async function keyAlreadyMade(
+  input: CreateKeyCommandInput,
+  tagged: TaggedSearch,
+  cause?: unknown,
+): Promise<KeyMetadata | undefined> {
+  const tag = input.Tags?.find((t) => t.TagKey === PROVIDERS.aws.ceremonyTag);
+  if (!tag?.TagValue) return undefined;
+  const found = await tagged(tag.TagKey ?? '', tag.TagValue, SEARCH_LIMIT);
+  if (found === 'too-many' || found.length > 1)
+    throw new KeyriteError(
+      'KMS_CREATE_KEY_OUTCOME_UNKNOWN',
+      `CreateKey's answer was lost and Keyrite cannot tell which key it made (${found === 'too-many' ? `more than ${SEARCH_LIMIT} keys in the account` : `${found.length} keys`} carry ${tag.TagKey}=${tag.TagValue})`,
+      `list the PendingImport keys tagged ${tag.TagKey}=${tag.TagValue} (aws kms list-resource-tags), schedule the deletion of all but one, then resume the ceremony`,
+      cause === undefined ? undefined : { cause },
+    );
+  return found[0];
+}
+
 /**
  * CreateKey has no idempotency token: the SDK's own retry after a lost answer makes a second key and
  * leaves the first behind, unseen, in the customer's account. So CreateKey is sent once; when its
  * answer is lost, the key the ceremony tagged is looked for, and used if it is there (PendingImport,
- * this ceremony's tag). Only when no such key exists is CreateKey sent again.
+ * this ceremony's tag). Only when no such key exists is CreateKey sent again. `searchFirst`: an
+ * earlier run of the step may have made the key before it was stopped (its answer lost, the search
+ * after it failed, or the station killed): look before sending.
  */
 export async function createKeyOnce(
   input: CreateKeyCommandInput,
   send: (i: CreateKeyCommandInput) => Promise<CreateKeyCommandOutput>,
-  tagged: (key: string, value: string, limit: number) => Promise<KeyMetadata[] | 'too-many'>,
+  tagged: TaggedSearch,
+  opts: { searchFirst?: boolean } = {},
 ): Promise<CreateKeyCommandOutput> {
+  if (opts.searchFirst) {
+    const earlier = await keyAlreadyMade(input, tagged);
+    if (earlier) return { KeyMetadata: earlier, $metadata: {} };
+  }
   try {
     return await resendIfThrottled(() => send(input));
   } catch (first) {
-    const tag = input.Tags?.find((t) => t.TagKey === PROVIDERS.aws.ceremonyTag);
-    if (!outcomeUnknown(first) || !tag?.TagValue) throw first;
-    const found = await tagged(tag.TagKey ?? '', tag.TagValue, SEARCH_LIMIT);
-    if (found === 'too-many' || found.length > 1)
-      throw new KeyriteError(
-        'KMS_CREATE_KEY_OUTCOME_UNKNOWN',
-        `CreateKey's answer was lost and Keyrite cannot tell which key it made (${found === 'too-many' ? `more than ${SEARCH_LIMIT} keys in the account` : `${found.length} keys`} carry ${tag.TagKey}=${tag.TagValue})`,
-        `list the PendingImport keys tagged ${tag.TagKey}=${tag.TagValue} (aws kms list-resource-tags), schedule the deletion of all but one, then resume the ceremony`,
-        { cause: first },
-      );
-    const [key] = found;
+    if (!outcomeUnknown(first)) throw first;
+    const key = await keyAlreadyMade(input, tagged, first);
     if (key) return { KeyMetadata: key, $metadata: {} };
+    if (!input.Tags?.some((t) => t.TagKey === PROVIDERS.aws.ceremonyTag && t.TagValue)) throw first;
     return resendIfThrottled(() => send(input));
   }
+}
+
+/**
+ * A key whose tags cannot be read because of what it is (another account's, an AWS managed key, one
+ * deleted since it was listed) is not one a ceremony made. Any other failure leaves the search
+ * incomplete, and a search that skipped the very key it looks for would make a second one.
+ */
+function notACeremonyKey(e: unknown): boolean {
+  const name = (e as { name?: string })?.name;
+  return name === 'AccessDeniedException' || name === 'NotFoundException';
 }
 
 /** The PendingImport keys carrying a tag, found by listing the account's keys (at most `limit`). */
@@ -96,8 +129,9 @@ export async function pendingKeysTagged(
       let tags: Tag[];
       try {
         tags = (await kms.send(new ListResourceTagsCommand({ KeyId: k.KeyId }))).Tags ?? [];
-      } catch {
-        continue; // e.g. an AWS managed key, which no ceremony made
+      } catch (e) {
+        if (notACeremonyKey(e)) continue;
+        throw e;
       }
       if (!tags.some((t) => t.TagKey === key && t.TagValue === value)) continue;
       const m = (await kms.send(new DescribeKeyCommand({ KeyId: k.KeyId }))).KeyMetadata;

@@ -15,6 +15,10 @@ export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-ke
   // A rerun after an interruption reuses the key the first run created, if it is still untouched.
   const earlier = ctx.log.createdKey;
   const reusable = earlier ? await ctx.kms.describeKey(earlier.keyId) : null;
+  // A run stopped after sending CreateKey but before its answer was recorded (the answer lost and the
+  // search after it failed, or the station killed) may have made a key: look for it before making one.
+  const afterInterruptedRun =
+    !earlier && ctx.journal.records('intent').some((r) => r.payload.action === 'kms.create-key');
   const key =
     reusable && reusable.keyState === 'PendingImport'
       ? reusable
@@ -31,6 +35,7 @@ export async function runCreateKey(ctx: StepContext): Promise<FactsOf<'create-ke
               ...(c.alias !== undefined ? { alias: c.alias } : {}),
               // A multi-Region primary: the replicate step makes its replicas.
               ...(isMultiRegion(ctx) ? { multiRegion: true } : {}),
+              ...(afterInterruptedRun ? { afterInterruptedRun } : {}),
             }),
           (k) => ({ keyArn: k.arn, keyId: k.keyId }),
         );

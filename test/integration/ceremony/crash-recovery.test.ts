@@ -11,6 +11,9 @@ import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js
 import { findLeaks, passphrasesFor, tempDir, setIn, type PlanDoc } from './harness/ceremony.js';
 import { runCli as runChild } from './harness/crash-child.js';
 import { seeded } from '../kms/harness/fault-proxy.js';
+import { keysOfCeremony } from '../kms/harness/ceremony-keys.js';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { EMULATOR_CREDENTIALS } from '../../../src-main/kms/kms-gateway.js';
 
 /*
  * Kills a real `keyrite rehearse` child with SIGKILL at each step boundary and effect boundary, then
@@ -155,6 +158,15 @@ async function killAndResume(name: string, kill: { point?: string; afterMs?: num
     0,
     'every intent is settled',
   );
+  // A kill after CreateKey ran but before its answer was recorded leaves a key the resumed run must use,
+  // not one it leaves behind: one key in the account carries this ceremony's tag.
+  const sdk = new KMSClient({ region: 'us-east-1', endpoint: emu.url, credentials: EMULATOR_CREDENTIALS });
+  try {
+    const keys = await keysOfCeremony(sdk, log.records.find((r) => r.ceremonyId)?.ceremonyId ?? '');
+    assert.equal(keys.length, 1, `one key for the ceremony, not ${keys.length}`);
+  } finally {
+    sdk.destroy();
+  }
   return killed;
 }
 

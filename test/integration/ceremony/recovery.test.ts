@@ -303,7 +303,7 @@ void test('an interrupted key-policy change is settled by whether the grant stat
   ]);
 });
 
-void test('an interrupted CreateKey cannot be settled: KMS is not asked, and people are told which orphan to look for', async () => {
+void test('an interrupted CreateKey cannot be settled by recovery: KMS is not asked, and the step looks for the key when it runs again', async () => {
   const { port, calls } = scripted({});
   const p = await created(port);
   hangIn(
@@ -319,7 +319,9 @@ void test('an interrupted CreateKey cannot be settled: KMS is not asked, and peo
   assert.deepEqual(calls, []);
   assert.match(
     line ?? '',
-    new RegExp(`PendingImport key tagged keyrite:ceremony=${p.log.ceremonyId} is orphaned`),
+    new RegExp(
+      `first looks for a PendingImport key tagged keyrite:ceremony=${p.log.ceremonyId}, using it if there is one`,
+    ),
   );
   assert.equal(settled(p, hung)[0]?.[0], false);
 });

@@ -2,12 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import {
-  KMSClient,
-  ListKeyRotationsCommand,
-  ListKeysCommand,
-  ListResourceTagsCommand,
-} from '@aws-sdk/client-kms';
+import { KMSClient, ListKeyRotationsCommand } from '@aws-sdk/client-kms';
 import { isKeyriteError } from '../../../src-shared/errors.js';
 import { startEmulator, type RunningEmulator } from '../../../src-main/emulator/index.js';
 import { EMULATOR_CREDENTIALS } from '../../../src-main/kms/kms-gateway.js';
@@ -15,6 +10,7 @@ import { loadLog } from '../../../src-main/audit/load-log.js';
 import { verifyLog } from '../../../src-shared/audit/verify-log.js';
 import { defaultRehearsalPlan } from '../../../src-main/ceremony/default-plan.js';
 import { passphrasesFor, rehearse, setIn, tempDir, type PlanDoc } from '../ceremony/harness/ceremony.js';
+import { keysOfCeremony } from './harness/ceremony-keys.js';
 import { FAULTS, randomFaults, startFaultProxy, type Fault, type FaultProxy } from './harness/fault-proxy.js';
 
 /*
@@ -68,18 +64,6 @@ function planFor(name: string, kind: Kind): PlanDoc {
   return plan;
 }
 
-/** Keys in the emulator tagged with this ceremony (asked directly, not through the faulty proxy). */
-async function keysOfCeremony(ceremonyId: string): Promise<string[]> {
-  const keys = (await sdk.send(new ListKeysCommand({ Limit: 1000 }))).Keys ?? [];
-  const ours: string[] = [];
-  for (const k of keys) {
-    const tags = (await sdk.send(new ListResourceTagsCommand({ KeyId: k.KeyId }))).Tags ?? [];
-    if (tags.some((t) => t.TagKey === 'keyrite:ceremony' && t.TagValue === ceremonyId))
-      ours.push(k.KeyArn ?? '');
-  }
-  return ours;
-}
-
 interface Outcome {
   firstError?: string;
   faults: Fault[];
@@ -131,7 +115,7 @@ async function ceremonyUnderFaults(
     kind === 'hmac' ? /GenerateMac matches/ : /Encrypt\/Decrypt round trip/,
     `KMS holds the material the ceremony verified (${why})`,
   );
-  const keys = await keysOfCeremony(log.records.find((r) => r.ceremonyId)?.ceremonyId ?? '');
+  const keys = await keysOfCeremony(sdk, log.records.find((r) => r.ceremonyId)?.ceremonyId ?? '');
   assert.equal(keys.length, 1, `one key for the ceremony, not ${keys.length} (${why})`);
   if (kind === 'symmetric') {
     const materials =
@@ -175,6 +159,18 @@ void describe('one KMS fault at one call: each ends imported once, or stopped an
       assert.deepEqual(o.faults, [fault], `the fault was given, once (is ${op} still called?)`);
     });
   }
+});
+
+void test('a lost CreateKey answer whose search for the key fails too: the resumed ceremony uses that key, not a second', async () => {
+  // The station gives up on CreateKey (the key was made), and its search for the tagged key cannot
+  // read the keys' tags (KMS unavailable through every retry): it must stop, not take "no tag read"
+  // for "no key" and make a second. The resumed run finds the first key by its tag and uses it.
+  const o = await ceremonyUnderFaults('create-key-search-fails', 'symmetric', (at, n) =>
+    at === 'CreateKey' && n === 1 ? 'stall-after' : at === 'ListResourceTags' ? 'unavailable' : undefined,
+  );
+  assert.match(o.firstError ?? '', /^KMS_/, 'the first run stopped with a KMS error');
+  assert.equal(o.faults[0], 'stall-after');
+  assert.ok(o.faults.includes('unavailable'), 'the search met the faults');
 });
 
 void test(`KMS faults at random across whole ceremonies (${ONLY ? `seed ${ONLY}` : `${SEEDS} seeds`})`, async () => {
