@@ -49,7 +49,15 @@ export async function importPrimary(ctx: StepContext, before: KeyFacts): Promise
     );
   const rotation = isRotation(ctx);
   const expected = rotation ? 'Enabled' : 'PendingImport';
-  if (before.keyState !== expected)
+  // This very blob was sent to this key before and no answer said it landed (lost, and the gateway's
+  // check after it failed too): the key may be Enabled with this ceremony's material. The same bytes go
+  // again: KMS takes only the material a key already holds (a different one is refused), so its answer
+  // says whose material it is.
+  const landedBefore =
+    !rotation &&
+    before.keyState === 'Enabled' &&
+    sentBeforeUnanswered(ctx, before.arn, f.wrappedKeyDigest ?? '');
+  if (before.keyState !== expected && !landedBefore)
     throw new KeyriteError(
       'IMPORT_KEY_NOT_PENDING',
       `key ${before.arn} is ${before.keyState}, not ${expected}`,
@@ -70,36 +78,51 @@ export async function importPrimary(ctx: StepContext, before: KeyFacts): Promise
       'importType' | 'keyMaterialId' | 'keyMaterialDescription'
     >
   > =
-    rotation || (reimportId === undefined && hasMaterialIds(ctx))
-      ? { importType: 'NEW_KEY_MATERIAL' as const, keyMaterialDescription: materialDescription(ctx) }
-      : reimportId !== undefined
-        ? { importType: 'EXISTING_KEY_MATERIAL' as const, keyMaterialId: reimportId }
-        : {};
+    landedBefore && reimportId === undefined && hasMaterialIds(ctx) && before.keyMaterialId
+      ? // The key's current material, which KMS checks these bytes against.
+        { importType: 'EXISTING_KEY_MATERIAL' as const, keyMaterialId: before.keyMaterialId }
+      : rotation || (reimportId === undefined && hasMaterialIds(ctx))
+        ? { importType: 'NEW_KEY_MATERIAL' as const, keyMaterialDescription: materialDescription(ctx) }
+        : reimportId !== undefined
+          ? { importType: 'EXISTING_KEY_MATERIAL' as const, keyMaterialId: reimportId }
+          : {};
   const exp = ctx.log.plan.expiration;
   const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
   // KeyMaterialId (64 hex) is public (DescribeKey shows it to anyone who asks KMS); the secret guard
   // knows the field name, so it is logged in the outcome and the step's facts.
-  const imported = await ctx.journal.effect(
-    'kms.import-key-material',
-    `ImportKeyMaterial ${exp.model}`,
-    {
-      keyArn: before.arn,
-      wrappedKeyDigest: f.wrappedKeyDigest,
-      importTokenDigest: f.importTokenDigest,
-      expirationModel: exp.model,
-      ...(which.importType ? { importType: which.importType } : {}),
-    },
-    () =>
-      ctx.kms.importKeyMaterial({
-        keyId,
-        importToken: readFileSync(ctx.paths.importToken),
-        encryptedKeyMaterial: readFileSync(ctx.paths.wrapped),
+  const imported = await ctx.journal
+    .effect(
+      'kms.import-key-material',
+      `ImportKeyMaterial ${exp.model}`,
+      {
+        keyArn: before.arn,
+        wrappedKeyDigest: f.wrappedKeyDigest,
+        importTokenDigest: f.importTokenDigest,
         expirationModel: exp.model,
-        ...(validTo ? { validTo } : {}),
-        ...which,
-      }),
-    (r) => keyMaterialIdFact(r.keyMaterialId),
-  );
+        ...(which.importType ? { importType: which.importType } : {}),
+      },
+      () =>
+        ctx.kms.importKeyMaterial({
+          keyId,
+          importToken: readFileSync(ctx.paths.importToken),
+          encryptedKeyMaterial: readFileSync(ctx.paths.wrapped),
+          expirationModel: exp.model,
+          ...(validTo ? { validTo } : {}),
+          ...which,
+        }),
+      (r) => keyMaterialIdFact(r.keyMaterialId),
+    )
+    .catch((e: unknown) => {
+      // KMS refused this ceremony's material for a key that holds material: not ours, someone else's.
+      if (landedBefore && e instanceof KeyriteError && e.code === 'KMS_INCORRECT_KEY_MATERIAL')
+        throw new KeyriteError(
+          'IMPORT_KEY_NOT_PENDING',
+          `key ${before.arn} is Enabled with material this ceremony did not import: KMS refused this ceremony's material for it`,
+          'someone changed the key during the ceremony; stop and investigate',
+          { cause: e },
+        );
+      throw e;
+    });
   if (reimportId !== undefined && imported.keyMaterialId !== reimportId)
     throw new KeyriteError(
       'IMPORT_OTHER_MATERIAL',
@@ -113,6 +136,22 @@ export async function importPrimary(ctx: StepContext, before: KeyFacts): Promise
       'list the key material (ListKeyRotations --include-key-material ALL_KEY_MATERIAL) and investigate before rotating',
     );
   return { keyArn: before.arn, ...keyMaterialIdFact(imported.keyMaterialId) };
+}
+
+/** Whether this ceremony sent the blob with `digest` to `keyArn` and no answer recorded it as imported. */
+function sentBeforeUnanswered(ctx: StepContext, keyArn: string, digest: string): boolean {
+  const answered = new Set<number>();
+  for (const r of ctx.journal.records('outcome'))
+    if (r.payload.action === 'kms.import-key-material' && r.payload.ok) answered.add(r.payload.intentSeq);
+  return ctx.journal
+    .records('intent')
+    .some(
+      (r) =>
+        r.payload.action === 'kms.import-key-material' &&
+        r.payload.details.keyArn === keyArn &&
+        r.payload.details.wrappedKeyDigest === digest &&
+        !answered.has(r.seq),
+    );
 }
 
 function fileMatches(file: string, digest: string | undefined): boolean {
