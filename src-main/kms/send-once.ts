@@ -95,7 +95,20 @@ export async function createKeyOnce(
     return await resendIfThrottled(() => send(input));
   } catch (first) {
     if (!outcomeUnknown(first)) throw first;
-    const key = await keyAlreadyMade(input, tagged, first);
+    let key: KeyMetadata | undefined;
+    try {
+      key = await keyAlreadyMade(input, tagged, first);
+    } catch (search) {
+      if (search instanceof KeyriteError) throw search;
+      // Not "no key": the search could not finish, so whether CreateKey made one is still unknown.
+      const why = (search as { name?: string })?.name ?? 'an error';
+      throw new KeyriteError(
+        'KMS_CREATE_KEY_OUTCOME_UNKNOWN',
+        `CreateKey's answer was lost, and looking for the key it may have made failed too (${why})`,
+        'resume the ceremony once KMS answers again: it looks for that key before it makes another',
+        { cause: search },
+      );
+    }
     if (key) return { KeyMetadata: key, $metadata: {} };
     if (!input.Tags?.some((t) => t.TagKey === PROVIDERS.aws.ceremonyTag && t.TagValue)) throw first;
     return resendIfThrottled(() => send(input));
