@@ -52,23 +52,32 @@ export const SEARCH_LIMIT = 2_000;
 type TaggedSearch = (key: string, value: string, limit: number) => Promise<KeyMetadata[] | 'too-many'>;
 
 /**
- * The key an earlier CreateKey with this ceremony's tag made, if one did (PendingImport, tagged);
- * undefined when none did. Two or more, or an account too large to search, cannot be told apart.
+ * The key an earlier CreateKey carrying `tag` made, if one did (PendingImport, tagged); undefined when
+ * none did. Two or more, an account too large to search, or a search that could not finish cannot be
+ * told from one another: whether a key was made stays unknown, and the ceremony stops saying so.
  */
 async function keyAlreadyMade(
-  input: CreateKeyCommandInput,
+  tag: { key: string; value: string },
   tagged: TaggedSearch,
-  cause?: unknown,
 ): Promise<KeyMetadata | undefined> {
-  const tag = input.Tags?.find((t) => t.TagKey === PROVIDERS.aws.ceremonyTag);
-  if (!tag?.TagValue) return undefined;
-  const found = await tagged(tag.TagKey ?? '', tag.TagValue, SEARCH_LIMIT);
+  let found: KeyMetadata[] | 'too-many';
+  try {
+    found = await tagged(tag.key, tag.value, SEARCH_LIMIT);
+  } catch (search) {
+    if (search instanceof KeyriteError) throw search;
+    // Not "no key": the search could not finish.
+    throw new KeyriteError(
+      'KMS_CREATE_KEY_OUTCOME_UNKNOWN',
+      `CreateKey's answer was lost, and looking for the key it may have made failed too (${(search as { name?: string })?.name ?? 'an error'})`,
+      'resume the ceremony once KMS answers again: it looks for that key before it makes another',
+      { cause: search },
+    );
+  }
   if (found === 'too-many' || found.length > 1)
     throw new KeyriteError(
       'KMS_CREATE_KEY_OUTCOME_UNKNOWN',
-      `CreateKey's answer was lost and Keyrite cannot tell which key it made (${found === 'too-many' ? `more than ${SEARCH_LIMIT} keys in the account` : `${found.length} keys`} carry ${tag.TagKey}=${tag.TagValue})`,
-      `list the PendingImport keys tagged ${tag.TagKey}=${tag.TagValue} (aws kms list-resource-tags), schedule the deletion of all but one, then resume the ceremony`,
-      cause === undefined ? undefined : { cause },
+      `CreateKey's answer was lost and Keyrite cannot tell which key it made (${found === 'too-many' ? `more than ${SEARCH_LIMIT} keys in the account` : `${found.length} keys`} carry ${tag.key}=${tag.value})`,
+      `list the PendingImport keys tagged ${tag.key}=${tag.value} (aws kms list-resource-tags), schedule the deletion of all but one, then resume the ceremony`,
     );
   return found[0];
 }
@@ -87,30 +96,18 @@ export async function createKeyOnce(
   tagged: TaggedSearch,
   opts: { searchFirst?: boolean } = {},
 ): Promise<CreateKeyCommandOutput> {
-  if (opts.searchFirst) {
-    const earlier = await keyAlreadyMade(input, tagged);
+  const t = input.Tags?.find((x) => x.TagKey === PROVIDERS.aws.ceremonyTag);
+  const tag = t?.TagKey && t.TagValue ? { key: t.TagKey, value: t.TagValue } : undefined;
+  if (opts.searchFirst && tag) {
+    const earlier = await keyAlreadyMade(tag, tagged);
     if (earlier) return { KeyMetadata: earlier, $metadata: {} };
   }
   try {
     return await resendIfThrottled(() => send(input));
   } catch (first) {
-    if (!outcomeUnknown(first)) throw first;
-    let key: KeyMetadata | undefined;
-    try {
-      key = await keyAlreadyMade(input, tagged, first);
-    } catch (search) {
-      if (search instanceof KeyriteError) throw search;
-      // Not "no key": the search could not finish, so whether CreateKey made one is still unknown.
-      const why = (search as { name?: string })?.name ?? 'an error';
-      throw new KeyriteError(
-        'KMS_CREATE_KEY_OUTCOME_UNKNOWN',
-        `CreateKey's answer was lost, and looking for the key it may have made failed too (${why})`,
-        'resume the ceremony once KMS answers again: it looks for that key before it makes another',
-        { cause: search },
-      );
-    }
+    if (!outcomeUnknown(first) || !tag) throw first;
+    const key = await keyAlreadyMade(tag, tagged);
     if (key) return { KeyMetadata: key, $metadata: {} };
-    if (!input.Tags?.some((t) => t.TagKey === PROVIDERS.aws.ceremonyTag && t.TagValue)) throw first;
     return resendIfThrottled(() => send(input));
   }
 }

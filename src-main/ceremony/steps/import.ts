@@ -49,13 +49,17 @@ export async function importPrimary(ctx: StepContext, before: KeyFacts): Promise
     );
   const rotation = isRotation(ctx);
   const expected = rotation ? 'Enabled' : 'PendingImport';
+  const reimportId = rotation ? undefined : ctx.log.stepFacts('preflight')?.keyMaterialId;
   // This very blob was sent to this key before and no answer said it landed (lost, and the gateway's
   // check after it failed too): the key may be Enabled with this ceremony's material. The same bytes go
-  // again: KMS takes only the material a key already holds (a different one is refused), so its answer
-  // says whose material it is.
+  // again, as a reimport KMS checks against the material the key holds (a different one is refused),
+  // so its answer says whose material it is. A symmetric key says which material by its id; without
+  // one the bytes would go as NEW material and be staged, not checked, so that key is refused.
+  const resendAgainst = reimportId ?? (hasMaterialIds(ctx) ? before.keyMaterialId : undefined);
   const landedBefore =
     !rotation &&
     before.keyState === 'Enabled' &&
+    (resendAgainst !== undefined || !hasMaterialIds(ctx)) &&
     sentBeforeUnanswered(ctx, before.arn, f.wrappedKeyDigest ?? '');
   if (before.keyState !== expected && !landedBefore)
     throw new KeyriteError(
@@ -69,23 +73,21 @@ export async function importPrimary(ctx: StepContext, before: KeyFacts): Promise
       `key ${before.arn} has current material ${before.keyMaterialId ?? '(none)'}, not ${f.priorKeyMaterialId ?? '(none recorded)'} as at pre-flight`,
       'someone rotated the key during the ceremony; stop and investigate',
     );
-  const reimportId = rotation ? undefined : ctx.log.stepFacts('preflight')?.keyMaterialId;
   // Which material: new (first import or rotation), described with this ceremony so its backup shares
-  // can find it again; or, into a key that held material, the one pre-flight chose to restore.
+  // can find it again; or, into a key that held material, the one pre-flight chose to restore (or, sent
+  // again, the one the key holds).
+  const existingId = landedBefore ? resendAgainst : reimportId;
   const which: Partial<
     Pick<
       Parameters<KmsPort['importKeyMaterial']>[0],
       'importType' | 'keyMaterialId' | 'keyMaterialDescription'
     >
   > =
-    landedBefore && reimportId === undefined && hasMaterialIds(ctx) && before.keyMaterialId
-      ? // The key's current material, which KMS checks these bytes against.
-        { importType: 'EXISTING_KEY_MATERIAL' as const, keyMaterialId: before.keyMaterialId }
-      : rotation || (reimportId === undefined && hasMaterialIds(ctx))
+    existingId !== undefined
+      ? { importType: 'EXISTING_KEY_MATERIAL' as const, keyMaterialId: existingId }
+      : rotation || hasMaterialIds(ctx)
         ? { importType: 'NEW_KEY_MATERIAL' as const, keyMaterialDescription: materialDescription(ctx) }
-        : reimportId !== undefined
-          ? { importType: 'EXISTING_KEY_MATERIAL' as const, keyMaterialId: reimportId }
-          : {};
+        : {};
   const exp = ctx.log.plan.expiration;
   const validTo = exp.model === 'KEY_MATERIAL_EXPIRES' ? new Date(exp.validTo) : undefined;
   // KeyMaterialId (64 hex) is public (DescribeKey shows it to anyone who asks KMS); the secret guard
