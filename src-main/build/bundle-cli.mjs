@@ -53,6 +53,7 @@ export async function bundleCli() {
     external: ['better-sqlite3', 'electron', 'pdfkit'],
     // Names stay as written: errors from the SDK and Node are told apart by their class names.
     keepNames: true,
+    mainFields: ['module', 'main'],
     minifyWhitespace: true,
     minifySyntax: true,
     // import() becomes require() in a promise: a command's bundle loads as plain CommonJS, without the
