@@ -1,5 +1,7 @@
 import type Database from 'better-sqlite3';
+import { existsSync, statSync } from 'node:fs';
 import { openSqlite } from '../sqlite/open-sqlite.js';
+import { preallocateWal } from '../sqlite/preallocate-wal.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { diskFault } from '../media/disk-fault.js';
 import { LATEST_VERSION, migrate, userVersion } from './migrations.js';
@@ -24,8 +26,26 @@ function integrityCheck(db: Database.Database, path: string, check: SqliteCheck 
   }
 }
 
+/**
+ * Pages the WAL takes before the store checkpoints it. SQLite reuses the WAL from its start only after
+ * a checkpoint; until then every commit grows the file, and a durable commit that grows a file also
+ * waits for the file system's own journal. At the default (1,000 pages) a whole ceremony appended in
+ * that state: measured on ext4, 300 appends ran at 0.46-0.54x of a raw write + fsync with the default,
+ * 0.80-0.85x with 128 pages (512 KiB), and 0.87x vs 0.90x once the WAL is reused; 32 pages checkpoint
+ * so often they cost more than they save.
+ */
+const WAL_PAGES = 128;
+/** The WAL's working size: a 32-byte header, then frames of a 24-byte header and a 4 KiB page (SQLite's
+ * default page size, which Keyrite keeps), with room for the commit that crosses the checkpoint mark. */
+export const WAL_BYTES = 32 + (WAL_PAGES + 32) * (24 + 4096);
+
 /** Opens (creating if needed) the audit database for writing, durable on every commit. */
 export function openAuditDatabase(path: string): Database.Database {
+  // The WAL is given its working size before SQLite writes to it (preallocate-wal.ts): a log that
+  // exists, before it is opened (opening it creates an empty WAL); a new one once it is in WAL mode
+  // (switching a database into WAL mode deletes any WAL file beside it).
+  const isNew = !existsSync(path) || statSync(path).size === 0;
+  if (!isNew) preallocateWal(path, WAL_BYTES);
   let db: Database.Database;
   try {
     db = openSqlite(path);
@@ -34,14 +54,10 @@ export function openAuditDatabase(path: string): Database.Database {
   }
   try {
     db.pragma('journal_mode = WAL');
+    if (isNew) preallocateWal(path, WAL_BYTES);
     // FULL: a commit is on disk when it returns, so an acknowledged record survives power loss.
     db.pragma('synchronous = FULL');
-    // SQLite reuses the WAL from its start only after a checkpoint; until then every commit grows the
-    // file, and a durable commit that grows a file also waits for the file system's own journal. At
-    // the default (1,000 pages) a whole ceremony appends in that state: measured on ext4, 300 appends
-    // ran at 0.46-0.54x of a raw write + fsync with the default, 0.80-0.85x with 128 pages (512 KiB),
-    // and 0.87x vs 0.90x once the WAL is reused; 32 pages checkpoint so often they cost more than they save.
-    db.pragma('wal_autocheckpoint = 128');
+    db.pragma(`wal_autocheckpoint = ${WAL_PAGES}`);
     db.pragma('foreign_keys = ON');
     integrityCheck(db, path);
     migrate(db);
