@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync, statSync } from 'node:fs';
 import { openSqlite } from '../sqlite/open-sqlite.js';
-import { preallocateWal } from '../sqlite/preallocate-wal.js';
+import { preallocateWal } from './preallocate-wal.js';
 import { KeyriteError } from '../../src-shared/errors.js';
 import { diskFault } from '../media/disk-fault.js';
 import { LATEST_VERSION, migrate, userVersion } from './migrations.js';

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { openAuditStore } from '../../../src-main/audit/audit-store.js';
 import { WAL_BYTES, openAuditDatabase } from '../../../src-main/audit/database.js';
 import { verifyDatabase } from '../../../src-main/audit/verify-database.js';
-import { preallocateWal } from '../../../src-main/sqlite/preallocate-wal.js';
+import { preallocateWal } from '../../../src-main/audit/preallocate-wal.js';
 import { sha256Hex } from '../../../src-shared/digests.js';
 import { stationKeyAt, tempDir } from './harness/fixture.js';
 
@@ -88,7 +88,8 @@ void test('a log closed cleanly gets its WAL back at working size on the next op
   const image = crashImage(db, path.join(dir, 'crash'));
   const head = store.head();
   store.close();
-  assert.equal(verifyDatabase(image).result.ok && verifyDatabase(image).result.recordCount, head.seq);
+  const v = verifyDatabase(image);
+  assert.equal(v.result.ok && v.result.recordCount, head.seq);
 });
 
 void test('when the WAL cannot be prepared the log opens and appends as before, and nothing is left behind', (t) => {
