@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { openSqlite } from '../sqlite/open-sqlite.js';
 import { preallocateWal } from './preallocate-wal.js';
 import { KeyriteError } from '../../src-shared/errors.js';
@@ -39,13 +39,37 @@ const WAL_PAGES = 128;
  * default page size, which Keyrite keeps), with room for the commit that crosses the checkpoint mark. */
 export const WAL_BYTES = 32 + (WAL_PAGES + 32) * (24 + 4096);
 
+/**
+ * Whether `path` starts as an SQLite database in WAL mode (its header: the magic string, then read
+ * and write versions 2 at offsets 18 and 19). Only such a file gets its WAL before it is opened: a
+ * file that is something else is refused by the open, and nothing is left beside it.
+ */
+function isWalDatabase(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const header = Buffer.alloc(20);
+      return (
+        readSync(fd, header, 0, 20, 0) === 20 &&
+        header.toString('latin1', 0, 16) === 'SQLite format 3\0' &&
+        header[18] === 2 &&
+        header[19] === 2
+      );
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 /** Opens (creating if needed) the audit database for writing, durable on every commit. */
 export function openAuditDatabase(path: string): Database.Database {
   // The WAL is given its working size before SQLite writes to it (preallocate-wal.ts): a log that
   // exists, before it is opened (opening it creates an empty WAL); a new one once it is in WAL mode
   // (switching a database into WAL mode deletes any WAL file beside it).
   const isNew = !existsSync(path) || statSync(path).size === 0;
-  if (!isNew) preallocateWal(path, WAL_BYTES);
+  if (!isNew && isWalDatabase(path)) preallocateWal(path, WAL_BYTES);
   let db: Database.Database;
   try {
     db = openSqlite(path);

@@ -112,3 +112,14 @@ void test('when the WAL cannot be prepared the log opens and appends as before, 
     [path.basename(planted)],
   );
 });
+
+void test('a file that is not a WAL-mode database is refused as before, and no WAL is left beside it', (t) => {
+  const dir = tempDir(t);
+  const junk = path.join(dir, 'junk.db');
+  writeFileSync(junk, Buffer.alloc(8192, 7));
+  assert.throws(() => openAuditDatabase(junk), { code: 'AUDIT_DB_UNREADABLE' });
+  const folder = path.join(dir, 'folder.db');
+  mkdirSync(folder);
+  assert.throws(() => openAuditDatabase(folder), { code: 'AUDIT_DB_UNREADABLE' });
+  assert.deepEqual(readdirSync(dir).sort(), ['folder.db', 'junk.db']);
+});
