@@ -46,6 +46,20 @@ async function focusArrives(page: Page, name: RegExp, why: string): Promise<void
   assert.fail(`${why}: focus is on "${await focused(page)}", expected ${name}`);
 }
 
+/**
+ * Waits until the named button can be used, as a person waits for it before pressing Enter: Enter in a
+ * form whose button is still disabled does nothing (Enroll waits for the engine's verdict on the
+ * passphrase, and the first verdict also loads the strength estimator; CI once pressed Enter before it).
+ */
+async function offered(page: Page, name: string): Promise<void> {
+  const button = page.getByRole('button', { name, exact: true });
+  for (let i = 0; i < 600; i++) {
+    if (await button.isEnabled()) return;
+    await page.waitForTimeout(50);
+  }
+  assert.fail(`the ${name} button was never offered`);
+}
+
 /** Presses Tab (or Shift+Tab) until the focus reaches the named thing. */
 async function tabTo(page: Page, name: RegExp, back = false): Promise<number> {
   for (let presses = 1; presses <= 60; presses++) {
@@ -87,6 +101,7 @@ void test('a whole ceremony done with the keyboard only; the focus moves to the 
     await page.keyboard.press('Tab');
     assert.equal(await focused(page), 'Passphrase again');
     await page.keyboard.type(PASSPHRASES[shown] ?? '');
+    await offered(page, 'Enroll');
     await page.keyboard.press('Enter');
     await until(
       harness,
