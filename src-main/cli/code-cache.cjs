@@ -21,7 +21,7 @@ const cacheOf = (file) => `${file}.v8cache`;
  */
 function sourceOf(file) {
   const bytes = fs.readFileSync(file);
-  return isAscii(bytes) ? bytes.latin1Slice(0, bytes.length) : bytes.toString('utf8');
+  return isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
 }
 
 /** Compiles and runs one bundle as require does (same wrapper, registered in require.cache first). */
